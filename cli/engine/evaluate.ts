@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT, StackConfig } from "../../fleet";
+import { RecordedResource, RecordingMonitor } from "./recording-monitor";
+
+/** What one offline run of the program produced. */
+export interface Evaluation {
+  readonly resources: RecordedResource[];
+  /** The stack outputs the program returned, resolved. */
+  readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs the real program (`index.ts`) against the Pulumi SDK's mock engine, with the
+ * stack's config set exactly as the CLI would set it, and returns every resource it
+ * registered. No CLI, no credentials, no network.
+ */
+export async function evaluateProgram(config: StackConfig, accountId: string): Promise<Evaluation> {
+  const homeRegion = String(config.values["aws:region"]);
+  const monitor = new RecordingMonitor(homeRegion, accountId);
+  pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false);
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+  );
+
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  // The SDK captures a stack trace for every promise and resource; under mocks nobody reads
+  // them, and with source maps on they cost more than the whole evaluation.
+  const { stackTraceLimit } = Error;
+  const sourceMaps = process.sourceMapsEnabled;
+  Error.stackTraceLimit = 0;
+  process.setSourceMapsEnabled(false);
+  try {
+    // Loaded lazily: the program reads its config at load time of each run, not at import.
+    const program: () => Record<string, unknown> = require("../../index");
+    const outputs = await resolve(program());
+    await pulumi.runtime.disconnect();
+    if (failures.length > 0) throw failures[0];
+    return { resources: [...monitor.recorded.values()], outputs };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+    Error.stackTraceLimit = stackTraceLimit;
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}
+
+async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((done) => pulumi.output(outputs).apply((value) => done(value as Record<string, unknown>)));
+}

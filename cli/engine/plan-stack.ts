@@ -1,0 +1,21 @@
+import { fleetFromStackFile, FleetSpec, StackConfig } from "../../fleet";
+import { Violation } from "../../policies/violation";
+import { planDocument, PlanDocument } from "../plan-document";
+import { evaluateProgram } from "./evaluate";
+
+export interface StackPlan {
+  readonly spec: FleetSpec;
+  readonly config: StackConfig;
+  readonly document: PlanDocument;
+}
+
+/**
+ * Plans one stack offline: validates its file (bad input throws `FleetConfigError`),
+ * evaluates the program under mocks and assembles `plan.json`. Shared by `plan`, `diff`
+ * and the benchmark, so they can never disagree.
+ */
+export async function planStack(configFile: string, violations: readonly Violation[] = []): Promise<StackPlan> {
+  const { spec, config } = fleetFromStackFile(configFile);
+  const { resources } = await evaluateProgram(config, spec.accountId);
+  return { spec, config, document: planDocument(config.stack, spec, resources, violations) };
+}

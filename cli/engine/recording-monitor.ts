@@ -1,0 +1,88 @@
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { mockCall, mockState } from "./mock-state";
+
+/** One registered resource, as the engine received it. */
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly custom: boolean;
+  readonly region: string | null;
+  /** Inputs with secrets replaced by "[secret]" and resource references by their URN. */
+  readonly inputs: Record<string, unknown>;
+}
+
+// Sigils of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * The SDK's mock monitor, extended to keep what `plan.json` needs and the plain mocks
+ * drop: the parent of every resource, its region, and which inputs are secret.
+ */
+export class RecordingMonitor extends MockMonitor {
+  readonly recorded = new Map<string, RecordedResource>();
+  private nextRegion = "";
+
+  constructor(private readonly homeRegion: string, accountId: string) {
+    super({
+      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId }),
+      call: (args) => mockCall(args.token, args.inputs, regionOfProvider(args.provider) ?? this.homeRegion, accountId),
+    });
+  }
+
+  async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const raw = req.getObject().toJavaScript() as Record<string, unknown>;
+    const parent: string = req.getParent() || null;
+    const region = this.regionOf(req, raw, parent);
+    // MockMonitor calls `newResource` before its first await, so this hint is still ours.
+    this.nextRegion = region ?? this.homeRegion;
+    return super.registerResource(req, (err: any, response: any) => {
+      if (!err) {
+        const urn = response.getUrn();
+        this.recorded.set(urn, {
+          urn,
+          type: req.getType(),
+          name: req.getName(),
+          parent,
+          custom: req.getCustom(),
+          region,
+          inputs: redact(raw) as Record<string, unknown>,
+        });
+      }
+      callback(err, response);
+    });
+  }
+
+  /** A resource's region: its own `region` input, else its provider's, else its parent's. */
+  private regionOf(req: any, raw: Record<string, unknown>, parent: string | null): string | null {
+    if (typeof raw.region === "string" && req.getType().startsWith("aws:")) return raw.region;
+    const provider = regionOfProvider(req.getProvider()) ?? regionOfProvider(req.getProvidersMap().get("aws"));
+    if (provider) return provider;
+    if (parent) return this.recorded.get(parent)?.region ?? null;
+    return req.getType().startsWith("aws:") ? this.homeRegion : null;
+  }
+}
+
+/** A provider reference is `urn::id`; our mock gives AWS providers their region as id. */
+function regionOfProvider(ref: string | undefined): string | undefined {
+  if (!ref || !/[:$]pulumi:providers:aws::/.test(ref)) return undefined;
+  const id = ref.split("::").pop();
+  return id && /^[a-z]{2}(-[a-z]+)+-\d$/.test(id) ? id : undefined;
+}
+
+function redact(value: unknown): unknown {
+  if (value === UNKNOWN) return "[unknown]";
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SIG_KEY] === SECRET_SIG) return "[secret]";
+    if (record[SIG_KEY] === RESOURCE_SIG) return record.urn;
+    if (SIG_KEY in record) return "[asset]";
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, redact(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import { DrFigures, FleetSpec, PROJECT } from "../fleet";
+import { Violation } from "../policies/violation";
+import { RecordedResource } from "./engine/recording-monitor";
+import { sortKeys } from "./write";
+
+export interface PlanResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string | null;
+  readonly cluster: string | null;
+  readonly region: string | null;
+  readonly inputs: Record<string, unknown>;
+}
+
+/** `plan.json`: stable, sorted, no timestamps, secrets shown as "[secret]". */
+export interface PlanDocument {
+  readonly stack: string;
+  readonly project: string;
+  readonly clusters: { readonly name: string; readonly region: string; readonly role: string }[];
+  readonly resources: PlanResource[];
+  readonly violations: Violation[];
+  readonly dr: DrFigures;
+}
+
+const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
+const CLUSTER_TAG = "eks-fleet/cluster";
+
+export function planDocument(stack: string, spec: FleetSpec, recorded: readonly RecordedResource[], violations: readonly Violation[]): PlanDocument {
+  const byUrn = new Map(recorded.map((r) => [r.urn, r]));
+  const clusterNames = new Set(spec.clusters.map((c) => c.name));
+  const clusterOf = (resource: RecordedResource): string | null => {
+    for (let r: RecordedResource | undefined = resource; r; r = r.parent ? byUrn.get(r.parent) : undefined) {
+      if (r.type === CLUSTER_COMPONENT) return r.name;
+    }
+    // Per-cluster resources parented elsewhere (DNS, secrets) say whose they are by tag.
+    const tag = (resource.inputs.tags as Record<string, unknown> | undefined)?.[CLUSTER_TAG];
+    return typeof tag === "string" && clusterNames.has(tag) ? tag : null;
+  };
+  return {
+    stack,
+    project: PROJECT,
+    clusters: spec.clusters.map((c) => ({ name: c.name, region: c.region, role: c.role })),
+    resources: recorded
+      .map((r) => ({
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        cluster: clusterOf(r),
+        region: r.region,
+        inputs: sortKeys(r.inputs) as Record<string, unknown>,
+      }))
+      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
+    violations: [...violations].sort((a, b) => violationKey(a).localeCompare(violationKey(b))),
+    dr: spec.dr,
+  };
+}
+
+function violationKey(v: Violation): string {
+  return `${v.policy}\u0000${v.urn ?? ""}\u0000${v.file ?? ""}\u0000${v.message}`;
+}

@@ -1,0 +1,35 @@
+import { FleetSpec } from "../fleet";
+import { PlanDocument } from "./plan-document";
+
+/** The per-cluster summary `npm run plan` prints: what a reviewer checks first. */
+export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
+  const perCluster = new Map<string, number>();
+  for (const r of plan.resources) if (r.cluster) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
+  const fleetWide = plan.resources.filter((r) => r.cluster === null).length;
+  const endpoint = spec.apiAccessCidrs.length ? `private + ${spec.apiAccessCidrs.join(", ")}` : "private only";
+
+  const rows = spec.clusters.map((c) => [
+    c.name,
+    c.region,
+    c.role,
+    c.vpcCidr,
+    `${c.nodes.instanceTypes.join(",")} ${c.nodes.min}/${c.nodes.desired}/${c.nodes.max}`,
+    `backups → ${c.backup.partner}`,
+    `${perCluster.get(c.name) ?? 0} resources`,
+  ]);
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const table = rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i])).join("  ")}`.trimEnd());
+
+  const mandatory = plan.violations.filter((v) => v.enforcement === "mandatory").length;
+  const advisory = plan.violations.length - mandatory;
+  return [
+    `eks-fleet plan · stack ${plan.stack} · fleet ${spec.name} · ${spec.mode} · ${spec.clusters.length} clusters · ${plan.resources.length} resources`,
+    `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hub ? ` (hub ${spec.hub.name})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
+    ...table,
+    `  fleet-wide: ${fleetWide} resources (providers, DNS, replicated secrets)`,
+    `DR: RTO ${plan.dr.rtoSeconds} s · RPO ${plan.dr.rpoSeconds} s`,
+    plan.violations.length === 0
+      ? "Policies: no violations"
+      : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn}: ${v.message}`).join("\n")}`,
+  ].join("\n");
+}

@@ -1,0 +1,78 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec } from "../fleet";
+
+export interface ClusterNetworkArgs {
+  /** The cluster whose subnets (computed in `fleet/`) this network carries. */
+  readonly cluster: ClusterSpec;
+  readonly eksClusterName: string;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * A VPC over three availability zones: private subnets for nodes and pods (no public
+ * IPs, egress through one NAT gateway per zone so a zone outage cannot cut the others
+ * off), public subnets for internet-facing load balancers only.
+ */
+export class ClusterNetwork extends pulumi.ComponentResource {
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly privateSubnetIds: pulumi.Output<string>[];
+  public readonly publicSubnetIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: ClusterNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:network:ClusterNetwork", name, {}, opts);
+    const parent = { parent: this };
+    const { cluster, tags } = args;
+    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+    const shared = `kubernetes.io/cluster/${args.eksClusterName}`;
+
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+      cidrBlock: cluster.vpcCidr,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { ...tags, Name: `${name}-vpc` },
+    }, parent);
+    const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags }, parent);
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {
+      vpcId: vpc.id,
+      routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+      tags: { ...tags, Name: `${name}-public` },
+    }, parent);
+
+    this.publicSubnetIds = [];
+    this.privateSubnetIds = [];
+    cluster.subnets.public.forEach((cidrBlock, i) => {
+      const zone = `${name}-public-${i}`;
+      const subnet = new aws.ec2.Subnet(zone, {
+        vpcId: vpc.id,
+        cidrBlock,
+        availabilityZone: zones[i],
+        mapPublicIpOnLaunch: false,
+        tags: { ...tags, Name: zone, "kubernetes.io/role/elb": "1", [shared]: "shared" },
+      }, parent);
+      new aws.ec2.RouteTableAssociation(zone, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+      const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags }, parent);
+      const nat = new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: subnet.id, allocationId: ip.id, tags }, { parent: this, dependsOn: [gateway] });
+
+      const privateZone = `${name}-private-${i}`;
+      const privateSubnet = new aws.ec2.Subnet(privateZone, {
+        vpcId: vpc.id,
+        cidrBlock: cluster.subnets.private[i],
+        availabilityZone: zones[i],
+        mapPublicIpOnLaunch: false,
+        tags: { ...tags, Name: privateZone, "kubernetes.io/role/internal-elb": "1", [shared]: "shared" },
+      }, parent);
+      const privateRoutes = new aws.ec2.RouteTable(privateZone, {
+        vpcId: vpc.id,
+        routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+        tags: { ...tags, Name: privateZone },
+      }, parent);
+      new aws.ec2.RouteTableAssociation(privateZone, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, parent);
+      this.publicSubnetIds.push(subnet.id);
+      this.privateSubnetIds.push(privateSubnet.id);
+    });
+
+    this.vpcId = vpc.id;
+    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+  }
+}

@@ -1,0 +1,68 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { NodesSpec } from "../fleet";
+
+/** AWS-managed policies every EKS worker node needs (the CNI policy is per node so pods get IPs). */
+const NODE_POLICIES = [
+  "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+  "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+  "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+];
+
+export interface ManagedNodesArgs {
+  readonly clusterName: pulumi.Input<string>;
+  readonly nodes: NodesSpec;
+  /** Private subnets only: nodes never get public IPs. */
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * An EKS managed node group whose launch template enforces IMDSv2 with a hop limit of 1,
+ * so pods cannot borrow the node's instance role through the metadata service.
+ */
+export class ManagedNodes extends pulumi.ComponentResource {
+  public readonly nodeGroupName: pulumi.Output<string>;
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ManagedNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:cluster:ManagedNodes", name, {}, opts);
+    const parent = { parent: this };
+    const { nodes, tags } = args;
+
+    const role = new aws.iam.Role(`${name}-role`, {
+      assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+      tags,
+    }, parent);
+    const attachments = NODE_POLICIES.map((policyArn) =>
+      new aws.iam.RolePolicyAttachment(`${name}-${policyArn.split("/").pop()!.toLowerCase().replace(/_/g, "-")}`, { role: role.name, policyArn }, parent),
+    );
+
+    const template = new aws.ec2.LaunchTemplate(`${name}-template`, {
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{
+        deviceName: "/dev/xvda",
+        ebs: { volumeSize: nodes.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      }],
+      tagSpecifications: [{ resourceType: "instance", tags }],
+      tags,
+    }, parent);
+
+    const group = new aws.eks.NodeGroup(`${name}-group`, {
+      clusterName: args.clusterName,
+      nodeRoleArn: role.arn,
+      subnetIds: args.subnetIds,
+      amiType: "AL2023_x86_64_STANDARD",
+      instanceTypes: [...nodes.instanceTypes],
+      scalingConfig: { minSize: nodes.min, desiredSize: nodes.desired, maxSize: nodes.max },
+      // One node at a time keeps the replicas of every workload serving during upgrades.
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+      tags,
+    }, { parent: this, dependsOn: attachments });
+
+    this.nodeGroupName = group.nodeGroupName;
+    this.roleArn = role.arn;
+    this.registerOutputs({ nodeGroupName: this.nodeGroupName, roleArn: this.roleArn });
+  }
+}

@@ -1,0 +1,108 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterNetwork } from "./cluster-network";
+import { ManagedNodes } from "./managed-nodes";
+import { clusterTags } from "./tags";
+
+/** Every control-plane log type: audit trails must survive a lost cluster. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+export interface RegionalClusterArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+}
+
+/**
+ * One EKS cluster of the fleet, in its own region and VPC, with the security baseline
+ * built in: secrets envelope-encrypted with a rotating KMS key, a private endpoint (or
+ * one limited to `apiAccessCidrs`), all control-plane logs, access entries instead of
+ * the aws-auth ConfigMap, and IMDSv2-only nodes in private subnets.
+ *
+ * Pass the region's AWS provider through `opts.providers`; every child inherits it.
+ */
+export class RegionalCluster extends pulumi.ComponentResource {
+  public readonly spec: ClusterSpec;
+  public readonly clusterName: pulumi.Output<string>;
+  public readonly endpoint: pulumi.Output<string>;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly oidcProviderArn: pulumi.Output<string>;
+  public readonly oidcIssuer: pulumi.Output<string>;
+  public readonly vpcId: pulumi.Output<string>;
+  public readonly secretsKeyArn: pulumi.Output<string>;
+  /** Talks to this cluster's API, for in-cluster add-ons. */
+  public readonly kubernetesProvider: k8s.Provider;
+
+  constructor(name: string, args: RegionalClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:cluster:RegionalCluster", name, {}, opts);
+    const parent = { parent: this };
+    const { fleet, cluster } = args;
+    const tags = clusterTags(fleet, cluster);
+    this.spec = cluster;
+
+    const key = new aws.kms.Key(`${name}-secrets`, {
+      description: `EKS secrets envelope encryption for ${cluster.eksClusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags,
+    }, parent);
+    new aws.kms.Alias(`${name}-secrets`, { name: `alias/${cluster.eksClusterName}-eks-secrets`, targetKeyId: key.keyId }, parent);
+
+    const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
+
+    const publicCidrs = [...fleet.apiAccessCidrs];
+    const control = new eks.Cluster(`${name}-eks`, {
+      name: cluster.eksClusterName,
+      version: fleet.kubernetesVersion,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      publicSubnetIds: network.publicSubnetIds,
+      endpointPrivateAccess: true,
+      endpointPublicAccess: publicCidrs.length > 0,
+      publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
+      encryptionConfigKeyArn: key.arn,
+      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      authenticationMode: eks.AuthenticationMode.Api,
+      accessEntries: Object.fromEntries(
+        fleet.clusterAdmins.map((principalArn, i) => [`admin-${i}`, {
+          principalArn,
+          accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
+        }]),
+      ),
+      skipDefaultNodeGroup: true,
+      nodeAssociatePublicIpAddress: false,
+      createOidcProvider: true,
+      tags,
+    }, parent);
+
+    const nodes = new ManagedNodes(`${name}-nodes`, {
+      clusterName: cluster.eksClusterName,
+      nodes: cluster.nodes,
+      subnetIds: network.privateSubnetIds,
+      tags,
+    }, { parent: this, dependsOn: [control] });
+
+    this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
+      kubeconfig: pulumi.secret(control.kubeconfigJson),
+      enableServerSideApply: true,
+    }, { parent: this, dependsOn: [nodes] });
+
+    this.clusterName = pulumi.output(cluster.eksClusterName);
+    this.endpoint = control.eksCluster.endpoint;
+    this.kubeconfig = pulumi.secret(control.kubeconfigJson);
+    this.oidcProviderArn = control.oidcProviderArn;
+    this.oidcIssuer = control.oidcIssuer;
+    this.vpcId = network.vpcId;
+    this.secretsKeyArn = key.arn;
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      kubeconfig: this.kubeconfig,
+      oidcProviderArn: this.oidcProviderArn,
+    });
+  }
+}

@@ -1,0 +1,8 @@
+export * from "./errors";
+export * from "./spec";
+export * from "./parse";
+export * from "./load";
+export * as names from "./names";
+export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, DrFigures } from "./dr";
+export { SUPPORTED_REGIONS } from "./regions";
+export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";

@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/**
+ * The shape of `eks-fleet:fleet` in `Pulumi.<stack>.yaml`. Every object is strict, so a
+ * typo is an error and never a silent default. Cross-field rules live in `rules.ts`.
+ */
+
+/** RFC 1123 label; short enough that derived names (`<fleet>-<cluster>-velero-<account>`) fit S3's 63. */
+const label = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, "must be a DNS label: lowercase letters, digits and '-', starting with a letter");
+
+const hostname = z
+  .string()
+  .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name such as example.com");
+
+const iamRoleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "must be an IAM role ARN");
+
+export const nodesSchema = z.strictObject({
+  /** EC2 instance types of the managed node group, in order of preference. */
+  instanceTypes: z.array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, "must be an EC2 instance type such as m6i.large")).min(1),
+  min: z.number().int().min(0),
+  desired: z.number().int().min(0),
+  max: z.number().int().min(1),
+  /** @default 50 */
+  diskSizeGiB: z.number().int().min(20).max(16384).default(50),
+});
+
+export const clusterSchema = z.strictObject({
+  name: label(16),
+  region: z.string(),
+  /** Required in active-passive; omitted (or `primary`) in active-active. */
+  role: z.enum(["primary", "secondary"]).optional(),
+  vpcCidr: z.string(),
+  nodes: nodesSchema,
+  /** Free-form labels used by selective replication (`charts/`). @default {} */
+  labels: z.record(z.string().regex(/^[a-z0-9A-Z._/-]{1,63}$/, "must be a label key"), z.string().max(63)).default({}),
+  /** The cluster whose bucket receives this cluster's backups. @default the next cluster in another region */
+  backupPartner: z.string().optional(),
+});
+
+export const fleetSchema = z.strictObject({
+  name: label(16),
+  accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID in quotes"),
+  mode: z.enum(["active-active", "active-passive"]),
+  kubernetesVersion: z.string(),
+  /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
+  apiAccessCidrs: z.array(z.string()).default([]),
+  /** IAM roles granted cluster-admin through EKS access entries (e.g. the CI deploy role). @default [] */
+  clusterAdmins: z.array(iamRoleArn).default([]),
+  gitops: z.strictObject({
+    /** @default flux */
+    engine: z.enum(["flux", "argocd"]).default("flux"),
+    repoUrl: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)\S+$/, "must be an https:// or ssh Git URL"),
+    /** @default main */
+    branch: z.string().min(1).default("main"),
+    /** @default gitops */
+    path: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "must be a relative path without '..'").refine((p) => !p.split("/").includes(".."), "must not contain '..'").default("gitops"),
+    /** Argo CD only: the cluster that runs Argo CD and manages the others. */
+    hub: z.string().optional(),
+  }),
+  dns: z.strictObject({
+    zone: hostname,
+    record: hostname,
+    /** @default /healthz */
+    healthCheckPath: z.string().regex(/^\/\S*$/, "must start with '/'").default("/healthz"),
+    /** @default 60 */
+    ttl: z.number().int().min(1).max(86400).default(60),
+    /** Adds an AWS Global Accelerator in front of the clusters. @default false */
+    globalAccelerator: z.boolean().default(false),
+  }),
+  backup: z
+    .strictObject({
+      /** Velero schedule, five-field cron in UTC. @default "0 * * * *" */
+      schedule: z.string().default("0 * * * *"),
+      /** Velero TTL and S3 lifecycle, as a Go duration in hours. @default 720h */
+      retention: z.string().default("720h"),
+    })
+    .prefault({}),
+  namespaces: z
+    .array(
+      z.strictObject({
+        name: label(63),
+        /** Groups bound to `admin` in this namespace. @default [] */
+        admins: z.array(z.string().min(1)).default([]),
+      }),
+    )
+    .default([]),
+  secrets: z
+    .array(
+      z.strictObject({
+        /** Secrets Manager name, e.g. `payments/db-credentials`. */
+        name: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, "must be a Secrets Manager name"),
+        namespace: z.string(),
+      }),
+    )
+    .default([]),
+  clusters: z.array(clusterSchema),
+});
+
+export type FleetConfig = z.infer<typeof fleetSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;

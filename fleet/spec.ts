@@ -1,0 +1,149 @@
+import { carve, parseIpv4Cidr, Ipv4Network } from "./cidr";
+import { DrFigures, drFigures } from "./dr";
+import { durationSeconds } from "./schedule";
+import { FleetConfig } from "./schema";
+import * as names from "./names";
+
+export type Mode = FleetConfig["mode"];
+/** `active` is every cluster of an active-active fleet. */
+export type ClusterRole = "primary" | "secondary" | "active";
+
+export interface NodesSpec {
+  readonly instanceTypes: readonly string[];
+  readonly min: number;
+  readonly desired: number;
+  readonly max: number;
+  readonly diskSizeGiB: number;
+}
+
+export interface BackupSpec {
+  /** This cluster's own bucket, in its region; Velero writes under `prefix`. */
+  readonly bucket: string;
+  readonly prefix: string;
+  /** Where this cluster's backups replicate to (another region). */
+  readonly partner: string;
+  /** Peers whose backups land in this cluster's bucket: restore-only locations. */
+  readonly replicasFrom: readonly string[];
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  readonly index: number;
+  readonly region: string;
+  readonly role: ClusterRole;
+  /** Takes traffic and runs apps without a promotion. */
+  readonly serves: boolean;
+  readonly vpcCidr: string;
+  readonly subnets: { readonly private: readonly string[]; readonly public: readonly string[] };
+  readonly nodes: NodesSpec;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly eksClusterName: string;
+  readonly hostname: string;
+  readonly gitopsPaths: { readonly platform: string; readonly apps: string };
+  readonly backup: BackupSpec;
+}
+
+export interface FleetSpec {
+  readonly name: string;
+  readonly accountId: string;
+  readonly mode: Mode;
+  readonly kubernetesVersion: string;
+  /** `aws:region`: Route 53, the secrets' primary region. */
+  readonly homeRegion: string;
+  readonly apiAccessCidrs: readonly string[];
+  readonly clusterAdmins: readonly string[];
+  readonly gitops: FleetConfig["gitops"];
+  readonly dns: FleetConfig["dns"];
+  readonly backup: FleetConfig["backup"] & { readonly retentionDays: number };
+  readonly namespaces: FleetConfig["namespaces"];
+  readonly secrets: FleetConfig["secrets"];
+  readonly clusters: readonly ClusterSpec[];
+  /** Distinct cluster regions, in cluster order. */
+  readonly regions: readonly string[];
+  readonly primary?: ClusterSpec;
+  readonly secondaries: readonly ClusterSpec[];
+  readonly hub?: ClusterSpec;
+  readonly dr: DrFigures;
+}
+
+/** Builds the immutable model from a config that already passed `checkFleet`. */
+export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSpec {
+  const partners = backupPartners(config);
+  const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
+    const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
+    return {
+      name: c.name,
+      index,
+      region: c.region,
+      role,
+      serves: role !== "secondary",
+      vpcCidr: c.vpcCidr,
+      subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network),
+      nodes: c.nodes,
+      labels: c.labels,
+      eksClusterName: names.eksClusterName(config.name, c.name),
+      hostname: names.clusterHostname(c.name, config.dns.record),
+      gitopsPaths: names.gitopsPaths(config.gitops.path, c.name),
+      backup: {
+        bucket: names.backupBucketName(config.name, c.name, config.accountId),
+        prefix: c.name,
+        partner: partners.get(c.name)!,
+        replicasFrom: config.clusters.filter((peer) => partners.get(peer.name) === c.name).map((peer) => peer.name),
+      },
+    };
+  });
+  const spec: FleetSpec = {
+    name: config.name,
+    accountId: config.accountId,
+    mode: config.mode,
+    kubernetesVersion: config.kubernetesVersion,
+    homeRegion,
+    apiAccessCidrs: config.apiAccessCidrs,
+    clusterAdmins: config.clusterAdmins,
+    gitops: config.gitops,
+    dns: config.dns,
+    backup: { ...config.backup, retentionDays: Math.ceil(durationSeconds(config.backup.retention)! / 86400) },
+    namespaces: config.namespaces,
+    secrets: config.secrets,
+    clusters,
+    regions: [...new Set(clusters.map((c) => c.region))],
+    primary: clusters.find((c) => c.role === "primary"),
+    secondaries: clusters.filter((c) => c.role === "secondary"),
+    hub: clusters.find((c) => c.name === config.gitops.hub),
+    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode }),
+  };
+  return deepFreeze(spec);
+}
+
+/**
+ * Each cluster's backups go to one partner in another region: the next such cluster in
+ * fleet order, wrapping around (a ring), so replication cost grows linearly with the fleet.
+ */
+function backupPartners(config: FleetConfig): Map<string, string> {
+  const { clusters } = config;
+  return new Map(
+    clusters.map((c, i) => {
+      if (c.backupPartner) return [c.name, c.backupPartner];
+      const ring = [...clusters.slice(i + 1), ...clusters.slice(0, i)];
+      return [c.name, ring.find((peer) => peer.region !== c.region)!.name];
+    }),
+  );
+}
+
+/** Three private /(p+3) subnets for nodes and pods, then three public /(p+6) for load balancers. */
+function subnetsOf(vpc: Ipv4Network) {
+  const privatePrefix = vpc.prefix + 3;
+  const privateSpan = 3 * 2 ** (32 - privatePrefix);
+  return {
+    private: [0, 1, 2].map((i) => carve(vpc, privatePrefix, i)),
+    public: [0, 1, 2].map((i) => carve(vpc, vpc.prefix + 6, i, privateSpan)),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

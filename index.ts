@@ -1,0 +1,23 @@
+import { Fleet } from "./components/fleet";
+import { fleetFromPulumiConfig } from "./fleet";
+
+/**
+ * The whole program. Pulumi calls the exported function and publishes what it returns
+ * as stack outputs; `npm run plan` calls the very same function under the mock engine.
+ */
+export = function fleetProgram() {
+  const spec = fleetFromPulumiConfig();
+  const fleet = new Fleet(spec.name, { spec });
+  return {
+    clusters: fleet.clusters.map((c) => ({
+      name: c.spec.name,
+      region: c.spec.region,
+      role: c.spec.role,
+      eksClusterName: c.clusterName,
+      endpoint: c.endpoint,
+      hostname: c.spec.hostname,
+    })),
+    kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
+    dr: spec.dr,
+  };
+};

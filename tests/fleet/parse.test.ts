@@ -1,0 +1,53 @@
+import { parseFleet } from "../../fleet";
+import { fleetConfig } from "../fixtures/fleets";
+
+describe("parseFleet", () => {
+  it("accepts a valid fleet and derives names, roles and subnets", () => {
+    const spec = parseFleet(fleetConfig(3), "us-east-1");
+    expect(spec.primary?.name).toBe("c0");
+    expect(spec.secondaries.map((c) => c.name)).toEqual(["c1", "c2"]);
+    expect(spec.clusters[1]).toMatchObject({
+      eksClusterName: "prod-c1",
+      hostname: "c1.api.example.com",
+      serves: false,
+      gitopsPaths: { platform: "gitops/clusters/c1/platform", apps: "gitops/clusters/c1/apps" },
+      subnets: { private: ["10.1.0.0/19", "10.1.32.0/19", "10.1.64.0/19"], public: ["10.1.96.0/22", "10.1.100.0/22", "10.1.104.0/22"] },
+    });
+    expect(Object.isFrozen(spec.clusters[0].nodes)).toBe(true);
+  });
+
+  it("applies documented defaults", () => {
+    const spec = parseFleet(fleetConfig(2, { gitops: { repoUrl: "https://example.com/x.git" }, dns: { zone: "example.com", record: "api.example.com" } }), "us-east-1");
+    expect(spec.gitops).toEqual({ engine: "flux", repoUrl: "https://example.com/x.git", branch: "main", path: "gitops" });
+    expect(spec.dns).toMatchObject({ healthCheckPath: "/healthz", ttl: 60, globalAccelerator: false });
+    expect(spec.backup).toEqual({ schedule: "0 * * * *", retention: "720h", retentionDays: 30 });
+  });
+
+  it("lets active-active omit roles and marks every cluster as serving", () => {
+    const raw = fleetConfig(3, { mode: "active-active" });
+    raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    const spec = parseFleet(raw, "us-east-1");
+    expect(spec.clusters.map((c) => [c.role, c.serves])).toEqual([["active", true], ["active", true], ["active", true]]);
+    expect(spec.primary).toBeUndefined();
+  });
+
+  it("replicates backups in a ring that skips clusters of the same region", () => {
+    const raw = fleetConfig(3);
+    raw.clusters[1].region = "us-east-1"; // c0 and c1 share us-east-1
+    const spec = parseFleet(raw, "us-east-1");
+    expect(spec.clusters.map((c) => c.backup.partner)).toEqual(["c2", "c2", "c0"]);
+    expect(spec.clusters.find((c) => c.name === "c2")!.backup.replicasFrom).toEqual(["c0", "c1"]);
+  });
+
+  it("honours an explicit backup partner", () => {
+    const raw = fleetConfig(3);
+    raw.clusters[0].backupPartner = "c2";
+    expect(parseFleet(raw, "us-east-1").clusters[0].backup.partner).toBe("c2");
+  });
+
+  it("computes DR figures from the health check, TTL and schedule", () => {
+    const spec = parseFleet(fleetConfig(2, { backup: { schedule: "*/15 * * * *" } }), "us-east-1");
+    expect(spec.dr.rtoSeconds).toBe(30 + 60);
+    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 15 * 60);
+  });
+});

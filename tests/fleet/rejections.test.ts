@@ -1,0 +1,66 @@
+import { fleetConfig, problemsOf } from "../fixtures/fleets";
+
+type Mutation = (raw: Record<string, any>) => void;
+
+/** Each bad input, the mutation that produces it, and the line the user must see. */
+const cases: [string, Mutation, string][] = [
+  ["an invalid CIDR", (r) => (r.clusters[1].vpcCidr = "10.300.0.0/16"), "fleet.clusters[1].vpcCidr: '10.300.0.0/16' is not an IPv4 CIDR block"],
+  ["a CIDR with host bits", (r) => (r.clusters[1].vpcCidr = "10.1.2.0/16"), "fleet.clusters[1].vpcCidr: '10.1.2.0/16' has host bits set (network address is 10.1.0.0/16)"],
+  ["overlapping CIDRs", (r) => (r.clusters[1].vpcCidr = "10.0.128.0/17"), "fleet.clusters[1].vpcCidr: '10.0.128.0/17' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)"],
+  ["a VPC too small to carve", (r) => (r.clusters[1].vpcCidr = "10.1.0.0/24"), "fleet.clusters[1].vpcCidr: '10.1.0.0/24' must be between /16 and /20"],
+  ["a duplicate name", (r) => (r.clusters[1].name = "c0"), "fleet.clusters[1].name: 'c0' is already the name of fleet.clusters[0]"],
+  ["a non-DNS name", (r) => (r.clusters[1].name = "US_West"), "fleet.clusters[1].name: must be a DNS label: lowercase letters, digits and '-', starting with a letter"],
+  ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[1].region: unknown AWS region 'us-north-9'"],
+  ["a two-zone region", (r) => (r.clusters[1].region = "us-west-1"), "fleet.clusters[1].region: us-west-1 offers fewer than three availability zones"],
+  ["two primaries", (r) => (r.clusters[1].role = "primary"), "fleet.clusters: active-passive needs exactly one primary (found 2: c0, c1)"],
+  ["no primary", (r) => (r.clusters[0].role = "secondary"), "fleet.clusters: active-passive needs exactly one primary (found 0)"],
+  ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[1].role: active-passive needs a role: primary or secondary"],
+  ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
+  ["one cluster", (r) => r.clusters.splice(1), "fleet.clusters: a fleet needs at least two clusters for high availability (found 1)"],
+  ["a single region", (r) => r.clusters.forEach((c: { region: string }) => (c.region = "us-east-1")), "fleet.clusters: all clusters are in one region; a fleet needs at least two regions to survive a regional outage"],
+  ["an unknown mode", (r) => (r.mode = "active-standby"), 'fleet.mode: Invalid option: expected one of "active-active"|"active-passive"'],
+  ["an unknown engine", (r) => (r.gitops.engine = "fleet"), 'fleet.gitops.engine: Invalid option: expected one of "flux"|"argocd"'],
+  ["argocd without a hub", (r) => (r.gitops.engine = "argocd"), "fleet.gitops.hub: argocd needs a hub: the name of the cluster that runs Argo CD"],
+  ["argocd with an unknown hub", (r) => Object.assign(r.gitops, { engine: "argocd", hub: "c9" }), "fleet.gitops.hub: 'c9' is not a cluster of this fleet (c0, c1, c2)"],
+  ["a hub under flux", (r) => (r.gitops.hub = "c0"), "fleet.gitops.hub: only the argocd engine has a hub; flux runs in every cluster"],
+  ["a record outside its zone", (r) => (r.dns.record = "api.example.org"), "fleet.dns.record: 'api.example.org' is not inside the zone 'example.com'"],
+  ["an invalid cron", (r) => (r.backup = { schedule: "61 * * * *" }), "fleet.backup.schedule: '61 * * * *' is not a valid cron expression (Constraint error, got value 61 expected range 0-59)"],
+  ["a six-field cron", (r) => (r.backup = { schedule: "0 0 * * * *" }), "fleet.backup.schedule: '0 0 * * * *' is not a five-field cron expression"],
+  ["a bad retention", (r) => (r.backup = { retention: "30d" }), "fleet.backup.retention: '30d' must be a duration of at least 1h, such as 720h"],
+  ["a malformed account ID", (r) => (r.accountId = "12345"), "fleet.accountId: must be a 12-digit AWS account ID in quotes"],
+  ["an account ID as a number", (r) => (r.accountId = 123456789012), "fleet.accountId: Invalid input: expected string, received number"],
+  ["an unsupported Kubernetes version", (r) => (r.kubernetesVersion = "1.25"), "fleet.kubernetesVersion: '1.25' is not a supported EKS version (1.32, 1.33, 1.34, 1.35)"],
+  ["a wrong type", (r) => (r.clusters[0].nodes.min = "two"), "fleet.clusters[0].nodes.min: Invalid input: expected number, received string"],
+  ["a missing key", (r) => delete r.clusters[0].vpcCidr, "fleet.clusters[0].vpcCidr: is required (string)"],
+  ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[0].nodes.min: min (4) must not exceed desired (3)"],
+  ["desired above max", (r) => (r.clusters[0].nodes.desired = 7), "fleet.clusters[0].nodes.desired: desired (7) must not exceed max (6)"],
+  ["a secret in an undeclared namespace", (r) => (r.secrets[0].namespace = "billing"), "fleet.secrets[0].namespace: 'billing' is not declared in fleet.namespaces"],
+  ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[0].vpcCdir: unknown key (check the spelling; see the README's config reference)"],
+  ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
+  ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
+  ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
+];
+
+describe("rejected fleet configs", () => {
+  it.each(cases)("rejects %s, naming the path", (_, mutate, line) => {
+    const raw = fleetConfig(3);
+    mutate(raw);
+    expect(problemsOf(raw)).toContain(line);
+  });
+
+  it("rejects an unknown home region under aws:region", () => {
+    expect(problemsOf(fleetConfig(2), "mars-1")).toEqual(["aws:region: unknown AWS region 'mars-1'"]);
+  });
+
+  it("reports every problem at once, one line each", () => {
+    const raw = fleetConfig(3);
+    raw.clusters[1].vpcCidr = "10.0.0.0/16";
+    raw.dns.record = "api.example.org";
+    raw.kubernetesVersion = "1.20";
+    expect(problemsOf(raw)).toHaveLength(3);
+  });
+
+  it("accepts the valid baseline the cases mutate", () => {
+    expect(problemsOf(fleetConfig(3))).toEqual([]);
+  });
+});
