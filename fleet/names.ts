@@ -25,3 +25,32 @@ export const gitopsPaths = (root: string, cluster: string) => ({
   platform: `${root}/clusters/${cluster}/platform`,
   apps: `${root}/clusters/${cluster}/apps`,
 });
+
+/**
+ * Where each in-cluster agent runs and which IAM role it assumes (IRSA). The Pulumi side
+ * installs the agent with this service account and creates the role; the GitOps side
+ * refers to the same names (e.g. a ClusterSecretStore authenticating as the ESO account).
+ */
+export const AGENTS = {
+  externalSecrets: { namespace: "external-secrets", serviceAccount: "external-secrets", role: "external-secrets" },
+  velero: { namespace: "velero", serviceAccount: "velero", role: "velero" },
+  externalDns: { namespace: "external-dns", serviceAccount: "external-dns", role: "external-dns" },
+  loadBalancerController: { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller", role: "aws-load-balancer-controller" },
+  flux: { namespace: "flux-system", serviceAccount: "source-controller", role: "flux" },
+  argocd: { namespace: "argocd", serviceAccount: "argocd-application-controller", role: "argocd" },
+} as const;
+
+export type AgentName = keyof typeof AGENTS;
+
+/** The ClusterSecretStore every cluster has, reading its own region's replica of each secret. */
+export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
+
+/** Flux objects (in `flux-system`) that reconcile a cluster's two layers. */
+export const FLUX_OBJECTS = { source: "fleet", platform: "platform", apps: "apps" } as const;
+
+/** Velero backup storage locations: `default` is the cluster's own bucket (read-write). */
+export const OWN_BACKUP_LOCATION = "default";
+/** Read-only location on the replica of a peer's backups that lands in this cluster's bucket. */
+export const replicaBackupLocation = (peer: string) => `replica-${peer}`;
+/** The Velero Schedule each cluster runs (rendered into the GitOps platform layer). */
+export const BACKUP_SCHEDULE = "fleet-hourly";
