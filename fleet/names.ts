@@ -53,4 +53,4 @@ export const OWN_BACKUP_LOCATION = "default";
 /** Read-only location on the replica of a peer's backups that lands in this cluster's bucket. */
 export const replicaBackupLocation = (peer: string) => `replica-${peer}`;
 /** The Velero Schedule each cluster runs (rendered into the GitOps platform layer). */
-export const BACKUP_SCHEDULE = "fleet-hourly";
+export const BACKUP_SCHEDULE = "fleet-backup";
