@@ -19,24 +19,30 @@ export function cronProblem(schedule: string): string | undefined {
   }
 }
 
+const gaps = new Map<string, number>();
+const HOUR = 3600 * 1000;
+
 /**
- * The longest gap between two runs of `schedule` over one year, in seconds: the worst
- * case a backup can be behind when a region is lost.
+ * The longest gap between two runs of `schedule`, in seconds: the worst case a backup can
+ * be behind when a region is lost. The scan covers one period of the pattern: a day (plus
+ * the wrap-around) for daily patterns, eight days for weekly ones, a year otherwise.
  */
 export function longestGapSeconds(schedule: string): number {
-  const start = new Date(Date.UTC(2025, 0, 1));
-  const end = start.getTime() + 366 * 24 * 3600 * 1000;
-  const runs = CronExpressionParser.parse(schedule, { tz: "UTC", currentDate: start });
+  const known = gaps.get(schedule);
+  if (known !== undefined) return known;
+  const runs = CronExpressionParser.parse(schedule, { tz: "UTC", currentDate: new Date(Date.UTC(2025, 0, 1)) });
+  const [, , dayOfMonth, month, dayOfWeek] = runs.stringify().split(" ");
+  const weekly = dayOfMonth === "*" && month === "*";
+  const period = !weekly ? 366 * 24 * HOUR : dayOfWeek === "*" ? 25 * HOUR : 8 * 24 * HOUR;
   let previous = runs.next().getTime();
+  const horizon = previous + period;
   let longest = 0;
-  // A year of an every-minute schedule is 527k runs; a month bounds the work and still
-  // covers every daily and weekly pattern. Monthly and yearly schedules fall back to a year.
-  const horizon = Math.min(end, previous + 31 * 24 * 3600 * 1000);
-  for (let next = runs.next().getTime(); next <= horizon || longest === 0; next = runs.next().getTime()) {
+  while (previous < horizon) {
+    const next = runs.next().getTime();
     longest = Math.max(longest, next - previous);
     previous = next;
-    if (next > end) break;
   }
+  gaps.set(schedule, longest / 1000);
   return longest / 1000;
 }
 

@@ -50,7 +50,7 @@ export class RecordingMonitor extends MockMonitor {
           parent,
           custom: req.getCustom(),
           region,
-          inputs: redact(raw) as Record<string, unknown>,
+          inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
         });
       }
       callback(err, response);
@@ -72,6 +72,16 @@ function regionOfProvider(ref: string | undefined): string | undefined {
   if (!ref || !/[:$]pulumi:providers:aws::/.test(ref)) return undefined;
   const id = ref.split("::").pop();
   return id && /^[a-z]{2}(-[a-z]+)+-\d$/.test(id) ? id : undefined;
+}
+
+/**
+ * The SDK sends provider inputs to the engine with their secret markers stripped, so
+ * credentials a provider takes are redacted by name instead.
+ */
+const PROVIDER_CREDENTIALS = ["kubeconfig", "token", "accessKey", "secretKey", "password", "clientKeyData"];
+
+function redactProviderCredentials(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, PROVIDER_CREDENTIALS.includes(k) ? "[secret]" : v]));
 }
 
 function redact(value: unknown): unknown {

@@ -1,0 +1,94 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { main } from "../../cli/plan";
+import { PlanDocument } from "../../cli/plan-document";
+import { fleetConfig } from "../fixtures/fleets";
+
+const ROOT = path.join(__dirname, "../..");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-plan-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function stackFile(name: string, fleet: unknown): string {
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
+  return file;
+}
+
+/** Runs the real command line, as a user would. */
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "cli/plan.ts"), ...args], { cwd: dir, encoding: "utf8" });
+}
+
+describe("npm run plan", () => {
+  let plan: PlanDocument;
+  let text: string;
+  const out = path.join(dir, "out");
+
+  beforeAll(async () => {
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    expect(await main(["--config", stackFile("three", fleetConfig(3)), "--out", out])).toBe(0);
+    text = fs.readFileSync(path.join(out, "plan.json"), "utf8");
+    plan = JSON.parse(text);
+    expect(log.mock.calls.flat().join("\n")).toMatch(/c1\s+us-west-2\s+secondary\s+10\.1\.0\.0\/16/);
+    log.mockRestore();
+  });
+
+  it("writes plan.json with the contract's fields", () => {
+    expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "project", "resources", "stack", "violations"]);
+    expect(plan).toMatchObject({ stack: "three", project: "eks-fleet" });
+    expect(plan.clusters).toEqual([
+      { name: "c0", region: "us-east-1", role: "primary" },
+      { name: "c1", region: "us-west-2", role: "secondary" },
+      { name: "c2", region: "eu-west-1", role: "secondary" },
+    ]);
+    expect(plan.dr.rtoSeconds).toBe(90);
+    for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["cluster", "inputs", "name", "parent", "region", "type", "urn"]);
+  });
+
+  it("sorts resources by URN and tags each with its cluster and region", () => {
+    const urns = plan.resources.map((r) => r.urn);
+    expect(urns).toEqual([...urns].sort());
+    const eks = plan.resources.filter((r) => r.type === "eks:index:Cluster");
+    expect(eks.map((r) => [r.cluster, r.region])).toEqual([["c0", "us-east-1"], ["c1", "us-west-2"], ["c2", "eu-west-1"]]);
+    for (const r of plan.resources.filter((r) => r.type.startsWith("aws:"))) expect(r.region).not.toBeNull();
+    const parents = new Set(plan.resources.map((r) => r.urn));
+    for (const r of plan.resources) if (r.parent !== null) expect(parents.has(r.parent)).toBe(true);
+  });
+
+  it("redacts secrets", () => {
+    expect(text).not.toContain("certificate-authority-data");
+    expect(plan.resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.kubeconfig).toBe("[secret]");
+  });
+
+  it("is byte-for-byte stable across runs", async () => {
+    const again = path.join(dir, "again");
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    await main(["--config", path.join(dir, "Pulumi.three.yaml"), "--out", again]);
+    log.mockRestore();
+    expect(fs.readFileSync(path.join(again, "plan.json"), "utf8")).toBe(text);
+  });
+
+  it("exits 2 on bad input with one line per problem, no stack trace, and writes nothing", () => {
+    const bad = fleetConfig(3);
+    bad.clusters[1].vpcCidr = "10.0.0.0/16";
+    bad.kubernetesVersion = "1.10";
+    const badOut = path.join(dir, "bad-out");
+    const run = cli(["--config", stackFile("bad", bad), "--out", badOut]);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n").sort()).toEqual([
+      "fleet.clusters[1].vpcCidr: '10.0.0.0/16' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)",
+      "fleet.kubernetesVersion: '1.10' is not a supported EKS version (1.32, 1.33, 1.34, 1.35)",
+    ]);
+    expect(fs.existsSync(badOut)).toBe(false);
+  });
+
+  it("exits 2 on an unknown flag", () => {
+    const run = cli(["--stak", "prod"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--stak'");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
