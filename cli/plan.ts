@@ -1,7 +1,10 @@
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { planStack } from "./engine/plan-stack";
-import { EXIT, runCommand } from "./errors";
+import { EXIT, runCommand, UsageError } from "./errors";
+import { sortViolations } from "../policies/evaluate";
+import { TreeError } from "../policies/tree";
+import { treeViolationsIfPresent } from "./policy-run";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
 
@@ -16,13 +19,24 @@ export async function main(argv: string[]): Promise<number> {
   const { configFile } = stackArgs(flags);
   const out = path.resolve(flags.out ?? "out");
 
-  const { spec, document } = await planStack(configFile);
+  const { spec, document: planned } = await planStack(configFile);
+  // Manifest rules read the tree in <out>/gitops: it must be rendered before this line.
+  const document = { ...planned, violations: sortViolations([...planned.violations, ...treeViolationsOf(path.join(out, "gitops"))]) };
   const json = stableJson(document);
   writeFileAtomic(path.join(out, "plan.json"), json);
 
   if (flags.json) process.stdout.write(json);
   else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
   return document.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+}
+
+function treeViolationsOf(dir: string) {
+  try {
+    return treeViolationsIfPresent(dir);
+  } catch (err) {
+    if (err instanceof TreeError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 if (require.main === module) runCommand(main);

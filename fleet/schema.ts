@@ -98,6 +98,13 @@ export const fleetSchema = z.strictObject({
     )
     .default([]),
   clusters: z.array(clusterSchema),
+  /** Policy settings the offline checks read (the CrossGuard pack takes the same via --policy-pack-config). */
+  policy: z
+    .strictObject({
+      /** Regions infrastructure and data may live in (data residency). @default [] (no restriction) */
+      allowedRegions: z.array(z.string()).default([]),
+    })
+    .optional(),
 });
 
 export type FleetConfig = z.infer<typeof fleetSchema>;

@@ -1,6 +1,7 @@
 import { fleetFromStackFile, FleetSpec, StackConfig } from "../../fleet";
 import { Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
+import { infraViolations, policyConfigOf } from "../policy-run";
 import { evaluateProgram } from "./evaluate";
 
 export interface StackPlan {
@@ -11,11 +12,14 @@ export interface StackPlan {
 
 /**
  * Plans one stack offline: validates its file (bad input throws `FleetConfigError`),
- * evaluates the program under mocks and assembles `plan.json`. Shared by `plan`, `diff`
+ * evaluates the program under mocks, runs the infrastructure policies and assembles `plan.json`. Shared by `plan`, `diff`
  * and the benchmark, so they can never disagree.
  */
 export async function planStack(configFile: string, violations: readonly Violation[] = []): Promise<StackPlan> {
   const { spec, config } = fleetFromStackFile(configFile);
   const { resources } = await evaluateProgram(config, spec.accountId);
-  return { spec, config, document: planDocument(config.stack, spec, resources, violations) };
+  // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
+  const planned = planDocument(config.stack, spec, resources, []).resources;
+  const found = await infraViolations(planned, policyConfigOf(config));
+  return { spec, config, document: planDocument(config.stack, spec, resources, [...violations, ...found]) };
 }

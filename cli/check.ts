@@ -1,0 +1,83 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseFlags } from "./args";
+import { EXIT, runCommand, UsageError } from "./errors";
+import { infraViolations, treeViolationsIfPresent } from "./policy-run";
+import { PlanResourceLike, PolicyConfig, sortViolations } from "../policies/evaluate";
+import { TreeError } from "../policies/tree";
+import { Violation } from "../policies/violation";
+
+const USAGE = "npm run check -- [--plan FILE] [--gitops DIR] [--policy-config FILE] [--json]";
+
+/**
+ * `npm run check`: every policy over a given plan.json and/or rendered GitOps tree, as a
+ * table of rule, level, resource or file, and message. Exit 1 on a mandatory violation,
+ * 2 when an input is missing or unreadable.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    { plan: { type: "string" }, gitops: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" } },
+    USAGE,
+  );
+  if (flags.plan === undefined && flags.gitops === undefined) throw new UsageError(`give --plan FILE, --gitops DIR or both\nusage: ${USAGE}`);
+
+  const config = flags["policy-config"] === undefined ? {} : (readJson(flags["policy-config"], "--policy-config") as PolicyConfig);
+  const violations: Violation[] = [];
+  if (flags.plan !== undefined) violations.push(...(await infraViolations(planResources(flags.plan), config)));
+  if (flags.gitops !== undefined) {
+    const dir = path.resolve(flags.gitops);
+    if (!fs.existsSync(dir)) throw new UsageError(`--gitops: ${flags.gitops}: no such directory`);
+    try {
+      violations.push(...treeViolationsIfPresent(dir));
+    } catch (err) {
+      if (err instanceof TreeError) throw new UsageError(err.problems.map((p) => `--gitops: ${p}`).join("\n"));
+      throw err;
+    }
+  }
+
+  const sorted = sortViolations(violations);
+  if (flags.json) process.stdout.write(`${JSON.stringify(sorted, null, 2)}\n`);
+  else console.log(table(sorted));
+  return sorted.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+}
+
+function readJson(file: string, flag: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`${flag}: ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${flag}: ${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** The resources of a plan.json, checked enough that rules never trip over a malformed one. */
+function planResources(file: string): PlanResourceLike[] {
+  const plan = readJson(file, "--plan") as { resources?: unknown };
+  if (!plan || typeof plan !== "object" || !Array.isArray(plan.resources)) throw new UsageError(`--plan: ${file}: has no 'resources' list (is it a plan.json?)`);
+  const problems = plan.resources.flatMap((r: any, i: number) =>
+    r && typeof r === "object" && typeof r.urn === "string" && typeof r.type === "string" && typeof r.name === "string" && r.inputs && typeof r.inputs === "object"
+      ? []
+      : [`--plan: ${file}: resources[${i}] needs urn, type, name and inputs`],
+  );
+  if (problems.length > 0) throw new UsageError(problems.join("\n"));
+  return plan.resources as PlanResourceLike[];
+}
+
+function table(violations: readonly Violation[]): string {
+  if (violations.length === 0) return "Policies: no violations";
+  const rows = [["RULE", "LEVEL", "RESOURCE OR FILE", "MESSAGE"], ...violations.map((v) => [v.policy, v.enforcement, v.file ?? v.urn ?? "(stack)", v.message])];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const mandatory = violations.filter((v) => v.enforcement === "mandatory").length;
+  return [
+    ...rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join("  ")),
+    `${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)`,
+  ].join("\n");
+}
+
+if (require.main === module) runCommand(main);

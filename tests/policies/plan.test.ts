@@ -1,0 +1,26 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { planStack } from "../../cli/engine/plan-stack";
+import { fleetConfig } from "../fixtures/fleets";
+
+function stackFile(fleet: Record<string, unknown>): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.test.yaml");
+  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
+  return file;
+}
+
+describe("npm run plan runs the policies", () => {
+  it("the prod stack passes every rule", async () => {
+    const { document } = await planStack(path.resolve(__dirname, "../../Pulumi.prod.yaml"));
+    expect(document.violations).toEqual([]);
+  });
+
+  it("records violations in plan.json, with the pack config taken from the fleet's policy key", async () => {
+    const { document } = await planStack(stackFile(fleetConfig(2, { policy: { allowedRegions: ["us-east-1"] } })));
+    expect(document.violations).toEqual([
+      expect.objectContaining({ policy: "regions-allowed", enforcement: "mandatory", file: null, urn: expect.stringMatching(/pulumi:providers:aws::aws-us-west-2$/) }),
+    ]);
+  });
+});
