@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../errors";
@@ -62,17 +62,19 @@ export interface PlanRun {
 }
 
 /** Runs a tree's own `npm run plan`, so the base is planned by the base's code. */
-export function runPlan(tree: string, configFile: string, out: string): PlanRun {
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--config", configFile, "--out", out], {
-    cwd: tree,
-    encoding: "utf8",
-    env: { ...process.env, FORCE_COLOR: "0" },
-    maxBuffer: 64 * 1024 * 1024,
+export function runPlan(tree: string, configFile: string, out: string): Promise<PlanRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "plan", "--", "--config", configFile, "--out", out], {
+      cwd: tree,
+      env: { ...process.env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const lines = stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("npm warn"));
+      resolve({ code: code ?? 70, stderr: lines.join("\n") });
+    });
   });
-  if (result.error) throw result.error;
-  const stderr = result.stderr
-    .split("\n")
-    .filter((line) => line.trim() !== "" && !line.startsWith("npm warn"))
-    .join("\n");
-  return { code: result.status ?? 70, stderr };
 }
