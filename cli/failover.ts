@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log("");
     console.log(resourceLines(comparePlans(old.document, next.document).resources).join("\n"));
     if (!flags["dry-run"]) {
-      console.log(`\nNext: open a pull request with ${name}; its diff comment shows the whole change. Merging runs \`pulumi up\`, which resumes the apps layer on ${flags.to}.`);
+      console.log(`\nNext: \`npm run synth\`, commit ${name} and gitops/, open a pull request (its diff comment shows the whole change); merging runs \`pulumi up\`, which resumes the apps layer on ${flags.to}.`);
     }
     return EXIT.ok;
   } finally {
