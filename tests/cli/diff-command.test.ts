@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { repoRoot, resolveCommit } from "../../cli/diff/git";
 import { planBase } from "../../cli/diff/sides";
+import { readTree } from "../../cli/diff/compare-trees";
 import { UsageError } from "../../cli/errors";
 
 const PROJECT = path.resolve(__dirname, "../..");
@@ -60,6 +61,22 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
 });
 
 describe("diff inputs", () => {
+  it("reads a rendered tree by relative path, and a missing one as empty", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-tree-"));
+    try {
+      fs.mkdirSync(path.join(dir, "clusters/use1/platform"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "clusters/use1/platform/namespace-payments.yaml"), "kind: Namespace\n");
+      fs.writeFileSync(path.join(dir, "clusters/use1/apps.yaml"), "kind: Kustomization\n");
+      expect([...readTree(dir).entries()]).toEqual([
+        ["clusters/use1/apps.yaml", "kind: Kustomization\n"],
+        ["clusters/use1/platform/namespace-payments.yaml", "kind: Namespace\n"],
+      ]);
+      expect(readTree(path.join(dir, "missing")).size).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("treats a folder outside git as bad input", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-not-git-"));
     try {
