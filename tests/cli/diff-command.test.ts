@@ -1,0 +1,110 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { repoRoot, resolveCommit } from "../../cli/diff/git";
+import { planBase } from "../../cli/diff/sides";
+import { readTree } from "../../cli/diff/compare-trees";
+import { UsageError } from "../../cli/errors";
+
+const PROJECT = path.resolve(__dirname, "../..");
+const EU_CLUSTER = `      - name: euw1
+        region: eu-west-1
+        role: secondary
+        vpcCidr: 10.30.0.0/16
+        nodes: { instanceTypes: [m6i.large], min: 2, desired: 3, max: 6 }
+`;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" });
+}
+
+/** A throwaway repository holding this project's files, with node_modules linked, not copied. */
+function scratchRepo(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-diff-test-"));
+  const files = git(PROJECT, "ls-files", "-co", "--exclude-standard").split("\n").filter(Boolean);
+  for (const file of files) if (fs.existsSync(path.join(PROJECT, file))) fs.cpSync(path.join(PROJECT, file), path.join(dir, file));
+  fs.symlinkSync(path.join(PROJECT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  git(dir, "init", "--quiet");
+  git(dir, "add", "-A");
+  git(dir, "commit", "--quiet", "-m", "two clusters");
+  return dir;
+}
+
+describe("npm run diff (end to end, in a scratch repository)", () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = scratchRepo();
+    fs.appendFileSync(path.join(repo, "Pulumi.prod.yaml"), EU_CLUSTER);
+    git(repo, "commit", "--quiet", "-am", "add euw1");
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it("names the added cluster, its region and resources, draws the fleet and removes its worktree", () => {
+    const run = spawnSync("npm", ["run", "--silent", "diff", "--", "--base", "HEAD~1"], { cwd: repo, encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("| `euw1` | eu-west-1 | secondary | added |");
+    expect(run.stdout).toContain("#### `euw1` · eu-west-1 (new cluster)");
+    expect(run.stdout).toMatch(/`aws:eks\/nodeGroup:NodeGroup` ×1: `euw1-nodes-group`/);
+    expect(run.stdout).toContain("**2 → 3 clusters**");
+    expect(run.stdout).toContain('subgraph r_eu_west_1["eu-west-1"]');
+    expect(run.stdout).toContain("c_euw1 -.->|backups| c_use1");
+    expect(git(repo, "worktree", "list").trim().split("\n")).toHaveLength(1);
+  }, 60_000);
+
+  it("refuses an unknown base ref with exit 2 and one line", () => {
+    const run = spawnSync("npm", ["run", "--silent", "diff", "--", "--base", "no-such-ref"], { cwd: repo, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--base: unknown git ref 'no-such-ref'");
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
+
+describe("diff inputs", () => {
+  it("reads a rendered tree by relative path, and a missing one as empty", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-tree-"));
+    try {
+      fs.mkdirSync(path.join(dir, "clusters/use1/platform"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "clusters/use1/platform/namespace-payments.yaml"), "kind: Namespace\n");
+      fs.writeFileSync(path.join(dir, "clusters/use1/apps.yaml"), "kind: Kustomization\n");
+      expect([...readTree(dir).entries()]).toEqual([
+        ["clusters/use1/apps.yaml", "kind: Kustomization\n"],
+        ["clusters/use1/platform/namespace-payments.yaml", "kind: Namespace\n"],
+      ]);
+      expect(readTree(path.join(dir, "missing")).size).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("treats a folder outside git as bad input", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-not-git-"));
+    try {
+      expect(() => repoRoot(dir)).toThrow(UsageError);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("resolves a known ref and rejects an unknown one or an option in its place", () => {
+    expect(resolveCommit(PROJECT, "HEAD")).toMatch(/^[0-9a-f]{40}$/);
+    expect(() => resolveCommit(PROJECT, "no-such-ref")).toThrow(/unknown git ref 'no-such-ref'/);
+    expect(() => resolveCommit(PROJECT, "--output=x")).toThrow(UsageError);
+  });
+
+  it("compares a base without the stack file, or with an invalid one, as an empty fleet with a note", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-base-"));
+    try {
+      const missing = await planBase(PROJECT, path.join(dir, "Pulumi.new.yaml"), path.join(dir, "out"), "new");
+      expect(missing.plan.clusters).toEqual([]);
+      expect(missing.note).toBe("`Pulumi.new.yaml` does not exist at the base: everything is new.");
+
+      fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  aws:region: us-east-1\n  eks-fleet:fleet: { name: Bad }\n");
+      const invalid = await planBase(PROJECT, path.join(dir, "Pulumi.bad.yaml"), path.join(dir, "out"), "bad");
+      expect(invalid.plan.resources).toEqual([]);
+      expect(invalid.note).toMatch(/^`Pulumi.bad.yaml` is not valid at the base \(fleet\..*\): compared against an empty fleet\.$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -1,0 +1,132 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { main } from "../../cli/failover";
+import { promote } from "../../cli/failover/promote";
+import { planStack } from "../../cli/engine/plan-stack";
+import { UsageError } from "../../cli/errors";
+import { FleetConfigError } from "../../fleet";
+import { fleetConfig } from "../fixtures/fleets";
+
+const PROJECT = path.resolve(__dirname, "../..");
+const PROD = fs.readFileSync(path.join(PROJECT, "Pulumi.prod.yaml"), "utf8");
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-failover-test-"));
+  jest.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  jest.restoreAllMocks();
+});
+
+/** A scratch copy of the prod stack file with extra comments where an edit could lose them. */
+function prodCopy(text = PROD.replace("        role: secondary", "        role: secondary   # warm standby\n        # promote with npm run failover")): string {
+  const file = path.join(dir, "Pulumi.prod.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function stackFileOf(fleet: unknown): string {
+  const file = path.join(dir, "Pulumi.test.yaml");
+  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
+  return file;
+}
+
+describe("npm run failover", () => {
+  it("swaps the roles and changes nothing else in the file: comments, key order and spacing stay", async () => {
+    const file = prodCopy();
+    const before = fs.readFileSync(file, "utf8");
+    await expect(main(["--config", file, "--to", "usw2"])).resolves.toBe(0);
+    const after = fs.readFileSync(file, "utf8");
+
+    const changed = before.split("\n").map((line, i) => [line, after.split("\n")[i]]).filter(([a, b]) => a !== b);
+    expect(changed).toEqual([
+      ["        role: primary", "        role: secondary"],
+      ["        role: secondary   # warm standby", "        role: primary   # warm standby"],
+    ]);
+    expect(after).toContain("  aws:region: us-east-1                 # home region: Route 53, the secrets' primary copies");
+    expect(after).toContain("        # promote with npm run failover");
+    expect(after.split("\n").length).toBe(before.split("\n").length);
+  });
+
+  it("leaves a fleet that still plans, with the roles swapped", async () => {
+    const file = prodCopy();
+    await main(["--config", file, "--to", "usw2"]);
+    const { document } = await planStack(file);
+    expect(document.clusters).toEqual([
+      { name: "use1", region: "us-east-1", role: "secondary" },
+      { name: "usw2", region: "us-west-2", role: "primary" },
+    ]);
+    expect(document.resources.find((r) => r.name === "usw2-vpc")?.inputs.tags).toMatchObject({ "eks-fleet/role": "primary" });
+  });
+
+  it("prints the role changes and what changes in the plan", async () => {
+    const file = prodCopy();
+    await main(["--config", file, "--to", "usw2"]);
+    const printed = (console.log as jest.Mock).mock.calls.map((args) => args.join(" ")).join("\n");
+    expect(printed).toContain("use1  us-east-1       primary → secondary");
+    expect(printed).toContain("usw2  us-west-2       secondary → primary");
+    expect(printed).toMatch(/~ usw2: \d+ resource\(s\): .*inputs\.tags\.eks-fleet\/role/);
+  });
+
+  it("writes nothing on --dry-run", async () => {
+    const file = prodCopy();
+    const before = fs.readFileSync(file, "utf8");
+    await main(["--config", file, "--to", "usw2", "--dry-run"]);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it.each([
+    ["an unknown cluster", ["--to", "euw1"], "--to: no cluster named 'euw1' in Pulumi.prod.yaml (clusters: use1, usw2)"],
+    ["the current primary", ["--to", "use1"], "--to: 'use1' is already the primary"],
+    ["a missing --to", [], "--to CLUSTER is required"],
+  ])("refuses %s and leaves the file alone", async (_, args, message) => {
+    const file = prodCopy();
+    const before = fs.readFileSync(file, "utf8");
+    const run = main(["--config", file, ...args]);
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(message);
+    expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("refuses an active-active fleet", async () => {
+    const raw = fleetConfig(2, { mode: "active-active" });
+    raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    await expect(main(["--config", stackFileOf(raw), "--to", "c1"])).rejects.toThrow(
+      "--to: fleet 'prod' is active-active: every cluster already serves traffic, there is no primary to move",
+    );
+  });
+
+  it("refuses an invalid stack file with its config path", async () => {
+    const file = stackFileOf(fleetConfig(2, { accountId: "123" }));
+    const run = main(["--config", file, "--to", "c1"]);
+    await expect(run).rejects.toThrow(FleetConfigError);
+    await expect(run).rejects.toThrow("fleet.accountId:");
+  });
+
+  it("exits 2 with one line from the command line", () => {
+    const file = prodCopy();
+    const run = spawnSync(path.join(PROJECT, "node_modules/.bin/tsx"), [path.join(PROJECT, "cli/failover.ts"), "--config", file, "--to", "use1"], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe("--to: 'use1' is already the primary");
+  }, 30_000);
+});
+
+describe("promote", () => {
+  it("edits flow-style clusters and keeps a quoted role quoted", () => {
+    const text = `${PROD.slice(0, PROD.indexOf("    clusters:"))}    clusters:
+      - { name: c0, region: us-east-1, role: primary, vpcCidr: 10.0.0.0/16, nodes: { instanceTypes: [m6i.large], min: 2, desired: 3, max: 6 } }
+      - { name: c1, region: us-west-2, role: "secondary", vpcCidr: 10.1.0.0/16, nodes: { instanceTypes: [m6i.large], min: 2, desired: 3, max: 6 } } # standby
+`;
+    const { text: after, changes, spec } = promote(text, "c1");
+    expect(after).toContain("{ name: c0, region: us-east-1, role: secondary, vpcCidr");
+    expect(after).toContain('{ name: c1, region: us-west-2, role: "primary", vpcCidr');
+    expect(after).toContain("} # standby");
+    expect(changes.map((c) => `${c.cluster}:${c.from}→${c.to}`)).toEqual(["c0:primary→secondary", "c1:secondary→primary"]);
+    expect(spec.primary?.name).toBe("c1");
+  });
+});

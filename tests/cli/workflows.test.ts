@@ -1,0 +1,143 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+const DIR = path.resolve(__dirname, "../../.github/workflows");
+
+/**
+ * The inputs each action documents in its action.yml at the major version used. A `with:`
+ * key outside this list is silently ignored by GitHub, so a typo would pass unnoticed.
+ */
+const DOCUMENTED_INPUTS: Record<string, readonly string[]> = {
+  "actions/checkout@v4": ["repository", "ref", "token", "ssh-key", "ssh-known-hosts", "ssh-strict", "ssh-user", "persist-credentials", "path", "clean", "filter", "sparse-checkout", "sparse-checkout-cone-mode", "fetch-depth", "fetch-tags", "show-progress", "lfs", "submodules", "set-safe-directory", "github-server-url"],
+  "actions/setup-node@v4": ["always-auth", "node-version", "node-version-file", "architecture", "check-latest", "registry-url", "scope", "token", "cache", "cache-dependency-path", "mirror", "mirror-token"],
+  "actions/upload-artifact@v4": ["name", "path", "if-no-files-found", "retention-days", "compression-level", "overwrite", "include-hidden-files"],
+  "actions/download-artifact@v4": ["name", "artifact-ids", "path", "pattern", "merge-multiple", "github-token", "repository", "run-id"],
+  "actions/github-script@v7": ["script", "github-token", "debug", "user-agent", "previews", "result-encoding", "retries", "retry-exempt-status-codes", "base-url"],
+  "marocchino/sticky-pull-request-comment@v2": ["header", "append", "recreate", "delete", "only_create", "only_update", "hide_details", "hide", "hide_and_recreate", "hide_classify", "message", "path", "ignore_empty", "skip_unchanged", "follow_symbolic_links", "number", "owner", "repo", "GITHUB_TOKEN"],
+  "aws-actions/configure-aws-credentials@v4": ["audience", "aws-access-key-id", "aws-secret-access-key", "aws-session-token", "aws-region", "mask-aws-account-id", "role-to-assume", "web-identity-token-file", "role-duration-seconds", "role-session-name", "role-external-id", "role-skip-session-tagging", "http-proxy"],
+  "pulumi/actions@v6": ["command", "stack-name", "pulumi-version", "pulumi-version-file", "work-dir", "comment-on-pr", "comment-on-pr-number", "comment-on-summary", "github-token", "cloud-url", "secrets-provider", "parallel", "message", "config-map", "expect-no-changes", "diff", "replace", "target", "target-dependents", "policyPacks", "policyPackConfigs", "refresh", "upsert", "remove", "edit-pr-comment", "color", "exclude-protected", "plan", "suppress-outputs", "suppress-progress", "always-include-summary"],
+};
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  "runs-on"?: string;
+  steps?: Step[];
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+  env?: Record<string, string>;
+}
+interface Workflow {
+  name: string;
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
+const workflows = new Map(
+  files.map((f) => {
+    const doc = YAML.parseDocument(fs.readFileSync(path.join(DIR, f), "utf8"));
+    if (doc.errors.length) throw new Error(`${f}: ${doc.errors[0].message}`);
+    return [f, doc.toJS() as Workflow];
+  }),
+);
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
+const stepUsing = (w: Workflow, action: string) => steps(w).filter((s) => s.uses?.startsWith(`${action}@`));
+
+describe("GitHub workflows", () => {
+  it("exist for pull requests, their comment, deploys and drift", () => {
+    expect([...workflows.keys()].sort()).toEqual(["deploy.yml", "drift.yml", "pull-request-comment.yml", "pull-request.yml"]);
+  });
+
+  describe.each([...workflows.entries()])("%s", (_, w) => {
+    it("has a trigger, and jobs with runs-on, steps and an explicit least-privilege token", () => {
+      expect(Object.keys(w.on).length).toBeGreaterThan(0);
+      expect(w.permissions).toBeDefined();
+      for (const job of Object.values(w.jobs)) {
+        expect(job["runs-on"]).toEqual(expect.any(String));
+        expect(job.steps?.length).toBeGreaterThan(0);
+        expect(job.permissions).toBeDefined();
+        expect(Object.values(job.permissions!).every((p) => p === "read" || p === "write" || p === "none")).toBe(true);
+        expect(job.permissions).not.toHaveProperty("contents", "write");
+      }
+    });
+
+    it("pins every action to a major version or a commit, and uses only documented inputs", () => {
+      for (const s of steps(w).filter((x) => x.uses)) {
+        expect(s.uses).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+        const documented = DOCUMENTED_INPUTS[s.uses!];
+        expect({ action: s.uses, known: documented !== undefined }).toEqual({ action: s.uses, known: true });
+        for (const key of Object.keys(s.with ?? {})) expect({ action: s.uses, input: key, documented: documented.includes(key) }).toMatchObject({ documented: true });
+      }
+    });
+
+    it("never puts a secret or untrusted event text into a shell script", () => {
+      for (const s of steps(w).filter((x) => x.run)) {
+        expect(s.run).not.toMatch(/\$\{\{\s*secrets\./);
+        expect(s.run).not.toMatch(/\$\{\{\s*github\.(event|head_ref)/);
+        expect(s.run).not.toMatch(/\$\{\{\s*steps\./);
+      }
+      for (const s of steps(w)) expect(s.with ?? {}).not.toHaveProperty("aws-access-key-id");
+    });
+  });
+
+  it("runs the tests, checks the rendered tree and computes the fleet diff on every pull request", () => {
+    const w = workflows.get("pull-request.yml")!;
+    expect(Object.keys(w.on)).toEqual(["pull_request"]);
+    const runs = steps(w).map((s) => s.run ?? "");
+    expect(runs).toContain("npm ci");
+    expect(runs).toContain("npm test");
+    expect(runs.find((r) => r.includes("npm run synth"))).toContain("git diff --exit-code -- gitops/");
+    expect(runs.find((r) => r.includes("npm run --silent diff"))).toContain('--base "origin/${BASE_REF}"');
+    // The diff job needs the base branch's history.
+    expect(stepUsing(w, "actions/checkout").some((s) => s.with?.["fetch-depth"] === 0)).toBe(true);
+  });
+
+  it("previews with the policy pack and its PR comment only where credentials exist", () => {
+    const w = workflows.get("pull-request.yml")!;
+    const [preview] = stepUsing(w, "pulumi/actions");
+    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies", "comment-on-pr": true });
+    expect(preview.if).toContain("env.HAS_PULUMI_TOKEN == 'true'");
+    expect(w.jobs.preview.env?.HAS_PULUMI_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN != '' }}");
+    expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].if).toBe(preview.if);
+  });
+
+  it("posts one sticky comment from a workflow that never checks out pull-request code", () => {
+    const w = workflows.get("pull-request-comment.yml")!;
+    expect(w.on).toEqual({ workflow_run: { workflows: ["pull-request"], types: ["completed"] } });
+    expect(stepUsing(w, "actions/checkout")).toEqual([]);
+    expect(steps(w).filter((s) => s.run)).toEqual([]);
+    const [comment] = stepUsing(w, "marocchino/sticky-pull-request-comment");
+    expect(comment.with).toMatchObject({ header: "eks-fleet-diff", path: "fleet-diff.md", number: "${{ steps.pr.outputs.number }}" });
+    for (const f of workflows.values()) expect(Object.keys(f.on)).not.toContain("pull_request_target");
+  });
+
+  it("deploys main with the policy pack, one run per stack at a time, through an assumed role", () => {
+    const w = workflows.get("deploy.yml")!;
+    expect(w.on).toMatchObject({ push: { branches: ["main"] } });
+    const job = w.jobs.up;
+    expect(job.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(stepUsing(w, "pulumi/actions")[0].with).toMatchObject({ command: "up", policyPacks: "policies" });
+    expect(stepUsing(w, "pulumi/actions")[0].env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toHaveProperty("role-to-assume");
+  });
+
+  it("checks for drift on a schedule, fails visibly and files an issue", () => {
+    const w = workflows.get("drift.yml")!;
+    expect(w.on).toHaveProperty("schedule");
+    expect(stepUsing(w, "pulumi/actions")[0].with).toMatchObject({ command: "preview", "expect-no-changes": true, refresh: true });
+    const onFailure = stepUsing(w, "actions/github-script").find((s) => s.if === "failure()");
+    expect(onFailure?.with?.script).toContain("github.rest.issues.create(");
+    expect(w.jobs.drift.permissions).toMatchObject({ issues: "write" });
+    expect(w.jobs.drift.concurrency?.group).toBe("pulumi-${{ matrix.stack }}");
+  });
+});
