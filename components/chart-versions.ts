@@ -1,0 +1,17 @@
+/**
+ * Every Helm chart the fleet installs, pinned in one place. Bump a version here and the
+ * offline plan and the PR diff show the change on every cluster.
+ */
+export const CHARTS = {
+  flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.18.3" },
+  argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
+  externalSecrets: { repo: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" },
+  // Chart 11.4 / Velero 1.17 pairs with plugin-for-aws 1.13, the newest fully documented pair.
+  velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
+  loadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
+  externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
+} as const;
+
+export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.13.2";
+
+export type ChartName = keyof typeof CHARTS;

@@ -1,0 +1,49 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface IrsaRoleArgs {
+  /** IAM role name, from `names.agentRoleName` so the GitOps side knows its ARN. */
+  readonly roleName: string;
+  /** The cluster's OIDC provider ARN and issuer (without https://). */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** The one service account allowed to assume the role. */
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** IAM policy statements; resources must be named ARNs (policies check it). */
+  readonly statements: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * An IAM role for one Kubernetes service account (IRSA): trusted only by that account's
+ * subject and the STS audience of one cluster's OIDC provider, with an inline policy.
+ */
+export class IrsaRole extends pulumi.ComponentResource {
+  public readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:iam:IrsaRole", name, {}, opts);
+    const role = new aws.iam.Role(`${name}-role`, {
+      name: args.roleName,
+      assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([provider, issuer]) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{
+          Effect: "Allow",
+          Principal: { Federated: provider },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              [`${issuer}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
+              [`${issuer}:aud`]: "sts.amazonaws.com",
+            },
+          },
+        }],
+      })),
+      inlinePolicies: [{ name: "least-privilege", policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: args.statements }) }],
+      tags: args.tags,
+    }, { parent: this });
+    this.arn = role.arn;
+    this.registerOutputs({ arn: this.arn });
+  }
+}
