@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec } from "../fleet";
+import { ArgoCdHub } from "./argocd-hub";
+import { ArgoCdSpoke } from "./argocd-spoke";
+import { DnsRouting } from "./dns-routing";
+import { ExternalDns } from "./external-dns";
+import { FluxAgent } from "./flux-agent";
+import { LoadBalancerController } from "./load-balancer-controller";
 import { RegionalCluster } from "./regional-cluster";
 
 export interface FleetArgs {
@@ -8,8 +14,9 @@ export interface FleetArgs {
 }
 
 /**
- * The whole fleet: one AWS provider per region (clusters sharing a region share it) and
- * one `RegionalCluster` per cluster of the spec.
+ * The whole fleet: one AWS provider per region (clusters sharing a region share it), one
+ * `RegionalCluster` per cluster with its in-cluster agents, and the fleet-wide DNS.
+ * Per-cluster add-ons are parented under their cluster, so they inherit its region.
  */
 export class Fleet extends pulumi.ComponentResource {
   public readonly spec: FleetSpec;
@@ -27,9 +34,31 @@ export class Fleet extends pulumi.ComponentResource {
         defaultTags: { tags: { "eks-fleet/fleet": spec.name, "eks-fleet/managed-by": "pulumi" } },
       }, { parent: this })]),
     );
+    const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
     this.clusters = spec.clusters.map(
       (cluster) => new RegionalCluster(cluster.name, { fleet: spec, cluster }, { parent: this, providers: { aws: this.providers.get(cluster.region)! } }),
     );
+
+    // Ingress and DNS
+    const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
+    for (const c of this.clusters) {
+      const common = { fleet: spec, cluster: c.spec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, kubernetesProvider: c.kubernetesProvider };
+      new LoadBalancerController(`${c.spec.name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c });
+      new ExternalDns(`${c.spec.name}-external-dns`, { ...common, zoneId }, { parent: c });
+    }
+    new DnsRouting("dns", { fleet: spec, zoneId }, home);
+
+    // GitOps agents
+    if (spec.gitops.engine === "flux") {
+      for (const c of this.clusters) new FluxAgent(`${c.spec.name}-flux`, { fleet: spec, cluster: c.spec, kubernetesProvider: c.kubernetesProvider }, { parent: c });
+    } else {
+      const hub = this.clusters.find((c) => c.spec.name === spec.hub!.name)!;
+      const argocd = new ArgoCdHub(`${hub.spec.name}-argocd`, { fleet: spec, hub }, { parent: hub });
+      for (const c of this.clusters) {
+        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubProvider: hub.kubernetesProvider, dependsOn: [argocd.release] }, { parent: c });
+      }
+    }
+
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
   }
 }

@@ -7,9 +7,9 @@ export interface IrsaRoleArgs {
   /** The cluster's OIDC provider ARN and issuer (without https://). */
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly oidcIssuer: pulumi.Input<string>;
-  /** The one service account allowed to assume the role. */
+  /** The service account(s) allowed to assume the role, all in `namespace`. */
   readonly namespace: string;
-  readonly serviceAccount: string;
+  readonly serviceAccount: string | readonly string[];
   /** IAM policy statements; resources must be named ARNs (policies check it). */
   readonly statements: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
   readonly tags: Record<string, string>;
@@ -24,6 +24,7 @@ export class IrsaRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:iam:IrsaRole", name, {}, opts);
+    const subjects = ([] as string[]).concat(args.serviceAccount).map((sa) => `system:serviceaccount:${args.namespace}:${sa}`);
     const role = new aws.iam.Role(`${name}-role`, {
       name: args.roleName,
       assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([provider, issuer]) => JSON.stringify({
@@ -34,7 +35,7 @@ export class IrsaRole extends pulumi.ComponentResource {
           Action: "sts:AssumeRoleWithWebIdentity",
           Condition: {
             StringEquals: {
-              [`${issuer}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
+              [`${issuer}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
               [`${issuer}:aud`]: "sts.amazonaws.com",
             },
           },

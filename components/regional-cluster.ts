@@ -29,6 +29,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly spec: ClusterSpec;
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
+  /** Base64 CA bundle of the API server, for clients registered elsewhere (Argo CD). */
+  public readonly certificateAuthority: pulumi.Output<string>;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly oidcIssuer: pulumi.Output<string>;
@@ -93,6 +95,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
 
     this.clusterName = pulumi.output(cluster.eksClusterName);
     this.endpoint = control.eksCluster.endpoint;
+    this.certificateAuthority = control.eksCluster.certificateAuthority.data;
     this.kubeconfig = pulumi.secret(control.kubeconfigJson);
     this.oidcProviderArn = control.oidcProviderArn;
     this.oidcIssuer = control.oidcIssuer;

@@ -11,7 +11,7 @@ export const HEALTH_CHECK_TYPE = "aws:route53/healthCheck:HealthCheck";
  */
 export const route53RoutingHealthChecked: StackValidationPolicy = {
   name: "route53-routing-health-checked",
-  description: `Checks whether Route 53 failover and latency records carry a health check that probes every ${HEALTH_CHECK.requestIntervalSeconds} seconds.`,
+  description: `Checks whether Route 53 failover and latency records carry a health check that probes every ${HEALTH_CHECK.requestIntervalSeconds} seconds, or alias records that evaluate their target's health.`,
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const checks = ofType(args.resources, HEALTH_CHECK_TYPE);
@@ -23,6 +23,10 @@ export const route53RoutingHealthChecked: StackValidationPolicy = {
           : undefined;
       if (!routing) continue;
       const label = `${routing} record '${known(() => record.props.name) ?? record.name}'${known(() => record.props.setIdentifier) ? ` (${known(() => record.props.setIdentifier)})` : ""}`;
+      // An alias that evaluates its target's health inherits the health checks of the
+      // records it points at (e.g. a latency set of standbys).
+      const aliasChecked = asArray(known(() => record.props.aliases)).some((alias: any) => alias?.evaluateTargetHealth === true);
+      if (aliasChecked && !present(() => record.props.healthCheckId)) continue;
       if (!present(() => record.props.healthCheckId)) {
         reportViolation(`The ${label} has no health check, so Route 53 keeps answering with it when its cluster is down. Set healthCheckId to an aws.route53.HealthCheck of that cluster's hostname.`, record.urn);
         continue;

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { FleetSpec, names } from "../fleet";
+import { hubRoleName, spokeRoleName } from "./argocd-hub";
+import { RegionalCluster } from "./regional-cluster";
+import { clusterTags } from "./tags";
+
+const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+export interface ArgoCdSpokeArgs {
+  readonly fleet: FleetSpec;
+  readonly spoke: RegionalCluster;
+  /** The hub's Kubernetes provider: the registration Secret lives there, never in Git. */
+  readonly hubProvider: k8s.Provider;
+  readonly dependsOn: pulumi.Resource[];
+}
+
+/**
+ * Registers one cluster with the Argo CD hub, IAM-authenticated: a role in the spoke's
+ * account trusted only by the hub's role, an EKS access entry for it, and the cluster
+ * Secret on the hub (labels = feature flags, annotations = metadata, no bearer token).
+ */
+export class ArgoCdSpoke extends pulumi.ComponentResource {
+  constructor(name: string, args: ArgoCdSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:gitops:ArgoCdSpoke", name, {}, opts);
+    const { fleet, spoke } = args;
+    const cluster = spoke.spec;
+    const tags = clusterTags(fleet, cluster);
+    const hubRoleArn = names.roleArn(fleet.accountId, hubRoleName(fleet));
+
+    const role = new aws.iam.Role(`${name}-role`, {
+      name: spokeRoleName(fleet, cluster.name),
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArn }, Action: "sts:AssumeRole" }],
+      }),
+      tags,
+    }, { parent: this });
+    const entry = new aws.eks.AccessEntry(`${name}-access`, {
+      clusterName: cluster.eksClusterName,
+      principalArn: role.arn,
+      type: "STANDARD",
+      tags,
+    }, { parent: this, dependsOn: args.dependsOn });
+    new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
+      clusterName: cluster.eksClusterName,
+      principalArn: role.arn,
+      policyArn: CLUSTER_ADMIN_POLICY,
+      accessScope: { type: "cluster" },
+    }, { parent: this, dependsOn: [entry] });
+
+    const config = pulumi.jsonStringify({
+      awsAuthConfig: { clusterName: cluster.eksClusterName, roleARN: role.arn },
+      tlsClientConfig: { insecure: false, caData: spoke.certificateAuthority },
+    });
+    new k8s.core.v1.Secret(`${name}-registration`, {
+      metadata: {
+        name: cluster.name,
+        namespace: names.AGENTS.argocd.namespace,
+        labels: {
+          "argocd.argoproj.io/secret-type": "cluster",
+          environment: fleet.name,
+          fleet_role: cluster.role,
+          fleet_serves: String(cluster.serves),
+          aws_cluster_name: cluster.eksClusterName,
+          enable_external_secrets: "true",
+          enable_velero: "true",
+          enable_external_dns: "true",
+          enable_aws_load_balancer_controller: "true",
+        },
+        annotations: {
+          aws_account_id: fleet.accountId,
+          aws_region: cluster.region,
+          aws_cluster_name: cluster.eksClusterName,
+          aws_vpc_id: spoke.vpcId,
+          velero_bucket: cluster.backup.bucket,
+          gitops_platform_path: cluster.gitopsPaths.platform,
+          gitops_apps_path: cluster.gitopsPaths.apps,
+          external_secrets_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.externalSecrets.role)),
+          velero_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.velero.role)),
+        },
+      },
+      type: "Opaque",
+      stringData: { name: cluster.name, server: spoke.endpoint, config: pulumi.secret(config) },
+    }, { parent: this, provider: args.hubProvider, dependsOn: args.dependsOn });
+    this.registerOutputs({});
+  }
+}

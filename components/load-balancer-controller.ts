@@ -1,0 +1,78 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { CHARTS } from "./chart-versions";
+import { IrsaRole } from "./irsa-role";
+import { clusterTags } from "./tags";
+
+export interface LoadBalancerControllerArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
+  readonly kubernetesProvider: k8s.Provider;
+}
+
+const OWNED = { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } };
+
+/**
+ * The AWS Load Balancer Controller, which turns the rendered ingress Service into an NLB.
+ * Reads are unscoped (EC2 and ELB Describe calls have no resource-level permissions);
+ * every change is limited to load balancers and security groups the controller tagged.
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+  constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:ingress:LoadBalancerController", name, {}, opts);
+    const { fleet, cluster } = args;
+    const agent = names.AGENTS.loadBalancerController;
+    const role = new IrsaRole(`${name}-irsa`, {
+      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      namespace: agent.namespace,
+      serviceAccount: agent.serviceAccount,
+      statements: [
+        {
+          Effect: "Allow",
+          Action: ["ec2:Describe*", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate", "ec2:GetSecurityGroupsForVpc"],
+          Resource: ["*"],
+        },
+        {
+          Effect: "Allow",
+          Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "ec2:CreateSecurityGroup", "elasticloadbalancing:AddTags", "ec2:CreateTags"],
+          Resource: ["*"],
+          Condition: { StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": cluster.eksClusterName } },
+        },
+        {
+          Effect: "Allow",
+          Action: [
+            "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
+            "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
+            "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
+            "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
+            "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup",
+          ],
+          Resource: ["*"],
+          Condition: OWNED,
+        },
+      ],
+      tags: clusterTags(fleet, cluster),
+    }, { parent: this });
+
+    new k8s.helm.v3.Release(`${name}-release`, {
+      name: "aws-load-balancer-controller",
+      chart: CHARTS.loadBalancerController.chart,
+      version: CHARTS.loadBalancerController.version,
+      repositoryOpts: { repo: CHARTS.loadBalancerController.repo },
+      namespace: agent.namespace,
+      values: {
+        clusterName: cluster.eksClusterName,
+        region: cluster.region,
+        vpcId: args.vpcId,
+        serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+      },
+    }, { parent: this, provider: args.kubernetesProvider });
+    this.registerOutputs({});
+  }
+}
