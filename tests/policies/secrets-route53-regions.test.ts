@@ -63,6 +63,13 @@ describe("route53-routing-health-checked", () => {
     ]);
   });
 
+  it("accepts an alias that evaluates its target's health, but not one that ignores it", async () => {
+    const alias = (evaluateTargetHealth: boolean) =>
+      changed(record({ aliases: [{ name: "standby.api.example.com", zoneId: "Z1", evaluateTargetHealth }] }), (r) => delete r.inputs.healthCheckId);
+    expect(await stackMessages(route53RoutingHealthChecked, [alias(true)])).toEqual([]);
+    expect(await stackMessages(route53RoutingHealthChecked, [alias(false)])).toHaveLength(1);
+  });
+
   it("reports a health check at the slow 30 s interval", async () => {
     expect(await stackMessages(route53RoutingHealthChecked, [check(30), record()])).toEqual([
       { urn: record().urn, message: "The failover record 'api.example.com' (use1) uses health check 'use1-health' with requestInterval 30. Set requestInterval: 10 (fixed at creation: replace the check) so failover detection stays within the fleet's RTO." },
