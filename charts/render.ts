@@ -1,7 +1,7 @@
-import { App, Chart } from "cdk8s";
+import { ApiObject, App, Chart } from "cdk8s";
 import * as YAML from "yaml";
 import { ClusterSpec, FleetConfigError, FleetSpec, Problem } from "../fleet";
-import { Layer, Replication } from "./replicate";
+import { Layer, manifestOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
 import { objectProblems } from "./validate";
 
@@ -73,7 +73,7 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
   }
   for (const [layer, chart] of charts) {
     try {
-      result.set(layer, chart.toJson());
+      result.set(layer, chart.node.findAll().filter(ApiObject.isApiObject).map(manifestOf));
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.
       throw new FleetConfigError([{ path: `clusters/${cluster.name}/${layer}`, message: `cluster ${cluster.name}: ${(err as Error).message}` }]);

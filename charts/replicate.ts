@@ -24,6 +24,20 @@ interface Override {
 }
 
 /**
+ * Patches of `Replication.patch`, applied to the manifest as written to Git. cdk8s's own
+ * `addJsonPatch` runs before typed constructs convert their props (a Quantity is still an
+ * object then), so a patch there could silently drop a plain value.
+ */
+const manifestPatches = new WeakMap<ApiObject, JsonPatch[]>();
+
+/** The manifest of `object` as it goes into Git: cdk8s's rendering, then this fleet's patches. */
+export function manifestOf(object: ApiObject): Record<string, unknown> {
+  const patches = manifestPatches.get(object);
+  const json = object.toJson() as Record<string, unknown>;
+  return patches ? JsonPatch.apply(json, ...patches) : json;
+}
+
+/**
  * Starts a replication: a named set of objects that is rendered once per target cluster.
  *
  * ```ts
@@ -77,13 +91,14 @@ export class Replication {
   }
 
   /**
-   * Applies JSON patches (RFC 6902, cdk8s `JsonPatch`) on the selected clusters, to the
-   * objects of `kind` (or to every object of this replication when `kind` is omitted).
+   * Applies JSON patches (RFC 6902, cdk8s `JsonPatch`) to the rendered manifests on the
+   * selected clusters: the objects of `kind`, or every object of this replication when
+   * `kind` is omitted. Paths and values are those of the YAML in Git.
    */
   patch(where: Select, patches: JsonPatch | readonly JsonPatch[], kind?: string): Replication {
     const list = Array.isArray(patches) ? patches : [patches as JsonPatch];
     return this.override(where, (object) => {
-      if (kind === undefined || object.kind === kind) object.addJsonPatch(...list);
+      if (kind === undefined || object.kind === kind) manifestPatches.set(object, [...(manifestPatches.get(object) ?? []), ...list]);
     });
   }
 

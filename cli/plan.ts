@@ -1,5 +1,6 @@
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { synthTree } from "../charts";
 import { planStack } from "./engine/plan-stack";
 import { EXIT, runCommand } from "./errors";
 import { planSummary } from "./summary";
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   const { spec, document } = await planStack(configFile);
   const json = stableJson(document);
   writeFileAtomic(path.join(out, "plan.json"), json);
+  // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
+  synthTree(spec, path.join(out, "gitops"), { root: path.relative(process.cwd(), path.join(out, "gitops")) || "gitops" });
 
   if (flags.json) process.stdout.write(json);
   else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
