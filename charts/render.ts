@@ -33,22 +33,36 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
   checkSelectors(fleet, replications);
   const problems: Problem[] = [];
   const files: RenderedFile[] = [];
+  // Most objects are identical on every cluster: validate and serialize each distinct one once.
+  const seen = new Map<string, { yaml: string; problems: string[] }>();
+  const check = (manifest: Record<string, unknown>) => {
+    const key = JSON.stringify(manifest);
+    let done = seen.get(key);
+    if (!done) {
+      done = { yaml: toYaml(manifest), problems: options.validate === false ? [] : objectProblems(manifest) };
+      seen.set(key, done);
+    }
+    return done;
+  };
   for (const cluster of fleet.clusters) {
     for (const [layer, manifests] of renderCluster(fleet, cluster, replications)) {
       const folder = `clusters/${cluster.name}/${layer}`;
       const names = new Map<string, string>();
       for (const manifest of manifests) {
         const basic = basicProblem(manifest);
-        const file = basic ? undefined : fileName(manifest);
-        const where = `${root}/${folder}/${file ?? "?"}`;
-        const found = basic ? [basic] : options.validate === false ? [] : objectProblems(manifest);
+        if (basic) {
+          problems.push({ path: `${root}/${folder}/?`, message: `cluster ${cluster.name}: ${basic}` });
+          continue;
+        }
+        const file = fileName(manifest);
+        const where = `${root}/${folder}/${file}`;
+        const { yaml, problems: found } = check(manifest);
         problems.push(...found.map((message) => ({ path: where, message: `cluster ${cluster.name}: ${message}` })));
-        if (!file) continue;
         const id = `${manifest.kind} ${(manifest.metadata as { namespace?: string }).namespace ?? ""}/${(manifest.metadata as { name: string }).name}`;
         const clash = names.get(file);
         if (clash) problems.push({ path: where, message: `cluster ${cluster.name}: ${id} and ${clash} render to the same file` });
         names.set(file, id);
-        files.push({ path: `${folder}/${file}`, content: toYaml(manifest) });
+        files.push({ path: `${folder}/${file}`, content: yaml });
       }
       files.push({ path: `${folder}/${KUSTOMIZATION_FILE}`, content: kustomization([...names.keys()]) });
     }
