@@ -1,5 +1,6 @@
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { synthTree } from "../charts";
 import { planStack } from "./engine/plan-stack";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { sortViolations } from "../policies/evaluate";
@@ -20,8 +21,10 @@ export async function main(argv: string[]): Promise<number> {
   const out = path.resolve(flags.out ?? "out");
 
   const { spec, document: planned } = await planStack(configFile);
-  // Manifest rules read the tree in <out>/gitops: it must be rendered before this line.
-  const document = { ...planned, violations: sortViolations([...planned.violations, ...treeViolationsOf(path.join(out, "gitops"))]) };
+  // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
+  const tree = path.join(out, "gitops");
+  synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
+  const document = { ...planned, violations: sortViolations([...planned.violations, ...treeViolationsOf(tree)]) };
   const json = stableJson(document);
   writeFileAtomic(path.join(out, "plan.json"), json);
 

@@ -1,0 +1,25 @@
+import { FleetSpec } from "../fleet";
+import { Replication } from "./replicate";
+import { loadReplicated, ReplicatedFile, replicatedReplications } from "./replicated";
+import { backupReplication } from "./platform/backup";
+import { fleetInfoReplication } from "./platform/fleet-info";
+import { ingressReplication } from "./platform/ingress";
+import { namespaceReplications } from "./platform/namespaces";
+import { fleetViewerReplication } from "./platform/rbac";
+import { secretsReplication } from "./platform/secrets";
+
+/**
+ * Everything the fleet replicates, in one list: the place to retarget (`.to(...)`) or
+ * override (`.override(...)`, `.patch(...)`) an object family for some clusters.
+ */
+export function fleetReplications(fleet: FleetSpec, replicated: readonly ReplicatedFile[] = loadReplicated()): Replication[] {
+  return [
+    fleetInfoReplication(),
+    fleetViewerReplication(),
+    ...namespaceReplications(fleet),
+    ingressReplication(fleet),
+    secretsReplication(fleet),
+    backupReplication(),
+    ...replicatedReplications(replicated),
+  ];
+}

@@ -1,0 +1,15 @@
+export { Select } from "./select";
+export { replicate, Replication, Layer, RenderContext, Build, Edit } from "./replicate";
+export { fleetReplications } from "./fleet-charts";
+export { loadReplicated, replicatedReplications, REPLICATED_DIR } from "./replicated";
+export { renderFleet, RenderedFile, fileName, KUSTOMIZATION_FILE } from "./render";
+export { objectProblems, hasSchema } from "./validate";
+export { writeTreeAtomic } from "./write-tree";
+export { treeDifferences } from "./compare";
+export { renderTree, synthTree, SynthOptions } from "./synth";
+export { NamespaceBaseline, DEFAULT_QUOTA } from "./platform/namespace-baseline";
+export { VeleroSchedule } from "./platform/backup";
+export { INGRESS_NAMESPACE, GATEWAY_SELECTOR, GATEWAY_PORTS } from "./platform/ingress";
+export { FLEET_VIEWERS_GROUP, FLEET_VIEWER_ROLE } from "./platform/rbac";
+export { FLEET_INFO } from "./platform/fleet-info";
+export { externalSecretName, EXTERNAL_SECRETS_API } from "./platform/secrets";

@@ -1,0 +1,124 @@
+import { ApiObject, JsonPatch } from "cdk8s";
+import { Construct } from "constructs";
+import { ClusterSpec, FleetSpec } from "../fleet";
+import { Select } from "./select";
+
+/** The two folders each cluster's agent reconciles: the platform layer always, apps only where they run. */
+export type Layer = "platform" | "apps";
+
+/** What a replication's objects may depend on: the whole fleet and the cluster being rendered. */
+export interface RenderContext {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+}
+
+/** Adds the objects of one replication to `scope` (a cdk8s construct) for one cluster. */
+export type Build = (scope: Construct, context: RenderContext) => void;
+
+/** Changes one rendered object on the clusters an override selects. */
+export type Edit = (object: ApiObject, context: RenderContext) => void;
+
+interface Override {
+  readonly where: Select;
+  readonly edit: Edit;
+}
+
+/**
+ * Patches of `Replication.patch`, applied to the manifest as written to Git. cdk8s's own
+ * `addJsonPatch` runs before typed constructs convert their props (a Quantity is still an
+ * object then), so a patch there could silently drop a plain value.
+ */
+const manifestPatches = new WeakMap<ApiObject, JsonPatch[]>();
+
+/** The manifest of `object` as it goes into Git: cdk8s's rendering, then this fleet's patches. */
+export function manifestOf(object: ApiObject): Record<string, unknown> {
+  const patches = manifestPatches.get(object);
+  const json = object.toJson() as Record<string, unknown>;
+  return patches ? JsonPatch.apply(json, ...patches) : json;
+}
+
+/**
+ * Starts a replication: a named set of objects that is rendered once per target cluster.
+ *
+ * ```ts
+ * replicate("payments-quota", (scope) => new KubeResourceQuota(scope, "quota", {...}))
+ *   .to(Select.role("primary", "secondary"))
+ *   .patch(Select.name("use1"), JsonPatch.replace("/spec/hard/pods", "200"));
+ * ```
+ */
+export function replicate(name: string, build: Build): Replication {
+  return new Replication(name, build, "platform", Select.all(), []);
+}
+
+/**
+ * An immutable description of where a set of objects goes and how it differs per cluster.
+ * The same idea as Karmada's PropagationPolicy + OverridePolicy, applied at render time so
+ * the difference is visible in Git rather than decided inside a cluster.
+ */
+export class Replication {
+  /** @internal use `replicate()` */
+  constructor(
+    readonly name: string,
+    private readonly build: Build,
+    /** @default "platform" */
+    readonly layer: Layer,
+    /** @default Select.all() */
+    readonly target: Select,
+    private readonly overrides: readonly Override[],
+  ) {}
+
+  /** Renders only on the selected clusters (replaces the previous target). */
+  to(target: Select): Replication {
+    return new Replication(this.name, this.build, this.layer, target, this.overrides);
+  }
+
+  /** Renders only on the named clusters. */
+  toClusters(...names: string[]): Replication {
+    return this.to(Select.name(...names));
+  }
+
+  /** Puts the objects in the apps layer (suspended on a passive cluster) instead of the platform layer. */
+  inLayer(layer: Layer): Replication {
+    return new Replication(this.name, this.build, layer, this.target, this.overrides);
+  }
+
+  /**
+   * Edits every object of this replication on the selected clusters. Overrides run in the
+   * order they were declared, after the objects are built, so a later one wins.
+   */
+  override(where: Select, edit: Edit): Replication {
+    return new Replication(this.name, this.build, this.layer, this.target, [...this.overrides, { where, edit }]);
+  }
+
+  /**
+   * Applies JSON patches (RFC 6902, cdk8s `JsonPatch`) to the rendered manifests on the
+   * selected clusters: the objects of `kind`, or every object of this replication when
+   * `kind` is omitted. Paths and values are those of the YAML in Git.
+   */
+  patch(where: Select, patches: JsonPatch | readonly JsonPatch[], kind?: string): Replication {
+    const list = Array.isArray(patches) ? patches : [patches as JsonPatch];
+    return this.override(where, (object) => {
+      if (kind === undefined || object.kind === kind) manifestPatches.set(object, [...(manifestPatches.get(object) ?? []), ...list]);
+    });
+  }
+
+  /** Cluster names the selectors of this replication mention (checked against the fleet). */
+  get namedClusters(): readonly string[] {
+    return [...this.target.namedClusters, ...this.overrides.flatMap((o) => o.where.namedClusters)];
+  }
+
+  appliesTo(cluster: ClusterSpec): boolean {
+    return this.target.matches(cluster);
+  }
+
+  /** Builds this replication's objects for one cluster under `scope` and applies the matching overrides. */
+  renderInto(scope: Construct, context: RenderContext): void {
+    if (!this.appliesTo(context.cluster)) return;
+    const unit = new Construct(scope, this.name);
+    this.build(unit, context);
+    const matching = this.overrides.filter((o) => o.where.matches(context.cluster));
+    if (matching.length === 0) return;
+    const objects = unit.node.findAll().filter(ApiObject.isApiObject);
+    for (const { edit } of matching) for (const object of objects) edit(object, context);
+  }
+}

@@ -1,0 +1,169 @@
+import { names } from "../../fleet";
+import { find, fleetOf, objectsOf, render } from "./render-helpers";
+
+const fleet = fleetOf(3, {
+  namespaces: [
+    { name: "payments", admins: ["payments-admins", "sre"] },
+    { name: "search", admins: [] },
+  ],
+  secrets: [
+    { name: "payments/db-credentials", namespace: "payments" },
+    { name: "payments/api-key", namespace: "payments" },
+  ],
+});
+const tree = render(fleet);
+const c1 = objectsOf(tree, "c1");
+
+describe("namespaces", () => {
+  it.each(["payments", "search", "ingress"])("%s has a Namespace, default-deny both ways, DNS and same-namespace allowances, quota and limits", (ns) => {
+    find(c1, "Namespace", ns);
+    expect(find(c1, "NetworkPolicy", "default-deny", ns).spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const dns = find(c1, "NetworkPolicy", "allow-dns", ns).spec;
+    expect(dns.policyTypes).toEqual(["Egress"]);
+    expect(dns.egress[0].to[0]).toEqual({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    });
+    expect(dns.egress[0].ports).toEqual([{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
+    const same = find(c1, "NetworkPolicy", "allow-same-namespace", ns).spec;
+    expect(same.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
+    expect(same.egress).toEqual([{ to: [{ podSelector: {} }] }]);
+    expect(find(c1, "ResourceQuota", "quota", ns).spec.hard["requests.cpu"]).toBe("8");
+    expect(find(c1, "LimitRange", "limits", ns).spec.limits[0].type).toBe("Container");
+  });
+
+  it("lets only the ingress namespace in from outside a fleet namespace", () => {
+    expect(find(c1, "NetworkPolicy", "allow-from-ingress", "payments").spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } }] },
+    ]);
+  });
+});
+
+describe("RBAC", () => {
+  it("binds each namespace's admin groups to the built-in admin ClusterRole there, and skips namespaces without admins", () => {
+    const binding = find(c1, "RoleBinding", "namespace-admins", "payments");
+    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" });
+    expect(binding.subjects.map((s: any) => `${s.kind}/${s.name}`)).toEqual(["Group/payments-admins", "Group/sre"]);
+    expect(c1.filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === "search")).toEqual([]);
+  });
+
+  it("gives fleet-viewers read-only access that never includes Secrets", () => {
+    const role = find(c1, "ClusterRole", "fleet-viewer");
+    for (const rule of role.rules) {
+      expect(rule.verbs).toEqual(["get", "list", "watch"]);
+      expect(rule.resources).not.toContain("secrets");
+      expect(rule.resources).not.toContain("*");
+    }
+    expect(find(c1, "ClusterRoleBinding", "fleet-viewer").subjects).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "fleet-viewers" }]);
+  });
+});
+
+describe("secrets", () => {
+  it("points the ClusterSecretStore at the cluster's own region, as the ESO service account, for the namespaces with secrets only", () => {
+    for (const cluster of fleet.clusters) {
+      const store = find(objectsOf(tree, cluster.name), "ClusterSecretStore", names.CLUSTER_SECRET_STORE);
+      expect(store.apiVersion).toBe("external-secrets.io/v1");
+      expect(store.spec.provider.aws).toEqual({
+        service: "SecretsManager",
+        region: cluster.region,
+        auth: { jwt: { serviceAccountRef: { name: names.AGENTS.externalSecrets.serviceAccount, namespace: names.AGENTS.externalSecrets.namespace } } },
+      });
+      expect(store.spec.conditions).toEqual([{ namespaces: ["payments"] }]);
+    }
+  });
+
+  it("renders one ExternalSecret per fleet.secrets entry, extracting the whole secret", () => {
+    const secrets = c1.filter((o) => o.kind === "ExternalSecret");
+    expect(secrets.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).sort()).toEqual(["payments/payments-api-key", "payments/payments-db-credentials"]);
+    expect(find(c1, "ExternalSecret", "payments-db-credentials", "payments").spec).toEqual({
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: names.CLUSTER_SECRET_STORE },
+      target: { name: "payments-db-credentials", creationPolicy: "Owner" },
+      dataFrom: [{ extract: { key: "payments/db-credentials" } }],
+    });
+  });
+
+  it("renders no store at all when no namespace has secrets (an unrestricted store would serve every namespace)", () => {
+    const objects = objectsOf(render(fleetOf(2, { secrets: [] })), "c0");
+    expect(objects.filter((o) => o.kind === "ClusterSecretStore" || o.kind === "ExternalSecret")).toEqual([]);
+  });
+
+  it("never puts a Secret in the tree", () => {
+    expect([...tree.values()].filter((o) => o.kind === "Secret")).toEqual([]);
+  });
+});
+
+describe("per-cluster values", () => {
+  it("fleet-info tells each cluster its name, region, role and the fleet mode", () => {
+    for (const cluster of fleet.clusters) {
+      const info = find(objectsOf(tree, cluster.name), "ConfigMap", "fleet-info", "kube-public");
+      expect(info.data).toMatchObject({ fleet: "prod", cluster: cluster.name, region: cluster.region, role: cluster.role, mode: "active-passive" });
+    }
+    expect(find(objectsOf(tree, "c0"), "ConfigMap", "fleet-info").data.role).toBe("primary");
+    expect(find(c1, "ConfigMap", "fleet-info").data.role).toBe("secondary");
+  });
+
+  it("exposes the ingress gateway through an internet-facing NLB published as <cluster>.<record>", () => {
+    const service = find(c1, "Service", "ingress-gateway", "ingress");
+    expect(service.spec.type).toBe("LoadBalancer");
+    expect(service.spec.selector).toEqual({ "app.kubernetes.io/name": "ingress-gateway" });
+    expect(service.metadata.annotations).toEqual({
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      "external-dns.alpha.kubernetes.io/hostname": "c1.api.example.com",
+    });
+  });
+
+  it("schedules Velero backups of the fleet namespaces into the cluster's own location, volumes by file system", () => {
+    const schedule = find(c1, "Schedule", names.BACKUP_SCHEDULE, "velero");
+    expect(schedule.apiVersion).toBe("velero.io/v1");
+    expect(schedule.spec.schedule).toBe(fleet.backup.schedule);
+    expect(schedule.spec.template).toEqual({
+      ttl: fleet.backup.retention,
+      storageLocation: names.OWN_BACKUP_LOCATION,
+      includedNamespaces: ["payments", "search", "ingress"],
+      defaultVolumesToFsBackup: true,
+    });
+  });
+});
+
+describe("replicated/ and the layers", () => {
+  it("replicates the example CRD to every cluster, identical", () => {
+    const file = "platform/customresourcedefinition-maintenancewindows.platform.eks-fleet.io.yaml";
+    const copies = fleet.clusters.map((c) => tree.get(`clusters/${c.name}/${file}`));
+    expect(copies[0]?.kind).toBe("CustomResourceDefinition");
+    for (const copy of copies) expect(copy).toEqual(copies[0]);
+  });
+
+  it("lists every file of a layer in its kustomization.yaml, so even an empty apps layer is a folder the agent can apply", () => {
+    const platform = tree.get("clusters/c1/platform/kustomization.yaml")!;
+    const files = [...tree.keys()].filter((p) => p.startsWith("clusters/c1/platform/") && !p.endsWith("kustomization.yaml")).map((p) => p.split("/").pop());
+    expect(platform.resources).toEqual(files.sort());
+    expect(tree.get("clusters/c1/apps/kustomization.yaml")).toEqual({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [] });
+  });
+
+  it("renders RBAC, CRDs and NetworkPolicies byte-for-byte identical on every cluster", () => {
+    const shared = (cluster: string) =>
+      Object.fromEntries(
+        [...tree.entries()]
+          .filter(([p, o]) => p.startsWith(`clusters/${cluster}/`) && /^(ClusterRole|ClusterRoleBinding|RoleBinding|CustomResourceDefinition|NetworkPolicy)$/.test(o.kind))
+          .map(([p, o]) => [p.replace(`clusters/${cluster}/`, ""), o]),
+      );
+    expect(Object.keys(shared("c0")).length).toBeGreaterThan(5);
+    expect(shared("c1")).toEqual(shared("c0"));
+    expect(shared("c2")).toEqual(shared("c0"));
+  });
+});
+
+describe("file layout", () => {
+  it("names each file <kind>-<namespace>-<name>.yaml, lowercase, one object per file", () => {
+    expect([...tree.keys()]).toContain("clusters/c1/platform/networkpolicy-payments-default-deny.yaml");
+    expect([...tree.keys()]).toContain("clusters/c1/platform/clusterrole-fleet-viewer.yaml");
+    for (const [file, object] of tree) {
+      if (file.endsWith("kustomization.yaml")) continue;
+      const expected = [object.kind, object.metadata.namespace, object.metadata.name].filter(Boolean).join("-").toLowerCase();
+      expect(file.split("/").pop()).toBe(`${expected}.yaml`);
+    }
+  });
+});
