@@ -3,11 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke } from "./argocd-spoke";
+import { BackupReplication } from "./backup-replication";
+import { BackupStorage } from "./backup-storage";
 import { DnsRouting } from "./dns-routing";
 import { ExternalDns } from "./external-dns";
+import { ExternalSecretsOperator } from "./external-secrets";
 import { FluxAgent } from "./flux-agent";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { RegionalCluster } from "./regional-cluster";
+import { ReplicatedSecrets } from "./replicated-secrets";
+import { Velero } from "./velero";
 
 export interface FleetArgs {
   readonly spec: FleetSpec;
@@ -57,6 +62,36 @@ export class Fleet extends pulumi.ComponentResource {
       for (const c of this.clusters) {
         new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubProvider: hub.kubernetesProvider, dependsOn: [argocd.release] }, { parent: c });
       }
+    }
+
+    // Backups and secrets
+    const storages = new Map(this.clusters.map((c) => [
+      c.spec.name,
+      new BackupStorage(`${c.spec.name}-backup`, { fleet: spec, cluster: c.spec }, { parent: c }),
+    ]));
+    for (const c of this.clusters) {
+      const storage = storages.get(c.spec.name)!;
+      const partner = storages.get(c.spec.backup.partner)!;
+      new BackupReplication(`${c.spec.name}-backup-replication`, { fleet: spec, cluster: c.spec, source: storage, destination: partner }, { parent: c });
+      new Velero(`${c.spec.name}-velero`, {
+        fleet: spec,
+        cluster: c.spec,
+        oidcProviderArn: c.oidcProviderArn,
+        oidcIssuer: c.oidcIssuer,
+        storage,
+        kubernetesProvider: c.kubernetesProvider,
+      }, { parent: c });
+    }
+    const secrets = new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this });
+    for (const c of this.clusters) {
+      new ExternalSecretsOperator(`${c.spec.name}-external-secrets`, {
+        fleet: spec,
+        cluster: c.spec,
+        oidcProviderArn: c.oidcProviderArn,
+        oidcIssuer: c.oidcIssuer,
+        regionKeyArn: secrets.keyArns[c.spec.region],
+        kubernetesProvider: c.kubernetesProvider,
+      }, { parent: c });
     }
 
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });

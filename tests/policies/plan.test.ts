@@ -21,6 +21,8 @@ describe("npm run plan runs the policies", () => {
     const { document } = await planStack(stackFile(fleetConfig(2, { policy: { allowedRegions: ["us-east-1"] } })));
     expect(document.violations).toEqual([
       expect.objectContaining({ policy: "regions-allowed", enforcement: "mandatory", file: null, urn: expect.stringMatching(/pulumi:providers:aws::aws-us-west-2$/) }),
+      // The fleet's secrets replicate to every cluster region, so the replica is flagged too.
+      expect.objectContaining({ policy: "regions-allowed", enforcement: "mandatory", file: null, urn: expect.stringMatching(/secretsmanager\/secret:Secret::secrets-payments-db-credentials$/) }),
     ]);
   });
 });

@@ -1,0 +1,74 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { CHARTS } from "./chart-versions";
+import { IrsaRole } from "./irsa-role";
+import { clusterTags } from "./tags";
+
+export interface ExternalSecretsOperatorArgs {
+  /** The fleet: its `secrets` and `accountId`. */
+  readonly fleet: FleetSpec;
+  /** The cluster the operator runs in; it reads only its own region's replicas. */
+  readonly cluster: ClusterSpec;
+  /** The cluster's OIDC provider ARN and issuer (without https://), for IRSA. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** The secrets key of the cluster's region (`ReplicatedSecrets.keyArns[region]`). */
+  readonly regionKeyArn: pulumi.Input<string>;
+  /** Talks to the cluster's API. */
+  readonly kubernetesProvider: k8s.Provider;
+}
+
+/** ARN pattern of a secret: Secrets Manager appends `-` and six random characters. */
+export const secretArnPattern = (region: string, accountId: string, secret: string) =>
+  `arn:aws:secretsmanager:${region}:${accountId}:secret:${secret}-??????`;
+
+/**
+ * The External Secrets Operator in one cluster, allowed to read the fleet's secrets in its
+ * own region only: a region outage elsewhere never breaks its secret sync.
+ */
+export class ExternalSecretsOperator extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ExternalSecretsOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:secrets:ExternalSecretsOperator", name, {}, opts);
+    const { fleet, cluster } = args;
+    const agent = names.AGENTS.externalSecrets;
+
+    const statements: pulumi.Input<Record<string, unknown>>[] = [];
+    if (fleet.secrets.length > 0) {
+      statements.push({
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: fleet.secrets.map((s) => secretArnPattern(cluster.region, fleet.accountId, s.name)),
+      });
+    }
+    statements.push({ Effect: "Allow", Action: "kms:Decrypt", Resource: args.regionKeyArn });
+
+    const role = new IrsaRole(`${name}-irsa`, {
+      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      namespace: agent.namespace,
+      serviceAccount: agent.serviceAccount,
+      statements,
+      tags: clusterTags(fleet, cluster),
+    }, { parent: this });
+
+    new k8s.helm.v3.Release(`${name}-release`, {
+      name: "external-secrets",
+      chart: CHARTS.externalSecrets.chart,
+      version: CHARTS.externalSecrets.version,
+      repositoryOpts: { repo: CHARTS.externalSecrets.repo },
+      namespace: agent.namespace,
+      createNamespace: true,
+      values: {
+        installCRDs: true,
+        serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+      },
+    }, { parent: this, provider: args.kubernetesProvider });
+
+    this.roleArn = role.arn;
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}

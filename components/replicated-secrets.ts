@@ -1,0 +1,53 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { FleetSpec } from "../fleet";
+
+export interface ReplicatedSecretsArgs {
+  /** The fleet: its `secrets`, `homeRegion` and `regions`. */
+  readonly fleet: FleetSpec;
+  /** One AWS provider per fleet region (`Fleet.providers`). */
+  readonly providers: ReadonlyMap<string, aws.Provider>;
+}
+
+/**
+ * The fleet's Secrets Manager secrets: created in the home region and replicated to every
+ * other fleet region, each copy under a customer-managed key of its region, so each
+ * cluster reads its own region's replica and keeps working when another region is down.
+ * Values are set out of band; none is ever in the program or in Git.
+ */
+export class ReplicatedSecrets extends pulumi.ComponentResource {
+  /** The secrets key of each fleet region, for the External Secrets roles. */
+  public readonly keyArns: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: ReplicatedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:secrets:ReplicatedSecrets", name, {}, opts);
+    const { fleet, providers } = args;
+    const tags = { "eks-fleet/fleet": fleet.name };
+    const regions = [...new Set([fleet.homeRegion, ...fleet.regions])];
+    const provider = (region: string) => {
+      const p = providers.get(region);
+      if (!p) throw new Error(`No AWS provider for fleet region ${region}`);
+      return p;
+    };
+
+    this.keyArns = Object.fromEntries(regions.map((region) => [region, new aws.kms.Key(`${name}-key-${region}`, {
+      description: `Secrets Manager replicas of fleet ${fleet.name} in ${region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      tags,
+    }, { parent: this, provider: provider(region) }).arn]));
+
+    const home = fleet.homeRegion;
+    for (const secret of fleet.secrets) {
+      new aws.secretsmanager.Secret(`${name}-${secret.name.replace(/[^A-Za-z0-9-]/g, "-")}`, {
+        name: secret.name,
+        description: `Read by External Secrets in namespace ${secret.namespace} of every cluster`,
+        kmsKeyId: this.keyArns[home],
+        replicas: regions.filter((r) => r !== home).map((region) => ({ region, kmsKeyId: this.keyArns[region] })),
+        tags,
+      }, { parent: this, provider: provider(home) });
+    }
+
+    this.registerOutputs({ keyArns: this.keyArns });
+  }
+}

@@ -1,0 +1,111 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { BackupStorage } from "./backup-storage";
+import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "./chart-versions";
+import { IrsaRole } from "./irsa-role";
+import { clusterTags } from "./tags";
+
+export interface VeleroArgs {
+  /** The fleet, for the role name and tags. */
+  readonly fleet: FleetSpec;
+  /** The cluster Velero runs in: its name is its prefix, `backup.replicasFrom` its read-only locations. */
+  readonly cluster: ClusterSpec;
+  /** The cluster's OIDC provider ARN and issuer (without https://), for IRSA. */
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** The cluster's own backup bucket and key. */
+  readonly storage: BackupStorage;
+  /** Talks to the cluster's API. */
+  readonly kubernetesProvider: k8s.Provider;
+}
+
+/**
+ * Velero in one cluster, with file-system backups of volumes (no EBS snapshots, which would
+ * stay in this region), writing to its own bucket and reading the replicas of its peers'
+ * backups through read-only locations, for a restore after a peer is lost.
+ * The backup Schedule itself lives in the GitOps tree.
+ */
+export class Velero extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: VeleroArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:backup:Velero", name, {}, opts);
+    const { fleet, cluster, storage } = args;
+    const agent = names.AGENTS.velero;
+
+    const role = new IrsaRole(`${name}-irsa`, {
+      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      namespace: agent.namespace,
+      serviceAccount: agent.serviceAccount,
+      statements: [
+        {
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+          Resource: pulumi.interpolate`${storage.bucketArn}/*`,
+        },
+        { Effect: "Allow", Action: "s3:ListBucket", Resource: storage.bucketArn },
+        { Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: storage.keyArn },
+      ],
+      tags: clusterTags(fleet, cluster),
+    }, { parent: this });
+
+    const release = new k8s.helm.v3.Release(`${name}-release`, {
+      name: "velero",
+      chart: CHARTS.velero.chart,
+      version: CHARTS.velero.version,
+      repositoryOpts: { repo: CHARTS.velero.repo },
+      namespace: agent.namespace,
+      createNamespace: true,
+      values: veleroValues(cluster, storage, role.arn),
+    }, { parent: this, provider: args.kubernetesProvider });
+
+    this.roleArn = role.arn;
+    this.registerOutputs({ roleArn: this.roleArn, release: release.status });
+  }
+}
+
+/** Chart values: IRSA instead of a credentials Secret, one read-write and N read-only locations. */
+export function veleroValues(cluster: ClusterSpec, storage: BackupStorage, roleArn: pulumi.Input<string>) {
+  return {
+    credentials: { useSecret: false },
+    serviceAccount: {
+      server: { name: names.AGENTS.velero.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+    },
+    initContainers: [{
+      name: "velero-plugin-for-aws",
+      image: VELERO_AWS_PLUGIN_IMAGE,
+      imagePullPolicy: "IfNotPresent",
+      volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+    }],
+    snapshotsEnabled: false,
+    deployNodeAgent: true,
+    // Velero needs to create any kind of object on restore, so it gets cluster-admin.
+    rbac: { create: true, clusterAdministrator: true },
+    configuration: {
+      defaultVolumesToFsBackup: true,
+      backupStorageLocation: [
+        {
+          name: names.OWN_BACKUP_LOCATION,
+          provider: "aws",
+          bucket: storage.bucketName,
+          prefix: cluster.name,
+          default: true,
+          accessMode: "ReadWrite",
+          config: { region: cluster.region, kmsKeyId: storage.keyArn },
+        },
+        // Peers' backups replicate into our bucket under their prefix; never write there.
+        ...cluster.backup.replicasFrom.map((peer) => ({
+          name: names.replicaBackupLocation(peer),
+          provider: "aws",
+          bucket: storage.bucketName,
+          prefix: peer,
+          accessMode: "ReadOnly",
+          config: { region: cluster.region },
+        })),
+      ],
+    },
+  };
+}
