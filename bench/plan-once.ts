@@ -2,13 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { synthTree } from "../charts";
 import { planStack } from "../cli/engine/plan-stack";
 import { stableJson, writeFileAtomic } from "../cli/write";
 import { fleetConfig } from "../tests/fixtures/fleets";
 
 /**
  * One benchmark sample, in a process of its own so start-up counts: plans a generated
- * fleet of `size` clusters and reports the in-process time and peak memory as JSON.
+ * fleet of `size` clusters (resources, policies and the GitOps tree, as `npm run plan`) and reports the in-process time and peak memory as JSON.
  */
 async function main(size: number): Promise<void> {
   const started = performance.now();
@@ -16,7 +17,8 @@ async function main(size: number): Promise<void> {
   try {
     const file = path.join(dir, `Pulumi.bench${size}.yaml`);
     fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleetConfig(size) } }));
-    const { document } = await planStack(file);
+    const { spec, document } = await planStack(file);
+    synthTree(spec, path.join(dir, "out", "gitops"), { root: "out/gitops" });
     writeFileAtomic(path.join(dir, "out", "plan.json"), stableJson(document));
     const result = {
       size,
