@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
-import { CHARTS } from "./chart-versions";
+import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
 import { RegionalCluster } from "./regional-cluster";
 import { clusterTags } from "./tags";
@@ -45,9 +45,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
     const annotations = { "eks.amazonaws.com/role-arn": role.arn };
     this.release = new k8s.helm.v3.Release(`${name}-argocd`, {
       name: "argocd",
-      chart: CHARTS.argocd.chart,
-      version: CHARTS.argocd.version,
-      repositoryOpts: { repo: CHARTS.argocd.repo },
+      ...chartSource("argocd"),
       namespace,
       createNamespace: true,
       values: {

@@ -15,3 +15,9 @@ export const CHARTS = {
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.13.2";
 
 export type ChartName = keyof typeof CHARTS;
+
+/** The `chart`, `version` and `repositoryOpts` of a `k8s.helm.v3.Release` for a pinned chart. */
+export function chartSource(name: ChartName) {
+  const { chart, version, repo } = CHARTS[name];
+  return { chart, version, repositoryOpts: { repo } };
+}

@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
-import { CHARTS } from "./chart-versions";
-import { IrsaRole } from "./irsa-role";
-import { clusterTags } from "./tags";
+import { chartSource } from "./chart-versions";
+import { agentIdentity, IrsaRole } from "./irsa-role";
 
 export interface ExternalDnsArgs {
   readonly fleet: FleetSpec;
@@ -25,25 +24,20 @@ export class ExternalDns extends pulumi.ComponentResource {
     const { fleet, cluster } = args;
     const agent = names.AGENTS.externalDns;
     const role = new IrsaRole(`${name}-irsa`, {
-      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      ...agentIdentity(fleet, cluster, "externalDns"),
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
-      namespace: agent.namespace,
-      serviceAccount: agent.serviceAccount,
       statements: [
         { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets"], Resource: [pulumi.interpolate`arn:aws:route53:::hostedzone/${args.zoneId}`] },
         { Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource: ["arn:aws:route53:::hostedzone/*"] },
         // Listing zones has no resource-level permission in IAM.
         { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: ["*"] },
       ],
-      tags: clusterTags(fleet, cluster),
     }, { parent: this });
 
     new k8s.helm.v3.Release(`${name}-release`, {
       name: "external-dns",
-      chart: CHARTS.externalDns.chart,
-      version: CHARTS.externalDns.version,
-      repositoryOpts: { repo: CHARTS.externalDns.repo },
+      ...chartSource("externalDns"),
       namespace: agent.namespace,
       createNamespace: true,
       values: {

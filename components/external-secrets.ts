@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
-import { CHARTS } from "./chart-versions";
-import { IrsaRole } from "./irsa-role";
-import { clusterTags } from "./tags";
+import { chartSource } from "./chart-versions";
+import { agentIdentity, IrsaRole } from "./irsa-role";
 
 export interface ExternalSecretsOperatorArgs {
   /** The fleet: its `secrets` and `accountId`. */
@@ -46,20 +45,15 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
     statements.push({ Effect: "Allow", Action: "kms:Decrypt", Resource: args.regionKeyArn });
 
     const role = new IrsaRole(`${name}-irsa`, {
-      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      ...agentIdentity(fleet, cluster, "externalSecrets"),
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
-      namespace: agent.namespace,
-      serviceAccount: agent.serviceAccount,
       statements,
-      tags: clusterTags(fleet, cluster),
     }, { parent: this });
 
     new k8s.helm.v3.Release(`${name}-release`, {
       name: "external-secrets",
-      chart: CHARTS.externalSecrets.chart,
-      version: CHARTS.externalSecrets.version,
-      repositoryOpts: { repo: CHARTS.externalSecrets.repo },
+      ...chartSource("externalSecrets"),
       namespace: agent.namespace,
       createNamespace: true,
       values: {

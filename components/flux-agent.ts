@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
-import { CHARTS } from "./chart-versions";
+import { chartSource } from "./chart-versions";
 
 export interface FluxAgentArgs {
   readonly fleet: FleetSpec;
@@ -23,9 +23,7 @@ export class FluxAgent extends pulumi.ComponentResource {
 
     const release = new k8s.helm.v3.Release(`${name}-flux2`, {
       name: "flux2",
-      chart: CHARTS.flux2.chart,
-      version: CHARTS.flux2.version,
-      repositoryOpts: { repo: CHARTS.flux2.repo },
+      ...chartSource("flux2"),
       namespace,
       createNamespace: true,
       values: {

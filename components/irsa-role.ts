@@ -1,5 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { clusterTags } from "./tags";
+
+/** Role name, service account and tags of one of the fleet's agents in one cluster. */
+export function agentIdentity(fleet: FleetSpec, cluster: ClusterSpec, agentName: names.AgentName) {
+  const agent = names.AGENTS[agentName];
+  return {
+    roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+    namespace: agent.namespace,
+    serviceAccount: agent.serviceAccount,
+    tags: clusterTags(fleet, cluster),
+  };
+}
 
 export interface IrsaRoleArgs {
   /** IAM role name, from `names.agentRoleName` so the GitOps side knows its ARN. */

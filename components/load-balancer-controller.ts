@@ -1,9 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
-import { CHARTS } from "./chart-versions";
-import { IrsaRole } from "./irsa-role";
-import { clusterTags } from "./tags";
+import { chartSource } from "./chart-versions";
+import { agentIdentity, IrsaRole } from "./irsa-role";
 
 export interface LoadBalancerControllerArgs {
   readonly fleet: FleetSpec;
@@ -27,11 +26,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     const { fleet, cluster } = args;
     const agent = names.AGENTS.loadBalancerController;
     const role = new IrsaRole(`${name}-irsa`, {
-      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      ...agentIdentity(fleet, cluster, "loadBalancerController"),
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
-      namespace: agent.namespace,
-      serviceAccount: agent.serviceAccount,
       statements: [
         {
           Effect: "Allow",
@@ -57,14 +54,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
           Condition: OWNED,
         },
       ],
-      tags: clusterTags(fleet, cluster),
     }, { parent: this });
 
     new k8s.helm.v3.Release(`${name}-release`, {
       name: "aws-load-balancer-controller",
-      chart: CHARTS.loadBalancerController.chart,
-      version: CHARTS.loadBalancerController.version,
-      repositoryOpts: { repo: CHARTS.loadBalancerController.repo },
+      ...chartSource("loadBalancerController"),
       namespace: agent.namespace,
       values: {
         clusterName: cluster.eksClusterName,

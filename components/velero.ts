@@ -2,9 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { BackupStorage } from "./backup-storage";
-import { CHARTS, VELERO_AWS_PLUGIN_IMAGE } from "./chart-versions";
-import { IrsaRole } from "./irsa-role";
-import { clusterTags } from "./tags";
+import { chartSource, VELERO_AWS_PLUGIN_IMAGE } from "./chart-versions";
+import { agentIdentity, IrsaRole } from "./irsa-role";
 
 export interface VeleroArgs {
   /** The fleet, for the role name and tags. */
@@ -35,11 +34,9 @@ export class Velero extends pulumi.ComponentResource {
     const agent = names.AGENTS.velero;
 
     const role = new IrsaRole(`${name}-irsa`, {
-      roleName: names.agentRoleName(fleet.name, cluster.name, agent.role),
+      ...agentIdentity(fleet, cluster, "velero"),
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
-      namespace: agent.namespace,
-      serviceAccount: agent.serviceAccount,
       statements: [
         {
           Effect: "Allow",
@@ -49,14 +46,11 @@ export class Velero extends pulumi.ComponentResource {
         { Effect: "Allow", Action: "s3:ListBucket", Resource: storage.bucketArn },
         { Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: storage.keyArn },
       ],
-      tags: clusterTags(fleet, cluster),
     }, { parent: this });
 
     const release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "velero",
-      chart: CHARTS.velero.chart,
-      version: CHARTS.velero.version,
-      repositoryOpts: { repo: CHARTS.velero.repo },
+      ...chartSource("velero"),
       namespace: agent.namespace,
       createNamespace: true,
       values: veleroValues(cluster, storage, role.arn),
