@@ -61,7 +61,8 @@ describe("npm run failover", () => {
       { name: "use1", region: "us-east-1", role: "secondary" },
       { name: "usw2", region: "us-west-2", role: "primary" },
     ]);
-    expect(document.resources.find((r) => r.name === "usw2-vpc")?.inputs.tags).toMatchObject({ "eks-fleet/role": "primary" });
+    const apps = (cluster: string) => document.resources.find((r) => r.name === `${cluster}-flux-apps`)?.inputs.spec as { suspend: boolean };
+    expect([apps("use1").suspend, apps("usw2").suspend]).toEqual([true, false]);
   });
 
   it("prints the role changes and what changes in the plan", async () => {
@@ -70,7 +71,7 @@ describe("npm run failover", () => {
     const printed = (console.log as jest.Mock).mock.calls.map((args) => args.join(" ")).join("\n");
     expect(printed).toContain("use1  us-east-1       primary → secondary");
     expect(printed).toContain("usw2  us-west-2       secondary → primary");
-    expect(printed).toMatch(/~ usw2: \d+ resource\(s\): .*inputs\.tags\.eks-fleet\/role/);
+    expect(printed).toMatch(/~ usw2: 1 resource\(s\): inputs\.spec\.suspend/);
   });
 
   it("writes nothing on --dry-run", async () => {
