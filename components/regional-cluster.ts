@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { ClusterNetwork } from "./cluster-network";
 import { ManagedNodes } from "./managed-nodes";
 import { clusterTags } from "./tags";
@@ -52,7 +52,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
       deletionWindowInDays: 30,
       tags,
     }, parent);
-    new aws.kms.Alias(`${name}-secrets`, { name: `alias/${cluster.eksClusterName}-eks-secrets`, targetKeyId: key.keyId }, parent);
+    new aws.kms.Alias(`${name}-secrets`, { name: names.kmsAliasName(fleet.name, cluster.name, "eks-secrets"), targetKeyId: key.keyId }, parent);
 
     const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
 
