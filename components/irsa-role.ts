@@ -29,8 +29,8 @@ export interface IrsaRoleArgs {
 }
 
 /**
- * An IAM role for one Kubernetes service account (IRSA): trusted only by that account's
- * subject and the STS audience of one cluster's OIDC provider, with an inline policy.
+ * An IAM role for Kubernetes service accounts (IRSA): trusted only by the named accounts'
+ * subjects and the STS audience of one cluster's OIDC provider, with an inline policy.
  */
 export class IrsaRole extends pulumi.ComponentResource {
   public readonly arn: pulumi.Output<string>;
