@@ -10,6 +10,8 @@ export interface PlanResource {
   readonly parent: string | null;
   readonly cluster: string | null;
   readonly region: string | null;
+  /** URNs this resource waits for at deploy time (see `RecordedResource.dependsOn`). */
+  readonly dependsOn: string[];
   readonly inputs: Record<string, unknown>;
 }
 
@@ -49,6 +51,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
         parent: r.parent,
         cluster: clusterOf(r),
         region: r.region,
+        dependsOn: r.dependsOn,
         inputs: sortKeys(r.inputs) as Record<string, unknown>,
       }))
       .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),

@@ -9,6 +9,12 @@ export interface RecordedResource {
   readonly parent: string | null;
   readonly custom: boolean;
   readonly region: string | null;
+  /**
+   * What the engine waits for before creating this resource: the dependencies the SDK sends
+   * (explicit `dependsOn` plus those derived from Output inputs, sdk/nodejs/runtime/resource.ts)
+   * and the resource's providers, which the engine also creates first.
+   */
+  readonly dependsOn: string[];
   /** Inputs with secrets replaced by "[secret]" and resource references by their URN. */
   readonly inputs: Record<string, unknown>;
 }
@@ -50,6 +56,7 @@ export class RecordingMonitor extends MockMonitor {
           parent,
           custom: req.getCustom(),
           region,
+          dependsOn: dependenciesOf(req),
           inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
         });
       }
@@ -65,6 +72,13 @@ export class RecordingMonitor extends MockMonitor {
     if (parent) return this.recorded.get(parent)?.region ?? null;
     return req.getType().startsWith("aws:") ? this.homeRegion : null;
   }
+}
+
+function dependenciesOf(req: any): string[] {
+  const providers = [req.getProvider(), ...req.getProvidersMap().values()]
+    .filter((ref: string) => ref)
+    .map((ref: string) => ref.slice(0, ref.lastIndexOf("::")));
+  return [...new Set<string>([...req.getDependenciesList(), ...providers])].sort();
 }
 
 /** A provider reference is `urn::id`; our mock gives AWS providers their region as id. */

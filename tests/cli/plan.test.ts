@@ -45,7 +45,21 @@ describe("npm run plan", () => {
       { name: "c2", region: "eu-west-1", role: "secondary" },
     ]);
     expect(plan.dr.rtoSeconds).toBe(90);
-    for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["cluster", "inputs", "name", "parent", "region", "type", "urn"]);
+    for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "type", "urn"]);
+  });
+
+  it("records what each resource waits for: input-derived dependencies, explicit dependsOn and providers", () => {
+    const urns = new Set(plan.resources.map((r) => r.urn));
+    const byName = (name: string) => plan.resources.find((r) => r.name === name)!;
+    for (const r of plan.resources) {
+      expect(r.dependsOn).toEqual([...r.dependsOn].sort());
+      for (const dep of r.dependsOn) expect(urns.has(dep)).toBe(true);
+    }
+    // The release takes the role ARN as an input and installs through the cluster's provider.
+    const velero = byName("c0-velero-release").dependsOn;
+    expect(velero).toEqual(expect.arrayContaining([byName("c0-velero-irsa-role").urn, byName("c0-k8s").urn]));
+    expect(velero).not.toContain(byName("c1-k8s").urn);
+    expect(byName("c0-k8s").dependsOn).toContain(byName("c0-nodes-group").urn);
   });
 
   it("sorts resources by URN and tags each with its cluster and region", () => {
