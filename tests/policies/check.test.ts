@@ -37,12 +37,12 @@ const brokenPlan = () =>
 const brokenTree = () =>
   writeTree(
     changed(goodTree(), (f) => {
-      f["clusters/use1/apps/payments/secret-db.yaml"] = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "payments" } };
+      f["clusters/use1/apps/secret-db.yaml"] = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "payments" } };
       f["clusters/use1/platform/crb-everyone.yaml"] = {
         apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "everyone-admin" },
         roleRef: { kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "Group", name: "system:authenticated" }],
       };
-      f["clusters/usw2/platform/payments/rolebinding-admins.yaml"].roleRef.name = "edit";
+      f["clusters/usw2/platform/rolebinding-payments-admins.yaml"].roleRef.name = "edit";
     }),
   );
 
@@ -65,10 +65,11 @@ describe("npm run check", () => {
     expect(row("s3-bucket-versioned", "aws:s3/bucket:Bucket::scratch")).toMatch(/mandatory .*Bucket 'prod-scratch': versioning is not enabled/);
     expect(row("eks-endpoint-not-public", "eks:index:Cluster::use1-eks")).toMatch(/public to the world \(0\.0\.0\.0\/0\)/);
     expect(row("iam-no-data-plane-wildcard", "aws:iam/policy:Policy::velero")).toMatch(/allows s3:\* on Resource "\*"/);
-    expect(row("manifests-no-secret", "clusters/use1/apps/payments/secret-db.yaml")).toBeDefined();
-    expect(row("manifests-no-broad-cluster-admin", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/system:authenticated/);
+    expect(row("manifests-no-secret", "clusters/use1/apps/secret-db.yaml")).toBeDefined();
+    expect(row("rbac-no-broad-subject", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/system:authenticated/);
+    expect(row("rbac-no-cluster-admin-binding", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/binds cluster-admin to Group system:authenticated/);
     // The drifted copy is reported against the majority: with two clusters, the first by name.
-    expect(row("manifests-fleet-consistent", "clusters/usw2/platform/payments/rolebinding-admins.yaml")).toMatch(/differs from cluster use1/);
+    expect(row("manifests-fleet-consistent", "clusters/usw2/platform/rolebinding-payments-admins.yaml")).toMatch(/differs from cluster use1/);
     expect(row("manifests-fleet-consistent", "clusters/usw2/platform/crb-everyone.yaml")).toMatch(/not in cluster usw2/);
   });
 
