@@ -83,7 +83,7 @@ function restrictedFindings(pod: Spec): string[] {
   const podContext = pod.securityContext ?? {};
   for (const volume of (pod.volumes ?? []) as Spec[]) {
     const type = Object.keys(volume ?? {}).find((k) => k !== "name");
-    if (type && !RESTRICTED_VOLUMES.includes(type)) found.push(`${type} volume ${volume.name}`);
+    if (type && type !== "hostPath" && !RESTRICTED_VOLUMES.includes(type)) found.push(`${type} volume ${volume.name}`);
   }
   if (podContext.runAsUser === 0) found.push("pod runAsUser 0");
   const podSeccomp = ["RuntimeDefault", "Localhost"].includes(podContext.seccompProfile?.type);
