@@ -73,6 +73,20 @@ describe("npm run check", () => {
     expect(row("manifests-fleet-consistent", "clusters/usw2/platform/crb-everyone.yaml")).toMatch(/not in cluster usw2/);
   });
 
+  it("with --stack, exits 1 on any file that differs from a fresh render of the fleet model (a forged override record too)", async () => {
+    const tree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fresh-")), "gitops");
+    fs.cpSync(path.join(ROOT, "gitops"), tree, { recursive: true });
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await main(["--gitops", tree, "--stack", "prod"])).toBe(0);
+      fs.writeFileSync(path.join(tree, "overrides.json"), JSON.stringify({ overrides: [], placements: [] }));
+      expect(await main(["--gitops", tree, "--stack", "prod"])).toBe(1);
+      expect(log.mock.calls.at(-1)![0]).toMatch(/^manifests-fresh-render +mandatory +overrides\.json +overrides\.json differs from a fresh render of Pulumi\.prod\.yaml/m);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
   it("exits 2 on bad input, one line per problem", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-"));
     fs.writeFileSync(path.join(dir, "plan.json"), "{ not json");
