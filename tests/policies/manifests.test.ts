@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { evaluateTree } from "../../policies/evaluate";
+import { evaluateTree, manifestPolicies } from "../../policies/evaluate";
 import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, noSecrets, quotaAndLimits } from "../../policies/manifests";
 import { loadTree, TreeError } from "../../policies/tree";
 import { goodTree, writeTree } from "./tree-fixture";
@@ -130,6 +130,11 @@ describe("manifest rules", () => {
       f[RB].metadata.annotations = { "eks-fleet.io/override": "usw2 on-call also administers payments" };
     });
     expect(run(fleetConsistentRbac, annotated)).toEqual([{ file: RB, message: `RoleBinding payments/payments-admins in cluster usw2 differs from cluster use1 (${RB.replace("usw2", "use1")}). ${fix}` }]);
+  });
+
+  it("the README's policy table lists every manifest rule", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    expect(manifestPolicies.map((p) => p.name).filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
   });
 
   it("refuses a tree it cannot read", () => {
