@@ -1,7 +1,8 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import * as YAML from "yaml";
-import { ClusterSpec, FleetConfigError, FleetSpec, Problem } from "../fleet";
-import { Layer, manifestOf, Replication } from "./replicate";
+import { ClusterSpec, FleetConfigError, FleetSpec, names, Problem } from "../fleet";
+import { differingPointers, objectDigest, objectKey, OverrideEntry, PlacementEntry, serializeOverrideRecord } from "../policies/override-record";
+import { Layer, manifestOf, originOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
 import { objectProblems } from "./validate";
 
@@ -44,8 +45,20 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
     }
     return done;
   };
+  const overrides: OverrideEntry[] = [];
+  const placements = new Map<string, PlacementEntry>();
   for (const cluster of fleet.clusters) {
-    for (const [layer, manifests] of renderCluster(fleet, cluster, replications)) {
+    for (const [layer, rendered] of renderCluster(fleet, cluster, replications)) {
+      const manifests = rendered.map((r) => r.manifest);
+      for (const { manifest, replication, before } of rendered) {
+        if (!replication) continue;
+        if (before) {
+          const pointers = differingPointers(before, manifest);
+          if (pointers.length > 0) overrides.push({ object: objectKey(manifest), cluster: cluster.name, replication: replication.name, pointers, sha256: objectDigest(manifest) });
+        }
+        const targets = fleet.clusters.filter((c) => replication.appliesTo(c)).map((c) => c.name);
+        if (targets.length < fleet.clusters.length) placements.set(objectKey(manifest), { object: objectKey(manifest), replication: replication.name, clusters: targets });
+      }
       const folder = `clusters/${cluster.name}/${layer}`;
       const names = new Map<string, string>();
       for (const manifest of manifests) {
@@ -68,15 +81,27 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
     }
   }
   if (problems.length > 0) throw new FleetConfigError(problems);
+  if (overrides.length > 0 || placements.size > 0) {
+    const byKey = <T extends { object: string }>(a: T, b: T) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0);
+    files.push({ path: names.OVERRIDE_RECORD_FILE, content: serializeOverrideRecord({ overrides, placements: [...placements.values()].sort(byKey) }) });
+  }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+interface RenderedObject {
+  readonly manifest: Record<string, unknown>;
+  /** Absent only for an object an override added outside any replication (recorded nowhere, so it must not differ). */
+  readonly replication?: Replication;
+  /** The manifest before the replication's overrides ran, when any ran on this cluster. */
+  readonly before?: Record<string, unknown>;
+}
+
 /** One cdk8s App per cluster (released after rendering), one Chart per layer. */
-function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: readonly Replication[]): Map<Layer, Record<string, unknown>[]> {
+function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: readonly Replication[]): Map<Layer, RenderedObject[]> {
   const app = new App();
   const charts = new Map(LAYERS.map((layer) => [layer, new Chart(app, `${cluster.name}-${layer}`)]));
   const context = { fleet, cluster };
-  const result = new Map<Layer, Record<string, unknown>[]>();
+  const result = new Map<Layer, RenderedObject[]>();
   for (const replication of replications) {
     try {
       replication.renderInto(charts.get(replication.layer)!, context);
@@ -87,7 +112,10 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
   }
   for (const [layer, chart] of charts) {
     try {
-      result.set(layer, chart.node.findAll().filter(ApiObject.isApiObject).map(manifestOf));
+      result.set(
+        layer,
+        chart.node.findAll().filter(ApiObject.isApiObject).map((object) => ({ manifest: manifestOf(object), ...originOf(object) })),
+      );
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.
       throw new FleetConfigError([{ path: `clusters/${cluster.name}/${layer}`, message: `cluster ${cluster.name}: ${(err as Error).message}` }]);

@@ -30,6 +30,13 @@ interface Override {
  */
 const manifestPatches = new WeakMap<ApiObject, JsonPatch[]>();
 
+/** What the renderer records about an object (policies/override-record.ts): its replication, and its manifest before any override ran. */
+const origins = new WeakMap<ApiObject, { readonly replication: Replication; before?: Record<string, unknown> }>();
+
+export function originOf(object: ApiObject): { readonly replication: Replication; readonly before?: Record<string, unknown> } | undefined {
+  return origins.get(object);
+}
+
 /** The manifest of `object` as it goes into Git: cdk8s's rendering, then this fleet's patches. */
 export function manifestOf(object: ApiObject): Record<string, unknown> {
   const patches = manifestPatches.get(object);
@@ -117,8 +124,9 @@ export class Replication {
     const unit = new Construct(scope, this.name);
     this.build(unit, context);
     const matching = this.overrides.filter((o) => o.where.matches(context.cluster));
-    if (matching.length === 0) return;
     const objects = unit.node.findAll().filter(ApiObject.isApiObject);
+    // Before the overrides run: the renderer records what they changed, and only that may differ between clusters.
+    for (const object of objects) origins.set(object, { replication: this, before: matching.length > 0 ? object.toJson() : undefined });
     for (const { edit } of matching) for (const object of objects) edit(object, context);
   }
 }

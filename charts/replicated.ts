@@ -3,6 +3,7 @@ import * as path from "path";
 import { ApiObject } from "cdk8s";
 import * as YAML from "yaml";
 import { FleetConfigError, Problem } from "../fleet";
+import { documentProblem } from "../policies/closed-world";
 import { Layer, Replication, replicate } from "./replicate";
 
 /** The repository's folder of plain YAML replicated to every cluster: `replicated/<layer>/*.yaml`. */
@@ -21,12 +22,12 @@ export interface ReplicatedFile {
  * document that is not a Kubernetes object, a Secret) name the file and document.
  */
 export function loadReplicated(dir: string = REPLICATED_DIR): ReplicatedFile[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = strayEntries(dir);
   const files: ReplicatedFile[] = [];
   for (const layer of ["platform", "apps"] as const) {
     const folder = path.join(dir, layer);
-    if (!fs.existsSync(folder)) continue;
-    for (const name of fs.readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    if (!fs.existsSync(folder) || !fs.lstatSync(folder).isDirectory()) continue;
+    for (const name of fs.readdirSync(folder).filter((f) => YAML_FILE.test(f) && fs.lstatSync(path.join(folder, f)).isFile()).sort()) {
       const file = `${layer}/${name}`;
       const objects: Record<string, unknown>[] = [];
       YAML.parseAllDocuments(fs.readFileSync(path.join(folder, name), "utf8"), { uniqueKeys: true }).forEach((doc, i) => {
@@ -34,7 +35,7 @@ export function loadReplicated(dir: string = REPLICATED_DIR): ReplicatedFile[] {
         if (doc.errors.length > 0) return void problems.push({ path: where, message: `not valid YAML (${doc.errors[0].message.split("\n")[0]})` });
         const value = doc.toJS({ maxAliasCount: 50 });
         if (value === null || value === undefined) return; // empty document (e.g. after a trailing ---)
-        const problem = basicProblem(value);
+        const problem = basicProblem(value) ?? closedWorldProblem(value);
         if (problem) return void problems.push({ path: where, message: problem });
         objects.push(value);
       });
@@ -43,6 +44,37 @@ export function loadReplicated(dir: string = REPLICATED_DIR): ReplicatedFile[] {
   }
   if (problems.length > 0) throw new FleetConfigError(problems);
   return files;
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+/**
+ * The same closed world as the rendered tree (policies/closed-world.ts): only plain YAML
+ * files directly in `platform/` and `apps/`. Anything else would be ignored here yet sit in
+ * the repository (a Secret in a `.json` file leaks all the same), or, once rendered, change
+ * what kustomize builds.
+ */
+function strayEntries(dir: string): Problem[] {
+  if (!fs.existsSync(dir)) return [];
+  const problems: Problem[] = [];
+  const walk = (relative: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      const depth = child.split("/").length;
+      const layerFolder = depth === 1 && entry.isDirectory() && ["platform", "apps"].includes(entry.name);
+      if (layerFolder) walk(child);
+      else if (depth === 2 && entry.isFile() && YAML_FILE.test(entry.name)) continue;
+      else problems.push({ path: `replicated/${child}`, message: "only plain .yaml/.yml files directly in replicated/platform/ and replicated/apps/ are allowed (no other files, folders or links)" });
+    }
+  };
+  walk("");
+  return problems;
+}
+
+/** What kustomize would read differently from a plain object: a List it unwraps, a kustomization, a merge directive. */
+function closedWorldProblem(value: Record<string, unknown>): string | undefined {
+  if (String(value.kind).endsWith("List") && "items" in value) return `kind ${value.kind}: write each object as its own document (kustomize unwraps lists, so their items would escape these checks)`;
+  return documentProblem(value);
 }
 
 /** The replications of the loaded files, targeting every cluster until a chart says otherwise. */

@@ -1,23 +1,24 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags } from "./args";
+import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
-import { infraViolations, treeViolationsIfPresent } from "./policy-run";
+import { infraViolations, renderDrift, treeViolationsIfPresent } from "./policy-run";
 import { PlanResourceLike, PolicyConfig, sortViolations } from "../policies/evaluate";
 import { TreeError } from "../policies/tree";
 import { Violation } from "../policies/violation";
 
-const USAGE = "npm run check -- [--plan FILE] [--gitops DIR] [--policy-config FILE] [--json]";
+const USAGE = "npm run check -- [--plan FILE] [--gitops DIR [--stack NAME | --config FILE]] [--policy-config FILE] [--json]";
 
 /**
  * `npm run check`: every policy over a given plan.json and/or rendered GitOps tree, as a
  * table of rule, level, resource or file, and message. Exit 1 on a mandatory violation,
- * 2 when an input is missing or unreadable.
+ * 2 when an input is missing or unreadable. With `--stack`/`--config`, the tree must also be
+ * a fresh render of that fleet model (which is what makes the override record trustworthy).
  */
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(
     argv,
-    { plan: { type: "string" }, gitops: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" } },
+    { ...STACK_OPTIONS, plan: { type: "string" }, gitops: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" } },
     USAGE,
   );
   if (flags.plan === undefined && flags.gitops === undefined) throw new UsageError(`give --plan FILE, --gitops DIR or both\nusage: ${USAGE}`);
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!fs.existsSync(dir)) throw new UsageError(`--gitops: ${flags.gitops}: no such directory`);
     try {
       violations.push(...treeViolationsIfPresent(dir));
+      if (flags.stack !== undefined || flags.config !== undefined) violations.push(...renderDrift(dir, stackArgs(flags).configFile));
     } catch (err) {
       if (err instanceof TreeError) throw new UsageError(err.problems.map((p) => `--gitops: ${p}`).join("\n"));
       throw err;

@@ -54,3 +54,24 @@ export const OWN_BACKUP_LOCATION = "default";
 export const replicaBackupLocation = (peer: string) => `replica-${peer}`;
 /** The Velero Schedule each cluster runs (rendered into the GitOps platform layer). */
 export const BACKUP_SCHEDULE = "fleet-backup";
+
+/** The namespace of the ingress gateway the fleet renders (its Service is every cluster's health-check target). */
+export const GATEWAY_NAMESPACE = "ingress";
+
+/** Namespaces Kubernetes itself owns. */
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
+
+/**
+ * Namespaces a `fleet.namespaces` entry may not take: Kubernetes' own, every agent's
+ * (AGENTS), the gateway's, and those of add-ons the fleet runs beside them (Karpenter,
+ * CloudWatch agent). The fleet would give them default-deny and a quota, cutting the
+ * agents' own DNS, API and Git access. Any `kube-*` name is reserved too.
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [
+  ...new Set([...SYSTEM_NAMESPACES, ...Object.values(AGENTS).map((agent) => agent.namespace), GATEWAY_NAMESPACE, "karpenter", "amazon-cloudwatch"]),
+].sort();
+
+export const isReservedNamespace = (name: string): boolean => RESERVED_NAMESPACES.includes(name) || name.startsWith("kube-");
+
+/** Written by the renderer at the GitOps tree's root: the overrides declared in code (policies/override-record.ts). */
+export const OVERRIDE_RECORD_FILE = "overrides.json";

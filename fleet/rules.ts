@@ -2,6 +2,7 @@ import { cronProblem, durationSeconds } from "./schedule";
 import { Ipv4Network, overlaps, parseIpv4Cidr } from "./cidr";
 import { Problem } from "./errors";
 import { regionProblem } from "./regions";
+import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 
@@ -143,6 +144,12 @@ function checkNamespaces(fleet: FleetConfig): Problem[] {
   const declared = new Set<string>();
   fleet.namespaces.forEach((ns, i) => {
     if (declared.has(ns.name)) problems.push({ path: `fleet.namespaces[${i}].name`, message: `'${ns.name}' is declared twice` });
+    if (isReservedNamespace(ns.name)) {
+      problems.push({
+        path: `fleet.namespaces[${i}].name`,
+        message: `'${ns.name}' is reserved for Kubernetes or the fleet's own agents; its default-deny and quota would cut their DNS, API and Git access. Choose another name`,
+      });
+    }
     declared.add(ns.name);
   });
   const secretNames = new Set<string>();

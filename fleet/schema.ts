@@ -85,6 +85,8 @@ export const fleetSchema = z.strictObject({
         name: label(63),
         /** Groups bound to `admin` in this namespace. @default [] */
         admins: z.array(z.string().min(1)).default([]),
+        /** Pod Security Standard enforced in it (Pod Security Admission). @default restricted */
+        podSecurity: z.enum(["restricted", "baseline"]).default("restricted"),
       }),
     )
     .default([]),

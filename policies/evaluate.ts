@@ -3,7 +3,10 @@ import { eksPolicies } from "./eks";
 import { fleetPolicies } from "./fleet";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
-import { ManifestTree, manifestPolicies, ManifestPolicy } from "./manifests";
+import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, ManifestTree, noSecrets, quotaAndLimits } from "./manifests";
+import { networkPolicies } from "./network";
+import { podSecurityPolicies } from "./pod-security";
+import { rbacPolicies } from "./rbac";
 import { route53Policies } from "./route53";
 import { s3Policies } from "./s3";
 import { secretsPolicies } from "./secretsmanager";
@@ -18,7 +21,17 @@ import { EnforcementLevel, Violation } from "./violation";
 
 export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
-export { manifestPolicies };
+/** Every rule over the rendered tree (what the agents apply, read by policies/tree.ts). */
+export const manifestPolicies: ManifestPolicy[] = [
+  closedWorld,
+  noSecrets,
+  defaultDenyNetworkPolicy,
+  quotaAndLimits,
+  fleetConsistentRbac,
+  ...rbacPolicies,
+  ...podSecurityPolicies,
+  ...networkPolicies,
+];
 
 /** A resource as `plan.json` records it; `id` helps joins by value (the mock engine's id). */
 export interface PlanResourceLike {

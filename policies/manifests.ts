@@ -1,9 +1,13 @@
+import { names } from "../fleet";
+import { secretsIn } from "./closed-world";
+import { covers, differingPointers, objectDigest, objectKey, OverrideRecord } from "./override-record";
 import { EnforcementLevel } from "./violation";
 
 /**
- * Rules over the rendered GitOps tree (`clusters/<cluster>/{platform,apps}/…`, one object
- * per file). CrossGuard never sees these objects — the agents in each cluster apply them —
- * so they are checked here, by `npm run plan` and `npm run check`, before they are pushed.
+ * Rules over the rendered GitOps tree (`clusters/<cluster>/{platform,apps}/…`), judged on
+ * what the agents apply (policies/tree.ts reads each layer with kustomize's semantics).
+ * CrossGuard never sees these objects — the agents in each cluster apply them — so they
+ * are checked here, by `npm run plan` and `npm run check`, before they are pushed.
  */
 
 export interface ManifestObject {
@@ -14,9 +18,28 @@ export interface ManifestObject {
   readonly object: Record<string, any>;
 }
 
+/** A file of the tree with its YAML/JSON documents (undefined: binary, too big or not YAML). */
+export interface TreeFile {
+  readonly path: string;
+  readonly documents: readonly unknown[] | undefined;
+}
+
+/** One way the tree departs from what the renderer writes, naming the file. */
+export interface LayoutProblem {
+  readonly file: string;
+  readonly message: string;
+}
+
 export interface ManifestTree {
   readonly clusters: readonly string[];
+  /** What the agents apply: every document each layer's kustomization lists, `List` items unwrapped. */
   readonly objects: readonly ManifestObject[];
+  /** Every file of the tree, applied or not: a Secret anywhere in Git leaks. @default objects' files only */
+  readonly files?: readonly TreeFile[];
+  /** Where the tree is not the closed world the renderer writes. @default [] */
+  readonly layout?: readonly LayoutProblem[];
+  /** The renderer's record of overrides declared in code (absent: nothing was overridden). */
+  readonly overrides?: OverrideRecord;
 }
 
 export type ReportFileViolation = (message: string, file: string) => void;
@@ -28,37 +51,41 @@ export interface ManifestPolicy {
   readonly validateTree: (tree: ManifestTree, reportViolation: ReportFileViolation) => void;
 }
 
-/**
- * Marks an object that may differ between clusters (or exist in only some), with the
- * reason as its value: `eks-fleet.io/override: "hub only: Argo CD runs here"`.
- */
-export const OVERRIDE_ANNOTATION = "eks-fleet.io/override";
-/** Namespaces Kubernetes itself owns: the tree never replicates workloads into them. */
-export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-const BROAD_GROUPS = ["system:authenticated", "system:unauthenticated", "system:serviceaccounts"];
 
-const kindOf = (o: ManifestObject) => String(o.object.kind ?? "");
-const nameOf = (o: ManifestObject) => String(o.object.metadata?.name ?? "");
-const namespaceOf = (o: ManifestObject) => (o.object.metadata?.namespace as string | undefined) ?? undefined;
+export const kindOf = (o: ManifestObject) => String(o.object.kind ?? "");
+export const nameOf = (o: ManifestObject) => String(o.object.metadata?.name ?? "");
+export const namespaceOf = (o: ManifestObject) => (o.object.metadata?.namespace as string | undefined) ?? undefined;
 
 /** Namespaces the tree creates in each cluster, except the system ones. */
-function replicatedNamespaces(tree: ManifestTree): ManifestObject[] {
-  return tree.objects.filter((o) => kindOf(o) === "Namespace" && !SYSTEM_NAMESPACES.includes(nameOf(o)));
+export function replicatedNamespaces(tree: ManifestTree): ManifestObject[] {
+  return tree.objects.filter((o) => kindOf(o) === "Namespace" && !(names.SYSTEM_NAMESPACES as readonly string[]).includes(nameOf(o)));
 }
 
 const inNamespace = (tree: ManifestTree, ns: ManifestObject, kind: string) =>
   tree.objects.filter((o) => o.cluster === ns.cluster && kindOf(o) === kind && namespaceOf(o) === nameOf(ns));
 
-export const noSecrets: ManifestPolicy = {
-  name: "manifests-no-secret",
-  description: "Checks whether the GitOps tree is free of Kubernetes Secret objects (secrets come from Secrets Manager through ExternalSecrets).",
+export const closedWorld: ManifestPolicy = {
+  name: "manifests-closed-world",
+  description: "Checks whether the tree is exactly what the renderer writes: per layer a kustomization.yaml that only lists the layer's files, every file listed, plain objects only, nothing outside the layer folders.",
   enforcementLevel: "mandatory",
   validateTree: (tree, reportViolation) => {
-    for (const o of tree.objects.filter((x) => kindOf(x) === "Secret")) {
-      reportViolation(
-        `Secret '${namespaceOf(o) ?? "default"}/${nameOf(o)}' is committed to Git, readable by anyone with the repository. Delete it, rotate its values, store them in Secrets Manager and render an ExternalSecret instead.`,
-        o.file,
-      );
+    for (const problem of tree.layout ?? []) reportViolation(problem.message, problem.file);
+  },
+};
+
+export const noSecrets: ManifestPolicy = {
+  name: "manifests-no-secret",
+  description: "Checks whether the GitOps tree is free of Kubernetes Secret objects, in any file (secrets come from Secrets Manager through ExternalSecrets).",
+  enforcementLevel: "mandatory",
+  validateTree: (tree, reportViolation) => {
+    const files = tree.files ?? [...new Set(tree.objects.map((o) => o.file))].map((file) => ({ path: file, documents: tree.objects.filter((o) => o.file === file).map((o) => o.object) }));
+    for (const file of files) {
+      for (const secret of secretsIn(file.documents ?? [])) {
+        reportViolation(
+          `Secret '${secret.metadata?.namespace ?? "default"}/${secret.metadata?.name ?? ""}' is committed to Git, readable by anyone with the repository. Delete it, rotate its values, store them in Secrets Manager and render an ExternalSecret instead.`,
+          file.path,
+        );
+      }
     }
   },
 };
@@ -88,27 +115,6 @@ export const defaultDenyNetworkPolicy: ManifestPolicy = {
   },
 };
 
-export const noBroadClusterAdmin: ManifestPolicy = {
-  name: "manifests-no-broad-cluster-admin",
-  description: "Checks whether no binding grants cluster-admin to a group, or any role to everyone (system:authenticated, system:unauthenticated, system:serviceaccounts).",
-  enforcementLevel: "mandatory",
-  validateTree: (tree, reportViolation) => {
-    for (const o of tree.objects.filter((x) => ["ClusterRoleBinding", "RoleBinding"].includes(kindOf(x)))) {
-      const role = String(o.object.roleRef?.name ?? "");
-      for (const subject of (o.object.subjects ?? []) as { kind?: string; name?: string }[]) {
-        const everyone = subject.kind === "Group" && BROAD_GROUPS.some((g) => subject.name === g || subject.name?.startsWith(`${g}:`));
-        // Group membership lives outside Git and cluster-admin cannot be scoped: bind it to no group.
-        const adminToGroup = subject.kind === "Group" && role === "cluster-admin" && o.object.roleRef?.kind === "ClusterRole";
-        if (!everyone && !adminToGroup) continue;
-        reportViolation(
-          `${kindOf(o)} '${nameOf(o)}' binds ${role} to group ${subject.name}${everyone ? ", which every caller or workload belongs to" : ""}. Bind a narrower role (admin, edit, view, or a custom Role) to a named group, or grant cluster access through EKS access entries.`,
-          o.file,
-        );
-      }
-    }
-  },
-};
-
 export const quotaAndLimits: ManifestPolicy = {
   name: "manifests-quota-and-limits",
   description: "Checks whether every namespace the tree creates has a ResourceQuota and a LimitRange.",
@@ -127,49 +133,51 @@ export const quotaAndLimits: ManifestPolicy = {
 
 const CONSISTENT_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "CustomResourceDefinition"];
 
-/** The object without its override marker, as stable text. */
-function canonical(object: Record<string, any>): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as any)[k])])) : v;
-  const copy = JSON.parse(JSON.stringify(object));
-  if (copy.metadata?.annotations) {
-    delete copy.metadata.annotations[OVERRIDE_ANNOTATION];
-    if (Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations;
-  }
-  return JSON.stringify(sort(copy));
+/**
+ * Whether the renderer recorded this copy as overridden in code: the record names the object
+ * on this cluster and its digest matches the copy (a later hand edit does not), and every
+ * difference from the fleet's copy lies under a pointer the override touched.
+ */
+function declaredOverride(record: OverrideRecord | undefined, o: ManifestObject, reference: Record<string, any> | undefined): boolean {
+  const entry = record?.overrides.find((e) => e.object === objectKey(o.object) && e.cluster === o.cluster);
+  if (!entry || entry.sha256 !== objectDigest(o.object)) return false;
+  return reference === undefined || differingPointers(reference, o.object).every((p) => entry.pointers.some((c) => covers(c, p)));
 }
-
-const overridden = (o: ManifestObject) => typeof o.object.metadata?.annotations?.[OVERRIDE_ANNOTATION] === "string";
 
 export const fleetConsistentRbac: ManifestPolicy = {
   name: "manifests-fleet-consistent",
-  description: `Checks whether RBAC objects and CRDs are identical in every cluster, unless annotated ${OVERRIDE_ANNOTATION} with a reason.`,
+  description: "Checks whether RBAC objects and CRDs are identical in every cluster, unless the renderer recorded an override or placement declared in code (.override/.patch/.to).",
   enforcementLevel: "mandatory",
   validateTree: (tree, reportViolation) => {
     const groups = new Map<string, ManifestObject[]>();
     for (const o of tree.objects.filter((x) => CONSISTENT_KINDS.includes(kindOf(x)))) {
-      const key = `${kindOf(o)} ${namespaceOf(o) ?? ""}/${nameOf(o)}`;
+      const key = objectKey(o.object);
       groups.set(key, [...(groups.get(key) ?? []), o]);
     }
-    const fix = `Render it from the fleet model so every cluster gets the same object, or annotate the cluster-specific copy with ${OVERRIDE_ANNOTATION}: "<reason>".`;
+    const fix = "Render it from the fleet model so every cluster gets the same object; a per-cluster difference must come from a Replication's .override()/.patch()/.to() in charts/, which the renderer records.";
     for (const [key, copies] of groups) {
-      const baseline = copies.filter((o) => !overridden(o));
-      if (baseline.length === 0) continue;
+      const recorded = copies.filter((o) => declaredOverride(tree.overrides, o, undefined));
+      const baseline = copies.filter((o) => !recorded.includes(o));
       // The most common content is the fleet's; the others drifted from it.
       const counts = new Map<string, ManifestObject[]>();
-      for (const o of baseline) counts.set(canonical(o.object), [...(counts.get(canonical(o.object)) ?? []), o]);
+      for (const o of baseline) counts.set(objectDigest(o.object), [...(counts.get(objectDigest(o.object)) ?? []), o]);
       const [reference, ...drifted] = [...counts.values()].sort((a, b) => b.length - a.length || a[0].cluster.localeCompare(b[0].cluster));
       for (const o of drifted.flat()) {
         reportViolation(`${key} in cluster ${o.cluster} differs from cluster ${reference[0].cluster} (${reference[0].file}). ${fix}`, o.file);
       }
+      for (const o of recorded.filter((x) => reference && !declaredOverride(tree.overrides, x, reference[0].object))) {
+        reportViolation(`${key} in cluster ${o.cluster} differs from cluster ${reference[0].cluster} (${reference[0].file}) beyond what its recorded override changed. ${fix}`, o.file);
+      }
       const present = new Set(copies.map((o) => o.cluster));
-      for (const cluster of tree.clusters.filter((c) => !present.has(c))) {
-        const model = reference[0];
+      const placement = tree.overrides?.placements.find((p) => p.object === key);
+      const model = (reference ?? copies)[0];
+      for (const cluster of tree.clusters.filter((c) => !present.has(c) && !(placement && !placement.clusters.includes(c)))) {
         const expected = model.file.replace(`clusters/${model.cluster}/`, `clusters/${cluster}/`);
         reportViolation(`${key} exists in cluster ${model.cluster} (${model.file}) but not in cluster ${cluster}. ${fix}`, expected);
+      }
+      for (const o of copies.filter((x) => placement && !placement.clusters.includes(x.cluster))) {
+        reportViolation(`${key} exists in cluster ${o.cluster}, where the renderer places it nowhere (only ${placement!.clusters.join(", ")}). ${fix}`, o.file);
       }
     }
   },
 };
-
-export const manifestPolicies: ManifestPolicy[] = [noSecrets, defaultDenyNetworkPolicy, noBroadClusterAdmin, quotaAndLimits, fleetConsistentRbac];

@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
-import { ManifestObject, ManifestTree } from "./manifests";
+import { names } from "../fleet";
+import { documentProblem, documentsOf, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
+import { LayoutProblem, ManifestObject, ManifestTree, TreeFile } from "./manifests";
+import { OverrideRecord, parseOverrideRecord } from "./override-record";
 
 /** A tree that cannot be read: bad input (exit 2), not a policy violation. */
 export class TreeError extends Error {
@@ -10,55 +12,97 @@ export class TreeError extends Error {
   }
 }
 
-/** Reads a rendered GitOps tree: every YAML object under `clusters/<cluster>/{platform,apps}/`. */
+const LAYERS = ["platform", "apps"] as const;
+
+/**
+ * Reads a rendered GitOps tree the way the agents apply it: for each
+ * `clusters/<cluster>/{platform,apps}/`, the documents its `kustomization.yaml` lists (YAML
+ * or JSON, several per file, `List` items unwrapped). Everything else is recorded too: each
+ * way the tree departs from what the renderer writes (`layout`), and every file's documents
+ * (`files`), since a Secret in any file of the repository leaks even if nothing applies it.
+ */
 export function loadTree(root: string): ManifestTree {
   const clustersDir = path.join(root, "clusters");
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new TreeError([`${root}: not a directory`]);
   if (!fs.existsSync(clustersDir)) throw new TreeError([`${root}: not a GitOps tree (no clusters/ folder)`]);
 
   const problems: string[] = [];
+  const layout: LayoutProblem[] = [];
   const objects: ManifestObject[] = [];
-  const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const all = walk(root);
+  const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(fs.readFileSync(path.join(root, f.path))) }));
+  for (const entry of all) {
+    if (entry.kind === "link") layout.push({ file: entry.path, message: `${entry.path} is a symbolic link; the tree holds plain files only (a link can pull in anything the agent can read).` });
+  }
+  const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.isSymbolicLink()).map((d) => d.name).sort();
+  const inLayer = new Set<string>();
   for (const cluster of clusters) {
-    for (const layer of ["platform", "apps"]) {
-      for (const file of yamlFiles(path.join(clustersDir, cluster, layer))) {
-        const relative = path.relative(root, file).split(path.sep).join("/");
-        let docs: YAML.Document[];
+    for (const layer of LAYERS) {
+      const folder = `clusters/${cluster}/${layer}`;
+      const here = all.filter((f) => f.kind === "file" && path.posix.dirname(f.path) === folder).map((f) => path.posix.basename(f.path));
+      here.forEach((name) => inLayer.add(`${folder}/${name}`));
+      const kustomization = `${folder}/${KUSTOMIZATION}`;
+      if (!here.includes(KUSTOMIZATION)) {
+        layout.push({ file: kustomization, message: `${kustomization} is missing; without it the agent applies whatever it finds in ${folder}/.` });
+        continue;
+      }
+      const { problems: found, resources } = kustomizationProblems(fs.readFileSync(path.join(root, kustomization), "utf8"), (name) => here.includes(name));
+      layout.push(...found.map((message) => ({ file: kustomization, message: `${kustomization} ${message}.` })));
+      for (const name of here.filter((n) => n !== KUSTOMIZATION && !resources.includes(n))) {
+        layout.push({ file: `${folder}/${name}`, message: `${folder}/${name} is not listed in ${KUSTOMIZATION}, so no agent applies it: the tree must be exactly what is applied. Delete it, or render it from the fleet model.` });
+      }
+      for (const name of resources) {
+        const file = `${folder}/${name}`;
+        let documents: unknown[];
         try {
-          docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")) as YAML.Document[];
+          documents = unwrapLists(documentsOf(fs.readFileSync(path.join(root, file), "utf8")));
         } catch (err) {
-          problems.push(`${relative}: cannot read (${(err as Error).message})`);
+          problems.push(`${file}: ${(err as Error).message}`);
           continue;
         }
-        for (const doc of docs) {
-          if (doc.errors.length > 0) {
-            problems.push(`${relative}: not valid YAML (${doc.errors[0].message.split("\n")[0]})`);
-            continue;
+        documents.forEach((object, i) => {
+          if (typeof object !== "object" || object === null || Array.isArray(object) || typeof (object as { kind?: unknown }).kind !== "string") {
+            problems.push(`${file}: not a Kubernetes object (no kind)`);
+            return;
           }
-          // The alias cap stops "billion laughs" files before they expand.
-          const object = doc.toJS({ maxAliasCount: 50 });
-          if (object === null || object === undefined) continue;
-          if (typeof object !== "object" || Array.isArray(object) || typeof object.kind !== "string") {
-            problems.push(`${relative}: not a Kubernetes object (no kind)`);
-            continue;
-          }
-          objects.push({ file: relative, cluster, layer, object });
-        }
+          const problem = documentProblem(object as Record<string, any>);
+          if (problem) layout.push({ file, message: `${file} (document ${i + 1}) ${problem}; the tree holds plain objects only.` });
+          else objects.push({ file, cluster, layer, object: object as Record<string, any> });
+        });
       }
     }
   }
+  for (const entry of all.filter((f) => f.kind === "file" && !inLayer.has(f.path) && f.path !== names.OVERRIDE_RECORD_FILE)) {
+    layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|apps/); the rendered tree holds nothing else. Delete it.` });
+  }
   if (problems.length > 0) throw new TreeError(problems);
-  return { clusters, objects };
+  return { clusters, objects, files, layout, overrides: readOverrides(root, problems) };
 }
 
-function yamlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
+function readOverrides(root: string, problems: string[]): OverrideRecord | undefined {
+  const file = path.join(root, names.OVERRIDE_RECORD_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return parseOverrideRecord(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new TreeError([...problems, `${names.OVERRIDE_RECORD_FILE}: ${(err as Error).message}`]);
+  }
+}
+
+interface Entry {
+  readonly path: string;
+  readonly kind: "file" | "link";
+}
+
+/** Every file and symbolic link under `root`, relative, with `/` separators, sorted. */
+function walk(root: string, prefix = ""): Entry[] {
   return fs
-    .readdirSync(dir, { withFileTypes: true })
+    .readdirSync(path.join(root, prefix), { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return yamlFiles(full);
-      return /\.ya?ml$/.test(entry.name) ? [full] : [];
+    .flatMap((entry): Entry[] => {
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) return [{ path: relative, kind: "link" }];
+      if (entry.isDirectory()) return walk(root, relative);
+      return entry.isFile() ? [{ path: relative, kind: "file" }] : [];
     });
 }

@@ -1,10 +1,10 @@
 import { k8s } from "cdk8s-plus-30";
-import { FleetSpec } from "../../fleet";
+import { FleetSpec, names } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { DEFAULT_QUOTA, NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";
 
 /** Where the user's ingress gateway runs; the fleet renders the namespace and its Service. */
-export const INGRESS_NAMESPACE = "ingress";
+export const INGRESS_NAMESPACE = names.GATEWAY_NAMESPACE;
 /** The Service's selector: label the gateway pods with it (any gateway: Envoy, NGINX, Istio, …). */
 export const GATEWAY_SELECTOR = { "app.kubernetes.io/name": "ingress-gateway" } as const;
 /** Container ports the gateway listens on (named so the Service survives a port change). */
@@ -21,6 +21,8 @@ export function ingressReplication(fleet: FleetSpec): Replication {
     new NamespaceBaseline(scope, "baseline", {
       name: INGRESS_NAMESPACE,
       quota: { ...DEFAULT_QUOTA, "services.loadbalancers": "1" },
+      // The gateway needs no privilege: it listens on unprivileged ports (GATEWAY_PORTS).
+      podSecurity: { level: "restricted", version: fleet.kubernetesVersion },
       allow: [
         {
           // The NLB forwards client traffic straight to the pod IPs: any source, listener ports only.

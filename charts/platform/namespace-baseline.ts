@@ -15,6 +15,32 @@ export interface NamespaceBaselineProps {
   readonly allow?: readonly { readonly name: string; readonly spec: k8s.NetworkPolicySpec }[];
   /** Extra labels on the Namespace. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Pod Security Admission: the level enforced and the Kubernetes version of its checks. */
+  readonly podSecurity: PodSecurity;
+}
+
+export interface PodSecurity {
+  /** The Pod Security Standard enforced; audit and warn always report against restricted. */
+  readonly level: "restricted" | "baseline";
+  /** Kubernetes minor version of the checks, as the fleet runs it (`1.33`), pinned so an upgrade never tightens them silently. */
+  readonly version: string;
+}
+
+/**
+ * Pod Security Admission labels (kubernetes.io/docs/concepts/security/pod-security-admission):
+ * enforce the namespace's level; audit and warn at restricted, so a baseline namespace still
+ * shows what keeps it from restricted.
+ */
+export function podSecurityLabels({ level, version }: PodSecurity): Record<string, string> {
+  const pinned = `v${version}`;
+  return {
+    "pod-security.kubernetes.io/enforce": level,
+    "pod-security.kubernetes.io/enforce-version": pinned,
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/audit-version": pinned,
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/warn-version": pinned,
+  };
 }
 
 /** Enough for a few services; raise it per namespace with an override. */
@@ -48,7 +74,7 @@ export class NamespaceBaseline extends Construct {
     const metadata = (name: string) => ({ name, namespace });
 
     new k8s.KubeNamespace(this, "namespace", {
-      metadata: { name: namespace, labels: props.labels && Object.keys(props.labels).length > 0 ? { ...props.labels } : undefined },
+      metadata: { name: namespace, labels: { ...props.labels, ...podSecurityLabels(props.podSecurity) } },
     });
 
     new k8s.KubeNetworkPolicy(this, "default-deny", {

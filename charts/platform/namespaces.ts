@@ -19,6 +19,7 @@ export function namespaceReplications(fleet: FleetSpec): Replication[] {
         name: ns.name,
         admins: ns.admins,
         allow: [{ name: "allow-from-ingress", spec: fromIngress }],
+        podSecurity: { level: ns.podSecurity, version: fleet.kubernetesVersion },
       });
     }),
   );

@@ -48,6 +48,17 @@ describe("rejected fleet configs", () => {
     expect(problemsOf(raw)).toContain(line);
   });
 
+  it.each(["kube-system", "kube-public", "kube-node-lease", "default", "flux-system", "argocd", "external-secrets", "velero", "external-dns", "ingress", "karpenter", "amazon-cloudwatch", "kube-custom"])(
+    "rejects the reserved namespace %s",
+    (name) => {
+      const raw = fleetConfig(2);
+      raw.namespaces.push({ name });
+      expect(problemsOf(raw)).toEqual([
+        `fleet.namespaces[1].name: '${name}' is reserved for Kubernetes or the fleet's own agents; its default-deny and quota would cut their DNS, API and Git access. Choose another name`,
+      ]);
+    },
+  );
+
   it("rejects an unknown home region under aws:region", () => {
     expect(problemsOf(fleetConfig(2), "mars-1")).toEqual(["aws:region: unknown AWS region 'mars-1'"]);
   });

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { main } from "../../cli/check";
 import { UsageError } from "../../cli/errors";
 import { goodTree, writeTree } from "./tree-fixture";
@@ -37,12 +38,12 @@ const brokenPlan = () =>
 const brokenTree = () =>
   writeTree(
     changed(goodTree(), (f) => {
-      f["clusters/use1/apps/payments/secret-db.yaml"] = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "payments" } };
+      f["clusters/use1/apps/secret-db.yaml"] = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "payments" } };
       f["clusters/use1/platform/crb-everyone.yaml"] = {
         apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", metadata: { name: "everyone-admin" },
         roleRef: { kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "Group", name: "system:authenticated" }],
       };
-      f["clusters/usw2/platform/payments/rolebinding-admins.yaml"].roleRef.name = "edit";
+      f["clusters/usw2/platform/rolebinding-payments-admins.yaml"].roleRef.name = "edit";
     }),
   );
 
@@ -65,11 +66,56 @@ describe("npm run check", () => {
     expect(row("s3-bucket-versioned", "aws:s3/bucket:Bucket::scratch")).toMatch(/mandatory .*Bucket 'prod-scratch': versioning is not enabled/);
     expect(row("eks-endpoint-not-public", "eks:index:Cluster::use1-eks")).toMatch(/public to the world \(0\.0\.0\.0\/0\)/);
     expect(row("iam-no-data-plane-wildcard", "aws:iam/policy:Policy::velero")).toMatch(/allows s3:\* on Resource "\*"/);
-    expect(row("manifests-no-secret", "clusters/use1/apps/payments/secret-db.yaml")).toBeDefined();
-    expect(row("manifests-no-broad-cluster-admin", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/system:authenticated/);
+    expect(row("manifests-no-secret", "clusters/use1/apps/secret-db.yaml")).toBeDefined();
+    expect(row("rbac-no-broad-subject", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/system:authenticated/);
+    expect(row("rbac-no-cluster-admin-binding", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/binds cluster-admin to Group system:authenticated/);
     // The drifted copy is reported against the majority: with two clusters, the first by name.
-    expect(row("manifests-fleet-consistent", "clusters/usw2/platform/payments/rolebinding-admins.yaml")).toMatch(/differs from cluster use1/);
+    expect(row("manifests-fleet-consistent", "clusters/usw2/platform/rolebinding-payments-admins.yaml")).toMatch(/differs from cluster use1/);
     expect(row("manifests-fleet-consistent", "clusters/usw2/platform/crb-everyone.yaml")).toMatch(/not in cluster usw2/);
+  });
+
+  it("with --stack, exits 1 on any file that differs from a fresh render of the fleet model (a forged override record too)", async () => {
+    const tree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fresh-")), "gitops");
+    fs.cpSync(path.join(ROOT, "gitops"), tree, { recursive: true });
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await main(["--gitops", tree, "--stack", "prod"])).toBe(0);
+      fs.writeFileSync(path.join(tree, "overrides.json"), JSON.stringify({ overrides: [], placements: [] }));
+      expect(await main(["--gitops", tree, "--stack", "prod"])).toBe(1);
+      expect(log.mock.calls.at(-1)![0]).toMatch(/^manifests-fresh-render +mandatory +overrides\.json +overrides\.json differs from a fresh render of Pulumi\.prod\.yaml/m);
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  describe("every evasion exits 1, naming the file and the rule", () => {
+    const P = "clusters/use1/platform";
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "payments" }, stringData: { password: "hunter2" } };
+    const kustomization = (extra: object, resources?: string[]) => ({
+      apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization",
+      resources: resources ?? Object.keys(goodTree()).filter((f) => path.posix.dirname(f) === P).map((f) => path.posix.basename(f)).sort(), ...extra,
+    });
+    const evasions: [string, Record<string, unknown>, string, string][] = [
+      ["a Secret in a kind: List", { [`${P}/list.yaml`]: { apiVersion: "v1", kind: "List", items: [secret] } }, "manifests-no-secret", `${P}/list.yaml`],
+      ["a Secret in a .json file", { [`${P}/db.json`]: JSON.stringify(secret) }, "manifests-no-secret", `${P}/db.json`],
+      ["a secretGenerator", { [`${P}/kustomization.yaml`]: kustomization({ secretGenerator: [{ name: "db", literals: ["password=x"] }] }) }, "manifests-closed-world", `${P}/kustomization.yaml`],
+      ["a ../ resource", { [`${P}/kustomization.yaml`]: kustomization({}, ["../secret.yaml"]), "clusters/use1/secret.yaml": secret }, "manifests-closed-world", `${P}/kustomization.yaml`],
+      ["a remote base", { [`${P}/kustomization.yaml`]: kustomization({}, ["https://github.com/acme/evil//base"]) }, "manifests-closed-world", `${P}/kustomization.yaml`],
+      ["a $patch: delete of default-deny", { [`${P}/kustomization.yaml`]: kustomization({ patches: [{ patch: "$patch: delete\nkind: NetworkPolicy\nmetadata: {name: default-deny, namespace: payments}" }] }) }, "manifests-closed-world", `${P}/kustomization.yaml`],
+      ["a JSON 6902 patch rebinding a role", { [`${P}/kustomization.yaml`]: kustomization({ patchesJson6902: [{ target: { kind: "RoleBinding", name: "payments-admins" }, path: "p.json" }] }) }, "manifests-closed-world", `${P}/kustomization.yaml`],
+      ["a file dropped from resources:", { [`${P}/kustomization.yaml`]: kustomization({}, ["namespace-payments.yaml"]) }, "manifests-closed-world", `${P}/networkpolicy-payments-default-deny.yaml`],
+      ["a plaintext Secret no agent applies", { "docs/leak.txt": YAML.stringify(secret) }, "manifests-no-secret", "docs/leak.txt"],
+    ];
+    it.each(evasions)("%s", async (_, extra, rule, file) => {
+      const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+      try {
+        expect(await main(["--gitops", writeTree({ ...goodTree(), ...extra } as Record<string, object>)])).toBe(1);
+        const rows = String(log.mock.calls.at(-1)![0]).split("\n");
+        expect(rows.find((r) => r.startsWith(`${rule} `) && r.includes(` ${file} `))).toBeDefined();
+      } finally {
+        log.mockRestore();
+      }
+    });
   });
 
   it("exits 2 on bad input, one line per problem", async () => {
