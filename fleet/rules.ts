@@ -5,7 +5,7 @@ import { regionProblem } from "./regions";
 import { FleetConfig } from "./schema";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 
-/** VPCs are carved into three private /(p+3) and three public /(p+6) subnets. */
+/** VPCs are carved into up to three private /(p+3) and three public /(p+6) subnets, one per zone. */
 export const VPC_PREFIX_RANGE = { min: 16, max: 20 } as const;
 
 /**

@@ -11,7 +11,6 @@ const cases: [string, Mutation, string][] = [
   ["a duplicate name", (r) => (r.clusters[1].name = "c0"), "fleet.clusters[1].name: 'c0' is already the name of fleet.clusters[0]"],
   ["a non-DNS name", (r) => (r.clusters[1].name = "US_West"), "fleet.clusters[1].name: must be a DNS label: lowercase letters, digits and '-', starting with a letter"],
   ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[1].region: unknown AWS region 'us-north-9'"],
-  ["a two-zone region", (r) => (r.clusters[1].region = "us-west-1"), "fleet.clusters[1].region: us-west-1 offers fewer than three availability zones"],
   ["two primaries", (r) => (r.clusters[1].role = "primary"), "fleet.clusters: active-passive needs exactly one primary (found 2: c0, c1)"],
   ["no primary", (r) => (r.clusters[0].role = "secondary"), "fleet.clusters: active-passive needs exactly one primary (found 0)"],
   ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[1].role: active-passive needs a role: primary or secondary"],
