@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
-import { hubRoleName, spokeRoleName } from "./argocd-hub";
+import { spokeRoleName } from "./argocd-hub";
 import { RegionalCluster } from "./regional-cluster";
 import { clusterTags } from "./tags";
 
@@ -13,6 +13,11 @@ export interface ArgoCdSpokeArgs {
   readonly spoke: RegionalCluster;
   /** The hub's Kubernetes provider: the registration Secret lives there, never in Git. */
   readonly hubProvider: k8s.Provider;
+  /**
+   * The hub role's ARN as the hub's output, not a name-built string: IAM rejects a trust
+   * policy naming a role that does not exist yet, and the output makes this role wait for it.
+   */
+  readonly hubRoleArn: pulumi.Output<string>;
   readonly dependsOn: pulumi.Resource[];
 }
 
@@ -27,13 +32,12 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
     const { fleet, spoke } = args;
     const cluster = spoke.spec;
     const tags = clusterTags(fleet, cluster);
-    const hubRoleArn = names.roleArn(fleet.accountId, hubRoleName(fleet));
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: spokeRoleName(fleet, cluster.name),
-      assumeRolePolicy: JSON.stringify({
+      assumeRolePolicy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArn }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { AWS: args.hubRoleArn }, Action: "sts:AssumeRole" }],
       }),
       tags,
     }, { parent: this });

@@ -15,6 +15,11 @@ const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSCl
 export interface RegionalClusterArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
+  /**
+   * Further ranges allowed on the public endpoint besides `apiAccessCidrs`: the Argo CD
+   * hub's NAT addresses on a spoke. @default none
+   */
+  readonly hubEgressCidrs?: pulumi.Input<string>[];
 }
 
 /**
@@ -35,6 +40,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly oidcIssuer: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
+  /** The NAT gateways' Elastic IPs: where this cluster's pods reach the internet from. */
+  public readonly natPublicIps: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
   /** Talks to this cluster's API, for in-cluster add-ons. */
   public readonly kubernetesProvider: k8s.Provider;
@@ -56,7 +63,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
 
     const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
 
-    const publicCidrs = [...fleet.apiAccessCidrs];
+    const publicCidrs: pulumi.Input<string>[] = [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])];
     const control = new eks.Cluster(`${name}-eks`, {
       name: cluster.eksClusterName,
       version: fleet.kubernetesVersion,
@@ -100,6 +107,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     this.oidcProviderArn = control.oidcProviderArn;
     this.oidcIssuer = control.oidcIssuer;
     this.vpcId = network.vpcId;
+    this.natPublicIps = network.natPublicIps;
     this.secretsKeyArn = key.arn;
     this.registerOutputs({
       clusterName: this.clusterName,

@@ -106,6 +106,39 @@ describe("argocd hub and spokes", () => {
     expect(ofType(ev, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.clusterName)).toEqual(["prod-c0", "prod-c1", "prod-c2"]);
   });
 
+  it("creates each spoke role only after the hub role it trusts exists", () => {
+    const hubRole = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c0-argocd")!;
+    for (const name of ["prod-c0-argocd-spoke", "prod-c1-argocd-spoke", "prod-c2-argocd-spoke"]) {
+      expect(ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!.dependsOn).toContain(hubRole.urn);
+    }
+  });
+
+  it("lets the hub reach every spoke's endpoint from its NAT addresses, and only from there", () => {
+    const hubIps = ofType(ev, "aws:ec2/eip:Eip").filter((e) => e.name.startsWith("c0-")).map((e) => e.urn);
+    expect(hubIps).toHaveLength(3);
+    const eks = (name: string) => ofType(ev, "eks:index:Cluster").find((r) => r.name === name)!;
+    for (const spoke of ["c1-eks", "c2-eks"]) {
+      const cidrs = eks(spoke).inputs.publicAccessCidrs as string[];
+      expect(cidrs[0]).toBe("203.0.113.0/24");
+      expect(cidrs.slice(1)).toHaveLength(3);
+      for (const cidr of cidrs.slice(1)) expect(cidr).toMatch(/^198\.51\.100\.\d+\/32$/);
+      expect(eks(spoke).dependsOn).toEqual(expect.arrayContaining(hubIps));
+    }
+    // The hub talks to itself through its private endpoint.
+    expect(eks("c0-eks").inputs.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
+  });
+
+  it("opens a private-only spoke's public endpoint to the hub's NAT addresses alone", async () => {
+    const raw = fleetConfig(2, { apiAccessCidrs: [] });
+    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c1" };
+    raw.clusters[1].region = "us-west-1";
+    const privateFleet = await evaluateProgram(stackConfig(raw), ACCOUNT);
+    const eks = (name: string) => ofType(privateFleet, "eks:index:Cluster").find((r) => r.name === name)!.inputs;
+    expect(eks("c0-eks")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true });
+    expect(eks("c0-eks").publicAccessCidrs).toHaveLength(2);
+    expect(eks("c1-eks")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+  });
+
   it("syncs passive clusters' apps only on promotion", () => {
     const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
     const standby = sets.find((s) => (s.inputs.metadata as any).name === "fleet-apps-standby")!;
