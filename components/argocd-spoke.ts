@@ -18,6 +18,7 @@ export interface ArgoCdSpokeArgs {
    * policy naming a role that does not exist yet, and the output makes this role wait for it.
    */
   readonly hubRoleArn: pulumi.Output<string>;
+  /** What the registration Secret on the hub waits for: the Argo CD release (its namespace). */
   readonly dependsOn: pulumi.Resource[];
 }
 
@@ -41,14 +42,16 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       }),
       tags,
     }, { parent: this });
+    // The entry lives on the spoke: it waits for the spoke's control plane, not for Argo CD
+    // on the hub, which would tie every spoke's deploy to the hub's region.
     const entry = new aws.eks.AccessEntry(`${name}-access`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: spoke.clusterName,
       principalArn: role.arn,
       type: "STANDARD",
       tags,
-    }, { parent: this, dependsOn: args.dependsOn });
+    }, { parent: this });
     new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: spoke.clusterName,
       principalArn: role.arn,
       policyArn: CLUSTER_ADMIN_POLICY,
       accessScope: { type: "cluster" },

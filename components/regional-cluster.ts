@@ -32,6 +32,7 @@ export interface RegionalClusterArgs {
  */
 export class RegionalCluster extends pulumi.ComponentResource {
   public readonly spec: ClusterSpec;
+  /** The EKS cluster's name, as its output: whatever takes it waits for the control plane. */
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server, for clients registered elsewhere (Argo CD). */
@@ -100,7 +101,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
       enableServerSideApply: true,
     }, { parent: this, dependsOn: [nodes] });
 
-    this.clusterName = pulumi.output(cluster.eksClusterName);
+    this.clusterName = control.eksCluster.name;
     this.endpoint = control.eksCluster.endpoint;
     this.certificateAuthority = control.eksCluster.certificateAuthority.data;
     this.kubeconfig = pulumi.secret(control.kubeconfigJson);

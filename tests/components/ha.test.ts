@@ -128,17 +128,6 @@ describe("argocd hub and spokes", () => {
     expect(eks("c0-eks").inputs.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
   });
 
-  it("opens a private-only spoke's public endpoint to the hub's NAT addresses alone", async () => {
-    const raw = fleetConfig(2, { apiAccessCidrs: [] });
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c1" };
-    raw.clusters[1].region = "us-west-1";
-    const privateFleet = await evaluateProgram(stackConfig(raw), ACCOUNT);
-    const eks = (name: string) => ofType(privateFleet, "eks:index:Cluster").find((r) => r.name === name)!.inputs;
-    expect(eks("c0-eks")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true });
-    expect(eks("c0-eks").publicAccessCidrs).toHaveLength(2);
-    expect(eks("c1-eks")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
-  });
-
   it("syncs passive clusters' apps only on promotion", () => {
     const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
     const standby = sets.find((s) => (s.inputs.metadata as any).name === "fleet-apps-standby")!;

@@ -79,21 +79,6 @@ describe("RegionalCluster security baseline", () => {
     expect(zones.sort()).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
   });
 
-  it("uses the two zones us-west-1 offers: two subnet pairs and two NAT gateways", async () => {
-    const raw = fleetConfig(2);
-    raw.clusters[1].region = "us-west-1";
-    const west = await evaluateProgram(stackConfig(raw), ACCOUNT);
-    const subnets = ofType(west, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("c1-"));
-    expect(subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZoneId]).sort()).toEqual([
-      ["c1-private-0", "10.1.0.0/19", "usw1-az1"],
-      ["c1-private-1", "10.1.32.0/19", "usw1-az3"],
-      ["c1-public-0", "10.1.96.0/22", "usw1-az1"],
-      ["c1-public-1", "10.1.100.0/22", "usw1-az3"],
-    ]);
-    expect(ofType(west, "aws:ec2/natGateway:NatGateway").filter((n) => n.name.startsWith("c1-"))).toHaveLength(2);
-    expect(named(west, "aws:eks/nodeGroup:NodeGroup", "c1-nodes-group").inputs.subnetIds).toHaveLength(2);
-  });
-
   it("grants cluster-admin through access entries only to the listed roles", async () => {
     const admins = ["arn:aws:iam::123456789012:role/deployer"];
     const withAdmins = await evaluateProgram(stackConfig(fleetConfig(2, { clusterAdmins: admins })), ACCOUNT);
