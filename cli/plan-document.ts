@@ -1,4 +1,5 @@
 import { DrFigures, FleetSpec, PROJECT } from "../fleet";
+import { DeployEstimate, deployEstimate } from "./deploy-estimate";
 import { Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
@@ -23,6 +24,8 @@ export interface PlanDocument {
   readonly resources: PlanResource[];
   readonly violations: Violation[];
   readonly dr: DrFigures;
+  /** Expected wall time of a first `pulumi up` and its critical path, from `dependsOn`. */
+  readonly estimate: DeployEstimate;
 }
 
 const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
@@ -39,24 +42,26 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     const tag = (resource.inputs.tags as Record<string, unknown> | undefined)?.[CLUSTER_TAG];
     return typeof tag === "string" && clusterNames.has(tag) ? tag : null;
   };
+  const resources = recorded
+    .map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      cluster: clusterOf(r),
+      region: r.region,
+      dependsOn: r.dependsOn,
+      inputs: sortKeys(r.inputs) as Record<string, unknown>,
+    }))
+    .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {
     stack,
     project: PROJECT,
     clusters: spec.clusters.map((c) => ({ name: c.name, region: c.region, role: c.role })),
-    resources: recorded
-      .map((r) => ({
-        urn: r.urn,
-        type: r.type,
-        name: r.name,
-        parent: r.parent,
-        cluster: clusterOf(r),
-        region: r.region,
-        dependsOn: r.dependsOn,
-        inputs: sortKeys(r.inputs) as Record<string, unknown>,
-      }))
-      .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
+    resources,
     violations: [...violations].sort((a, b) => violationKey(a).localeCompare(violationKey(b))),
     dr: spec.dr,
+    estimate: deployEstimate(resources),
   };
 }
 

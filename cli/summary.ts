@@ -1,4 +1,5 @@
 import { FleetSpec } from "../fleet";
+import { creationTime } from "./creation-times";
 import { PlanDocument } from "./plan-document";
 
 /** The per-cluster summary `npm run plan` prints: what a reviewer checks first. */
@@ -28,8 +29,29 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, replicated secrets)`,
     `DR: RTO ${plan.dr.rtoSeconds} s · RPO ${plan.dr.rpoSeconds} s`,
+    ...estimateLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
       : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn}: ${v.message}`).join("\n")}`,
   ].join("\n");
+}
+
+/** The expected first-deploy time and the chain that sets it, e.g. `use1-eks (10 min) → …`. */
+function estimateLines(plan: PlanDocument): string[] {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const chain = plan.estimate.criticalPath.map((urn) => {
+    const { name, type } = byUrn.get(urn)!;
+    return `${name} (${duration(creationTime(type).seconds)})`;
+  });
+  return [
+    `Deploy: a first pulumi up takes about ${duration(plan.estimate.firstUpSeconds)} (unbounded parallelism, typical creation times)`,
+    `  critical path: ${chain.join(" → ")}`,
+  ];
+}
+
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
 }

@@ -24,6 +24,8 @@ export const hubRoleName = (fleet: FleetSpec) => names.agentRoleName(fleet.name,
  */
 export class ArgoCdHub extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
+  /** The hub's IAM role: spokes trust it, so their roles are created only once it exists. */
+  public readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: ArgoCdHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:gitops:ArgoCdHub", name, {}, opts);
@@ -42,6 +44,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
       tags: clusterTags(fleet, hub.spec),
     }, { parent: this });
 
+    this.roleArn = role.arn;
     const annotations = { "eks.amazonaws.com/role-arn": role.arn };
     this.release = new k8s.helm.v3.Release(`${name}-argocd`, {
       name: "argocd",

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
-import { hubRoleName, spokeRoleName } from "./argocd-hub";
+import { spokeRoleName } from "./argocd-hub";
 import { RegionalCluster } from "./regional-cluster";
 import { clusterTags } from "./tags";
 
@@ -13,6 +13,12 @@ export interface ArgoCdSpokeArgs {
   readonly spoke: RegionalCluster;
   /** The hub's Kubernetes provider: the registration Secret lives there, never in Git. */
   readonly hubProvider: k8s.Provider;
+  /**
+   * The hub role's ARN as the hub's output, not a name-built string: IAM rejects a trust
+   * policy naming a role that does not exist yet, and the output makes this role wait for it.
+   */
+  readonly hubRoleArn: pulumi.Output<string>;
+  /** What the registration Secret on the hub waits for: the Argo CD release (its namespace). */
   readonly dependsOn: pulumi.Resource[];
 }
 
@@ -27,24 +33,25 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
     const { fleet, spoke } = args;
     const cluster = spoke.spec;
     const tags = clusterTags(fleet, cluster);
-    const hubRoleArn = names.roleArn(fleet.accountId, hubRoleName(fleet));
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: spokeRoleName(fleet, cluster.name),
-      assumeRolePolicy: JSON.stringify({
+      assumeRolePolicy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArn }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { AWS: args.hubRoleArn }, Action: "sts:AssumeRole" }],
       }),
       tags,
     }, { parent: this });
+    // The entry lives on the spoke: it waits for the spoke's control plane, not for Argo CD
+    // on the hub, which would tie every spoke's deploy to the hub's region.
     const entry = new aws.eks.AccessEntry(`${name}-access`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: spoke.clusterName,
       principalArn: role.arn,
       type: "STANDARD",
       tags,
-    }, { parent: this, dependsOn: args.dependsOn });
+    }, { parent: this });
     new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: spoke.clusterName,
       principalArn: role.arn,
       policyArn: CLUSTER_ADMIN_POLICY,
       accessScope: { type: "cluster" },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec } from "../fleet";
+import { ClusterSpec, zones } from "../fleet";
 
 export interface ClusterNetworkArgs {
   /** The cluster whose subnets (computed in `fleet/`) this network carries. */
@@ -10,20 +10,23 @@ export interface ClusterNetworkArgs {
 }
 
 /**
- * A VPC over three availability zones: private subnets for nodes and pods (no public
- * IPs, egress through one NAT gateway per zone so a zone outage cannot cut the others
- * off), public subnets for internet-facing load balancers only.
+ * A VPC over three availability zones (two where the region offers two): private subnets
+ * for nodes and pods (no public IPs, egress through one NAT gateway per zone so a zone
+ * outage cannot cut the others off), public subnets for internet-facing load balancers only.
+ * Zones are chosen by zone ID, never by name: see `fleet/zones.ts`.
  */
 export class ClusterNetwork extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   public readonly privateSubnetIds: pulumi.Output<string>[];
   public readonly publicSubnetIds: pulumi.Output<string>[];
+  /** The NAT gateways' Elastic IPs: every connection this VPC opens to the internet comes from one. */
+  public readonly natPublicIps: pulumi.Output<string>[];
 
   constructor(name: string, args: ClusterNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:network:ClusterNetwork", name, {}, opts);
     const parent = { parent: this };
     const { cluster, tags } = args;
-    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+    const zoneIds = chosenZoneIds(cluster, this);
     const shared = `kubernetes.io/cluster/${args.eksClusterName}`;
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
@@ -41,12 +44,13 @@ export class ClusterNetwork extends pulumi.ComponentResource {
 
     this.publicSubnetIds = [];
     this.privateSubnetIds = [];
+    this.natPublicIps = [];
     cluster.subnets.public.forEach((cidrBlock, i) => {
       const zone = `${name}-public-${i}`;
       const subnet = new aws.ec2.Subnet(zone, {
         vpcId: vpc.id,
         cidrBlock,
-        availabilityZone: zones[i],
+        availabilityZoneId: zoneIds[i],
         mapPublicIpOnLaunch: false,
         tags: { ...tags, Name: zone, "kubernetes.io/role/elb": "1", [shared]: "shared" },
       }, parent);
@@ -58,7 +62,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
       const privateSubnet = new aws.ec2.Subnet(privateZone, {
         vpcId: vpc.id,
         cidrBlock: cluster.subnets.private[i],
-        availabilityZone: zones[i],
+        availabilityZoneId: zoneIds[i],
         mapPublicIpOnLaunch: false,
         tags: { ...tags, Name: privateZone, "kubernetes.io/role/internal-elb": "1", [shared]: "shared" },
       }, parent);
@@ -70,9 +74,28 @@ export class ClusterNetwork extends pulumi.ComponentResource {
       new aws.ec2.RouteTableAssociation(privateZone, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, parent);
       this.publicSubnetIds.push(subnet.id);
       this.privateSubnetIds.push(privateSubnet.id);
+      this.natPublicIps.push(ip.publicIp);
     });
 
     this.vpcId = vpc.id;
-    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds, natPublicIps: this.natPublicIps });
   }
+}
+
+/**
+ * The zone IDs the cluster's subnets go to, one per subnet pair, from the zones the account
+ * sees in the region (available, no opt-in needed: Local and Wavelength Zones stay out).
+ * Fails the deploy, naming the region, when the account offers too few supported zones.
+ */
+function chosenZoneIds(cluster: ClusterSpec, parent: pulumi.Resource): pulumi.Output<string>[] {
+  const offered = aws.getAvailabilityZonesOutput({
+    state: "available",
+    filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+  }, { parent });
+  const chosen = offered.zoneIds.apply((ids) => {
+    const choice = zones.chooseZoneIds(ids, cluster.subnets.private.length, cluster.region);
+    if (typeof choice === "string") throw new pulumi.ResourceError(`fleet.clusters[${cluster.index}].region: ${choice}`, parent);
+    return choice;
+  });
+  return cluster.subnets.private.map((_, i) => chosen.apply((ids) => ids[i]));
 }

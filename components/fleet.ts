@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec } from "../fleet";
+import { ClusterSpec, FleetSpec } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke } from "./argocd-spoke";
 import { BackupReplication } from "./backup-replication";
@@ -40,9 +40,13 @@ export class Fleet extends pulumi.ComponentResource {
       }, { parent: this })]),
     );
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
-    this.clusters = spec.clusters.map(
-      (cluster) => new RegionalCluster(cluster.name, { fleet: spec, cluster }, { parent: this, providers: { aws: this.providers.get(cluster.region)! } }),
-    );
+    const regionalCluster = (cluster: ClusterSpec, hubEgressCidrs?: pulumi.Input<string>[]) =>
+      new RegionalCluster(cluster.name, { fleet: spec, cluster, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(cluster.region)! } });
+    // The Argo CD hub reaches every spoke's public endpoint from its NAT addresses, so the
+    // hub is built first and each spoke allows exactly those /32s (see `hubEgressCidrs`).
+    const hub = spec.hub && regionalCluster(spec.hub);
+    const hubEgress = hub?.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`);
+    this.clusters = spec.clusters.map((cluster) => (cluster === spec.hub ? hub! : regionalCluster(cluster, hubEgress)));
 
     // Ingress and DNS
     const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
@@ -57,10 +61,15 @@ export class Fleet extends pulumi.ComponentResource {
     if (spec.gitops.engine === "flux") {
       for (const c of this.clusters) new FluxAgent(`${c.spec.name}-flux`, { fleet: spec, cluster: c.spec, kubernetesProvider: c.kubernetesProvider }, { parent: c });
     } else {
-      const hub = this.clusters.find((c) => c.spec.name === spec.hub!.name)!;
-      const argocd = new ArgoCdHub(`${hub.spec.name}-argocd`, { fleet: spec, hub }, { parent: hub });
+      const argocd = new ArgoCdHub(`${hub!.spec.name}-argocd`, { fleet: spec, hub: hub! }, { parent: hub });
       for (const c of this.clusters) {
-        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubProvider: hub.kubernetesProvider, dependsOn: [argocd.release] }, { parent: c });
+        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, {
+          fleet: spec,
+          spoke: c,
+          hubProvider: hub!.kubernetesProvider,
+          hubRoleArn: argocd.roleArn,
+          dependsOn: [argocd.release],
+        }, { parent: c });
       }
     }
 

@@ -15,6 +15,11 @@ const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSCl
 export interface RegionalClusterArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
+  /**
+   * Further ranges allowed on the public endpoint besides `apiAccessCidrs`: the Argo CD
+   * hub's NAT addresses on a spoke. @default none
+   */
+  readonly hubEgressCidrs?: pulumi.Input<string>[];
 }
 
 /**
@@ -27,6 +32,7 @@ export interface RegionalClusterArgs {
  */
 export class RegionalCluster extends pulumi.ComponentResource {
   public readonly spec: ClusterSpec;
+  /** The EKS cluster's name, as its output: whatever takes it waits for the control plane. */
   public readonly clusterName: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server, for clients registered elsewhere (Argo CD). */
@@ -35,6 +41,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly oidcIssuer: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
+  /** The NAT gateways' Elastic IPs: where this cluster's pods reach the internet from. */
+  public readonly natPublicIps: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
   /** Talks to this cluster's API, for in-cluster add-ons. */
   public readonly kubernetesProvider: k8s.Provider;
@@ -56,7 +64,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
 
     const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
 
-    const publicCidrs = [...fleet.apiAccessCidrs];
+    const publicCidrs: pulumi.Input<string>[] = [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])];
     const control = new eks.Cluster(`${name}-eks`, {
       name: cluster.eksClusterName,
       version: fleet.kubernetesVersion,
@@ -93,13 +101,14 @@ export class RegionalCluster extends pulumi.ComponentResource {
       enableServerSideApply: true,
     }, { parent: this, dependsOn: [nodes] });
 
-    this.clusterName = pulumi.output(cluster.eksClusterName);
+    this.clusterName = control.eksCluster.name;
     this.endpoint = control.eksCluster.endpoint;
     this.certificateAuthority = control.eksCluster.certificateAuthority.data;
     this.kubeconfig = pulumi.secret(control.kubeconfigJson);
     this.oidcProviderArn = control.oidcProviderArn;
     this.oidcIssuer = control.oidcIssuer;
     this.vpcId = network.vpcId;
+    this.natPublicIps = network.natPublicIps;
     this.secretsKeyArn = key.arn;
     this.registerOutputs({
       clusterName: this.clusterName,

@@ -5,8 +5,15 @@ import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+import { zoneCountOf } from "./zones";
 
-/** VPCs are carved into three private /(p+3) and three public /(p+6) subnets. */
+/**
+ * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
+ * "Amazon EKS service quotas": 40, not adjustable).
+ */
+export const EKS_MAX_PUBLIC_ACCESS_CIDRS = 40;
+
+/** VPCs are carved into up to three private /(p+3) and three public /(p+6) subnets, one per zone. */
 export const VPC_PREFIX_RANGE = { min: 16, max: 20 } as const;
 
 /**
@@ -20,6 +27,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string): Problem[] {
     ...checkClusters(fleet),
     ...checkRoles(fleet),
     ...checkGitops(fleet),
+    ...checkPublicAccessCidrs(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
   ];
@@ -131,6 +139,16 @@ function checkGitops(fleet: FleetConfig): Problem[] {
     return [];
   }
   return hub === undefined ? [] : [{ path: "fleet.gitops.hub", message: "only the argocd engine has a hub; flux runs in every cluster" }];
+}
+
+/** Every spoke's public endpoint lists `apiAccessCidrs` plus the Argo CD hub's NAT addresses (one per zone). */
+function checkPublicAccessCidrs(fleet: FleetConfig): Problem[] {
+  const hub = fleet.gitops.engine === "argocd" ? fleet.clusters.find((c) => c.name === fleet.gitops.hub) : undefined;
+  const hubAddresses = hub ? zoneCountOf(hub.region) : 0;
+  const total = fleet.apiAccessCidrs.length + hubAddresses;
+  if (total <= EKS_MAX_PUBLIC_ACCESS_CIDRS) return [];
+  const why = hubAddresses ? ` with the Argo CD hub's ${hubAddresses} NAT addresses` : "";
+  return [{ path: "fleet.apiAccessCidrs", message: `${fleet.apiAccessCidrs.length} ranges${why} exceed the ${EKS_MAX_PUBLIC_ACCESS_CIDRS} public access CIDRs EKS allows per cluster; list at most ${EKS_MAX_PUBLIC_ACCESS_CIDRS - hubAddresses}` }];
 }
 
 function checkDns(fleet: FleetConfig): Problem[] {

@@ -2,6 +2,7 @@ import { carve, parseIpv4Cidr, Ipv4Network } from "./cidr";
 import { DrFigures, drFigures } from "./dr";
 import { durationSeconds } from "./schedule";
 import { FleetConfig } from "./schema";
+import { MAX_ZONES, zoneCountOf } from "./zones";
 import * as names from "./names";
 
 export type Mode = FleetConfig["mode"];
@@ -34,6 +35,7 @@ export interface ClusterSpec {
   /** Takes traffic and runs apps without a promotion. */
   readonly serves: boolean;
   readonly vpcCidr: string;
+  /** One private and one public subnet per availability zone: three, or two where the region offers two. */
   readonly subnets: { readonly private: readonly string[]; readonly public: readonly string[] };
   readonly nodes: NodesSpec;
   readonly labels: Readonly<Record<string, string>>;
@@ -78,7 +80,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       role,
       serves: role !== "secondary",
       vpcCidr: c.vpcCidr,
-      subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network),
+      subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneCountOf(c.region)),
       nodes: c.nodes,
       labels: c.labels,
       eksClusterName: names.eksClusterName(config.name, c.name),
@@ -130,13 +132,18 @@ function backupPartners(config: FleetConfig): Map<string, string> {
   );
 }
 
-/** Three private /(p+3) subnets for nodes and pods, then three public /(p+6) for load balancers. */
-function subnetsOf(vpc: Ipv4Network) {
+/**
+ * Three slots of private /(p+3) subnets for nodes and pods, then three of public /(p+6) for
+ * load balancers; a zone uses its slot, so a two-zone cluster leaves the third free and
+ * every address keeps its place whatever the zone count.
+ */
+function subnetsOf(vpc: Ipv4Network, zones: number) {
   const privatePrefix = vpc.prefix + 3;
-  const privateSpan = 3 * 2 ** (32 - privatePrefix);
+  const privateSpan = MAX_ZONES * 2 ** (32 - privatePrefix);
+  const slots = Array.from({ length: zones }, (_, i) => i);
   return {
-    private: [0, 1, 2].map((i) => carve(vpc, privatePrefix, i)),
-    public: [0, 1, 2].map((i) => carve(vpc, vpc.prefix + 6, i, privateSpan)),
+    private: slots.map((i) => carve(vpc, privatePrefix, i)),
+    public: slots.map((i) => carve(vpc, vpc.prefix + 6, i, privateSpan)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { deployEstimate } from "../deploy-estimate";
 import { Violation } from "../../policies/violation";
 import { PlanDocument, PlanResource } from "../plan-document";
 
@@ -34,7 +35,7 @@ export interface PlanComparison {
 
 /** An empty plan: what a base without this stack (a PR adding it) compares as. */
 export function emptyPlan(stack: string, project = "eks-fleet"): PlanDocument {
-  return { stack, project, clusters: [], resources: [], violations: [], dr: { rtoSeconds: 0, rpoSeconds: 0, notes: [] } };
+  return { stack, project, clusters: [], resources: [], violations: [], dr: { rtoSeconds: 0, rpoSeconds: 0, notes: [] }, estimate: deployEstimate([]) };
 }
 
 /** Compares two plan documents by cluster name and resource URN. Pure: no git, no files. */

@@ -74,6 +74,10 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:ec2/launchTemplate:LaunchTemplate":
       Object.assign(state, { latestVersion: 1 });
       break;
+    case "aws:ec2/eip:Eip":
+      // Addresses from TEST-NET-2 (RFC 5737): documentation-only, never someone's real IP.
+      Object.assign(state, { publicIp: `198.51.100.${parseInt(hash(`${region}/${name}`, 4), 16) % 254 + 1}` });
+      break;
     case "aws:eks/nodeGroup:NodeGroup":
       Object.assign(state, { nodeGroupName: inputs.nodeGroupName ?? autoName(name) });
       break;
@@ -131,11 +135,50 @@ function uuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+interface MockZone {
+  readonly name: string;
+  readonly zoneId: string;
+  readonly optInStatus: "opt-in-not-required" | "opted-in";
+}
+
+/**
+ * What one account sees in each region: names map to zone IDs in an account-specific
+ * order (so choosing by name and by ID differ), us-east-1 includes use1-az3 (which EKS
+ * refuses), us-west-1 offers two zones, us-west-2 has an opted-in Local Zone.
+ */
+const ACCOUNT_ZONES: Record<string, [suffix: string, zoneId: string][]> = {
+  "us-east-1": [["a", "use1-az4"], ["b", "use1-az6"], ["c", "use1-az1"], ["d", "use1-az2"], ["e", "use1-az3"], ["f", "use1-az5"]],
+  "us-west-1": [["a", "usw1-az3"], ["c", "usw1-az1"]],
+  "us-west-2": [["a", "usw2-az2"], ["b", "usw2-az1"], ["c", "usw2-az3"], ["d", "usw2-az4"]],
+  "ca-central-1": [["a", "cac1-az1"], ["b", "cac1-az2"], ["d", "cac1-az4"]],
+};
+
+function zonesOf(region: string): MockZone[] {
+  const listed = ACCOUNT_ZONES[region] ?? ["a", "b", "c"].map((suffix, i): [string, string] => [suffix, `${zoneIdPrefix(region)}-az${i + 1}`]);
+  const zones: MockZone[] = listed.map(([suffix, zoneId]) => ({ name: `${region}${suffix}`, zoneId, optInStatus: "opt-in-not-required" }));
+  if (region === "us-west-2") zones.push({ name: "us-west-2-lax-1a", zoneId: "usw2-lax1-az1", optInStatus: "opted-in" });
+  return zones;
+}
+
+/** `ap-southeast-1` → `apse1`, `us-east-1` → `use1`: how zone IDs are prefixed. */
+function zoneIdPrefix(region: string): string {
+  const [area, direction, number] = region.split("-");
+  const short = /^(north|south)(east|west)$/.test(direction) ? direction[0] + direction[direction.length - 4] : direction[0];
+  return `${area}${short}${number}`;
+}
+
+/** `ec2:DescribeAvailabilityZones` for the mock account, honouring the `opt-in-status` filter. */
+function availabilityZones(region: string, inputs: Record<string, any>): Record<string, unknown> {
+  const optIn = (inputs.filters as { name: string; values: string[] }[] | undefined)?.find((f) => f.name === "opt-in-status")?.values;
+  const zones = zonesOf(region).filter((z) => !optIn || optIn.includes(z.optInStatus));
+  return { id: region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), state: inputs.state, filters: inputs.filters };
+}
+
 /** Answers for the data sources (invokes) the program calls. */
 export function mockCall(token: string, inputs: Record<string, any>, region: string, accountId: string): Record<string, unknown> {
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
-      return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: [1, 2, 3].map((z) => `${region}-az${z}`) };
+      return availabilityZones(region, inputs);
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId, arn: `arn:aws:iam::${accountId}:role/deployer`, userId: "AROAMOCK" };
     case "aws:index/getRegion:getRegion":

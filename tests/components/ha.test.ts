@@ -90,12 +90,12 @@ describe("argocd hub and spokes", () => {
 
   it("registers every cluster on the hub with IAM auth and no bearer token", () => {
     const secrets = ofType(ev, "kubernetes:core/v1:Secret");
-    expect(secrets.map((s) => (s.inputs.metadata as any).name)).toEqual(["c0", "c1", "c2"]);
+    expect(secrets.map((s) => (s.inputs.metadata as any).name).sort()).toEqual(["c0", "c1", "c2"]);
     for (const s of secrets) {
       expect((s.inputs.metadata as any).labels).toMatchObject({ "argocd.argoproj.io/secret-type": "cluster" });
       expect(JSON.stringify(s.inputs)).not.toMatch(/bearerToken/);
     }
-    expect((secrets[1].inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
+    expect((secrets.find((s) => (s.inputs.metadata as any).name === "c1")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
   });
 
   it("lets each spoke role be assumed by the hub role only", () => {
@@ -104,6 +104,28 @@ describe("argocd hub and spokes", () => {
       { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/prod-c0-argocd" }, Action: "sts:AssumeRole" },
     ]);
     expect(ofType(ev, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.clusterName)).toEqual(["prod-c0", "prod-c1", "prod-c2"]);
+  });
+
+  it("creates each spoke role only after the hub role it trusts exists", () => {
+    const hubRole = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c0-argocd")!;
+    for (const name of ["prod-c0-argocd-spoke", "prod-c1-argocd-spoke", "prod-c2-argocd-spoke"]) {
+      expect(ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!.dependsOn).toContain(hubRole.urn);
+    }
+  });
+
+  it("lets the hub reach every spoke's endpoint from its NAT addresses, and only from there", () => {
+    const hubIps = ofType(ev, "aws:ec2/eip:Eip").filter((e) => e.name.startsWith("c0-")).map((e) => e.urn);
+    expect(hubIps).toHaveLength(3);
+    const eks = (name: string) => ofType(ev, "eks:index:Cluster").find((r) => r.name === name)!;
+    for (const spoke of ["c1-eks", "c2-eks"]) {
+      const cidrs = eks(spoke).inputs.publicAccessCidrs as string[];
+      expect(cidrs[0]).toBe("203.0.113.0/24");
+      expect(cidrs.slice(1)).toHaveLength(3);
+      for (const cidr of cidrs.slice(1)) expect(cidr).toMatch(/^198\.51\.100\.\d+\/32$/);
+      expect(eks(spoke).dependsOn).toEqual(expect.arrayContaining(hubIps));
+    }
+    // The hub talks to itself through its private endpoint.
+    expect(eks("c0-eks").inputs.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
   });
 
   it("syncs passive clusters' apps only on promotion", () => {

@@ -13,7 +13,7 @@ describe("RegionalCluster security baseline", () => {
   });
 
   it("creates one EKS cluster per fleet cluster, in the cluster's region, with its deterministic name", () => {
-    expect(ofType(ev, "eks:index:Cluster").map((r) => [r.inputs.name, r.region])).toEqual([
+    expect(ofType(ev, "eks:index:Cluster").map((r) => [r.inputs.name, r.region]).sort()).toEqual([
       ["prod-c0", "us-east-1"],
       ["prod-c1", "us-west-2"],
     ]);
@@ -61,15 +61,22 @@ describe("RegionalCluster security baseline", () => {
 
   it("carves the VPC into three private and three public subnets over three zones, with a NAT gateway per zone", () => {
     const subnets = ofType(ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("c1-"));
-    expect(subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZone]).sort()).toEqual([
-      ["c1-private-0", "10.1.0.0/19", "us-west-2a"],
-      ["c1-private-1", "10.1.32.0/19", "us-west-2b"],
-      ["c1-private-2", "10.1.64.0/19", "us-west-2c"],
-      ["c1-public-0", "10.1.96.0/22", "us-west-2a"],
-      ["c1-public-1", "10.1.100.0/22", "us-west-2b"],
-      ["c1-public-2", "10.1.104.0/22", "us-west-2c"],
+    // The mock account maps us-west-2a to usw2-az2: zones are chosen by ID, in ID order.
+    expect(subnets.map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZoneId]).sort()).toEqual([
+      ["c1-private-0", "10.1.0.0/19", "usw2-az1"],
+      ["c1-private-1", "10.1.32.0/19", "usw2-az2"],
+      ["c1-private-2", "10.1.64.0/19", "usw2-az3"],
+      ["c1-public-0", "10.1.96.0/22", "usw2-az1"],
+      ["c1-public-1", "10.1.100.0/22", "usw2-az2"],
+      ["c1-public-2", "10.1.104.0/22", "usw2-az3"],
     ]);
+    for (const subnet of subnets) expect(subnet.inputs.availabilityZone).toBeUndefined();
     expect(ofType(ev, "aws:ec2/natGateway:NatGateway").filter((n) => n.name.startsWith("c1-"))).toHaveLength(3);
+  });
+
+  it("never places a subnet in a zone EKS refuses (use1-az3)", () => {
+    const zones = ofType(ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("c0-private-")).map((s) => s.inputs.availabilityZoneId);
+    expect(zones.sort()).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
   });
 
   it("grants cluster-admin through access entries only to the listed roles", async () => {

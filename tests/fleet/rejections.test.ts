@@ -1,6 +1,7 @@
 import { fleetConfig, problemsOf } from "../fixtures/fleets";
 
 type Mutation = (raw: Record<string, any>) => void;
+const ranges = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
 
 /** Each bad input, the mutation that produces it, and the line the user must see. */
 const cases: [string, Mutation, string][] = [
@@ -11,7 +12,6 @@ const cases: [string, Mutation, string][] = [
   ["a duplicate name", (r) => (r.clusters[1].name = "c0"), "fleet.clusters[1].name: 'c0' is already the name of fleet.clusters[0]"],
   ["a non-DNS name", (r) => (r.clusters[1].name = "US_West"), "fleet.clusters[1].name: must be a DNS label: lowercase letters, digits and '-', starting with a letter"],
   ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[1].region: unknown AWS region 'us-north-9'"],
-  ["a two-zone region", (r) => (r.clusters[1].region = "us-west-1"), "fleet.clusters[1].region: us-west-1 offers fewer than three availability zones"],
   ["two primaries", (r) => (r.clusters[1].role = "primary"), "fleet.clusters: active-passive needs exactly one primary (found 2: c0, c1)"],
   ["no primary", (r) => (r.clusters[0].role = "secondary"), "fleet.clusters: active-passive needs exactly one primary (found 0)"],
   ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[1].role: active-passive needs a role: primary or secondary"],
@@ -38,6 +38,8 @@ const cases: [string, Mutation, string][] = [
   ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[0].vpcCdir: unknown key (check the spelling; see the README's config reference)"],
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
+  ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
+  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); Object.assign(r.gitops, { engine: "argocd", hub: "c0" }); }, "fleet.apiAccessCidrs: 38 ranges with the Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
   ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
 ];
 
@@ -73,5 +75,12 @@ describe("rejected fleet configs", () => {
 
   it("accepts the valid baseline the cases mutate", () => {
     expect(problemsOf(fleetConfig(3))).toEqual([]);
+  });
+
+  it("accepts public access CIDRs up to the EKS limit, counting a two-zone hub's two NAT addresses", () => {
+    const raw = fleetConfig(3, { apiAccessCidrs: ranges(38) });
+    Object.assign(raw.gitops, { engine: "argocd", hub: "c1" });
+    raw.clusters[1].region = "us-west-1";
+    expect(problemsOf(raw)).toEqual([]);
   });
 });

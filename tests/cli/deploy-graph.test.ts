@@ -1,0 +1,241 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { deployEstimate } from "../../cli/deploy-estimate";
+import { evaluateProgram } from "../../cli/engine/evaluate";
+import { DependencyGraph } from "../../cli/engine/graph";
+import { main } from "../../cli/plan";
+import { PlanDocument, PlanResource } from "../../cli/plan-document";
+import { planSummary } from "../../cli/summary";
+import { fleetFromStackFile, FleetSpec } from "../../fleet";
+import { fleetConfig, stackConfig } from "../fixtures/fleets";
+
+const ROOT = path.join(__dirname, "../..");
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-graph-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A 3-region fleet with one cluster in us-west-1 (two zones). */
+function threeRegions(overrides: Record<string, unknown> = {}) {
+  const raw = fleetConfig(3, overrides);
+  raw.clusters[2].region = "us-west-1";
+  return raw;
+}
+/** Argo CD with its hub in us-west-1 and private-only endpoints (no apiAccessCidrs). */
+const argocd = () => {
+  const raw = threeRegions({ apiAccessCidrs: [] });
+  raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c2" };
+  return raw;
+};
+const activeActive = () => {
+  const raw = threeRegions({ mode: "active-active" });
+  raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+  return raw;
+};
+
+function stackFile(name: string, fleet: unknown): string {
+  const file = path.join(dir, `Pulumi.${name}.yaml`);
+  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
+  return file;
+}
+
+const FLEETS: [string, () => string][] = [
+  ["prod", () => path.join(ROOT, "Pulumi.prod.yaml")],
+  ["three-regions", () => stackFile("three-regions", threeRegions())],
+  ["argocd", () => stackFile("argocd", argocd())],
+  ["active-active", () => stackFile("active-active", activeActive())],
+];
+
+interface Planned {
+  readonly spec: FleetSpec;
+  readonly plan: PlanDocument;
+  readonly graph: DependencyGraph<PlanResource>;
+}
+const planned = new Map<string, Planned>();
+
+beforeAll(async () => {
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  for (const [name, file] of FLEETS) {
+    const out = path.join(dir, name);
+    // The plan command end to end: evaluation, tree, every policy, exit code.
+    expect(await main(["--config", file(), "--out", out])).toBe(0);
+    const plan: PlanDocument = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+    planned.set(name, { spec: fleetFromStackFile(file()).spec, plan, graph: new DependencyGraph(plan.resources) });
+  }
+  log.mockRestore();
+});
+
+/**
+ * The only edges allowed between regions, each a deliberate part of the design:
+ * backups replicate to a partner region, a secret is created once with a replica (and
+ * that replica's key) per region, and Argo CD's hub must be known to its spokes.
+ */
+const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: PlanResource, spec: FleetSpec) => boolean }[] = [
+  {
+    why: "backup replication writes to the partner cluster's bucket under its key",
+    allows: (from, to, spec) => /-backup-replication-(role|config)$/.test(from.name) && to.cluster === spec.clusters.find((c) => c.name === from.cluster)?.backup.partner,
+  },
+  {
+    why: "a secret's replica in each fleet region is encrypted with that region's key",
+    allows: (from, to) => from.type === "aws:secretsmanager/secret:Secret" && to.type === "aws:kms/key:Key" && to.name.startsWith("secrets-key-"),
+  },
+  {
+    why: "a spoke's public endpoint admits the Argo CD hub's NAT addresses",
+    allows: (from, to, spec) => from.type === "eks:index:Cluster" && to.type === "aws:ec2/eip:Eip" && to.cluster === spec.hub?.name,
+  },
+  {
+    why: "a spoke role's trust policy names the hub role, which IAM requires to exist",
+    allows: (from, to, spec) => from.name.endsWith("-argocd-spoke-role") && to.type === "aws:iam/role:Role" && to.cluster === spec.hub?.name,
+  },
+  {
+    why: "a spoke's cluster Secret lives on the hub: it needs Argo CD's namespace and the hub's API",
+    allows: (from, to, spec) => from.name.endsWith("-argocd-spoke-registration") && to.cluster === spec.hub?.name,
+  },
+];
+
+describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name) => {
+  const get = () => planned.get(name)!;
+
+  it("has no edge between regions but the named exceptions", () => {
+    const { plan, graph, spec } = get();
+    const unexplained: string[] = [];
+    for (const from of plan.resources) {
+      for (const urn of graph.waitsOn(from.urn)) {
+        const to = graph.resource(urn);
+        if (from.region === null || to.region === null || from.region === to.region) continue;
+        if (!CROSS_REGION_EXCEPTIONS.some((e) => e.allows(from, to, spec))) unexplained.push(`${from.name} (${from.region}) → ${to.name} (${to.region})`);
+      }
+    }
+    expect(unexplained).toEqual([]);
+  });
+
+  it("builds every cluster and its add-ons without waiting for another region (Argo CD spokes: only the hub's addresses)", () => {
+    const { plan, graph, spec } = get();
+    for (const cluster of spec.clusters) {
+      const ready = plan.resources.filter((r) => r.cluster === cluster.name && (r.type === "kubernetes:helm.sh/v3:Release" || r.type === "aws:eks/nodeGroup:NodeGroup"));
+      expect(ready.length).toBeGreaterThan(0);
+      const foreign = new Set<string>();
+      for (const r of ready) {
+        for (const urn of graph.dependenciesOf(r.urn)) {
+          const dep = graph.resource(urn);
+          // The program's own components create nothing; their children are what takes time.
+          if (dep.region !== null && dep.region !== cluster.region && !dep.type.startsWith("eks-fleet:")) foreign.add(`${dep.type} ${dep.name}`);
+        }
+      }
+      const hubAddresses = spec.hub && cluster !== spec.hub && cluster.region !== spec.hub.region
+        ? spec.hub.subnets.public.map((_, i) => `aws:ec2/eip:Eip ${spec.hub!.name}-nat-${i}`)
+        : [];
+      expect([...foreign].sort()).toEqual(hubAddresses.sort());
+    }
+  });
+
+  it("estimates a first deploy of about one region's time", () => {
+    const { plan } = get();
+    // EKS (10 min) + nodes (4 min) + a Helm release (1 min) bound it below; other regions add nothing.
+    expect(plan.estimate.firstUpSeconds).toBeGreaterThanOrEqual(900);
+    expect(plan.estimate.firstUpSeconds).toBeLessThan(20 * 60);
+  });
+});
+
+describe("ordering the Argo CD hub and spokes need", () => {
+  it("creates every spoke role after the hub role it trusts, and every spoke after the hub's NAT addresses", () => {
+    const { plan, graph } = planned.get("argocd")!;
+    const hubRole = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === "prod-c2-argocd")!;
+    const spokeRoles = plan.resources.filter((r) => r.name.endsWith("-argocd-spoke-role"));
+    expect(spokeRoles).toHaveLength(3);
+    for (const role of spokeRoles) expect(graph.waitsFor(role.urn, hubRole.urn)).toBe(true);
+    const hubIps = plan.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === "c2");
+    expect(hubIps).toHaveLength(2);
+    for (const spoke of ["c0-eks", "c1-eks"]) {
+      const eks = plan.resources.find((r) => r.name === spoke)!;
+      for (const ip of hubIps) expect(graph.waitsFor(eks.urn, ip.urn)).toBe(true);
+    }
+  });
+
+  it("registers a spoke's access entry once the spoke's own control plane exists, not the hub's Argo CD", () => {
+    const { plan, graph } = planned.get("argocd")!;
+    const entry = plan.resources.find((r) => r.name === "c0-argocd-spoke-access")!;
+    expect(graph.waitsFor(entry.urn, plan.resources.find((r) => r.name === "c0-eks")!.urn)).toBe(true);
+    expect(graph.waitsFor(entry.urn, plan.resources.find((r) => r.name === "c2-argocd-argocd")!.urn)).toBe(false);
+  });
+});
+
+describe("a cluster in us-west-1", () => {
+  it("uses the two zones the region offers: two subnet pairs, two NAT gateways, nodes in both", () => {
+    const { plan } = planned.get("three-regions")!;
+    const of = (type: string) => plan.resources.filter((r) => r.type === type && r.cluster === "c2");
+    expect(of("aws:ec2/subnet:Subnet").map((s) => [s.name, s.inputs.cidrBlock, s.inputs.availabilityZoneId]).sort()).toEqual([
+      ["c2-private-0", "10.2.0.0/19", "usw1-az1"],
+      ["c2-private-1", "10.2.32.0/19", "usw1-az3"],
+      ["c2-public-0", "10.2.96.0/22", "usw1-az1"],
+      ["c2-public-1", "10.2.100.0/22", "usw1-az3"],
+    ]);
+    expect(of("aws:ec2/natGateway:NatGateway")).toHaveLength(2);
+    expect(of("aws:eks/nodeGroup:NodeGroup")[0].inputs.subnetIds).toHaveLength(2);
+  });
+});
+
+describe("Argo CD with private-only endpoints", () => {
+  it("opens each spoke's public endpoint to the hub's NAT addresses alone and keeps the hub private", () => {
+    const { plan } = planned.get("argocd")!;
+    const eks = (cluster: string) => plan.resources.find((r) => r.type === "eks:index:Cluster" && r.cluster === cluster)!.inputs;
+    for (const spoke of ["c0", "c1"]) {
+      expect(eks(spoke)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true });
+      expect(eks(spoke).publicAccessCidrs).toEqual([expect.stringMatching(/\/32$/), expect.stringMatching(/\/32$/)]);
+    }
+    expect(eks("c2")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+  });
+});
+
+describe("deploy-time estimate", () => {
+  const minutes = (s: number) => s * 60;
+
+  it("follows the longest chain of dependsOn and parents, not the sum of the fleet", () => {
+    const r = (urn: string, type: string, dependsOn: string[], parent: string | null = null) => ({ urn, type, parent, dependsOn });
+    const resources = [
+      r("vpc", "aws:ec2/vpc:Vpc", []),
+      r("eks", "eks:index:Cluster", ["vpc"]),
+      r("nodes", "eks-fleet:cluster:ManagedNodes", ["eks"]),
+      r("group", "aws:eks/nodeGroup:NodeGroup", [], "nodes"),
+      r("release", "kubernetes:helm.sh/v3:Release", ["group"]),
+      r("bucket", "aws:s3/bucket:Bucket", []),
+    ];
+    expect(deployEstimate(resources)).toMatchObject({ firstUpSeconds: 5 + minutes(10) + minutes(4) + minutes(1), criticalPath: ["vpc", "eks", "group", "release"] });
+    // Without the component's dependsOn the node group would start beside the control plane.
+    resources[2] = r("nodes", "eks-fleet:cluster:ManagedNodes", []);
+    expect(deployEstimate(resources).firstUpSeconds).toBe(5 + minutes(10));
+  });
+
+  it("puts a 10-cluster fleet at about one region's time, and a serialised fleet at twice that", async () => {
+    const small = planned.get("prod")!.plan.estimate.firstUpSeconds;
+    const { resources } = await evaluateProgram(stackConfig(fleetConfig(10)), "123456789012");
+    const fleet = deployEstimate(resources);
+    expect(fleet.firstUpSeconds / small).toBeLessThan(1.2);
+    // Make c1's VPC wait for c0's last resource, as a cross-region dependency would.
+    const last = fleet.criticalPath[fleet.criticalPath.length - 1];
+    const serialised = resources.map((r) => (r.type === "aws:ec2/vpc:Vpc" && r.name === "c1-vpc" ? { ...r, dependsOn: [...r.dependsOn, last] } : r));
+    expect(deployEstimate(serialised).firstUpSeconds / small).toBeGreaterThan(1.9);
+  });
+
+  it("prints the expected wall time and the critical path in the plan summary", () => {
+    const { plan, spec } = planned.get("prod")!;
+    const summary = planSummary(spec, plan);
+    expect(summary).toContain(`Deploy: a first pulumi up takes about ${Math.floor(plan.estimate.firstUpSeconds / 60)} min`);
+    expect(summary).toMatch(/critical path: .*\b(use1|usw2)-eks \(10 min\) → .*-nodes-group \(4 min\) → .* \(1 min\)/);
+  });
+});
+
+describe("DependencyGraph", () => {
+  const r = (urn: string, dependsOn: string[], parent: string | null = null) => ({ urn, parent, dependsOn });
+
+  it("waits for what dependsOn lists and, through the parent, for what the parent waits for", () => {
+    const graph = new DependencyGraph([r("cluster", []), r("nodes", ["cluster"]), r("group", [], "nodes"), r("other", [])]);
+    expect([...graph.dependenciesOf("group")].sort()).toEqual(["cluster", "nodes"]);
+    expect(graph.waitsFor("group", "other")).toBe(false);
+    expect(graph.topologicalOrder()).toEqual(["cluster", "nodes", "group", "other"]);
+  });
+
+  it("refuses a cycle", () => {
+    expect(() => new DependencyGraph([r("a", ["b"]), r("b", ["a"])]).topologicalOrder()).toThrow("dependency cycle");
+  });
+});
