@@ -35,6 +35,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly oidcIssuer: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
+  /** Public subnets, one per zone: where the cluster's internet-facing load balancer lives. */
+  public readonly publicSubnetIds: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
   /** Talks to this cluster's API, for in-cluster add-ons. */
   public readonly kubernetesProvider: k8s.Provider;
@@ -100,6 +102,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     this.oidcProviderArn = control.oidcProviderArn;
     this.oidcIssuer = control.oidcIssuer;
     this.vpcId = network.vpcId;
+    this.publicSubnetIds = network.publicSubnetIds;
     this.secretsKeyArn = key.arn;
     this.registerOutputs({
       clusterName: this.clusterName,
