@@ -1,5 +1,6 @@
 import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { eksPolicies } from "./eks";
+import { elbPolicies } from "./elb";
 import { fleetPolicies } from "./fleet";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
@@ -16,7 +17,7 @@ import { EnforcementLevel, Violation } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies, ...elbPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
 export { manifestPolicies };
 
