@@ -39,6 +39,18 @@ describe("flux, active-passive", () => {
     ]);
   });
 
+  it("health-checks over HTTPS on the port where each cluster's NLB terminates TLS", () => {
+    const checks = ofType(ev, "aws:route53/healthCheck:HealthCheck");
+    const listeners = ofType(ev, "aws:lb/listener:Listener");
+    expect(listeners).toHaveLength(3);
+    for (const check of checks) {
+      const cluster = String(check.inputs.fqdn).split(".")[0];
+      const listener = listeners.find((l) => l.name === `${cluster}-lb-https`)!;
+      expect([check.inputs.type, check.inputs.port]).toEqual(["HTTPS", listener.inputs.port]);
+      expect(listener.inputs.protocol).toBe("TLS");
+    }
+  });
+
   it("fails over from the primary to a latency set of the secondaries, with health checks", () => {
     const records = ofType(ev, "aws:route53/record:Record");
     const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
