@@ -19,7 +19,7 @@ export const roleArn = (accountId: string, roleName: string) => `arn:aws:iam::${
 
 export const kmsAliasName = (fleet: string, cluster: string, purpose: string) => `alias/${fleet}-${cluster}-${purpose}`;
 
-/** Stable hostname a cluster serves, written by its ExternalDNS and health-checked by Route 53. */
+/** Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53. */
 export const clusterHostname = (cluster: string, record: string) => `${cluster}.${record}`;
 
 /**
