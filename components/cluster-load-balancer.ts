@@ -12,6 +12,8 @@ export interface ClusterLoadBalancerArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
   readonly vpcId: pulumi.Input<string>;
+  /** The security group on the cluster's pod ENIs, opened to the NLB on the gateway port. */
+  readonly podSecurityGroupId: pulumi.Input<string>;
   /** One public subnet per zone of the cluster's VPC. */
   readonly publicSubnetIds: pulumi.Input<string>[];
   /** ACM certificate in the cluster's region covering `<cluster>.<record>`. */
@@ -44,10 +46,22 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
 
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-nlb`, {
       vpcId: args.vpcId,
-      description: `NLB of ${cluster.eksClusterName}: HTTPS in, the gateway port out to the VPC`,
+      description: `NLB of ${cluster.eksClusterName}: HTTPS in, the gateway port out to the pods`,
       ingress: [{ protocol: "tcp", fromPort: GATEWAY_PUBLIC_PORT, toPort: GATEWAY_PUBLIC_PORT, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from clients, Global Accelerator and Route 53 health checkers" }],
-      egress: [{ protocol: "tcp", fromPort: names.GATEWAY_PORT, toPort: names.GATEWAY_PORT, cidrBlocks: [cluster.vpcCidr], description: "Traffic and health checks to the gateway pods" }],
+      egress: [{ protocol: "tcp", fromPort: names.GATEWAY_PORT, toPort: names.GATEWAY_PORT, securityGroups: [args.podSecurityGroupId], description: "Traffic and health checks to the gateway pods" }],
       tags: { ...tags, Name: `${name}-nlb` },
+    }, parent);
+
+    // The program opens the pods to the NLB itself, so the binding needs no `networking`
+    // rules and the controller no right to change the cluster's security group.
+    new aws.vpc.SecurityGroupIngressRule(`${name}-to-gateway`, {
+      securityGroupId: args.podSecurityGroupId,
+      referencedSecurityGroupId: securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: names.GATEWAY_PORT,
+      toPort: names.GATEWAY_PORT,
+      description: `From the NLB of ${cluster.eksClusterName} to the gateway pods`,
+      tags,
     }, parent);
 
     const loadBalancer = new aws.lb.LoadBalancer(name, {
@@ -70,7 +84,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
       targetType: "ip",
       protocol: "TCP",
       port: names.GATEWAY_PORT,
-      // Packets come from the NLB's own addresses inside the VPC, which the binding's and the namespace's rules allow.
+      // Packets come from the NLB's own addresses (its security group), which the pods' group lets in.
       preserveClientIp: "false",
       deregistrationDelay: 30,
       healthCheck: {

@@ -64,6 +64,7 @@ export class Fleet extends pulumi.ComponentResource {
       cluster: c.spec,
       vpcId: c.vpcId,
       publicSubnetIds: c.publicSubnetIds,
+      podSecurityGroupId: c.podSecurityGroupId,
       certificateArn: certificates.arns[c.spec.region],
       zoneId,
     }, { parent: c })]));

@@ -35,6 +35,11 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly oidcIssuer: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
+  /**
+   * The security group EKS creates for the cluster and puts on managed nodes whose launch
+   * template names none (ours): pod ENIs carry it, so load balancers are let in here.
+   */
+  public readonly podSecurityGroupId: pulumi.Output<string>;
   /** Public subnets, one per zone: where the cluster's internet-facing load balancer lives. */
   public readonly publicSubnetIds: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
@@ -103,6 +108,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     this.oidcIssuer = control.oidcIssuer;
     this.vpcId = network.vpcId;
     this.publicSubnetIds = network.publicSubnetIds;
+    this.podSecurityGroupId = control.eksCluster.vpcConfig.clusterSecurityGroupId;
     this.secretsKeyArn = key.arn;
     this.registerOutputs({
       clusterName: this.clusterName,

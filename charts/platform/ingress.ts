@@ -86,8 +86,7 @@ export function ingressReplication(fleet: FleetSpec): Replication {
         // Set explicitly: the controller injects its pod readiness gate only for bindings
         // with targetType ip (aws-load-balancer-controller pkg/inject/pod_readiness).
         targetType: "ip",
-        // The controller opens the pods' security group to the NLB (inside the VPC) on the gateway port only.
-        networking: { ingress: [{ from: [{ ipBlock: { cidr: cluster.vpcCidr } }], ports: [{ protocol: "TCP", port: GATEWAY_PORTS.http }] }] },
+        // No `networking`: the program already lets the NLB's security group reach the pods.
       },
     });
   });

@@ -176,6 +176,7 @@ function eksClusterState(clusterName: string, region: string, accountId: string)
       arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
       endpoint,
       certificateAuthority: { data: certificateAuthority },
+      vpcConfig: { clusterSecurityGroupId: `sg-${hash(`${clusterName}/eks-cluster-sg`, 17)}` },
     },
   };
 }

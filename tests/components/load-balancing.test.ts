@@ -53,6 +53,16 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     for (const lb of ofType(ev, "aws:lb/loadBalancer:LoadBalancer")) expect(lb.inputs.tags).not.toHaveProperty(["elbv2.k8s.aws/cluster"]);
   });
 
+  it("lets only the NLB's security group reach the pods, on the gateway port", () => {
+    const nlbGroup = byName(ev, "c1-lb-nlb");
+    expect(nlbGroup.inputs.ingress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 443, toPort: 443 })]);
+    expect(nlbGroup.inputs.egress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [expect.stringMatching(/^sg-/)] })]);
+    const rule = byName(ev, "c1-lb-to-gateway");
+    expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
+    expect(rule.inputs.securityGroupId).toBe((nlbGroup.inputs.egress as any)[0].securityGroups[0]);
+    expect(rule.dependsOn).toContain(nlbGroup.urn);
+  });
+
   it("binds each cluster's gateway to a target group the plan creates in that cluster's region", () => {
     const planned = new Map(ofType(ev, "aws:lb/targetGroup:TargetGroup").map((g) => [g.inputs.name, g.region]));
     const spec = parseFleet(raw, "us-east-1");
