@@ -16,7 +16,9 @@ export = function fleetProgram() {
       eksClusterName: c.clusterName,
       endpoint: c.endpoint,
       hostname: c.spec.hostname,
+      loadBalancerDnsName: fleet.loadBalancers.get(c.spec.name)!.dnsName,
     })),
+    globalAccelerator: fleet.accelerator ? { dnsName: fleet.accelerator.dnsName, ipAddresses: fleet.accelerator.ipAddresses } : undefined,
     kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
     dr: spec.dr,
   };

@@ -3,6 +3,7 @@ import { Replication } from "./replicate";
 import { loadReplicated, ReplicatedFile, replicatedReplications } from "./replicated";
 import { backupReplication } from "./platform/backup";
 import { fleetInfoReplication } from "./platform/fleet-info";
+import { gatewayReplication } from "./platform/gateway";
 import { ingressReplication } from "./platform/ingress";
 import { namespaceReplications } from "./platform/namespaces";
 import { fleetViewerReplication } from "./platform/rbac";
@@ -18,6 +19,7 @@ export function fleetReplications(fleet: FleetSpec, replicated: readonly Replica
     fleetViewerReplication(),
     ...namespaceReplications(fleet),
     ingressReplication(fleet),
+    ...(fleet.dns.gateway === "builtin" ? [gatewayReplication(fleet)] : []),
     secretsReplication(fleet),
     backupReplication(),
     ...replicatedReplications(replicated),

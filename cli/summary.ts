@@ -27,7 +27,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `eks-fleet plan · stack ${plan.stack} · fleet ${spec.name} · ${spec.mode} · ${spec.clusters.length} clusters · ${plan.resources.length} resources`,
     `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hub ? ` (hub ${spec.hub.name})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
-    `  fleet-wide: ${fleetWide} resources (providers, DNS, replicated secrets)`,
+    `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
     `DR: RTO ${plan.dr.rtoSeconds} s · RPO ${plan.dr.rpoSeconds} s`,
     ...estimateLines(plan),
     plan.violations.length === 0

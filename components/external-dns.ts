@@ -14,9 +14,10 @@ export interface ExternalDnsArgs {
 }
 
 /**
- * ExternalDNS in one cluster: writes `<cluster>.<record>` for the rendered ingress
- * Service. Record changes are allowed on the fleet's zone only, and the TXT owner is
- * the cluster name, so clusters never overwrite each other's records.
+ * ExternalDNS in one cluster, for the hostnames your apps annotate (`<cluster>.<record>`
+ * itself is an alias of the cluster's NLB, owned by the program). Record changes are
+ * allowed on the fleet's zone only, and the TXT owner is the cluster name, so clusters
+ * never overwrite each other's records.
  */
 export class ExternalDns extends pulumi.ComponentResource {
   constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -5,10 +5,13 @@ import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke } from "./argocd-spoke";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
+import { ClusterLoadBalancer } from "./cluster-load-balancer";
 import { DnsRouting } from "./dns-routing";
 import { ExternalDns } from "./external-dns";
 import { ExternalSecretsOperator } from "./external-secrets";
 import { FluxAgent } from "./flux-agent";
+import { GatewayCertificates } from "./gateway-certificates";
+import { GlobalAccelerator } from "./global-accelerator";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
@@ -27,6 +30,10 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly spec: FleetSpec;
   public readonly clusters: RegionalCluster[];
   public readonly providers: ReadonlyMap<string, aws.Provider>;
+  /** Each cluster's program-owned NLB, by cluster name. */
+  public readonly loadBalancers: ReadonlyMap<string, ClusterLoadBalancer>;
+  /** Present when `dns.globalAccelerator` is on. */
+  public readonly accelerator?: GlobalAccelerator;
 
   constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:index:Fleet", name, {}, opts);
@@ -55,7 +62,19 @@ export class Fleet extends pulumi.ComponentResource {
       new LoadBalancerController(`${c.spec.name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c });
       new ExternalDns(`${c.spec.name}-external-dns`, { ...common, zoneId }, { parent: c });
     }
-    new DnsRouting("dns", { fleet: spec, zoneId }, home);
+    const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
+    this.loadBalancers = new Map(this.clusters.map((c) => [c.spec.name, new ClusterLoadBalancer(`${c.spec.name}-lb`, {
+      fleet: spec,
+      cluster: c.spec,
+      vpcId: c.vpcId,
+      publicSubnetIds: c.publicSubnetIds,
+      podSecurityGroupId: c.podSecurityGroupId,
+      certificateArn: certificates.arns[c.spec.region],
+      zoneId,
+    }, { parent: c })]));
+    // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else Route 53 does.
+    if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers: this.loadBalancers }, home);
+    else new DnsRouting("dns", { fleet: spec, zoneId }, home);
 
     // GitOps agents
     if (spec.gitops.engine === "flux") {

@@ -16,7 +16,8 @@ export interface LoadBalancerControllerArgs {
 const OWNED = { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } };
 
 /**
- * The AWS Load Balancer Controller, which turns the rendered ingress Service into an NLB.
+ * The AWS Load Balancer Controller, which registers the gateway pods in the program-owned
+ * target group through the rendered TargetGroupBinding.
  * Reads are unscoped (EC2 and ELB Describe calls have no resource-level permissions);
  * every change is limited to load balancers and security groups the controller tagged.
  */

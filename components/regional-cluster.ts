@@ -43,6 +43,13 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
   /** The NAT gateways' Elastic IPs: where this cluster's pods reach the internet from. */
   public readonly natPublicIps: pulumi.Output<string>[];
+  /**
+   * The security group EKS creates for the cluster and puts on managed nodes whose launch
+   * template names none (ours): pod ENIs carry it, so load balancers are let in here.
+   */
+  public readonly podSecurityGroupId: pulumi.Output<string>;
+  /** Public subnets, one per zone: where the cluster's internet-facing load balancer lives. */
+  public readonly publicSubnetIds: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
   /** Talks to this cluster's API, for in-cluster add-ons. */
   public readonly kubernetesProvider: k8s.Provider;
@@ -109,6 +116,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
     this.oidcIssuer = control.oidcIssuer;
     this.vpcId = network.vpcId;
     this.natPublicIps = network.natPublicIps;
+    this.publicSubnetIds = network.publicSubnetIds;
+    this.podSecurityGroupId = control.eksCluster.vpcConfig.clusterSecurityGroupId;
     this.secretsKeyArn = key.arn;
     this.registerOutputs({
       clusterName: this.clusterName,

@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+
 /**
  * Every name both sides of the fleet must agree on, computed from the fleet model alone.
  * Nothing here waits for a deploy output, so the GitOps tree can be rendered offline and
@@ -17,8 +19,30 @@ export const roleArn = (accountId: string, roleName: string) => `arn:aws:iam::${
 
 export const kmsAliasName = (fleet: string, cluster: string, purpose: string) => `alias/${fleet}-${cluster}-${purpose}`;
 
-/** Stable hostname a cluster serves, written by its ExternalDNS and health-checked by Route 53. */
+/** Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53. */
 export const clusterHostname = (cluster: string, record: string) => `${cluster}.${record}`;
+
+/**
+ * The container port every cluster's gateway serves plain HTTP on: the program's NLB target
+ * group forwards to it, the GitOps tree's gateway pods and NetworkPolicies open it.
+ */
+export const GATEWAY_PORT = 8080;
+
+/**
+ * The target group of a cluster's gateway, named by the program so the GitOps tree can bind
+ * to it by name (`TargetGroupBinding.spec.targetGroupName`): its ARN has a random suffix.
+ * ELB names are at most 32 characters; a longer one is shortened with a hash to stay unique.
+ */
+export const gatewayTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-gw`);
+
+/** The program-owned NLB in front of a cluster's gateway. */
+export const gatewayLoadBalancerName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-nlb`);
+
+function elbName(name: string): string {
+  if (name.length <= 32) return name;
+  const digest = createHash("sha256").update(name).digest("hex").slice(0, 8);
+  return `${name.slice(0, 23).replace(/-+$/, "")}-${digest}`;
+}
 
 /** Folders of the GitOps tree a cluster's agent reconciles, relative to the repository root. */
 export const gitopsPaths = (root: string, cluster: string) => ({

@@ -64,12 +64,30 @@ export const fleetSchema = z.strictObject({
   dns: z.strictObject({
     zone: hostname,
     record: hostname,
-    /** @default /healthz */
-    healthCheckPath: z.string().regex(/^\/\S*$/, "must start with '/'").default("/healthz"),
+    /**
+     * Path every cluster's gateway answers with 200; Route 53, the load balancer and Global
+     * Accelerator probe it. Plain URL characters only: it is written into the gateway's config.
+     * @default /healthz
+     */
+    healthCheckPath: z
+      .string()
+      .max(255, "must be at most 255 characters (Route 53's limit)")
+      .regex(/^\/[A-Za-z0-9._~\/-]*$/, "must start with '/' and use only letters, digits and . _ ~ / -")
+      .default("/healthz"),
     /** @default 60 */
     ttl: z.number().int().min(1).max(86400).default(60),
-    /** Adds an AWS Global Accelerator in front of the clusters. @default false */
+    /**
+     * Puts an AWS Global Accelerator in front of the clusters' load balancers; `record` then
+     * aliases the accelerator instead of Route 53 failover/latency records. @default false
+     */
     globalAccelerator: z.boolean().default(false),
+    /**
+     * Who serves `<cluster>.<record>` behind the fleet's load balancer: `builtin` renders a
+     * hardened health-serving gateway in every cluster; `external` renders only the Service
+     * and TargetGroupBinding, for your own gateway pods (see the README's selector contract).
+     * @default builtin
+     */
+    gateway: z.enum(["builtin", "external"], { error: "must be builtin (the fleet's gateway) or external (your own, bound by label)" }).default("builtin"),
   }),
   backup: z
     .strictObject({

@@ -1,5 +1,6 @@
 import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { eksPolicies } from "./eks";
+import { elbPolicies } from "./elb";
 import { fleetPolicies } from "./fleet";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
@@ -19,7 +20,7 @@ import { EnforcementLevel, Violation } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies, ...elbPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
 /** Every rule over the rendered tree (what the agents apply, read by policies/tree.ts). */
 export const manifestPolicies: ManifestPolicy[] = [

@@ -1,37 +1,49 @@
+import { ApiObject } from "cdk8s";
 import { k8s } from "cdk8s-plus-30";
 import { FleetSpec, names } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { DEFAULT_QUOTA, NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";
 
-/** Where the user's ingress gateway runs; the fleet renders the namespace and its Service. */
+/** Where the gateway runs (the fleet's builtin one or yours); the fleet renders the namespace and its binding. */
 export const INGRESS_NAMESPACE = names.GATEWAY_NAMESPACE;
-/** The Service's selector: label the gateway pods with it (any gateway: Envoy, NGINX, Istio, …). */
+/** The selector contract: label the gateway pods with it (any gateway: Envoy, NGINX, Istio, …). */
 export const GATEWAY_SELECTOR = { "app.kubernetes.io/name": "ingress-gateway" } as const;
-/** Container ports the gateway listens on (named so the Service survives a port change). */
-export const GATEWAY_PORTS = { http: 8080, https: 8443 } as const;
+/**
+ * The container port the gateway serves plain HTTP on, named `http`: the cluster's NLB
+ * terminates TLS (ACM certificate for `*.<record>`) and forwards to it.
+ */
+export const GATEWAY_PORTS = { http: names.GATEWAY_PORT } as const;
+/** Name of the Service and the TargetGroupBinding that put the gateway pods behind the NLB. */
+export const GATEWAY_SERVICE = "ingress-gateway";
 
 /**
- * The ingress namespace and its public Service: an internet-facing NLB (AWS Load Balancer
- * Controller, IP targets) whose DNS name ExternalDNS publishes as `<cluster>.<record>`,
- * the hostname each cluster's Route 53 health check and failover/latency record point at.
+ * The ingress namespace and how its gateway pods join the cluster's load balancer. The
+ * program owns one NLB and target group per cluster (so Route 53, Global Accelerator and
+ * the health checks point at names it knows); here a ClusterIP Service selects the pods and
+ * a TargetGroupBinding asks the AWS Load Balancer Controller to register their IPs in that
+ * target group, found by its deterministic name (`spec.targetGroupName`, CRD of
+ * aws/eks-charts `stable/aws-load-balancer-controller/crds/crds.yaml`).
  */
 export function ingressReplication(fleet: FleetSpec): Replication {
   return replicate("ingress", (scope, { cluster }) => {
     const gatewayPods = { matchLabels: { ...GATEWAY_SELECTOR } };
+    const gatewayPort = { protocol: "TCP", port: k8s.IntOrString.fromNumber(GATEWAY_PORTS.http) };
     new NamespaceBaseline(scope, "baseline", {
       name: INGRESS_NAMESPACE,
-      quota: { ...DEFAULT_QUOTA, "services.loadbalancers": "1" },
-      // The gateway needs no privilege: it listens on unprivileged ports (GATEWAY_PORTS).
+      // No LoadBalancer Service here (quota 0): the program owns the cluster's NLB.
+      quota: DEFAULT_QUOTA,
+      // The gateway needs no privilege: it listens on an unprivileged port (GATEWAY_PORTS).
       podSecurity: { level: "restricted", version: fleet.kubernetesVersion },
+      labels: {
+        // Pods become Ready only once the NLB sees them healthy, so a rollout never empties the target group.
+        "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+      },
       allow: [
         {
-          // The NLB forwards client traffic straight to the pod IPs: any source, listener ports only.
+          // The NLB (and kubelet probes) reach the pods on the gateway port; the pods sit in
+          // private subnets and the NLB's security group sends only to the VPC.
           name: "allow-gateway-from-anywhere",
-          spec: {
-            podSelector: gatewayPods,
-            policyTypes: ["Ingress"],
-            ingress: [{ ports: Object.values(GATEWAY_PORTS).map((port) => ({ protocol: "TCP", port: k8s.IntOrString.fromNumber(port) })) }],
-          },
+          spec: { podSelector: gatewayPods, policyTypes: ["Ingress"], ingress: [{ ports: [gatewayPort] }] },
         },
         {
           name: "allow-gateway-to-fleet-namespaces",
@@ -57,25 +69,24 @@ export function ingressReplication(fleet: FleetSpec): Replication {
       ],
     });
     new k8s.KubeService(scope, "gateway", {
-      metadata: {
-        name: "ingress-gateway",
-        namespace: INGRESS_NAMESPACE,
-        annotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-          "external-dns.alpha.kubernetes.io/hostname": cluster.hostname,
-        },
-      },
+      metadata: { name: GATEWAY_SERVICE, namespace: INGRESS_NAMESPACE },
       spec: {
-        type: "LoadBalancer",
+        type: "ClusterIP",
         selector: { ...GATEWAY_SELECTOR },
-        ports: Object.entries(GATEWAY_PORTS).map(([name, port]) => ({
-          name,
-          protocol: "TCP",
-          port: name === "http" ? 80 : 443,
-          targetPort: k8s.IntOrString.fromString(name),
-        })),
+        ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: k8s.IntOrString.fromString("http") }],
+      },
+    });
+    new ApiObject(scope, "binding", {
+      apiVersion: "elbv2.k8s.aws/v1beta1",
+      kind: "TargetGroupBinding",
+      metadata: { name: GATEWAY_SERVICE, namespace: INGRESS_NAMESPACE },
+      spec: {
+        serviceRef: { name: GATEWAY_SERVICE, port: 80 },
+        targetGroupName: names.gatewayTargetGroupName(fleet.name, cluster.name),
+        // Set explicitly: the controller injects its pod readiness gate only for bindings
+        // with targetType ip (aws-load-balancer-controller pkg/inject/pod_readiness).
+        targetType: "ip",
+        // No `networking`: the program already lets the NLB's security group reach the pods.
       },
     });
   });

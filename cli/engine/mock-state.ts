@@ -85,6 +85,66 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       id = `Z${hash(name, 13).toUpperCase()}`;
       Object.assign(state, { zoneId: id });
       break;
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const lbName = inputs.name ?? autoName(name).slice(0, 32);
+      const suffix = hash(`${region}/${lbName}`, 16);
+      const kind = inputs.loadBalancerType === "network" ? "net" : "app";
+      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${kind}/${lbName}/${suffix}`;
+      Object.assign(state, { name: lbName, arn: id, arnSuffix: id.split(":loadbalancer/")[1], dnsName: `${lbName}-${suffix.slice(0, 10)}.elb.${region}.amazonaws.com`, zoneId: elbZoneId(region) });
+      break;
+    }
+    case "aws:lb/targetGroup:TargetGroup": {
+      const tgName = inputs.name ?? autoName(name).slice(0, 32);
+      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:targetgroup/${tgName}/${hash(`${region}/${tgName}`, 16)}`;
+      Object.assign(state, { name: tgName, arn: id, arnSuffix: id.split(":")[5] });
+      break;
+    }
+    case "aws:lb/listener:Listener":
+      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/${hash(`${region}/${name}`, 16)}`;
+      Object.assign(state, { arn: id });
+      break;
+    case "aws:acm/certificate:Certificate": {
+      id = `arn:aws:acm:${region}:${accountId}:certificate/${uuid(`${region}/${name}`)}`;
+      // ACM's validation CNAME depends on the names and the account only: the same in every region.
+      const names = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(String);
+      const domainValidationOptions = names.map((domainName) => {
+        const base = domainName.replace(/^\*\./, "");
+        return {
+          domainName,
+          resourceRecordName: `_${hash(`${accountId}/${base}`, 32)}.${base}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: `_${hash(`${base}/validation`, 32)}.acm-validations.aws.`,
+        };
+      });
+      Object.assign(state, { arn: id, domainValidationOptions, status: "PENDING_VALIDATION" });
+      break;
+    }
+    case "aws:acm/certificateValidation:CertificateValidation":
+      id = String(inputs.certificateArn);
+      break;
+    case "aws:route53/record:Record":
+      Object.assign(state, { fqdn: String(inputs.name ?? "").replace(/\.$/, "") });
+      break;
+    case "aws:globalaccelerator/accelerator:Accelerator": {
+      const acceleratorId = uuid(`accelerator/${name}`);
+      id = `arn:aws:globalaccelerator::${accountId}:accelerator/${acceleratorId}`;
+      const octets = hash(name, 8).match(/../g)!.map((h) => parseInt(h, 16));
+      Object.assign(state, {
+        arn: id,
+        dnsName: `a${hash(acceleratorId, 16)}.awsglobalaccelerator.com`,
+        // Every accelerator's alias target zone (AWS Global Accelerator guide, "Route 53 alias").
+        hostedZoneId: "Z2BJ6XQ5FK7U4H",
+        ipSets: [{ ipFamily: "IPv4", ipAddresses: [`75.2.${octets[0]}.${octets[1]}`, `99.83.${octets[2]}.${octets[3]}`] }],
+      });
+      break;
+    }
+    case "aws:globalaccelerator/listener:Listener":
+    case "aws:globalaccelerator/endpointGroup:EndpointGroup": {
+      const kind = type.endsWith(":Listener") ? "listener" : "endpoint-group";
+      id = `${inputs.acceleratorArn ?? inputs.listenerArn}/${kind}/${hash(name, 8)}`;
+      Object.assign(state, { arn: id });
+      break;
+    }
     case "eks:index:Cluster":
       Object.assign(state, eksClusterState(String(inputs.name ?? name), region, accountId));
       break;
@@ -120,8 +180,22 @@ function eksClusterState(clusterName: string, region: string, accountId: string)
       arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
       endpoint,
       certificateAuthority: { data: certificateAuthority },
+      vpcConfig: { clusterSecurityGroupId: `sg-${hash(`${clusterName}/eks-cluster-sg`, 17)}` },
     },
   };
+}
+
+/** Route 53 alias zones of regional NLBs (Elastic Load Balancing endpoints and quotas); other regions get a stand-in. */
+const NLB_ZONE_IDS: Record<string, string> = {
+  "us-east-1": "Z26RNL4JYFTOTI",
+  "us-east-2": "ZLMOA37VPKANP",
+  "us-west-2": "Z18D5FSROUN65G",
+  "eu-west-1": "Z2IFOLAFXWLO4F",
+  "eu-central-1": "Z3F0SRJ5LGBH90",
+};
+
+function elbZoneId(region: string): string {
+  return NLB_ZONE_IDS[region] ?? `Z${hash(`nlb/${region}`, 13).toUpperCase()}`;
 }
 
 /** `aws:<module>/<resource>:<Type>` → `arn:aws:<module>:<region>:<account>:<resource>/<name>`. */

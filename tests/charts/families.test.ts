@@ -103,16 +103,17 @@ describe("per-cluster values", () => {
     expect(find(c1, "ConfigMap", "fleet-info").data.role).toBe("secondary");
   });
 
-  it("exposes the ingress gateway through an internet-facing NLB published as <cluster>.<record>", () => {
+  it("binds the gateway pods to the cluster's program-owned target group, without a LoadBalancer or ExternalDNS", () => {
     const service = find(c1, "Service", "ingress-gateway", "ingress");
-    expect(service.spec.type).toBe("LoadBalancer");
+    expect(service.spec.type).toBe("ClusterIP");
     expect(service.spec.selector).toEqual({ "app.kubernetes.io/name": "ingress-gateway" });
-    expect(service.metadata.annotations).toEqual({
-      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-      "external-dns.alpha.kubernetes.io/hostname": "c1.api.example.com",
-    });
+    expect(service.metadata.annotations).toBeUndefined();
+    const binding = find(c1, "TargetGroupBinding", "ingress-gateway", "ingress");
+    expect(binding.apiVersion).toBe("elbv2.k8s.aws/v1beta1");
+    expect(binding.spec).toMatchObject({ serviceRef: { name: "ingress-gateway", port: 80 }, targetGroupName: "prod-c1-gw", targetType: "ip" });
+    // The program opens the pods' security group to the NLB; the controller needs no right to.
+    expect(binding.spec.networking).toBeUndefined();
+    expect(find(c1, "ResourceQuota", "quota", "ingress").spec.hard["services.loadbalancers"]).toBe("0");
   });
 
   it("schedules Velero backups of the fleet namespaces into the cluster's own location, volumes by file system", () => {

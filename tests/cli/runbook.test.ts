@@ -34,6 +34,13 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`(\`dns.ttl\`, ${spec.dns.ttl} s)`);
   });
 
+  it("names the NLB, target group and gateway the fleet creates", () => {
+    expect(runbook).toContain(`--names ${names.gatewayTargetGroupName(spec.name, primary.name)}`);
+    expect(runbook).toContain(`\`${spec.name}-<cluster>-nlb\`, \`${spec.name}-<cluster>-gw\``);
+    expect(names.gatewayLoadBalancerName(spec.name, primary.name)).toBe(`${spec.name}-${primary.name}-nlb`);
+    expect(runbook).toContain(`-n ingress scale deployment ingress-gateway --replicas=0`);
+  });
+
   it("only runs npm scripts this project has, besides synth from the GitOps renderer", () => {
     const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
     const used = [...runbook.matchAll(/npm run (\w+)/g)].map((m) => m[1]);

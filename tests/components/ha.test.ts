@@ -39,6 +39,18 @@ describe("flux, active-passive", () => {
     ]);
   });
 
+  it("health-checks over HTTPS on the port where each cluster's NLB terminates TLS", () => {
+    const checks = ofType(ev, "aws:route53/healthCheck:HealthCheck");
+    const listeners = ofType(ev, "aws:lb/listener:Listener");
+    expect(listeners).toHaveLength(3);
+    for (const check of checks) {
+      const cluster = String(check.inputs.fqdn).split(".")[0];
+      const listener = listeners.find((l) => l.name === `${cluster}-lb-https`)!;
+      expect([check.inputs.type, check.inputs.port]).toEqual(["HTTPS", listener.inputs.port]);
+      expect(listener.inputs.protocol).toBe("TLS");
+    }
+  });
+
   it("fails over from the primary to a latency set of the secondaries, with health checks", () => {
     const records = ofType(ev, "aws:route53/record:Record");
     const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
@@ -142,7 +154,7 @@ describe("active-active", () => {
     const raw = fleetConfig(3, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
     const ev = await evaluateProgram(stackConfig(raw), ACCOUNT);
-    const records = ofType(ev, "aws:route53/record:Record");
+    const records = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
     expect(records.map((r) => [r.inputs.setIdentifier, (r.inputs.latencyRoutingPolicies as any)[0].region])).toEqual([
       ["c0", "us-east-1"],
       ["c1", "us-west-2"],

@@ -1,0 +1,128 @@
+import { createHash } from "crypto";
+import { k8s } from "cdk8s-plus-30";
+import { FleetSpec } from "../../fleet";
+import { Replication, replicate } from "../replicate";
+import { GATEWAY_PORTS, GATEWAY_SELECTOR, GATEWAY_SERVICE, INGRESS_NAMESPACE } from "./ingress";
+
+/**
+ * nginx built to run as uid 101 on an unprivileged port (nginxinc/docker-nginx-unprivileged),
+ * pinned by digest: the tag is for the reader, the digest is what the kubelet pulls.
+ */
+export const GATEWAY_IMAGE =
+  "docker.io/nginxinc/nginx-unprivileged:1.28.2@sha256:04e56c3270e97da2b8fe2c1664cac35eeaa18c490bb8565df558989a4f43a431";
+/** uid/gid of the `nginx` user in that image. */
+const NGINX_UID = 101;
+const CONFIG_DIR = "/etc/gateway";
+const TEMP_DIR = "/tmp";
+
+/**
+ * The whole nginx configuration: 200 on the health path, 404 for everything else. Every
+ * path nginx writes (pid, temp files) is under the emptyDir at /tmp, so the root
+ * filesystem stays read-only; logs go to stdout/stderr.
+ */
+export function gatewayConfig(healthCheckPath: string): string {
+  return [
+    "worker_processes 1;",
+    `pid ${TEMP_DIR}/nginx.pid;`,
+    "error_log stderr warn;",
+    "events { worker_connections 1024; }",
+    "http {",
+    "  server_tokens off;",
+    "  default_type text/plain;",
+    "  access_log /dev/stdout;",
+    ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${TEMP_DIR}/${t}_temp;`),
+    "  server {",
+    `    listen ${GATEWAY_PORTS.http} default_server;`,
+    `    location = ${healthCheckPath} { access_log off; return 200 "ok\\n"; }`,
+    `    location / { return 404 "not found\\n"; }`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/**
+ * The builtin gateway (`dns.gateway: builtin`): a small, hardened nginx that answers the
+ * fleet's health path in every cluster, standbys included, so each cluster's health is
+ * real. Two replicas spread over zones and nodes, a PodDisruptionBudget, probes on the
+ * health path, and a pod that passes Pod Security `restricted`. Replace it with your own
+ * gateway by setting `dns.gateway: external` (the Service and binding stay).
+ */
+export function gatewayReplication(fleet: FleetSpec): Replication {
+  return replicate("ingress-gateway", (scope) => {
+    const config = gatewayConfig(fleet.dns.healthCheckPath);
+    const labels = { ...GATEWAY_SELECTOR, "app.kubernetes.io/component": "gateway", "app.kubernetes.io/part-of": "eks-fleet" };
+    const metadata = { name: GATEWAY_SERVICE, namespace: INGRESS_NAMESPACE, labels };
+    const probe = (periodSeconds: number, failureThreshold: number): k8s.Probe => ({
+      httpGet: { path: fleet.dns.healthCheckPath, port: k8s.IntOrString.fromString("http") },
+      periodSeconds,
+      failureThreshold,
+      timeoutSeconds: 2,
+    });
+    const spread = (topologyKey: string): k8s.TopologySpreadConstraint => ({
+      topologyKey,
+      maxSkew: 1,
+      // Spread when possible, but never leave a replica pending (a lost zone must not block scheduling).
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: { ...GATEWAY_SELECTOR } },
+    });
+
+    new k8s.KubeServiceAccount(scope, "service-account", { metadata, automountServiceAccountToken: false });
+    new k8s.KubeConfigMap(scope, "config", { metadata, data: { "nginx.conf": config } });
+    new k8s.KubeDeployment(scope, "deployment", {
+      metadata,
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { ...GATEWAY_SELECTOR } },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          // A config change rolls the pods (a mounted ConfigMap alone would not reload nginx).
+          metadata: { labels, annotations: { "eks-fleet.io/config-sha256": createHash("sha256").update(config).digest("hex").slice(0, 16) } },
+          spec: {
+            serviceAccountName: GATEWAY_SERVICE,
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: NGINX_UID, runAsGroup: NGINX_UID, seccompProfile: { type: "RuntimeDefault" } },
+            topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+            terminationGracePeriodSeconds: 30,
+            containers: [
+              {
+                name: "nginx",
+                image: GATEWAY_IMAGE,
+                // Skips the image's entrypoint scripts, which try to rewrite files under /etc.
+                command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+                ports: [{ name: "http", containerPort: GATEWAY_PORTS.http, protocol: "TCP" }],
+                readinessProbe: probe(5, 2),
+                livenessProbe: probe(10, 3),
+                // Keep serving while the NLB deregisters the pod, then stop.
+                lifecycle: { preStop: { exec: { command: ["sleep", "15"] } } },
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString("50m"), memory: k8s.Quantity.fromString("32Mi") },
+                  limits: { cpu: k8s.Quantity.fromString("250m"), memory: k8s.Quantity.fromString("64Mi") },
+                },
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                volumeMounts: [
+                  { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                  { name: "tmp", mountPath: TEMP_DIR },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "config", configMap: { name: GATEWAY_SERVICE } },
+              { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: k8s.Quantity.fromString("16Mi") } },
+            ],
+          },
+        },
+      },
+    });
+    new k8s.KubePodDisruptionBudget(scope, "disruption-budget", {
+      metadata,
+      spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...GATEWAY_SELECTOR } } },
+    });
+  });
+}

@@ -1,0 +1,128 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, HEALTH_CHECK, names } from "../fleet";
+import { clusterTags } from "./tags";
+
+/** TLS 1.3 and 1.2 only (the ELB default policy still accepts TLS 1.0). */
+export const GATEWAY_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** The public port clients, Route 53 health checks and Global Accelerator connect to. */
+export const GATEWAY_PUBLIC_PORT = 443;
+
+export interface ClusterLoadBalancerArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+  readonly vpcId: pulumi.Input<string>;
+  /** The security group on the cluster's pod ENIs, opened to the NLB on the gateway port. */
+  readonly podSecurityGroupId: pulumi.Input<string>;
+  /** One public subnet per zone of the cluster's VPC. */
+  readonly publicSubnetIds: pulumi.Input<string>[];
+  /** ACM certificate in the cluster's region covering `<cluster>.<record>`. */
+  readonly certificateArn: pulumi.Input<string>;
+  /** The public hosted zone where `<cluster>.<record>` is written. */
+  readonly zoneId: pulumi.Input<string>;
+}
+
+/**
+ * The load balancer in front of one cluster's gateway, owned by the program rather than
+ * created by a controller after deploy, so Route 53 and Global Accelerator point at an ARN
+ * and a name known to the plan: an internet-facing NLB in the public subnets, a TLS
+ * listener on 443 with the fleet's certificate, and an IP target group (plain HTTP on the
+ * gateway port, health-checked on the fleet's health path) that the AWS Load Balancer
+ * Controller fills with the gateway pods through the rendered TargetGroupBinding.
+ *
+ * `<cluster>.<record>` is an alias of the NLB that evaluates its target health.
+ */
+export class ClusterLoadBalancer extends pulumi.ComponentResource {
+  public readonly arn: pulumi.Output<string>;
+  public readonly dnsName: pulumi.Output<string>;
+  public readonly zoneId: pulumi.Output<string>;
+  public readonly targetGroupArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:ingress:ClusterLoadBalancer", name, {}, opts);
+    const parent = { parent: this };
+    const { fleet, cluster } = args;
+    const tags = clusterTags(fleet, cluster);
+
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-nlb`, {
+      vpcId: args.vpcId,
+      description: `NLB of ${cluster.eksClusterName}: HTTPS in, the gateway port out to the pods`,
+      ingress: [{ protocol: "tcp", fromPort: GATEWAY_PUBLIC_PORT, toPort: GATEWAY_PUBLIC_PORT, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from clients, Global Accelerator and Route 53 health checkers" }],
+      egress: [{ protocol: "tcp", fromPort: names.GATEWAY_PORT, toPort: names.GATEWAY_PORT, securityGroups: [args.podSecurityGroupId], description: "Traffic and health checks to the gateway pods" }],
+      tags: { ...tags, Name: `${name}-nlb` },
+    }, parent);
+
+    // The program opens the pods to the NLB itself, so the binding needs no `networking`
+    // rules and the controller no right to change the cluster's security group.
+    new aws.vpc.SecurityGroupIngressRule(`${name}-to-gateway`, {
+      securityGroupId: args.podSecurityGroupId,
+      referencedSecurityGroupId: securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: names.GATEWAY_PORT,
+      toPort: names.GATEWAY_PORT,
+      description: `From the NLB of ${cluster.eksClusterName} to the gateway pods`,
+      tags,
+    }, parent);
+
+    const loadBalancer = new aws.lb.LoadBalancer(name, {
+      name: names.gatewayLoadBalancerName(fleet.name, cluster.name),
+      loadBalancerType: "network",
+      internal: false,
+      ipAddressType: "ipv4",
+      subnets: args.publicSubnetIds,
+      securityGroups: [securityGroup.id],
+      // Two gateway replicas over three zones: every NLB node must reach a healthy pod.
+      enableCrossZoneLoadBalancing: true,
+      tags,
+    }, parent);
+
+    // The controller may register targets only in target groups tagged with its cluster
+    // (condition on elbv2.k8s.aws/cluster); the NLB carries no such tag, so it stays out of its reach.
+    const targetGroup = new aws.lb.TargetGroup(`${name}-gateway`, {
+      name: names.gatewayTargetGroupName(fleet.name, cluster.name),
+      vpcId: args.vpcId,
+      targetType: "ip",
+      protocol: "TCP",
+      port: names.GATEWAY_PORT,
+      // Packets come from the NLB's own addresses (its security group), which the pods' group lets in.
+      preserveClientIp: "false",
+      deregistrationDelay: 30,
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: fleet.dns.healthCheckPath,
+        matcher: "200",
+        interval: HEALTH_CHECK.requestIntervalSeconds,
+        healthyThreshold: HEALTH_CHECK.failureThreshold,
+        unhealthyThreshold: HEALTH_CHECK.failureThreshold,
+      },
+      tags: { ...tags, "elbv2.k8s.aws/cluster": cluster.eksClusterName },
+    }, parent);
+
+    new aws.lb.Listener(`${name}-https`, {
+      loadBalancerArn: loadBalancer.arn,
+      port: GATEWAY_PUBLIC_PORT,
+      protocol: "TLS",
+      certificateArn: args.certificateArn,
+      sslPolicy: GATEWAY_TLS_POLICY,
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      tags,
+    }, parent);
+
+    new aws.route53.Record(`${name}-hostname`, {
+      zoneId: args.zoneId,
+      name: cluster.hostname,
+      type: "A",
+      aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
+      // Earlier versions let the cluster's ExternalDNS write this name; the program takes it over.
+      allowOverwrite: true,
+    }, parent);
+
+    this.arn = loadBalancer.arn;
+    this.dnsName = loadBalancer.dnsName;
+    this.zoneId = loadBalancer.zoneId;
+    this.targetGroupArn = targetGroup.arn;
+    this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
+  }
+}

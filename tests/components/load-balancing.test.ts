@@ -1,0 +1,127 @@
+import { renderTree } from "../../charts";
+import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
+import { names, parseFleet } from "../../fleet";
+import { endpointGroupShape } from "../../components/global-accelerator";
+import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import * as YAML from "yaml";
+
+const ACCOUNT = "123456789012";
+/** Resources of one type in name order (the engine records them as they resolve). */
+const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type).sort((a, b) => a.name.localeCompare(b.name));
+const byName = (ev: Evaluation, name: string) => ev.resources.find((r) => r.name === name && r.custom)!;
+
+/** c0 primary and c2 standby share us-east-1; c1 is the standby in us-west-2. */
+const raw = fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
+raw.clusters[2].region = "us-east-1";
+
+describe("program-owned load balancers and Global Accelerator (active-passive)", () => {
+  let ev: Evaluation;
+  beforeAll(async () => {
+    ev = await evaluateProgram(stackConfig(raw), ACCOUNT);
+  });
+
+  it("gives each cluster an internet-facing NLB in its public subnets with a TLS listener on its region's certificate", () => {
+    const nlbs = ofType(ev, "aws:lb/loadBalancer:LoadBalancer");
+    expect(nlbs.map((lb) => [lb.inputs.name, lb.region, lb.inputs.loadBalancerType, lb.inputs.internal])).toEqual([
+      ["prod-c0-nlb", "us-east-1", "network", false],
+      ["prod-c1-nlb", "us-west-2", "network", false],
+      ["prod-c2-nlb", "us-east-1", "network", false],
+    ]);
+    const publicSubnets = ofType(ev, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("c1-public-")).map((s) => s.urn);
+    expect(byName(ev, "c1-lb").dependsOn).toEqual(expect.arrayContaining(publicSubnets));
+    const listener = byName(ev, "c1-lb-https");
+    expect(listener.inputs).toMatchObject({ port: 443, protocol: "TLS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
+    expect(listener.inputs.certificateArn).toMatch(/^arn:aws:acm:us-west-2:/);
+    const certificates = ofType(ev, "aws:acm/certificate:Certificate");
+    expect(certificates.map((c) => [c.region, c.inputs.domainName, c.inputs.subjectAlternativeNames])).toEqual([
+      ["us-east-1", "*.api.example.com", ["api.example.com"]],
+      ["us-west-2", "*.api.example.com", ["api.example.com"]],
+    ]);
+    // One validation record in the zone serves every region's certificate.
+    const validation = byName(ev, "gateway-certificates-validation");
+    for (const v of ofType(ev, "aws:acm/certificateValidation:CertificateValidation")) expect(v.dependsOn).toContain(validation.urn);
+  });
+
+  it("health-checks the gateway pods on the fleet's health path, in a target group the controller may fill", () => {
+    const groups = ofType(ev, "aws:lb/targetGroup:TargetGroup");
+    expect(groups.map((g) => [g.inputs.name, (g.inputs.tags as any)["elbv2.k8s.aws/cluster"]])).toEqual([
+      ["prod-c0-gw", "prod-c0"],
+      ["prod-c1-gw", "prod-c1"],
+      ["prod-c2-gw", "prod-c2"],
+    ]);
+    expect(groups[1].inputs).toMatchObject({ targetType: "ip", protocol: "TCP", port: 8080, healthCheck: { protocol: "HTTP", path: "/healthz", matcher: "200" } });
+    for (const lb of ofType(ev, "aws:lb/loadBalancer:LoadBalancer")) expect(lb.inputs.tags).not.toHaveProperty(["elbv2.k8s.aws/cluster"]);
+  });
+
+  it("lets only the NLB's security group reach the pods, on the gateway port", () => {
+    const nlbGroup = byName(ev, "c1-lb-nlb");
+    expect(nlbGroup.inputs.ingress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 443, toPort: 443 })]);
+    expect(nlbGroup.inputs.egress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [expect.stringMatching(/^sg-/)] })]);
+    const rule = byName(ev, "c1-lb-to-gateway");
+    expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
+    expect(rule.inputs.securityGroupId).toBe((nlbGroup.inputs.egress as any)[0].securityGroups[0]);
+    expect(rule.dependsOn).toContain(nlbGroup.urn);
+  });
+
+  it("binds each cluster's gateway to a target group the plan creates in that cluster's region", () => {
+    const planned = new Map(ofType(ev, "aws:lb/targetGroup:TargetGroup").map((g) => [g.inputs.name, g.region]));
+    const spec = parseFleet(raw, "us-east-1");
+    const bindings = renderTree(spec)
+      .filter((f) => /\/targetgroupbinding-/.test(f.path))
+      .map((f) => ({ cluster: f.path.split("/")[1], binding: YAML.parse(f.content) }));
+    expect(bindings.map((b) => b.cluster)).toEqual(["c0", "c1", "c2"]);
+    for (const { cluster, binding } of bindings) {
+      expect(planned.get(binding.spec.targetGroupName)).toBe(spec.clusters.find((c) => c.name === cluster)!.region);
+    }
+  });
+
+  it("points each cluster's hostname at its own NLB, evaluating target health", () => {
+    for (const cluster of ["c0", "c1", "c2"]) {
+      const record = ofType(ev, "aws:route53/record:Record").find((r) => r.inputs.name === `${cluster}.api.example.com`)!;
+      const lb = byName(ev, `${cluster}-lb`);
+      expect(record.inputs.type).toBe("A");
+      expect(record.inputs.aliases).toEqual([{ name: expect.stringMatching(new RegExp(`^prod-${cluster}-nlb-[0-9a-f]+\\.elb\\.${lb.region}\\.amazonaws\\.com$`)), zoneId: expect.any(String), evaluateTargetHealth: true }]);
+      expect(record.dependsOn).toContain(lb.urn);
+    }
+  });
+
+  it("plans an accelerator with one endpoint group per region, the NLBs as endpoints and dials by role", () => {
+    expect(ofType(ev, "aws:globalaccelerator/accelerator:Accelerator")).toHaveLength(1);
+    expect(ofType(ev, "aws:globalaccelerator/listener:Listener").map((l) => [l.inputs.protocol, l.inputs.portRanges])).toEqual([["TCP", [{ fromPort: 443, toPort: 443 }]]]);
+    const groups = ofType(ev, "aws:globalaccelerator/endpointGroup:EndpointGroup");
+    const nlbArn = (cluster: string, region: string) => expect.stringMatching(new RegExp(`^arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/net/${names.gatewayLoadBalancerName("prod", cluster)}/`));
+    expect(groups.map((g) => [g.inputs.endpointGroupRegion, g.inputs.trafficDialPercentage, g.inputs.endpointConfigurations])).toEqual([
+      ["us-east-1", 100, [
+        { endpointId: nlbArn("c0", "us-east-1"), weight: 100, clientIpPreservationEnabled: false },
+        { endpointId: nlbArn("c2", "us-east-1"), weight: 0, clientIpPreservationEnabled: false },
+      ]],
+      ["us-west-2", 0, [{ endpointId: nlbArn("c1", "us-west-2"), weight: 100, clientIpPreservationEnabled: false }]],
+    ]);
+    for (const g of groups) {
+      expect(g.inputs).toMatchObject({ healthCheckProtocol: "HTTPS", healthCheckPort: 443, healthCheckPath: "/healthz", healthCheckIntervalSeconds: 10, thresholdCount: 3 });
+    }
+  });
+
+  it("makes the fleet record an alias of the accelerator instead of Route 53 failover records", () => {
+    const fleetRecords = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
+    expect(fleetRecords.map((r) => r.inputs)).toEqual([
+      expect.objectContaining({ type: "A", aliases: [{ name: expect.stringMatching(/\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: false }] }),
+    ]);
+    expect(ofType(ev, "aws:route53/healthCheck:HealthCheck")).toEqual([]);
+    const outputs = ev.outputs.globalAccelerator as { dnsName: string; ipAddresses: string[] };
+    expect(outputs.dnsName).toMatch(/\.awsglobalaccelerator\.com$/);
+    expect(outputs.ipAddresses).toHaveLength(2);
+  });
+});
+
+describe("endpoint group dials", () => {
+  it("sends traffic to every region in active-active and keeps a lone standby reachable by failover", () => {
+    const spec = parseFleet(fleetConfig(2, { mode: "active-active", clusters: fleetConfig(2).clusters.map(({ role, ...c }: any) => c) }), "us-east-1");
+    expect(spec.clusters.map((c) => endpointGroupShape([c]))).toEqual([
+      { trafficDialPercentage: 100, weights: [100] },
+      { trafficDialPercentage: 100, weights: [100] },
+    ]);
+    const passive = parseFleet(fleetConfig(2), "us-east-1");
+    expect(endpointGroupShape([passive.clusters[1]])).toEqual({ trafficDialPercentage: 0, weights: [100] });
+  });
+});
