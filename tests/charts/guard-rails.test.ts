@@ -16,13 +16,14 @@ const PSA = "pod-security.kubernetes.io";
 describe("pod security admission labels", () => {
   it("every namespace the fleet creates enforces restricted (audit and warn too), pinned to the fleet's version", () => {
     const objects = objectsOf(parsed(renderFleet(fleetOf(2), fleetReplications(fleetOf(2), []))), "c0");
-    for (const name of ["payments", "ingress"]) {
-      expect(find(objects, "Namespace", name).metadata.labels).toEqual({
-        [`${PSA}/enforce`]: "restricted", [`${PSA}/enforce-version`]: "v1.33",
-        [`${PSA}/audit`]: "restricted", [`${PSA}/audit-version`]: "v1.33",
-        [`${PSA}/warn`]: "restricted", [`${PSA}/warn-version`]: "v1.33",
-      });
-    }
+    const restricted = {
+      [`${PSA}/enforce`]: "restricted", [`${PSA}/enforce-version`]: "v1.33",
+      [`${PSA}/audit`]: "restricted", [`${PSA}/audit-version`]: "v1.33",
+      [`${PSA}/warn`]: "restricted", [`${PSA}/warn-version`]: "v1.33",
+    };
+    expect(find(objects, "Namespace", "payments").metadata.labels).toEqual(restricted);
+    // The gateway's namespace also injects the Load Balancer Controller's readiness gate.
+    expect(find(objects, "Namespace", "ingress").metadata.labels).toEqual({ ...restricted, "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
   });
 
   it("a namespace may enforce baseline (fleet.namespaces[i].podSecurity); audit and warn stay restricted", () => {

@@ -80,6 +80,10 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
     allows: (from, to) => from.type === "aws:secretsmanager/secret:Secret" && to.type === "aws:kms/key:Key" && to.name.startsWith("secrets-key-"),
   },
   {
+    why: "every region's ACM certificate validates through one Route 53 record (Route 53 is global), under a fleet-wide component",
+    allows: (from, to) => from.type.startsWith("aws:acm/") && (to.type === "aws:route53/record:Record" || to.type === "eks-fleet:ingress:GatewayCertificates"),
+  },
+  {
     why: "a spoke's public endpoint admits the Argo CD hub's NAT addresses",
     allows: (from, to, spec) => from.type === "eks:index:Cluster" && to.type === "aws:ec2/eip:Eip" && to.cluster === spec.hub?.name,
   },
