@@ -39,15 +39,15 @@ describe("flux, active-passive", () => {
     ]);
   });
 
-  it("fails over from the primary to a latency set of the secondaries, with health checks", () => {
+  it("fails over from the primary slot to a latency set over every cluster, with health checks", () => {
     const records = ofType(ev, "aws:route53/record:Record");
     const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
-    expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "c0" });
+    expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "primary" });
     expect(primary.inputs.healthCheckId).toBeDefined();
     const secondary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "SECONDARY")!;
     expect(secondary.inputs.aliases).toEqual([expect.objectContaining({ name: "standby.api.example.com", evaluateTargetHealth: true })]);
     const standby = records.filter((r) => r.inputs.name === "standby.api.example.com");
-    expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c1", "c2"]);
+    expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c0", "c1", "c2"]);
     for (const r of standby) expect(r.inputs.healthCheckId).toBeDefined();
   });
 
