@@ -3,6 +3,7 @@ import * as YAML from "yaml";
 import { ClusterSpec, FleetConfigError, FleetSpec, Problem } from "../fleet";
 import { Layer, manifestOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
+import { appsManifest } from "./standby";
 import { objectProblems } from "./validate";
 
 export const LAYERS: readonly Layer[] = ["platform", "apps"];
@@ -87,7 +88,8 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
   }
   for (const [layer, chart] of charts) {
     try {
-      result.set(layer, chart.node.findAll().filter(ApiObject.isApiObject).map(manifestOf));
+      const manifests = chart.node.findAll().filter(ApiObject.isApiObject).map(manifestOf);
+      result.set(layer, layer === "apps" ? manifests.map((m) => appsManifest(m, cluster)) : manifests);
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.
       throw new FleetConfigError([{ path: `clusters/${cluster.name}/${layer}`, message: `cluster ${cluster.name}: ${(err as Error).message}` }]);

@@ -104,6 +104,9 @@ function checkClusters(fleet: FleetConfig): Problem[] {
 function checkRoles(fleet: FleetConfig): Problem[] {
   const problems: Problem[] = [];
   if (fleet.mode === "active-active") {
+    if (fleet.standby !== undefined) {
+      problems.push({ path: "fleet.standby", message: "active-active has no standby: every cluster serves; remove standby or switch mode to active-passive" });
+    }
     fleet.clusters.forEach((cluster, i) => {
       if (cluster.role === "secondary") {
         problems.push({ path: `fleet.clusters[${i}].role`, message: "active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive" });

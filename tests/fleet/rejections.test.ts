@@ -18,6 +18,8 @@ const cases: [string, Mutation, string][] = [
   ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
   ["one cluster", (r) => r.clusters.splice(1), "fleet.clusters: a fleet needs at least two clusters for high availability (found 1)"],
   ["a single region", (r) => r.clusters.forEach((c: { region: string }) => (c.region = "us-east-1")), "fleet.clusters: all clusters are in one region; a fleet needs at least two regions to survive a regional outage"],
+  ["a standby in active-active", (r) => { r.mode = "active-active"; r.standby = "warm"; }, "fleet.standby: active-active has no standby: every cluster serves; remove standby or switch mode to active-passive"],
+  ["an unknown standby", (r) => (r.standby = "cold"), 'fleet.standby: Invalid option: expected one of "warm"|"pilot-light"'],
   ["an unknown mode", (r) => (r.mode = "active-standby"), 'fleet.mode: Invalid option: expected one of "active-active"|"active-passive"'],
   ["an unknown engine", (r) => (r.gitops.engine = "fleet"), 'fleet.gitops.engine: Invalid option: expected one of "flux"|"argocd"'],
   ["argocd without a hub", (r) => (r.gitops.engine = "argocd"), "fleet.gitops.hub: argocd needs a hub: the name of the cluster that runs Argo CD"],
