@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
-import { hubRoleName, spokeRoleName } from "./argocd-hub";
+import { hubRoleName, hubsOf, spokeRoleName } from "./argocd-hub";
 import { RegionalCluster } from "./regional-cluster";
 import { clusterTags } from "./tags";
 
@@ -11,15 +11,20 @@ const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSCl
 export interface ArgoCdSpokeArgs {
   readonly fleet: FleetSpec;
   readonly spoke: RegionalCluster;
-  /** The hub's Kubernetes provider: the registration Secret lives there, never in Git. */
-  readonly hubProvider: k8s.Provider;
-  readonly dependsOn: pulumi.Resource[];
+  /** Each hub (active first, then the standby): the registration Secret lives there, never in Git. */
+  readonly hubs: readonly SpokeHub[];
+}
+
+export interface SpokeHub {
+  readonly cluster: RegionalCluster;
+  /** The hub's Argo CD release: its namespace must exist before the Secret. */
+  readonly release: pulumi.Resource;
 }
 
 /**
- * Registers one cluster with the Argo CD hub, IAM-authenticated: a role in the spoke's
- * account trusted only by the hub's role, an EKS access entry for it, and the cluster
- * Secret on the hub (labels = feature flags, annotations = metadata, no bearer token).
+ * Registers one cluster with the Argo CD hubs, IAM-authenticated: a role in the spoke's
+ * account trusted only by the hubs' roles, an EKS access entry for it, and the cluster
+ * Secret on each hub (labels = feature flags, annotations = metadata, no bearer token).
  */
 export class ArgoCdSpoke extends pulumi.ComponentResource {
   constructor(name: string, args: ArgoCdSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -27,13 +32,14 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
     const { fleet, spoke } = args;
     const cluster = spoke.spec;
     const tags = clusterTags(fleet, cluster);
-    const hubRoleArn = names.roleArn(fleet.accountId, hubRoleName(fleet));
+    const hubRoleArns = hubsOf(fleet).map((hub) => names.roleArn(fleet.accountId, hubRoleName(fleet, hub.name)));
+    const releases = args.hubs.map((hub) => hub.release);
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: spokeRoleName(fleet, cluster.name),
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArn }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArns.length === 1 ? hubRoleArns[0] : hubRoleArns }, Action: "sts:AssumeRole" }],
       }),
       tags,
     }, { parent: this });
@@ -42,7 +48,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       principalArn: role.arn,
       type: "STANDARD",
       tags,
-    }, { parent: this, dependsOn: args.dependsOn });
+    }, { parent: this, dependsOn: releases });
     new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
       clusterName: cluster.eksClusterName,
       principalArn: role.arn,
@@ -54,7 +60,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       awsAuthConfig: { clusterName: cluster.eksClusterName, roleARN: role.arn },
       tlsClientConfig: { insecure: false, caData: spoke.certificateAuthority },
     });
-    new k8s.core.v1.Secret(`${name}-registration`, {
+    const registration = {
       metadata: {
         name: cluster.name,
         namespace: names.AGENTS.argocd.namespace,
@@ -83,7 +89,13 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       },
       type: "Opaque",
       stringData: { name: cluster.name, server: spoke.endpoint, config: pulumi.secret(config) },
-    }, { parent: this, provider: args.hubProvider, dependsOn: args.dependsOn });
+    };
+    // The same Secret on the standby hub, so it can take over without a deploy.
+    args.hubs.forEach((hub, i) => new k8s.core.v1.Secret(i === 0 ? `${name}-registration` : `${name}-standby-registration`, registration, {
+      parent: this,
+      provider: hub.cluster.kubernetesProvider,
+      dependsOn: [hub.release],
+    }));
     this.registerOutputs({});
   }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec } from "../fleet";
-import { ArgoCdHub } from "./argocd-hub";
+import { ArgoCdHub, hubsOf } from "./argocd-hub";
 import { ArgoCdSpoke } from "./argocd-spoke";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
@@ -57,10 +57,13 @@ export class Fleet extends pulumi.ComponentResource {
     if (spec.gitops.engine === "flux") {
       for (const c of this.clusters) new FluxAgent(`${c.spec.name}-flux`, { fleet: spec, cluster: c.spec, kubernetesProvider: c.kubernetesProvider }, { parent: c });
     } else {
-      const hub = this.clusters.find((c) => c.spec.name === spec.hub!.name)!;
-      const argocd = new ArgoCdHub(`${hub.spec.name}-argocd`, { fleet: spec, hub }, { parent: hub });
+      const hubs = hubsOf(spec).map((hubSpec, i) => {
+        const cluster = this.clusters.find((c) => c.spec.name === hubSpec.name)!;
+        const argocd = new ArgoCdHub(`${cluster.spec.name}-argocd`, { fleet: spec, hub: cluster, standby: i > 0 }, { parent: cluster });
+        return { cluster, release: argocd.release };
+      });
       for (const c of this.clusters) {
-        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubProvider: hub.kubernetesProvider, dependsOn: [argocd.release] }, { parent: c });
+        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubs }, { parent: c });
       }
     }
 
