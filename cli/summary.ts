@@ -27,9 +27,15 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hub ? ` (hub ${spec.hub.name})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, replicated secrets)`,
-    `DR: RTO ${plan.dr.rtoSeconds} s · RPO ${plan.dr.rpoSeconds} s`,
+    `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)}) · RPO ${plan.dr.rpoSeconds} s · assumptions in plan.json dr.notes`,
     plan.violations.length === 0
       ? "Policies: no violations"
       : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn}: ${v.message}`).join("\n")}`,
   ].join("\n");
+}
+
+/** How traffic recovers, in a few words: what the RTO is made of. */
+function recoveryPath(spec: FleetSpec): string {
+  if (spec.mode === "active-active") return "active-active: DNS alone";
+  return spec.standby === "pilot-light" ? "pilot-light standby: DNS + promotion" : "warm standby: DNS alone";
 }

@@ -90,11 +90,14 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       type: "Opaque",
       stringData: { name: cluster.name, server: spoke.endpoint, config: pulumi.secret(config) },
     };
-    // The same Secret on the standby hub, so it can take over without a deploy.
-    args.hubs.forEach((hub, i) => new k8s.core.v1.Secret(i === 0 ? `${name}-registration` : `${name}-standby-registration`, registration, {
+    // The same Secret on the standby hub, so it can take over without a deploy. Named by
+    // the hub cluster, so swapping `gitops.hub` and its standby moves no Secret; the alias
+    // keeps the active hub's Secret from before the standby hub existed.
+    args.hubs.forEach((hub, i) => new k8s.core.v1.Secret(`${name}-registration-${hub.cluster.spec.name}`, registration, {
       parent: this,
       provider: hub.cluster.kubernetesProvider,
       dependsOn: [hub.release],
+      aliases: i === 0 ? [{ name: `${name}-registration` }] : [],
     }));
     this.registerOutputs({});
   }

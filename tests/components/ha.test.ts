@@ -101,15 +101,15 @@ describe("argocd hub and spokes", () => {
   it("registers every cluster on both hubs with IAM auth and no bearer token", () => {
     const secrets = ofType(ev, "kubernetes:core/v1:Secret");
     expect(secrets.map((s) => [s.name, (s.inputs.metadata as any).name]).sort()).toEqual([
-      ["c0-argocd-spoke-registration", "c0"], ["c0-argocd-spoke-standby-registration", "c0"],
-      ["c1-argocd-spoke-registration", "c1"], ["c1-argocd-spoke-standby-registration", "c1"],
-      ["c2-argocd-spoke-registration", "c2"], ["c2-argocd-spoke-standby-registration", "c2"],
+      ["c0-argocd-spoke-registration-c0", "c0"], ["c0-argocd-spoke-registration-c1", "c0"],
+      ["c1-argocd-spoke-registration-c0", "c1"], ["c1-argocd-spoke-registration-c1", "c1"],
+      ["c2-argocd-spoke-registration-c0", "c2"], ["c2-argocd-spoke-registration-c1", "c2"],
     ]);
     for (const s of secrets) {
       expect((s.inputs.metadata as any).labels).toMatchObject({ "argocd.argoproj.io/secret-type": "cluster" });
       expect(JSON.stringify(s.inputs)).not.toMatch(/bearerToken/);
     }
-    expect((secrets.find((s) => s.name === "c1-argocd-spoke-registration")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
+    expect((secrets.find((s) => s.name === "c1-argocd-spoke-registration-c0")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
   });
 
   it("lets each spoke role be assumed by the two hub roles only", () => {

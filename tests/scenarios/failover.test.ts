@@ -9,6 +9,7 @@ import { promotionReport } from "../../cli/failover/report";
 import { StackPlan } from "../../cli/engine/plan-stack";
 import { main as failover } from "../../cli/failover";
 import { UsageError } from "../../cli/errors";
+import { planSummary } from "../../cli/summary";
 import { PlanDocument, PlanResource } from "../../cli/plan-document";
 
 /**
@@ -90,14 +91,14 @@ describe.each([
     const changes = play().changes.map((c) => `${c.side} ${c.location} ${c.name}`);
     const registrations = engine === "flux" ? [] : [
       // The hub (use1) is in the failed region; its standby in us-west-2 is reachable.
-      "failed us-east-1 use1-argocd-spoke-registration",
-      "surviving us-west-2 use1-argocd-spoke-standby-registration",
-      "failed us-east-1 usw2-argocd-spoke-registration",
-      "surviving us-west-2 usw2-argocd-spoke-standby-registration",
+      "failed us-east-1 use1-argocd-spoke-registration-use1",
+      "surviving us-west-2 use1-argocd-spoke-registration-usw2",
+      "failed us-east-1 usw2-argocd-spoke-registration-use1",
+      "surviving us-west-2 usw2-argocd-spoke-registration-usw2",
     ];
     expect(changes.sort()).toEqual(["surviving global dns-primary", "surviving global dns-secondary", ...registrations].sort());
     expect(play().targets.map((urn) => urn.split("::").pop()).sort()).toEqual(
-      ["dns-primary", "dns-secondary", ...(engine === "argocd" ? ["use1-argocd-spoke-standby-registration", "usw2-argocd-spoke-standby-registration"] : [])].sort(),
+      ["dns-primary", "dns-secondary", ...(engine === "argocd" ? ["use1-argocd-spoke-registration-usw2", "usw2-argocd-spoke-registration-usw2"] : [])].sort(),
     );
     // Targets are engine URNs: the qualified type chains every ancestor below the stack.
     expect(play().targets).toContain("urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-primary");
@@ -118,8 +119,8 @@ describe.each([
       }
     } else {
       const labels = (plan: StackPlan, name: string) => (byName(plan.document, SECRET).get(name)!.inputs.metadata as any).labels;
-      expect(labels(after, "usw2-argocd-spoke-standby-registration")).toMatchObject({ fleet_role: "primary", fleet_serves: "true" });
-      expect(labels(after, "use1-argocd-spoke-standby-registration")).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
+      expect(labels(after, "usw2-argocd-spoke-registration-usw2")).toMatchObject({ fleet_role: "primary", fleet_serves: "true" });
+      expect(labels(after, "use1-argocd-spoke-registration-usw2")).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
       const appSets = after.document.resources.filter((r) => r.type.endsWith(":ApplicationSet") && r.name.endsWith("fleet-apps"));
       expect(appSets).toHaveLength(2);
       for (const set of appSets) expect((set.inputs.spec as any).template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
@@ -154,8 +155,11 @@ describe.each([
     const printed = promotionReport(play(), { dryRun: true, file: "Pulumi.prod.yaml" }).join("\n");
     expect(printed).toContain(`Recovery objectives: RTO ${expected.rto} s, RPO 4500 s (${standby} standby) → RTO ${expected.rto} s, RPO 4500 s (${standby} standby)`);
     expect(printed).toContain("pulumi up --stack prod \\");
+    expect(planSummary(after.spec, after.document)).toContain(
+      `DR: RTO ${expected.rto} s (${standby} standby: DNS ${standby === "warm" ? "alone" : "+ promotion"}) · RPO 4500 s · assumptions in plan.json dr.notes`,
+    );
     for (const urn of play().targets) expect(printed).toContain(`--target '${urn}'`);
-    if (engine === "argocd") expect(printed).toContain("Left until us-east-1 is back (then run a full `pulumi up`): use1-argocd-spoke-registration, usw2-argocd-spoke-registration");
+    if (engine === "argocd") expect(printed).toContain("Left until us-east-1 is back (then run a full `pulumi up`): use1-argocd-spoke-registration-use1, usw2-argocd-spoke-registration-use1");
   });
 });
 
