@@ -26,7 +26,8 @@ export const hubsOf = (fleet: FleetSpec) => [fleet.hub!, ...(fleet.standbyHub ? 
 /**
  * Argo CD on a hub cluster (the GitOps-bridge pattern): one install manages every
  * cluster; a standby install in another region holds the same objects with its
- * controllers at zero, so losing the hub's region never leaves the fleet unmanaged. Its IRSA role may only assume the spokes' roles; ApplicationSets fan the
+ * controllers at zero, so losing the hub's region never leaves the fleet unmanaged.
+ * Each install's IRSA role may only assume the spokes' roles; ApplicationSets fan the
  * platform and apps layers out to the registered clusters.
  */
 export class ArgoCdHub extends pulumi.ComponentResource {
