@@ -40,7 +40,13 @@ export class DnsRouting extends pulumi.ComponentResource {
     }
 
     const cname = (recordName: string, suffix: string, target: string, routing: Partial<aws.route53.RecordArgs>) =>
-      new aws.route53.Record(`${name}-${suffix}`, { zoneId, name: recordName, type: "CNAME", ttl, records: [target], ...routing }, { parent: this });
+      new aws.route53.Record(`${name}-${suffix}`, { zoneId, name: recordName, type: "CNAME", ttl, records: [target], ...routing }, {
+        parent: this,
+        // A failover group is one PRIMARY and one SECONDARY record per name and type (Route 53
+        // API, ResourceRecordSet.Failover): replacing one (only when its identity changes,
+        // e.g. the first deploy with slot identifiers) must delete the old one first.
+        deleteBeforeReplace: !!routing.failoverRoutingPolicies,
+      });
     const latency = (recordName: string, prefix: string, cluster: ClusterSpec) =>
       cname(recordName, `${prefix}${cluster.name}`, cluster.hostname, {
         setIdentifier: cluster.name,
@@ -83,7 +89,7 @@ export class DnsRouting extends pulumi.ComponentResource {
           setIdentifier: FAILOVER_SLOTS.standbySet,
           failoverRoutingPolicies: [{ type: "SECONDARY" }],
           aliases: [{ name: standby, zoneId, evaluateTargetHealth: true }],
-        }, { parent: this, dependsOn: standbyRecords });
+        }, { parent: this, dependsOn: standbyRecords, deleteBeforeReplace: true });
       }
     }
     this.registerOutputs({ healthCheckIds: this.healthCheckIds });
