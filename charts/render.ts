@@ -4,6 +4,7 @@ import { ClusterSpec, FleetConfigError, FleetSpec, names, Problem } from "../fle
 import { differingPointers, objectDigest, objectKey, OverrideEntry, PlacementEntry, serializeOverrideRecord } from "../policies/override-record";
 import { Layer, manifestOf, originOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
+import { appsManifest } from "./standby";
 import { objectProblems } from "./validate";
 
 export const LAYERS: readonly Layer[] = ["platform", "apps"];
@@ -112,10 +113,11 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
   }
   for (const [layer, chart] of charts) {
     try {
-      result.set(
-        layer,
-        chart.node.findAll().filter(ApiObject.isApiObject).map((object) => ({ manifest: manifestOf(object), ...originOf(object) })),
-      );
+      const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+      result.set(layer, objects.map((object) => {
+        const manifest = manifestOf(object);
+        return { manifest: layer === "apps" ? appsManifest(manifest, cluster) : manifest, ...originOf(object) };
+      }));
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.
       throw new FleetConfigError([{ path: `clusters/${cluster.name}/${layer}`, message: `cluster ${cluster.name}: ${(err as Error).message}` }]);

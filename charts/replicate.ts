@@ -84,7 +84,7 @@ export class Replication {
     return this.to(Select.name(...names));
   }
 
-  /** Puts the objects in the apps layer (suspended on a passive cluster) instead of the platform layer. */
+  /** Puts the objects in the apps layer (at the standby scale on a passive cluster) instead of the platform layer. */
   inLayer(layer: Layer): Replication {
     return new Replication(this.name, this.build, layer, this.target, this.overrides);
   }

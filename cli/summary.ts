@@ -28,7 +28,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hub ? ` (hub ${spec.hub.name})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
-    `DR: RTO ${plan.dr.rtoSeconds} s · RPO ${plan.dr.rpoSeconds} s`,
+    `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)}) · RPO ${plan.dr.rpoSeconds} s · assumptions in plan.json dr.notes`,
     ...estimateLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
@@ -54,4 +54,10 @@ function duration(seconds: number): string {
   const minutes = Math.floor(seconds / 60);
   const rest = seconds % 60;
   return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+}
+
+/** How traffic recovers, in a few words: what the RTO is made of. */
+function recoveryPath(spec: FleetSpec): string {
+  if (spec.mode === "active-active") return "active-active: DNS alone";
+  return spec.standby === "pilot-light" ? "pilot-light standby: DNS + promotion" : "warm standby: DNS alone";
 }

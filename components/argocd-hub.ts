@@ -11,16 +11,24 @@ const ARGOCD_SERVICE_ACCOUNTS = ["argocd-application-controller", "argocd-server
 
 export interface ArgoCdHubArgs {
   readonly fleet: FleetSpec;
+  /** The cluster this install runs in: `fleet.hub` or `fleet.standbyHub`. */
   readonly hub: RegionalCluster;
+  /** A standby install: everything in place, its application and ApplicationSet controllers at zero replicas. @default false */
+  readonly standby?: boolean;
 }
 
-/** The hub role's name: spokes trust exactly this ARN, known before anything is deployed. */
-export const hubRoleName = (fleet: FleetSpec) => names.agentRoleName(fleet.name, fleet.hub!.name, names.AGENTS.argocd.role);
+/** A hub role's name: spokes trust exactly these ARNs, known before anything is deployed. */
+export const hubRoleName = (fleet: FleetSpec, hub: string) => names.agentRoleName(fleet.name, hub, names.AGENTS.argocd.role);
+
+/** The hubs of an Argo CD fleet: the active one and, in another region, the standby. */
+export const hubsOf = (fleet: FleetSpec) => [fleet.hub!, ...(fleet.standbyHub ? [fleet.standbyHub] : [])];
 
 /**
- * Argo CD on the hub cluster (the GitOps-bridge pattern): one install manages every
- * cluster. Its IRSA role may only assume the spokes' roles; ApplicationSets fan the
- * platform and apps layers out to the registered clusters by label.
+ * Argo CD on a hub cluster (the GitOps-bridge pattern): one install manages every
+ * cluster; a standby install in another region holds the same objects with its
+ * controllers at zero, so losing the hub's region never leaves the fleet unmanaged.
+ * Each install's IRSA role may only assume the spokes' roles; ApplicationSets fan the
+ * platform and apps layers out to the registered clusters.
  */
 export class ArgoCdHub extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
@@ -35,7 +43,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
     const spokeRoleArns = fleet.clusters.map((c) => names.roleArn(fleet.accountId, spokeRoleName(fleet, c.name)));
 
     const role = new IrsaRole(`${name}-irsa`, {
-      roleName: hubRoleName(fleet),
+      roleName: hubRoleName(fleet, hub.spec.name),
       oidcProviderArn: hub.oidcProviderArn,
       oidcIssuer: hub.oidcIssuer,
       namespace,
@@ -53,37 +61,62 @@ export class ArgoCdHub extends pulumi.ComponentResource {
       createNamespace: true,
       values: {
         crds: { install: true },
-        controller: { serviceAccount: { annotations } },
+        // A standby hub reconciles nothing until someone scales these up (docs/RUNBOOK.md):
+        // two active hubs would both sync every cluster.
+        controller: { replicas: args.standby ? 0 : 1, serviceAccount: { annotations } },
         server: { serviceAccount: { annotations } },
-        applicationSet: { serviceAccount: { annotations } },
+        applicationSet: { replicas: args.standby ? 0 : 1, serviceAccount: { annotations } },
       },
     }, { parent: this, provider });
 
     const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
-    const applicationSet = (setName: string, layer: "platform" | "apps", selector: Record<string, string>, automated: boolean) =>
-      new k8s.apiextensions.CustomResource(`${name}-${setName}`, {
+    for (const layer of ["platform", "apps"] as const) {
+      new k8s.apiextensions.CustomResource(`${name}-fleet-${layer}`, {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "ApplicationSet",
-        metadata: { name: setName, namespace },
-        spec: {
-          generators: [{ clusters: { selector: { matchLabels: { "argocd.argoproj.io/secret-type": "cluster", ...selector } } } }],
-          template: {
-            metadata: { name: `{{name}}-${layer}` },
-            spec: {
-              project: "default",
-              source: { repoURL: fleet.gitops.repoUrl, targetRevision: fleet.gitops.branch, path: `${fleet.gitops.path}/clusters/{{name}}/${layer}` },
-              destination: { server: "{{server}}" },
-              // A passive cluster's apps are registered but not synced: promotion turns this on.
-              syncPolicy: automated ? { automated: { prune: true, selfHeal: true } } : {},
-            },
-          },
-        },
+        metadata: { name: `fleet-${layer}`, namespace },
+        spec: fleetApplicationSetSpec(fleet, layer),
       }, appSetOpts);
-    applicationSet("fleet-platform", "platform", {}, true);
-    applicationSet("fleet-apps", "apps", { fleet_serves: "true" }, true);
-    applicationSet("fleet-apps-standby", "apps", { fleet_serves: "false" }, false);
+    }
     this.registerOutputs({});
   }
+}
+
+/** Retries of a failed sync, e.g. a first sync that races the platform's CRDs (argoproj/argo-cd docs/user-guide/auto_sync.md). */
+export const SYNC_RETRY = { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } } as const;
+
+/**
+ * One ApplicationSet per layer, generating `<cluster>-<layer>` for every registered cluster
+ * with the same automated sync whatever the role: what a standby runs is decided in the
+ * rendered tree (charts/standby.ts), so a role flip changes no Application and two sets
+ * never fight over one name. Deletion is decided on purpose: `preserveResourcesOnDeletion`
+ * generates Applications without the resources finalizer, so removing a set or a cluster
+ * Secret never deletes running workloads; stopping apps is a Git change, never a deletion.
+ */
+export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "apps") {
+  return {
+    goTemplate: true,
+    goTemplateOptions: ["missingkey=error"],
+    generators: [{ clusters: { selector: { matchLabels: { "argocd.argoproj.io/secret-type": "cluster", environment: fleet.name } } } }],
+    syncPolicy: { preserveResourcesOnDeletion: true },
+    template: {
+      metadata: {
+        name: `{{.name}}-${layer}`,
+        labels: { "eks-fleet.io/cluster": "{{.name}}", "eks-fleet.io/role": '{{index .metadata.labels "fleet_role"}}' },
+      },
+      spec: {
+        project: "default",
+        source: { repoURL: fleet.gitops.repoUrl, targetRevision: fleet.gitops.branch, path: `{{index .metadata.annotations "gitops_${layer}_path"}}` },
+        destination: { server: "{{.server}}" },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          // Objects whose CRD the same sync (or a controller) is about to create.
+          syncOptions: ["SkipDryRunOnMissingResource=true"],
+          retry: SYNC_RETRY,
+        },
+      },
+    },
+  };
 }
 
 export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, "argocd-spoke");

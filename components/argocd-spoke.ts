@@ -11,21 +11,25 @@ const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSCl
 export interface ArgoCdSpokeArgs {
   readonly fleet: FleetSpec;
   readonly spoke: RegionalCluster;
-  /** The hub's Kubernetes provider: the registration Secret lives there, never in Git. */
-  readonly hubProvider: k8s.Provider;
+  /** Each hub (active first, then the standby): the registration Secret lives there, never in Git. */
+  readonly hubs: readonly SpokeHub[];
+}
+
+export interface SpokeHub {
+  readonly cluster: RegionalCluster;
+  /** The hub's Argo CD release: its namespace must exist before the Secret. */
+  readonly release: pulumi.Resource;
   /**
    * The hub role's ARN as the hub's output, not a name-built string: IAM rejects a trust
    * policy naming a role that does not exist yet, and the output makes this role wait for it.
    */
-  readonly hubRoleArn: pulumi.Output<string>;
-  /** What the registration Secret on the hub waits for: the Argo CD release (its namespace). */
-  readonly dependsOn: pulumi.Resource[];
+  readonly roleArn: pulumi.Output<string>;
 }
 
 /**
- * Registers one cluster with the Argo CD hub, IAM-authenticated: a role in the spoke's
- * account trusted only by the hub's role, an EKS access entry for it, and the cluster
- * Secret on the hub (labels = feature flags, annotations = metadata, no bearer token).
+ * Registers one cluster with the Argo CD hubs, IAM-authenticated: a role in the spoke's
+ * account trusted only by the hubs' roles, an EKS access entry for it, and the cluster
+ * Secret on each hub (labels = feature flags, annotations = metadata, no bearer token).
  */
 export class ArgoCdSpoke extends pulumi.ComponentResource {
   constructor(name: string, args: ArgoCdSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -33,12 +37,13 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
     const { fleet, spoke } = args;
     const cluster = spoke.spec;
     const tags = clusterTags(fleet, cluster);
+    const hubRoleArns = args.hubs.map((hub) => hub.roleArn);
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: spokeRoleName(fleet, cluster.name),
       assumeRolePolicy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: args.hubRoleArn }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArns.length === 1 ? hubRoleArns[0] : hubRoleArns }, Action: "sts:AssumeRole" }],
       }),
       tags,
     }, { parent: this });
@@ -61,7 +66,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       awsAuthConfig: { clusterName: cluster.eksClusterName, roleARN: role.arn },
       tlsClientConfig: { insecure: false, caData: spoke.certificateAuthority },
     });
-    new k8s.core.v1.Secret(`${name}-registration`, {
+    const registration = {
       metadata: {
         name: cluster.name,
         namespace: names.AGENTS.argocd.namespace,
@@ -90,7 +95,16 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       },
       type: "Opaque",
       stringData: { name: cluster.name, server: spoke.endpoint, config: pulumi.secret(config) },
-    }, { parent: this, provider: args.hubProvider, dependsOn: args.dependsOn });
+    };
+    // The same Secret on the standby hub, so it can take over without a deploy. Named by
+    // the hub cluster, so swapping `gitops.hub` and its standby moves no Secret; the alias
+    // keeps the active hub's Secret from before the standby hub existed.
+    args.hubs.forEach((hub, i) => new k8s.core.v1.Secret(`${name}-registration-${hub.cluster.spec.name}`, registration, {
+      parent: this,
+      provider: hub.cluster.kubernetesProvider,
+      dependsOn: [hub.release],
+      aliases: i === 0 ? [{ name: `${name}-registration` }] : [],
+    }));
     this.registerOutputs({});
   }
 }

@@ -12,11 +12,49 @@ export interface BackupStorageArgs {
 
 /** Uploads Velero never finished are garbage after a week. */
 const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
+/** How long a deleted (or overwritten) backup object stays recoverable as a noncurrent version. */
+export const NONCURRENT_DAYS = 7;
+/** A replica outlives its source by this much, so it is never gone before the source's Velero expired it. */
+export const REPLICA_GRACE_DAYS = 2;
+/**
+ * The folders Velero writes under a location's prefix that it does not share between backups:
+ * `backups/<name>/` and `restores/<name>/` (vmware-tanzu/velero pkg/persistence/object_store_layout.go).
+ * `kopia/` holds the file-system backup repository, whose packs and indexes are shared by
+ * every backup and cleaned only by Kopia maintenance: no rule may ever match it
+ * (vmware-tanzu/velero#6916).
+ */
+export const VELERO_EXPIRABLE_FOLDERS = ["backups", "restores"] as const;
+
+/**
+ * Lifecycle rules of one cluster's bucket, per prefix it holds.
+ * - Its own prefix: Velero's TTL and garbage collection delete expired backups, so S3 only
+ *   removes what versioning keeps behind (noncurrent versions, then the lone delete markers).
+ * - A peer's replicated prefix: no Velero deletes there (the location is read-only and delete
+ *   markers are not replicated), so current versions expire after the retention plus a grace.
+ */
+export function backupLifecycleRules(cluster: ClusterSpec, retentionDays: number): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+  const abortIncompleteMultipartUpload = { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS };
+  const noncurrentVersionExpiration = { noncurrentDays: NONCURRENT_DAYS };
+  const rules = (prefix: string, expiration: aws.types.input.s3.BucketLifecycleConfigurationRuleExpiration) =>
+    VELERO_EXPIRABLE_FOLDERS.map((folder) => ({
+      id: `${prefix}-${folder}`,
+      status: "Enabled",
+      filter: { prefix: `${prefix}/${folder}/` },
+      expiration,
+      noncurrentVersionExpiration,
+      abortIncompleteMultipartUpload,
+    }));
+  return [
+    ...rules(cluster.backup.prefix, { expiredObjectDeleteMarker: true }),
+    // With `days`, S3 also removes the delete markers it leaves once they are old enough.
+    ...cluster.backup.replicasFrom.flatMap((peer) => rules(peer, { days: retentionDays + REPLICA_GRACE_DAYS })),
+  ];
+}
 
 /**
  * One cluster's Velero bucket, in the cluster's region: versioned (replication needs it and
  * it keeps overwritten backups), SSE-KMS with its own rotating key, never public, TLS only,
- * and expiring backups after the fleet's retention.
+ * and a lifecycle that cleans up after Velero without ever touching Kopia's repository.
  *
  * Pass `{ parent: regionalCluster }` so it inherits that cluster's regional AWS provider.
  */
@@ -83,15 +121,7 @@ export class BackupStorage extends pulumi.ComponentResource {
 
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
       bucket: bucket.id,
-      rules: [{
-        id: "retention",
-        status: "Enabled",
-        filter: {},
-        expiration: { days: retentionDays },
-        // Old versions would otherwise keep expired backups (and their cost) forever.
-        noncurrentVersionExpiration: { noncurrentDays: retentionDays },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
-      }],
+      rules: backupLifecycleRules(cluster, retentionDays),
     }, { parent: this, dependsOn: [this.versioning] });
 
     this.bucketArn = bucket.arn;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
-import { ArgoCdHub } from "./argocd-hub";
+import { ArgoCdHub, hubsOf } from "./argocd-hub";
 import { ArgoCdSpoke } from "./argocd-spoke";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
@@ -49,11 +49,16 @@ export class Fleet extends pulumi.ComponentResource {
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
     const regionalCluster = (cluster: ClusterSpec, hubEgressCidrs?: pulumi.Input<string>[]) =>
       new RegionalCluster(cluster.name, { fleet: spec, cluster, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(cluster.region)! } });
-    // The Argo CD hub reaches every spoke's public endpoint from its NAT addresses, so the
-    // hub is built first and each spoke allows exactly those /32s (see `hubEgressCidrs`).
-    const hub = spec.hub && regionalCluster(spec.hub);
-    const hubEgress = hub?.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`);
-    this.clusters = spec.clusters.map((cluster) => (cluster === spec.hub ? hub! : regionalCluster(cluster, hubEgress)));
+    // The Argo CD hubs reach every spoke's public endpoint from their NAT addresses, so the
+    // hubs are built first (active, then standby) and each later cluster allows exactly
+    // those /32s (see `hubEgressCidrs`). The standby hub is a spoke of the active one.
+    const hubClusters = new Map<string, RegionalCluster>();
+    const hubEgress: pulumi.Output<string>[] = [];
+    for (const hub of spec.hub ? hubsOf(spec) : []) {
+      hubClusters.set(hub.name, regionalCluster(hub, hubEgress.length > 0 ? [...hubEgress] : undefined));
+      hubEgress.push(...hubClusters.get(hub.name)!.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
+    }
+    this.clusters = spec.clusters.map((cluster) => hubClusters.get(cluster.name) ?? regionalCluster(cluster, hubEgress.length > 0 ? hubEgress : undefined));
 
     // Ingress and DNS
     const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
@@ -80,15 +85,13 @@ export class Fleet extends pulumi.ComponentResource {
     if (spec.gitops.engine === "flux") {
       for (const c of this.clusters) new FluxAgent(`${c.spec.name}-flux`, { fleet: spec, cluster: c.spec, kubernetesProvider: c.kubernetesProvider }, { parent: c });
     } else {
-      const argocd = new ArgoCdHub(`${hub!.spec.name}-argocd`, { fleet: spec, hub: hub! }, { parent: hub });
+      const hubs = hubsOf(spec).map((hubSpec, i) => {
+        const cluster = this.clusters.find((c) => c.spec.name === hubSpec.name)!;
+        const argocd = new ArgoCdHub(`${cluster.spec.name}-argocd`, { fleet: spec, hub: cluster, standby: i > 0 }, { parent: cluster });
+        return { cluster, release: argocd.release, roleArn: argocd.roleArn };
+      });
       for (const c of this.clusters) {
-        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, {
-          fleet: spec,
-          spoke: c,
-          hubProvider: hub!.kubernetesProvider,
-          hubRoleArn: argocd.roleArn,
-          dependsOn: [argocd.release],
-        }, { parent: c });
+        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubs }, { parent: c });
       }
     }
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names } from "../fleet";
 import { chartSource } from "./chart-versions";
 
 export interface FluxAgentArgs {
@@ -9,10 +9,15 @@ export interface FluxAgentArgs {
   readonly kubernetesProvider: k8s.Provider;
 }
 
+/** A failed apply is retried this often instead of waiting for the next interval (which `retryInterval` defaults to). */
+const RETRY_INTERVAL = "1m";
+
 /**
- * Flux in one cluster, pulling that cluster's two folders of the GitOps tree. The
- * platform layer always reconciles; on a passive cluster the apps layer is suspended,
- * so a warm standby has its RBAC, CRDs and secrets ready but runs no workloads.
+ * Flux in one cluster, pulling that cluster's two folders of the GitOps tree. Both layers
+ * always reconcile and prune, whatever the cluster's role: what a standby runs is decided
+ * in the rendered tree (charts/standby.ts), because a suspended Kustomization would leave
+ * applied workloads running (fluxcd/kustomize-controller docs, "Suspend"). A failover
+ * therefore changes nothing here.
  */
 export class FluxAgent extends pulumi.ComponentResource {
   constructor(name: string, args: FluxAgentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -40,25 +45,27 @@ export class FluxAgent extends pulumi.ComponentResource {
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: metadata(names.FLUX_OBJECTS.source),
-      spec: { url: fleet.gitops.repoUrl, ref: { branch: fleet.gitops.branch }, interval: "1m" },
+      spec: { url: fleet.gitops.repoUrl, ref: { branch: fleet.gitops.branch }, interval: `${GITOPS_PICKUP_SECONDS.flux / 60}m` },
     }, crOpts);
 
-    const layer = (layerName: string, path: string, suspend: boolean, dependsOn?: string) =>
+    const layer = (layerName: string, path: string, extra: Record<string, unknown>) =>
       new k8s.apiextensions.CustomResource(`${name}-${layerName}`, {
         apiVersion: "kustomize.toolkit.fluxcd.io/v1",
         kind: "Kustomization",
         metadata: metadata(layerName),
         spec: {
           interval: "5m",
+          retryInterval: RETRY_INTERVAL,
           path: `./${path}`,
           prune: true,
-          suspend,
           sourceRef: { kind: "GitRepository", name: names.FLUX_OBJECTS.source },
-          ...(dependsOn ? { dependsOn: [{ name: dependsOn }] } : {}),
+          ...extra,
         },
       }, crOpts);
-    layer(names.FLUX_OBJECTS.platform, cluster.gitopsPaths.platform, false);
-    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, !cluster.serves, names.FLUX_OBJECTS.platform);
+    // `wait`: Ready only once every object is healthy, so `apps` (which depends on it) never
+    // races the platform's CRDs, namespaces and secrets.
+    layer(names.FLUX_OBJECTS.platform, cluster.gitopsPaths.platform, { wait: true, timeout: "5m" });
+    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, { dependsOn: [{ name: names.FLUX_OBJECTS.platform }] });
     this.registerOutputs({});
   }
 }

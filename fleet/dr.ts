@@ -6,30 +6,88 @@ export const HEALTH_CHECK = { requestIntervalSeconds: 10, failureThreshold: 3 } 
 /** AWS's bound for S3 Replication Time Control: 99.99% of objects within 15 minutes. */
 export const REPLICATION_BOUND_SECONDS = 15 * 60;
 
+/**
+ * How long after a commit each GitOps agent applies it, without a webhook: Flux polls the
+ * fleet's GitRepository every minute (components/flux-agent.ts) and its Kustomizations react
+ * to a new revision at once; Argo CD polls every `timeout.reconciliation`, 180 s by default
+ * (argoproj/argo-cd docs/operator-manual/argocd-cm.yaml).
+ */
+export const GITOPS_PICKUP_SECONDS = { flux: 60, argocd: 180 } as const;
+
+/**
+ * The parts of a pilot-light promotion no setting bounds; a game day measures them
+ * (docs/RUNBOOK.md, section 5). Change them here when yours differ.
+ */
+export const PROMOTION_ASSUMPTIONS = {
+  /** From the page to a merged `npm run failover` commit: decide, run, review, merge. */
+  decideAndMergeSeconds: 300,
+  /** Scheduling on the standby's running nodes, image pull, readiness probes. */
+  podsReadySeconds: 120,
+} as const;
+
+export type Standby = "warm" | "pilot-light";
+export type GitopsEngine = keyof typeof GITOPS_PICKUP_SECONDS;
+
 export interface DrFigures {
   readonly rtoSeconds: number;
   readonly rpoSeconds: number;
   readonly notes: readonly string[];
 }
 
+export interface DrInput {
+  readonly ttl: number;
+  readonly schedule: string;
+  readonly mode: "active-active" | "active-passive";
+  /** Active-passive only. */
+  readonly standby?: Standby;
+  readonly engine: GitopsEngine;
+}
+
 /**
  * Recovery objectives the fleet's design guarantees, computed from its settings:
- * RTO = failure detection (interval × threshold) + record TTL;
+ * RTO = failure detection (interval × threshold), then the longer of the record TTL and,
+ * for a pilot light, the promotion (merge + agent pickup + pods ready);
  * RPO = longest gap between two backups + the replication bound.
  */
-export function drFigures(input: { ttl: number; schedule: string; mode: string }): DrFigures {
+export function drFigures(input: DrInput): DrFigures {
   const detection = HEALTH_CHECK.requestIntervalSeconds * HEALTH_CHECK.failureThreshold;
   const backupGap = longestGapSeconds(input.schedule);
+  const rto = rtoOf(input, detection);
   return {
-    rtoSeconds: detection + input.ttl,
+    rtoSeconds: rto.seconds,
     rpoSeconds: backupGap + REPLICATION_BOUND_SECONDS,
     notes: [
-      `RTO: Route 53 marks a cluster unhealthy after ${HEALTH_CHECK.failureThreshold} failed checks ${HEALTH_CHECK.requestIntervalSeconds} s apart (${detection} s), then resolvers drop the old answer within the TTL (${input.ttl} s). No deploy is involved.`,
-      input.mode === "active-passive"
-        ? "RTO assumes the warm standby already runs the apps it must serve; promoting it (failover + pulumi up) resumes its GitOps apps layer and is not on the traffic path."
-        : "RTO assumes every cluster has the capacity to absorb a lost region's traffic.",
+      `RTO: Route 53 marks a cluster unhealthy after ${HEALTH_CHECK.failureThreshold} failed checks ${HEALTH_CHECK.requestIntervalSeconds} s apart (${detection} s), then resolvers drop the old answer within the TTL (${input.ttl} s).`,
+      ...rto.notes,
+      "RTO assumes each cluster's gateway answers its health check only while the cluster can serve, and that Route 53's data plane (health checks, answers) works during the outage; updating the records (pulumi up --target) is not on the traffic path.",
       `RPO: backups run on '${input.schedule}' (longest gap ${backupGap} s) and replicate to the partner region within ${REPLICATION_BOUND_SECONDS / 60} minutes (S3 Replication Time Control).`,
       "RPO covers Kubernetes objects and file-system backups of volumes; databases need their own cross-region replication.",
+    ],
+  };
+}
+
+function rtoOf(input: DrInput, detection: number): { seconds: number; notes: string[] } {
+  if (input.mode === "active-active") {
+    return { seconds: detection + input.ttl, notes: ["RTO assumes every cluster runs the apps and has the capacity to absorb a lost region's traffic (autoscaling included). No deploy is involved."] };
+  }
+  if (input.standby !== "pilot-light") {
+    return {
+      seconds: detection + input.ttl,
+      notes: [
+        "Warm standby: a secondary reconciles its apps layer with every Deployment and StatefulSet at its warm replica count (annotation eks-fleet.io/warm-replicas, default 1) and HorizontalPodAutoscaler minimums lowered to match, so DNS alone moves traffic. No deploy is involved.",
+        "RTO assumes the warm replicas (and their autoscalers) carry the load until the promotion restores full scale, and that apps running on a standby tolerate it (e.g. they write only to a primary database). CronJobs and Jobs stay suspended on a standby.",
+      ],
+    };
+  }
+  const pickup = GITOPS_PICKUP_SECONDS[input.engine];
+  const { decideAndMergeSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
+  const promotion = decideAndMergeSeconds + pickup + podsReadySeconds;
+  return {
+    seconds: detection + Math.max(input.ttl, promotion),
+    notes: [
+      "Pilot light: a secondary's apps are rendered scaled to zero (CronJobs and Jobs suspended), so traffic that DNS moves finds no apps until the secondary is promoted.",
+      `RTO includes the promotion (${promotion} s, overlapping the TTL): npm run failover merged (assumed ${decideAndMergeSeconds} s), ${input.engine === "flux" ? "Flux" : "Argo CD"} picking up the commit (${pickup} s), pods ready (assumed ${podsReadySeconds} s). The pulumi up --target of the surviving side runs beside it and only holds the DNS records.`,
+      "RTO assumes the secondary's node group (nodes.desired) can schedule the apps at full scale without waiting for new nodes.",
     ],
   };
 }

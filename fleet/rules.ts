@@ -4,6 +4,7 @@ import { Problem } from "./errors";
 import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
+import { standbyHubOf } from "./spec";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 import { zoneCountOf } from "./zones";
 
@@ -113,6 +114,9 @@ function checkClusters(fleet: FleetConfig): Problem[] {
 function checkRoles(fleet: FleetConfig): Problem[] {
   const problems: Problem[] = [];
   if (fleet.mode === "active-active") {
+    if (fleet.standby !== undefined) {
+      problems.push({ path: "fleet.standby", message: "active-active has no standby: every cluster serves; remove standby or switch mode to active-passive" });
+    }
     fleet.clusters.forEach((cluster, i) => {
       if (cluster.role === "secondary") {
         problems.push({ path: `fleet.clusters[${i}].role`, message: "active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive" });
@@ -143,11 +147,13 @@ function checkGitops(fleet: FleetConfig): Problem[] {
 
 /** Every spoke's public endpoint lists `apiAccessCidrs` plus the Argo CD hub's NAT addresses (one per zone). */
 function checkPublicAccessCidrs(fleet: FleetConfig): Problem[] {
+  // Every spoke admits the NAT addresses of the hub and of its standby.
   const hub = fleet.gitops.engine === "argocd" ? fleet.clusters.find((c) => c.name === fleet.gitops.hub) : undefined;
-  const hubAddresses = hub ? zoneCountOf(hub.region) : 0;
+  const hubs = hub ? [hub, standbyHubOf(fleet.clusters, hub.name)].filter((c) => c !== undefined) : [];
+  const hubAddresses = hubs.reduce((sum, c) => sum + zoneCountOf(c.region), 0);
   const total = fleet.apiAccessCidrs.length + hubAddresses;
   if (total <= EKS_MAX_PUBLIC_ACCESS_CIDRS) return [];
-  const why = hubAddresses ? ` with the Argo CD hub's ${hubAddresses} NAT addresses` : "";
+  const why = hubAddresses ? ` with the Argo CD hubs' ${hubAddresses} NAT addresses` : "";
   return [{ path: "fleet.apiAccessCidrs", message: `${fleet.apiAccessCidrs.length} ranges${why} exceed the ${EKS_MAX_PUBLIC_ACCESS_CIDRS} public access CIDRs EKS allows per cluster; list at most ${EKS_MAX_PUBLIC_ACCESS_CIDRS - hubAddresses}` }];
 }
 

@@ -45,6 +45,12 @@ export const fleetSchema = z.strictObject({
   name: label(16),
   accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account ID in quotes"),
   mode: z.enum(["active-active", "active-passive"]),
+  /**
+   * Active-passive only: what a secondary runs. `warm`: its apps reconcile at reduced scale,
+   * so DNS alone moves traffic; `pilot-light`: its apps are scaled to zero until a promotion.
+   * @default warm
+   */
+  standby: z.enum(["warm", "pilot-light"]).optional(),
   kubernetesVersion: z.string(),
   /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
   apiAccessCidrs: z.array(z.string()).default([]),

@@ -1,5 +1,5 @@
 import { carve, parseIpv4Cidr, Ipv4Network } from "./cidr";
-import { DrFigures, drFigures } from "./dr";
+import { DrFigures, drFigures, Standby } from "./dr";
 import { durationSeconds } from "./schedule";
 import { FleetConfig } from "./schema";
 import { MAX_ZONES, zoneCountOf } from "./zones";
@@ -8,6 +8,12 @@ import * as names from "./names";
 export type Mode = FleetConfig["mode"];
 /** `active` is every cluster of an active-active fleet. */
 export type ClusterRole = "primary" | "secondary" | "active";
+
+/**
+ * What a cluster's apps layer runs: everything (a primary, or any cluster of an
+ * active-active fleet), a warm copy at reduced scale, or nothing (pilot light).
+ */
+export type AppsState = "running" | "warm" | "stopped";
 
 export interface NodesSpec {
   readonly instanceTypes: readonly string[];
@@ -32,8 +38,10 @@ export interface ClusterSpec {
   readonly index: number;
   readonly region: string;
   readonly role: ClusterRole;
-  /** Takes traffic and runs apps without a promotion. */
+  /** Takes traffic and runs apps at full scale without a promotion. */
   readonly serves: boolean;
+  /** How the rendered apps layer runs on this cluster (derived from the role and `standby`). */
+  readonly apps: AppsState;
   readonly vpcCidr: string;
   /** One private and one public subnet per availability zone: three, or two where the region offers two. */
   readonly subnets: { readonly private: readonly string[]; readonly public: readonly string[] };
@@ -49,6 +57,8 @@ export interface FleetSpec {
   readonly name: string;
   readonly accountId: string;
   readonly mode: Mode;
+  /** Active-passive only: what a secondary runs. */
+  readonly standby?: Standby;
   readonly kubernetesVersion: string;
   /** `aws:region`: Route 53, the secrets' primary region. */
   readonly homeRegion: string;
@@ -65,12 +75,19 @@ export interface FleetSpec {
   readonly primary?: ClusterSpec;
   readonly secondaries: readonly ClusterSpec[];
   readonly hub?: ClusterSpec;
+  /**
+   * Argo CD only: a second install in another region with its controllers scaled to zero,
+   * registered with every cluster, to take over when the hub's region is lost (docs/RUNBOOK.md).
+   * The next cluster after the hub, in fleet order, in another region.
+   */
+  readonly standbyHub?: ClusterSpec;
   readonly dr: DrFigures;
 }
 
 /** Builds the immutable model from a config that already passed `checkFleet`. */
 export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSpec {
   const partners = backupPartners(config);
+  const standby: Standby | undefined = config.mode === "active-passive" ? config.standby ?? "warm" : undefined;
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
     return {
@@ -79,6 +96,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       region: c.region,
       role,
       serves: role !== "secondary",
+      apps: role !== "secondary" ? "running" : standby === "pilot-light" ? "stopped" : "warm",
       vpcCidr: c.vpcCidr,
       subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneCountOf(c.region)),
       nodes: c.nodes,
@@ -98,6 +116,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     name: config.name,
     accountId: config.accountId,
     mode: config.mode,
+    standby,
     kubernetesVersion: config.kubernetesVersion,
     homeRegion,
     apiAccessCidrs: config.apiAccessCidrs,
@@ -112,7 +131,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     primary: clusters.find((c) => c.role === "primary"),
     secondaries: clusters.filter((c) => c.role === "secondary"),
     hub: clusters.find((c) => c.name === config.gitops.hub),
-    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode }),
+    standbyHub: standbyHubOf(clusters, config.gitops.hub),
+    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine }),
   };
   return deepFreeze(spec);
 }
@@ -130,6 +150,12 @@ function backupPartners(config: FleetConfig): Map<string, string> {
       return [c.name, ring.find((peer) => peer.region !== c.region)!.name];
     }),
   );
+}
+
+export function standbyHubOf<C extends { readonly name: string; readonly region: string }>(clusters: readonly C[], hub: string | undefined): C | undefined {
+  const at = clusters.findIndex((c) => c.name === hub);
+  if (at < 0) return undefined;
+  return [...clusters.slice(at + 1), ...clusters.slice(0, at)].find((c) => c.region !== clusters[at].region);
 }
 
 /**

@@ -70,6 +70,8 @@ beforeAll(async () => {
  * backups replicate to a partner region, a secret is created once with a replica (and
  * that replica's key) per region, and Argo CD's hub must be known to its spokes.
  */
+const isHub = (spec: FleetSpec, cluster: string | null) => cluster !== null && [spec.hub?.name, spec.standbyHub?.name].includes(cluster);
+
 const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: PlanResource, spec: FleetSpec) => boolean }[] = [
   {
     why: "backup replication writes to the partner cluster's bucket under its key",
@@ -84,16 +86,16 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
     allows: (from, to) => from.type.startsWith("aws:acm/") && (to.type === "aws:route53/record:Record" || to.type === "eks-fleet:ingress:GatewayCertificates"),
   },
   {
-    why: "a spoke's public endpoint admits the Argo CD hub's NAT addresses",
-    allows: (from, to, spec) => from.type === "eks:index:Cluster" && to.type === "aws:ec2/eip:Eip" && to.cluster === spec.hub?.name,
+    why: "a spoke's public endpoint admits the Argo CD hubs' NAT addresses (the standby hub's too)",
+    allows: (from, to, spec) => from.type === "eks:index:Cluster" && to.type === "aws:ec2/eip:Eip" && isHub(spec, to.cluster),
   },
   {
-    why: "a spoke role's trust policy names the hub role, which IAM requires to exist",
-    allows: (from, to, spec) => from.name.endsWith("-argocd-spoke-role") && to.type === "aws:iam/role:Role" && to.cluster === spec.hub?.name,
+    why: "a spoke role's trust policy names both hub roles, which IAM requires to exist",
+    allows: (from, to, spec) => from.name.endsWith("-argocd-spoke-role") && to.type === "aws:iam/role:Role" && isHub(spec, to.cluster),
   },
   {
-    why: "a spoke's cluster Secret lives on the hub: it needs Argo CD's namespace and the hub's API",
-    allows: (from, to, spec) => from.name.endsWith("-argocd-spoke-registration") && to.cluster === spec.hub?.name,
+    why: "a spoke's cluster Secret lives on each hub: it needs that hub's Argo CD namespace and API",
+    allows: (from, to) => from.name.endsWith(`-argocd-spoke-registration-${to.cluster}`),
   },
 ];
 
@@ -126,9 +128,12 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
           if (dep.region !== null && dep.region !== cluster.region && !dep.type.startsWith("eks-fleet:")) foreign.add(`${dep.type} ${dep.name}`);
         }
       }
-      const hubAddresses = spec.hub && cluster !== spec.hub && cluster.region !== spec.hub.region
-        ? spec.hub.subnets.public.map((_, i) => `aws:ec2/eip:Eip ${spec.hub!.name}-nat-${i}`)
-        : [];
+      // Hubs are built active first, then standby; every later cluster admits the earlier hubs.
+      const hubs = spec.hub ? [spec.hub, ...(spec.standbyHub ? [spec.standbyHub] : [])] : [];
+      const earlier = hubs.includes(cluster) ? hubs.slice(0, hubs.indexOf(cluster)) : hubs;
+      const hubAddresses = earlier
+        .filter((hub) => hub.region !== cluster.region)
+        .flatMap((hub) => hub.subnets.public.map((_, i) => `aws:ec2/eip:Eip ${hub.name}-nat-${i}`));
       expect([...foreign].sort()).toEqual(hubAddresses.sort());
     }
   });
@@ -180,13 +185,13 @@ describe("a cluster in us-west-1", () => {
 });
 
 describe("Argo CD with private-only endpoints", () => {
-  it("opens each spoke's public endpoint to the hub's NAT addresses alone and keeps the hub private", () => {
+  it("opens each spoke's public endpoint to the hubs' NAT addresses alone and keeps the hub private", () => {
     const { plan } = planned.get("argocd")!;
     const eks = (cluster: string) => plan.resources.find((r) => r.type === "eks:index:Cluster" && r.cluster === cluster)!.inputs;
-    for (const spoke of ["c0", "c1"]) {
-      expect(eks(spoke)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true });
-      expect(eks(spoke).publicAccessCidrs).toEqual([expect.stringMatching(/\/32$/), expect.stringMatching(/\/32$/)]);
-    }
+    const addresses = (count: number) => Array.from({ length: count }, () => expect.stringMatching(/\/32$/));
+    // The hub c2 (us-west-1) has two zones; its standby c0 (us-east-1) three and admits the hub's two.
+    expect(eks("c0")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: addresses(2) });
+    expect(eks("c1")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: addresses(5) });
     expect(eks("c2")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
   });
 });

@@ -61,8 +61,8 @@ describe("npm run failover", () => {
       { name: "use1", region: "us-east-1", role: "secondary" },
       { name: "usw2", region: "us-west-2", role: "primary" },
     ]);
-    const apps = (cluster: string) => document.resources.find((r) => r.name === `${cluster}-flux-apps`)?.inputs.spec as { suspend: boolean };
-    expect([apps("use1").suspend, apps("usw2").suspend]).toEqual([true, false]);
+    const primary = document.resources.find((r) => r.name === "dns-primary")!;
+    expect(primary.inputs).toMatchObject({ setIdentifier: "primary", records: ["usw2.api.example.com"] });
   });
 
   it("prints the role changes and what changes in the plan", async () => {
@@ -71,7 +71,9 @@ describe("npm run failover", () => {
     const printed = (console.log as jest.Mock).mock.calls.map((args) => args.join(" ")).join("\n");
     expect(printed).toContain("use1  us-east-1       primary → secondary");
     expect(printed).toContain("usw2  us-west-2       secondary → primary");
-    expect(printed).toMatch(/~ usw2: 1 resource\(s\): inputs\.spec\.suspend/);
+    expect(printed).toContain("~ global  aws:route53/record:Record dns-primary: inputs.healthCheckId, inputs.records[0]");
+    expect(printed).toContain("~ clusters/usw2/platform/configmap-kube-public-fleet-info.yaml");
+    expect(printed).toContain("--target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-secondary'");
   });
 
   it("writes nothing on --dry-run", async () => {

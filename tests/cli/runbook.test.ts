@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { fleetFromStackFile, names } from "../../fleet";
+import { fleetFromStackFile, GITOPS_PICKUP_SECONDS, names, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
+import { FAILOVER_SLOTS } from "../../components/dns-routing";
+import { WARM_REPLICAS_ANNOTATION } from "../../charts/standby";
+import { fleetConfig } from "../fixtures/fleets";
 
 const ROOT = path.resolve(__dirname, "../..");
 // Line breaks in prose are not part of a name: compare with whitespace collapsed.
@@ -39,6 +42,33 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`\`${spec.name}-<cluster>-nlb\`, \`${spec.name}-<cluster>-gw\``);
     expect(names.gatewayLoadBalancerName(spec.name, primary.name)).toBe(`${spec.name}-${primary.name}-nlb`);
     expect(runbook).toContain(`-n ingress scale deployment ingress-gateway --replicas=0`);
+  });
+
+  it("names the standby modes and quotes the pilot-light RTO per engine, as plan.json computes it", () => {
+    expect(runbook).toContain(`\`standby: warm\` (prod)`);
+    expect(runbook).toContain(`(\`${WARM_REPLICAS_ANNOTATION}\`, default 1)`);
+    const pilot = (engine: string) => {
+      const raw = fleetConfig(2, { standby: "pilot-light" });
+      raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+      return parseFleet(raw, "us-east-1").dr.rtoSeconds;
+    };
+    const { decideAndMergeSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
+    expect(runbook).toContain(
+      `merge (assumed ${decideAndMergeSeconds} s) + agent pickup (Flux ${GITOPS_PICKUP_SECONDS.flux} s, Argo CD ${GITOPS_PICKUP_SECONDS.argocd} s) + pods ready (assumed ${podsReadySeconds} s): ${pilot("flux")} s with Flux, ${pilot("argocd")} s with Argo CD`,
+    );
+  });
+
+  it("promotes with the targeted deploy failover prints, and names the record slots", () => {
+    expect(runbook).toContain(`npm run failover -- --to ${standby.name} --dry-run`);
+    expect(runbook).toContain(`pulumi up --stack prod \\ --target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-primary'`);
+    expect(runbook).toContain(`\`${FAILOVER_SLOTS.primary}\` (PRIMARY) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, or \`${FAILOVER_SLOTS.standbySet}\``);
+  });
+
+  it("gives a break-glass for both engines and a takeover by the standby Argo CD hub", () => {
+    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.flux.namespace} patch kustomization ${names.FLUX_OBJECTS.apps} --type merge -p '{"spec":{"suspend":true}}'`);
+    expect(runbook).toContain(`argocd app set ${standby.name}-apps --sync-policy none`);
+    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale statefulset argocd-application-controller --replicas=1`);
+    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
   });
 
   it("only runs npm scripts this project has, besides synth from the GitOps renderer", () => {

@@ -45,13 +45,29 @@ describe("Velero backup storage, replication and install", () => {
     expect(deny.Resource).toEqual([`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]);
 
     const [lifecycle] = settingsOf(ev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucket);
-    const [expiry] = lifecycle.inputs.rules as any[];
-    expect(expiry).toMatchObject({
-      status: "Enabled",
-      expiration: { days: 30 },
-      noncurrentVersionExpiration: { noncurrentDays: 30 },
-      abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-    });
+    for (const rule of lifecycle.inputs.rules as any[]) {
+      expect(rule).toMatchObject({ status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } });
+    }
+  });
+
+  it("expires only Velero's per-backup folders, never Kopia's repository (vmware-tanzu/velero#6916)", () => {
+    // c1's bucket holds its own prefix and c0's replica (the ring c0 → c1 → c2 → c0).
+    const [lifecycle] = settingsOf(ev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucketName("c1"));
+    const rules = (lifecycle.inputs.rules as any[]).map((r) => [r.filter.prefix, r.expiration]);
+    expect(rules).toEqual([
+      // Own backups: Velero's TTL deletes them; S3 only clears what versioning leaves behind.
+      ["c1/backups/", { expiredObjectDeleteMarker: true }],
+      ["c1/restores/", { expiredObjectDeleteMarker: true }],
+      // The replica of a peer's backups: nobody deletes there, so S3 expires it after retention + grace.
+      ["c0/backups/", { days: 32 }],
+      ["c0/restores/", { days: 32 }],
+    ]);
+    for (const b of ofType(ev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")) {
+      for (const rule of b.inputs.rules as any[]) {
+        expect(rule.filter.prefix).toMatch(/^c\d\/(backups|restores)\/$/);
+        expect(rule.filter.prefix).not.toContain("kopia");
+      }
+    }
   });
 
   it("encrypts each bucket with its own rotating key in the bucket's region", () => {

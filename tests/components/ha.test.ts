@@ -20,14 +20,20 @@ describe("flux, active-passive", () => {
 
   it("installs flux in every cluster and points each at its own folders", () => {
     expect(ofType(ev, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "flux2")).toHaveLength(3);
-    expect(kustomization(ev, "c1-flux-platform").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/platform", prune: true, suspend: false });
-    expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", dependsOn: [{ name: "platform" }] });
+    expect(kustomization(ev, "c1-flux-platform").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/platform", prune: true });
+    expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true, dependsOn: [{ name: "platform" }] });
   });
 
-  it("suspends the apps layer on secondaries only (warm standby)", () => {
-    expect((kustomization(ev, "c0-flux-apps").inputs.spec as any).suspend).toBe(false);
-    expect((kustomization(ev, "c1-flux-apps").inputs.spec as any).suspend).toBe(true);
-    expect((kustomization(ev, "c2-flux-platform").inputs.spec as any).suspend).toBe(false);
+  it("never suspends a layer: suspending leaves applied apps running, so the standby's state is in the tree", () => {
+    for (const k of ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization")) expect((k.inputs.spec as any).suspend).toBeUndefined();
+    // The primary's and a secondary's apps Kustomizations differ only in their folder.
+    expect({ ...(kustomization(ev, "c1-flux-apps").inputs.spec as any), path: "./gitops/clusters/c0/apps" }).toEqual(kustomization(ev, "c0-flux-apps").inputs.spec);
+  });
+
+  it("makes the platform layer wait for health and retry a failed apply within a minute", () => {
+    // retryInterval defaults to interval (fluxcd/kustomize-controller API), 5 min here.
+    expect(kustomization(ev, "c2-flux-platform").inputs.spec).toMatchObject({ wait: true, retryInterval: "1m", interval: "5m" });
+    expect(kustomization(ev, "c2-flux-apps").inputs.spec).toMatchObject({ retryInterval: "1m" });
   });
 
   it("health-checks every cluster's hostname every 10 s", () => {
@@ -51,15 +57,15 @@ describe("flux, active-passive", () => {
     }
   });
 
-  it("fails over from the primary to a latency set of the secondaries, with health checks", () => {
+  it("fails over from the primary slot to a latency set over every cluster, with health checks", () => {
     const records = ofType(ev, "aws:route53/record:Record");
     const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
-    expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "c0" });
+    expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "primary" });
     expect(primary.inputs.healthCheckId).toBeDefined();
     const secondary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "SECONDARY")!;
     expect(secondary.inputs.aliases).toEqual([expect.objectContaining({ name: "standby.api.example.com", evaluateTargetHealth: true })]);
     const standby = records.filter((r) => r.inputs.name === "standby.api.example.com");
-    expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c1", "c2"]);
+    expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c0", "c1", "c2"]);
     for (const r of standby) expect(r.inputs.healthCheckId).toBeDefined();
   });
 
@@ -93,59 +99,79 @@ describe("argocd hub and spokes", () => {
     ev = await evaluateProgram(stackConfig(raw), ACCOUNT);
   });
 
-  it("installs Argo CD on the hub only and no Flux anywhere", () => {
-    const charts = ofType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart);
-    expect(charts.filter((c) => c === "argo-cd")).toHaveLength(1);
-    expect(charts).not.toContain("flux2");
+  it("installs Argo CD on the hub and a standby in another region with its controllers at zero, and no Flux", () => {
+    const argo = ofType(ev, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "argo-cd");
+    expect(argo.map((r) => [r.name, (r.inputs.values as any).controller.replicas, (r.inputs.values as any).applicationSet.replicas])).toEqual([
+      ["c0-argocd-argocd", 1, 1],
+      ["c1-argocd-argocd", 0, 0],
+    ]);
+    expect(argo.map((r) => r.region)).toEqual(["us-east-1", "us-west-2"]);
+    expect(ofType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).not.toContain("flux2");
     expect(ev.resources.filter((r) => r.type.includes("fluxcd"))).toEqual([]);
   });
 
-  it("registers every cluster on the hub with IAM auth and no bearer token", () => {
+  it("registers every cluster on both hubs with IAM auth and no bearer token", () => {
     const secrets = ofType(ev, "kubernetes:core/v1:Secret");
-    expect(secrets.map((s) => (s.inputs.metadata as any).name).sort()).toEqual(["c0", "c1", "c2"]);
+    expect(secrets.map((s) => [s.name, (s.inputs.metadata as any).name]).sort()).toEqual([
+      ["c0-argocd-spoke-registration-c0", "c0"], ["c0-argocd-spoke-registration-c1", "c0"],
+      ["c1-argocd-spoke-registration-c0", "c1"], ["c1-argocd-spoke-registration-c1", "c1"],
+      ["c2-argocd-spoke-registration-c0", "c2"], ["c2-argocd-spoke-registration-c1", "c2"],
+    ]);
     for (const s of secrets) {
       expect((s.inputs.metadata as any).labels).toMatchObject({ "argocd.argoproj.io/secret-type": "cluster" });
       expect(JSON.stringify(s.inputs)).not.toMatch(/bearerToken/);
     }
-    expect((secrets.find((s) => (s.inputs.metadata as any).name === "c1")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
+    expect((secrets.find((s) => s.name === "c1-argocd-spoke-registration-c0")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
   });
 
-  it("lets each spoke role be assumed by the hub role only", () => {
+  it("lets each spoke role be assumed by the two hub roles only", () => {
     const spoke = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c2-argocd-spoke")!;
     expect(JSON.parse(String(spoke.inputs.assumeRolePolicy)).Statement).toEqual([
-      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/prod-c0-argocd" }, Action: "sts:AssumeRole" },
+      { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/prod-c0-argocd", "arn:aws:iam::123456789012:role/prod-c1-argocd"] }, Action: "sts:AssumeRole" },
     ]);
     expect(ofType(ev, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.clusterName)).toEqual(["prod-c0", "prod-c1", "prod-c2"]);
   });
 
-  it("creates each spoke role only after the hub role it trusts exists", () => {
-    const hubRole = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c0-argocd")!;
+  it("creates each spoke role only after the hub roles it trusts exist", () => {
+    const hubRoles = ofType(ev, "aws:iam/role:Role").filter((r) => ["prod-c0-argocd", "prod-c1-argocd"].includes(String(r.inputs.name))).map((r) => r.urn);
+    expect(hubRoles).toHaveLength(2);
     for (const name of ["prod-c0-argocd-spoke", "prod-c1-argocd-spoke", "prod-c2-argocd-spoke"]) {
-      expect(ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!.dependsOn).toContain(hubRole.urn);
+      expect(ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!.dependsOn).toEqual(expect.arrayContaining(hubRoles));
     }
   });
 
-  it("lets the hub reach every spoke's endpoint from its NAT addresses, and only from there", () => {
-    const hubIps = ofType(ev, "aws:ec2/eip:Eip").filter((e) => e.name.startsWith("c0-")).map((e) => e.urn);
-    expect(hubIps).toHaveLength(3);
+  it("lets the hubs reach every spoke's endpoint from their NAT addresses, and only from there", () => {
+    const ipsOf = (cluster: string) => ofType(ev, "aws:ec2/eip:Eip").filter((e) => e.name.startsWith(`${cluster}-`)).map((e) => e.urn);
+    expect(ipsOf("c0")).toHaveLength(3);
     const eks = (name: string) => ofType(ev, "eks:index:Cluster").find((r) => r.name === name)!;
-    for (const spoke of ["c1-eks", "c2-eks"]) {
+    // The standby hub (c1) is a spoke of the active one; every other spoke admits both hubs.
+    for (const [spoke, hubs] of [["c1-eks", ["c0"]], ["c2-eks", ["c0", "c1"]]] as const) {
       const cidrs = eks(spoke).inputs.publicAccessCidrs as string[];
       expect(cidrs[0]).toBe("203.0.113.0/24");
-      expect(cidrs.slice(1)).toHaveLength(3);
+      const hubIps = hubs.flatMap(ipsOf);
+      expect(cidrs.slice(1)).toHaveLength(hubIps.length);
       for (const cidr of cidrs.slice(1)) expect(cidr).toMatch(/^198\.51\.100\.\d+\/32$/);
       expect(eks(spoke).dependsOn).toEqual(expect.arrayContaining(hubIps));
     }
-    // The hub talks to itself through its private endpoint.
+    // The active hub talks to itself through its private endpoint.
     expect(eks("c0-eks").inputs.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
   });
 
-  it("syncs passive clusters' apps only on promotion", () => {
-    const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
-    const standby = sets.find((s) => (s.inputs.metadata as any).name === "fleet-apps-standby")!;
-    expect((standby.inputs.spec as any).template.spec.syncPolicy).toEqual({});
-    const active = sets.find((s) => (s.inputs.metadata as any).name === "fleet-apps")!;
-    expect((active.inputs.spec as any).template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  it("generates one Application per cluster and layer, auto-synced with retries whatever the role", () => {
+    const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").filter((s) => s.name.startsWith("c0-"));
+    expect(sets.map((s) => (s.inputs.metadata as any).name)).toEqual(["fleet-platform", "fleet-apps"]);
+    for (const set of sets) {
+      const spec = set.inputs.spec as any;
+      // A second set generating the same names would fight it on a role flip.
+      expect(spec.template.metadata.name).toMatch(/^\{\{\.name\}\}-(platform|apps)$/);
+      expect(spec.template.spec.syncPolicy).toEqual({
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ["SkipDryRunOnMissingResource=true"],
+        retry: { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } },
+      });
+      // Removing a set or a cluster Secret never deletes running workloads.
+      expect(spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    }
   });
 });
 
@@ -162,6 +188,6 @@ describe("active-active", () => {
     ]);
     expect(records.filter((r) => r.inputs.failoverRoutingPolicies)).toEqual([]);
     for (const r of records) expect(r.inputs.healthCheckId).toBeDefined();
-    expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization")).map((r) => (r.inputs.spec as any).suspend)).not.toContain(true);
+    expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(6);
   });
 });

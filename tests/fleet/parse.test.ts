@@ -50,4 +50,41 @@ describe("parseFleet", () => {
     expect(spec.dr.rtoSeconds).toBe(30 + 60);
     expect(spec.dr.rpoSeconds).toBe(15 * 60 + 15 * 60);
   });
+
+  it("makes a warm standby the default: apps at reduced scale, DNS alone moves traffic", () => {
+    const spec = parseFleet(fleetConfig(3), "us-east-1");
+    expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual(["warm", "running", "warm", "warm"]);
+    expect(spec.dr.rtoSeconds).toBe(30 + 60);
+    expect(spec.dr.notes.join("\n")).toMatch(/Warm standby: .*eks-fleet\.io\/warm-replicas, default 1/);
+  });
+
+  it.each([
+    ["flux", 30 + 300 + 60 + 120],
+    ["argocd", 30 + 300 + 180 + 120],
+  ])("counts the promotion in a pilot light's RTO (%s)", (engine, rto) => {
+    const raw = fleetConfig(2, { standby: "pilot-light" });
+    raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+    const spec = parseFleet(raw, "us-east-1");
+    expect(spec.clusters.map((c) => c.apps)).toEqual(["running", "stopped"]);
+    expect(spec.dr.rtoSeconds).toBe(rto);
+    const notes = spec.dr.notes.join("\n");
+    expect(notes).toContain(`npm run failover merged (assumed 300 s), ${engine === "flux" ? "Flux" : "Argo CD"} picking up the commit (${engine === "flux" ? 60 : 180} s), pods ready (assumed 120 s)`);
+    expect(notes).toContain("node group");
+  });
+
+  it("runs every app everywhere in active-active, with no standby", () => {
+    const raw = fleetConfig(2, { mode: "active-active" });
+    raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    const spec = parseFleet(raw, "us-east-1");
+    expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual([undefined, "running", "running"]);
+    expect(spec.dr.rtoSeconds).toBe(90);
+  });
+
+  it("keeps a standby Argo CD hub in another region than the hub", () => {
+    const raw = fleetConfig(4);
+    raw.clusters[1].region = "us-east-1";
+    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    const spec = parseFleet(raw, "us-east-1");
+    expect([spec.hub?.name, spec.standbyHub?.name]).toEqual(["c0", "c2"]);
+  });
 });

@@ -18,6 +18,8 @@ const cases: [string, Mutation, string][] = [
   ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
   ["one cluster", (r) => r.clusters.splice(1), "fleet.clusters: a fleet needs at least two clusters for high availability (found 1)"],
   ["a single region", (r) => r.clusters.forEach((c: { region: string }) => (c.region = "us-east-1")), "fleet.clusters: all clusters are in one region; a fleet needs at least two regions to survive a regional outage"],
+  ["a standby in active-active", (r) => { r.mode = "active-active"; r.standby = "warm"; }, "fleet.standby: active-active has no standby: every cluster serves; remove standby or switch mode to active-passive"],
+  ["an unknown standby", (r) => (r.standby = "cold"), 'fleet.standby: Invalid option: expected one of "warm"|"pilot-light"'],
   ["an unknown mode", (r) => (r.mode = "active-standby"), 'fleet.mode: Invalid option: expected one of "active-active"|"active-passive"'],
   ["an unknown engine", (r) => (r.gitops.engine = "fleet"), 'fleet.gitops.engine: Invalid option: expected one of "flux"|"argocd"'],
   ["argocd without a hub", (r) => (r.gitops.engine = "argocd"), "fleet.gitops.hub: argocd needs a hub: the name of the cluster that runs Argo CD"],
@@ -39,7 +41,7 @@ const cases: [string, Mutation, string][] = [
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
   ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
-  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); Object.assign(r.gitops, { engine: "argocd", hub: "c0" }); }, "fleet.apiAccessCidrs: 38 ranges with the Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
+  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); Object.assign(r.gitops, { engine: "argocd", hub: "c0" }); }, "fleet.apiAccessCidrs: 38 ranges with the Argo CD hubs' 6 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 34"],
   ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
 ];
 
@@ -77,8 +79,8 @@ describe("rejected fleet configs", () => {
     expect(problemsOf(fleetConfig(3))).toEqual([]);
   });
 
-  it("accepts public access CIDRs up to the EKS limit, counting a two-zone hub's two NAT addresses", () => {
-    const raw = fleetConfig(3, { apiAccessCidrs: ranges(38) });
+  it("accepts public access CIDRs up to the EKS limit, counting a two-zone hub's two NAT addresses and its standby's three", () => {
+    const raw = fleetConfig(3, { apiAccessCidrs: ranges(35) });
     Object.assign(raw.gitops, { engine: "argocd", hub: "c1" });
     raw.clusters[1].region = "us-west-1";
     expect(problemsOf(raw)).toEqual([]);

@@ -1,0 +1,132 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderTree, SynthOptions } from "../../charts";
+import { comparePlans } from "../diff/compare-plans";
+import { planStack, StackPlan } from "../engine/plan-stack";
+import { PlanDocument, PlanResource } from "../plan-document";
+import { promote, Promotion } from "./promote";
+
+/** Where a resource lives, for a promotion that must not need the failed region. */
+export type Side = "surviving" | "failed";
+
+export interface PromotedChange {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly cluster: string | null;
+  /** The region whose API the change needs, or `global` (Route 53). */
+  readonly location: string;
+  readonly side: Side;
+  readonly kind: "added" | "removed" | "changed";
+  /** Dotted input paths that differ (changed resources only). */
+  readonly keys: readonly string[];
+}
+
+export interface TreeChange {
+  /** `clusters/<cluster>/<layer>/<file>`, relative to the tree root. */
+  readonly path: string;
+  readonly kind: "added" | "removed" | "changed";
+}
+
+export interface PlayedPromotion {
+  readonly promotion: Promotion;
+  /** The region being failed over from: the old primary's. */
+  readonly failedRegion: string;
+  readonly before: StackPlan;
+  readonly after: StackPlan;
+  /** Every resource the promotion changes, sorted by URN. */
+  readonly changes: readonly PromotedChange[];
+  /** URNs for `pulumi up --target` (as the engine names them): the surviving side's changes. */
+  readonly targets: readonly string[];
+  /** Files of the rendered GitOps tree the promotion changes. */
+  readonly tree: readonly TreeChange[];
+}
+
+/**
+ * Plays a promotion offline: promotes `target` in the stack file's text (nothing is
+ * written to it), plans the fleet before and after, and says which resources change,
+ * where each lives, which of them the surviving side can apply without the failed region
+ * (the `--target` list), and what changes in the rendered tree. `npm run failover` and the
+ * scenario tests both use it, so what the command prints is what the tests assert.
+ */
+export async function playPromotion(configFile: string, target: string, render: SynthOptions = {}): Promise<PlayedPromotion> {
+  const name = path.basename(configFile);
+  const promotion = promote(fs.readFileSync(configFile, "utf8"), target, name);
+  // The promoted file is planned from a private copy, so nothing the user owns is touched.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-failover-"));
+  try {
+    const copy = path.join(scratch, name);
+    fs.writeFileSync(copy, promotion.text, { mode: 0o600 });
+    const before = await planStack(configFile);
+    const after = await planStack(copy);
+    const failedRegion = before.spec.primary!.region;
+    const changes = promotedChanges(before.document, after.document, failedRegion);
+    return {
+      promotion,
+      failedRegion,
+      before,
+      after,
+      changes,
+      targets: changes.filter((c) => c.side === "surviving").map((c) => engineUrn(c.kind === "removed" ? before.document : after.document, c.urn)),
+      tree: treeChanges(before, after, render),
+    };
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function promotedChanges(before: PlanDocument, after: PlanDocument, failedRegion: string): PromotedChange[] {
+  const changes: PromotedChange[] = [];
+  const add = (plan: PlanDocument, r: PlanResource, kind: PromotedChange["kind"], keys: readonly string[] = []) => {
+    const location = locationOf(plan, r);
+    changes.push({ urn: r.urn, type: r.type, name: r.name, cluster: r.cluster, location, side: location === failedRegion ? "failed" : "surviving", kind, keys });
+  };
+  for (const group of comparePlans(before, after).resources.values()) {
+    group.added.forEach((r) => add(after, r, "added"));
+    group.removed.forEach((r) => add(before, r, "removed"));
+    group.changed.forEach((c) => add(after, c.resource, "changed", c.keys));
+  }
+  return changes.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+}
+
+/**
+ * The region whose API a change needs. Route 53 is global (its records and health checks
+ * are served from every region); an in-cluster object needs the API of the cluster its
+ * Kubernetes provider talks to (an Argo CD cluster Secret lives on the hub, not on the
+ * spoke it registers); anything else, its AWS region.
+ */
+export function locationOf(plan: PlanDocument, resource: PlanResource): string {
+  if (resource.type.startsWith("aws:route53/")) return "global";
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const provider = resource.dependsOn.map((urn) => byUrn.get(urn)).find((r) => r?.type === "pulumi:providers:kubernetes");
+  const cluster = provider?.cluster ?? null;
+  const region = cluster ? plan.clusters.find((c) => c.name === cluster)?.region : undefined;
+  return region ?? resource.region ?? "global";
+}
+
+/**
+ * A resource's URN as the Pulumi engine writes it: the qualified type chains the types of
+ * every ancestor below the stack (pulumi/pulumi sdk/go/common/resource/urn.go, `NewURN`
+ * with the parent's qualified type), where the SDK's mock engine keeps only the parent's.
+ */
+export function engineUrn(plan: PlanDocument, urn: string): string {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const types: string[] = [];
+  let resource = byUrn.get(urn);
+  const { name } = resource!;
+  for (; resource; resource = resource.parent ? byUrn.get(resource.parent) : undefined) types.unshift(resource.type);
+  return `urn:pulumi:${plan.stack}::${plan.project}::${types.join("$")}::${name}`;
+}
+
+function treeChanges(before: StackPlan, after: StackPlan, render: SynthOptions): TreeChange[] {
+  const files = (plan: StackPlan) => new Map(renderTree(plan.spec, render).map((f) => [f.path, f.content]));
+  const [old, next] = [files(before), files(after)];
+  const changes: TreeChange[] = [];
+  for (const [file, content] of next) {
+    if (!old.has(file)) changes.push({ path: file, kind: "added" });
+    else if (old.get(file) !== content) changes.push({ path: file, kind: "changed" });
+  }
+  for (const file of old.keys()) if (!next.has(file)) changes.push({ path: file, kind: "removed" });
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
