@@ -12,6 +12,8 @@ const ARGOCD_SERVICE_ACCOUNTS = ["argocd-application-controller", "argocd-server
 export interface ArgoCdHubArgs {
   readonly fleet: FleetSpec;
   readonly hub: RegionalCluster;
+  /** The hub's Load Balancer Controller release: the chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
 }
 
 /** The hub role's name: spokes trust exactly this ARN, known before anything is deployed. */
@@ -54,7 +56,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         server: { serviceAccount: { annotations } },
         applicationSet: { serviceAccount: { annotations } },
       },
-    }, { parent: this, provider });
+    }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
     const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
     const applicationSet = (setName: string, layer: "platform" | "apps", selector: Record<string, string>, automated: boolean) =>

@@ -3,6 +3,7 @@ import { eksPolicies } from "./eks";
 import { fleetPolicies } from "./fleet";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
+import { logsPolicies } from "./logs";
 import { ManifestTree, manifestPolicies, ManifestPolicy } from "./manifests";
 import { route53Policies } from "./route53";
 import { s3Policies } from "./s3";
@@ -16,7 +17,7 @@ import { EnforcementLevel, Violation } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies, ...logsPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
 export { manifestPolicies };
 
