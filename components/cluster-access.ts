@@ -28,17 +28,20 @@ export function roleOf(arn: string): string | undefined {
 export function adminAccessEntries(fleet: FleetSpec, callerArn: pulumi.Output<string>) {
   return Object.fromEntries(
     fleet.clusterAdmins.map((principalArn, i) => [`admin-${i}`, {
-      principalArn: callerArn.apply((caller) => {
-        const callerRole = roleOf(caller);
-        if (callerRole !== undefined && callerRole === roleOf(principalArn)) {
-          throw new pulumi.RunError(
-            `fleet.clusterAdmins[${i}]: ${principalArn} runs this deployment, and EKS already gives the cluster creator ` +
-            "cluster-admin; remove it from clusterAdmins (it keeps its access) or deploy as another role",
-          );
-        }
-        return principalArn;
-      }),
+      principalArn: callerArn.apply((caller) => refuseCreator(i, principalArn, caller)),
       accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
     }]),
   );
+}
+
+/** `principalArn` (entry `index` of `clusterAdmins`), unless it is the deploying identity's role. */
+export function refuseCreator(index: number, principalArn: string, callerArn: string): string {
+  const callerRole = roleOf(callerArn);
+  if (callerRole !== undefined && callerRole === roleOf(principalArn)) {
+    throw new pulumi.RunError(
+      `fleet.clusterAdmins[${index}]: ${principalArn} runs this deployment, and EKS already gives the cluster creator ` +
+      "cluster-admin; remove it from clusterAdmins (it keeps its access) or deploy as another role",
+    );
+  }
+  return principalArn;
 }
