@@ -72,13 +72,10 @@ export function veleroStatements(cluster: ClusterSpec, storage: BackupStorage): 
       Resource: pulumi.interpolate`${storage.bucketArn}/${cluster.backup.prefix}/*`,
     },
     { Sid: "ReadOwnAndReplicaPrefixes", Effect: "Allow", Action: "s3:GetObject", Resource: prefixes.map((p) => pulumi.interpolate`${storage.bucketArn}/${p}/*`) },
-    {
-      Sid: "ListOwnAndReplicaPrefixes",
-      Effect: "Allow",
-      Action: "s3:ListBucket",
-      Resource: storage.bucketArn,
-      Condition: { StringLike: { "s3:prefix": prefixes.flatMap((p) => [p, `${p}/*`]) } },
-    },
+    // Not narrowed by s3:prefix: ListBucket also authorizes HeadBucket, which Kopia calls
+    // (without a prefix) before it opens the repository (kopia/kopia repo/blob/s3/s3_storage.go,
+    // BucketExists). Listing is read-only anyway.
+    { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: storage.bucketArn },
     { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: storage.keyArn },
   ];
 }

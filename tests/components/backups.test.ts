@@ -120,7 +120,7 @@ describe("Velero backup storage, replication and install", () => {
     expect(actionsOn(`arn:aws:s3:::${bucketName("c0")}/c0/*`)).toEqual(expect.arrayContaining(["s3:PutObject", "s3:DeleteObject", "s3:GetObject"]));
     expect(actionsOn(`arn:aws:s3:::${bucketName("c0")}/c2/*`)).toEqual(["s3:GetObject"]);
     expect(resources).not.toContain(`arn:aws:s3:::${bucketName("c0")}/*`);
-    const list = statements.find((s: any) => s.Action === "s3:ListBucket");
-    expect(list.Condition.StringLike["s3:prefix"]).toEqual(["c0", "c0/*", "c2", "c2/*"]);
+    const writes = statements.filter((s: any) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete|Abort)/.test(a)));
+    expect(writes.flatMap((s: any) => [s.Resource].flat())).toEqual([`arn:aws:s3:::${bucketName("c0")}/c0/*`]);
   });
 });
