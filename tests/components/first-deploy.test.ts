@@ -13,7 +13,7 @@ const ACCOUNT = "123456789012";
 /** The identity the mock engine answers for `getCallerIdentity`: the cluster creator. */
 const CREATOR = `arn:aws:iam::${ACCOUNT}:role/deployer`;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const CLUSTERS = ["c0", "c1", "c2"];
+const CLUSTERS = ["c0", "c1"];
 
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
 const roleNamed = (ev: Evaluation, roleName: string) => ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === roleName)!;
@@ -31,7 +31,7 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
     ofType(ev, RELEASE).find((r) => r.name.startsWith(`${cluster}-`) && String(r.inputs.chart).endsWith(chart))!;
 
   beforeAll(async () => {
-    ev = await evaluateProgram(stackConfig(fleetConfig(3)), ACCOUNT);
+    ev = await evaluateProgram(stackConfig(fleetConfig(2)), ACCOUNT);
     graph = new DependencyGraph(ev.resources);
   });
 
@@ -56,7 +56,7 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
         "karpenter.sh": "karpenter",
         "karpenter.k8s.aws": "karpenter",
       };
-      const spec = parseFleet(fleetConfig(3), "us-east-1");
+      const spec = parseFleet(fleetConfig(2), "us-east-1");
       const files = renderFleet(spec, fleetReplications(spec)).filter((f) => !f.path.endsWith("kustomization.yaml"));
       const objects = files.map((f) => YAML.parse(f.content));
       const definedInTree = new Set(objects.filter((o) => o.kind === "CustomResourceDefinition").map((o) => o.spec.group));
@@ -88,7 +88,7 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
   describe("every cluster can serve", () => {
     it("enforces NetworkPolicies with the VPC CNI network policy agent", () => {
       const clusters = ofType(ev, "eks:index:Cluster");
-      expect(clusters).toHaveLength(3);
+      expect(clusters).toHaveLength(CLUSTERS.length);
       for (const c of clusters) expect(c.inputs.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
     });
 
@@ -114,18 +114,18 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
     });
 
     it("installs Karpenter with a node limit derived from nodes.max and the node baseline", () => {
-      expect(ofType(ev, RELEASE).filter((r) => r.inputs.chart === "oci://public.ecr.aws/karpenter/karpenter").map((r) => r.inputs.namespace)).toEqual(["karpenter", "karpenter", "karpenter"]);
-      const spec = parseFleet(fleetConfig(3, { clusters: fleetConfig(3).clusters.map((c: any) => ({ ...c, nodes: { ...c.nodes, desired: 2, max: 9 } })) }), "us-east-1");
+      expect(ofType(ev, RELEASE).filter((r) => r.inputs.chart === "oci://public.ecr.aws/karpenter/karpenter").map((r) => r.inputs.namespace)).toEqual(["karpenter", "karpenter"]);
+      const spec = parseFleet(fleetConfig(2, { clusters: fleetConfig(2).clusters.map((c: any) => ({ ...c, nodes: { ...c.nodes, desired: 2, max: 9 } })) }), "us-east-1");
       const files = renderFleet(spec, fleetReplications(spec));
-      const pool = YAML.parse(files.find((f) => f.path === "clusters/c2/platform/nodepool-workloads.yaml")!.content);
+      const pool = YAML.parse(files.find((f) => f.path === "clusters/c1/platform/nodepool-workloads.yaml")!.content);
       expect(pool.spec.limits).toEqual({ nodes: 7 });
       expect(pool.spec.template.spec.requirements).toContainEqual({ key: "node.kubernetes.io/instance-type", operator: "In", values: ["m6i.large"] });
-      const nodeClass = YAML.parse(files.find((f) => f.path === "clusters/c2/platform/ec2nodeclass-workloads.yaml")!.content);
+      const nodeClass = YAML.parse(files.find((f) => f.path === "clusters/c1/platform/ec2nodeclass-workloads.yaml")!.content);
       expect(nodeClass.spec.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
       expect(nodeClass.spec.blockDeviceMappings[0].ebs).toMatchObject({ encrypted: true, volumeType: "gp3" });
-      expect(nodeClass.spec.role).toBe("prod-c2-karpenter-node");
-      const entry = ofType(ev, "aws:eks/accessEntry:AccessEntry").find((e) => e.name === "c2-karpenter-node-access")!;
-      expect(entry.inputs).toMatchObject({ clusterName: "prod-c2", type: "EC2_LINUX", principalArn: `arn:aws:iam::${ACCOUNT}:role/prod-c2-karpenter-node` });
+      expect(nodeClass.spec.role).toBe("prod-c1-karpenter-node");
+      const entry = ofType(ev, "aws:eks/accessEntry:AccessEntry").find((e) => e.name === "c1-karpenter-node-access")!;
+      expect(entry.inputs).toMatchObject({ clusterName: "prod-c1", type: "EC2_LINUX", principalArn: `arn:aws:iam::${ACCOUNT}:role/prod-c1-karpenter-node` });
     });
 
     it("pins Karpenter's launches, tags and deletions to this cluster", () => {
@@ -137,9 +137,9 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
     });
 
     it("renders one default StorageClass per cluster: encrypted gp3 with the cluster's key", () => {
-      const spec = parseFleet(fleetConfig(3), "us-east-1");
+      const spec = parseFleet(fleetConfig(2), "us-east-1");
       const classes = renderFleet(spec, fleetReplications(spec)).filter((f) => f.path.includes("/storageclass-")).map((f) => YAML.parse(f.content));
-      expect(classes).toHaveLength(3);
+      expect(classes).toHaveLength(CLUSTERS.length);
       for (const [i, sc] of classes.entries()) {
         expect(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
         expect(sc.provisioner).toBe("ebs.csi.aws.com");
@@ -199,7 +199,7 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
       expect(backupKey.Statement[1].Condition.ArnEquals["aws:PrincipalArn"]).toEqual([
         `arn:aws:iam::${ACCOUNT}:role/prod-c0-velero`,
         `arn:aws:iam::${ACCOUNT}:role/prod-c0-backup-replication`,
-        `arn:aws:iam::${ACCOUNT}:role/prod-c2-backup-replication`,
+        `arn:aws:iam::${ACCOUNT}:role/prod-c1-backup-replication`,
       ]);
     });
 
