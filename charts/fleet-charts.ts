@@ -1,6 +1,7 @@
 import { FleetSpec } from "../fleet";
 import { Replication } from "./replicate";
 import { loadReplicated, ReplicatedFile, replicatedReplications } from "./replicated";
+import { autoscalingReplication } from "./platform/autoscaling";
 import { backupReplication } from "./platform/backup";
 import { fleetInfoReplication } from "./platform/fleet-info";
 import { gatewayReplication } from "./platform/gateway";
@@ -8,6 +9,7 @@ import { ingressReplication } from "./platform/ingress";
 import { namespaceReplications } from "./platform/namespaces";
 import { fleetViewerReplication } from "./platform/rbac";
 import { secretsReplication } from "./platform/secrets";
+import { storageReplication } from "./platform/storage";
 
 /**
  * Everything the fleet replicates, in one list: the place to retarget (`.to(...)`) or
@@ -22,6 +24,8 @@ export function fleetReplications(fleet: FleetSpec, replicated: readonly Replica
     ...(fleet.dns.gateway === "builtin" ? [gatewayReplication(fleet)] : []),
     secretsReplication(fleet),
     backupReplication(),
+    storageReplication(),
+    autoscalingReplication(),
     ...replicatedReplications(replicated),
   ];
 }

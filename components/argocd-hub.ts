@@ -15,6 +15,8 @@ export interface ArgoCdHubArgs {
   readonly hub: RegionalCluster;
   /** A standby install: everything in place, its application and ApplicationSet controllers at zero replicas. @default false */
   readonly standby?: boolean;
+  /** The hub's Load Balancer Controller release: the chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
 }
 
 /** A hub role's name: spokes trust exactly these ARNs, known before anything is deployed. */
@@ -67,7 +69,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         server: { serviceAccount: { annotations } },
         applicationSet: { replicas: args.standby ? 0 : 1, serviceAccount: { annotations } },
       },
-    }, { parent: this, provider });
+    }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
     const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
     for (const layer of ["platform", "apps"] as const) {

@@ -13,6 +13,8 @@ export interface ArgoCdSpokeArgs {
   readonly spoke: RegionalCluster;
   /** Each hub (active first, then the standby): the registration Secret lives there, never in Git. */
   readonly hubs: readonly SpokeHub[];
+  /** The spoke's own releases whose CRDs and webhooks its tree relies on: registering it starts the sync. */
+  readonly treePrerequisites: readonly pulumi.Resource[];
 }
 
 export interface SpokeHub {
@@ -102,7 +104,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
     args.hubs.forEach((hub, i) => new k8s.core.v1.Secret(`${name}-registration-${hub.cluster.spec.name}`, registration, {
       parent: this,
       provider: hub.cluster.kubernetesProvider,
-      dependsOn: [hub.release],
+      dependsOn: [hub.release, ...args.treePrerequisites],
       aliases: i === 0 ? [{ name: `${name}-registration` }] : [],
     }));
     this.registerOutputs({});

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
-import { BackupStorage } from "./backup-storage";
+import { BackupStorage, backupReplicationRoleName } from "./backup-storage";
 import { clusterTags } from "./tags";
 
 export interface BackupReplicationArgs {
@@ -30,6 +30,7 @@ export class BackupReplication extends pulumi.ComponentResource {
     const tags = clusterTags(fleet, cluster);
 
     const role = new aws.iam.Role(`${name}-role`, {
+      name: backupReplicationRoleName(fleet, cluster.name),
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],

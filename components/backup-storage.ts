@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
 import { clusterTags } from "./tags";
+
+/** The role S3 uses to replicate a cluster's backups to its partner (named so key policies can refer to it). */
+export const backupReplicationRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, "backup-replication");
 
 export interface BackupStorageArgs {
   /** The fleet: supplies the backup retention (`backup.retentionDays`). */
@@ -76,6 +80,16 @@ export class BackupStorage extends pulumi.ComponentResource {
       description: `Velero backups of ${cluster.eksClusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // Velero, this bucket's replication role (reads to replicate out) and the replication
+      // roles of the peers whose backups land here (write replicas), all through S3 only.
+      policy: keyPolicy(fleet.accountId, [{
+        sid: "VeleroAndReplicationThroughS3",
+        actions: ENCRYPT_DECRYPT,
+        ...rolesViaService(fleet.accountId, [
+          names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.velero.role)),
+          ...[cluster.name, ...cluster.backup.replicasFrom].map((c) => names.roleArn(fleet.accountId, backupReplicationRoleName(fleet, c))),
+        ], "s3", cluster.region),
+      }]),
       tags,
     }, parent);
 

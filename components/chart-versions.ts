@@ -10,6 +10,8 @@ export const CHARTS = {
   velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
   loadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
   externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
+  // Published only as an OCI artifact (aws/karpenter-provider-aws charts/karpenter, v1.14.1).
+  karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" },
 } as const;
 
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.13.2";
@@ -17,7 +19,8 @@ export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.13.2";
 export type ChartName = keyof typeof CHARTS;
 
 /** The `chart`, `version` and `repositoryOpts` of a `k8s.helm.v3.Release` for a pinned chart. */
-export function chartSource(name: ChartName) {
+export function chartSource(name: ChartName): { chart: string; version: string; repositoryOpts?: { repo: string } } {
   const { chart, version, repo } = CHARTS[name];
-  return { chart, version, repositoryOpts: { repo } };
+  // An OCI chart is addressed by its full reference; Helm has no repository index for it.
+  return repo.startsWith("oci://") ? { chart: `${repo}/${chart}`, version } : { chart, version, repositoryOpts: { repo } };
 }

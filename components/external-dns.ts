@@ -11,13 +11,31 @@ export interface ExternalDnsArgs {
   readonly oidcIssuer: pulumi.Input<string>;
   readonly zoneId: pulumi.Input<string>;
   readonly kubernetesProvider: k8s.Provider;
+  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
+}
+
+/** Record types ExternalDNS writes for a load balancer Service (alias A/AAAA) or a hostname target. */
+const RECORD_TYPES = ["a", "aaaa", "cname"];
+
+/**
+ * The only names this cluster's ExternalDNS may change: names under the cluster's hostname,
+ * and the TXT ownership records the registry writes for them (the hostname itself is the
+ * program's alias of the cluster's NLB). Since v0.21 (chart 1.21.1) a TXT
+ * record is named `<type>-<first label>.<rest>` (kubernetes-sigs/external-dns
+ * registry/mapper/mapper.go `ToTXTName`, no txt-prefix/suffix). The fleet record `<record>`
+ * and its `standby.` set belong to the Route 53 failover records and match none of these.
+ */
+export function ownedRecordNames(hostname: string): string[] {
+  return [`*.${hostname}`, ...RECORD_TYPES.map((type) => `${type}-*.${hostname}`)];
 }
 
 /**
- * ExternalDNS in one cluster, for the hostnames your apps annotate (`<cluster>.<record>`
- * itself is an alias of the cluster's NLB, owned by the program). Record changes are
- * allowed on the fleet's zone only, and the TXT owner is the cluster name, so clusters
- * never overwrite each other's records.
+ * ExternalDNS in one cluster, for the hostnames your apps annotate under `<cluster>.<record>`
+ * (that name itself is an alias of the cluster's NLB, owned by the program). Record changes
+ * are allowed on the fleet's zone only and for this cluster's own names only
+ * (`ownedRecordNames`), and the TXT owner is the cluster name, so clusters never overwrite
+ * each other's records, the program's `<cluster>.<record>` or the fleet record.
  */
 export class ExternalDns extends pulumi.ComponentResource {
   constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -29,7 +47,13 @@ export class ExternalDns extends pulumi.ComponentResource {
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
       statements: [
-        { Effect: "Allow", Action: ["route53:ChangeResourceRecordSets"], Resource: [pulumi.interpolate`arn:aws:route53:::hostedzone/${args.zoneId}`] },
+        {
+          Sid: "OwnRecordsOnly",
+          Effect: "Allow",
+          Action: ["route53:ChangeResourceRecordSets"],
+          Resource: [pulumi.interpolate`arn:aws:route53:::hostedzone/${args.zoneId}`],
+          Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ownedRecordNames(cluster.hostname) } },
+        },
         { Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource: ["arn:aws:route53:::hostedzone/*"] },
         // Listing zones has no resource-level permission in IAM.
         { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: ["*"] },
@@ -53,7 +77,7 @@ export class ExternalDns extends pulumi.ComponentResource {
         policy: "upsert-only",
         extraArgs: ["--aws-zone-type=public"],
       },
-    }, { parent: this, provider: args.kubernetesProvider });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook] });
     this.registerOutputs({});
   }
 }

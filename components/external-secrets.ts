@@ -16,6 +16,8 @@ export interface ExternalSecretsOperatorArgs {
   readonly regionKeyArn: pulumi.Input<string>;
   /** Talks to the cluster's API. */
   readonly kubernetesProvider: k8s.Provider;
+  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
 }
 
 /** ARN pattern of a secret: Secrets Manager appends `-` and six random characters. */
@@ -28,6 +30,8 @@ export const secretArnPattern = (region: string, accountId: string, secret: stri
  */
 export class ExternalSecretsOperator extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
+  /** Installs the External Secrets CRDs the GitOps tree uses (ClusterSecretStore, ExternalSecret). */
+  public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: ExternalSecretsOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:secrets:ExternalSecretsOperator", name, {}, opts);
@@ -51,7 +55,7 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
       statements,
     }, { parent: this });
 
-    new k8s.helm.v3.Release(`${name}-release`, {
+    this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "external-secrets",
       ...chartSource("externalSecrets"),
       namespace: agent.namespace,
@@ -60,7 +64,7 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
         installCRDs: true,
         serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
       },
-    }, { parent: this, provider: args.kubernetesProvider });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook] });
 
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

@@ -7,11 +7,13 @@ import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
 import { DnsRouting } from "./dns-routing";
+import { EbsCsiDriver } from "./ebs-csi-driver";
 import { ExternalDns } from "./external-dns";
 import { ExternalSecretsOperator } from "./external-secrets";
 import { FluxAgent } from "./flux-agent";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
+import { Karpenter } from "./karpenter";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
@@ -60,12 +62,36 @@ export class Fleet extends pulumi.ComponentResource {
     }
     this.clusters = spec.clusters.map((cluster) => hubClusters.get(cluster.name) ?? regionalCluster(cluster, hubEgress.length > 0 ? hubEgress : undefined));
 
-    // Ingress and DNS
     const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
+    const storages = new Map(this.clusters.map((c) => [
+      c.spec.name,
+      new BackupStorage(`${c.spec.name}-backup`, { fleet: spec, cluster: c.spec }, { parent: c }),
+    ]));
+    const secrets = new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this });
+
+    // Every cluster's add-ons. Each chart that creates a Service waits for the cluster's Load
+    // Balancer Controller (its Service webhook fails closed); the GitOps agent's objects wait
+    // for every release whose CRDs or webhooks the tree relies on.
+    const treePrerequisites = new Map<string, pulumi.Resource[]>();
+    const webhooks = new Map<string, pulumi.Resource>();
     for (const c of this.clusters) {
       const common = { fleet: spec, cluster: c.spec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, kubernetesProvider: c.kubernetesProvider };
-      new LoadBalancerController(`${c.spec.name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c });
-      new ExternalDns(`${c.spec.name}-external-dns`, { ...common, zoneId }, { parent: c });
+      const lbc = new LoadBalancerController(`${c.spec.name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c });
+      const serviceWebhook = lbc.release;
+      webhooks.set(c.spec.name, serviceWebhook);
+      new ExternalDns(`${c.spec.name}-external-dns`, { ...common, zoneId, serviceWebhook }, { parent: c });
+      new EbsCsiDriver(`${c.spec.name}-ebs-csi`, { fleet: spec, cluster: c.spec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, nodes: c.systemNodes }, { parent: c });
+      const karpenter = new Karpenter(`${c.spec.name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c });
+
+      const storage = storages.get(c.spec.name)!;
+      new BackupReplication(`${c.spec.name}-backup-replication`, { fleet: spec, cluster: c.spec, source: storage, destination: storages.get(c.spec.backup.partner)! }, { parent: c });
+      const velero = new Velero(`${c.spec.name}-velero`, { ...common, storage, serviceWebhook }, { parent: c });
+      const externalSecrets = new ExternalSecretsOperator(`${c.spec.name}-external-secrets`, {
+        ...common,
+        regionKeyArn: secrets.keyArns[c.spec.region],
+        serviceWebhook,
+      }, { parent: c });
+      treePrerequisites.set(c.spec.name, [serviceWebhook, externalSecrets.release, velero.release, karpenter.release]);
     }
     const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
     this.loadBalancers = new Map(this.clusters.map((c) => [c.spec.name, new ClusterLoadBalancer(`${c.spec.name}-lb`, {
@@ -83,46 +109,25 @@ export class Fleet extends pulumi.ComponentResource {
 
     // GitOps agents
     if (spec.gitops.engine === "flux") {
-      for (const c of this.clusters) new FluxAgent(`${c.spec.name}-flux`, { fleet: spec, cluster: c.spec, kubernetesProvider: c.kubernetesProvider }, { parent: c });
+      for (const c of this.clusters) {
+        new FluxAgent(`${c.spec.name}-flux`, {
+          fleet: spec,
+          cluster: c.spec,
+          kubernetesProvider: c.kubernetesProvider,
+          serviceWebhook: webhooks.get(c.spec.name)!,
+          treePrerequisites: treePrerequisites.get(c.spec.name)!,
+        }, { parent: c });
+      }
     } else {
       const hubs = hubsOf(spec).map((hubSpec, i) => {
         const cluster = this.clusters.find((c) => c.spec.name === hubSpec.name)!;
-        const argocd = new ArgoCdHub(`${cluster.spec.name}-argocd`, { fleet: spec, hub: cluster, standby: i > 0 }, { parent: cluster });
+        const argocd = new ArgoCdHub(`${cluster.spec.name}-argocd`, { fleet: spec, hub: cluster, standby: i > 0, serviceWebhook: webhooks.get(cluster.spec.name)! }, { parent: cluster });
         return { cluster, release: argocd.release, roleArn: argocd.roleArn };
       });
       for (const c of this.clusters) {
-        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubs }, { parent: c });
+        // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
+        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubs, treePrerequisites: treePrerequisites.get(c.spec.name)! }, { parent: c });
       }
-    }
-
-    // Backups and secrets
-    const storages = new Map(this.clusters.map((c) => [
-      c.spec.name,
-      new BackupStorage(`${c.spec.name}-backup`, { fleet: spec, cluster: c.spec }, { parent: c }),
-    ]));
-    for (const c of this.clusters) {
-      const storage = storages.get(c.spec.name)!;
-      const partner = storages.get(c.spec.backup.partner)!;
-      new BackupReplication(`${c.spec.name}-backup-replication`, { fleet: spec, cluster: c.spec, source: storage, destination: partner }, { parent: c });
-      new Velero(`${c.spec.name}-velero`, {
-        fleet: spec,
-        cluster: c.spec,
-        oidcProviderArn: c.oidcProviderArn,
-        oidcIssuer: c.oidcIssuer,
-        storage,
-        kubernetesProvider: c.kubernetesProvider,
-      }, { parent: c });
-    }
-    const secrets = new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this });
-    for (const c of this.clusters) {
-      new ExternalSecretsOperator(`${c.spec.name}-external-secrets`, {
-        fleet: spec,
-        cluster: c.spec,
-        oidcProviderArn: c.oidcProviderArn,
-        oidcIssuer: c.oidcIssuer,
-        regionKeyArn: secrets.keyArns[c.spec.region],
-        kubernetesProvider: c.kubernetesProvider,
-      }, { parent: c });
     }
 
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });

@@ -7,6 +7,14 @@ export interface FluxAgentArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
   readonly kubernetesProvider: k8s.Provider;
+  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
+  /**
+   * Releases whose CRDs and webhooks the cluster's tree relies on (External Secrets, Velero,
+   * Karpenter, the Load Balancer Controller): the Kustomizations are created after them, so
+   * the first reconciliation does not fail on an unknown kind or a missing webhook.
+   */
+  readonly treePrerequisites: readonly pulumi.Resource[];
 }
 
 /** A failed apply is retried this often instead of waiting for the next interval (which `retryInterval` defaults to). */
@@ -37,9 +45,9 @@ export class FluxAgent extends pulumi.ComponentResource {
         imageAutomationController: { create: false },
         imageReflectionController: { create: false },
       },
-    }, { parent: this, provider });
+    }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
-    const crOpts = { parent: this, provider, dependsOn: [release] };
+    const crOpts = { parent: this, provider, dependsOn: [release, ...args.treePrerequisites] };
     const metadata = (objectName: string) => ({ name: objectName, namespace });
     new k8s.apiextensions.CustomResource(`${name}-source`, {
       apiVersion: "source.toolkit.fluxcd.io/v1",

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
+import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
 
 export interface LoadBalancerControllerArgs {
   readonly fleet: FleetSpec;
@@ -13,15 +14,19 @@ export interface LoadBalancerControllerArgs {
   readonly kubernetesProvider: k8s.Provider;
 }
 
-const OWNED = { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } };
-
 /**
  * The AWS Load Balancer Controller, which registers the gateway pods in the program-owned
  * target group through the rendered TargetGroupBinding.
  * Reads are unscoped (EC2 and ELB Describe calls have no resource-level permissions);
- * every change is limited to load balancers and security groups the controller tagged.
+ * every change is limited to resources tagged with this cluster's name.
+ *
+ * Its chart registers a mutating webhook on every Service with `failurePolicy: Fail`
+ * (aws/eks-charts stable/aws-load-balancer-controller), so anything that creates a Service
+ * in the cluster must wait for `release`.
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
+  public readonly release: k8s.helm.v3.Release;
+
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:ingress:LoadBalancerController", name, {}, opts);
     const { fleet, cluster } = args;
@@ -30,34 +35,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       ...agentIdentity(fleet, cluster, "loadBalancerController"),
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
-      statements: [
-        {
-          Effect: "Allow",
-          Action: ["ec2:Describe*", "elasticloadbalancing:Describe*", "acm:ListCertificates", "acm:DescribeCertificate", "ec2:GetSecurityGroupsForVpc"],
-          Resource: ["*"],
-        },
-        {
-          Effect: "Allow",
-          Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "ec2:CreateSecurityGroup", "elasticloadbalancing:AddTags", "ec2:CreateTags"],
-          Resource: ["*"],
-          Condition: { StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": cluster.eksClusterName } },
-        },
-        {
-          Effect: "Allow",
-          Action: [
-            "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups", "elasticloadbalancing:SetSubnets",
-            "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
-            "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
-            "elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:ModifyListener",
-            "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup",
-          ],
-          Resource: ["*"],
-          Condition: OWNED,
-        },
-      ],
+      statements: loadBalancerControllerStatements({ eksClusterName: cluster.eksClusterName, region: cluster.region, accountId: fleet.accountId, vpcId: args.vpcId }),
     }, { parent: this });
 
-    new k8s.helm.v3.Release(`${name}-release`, {
+    this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "aws-load-balancer-controller",
       ...chartSource("loadBalancerController"),
       namespace: agent.namespace,

@@ -3,14 +3,15 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { adminAccessEntries } from "./cluster-access";
 import { ClusterNetwork } from "./cluster-network";
+import { ControlPlaneLogs } from "./control-plane-logs";
+import { ENCRYPT_DECRYPT, keyPolicy, viaService } from "./key-policy";
 import { ManagedNodes } from "./managed-nodes";
 import { clusterTags } from "./tags";
 
 /** Every control-plane log type: audit trails must survive a lost cluster. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-
-const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
 export interface RegionalClusterArgs {
   readonly fleet: FleetSpec;
@@ -51,6 +52,10 @@ export class RegionalCluster extends pulumi.ComponentResource {
   /** Public subnets, one per zone: where the cluster's internet-facing load balancer lives. */
   public readonly publicSubnetIds: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
+  /** The EKS control plane, for resources that name the cluster (access entries, add-ons). */
+  public readonly controlPlane: pulumi.Resource;
+  /** The system node group: controllers that need a node to become ready wait for it. */
+  public readonly systemNodes: pulumi.Resource;
   /** Talks to this cluster's API, for in-cluster add-ons. */
   public readonly kubernetesProvider: k8s.Provider;
 
@@ -65,15 +70,26 @@ export class RegionalCluster extends pulumi.ComponentResource {
       description: `EKS secrets envelope encryption for ${cluster.eksClusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: keyPolicy(fleet.accountId, [{
+        sid: "EksEnvelopeEncryptionOnly",
+        principal: { AWS: `arn:aws:iam::${fleet.accountId}:root` },
+        actions: [...ENCRYPT_DECRYPT, "kms:CreateGrant"],
+        condition: viaService(fleet.accountId, "eks", cluster.region),
+      }]),
       tags,
     }, parent);
     new aws.kms.Alias(`${name}-secrets`, { name: names.kmsAliasName(fleet.name, cluster.name, "eks-secrets"), targetKeyId: key.keyId }, parent);
 
     const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
 
+    const logs = new ControlPlaneLogs(`${name}-logs`, { fleet, cluster }, parent);
+    const caller = aws.getCallerIdentityOutput({}, parent).arn;
+
     const publicCidrs: pulumi.Input<string>[] = [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])];
     const control = new eks.Cluster(`${name}-eks`, {
-      name: cluster.eksClusterName,
+      // Through the log group's output, so the cluster inside the component waits for it
+      // (else EKS creates an unencrypted group that never expires, and ours would collide).
+      name: logs.logGroup.name.apply(() => cluster.eksClusterName),
       version: fleet.kubernetesVersion,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
@@ -84,17 +100,15 @@ export class RegionalCluster extends pulumi.ComponentResource {
       encryptionConfigKeyArn: key.arn,
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
       authenticationMode: eks.AuthenticationMode.Api,
-      accessEntries: Object.fromEntries(
-        fleet.clusterAdmins.map((principalArn, i) => [`admin-${i}`, {
-          principalArn,
-          accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
-        }]),
-      ),
+      accessEntries: adminAccessEntries(fleet, caller),
+      // Enforces the default-deny NetworkPolicies of the GitOps tree (VPC CNI network policy
+      // agent: pulumi/pulumi-eks nodejs/eks/addons/cni-addon.ts sets `enableNetworkPolicy`).
+      vpcCniOptions: { enableNetworkPolicy: true },
       skipDefaultNodeGroup: true,
       nodeAssociatePublicIpAddress: false,
       createOidcProvider: true,
       tags,
-    }, parent);
+    }, { parent: this, dependsOn: [logs.logGroup] });
 
     const nodes = new ManagedNodes(`${name}-nodes`, {
       clusterName: cluster.eksClusterName,
@@ -108,6 +122,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
       enableServerSideApply: true,
     }, { parent: this, dependsOn: [nodes] });
 
+    this.controlPlane = control;
+    this.systemNodes = nodes;
     this.clusterName = control.eksCluster.name;
     this.endpoint = control.eksCluster.endpoint;
     this.certificateAuthority = control.eksCluster.certificateAuthority.data;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec } from "../fleet";
+import { FleetSpec, names } from "../fleet";
+import { keyPolicy, rolesViaService } from "./key-policy";
 
 export interface ReplicatedSecretsArgs {
   /** The fleet: its `secrets`, `homeRegion` and `regions`. */
@@ -34,6 +35,13 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
       description: `Secrets Manager replicas of fleet ${fleet.name} in ${region}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      // Read by the External Secrets roles of this region's clusters, through Secrets Manager only.
+      // (The home region may have no cluster: then only the account's administrators.)
+      policy: keyPolicy(fleet.accountId, externalSecretsRoles(fleet, region).length === 0 ? [] : [{
+        sid: "ExternalSecretsThroughSecretsManager",
+        actions: ["kms:Decrypt", "kms:DescribeKey"],
+        ...rolesViaService(fleet.accountId, externalSecretsRoles(fleet, region), "secretsmanager", region),
+      }]),
       tags,
     }, { parent: this, provider: provider(region) }).arn]));
 
@@ -50,4 +58,11 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
 
     this.registerOutputs({ keyArns: this.keyArns });
   }
+}
+
+/** The External Secrets roles of the clusters in `region` (names computed in `fleet/`). */
+function externalSecretsRoles(fleet: FleetSpec, region: string): string[] {
+  return fleet.clusters
+    .filter((c) => c.region === region)
+    .map((c) => names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, c.name, names.AGENTS.externalSecrets.role)));
 }

@@ -17,6 +17,8 @@ export interface VeleroArgs {
   readonly storage: BackupStorage;
   /** Talks to the cluster's API. */
   readonly kubernetesProvider: k8s.Provider;
+  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface VeleroArgs {
  */
 export class Velero extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
+  /** Installs the Velero CRDs the GitOps tree uses (Schedule). */
+  public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: VeleroArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:backup:Velero", name, {}, opts);
@@ -37,28 +41,43 @@ export class Velero extends pulumi.ComponentResource {
       ...agentIdentity(fleet, cluster, "velero"),
       oidcProviderArn: args.oidcProviderArn,
       oidcIssuer: args.oidcIssuer,
-      statements: [
-        {
-          Effect: "Allow",
-          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-          Resource: pulumi.interpolate`${storage.bucketArn}/*`,
-        },
-        { Effect: "Allow", Action: "s3:ListBucket", Resource: storage.bucketArn },
-        { Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: storage.keyArn },
-      ],
+      statements: veleroStatements(cluster, storage),
     }, { parent: this });
 
-    const release = new k8s.helm.v3.Release(`${name}-release`, {
+    this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "velero",
       ...chartSource("velero"),
       namespace: agent.namespace,
       createNamespace: true,
       values: veleroValues(cluster, storage, role.arn),
-    }, { parent: this, provider: args.kubernetesProvider });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook] });
 
     this.roleArn = role.arn;
-    this.registerOutputs({ roleArn: this.roleArn, release: release.status });
+    this.registerOutputs({ roleArn: this.roleArn, release: this.release.status });
   }
+}
+
+/**
+ * Velero writes only under its own prefix; the peers' prefixes in its bucket are replicas
+ * it may read (to restore) but never change, in IAM as well as in the ReadOnly locations.
+ * The Kopia repository of file-system backups lives under the same prefix (`<prefix>/kopia/`).
+ */
+export function veleroStatements(cluster: ClusterSpec, storage: BackupStorage): pulumi.Input<Record<string, unknown>>[] {
+  const prefixes = [cluster.backup.prefix, ...cluster.backup.replicasFrom];
+  return [
+    {
+      Sid: "WriteOwnPrefix",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+      Resource: pulumi.interpolate`${storage.bucketArn}/${cluster.backup.prefix}/*`,
+    },
+    { Sid: "ReadOwnAndReplicaPrefixes", Effect: "Allow", Action: "s3:GetObject", Resource: prefixes.map((p) => pulumi.interpolate`${storage.bucketArn}/${p}/*`) },
+    // Not narrowed by s3:prefix: ListBucket also authorizes HeadBucket, which Kopia calls
+    // (without a prefix) before it opens the repository (kopia/kopia repo/blob/s3/s3_storage.go,
+    // BucketExists). Listing is read-only anyway.
+    { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: storage.bucketArn },
+    { Sid: "BucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: storage.keyArn },
+  ];
 }
 
 /** Chart values: IRSA instead of a credentials Secret, one read-write and N read-only locations. */

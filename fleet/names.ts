@@ -62,7 +62,24 @@ export const AGENTS = {
   loadBalancerController: { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller", role: "aws-load-balancer-controller" },
   flux: { namespace: "flux-system", serviceAccount: "source-controller", role: "flux" },
   argocd: { namespace: "argocd", serviceAccount: "argocd-application-controller", role: "argocd" },
+  // The EKS add-on's controller service account (aws-ebs-csi-driver chart, controller.serviceAccount.name).
+  ebsCsiDriver: { namespace: "kube-system", serviceAccount: "ebs-csi-controller-sa", role: "ebs-csi-driver" },
+  karpenter: { namespace: "karpenter", serviceAccount: "karpenter", role: "karpenter" },
 } as const;
+
+/** Instance role of the nodes Karpenter launches; the EC2NodeClass in the GitOps tree names it. */
+export const karpenterNodeRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-karpenter-node`;
+
+/** Alias of the key encrypting a cluster's EBS volumes; the StorageClass in the GitOps tree names it. */
+export const volumeKeyAlias = (fleet: string, cluster: string) => kmsAliasName(fleet, cluster, "ebs");
+export const volumeKeyAliasArn = (region: string, accountId: string, fleet: string, cluster: string) =>
+  `arn:aws:kms:${region}:${accountId}:${volumeKeyAlias(fleet, cluster)}`;
+
+/** The default StorageClass every cluster gets (encrypted gp3, EBS CSI driver). */
+export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
+
+/** Karpenter objects in the platform layer: the pool that scales workloads past the system nodes. */
+export const KARPENTER_OBJECTS = { nodePool: "workloads", nodeClass: "workloads" } as const;
 
 export type AgentName = keyof typeof AGENTS;
 

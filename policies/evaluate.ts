@@ -8,6 +8,7 @@ import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPol
 import { networkPolicies } from "./network";
 import { podSecurityPolicies } from "./pod-security";
 import { rbacPolicies } from "./rbac";
+import { logsPolicies } from "./logs";
 import { route53Policies } from "./route53";
 import { s3Policies } from "./s3";
 import { secretsPolicies } from "./secretsmanager";
@@ -20,7 +21,7 @@ import { EnforcementLevel, Violation } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies, ...elbPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
 /** Every rule over the rendered tree (what the agents apply, read by policies/tree.ts). */
 export const manifestPolicies: ManifestPolicy[] = [

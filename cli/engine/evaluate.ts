@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, StackConfig } from "../../fleet";
+import { FleetConfigError, PROJECT, StackConfig } from "../../fleet";
 import { RecordedResource, RecordingMonitor } from "./recording-monitor";
 
 /** What one offline run of the program produced. */
@@ -23,7 +23,14 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
   );
 
   const failures: unknown[] = [];
-  const onRejection = (reason: unknown) => failures.push(reason);
+  // A resource whose inputs fail to resolve never registers, so outputs that wait for it
+  // would never resolve either: the first failure ends the evaluation.
+  let fail: (reason: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const onRejection = (reason: unknown) => {
+    failures.push(reason);
+    fail(configProblem(reason) ?? reason);
+  };
   process.on("unhandledRejection", onRejection);
   // The SDK captures a stack trace for every promise and resource; under mocks nobody reads
   // them, and with source maps on they cost more than the whole evaluation.
@@ -34,9 +41,9 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
     const program: () => Record<string, unknown> = require("../../index");
-    const outputs = await resolve(program());
+    const outputs = await Promise.race([resolve(program()), failed]);
     await pulumi.runtime.disconnect();
-    if (failures.length > 0) throw failures[0];
+    if (failures.length > 0) throw configProblem(failures[0]) ?? failures[0];
     return { resources: [...monitor.recorded.values()], outputs };
   } finally {
     process.off("unhandledRejection", onRejection);
@@ -47,4 +54,14 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
 
 async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
   return new Promise((done) => pulumi.output(outputs).apply((value) => done(value as Record<string, unknown>)));
+}
+
+/**
+ * A `pulumi.RunError` the program raises about the config at deploy time (e.g. a cluster
+ * admin that is the deploying identity) reaches us wrapped by the SDK's serializer; its
+ * message starts with the config path, so it is bad input like any parse error.
+ */
+function configProblem(reason: unknown): FleetConfigError | undefined {
+  const match = /(fleet(?:\.\w+|\[\d+\])+): (.+)$/s.exec(String((reason as Error)?.message ?? ""));
+  return match ? new FleetConfigError([{ path: match[1], message: match[2] }]) : undefined;
 }

@@ -81,6 +81,28 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:eks/nodeGroup:NodeGroup":
       Object.assign(state, { nodeGroupName: inputs.nodeGroupName ?? autoName(name) });
       break;
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const groupName = inputs.name ?? autoName(name);
+      Object.assign(state, { name: groupName, arn: `arn:aws:logs:${region}:${accountId}:log-group:${groupName}` });
+      id = groupName;
+      break;
+    }
+    case "aws:kms/alias:Alias":
+      Object.assign(state, { arn: `arn:aws:kms:${region}:${accountId}:${inputs.name ?? `alias/${autoName(name)}`}` });
+      break;
+    case "aws:sqs/queue:Queue": {
+      const queueName = inputs.name ?? autoName(name);
+      const url = `https://sqs.${region}.amazonaws.com/${accountId}/${queueName}`;
+      Object.assign(state, { name: queueName, arn: `arn:aws:sqs:${region}:${accountId}:${queueName}`, url });
+      id = url;
+      break;
+    }
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const ruleName = inputs.name ?? autoName(name);
+      Object.assign(state, { name: ruleName, arn: `arn:aws:events:${region}:${accountId}:rule/${ruleName}` });
+      id = ruleName;
+      break;
+    }
     case "aws:route53/zone:Zone":
       id = `Z${hash(name, 13).toUpperCase()}`;
       Object.assign(state, { zoneId: id });

@@ -125,12 +125,18 @@ describe("Velero backup storage, replication and install", () => {
     expect(values.schedules).toBeUndefined();
   });
 
-  it("scopes Velero's role to its own bucket and key", () => {
+  it("scopes Velero's role to its own bucket and key, writing only its own prefix", () => {
     const role = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c0-velero") as RecordedResource;
     const statements = JSON.parse((role.inputs.inlinePolicies as any[])[0].policy).Statement;
     const resources = statements.flatMap((s: any) => [s.Resource].flat());
-    expect(resources).toEqual(expect.arrayContaining([`arn:aws:s3:::${bucketName("c0")}`, `arn:aws:s3:::${bucketName("c0")}/*`]));
     for (const resource of resources) expect(resource).toMatch(new RegExp(`${bucketName("c0")}|^arn:aws:kms:us-east-1:`));
     expect(statements.flatMap((s: any) => [s.Action].flat()).some((a: string) => a.startsWith("ec2:"))).toBe(false);
+    // c2's backups replicate into c0's bucket: c0's Velero may read them, never change them.
+    const actionsOn = (resource: string) => statements.filter((s: any) => [s.Resource].flat().includes(resource)).flatMap((s: any) => [s.Action].flat());
+    expect(actionsOn(`arn:aws:s3:::${bucketName("c0")}/c0/*`)).toEqual(expect.arrayContaining(["s3:PutObject", "s3:DeleteObject", "s3:GetObject"]));
+    expect(actionsOn(`arn:aws:s3:::${bucketName("c0")}/c2/*`)).toEqual(["s3:GetObject"]);
+    expect(resources).not.toContain(`arn:aws:s3:::${bucketName("c0")}/*`);
+    const writes = statements.filter((s: any) => [s.Action].flat().some((a: string) => /^s3:(Put|Delete|Abort)/.test(a)));
+    expect(writes.flatMap((s: any) => [s.Resource].flat())).toEqual([`arn:aws:s3:::${bucketName("c0")}/c0/*`]);
   });
 });

@@ -1,4 +1,5 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
+import { DependencyGraph } from "../../cli/engine/graph";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
@@ -129,7 +130,27 @@ describe("argocd hub and spokes", () => {
     expect(JSON.parse(String(spoke.inputs.assumeRolePolicy)).Statement).toEqual([
       { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/prod-c0-argocd", "arn:aws:iam::123456789012:role/prod-c1-argocd"] }, Action: "sts:AssumeRole" },
     ]);
-    expect(ofType(ev, "aws:eks/accessEntry:AccessEntry").map((e) => e.inputs.clusterName)).toEqual(["prod-c0", "prod-c1", "prod-c2"]);
+    expect(ofType(ev, "aws:eks/accessEntry:AccessEntry").filter((e) => e.name.includes("argocd-spoke")).map((e) => e.inputs.clusterName)).toEqual(["prod-c0", "prod-c1", "prod-c2"]);
+  });
+
+  it("lets the ApplicationSets reach a cluster only after the releases its tree needs, and Argo CD after the hub's webhook", () => {
+    const graph = new DependencyGraph(ev.resources);
+    const release = (cluster: string, chart: string) => ofType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.name.startsWith(`${cluster}-`) && String(r.inputs.chart).endsWith(chart))!;
+    const argocd = release("c0", "argo-cd");
+    expect(graph.waitsFor(argocd.urn, release("c0", "aws-load-balancer-controller").urn)).toBe(true);
+    // The registration Secret is what makes the ApplicationSets generate a cluster's Applications.
+    for (const secret of ofType(ev, "kubernetes:core/v1:Secret")) {
+      const cluster = (secret.inputs.metadata as any).name;
+      for (const chart of ["external-secrets", "velero", "karpenter", "aws-load-balancer-controller"]) {
+        expect([cluster, chart, graph.waitsFor(secret.urn, release(cluster, chart).urn)]).toEqual([cluster, chart, true]);
+      }
+    }
+    // Each hub's ApplicationSets (the standby's too) wait for that hub's own Argo CD.
+    for (const set of ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet")) {
+      const hub = set.name.split("-")[0];
+      expect([set.name, graph.waitsFor(set.urn, release(hub, "argo-cd").urn)]).toEqual([set.name, true]);
+    }
+    expect(ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").map((s) => s.name.split("-")[0]).sort()).toEqual(["c0", "c0", "c1", "c1"]);
   });
 
   it("creates each spoke role only after the hub roles it trusts exist", () => {

@@ -80,7 +80,8 @@ describe("RegionalCluster security baseline", () => {
   });
 
   it("grants cluster-admin through access entries only to the listed roles", async () => {
-    const admins = ["arn:aws:iam::123456789012:role/deployer"];
+    // Not the mock engine's caller (role/deployer), which EKS makes admin as the cluster creator.
+    const admins = ["arn:aws:iam::123456789012:role/platform-admins"];
     const withAdmins = await evaluateProgram(stackConfig(fleetConfig(2, { clusterAdmins: admins })), ACCOUNT);
     const entries = named(withAdmins, "eks:index:Cluster", "c0-eks").inputs.accessEntries as Record<string, any>;
     expect(Object.values(entries).map((e) => e.principalArn)).toEqual(admins);

@@ -1,5 +1,6 @@
 import { iamNoDataPlaneWildcard } from "../../policies/iam";
-import { kmsKeyRotation } from "../../policies/kms";
+import { kmsKeyPolicyExplicit, kmsKeyRotation } from "../../policies/kms";
+import { logGroupEncrypted } from "../../policies/logs";
 import { changed, resource, resourceMessages } from "./harness";
 
 const key = () => resource("aws:kms/key:Key", "use1-secrets", { enableKeyRotation: true, deletionWindowInDays: 30 });
@@ -54,5 +55,51 @@ describe("iam-no-data-plane-wildcard", () => {
   it("ignores Deny statements, which only narrow access", async () => {
     const deny = { Statement: [{ Effect: "Deny", Action: "s3:*", Resource: "*" }] };
     expect(await resourceMessages(iamNoDataPlaneWildcard, resource("aws:iam/policy:Policy", "p", { policy: JSON.stringify(deny) }))).toEqual([]);
+  });
+});
+
+describe("kms-key-policy-explicit", () => {
+  const keyPolicy = {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
+      { Sid: "Logs", Effect: "Allow", Principal: { Service: "logs.us-east-1.amazonaws.com" }, Action: ["kms:Encrypt*"], Resource: "*", Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/prod-use1/cluster" } } },
+    ],
+  };
+  const withPolicy = (doc: unknown) => resource("aws:kms/key:Key", "k", { enableKeyRotation: true, policy: JSON.stringify(doc) });
+
+  it("passes a policy with the account root as administrator and named users", async () => {
+    expect(await resourceMessages(kmsKeyPolicyExplicit, withPolicy(keyPolicy))).toEqual([]);
+  });
+
+  it("reports a key that relies on the default policy", async () => {
+    expect(await resourceMessages(kmsKeyPolicyExplicit, key())).toEqual([
+      "No key policy: the default one lets any principal of the account with IAM access use the key. Set `policy` naming the account root as administrator and only the services and roles that use the key.",
+    ]);
+  });
+
+  it("reports a policy without root administration or open to every principal", async () => {
+    const open = changed(keyPolicy, (d) => {
+      d.Statement[0].Principal = { AWS: "*" };
+    });
+    expect(await resourceMessages(kmsKeyPolicyExplicit, withPolicy(open))).toEqual([
+      "The key policy has no statement letting the account root administer the key (kms:*): the key could become unmanageable.",
+      "Key policy statement 'AccountAdministers' allows every principal without a condition. Name the services or roles that use the key.",
+    ]);
+  });
+});
+
+describe("log-group-encrypted", () => {
+  const group = () => resource("aws:cloudwatch/logGroup:LogGroup", "g", { name: "/aws/eks/prod-use1/cluster", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/x", retentionInDays: 365 });
+
+  it("passes an encrypted group with a retention", async () => {
+    expect(await resourceMessages(logGroupEncrypted, group())).toEqual([]);
+  });
+
+  it("reports a group without a key or kept forever", async () => {
+    expect(await resourceMessages(logGroupEncrypted, changed(group(), (g) => { delete g.inputs.kmsKeyId; g.inputs.retentionInDays = 0; }))).toEqual([
+      "The log group is not encrypted with a customer-managed key. Set kmsKeyId.",
+      "The log group keeps events forever. Set retentionInDays.",
+    ]);
   });
 });

@@ -1,0 +1,142 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { agentIdentity, IrsaRole } from "./irsa-role";
+import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
+import { clusterTags } from "./tags";
+
+export interface EbsCsiDriverArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** The add-on's controller runs on nodes: it becomes ACTIVE only once they exist. */
+  readonly nodes: pulumi.Resource;
+}
+
+/** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (driver ≥ 1.58, docs/tagging.md). */
+export const EBS_CSI_CLUSTER_TAG = "ebs.csi.aws.com/cluster-name";
+
+/**
+ * The EBS CSI driver as an EKS managed add-on, so PersistentVolumeClaims (of restored
+ * workloads too) get volumes. Its IRSA role follows the upstream cluster-scoped policy
+ * (kubernetes-sigs/aws-ebs-csi-driver docs/AmazonEBSCSIDriverEKSClusterScopedPolicy.json,
+ * the shape of AWS's AmazonEBSCSIDriverPolicy), with the session-tag placeholder replaced by
+ * this cluster's name, the region and account named, and the cluster's own volume key.
+ */
+export class EbsCsiDriver extends pulumi.ComponentResource {
+  public readonly addon: aws.eks.Addon;
+  public readonly keyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: EbsCsiDriverArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:storage:EbsCsiDriver", name, {}, opts);
+    const { fleet, cluster } = args;
+    const identity = agentIdentity(fleet, cluster, "ebsCsiDriver");
+    const roleArn = names.roleArn(fleet.accountId, identity.roleName);
+
+    const key = new aws.kms.Key(`${name}-key`, {
+      description: `EBS volumes of ${cluster.eksClusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: keyPolicy(fleet.accountId, [
+        { sid: "DriverThroughEc2", actions: ENCRYPT_DECRYPT, ...rolesViaService(fleet.accountId, [roleArn], "ec2", cluster.region) },
+        {
+          // EC2 attaches an encrypted volume through a grant the driver creates for it.
+          sid: "DriverGrantsToEc2",
+          actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+          ...withGrantForAwsResource(rolesViaService(fleet.accountId, [roleArn], "ec2", cluster.region)),
+        },
+      ]),
+      tags: identity.tags,
+    }, { parent: this });
+    new aws.kms.Alias(`${name}-key`, { name: names.volumeKeyAlias(fleet.name, cluster.name), targetKeyId: key.keyId }, { parent: this });
+
+    const role = new IrsaRole(`${name}-irsa`, {
+      ...identity,
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      statements: ebsCsiStatements(cluster, fleet.accountId, key.arn),
+    }, { parent: this });
+
+    this.addon = new aws.eks.Addon(`${name}-addon`, {
+      clusterName: cluster.eksClusterName,
+      addonName: "aws-ebs-csi-driver",
+      serviceAccountRoleArn: role.arn,
+      // Tags every volume and snapshot with the cluster's name, which the role's policy requires.
+      configurationValues: JSON.stringify({ controller: { k8sTagClusterId: cluster.eksClusterName } }),
+      resolveConflictsOnCreate: "OVERWRITE",
+      tags: clusterTags(fleet, cluster),
+    }, { parent: this, dependsOn: [args.nodes] });
+    this.keyArn = key.arn;
+    this.registerOutputs({ keyArn: this.keyArn });
+  }
+}
+
+function withGrantForAwsResource(user: ReturnType<typeof rolesViaService>): ReturnType<typeof rolesViaService> {
+  return { ...user, condition: { ...user.condition, Bool: { "kms:GrantIsForAWSResource": "true" } } };
+}
+
+/** The driver's permissions: describe anything, change only this cluster's volumes and snapshots. */
+export function ebsCsiStatements(cluster: ClusterSpec, accountId: string, keyArn: pulumi.Input<string>): pulumi.Input<Record<string, unknown>>[] {
+  const arn = (resource: string, account = accountId) => `arn:aws:ec2:${cluster.region}:${account}:${resource}`;
+  const own = (key: string) => ({ StringEquals: { [key]: cluster.eksClusterName } });
+  const volumes = arn("volume/*");
+  // Snapshot ARNs carry no account, like AMIs.
+  const snapshots = arn("snapshot/*", "");
+  return [
+    {
+      Sid: "ReadOnlyDescribeOperations",
+      Effect: "Allow",
+      Action: ["ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots", "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications", "ec2:DescribeVolumeStatus"],
+      Resource: "*",
+    },
+    { Sid: "CreateAndCopyVolumesWithClusterTag", Effect: "Allow", Action: ["ec2:CreateVolume", "ec2:CopyVolumes"], Resource: volumes, Condition: own(`aws:RequestTag/${EBS_CSI_CLUSTER_TAG}`) },
+    { Sid: "CopyClusterVolumes", Effect: "Allow", Action: "ec2:CopyVolumes", Resource: volumes, Condition: own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`) },
+    { Sid: "CreateSnapshotsWithClusterTag", Effect: "Allow", Action: "ec2:CreateSnapshot", Resource: snapshots, Condition: own(`aws:RequestTag/${EBS_CSI_CLUSTER_TAG}`) },
+    { Sid: "CreateSnapshotsFromClusterVolumes", Effect: "Allow", Action: "ec2:CreateSnapshot", Resource: volumes, Condition: own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`) },
+    {
+      Sid: "ManageClusterVolumes",
+      Effect: "Allow",
+      Action: ["ec2:ModifyVolume", "ec2:AttachVolume", "ec2:DetachVolume", "ec2:DeleteVolume"],
+      Resource: volumes,
+      Condition: own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`),
+    },
+    {
+      Sid: "CreateVolumesFromClusterSnapshots",
+      Effect: "Allow",
+      Action: ["ec2:CreateVolume", "ec2:EnableFastSnapshotRestores"],
+      Resource: snapshots,
+      Condition: own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`),
+    },
+    // EKS tags managed nodes with eks:cluster-name; the EC2NodeClass tags Karpenter's nodes with the driver's tag.
+    { Sid: "AttachToClusterInstances", Effect: "Allow", Action: ["ec2:AttachVolume", "ec2:DetachVolume"], Resource: arn("instance/*"), Condition: own("ec2:ResourceTag/eks:cluster-name") },
+    { Sid: "AttachToTaggedInstances", Effect: "Allow", Action: ["ec2:AttachVolume", "ec2:DetachVolume"], Resource: arn("instance/*"), Condition: own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`) },
+    { Sid: "DeleteAndLockClusterSnapshots", Effect: "Allow", Action: ["ec2:DeleteSnapshot", "ec2:LockSnapshot"], Resource: snapshots, Condition: own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`) },
+    {
+      Sid: "TagResourcesOnCreation",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: [volumes, snapshots],
+      Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot", "CopyVolumes"], [`aws:RequestTag/${EBS_CSI_CLUSTER_TAG}`]: cluster.eksClusterName } },
+    },
+    {
+      Sid: "ModifyTagsOnClusterVolumes",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+      Resource: volumes,
+      Condition: {
+        ...own(`ec2:ResourceTag/${EBS_CSI_CLUSTER_TAG}`),
+        Null: { "aws:TagKeys": "false" },
+        "ForAllValues:StringNotEquals": { "aws:TagKeys": ["ebs.csi.aws.com/cluster", EBS_CSI_CLUSTER_TAG, "kubernetes.io/created-for/pvc/name"] },
+      },
+    },
+    { Sid: "VolumeKey", Effect: "Allow", Action: [...ENCRYPT_DECRYPT], Resource: keyArn },
+    {
+      Sid: "VolumeKeyGrantsForEc2",
+      Effect: "Allow",
+      Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      Resource: keyArn,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+  ];
+}

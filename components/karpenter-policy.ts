@@ -1,0 +1,135 @@
+import * as pulumi from "@pulumi/pulumi";
+
+export interface KarpenterPolicyArgs {
+  readonly eksClusterName: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly nodeRoleArn: string;
+  readonly queueArn: pulumi.Input<string>;
+}
+
+/**
+ * The Karpenter controller's permissions: the policies of the upstream CloudFormation
+ * template for the pinned version (aws/karpenter-provider-aws website/content/en/v1.14/
+ * getting-started/getting-started-with-karpenter/cloudformation.yaml), with every `*`
+ * account replaced by this account. Launches, tags and deletions are pinned, as upstream,
+ * to `kubernetes.io/cluster/<name>: owned` and `eks:eks-cluster-name` of this cluster.
+ */
+export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Record<string, unknown>>[] {
+  const { eksClusterName: cluster, region, accountId } = args;
+  const ec2 = (resource: string, account = accountId) => `arn:aws:ec2:${region}:${account}:${resource}`;
+  const instanceProfiles = `arn:aws:iam::${accountId}:instance-profile/*`;
+  const ownedTag = `kubernetes.io/cluster/${cluster}`;
+  const launched = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"].map((r) => ec2(r));
+  const requestTags = { [`aws:RequestTag/${ownedTag}`]: "owned", "aws:RequestTag/eks:eks-cluster-name": cluster };
+  const nodePoolRequested = { StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } };
+  const ownedNodePoolResource = { StringEquals: { [`aws:ResourceTag/${ownedTag}`]: "owned" }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } };
+  const regionTags = { [`aws:ResourceTag/${ownedTag}`]: "owned", "aws:ResourceTag/topology.kubernetes.io/region": region };
+  return [
+    // NodeLifecyclePolicy
+    {
+      Sid: "AllowScopedEC2InstanceAccessActions",
+      Effect: "Allow",
+      Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+      // AMIs and snapshots have no account in their ARN.
+      Resource: [ec2("image/*", ""), ec2("snapshot/*", ""), ec2("security-group/*"), ec2("subnet/*"), ec2("capacity-reservation/*"), ec2("placement-group/*")],
+    },
+    { Sid: "AllowScopedEC2LaunchTemplateAccessActions", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateFleet"], Resource: ec2("launch-template/*"), Condition: ownedNodePoolResource },
+    {
+      Sid: "AllowScopedEC2InstanceActionsWithTags",
+      Effect: "Allow",
+      Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+      Resource: launched,
+      Condition: { StringEquals: requestTags, ...nodePoolRequested },
+    },
+    {
+      Sid: "AllowScopedResourceCreationTagging",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: launched,
+      Condition: { StringEquals: { ...requestTags, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] }, ...nodePoolRequested },
+    },
+    {
+      Sid: "AllowScopedResourceTagging",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2("instance/*"),
+      Condition: {
+        ...ownedNodePoolResource,
+        StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": cluster },
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
+      },
+    },
+    { Sid: "AllowScopedDeletion", Effect: "Allow", Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"], Resource: [ec2("instance/*"), ec2("launch-template/*")], Condition: ownedNodePoolResource },
+    // IAMIntegrationPolicy
+    {
+      Sid: "AllowPassingInstanceRole",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: args.nodeRoleArn,
+      Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
+    },
+    {
+      Sid: "AllowScopedInstanceProfileCreationActions",
+      Effect: "Allow",
+      Action: "iam:CreateInstanceProfile",
+      Resource: instanceProfiles,
+      Condition: {
+        StringEquals: { ...requestTags, "aws:RequestTag/topology.kubernetes.io/region": region },
+        StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+      },
+    },
+    {
+      Sid: "AllowScopedInstanceProfileTagActions",
+      Effect: "Allow",
+      Action: "iam:TagInstanceProfile",
+      Resource: instanceProfiles,
+      Condition: {
+        StringEquals: { ...regionTags, ...requestTags, "aws:RequestTag/topology.kubernetes.io/region": region },
+        StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+      },
+    },
+    {
+      Sid: "AllowScopedInstanceProfileActions",
+      Effect: "Allow",
+      Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+      Resource: instanceProfiles,
+      Condition: { StringEquals: regionTags, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
+    },
+    // EKSIntegrationPolicy, InterruptionPolicy, ZonalShiftPolicy
+    { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: `arn:aws:eks:${region}:${accountId}:cluster/${cluster}` },
+    { Sid: "AllowInterruptionQueueActions", Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource: args.queueArn },
+    {
+      Sid: "AllowZonalShiftStatusReadOnly",
+      Effect: "Allow",
+      Action: "arc-zonal-shift:GetManagedResource",
+      Resource: "*",
+      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": `arn:aws:eks:${region}:${accountId}:cluster/${cluster}` } },
+    },
+    // ResourceDiscoveryPolicy: these reads have no resource-level permissions.
+    {
+      Sid: "AllowRegionalReadActions",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus", "ec2:DescribeInstanceTypeOfferings",
+        "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribePlacementGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory",
+        "ec2:DescribeSubnets",
+      ],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:RequestedRegion": region } },
+    },
+    { Sid: "AllowSSMReadActions", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}::parameter/aws/service/*` },
+    { Sid: "AllowPricingReadActions", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
+    { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
+    { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: instanceProfiles },
+  ];
+}
+
+/** The EventBridge events Karpenter reacts to (same template): it drains a node before AWS takes it away. */
+export const INTERRUPTION_EVENTS: Record<string, { source: string; detailType: string }> = {
+  "scheduled-change": { source: "aws.health", detailType: "AWS Health Event" },
+  "spot-interruption": { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+  rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+  "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+};

@@ -1,0 +1,122 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { chartSource } from "./chart-versions";
+import { agentIdentity, IrsaRole } from "./irsa-role";
+import { INTERRUPTION_EVENTS, karpenterStatements } from "./karpenter-policy";
+
+/** Policies of Karpenter's node role in the upstream template, minus SSM: nodes need no remote shell. */
+const NODE_POLICIES = [
+  "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+  "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+  "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+];
+
+export interface KarpenterArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  readonly endpoint: pulumi.Input<string>;
+  /** The EKS cluster: the node access entry needs it. */
+  readonly controlPlane: pulumi.Resource;
+  readonly kubernetesProvider: k8s.Provider;
+  /** The cluster's Load Balancer Controller release: the chart creates Services its webhook mutates. */
+  readonly serviceWebhook: pulumi.Resource;
+}
+
+/**
+ * Karpenter in one cluster: it adds nodes when pods are pending (so a promoted standby
+ * grows to the primary's load) and removes them when they are empty, within the NodePool
+ * of the GitOps tree (`charts/platform/autoscaling.ts`). The managed node group stays the
+ * system pool that runs Karpenter and the other controllers. Interruption handling: an SQS
+ * queue fed by EventBridge (spot interruption, rebalance, health events), so nodes are
+ * drained before AWS reclaims them.
+ */
+export class Karpenter extends pulumi.ComponentResource {
+  /** Installs the NodePool and EC2NodeClass CRDs: the GitOps agent applies those objects after it. */
+  public readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:autoscaling:Karpenter", name, {}, opts);
+    const parent = { parent: this };
+    const { fleet, cluster } = args;
+    const identity = agentIdentity(fleet, cluster, "karpenter");
+    const agent = names.AGENTS.karpenter;
+
+    const nodeRole = new aws.iam.Role(`${name}-node-role`, {
+      name: names.karpenterNodeRoleName(fleet.name, cluster.name),
+      assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+      tags: identity.tags,
+    }, parent);
+    const attachments = NODE_POLICIES.map((policyArn) =>
+      new aws.iam.RolePolicyAttachment(`${name}-node-${policyArn.split("/").pop()!.toLowerCase().replace(/_/g, "-")}`, { role: nodeRole.name, policyArn }, parent),
+    );
+    // Nodes join through an access entry of type EC2_LINUX (no aws-auth ConfigMap).
+    const nodeAccess = new aws.eks.AccessEntry(`${name}-node-access`, {
+      clusterName: cluster.eksClusterName,
+      principalArn: nodeRole.arn,
+      type: "EC2_LINUX",
+      tags: identity.tags,
+    }, { parent: this, dependsOn: [args.controlPlane] });
+
+    const queue = new aws.sqs.Queue(`${name}-interruptions`, {
+      name: cluster.eksClusterName,
+      messageRetentionSeconds: 300,
+      sqsManagedSseEnabled: true,
+      tags: identity.tags,
+    }, parent);
+    const rules = Object.entries(INTERRUPTION_EVENTS).map(([event, { source, detailType }]) => {
+      const rule = new aws.cloudwatch.EventRule(`${name}-${event}`, {
+        eventPattern: JSON.stringify({ source: [source], "detail-type": [detailType] }),
+        tags: identity.tags,
+      }, parent);
+      new aws.cloudwatch.EventTarget(`${name}-${event}`, { rule: rule.name, arn: queue.arn }, parent);
+      return rule;
+    });
+    new aws.sqs.QueuePolicy(`${name}-interruptions`, {
+      queueUrl: queue.url,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            // Only this cluster's rules may send (upstream allows any EventBridge rule).
+            Sid: "EventBridgeRulesOfThisCluster",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+          },
+          { Sid: "DenyHTTP", Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: queue.arn, Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        ],
+      }),
+    }, parent);
+
+    const role = new IrsaRole(`${name}-irsa`, {
+      ...identity,
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      statements: karpenterStatements({
+        eksClusterName: cluster.eksClusterName,
+        region: cluster.region,
+        accountId: fleet.accountId,
+        nodeRoleArn: names.roleArn(fleet.accountId, names.karpenterNodeRoleName(fleet.name, cluster.name)),
+        queueArn: queue.arn,
+      }),
+    }, parent);
+
+    this.release = new k8s.helm.v3.Release(`${name}-release`, {
+      name: "karpenter",
+      ...chartSource("karpenter"),
+      namespace: agent.namespace,
+      createNamespace: true,
+      values: {
+        serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+        settings: { clusterName: cluster.eksClusterName, clusterEndpoint: args.endpoint, interruptionQueue: queue.name },
+      },
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, nodeAccess, ...attachments] });
+    this.registerOutputs({});
+  }
+}
