@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, StackConfig } from "../../fleet";
+import { FastMonitor } from "./fast-monitor";
 import { RecordedResource, RecordingMonitor } from "./recording-monitor";
 
 /** What one offline run of the program produced. */
@@ -10,13 +11,19 @@ export interface Evaluation {
 }
 
 /**
+ * `fast` (every command) or `reference`: the SDK's own MockMonitor with the SDK's promise
+ * bookkeeping, which the fidelity test holds the fast engine to.
+ */
+export type Engine = "fast" | "reference";
+
+/**
  * Runs the real program (`index.ts`) against the Pulumi SDK's mock engine, with the
  * stack's config set exactly as the CLI would set it, and returns every resource it
  * registered. No CLI, no credentials, no network.
  */
-export async function evaluateProgram(config: StackConfig, accountId: string): Promise<Evaluation> {
+export async function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast"): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
-  const monitor = new RecordingMonitor(homeRegion, accountId);
+  const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId) : new RecordingMonitor(homeRegion, accountId);
   pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false);
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
@@ -31,6 +38,7 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
   const sourceMaps = process.sourceMapsEnabled;
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
+  const restorePromises = engine === "fast" ? plainPromises() : () => undefined;
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
     const program: () => Record<string, unknown> = require("../../index");
@@ -42,7 +50,23 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
+    restorePromises();
   }
+}
+
+/**
+ * The SDK wraps each of its ~700 promises per resource in `debuggablePromise`
+ * (sdk/nodejs/runtime/debuggable.ts): a leak-candidate set, a captured stack and two more
+ * promises, read only by the leak report a `pulumi up` prints at exit. The plan waits for
+ * every resource itself (`disconnect`), so it evaluates with the promises as they are.
+ */
+function plainPromises(): () => void {
+  const debuggable: { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> } = require("@pulumi/pulumi/runtime/debuggable");
+  const original = debuggable.debuggablePromise;
+  debuggable.debuggablePromise = (p) => p;
+  return () => {
+    debuggable.debuggablePromise = original;
+  };
 }
 
 async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
