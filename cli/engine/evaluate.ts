@@ -38,7 +38,7 @@ export async function evaluateProgram(config: StackConfig, accountId: string, en
   const sourceMaps = process.sourceMapsEnabled;
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
-  const restorePromises = engine === "fast" ? plainPromises() : () => undefined;
+  const restore = engine === "fast" ? [plainPromises(), noSourcePositions()] : [];
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
     const program: () => Record<string, unknown> = require("../../index");
@@ -50,7 +50,7 @@ export async function evaluateProgram(config: StackConfig, accountId: string, en
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
-    restorePromises();
+    for (const undo of restore) undo();
   }
 }
 
@@ -71,4 +71,21 @@ function plainPromises(): () => void {
 
 async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
   return new Promise((done) => pulumi.output(outputs).apply((value) => done(value as Record<string, unknown>)));
+}
+
+/**
+ * Every resource constructor captures an unlimited stack trace, parses it into frames, turns
+ * each into a file URL and attaches them to its registration request (sdk/nodejs/resource.ts,
+ * `Resource.callsites`), for the engine to show source positions in diagnostics. The offline
+ * plan shows none and every request is alive until the first one registers, so without them
+ * the plan is faster and smaller; plan.json never contained them.
+ */
+function noSourcePositions(): () => void {
+  // Private in the typings, a static method in the JS: Resource.stackTrace calls it through the class.
+  const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+  const original = resource.callsites;
+  resource.callsites = () => [];
+  return () => {
+    resource.callsites = original;
+  };
 }

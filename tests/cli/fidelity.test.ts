@@ -83,7 +83,7 @@ describe("the fast plan against the reference engine", () => {
     const fast = fastPlans(); // runs beside the in-process reference plans
     for (const [name, file] of Object.entries(FLEETS)) reference[name] = await referencePlan(file, path.join(dir, "reference", name));
     loaded = await fast;
-  }, 60_000);
+  }, 180_000);
 
   it.each(Object.keys(FLEETS))("%s: identical plan.json and GitOps tree", (name) => {
     const fast = path.join(dir, "fast", name);
