@@ -5,7 +5,8 @@
  *
  * 1. compiles the project's TypeScript with swc into `node_modules/.cache/eks-fleet-js/`,
  *    one file per source keyed by the hash of its content and the compiler options: the
- *    first run after a clone or an edit compiles what changed, later runs only read JS.
+ *    first run after a clone or an edit compiles what changed, later runs only read JS
+ *    (no source maps: the commands never print a stack trace).
  *    Nothing is type-checked here (`npm test` runs tsc), as with tsx or ts-node's
  *    transpile-only mode, and the emitted code is what the tests run (swc via @swc/jest).
  * 2. defers modules a plan never uses until something reads them (cli/lazy-modules.js).
@@ -21,7 +22,6 @@ const CACHE = path.join(ROOT, "node_modules", ".cache", "eks-fleet-js");
 const SWC_OPTIONS = {
   jsc: { target: "es2022", parser: { syntax: "typescript" } },
   module: { type: "commonjs" },
-  sourceMaps: "inline",
 };
 
 let swc;
@@ -34,7 +34,8 @@ function compile(source, filename) {
 function compiled(filename) {
   const source = fs.readFileSync(filename, "utf8");
   optionsKey ??= `${require("@swc/core/package.json").version}\0${JSON.stringify(SWC_OPTIONS)}`;
-  const key = crypto.createHash("sha256").update(`${optionsKey}\0${filename}\0${source}`).digest("hex");
+  // Content only, not the path: a scratch worktree (`npm run diff`) reuses what is compiled.
+  const key = crypto.createHash("sha256").update(`${optionsKey}\0${source}`).digest("hex");
   const cached = path.join(CACHE, `${key}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
