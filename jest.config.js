@@ -1,8 +1,21 @@
-/** Tests are transpiled by swc (no type check); `tsc --noEmit` type-checks the whole project once. */
+/**
+ * Tests are transpiled by swc (no type check); `tsc --noEmit` type-checks the whole project once.
+ * The few dependency index files that load unused modules eagerly go through the same
+ * rewrite as the commands (cli/lazy-modules.js): every test file that evaluates the program
+ * would otherwise load TypeScript, npm's arborist and ~300 AWS namespace files again.
+ */
+const LAZY_INDEXES = "@pulumi/(pulumi|aws|kubernetes)/(runtime/)?index\\.js$|(@kubernetes-models/[^/]+|kubernetes-models)/([^/]+/)?v[0-9a-z]+/index\\.js$";
+
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }],
+    [`/node_modules/(${LAZY_INDEXES})`]: "<rootDir>/cli/lazy-modules.js",
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${LAZY_INDEXES}))`],
   moduleFileExtensions: ["ts", "js", "json"],
+  // Both cores: jest defaults to one worker fewer than the cores, i.e. one on a 2-core runner.
+  maxWorkers: "100%",
 };

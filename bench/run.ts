@@ -1,42 +1,72 @@
 import { spawnSync } from "child_process";
+import * as os from "os";
 import * as path from "path";
+import { ensurePeer, PEER_PACKAGES, runPeer } from "./peer";
 
 /**
- * `npm run bench`: plans generated fleets of 3, 10, 50 and 100 clusters, each in a fresh
- * process started the way `npm run plan` starts (wall time includes start-up), and prints time and peak
- * memory per size. Targets: 10 clusters in about 1.5 s; cost per added cluster constant.
+ * `npm run bench`: the offline plan of generated fleets (3, 10, 50, 100 clusters), each run in
+ * a fresh process started as `npm run plan` starts it, beside the peer (EKS Blueprints for
+ * CDK synthesizing the same fleet with `node app.js`) at 3 and 10 clusters. Wall time and
+ * peak memory, medians of BENCH_RUNS runs (default 3), and their ratios. Targets: at most
+ * half the peer's time at 10 clusters, 100 clusters within 12× of 10, under 600 MiB at 100.
  */
 const SIZES = (process.env.BENCH_SIZES ?? "3,10,50,100").split(",").map(Number);
+const PEER_SIZES = [3, 10].filter((n) => SIZES.includes(n));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROOT = path.join(__dirname, "..");
 
 interface Sample {
-  size: number;
-  resources: number;
-  planMs: number;
-  peakRssMiB: number;
+  resources?: number;
   wallMs: number;
+  peakRssMiB: number;
 }
 
-function sample(size: number): Sample {
+function ours(size: number): Sample {
   const started = performance.now();
-  const run = spawnSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "plan-once.ts"), String(size)], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["-r", "./cli/register.js", path.join("bench", "plan-once.ts"), String(size)], { cwd: ROOT, encoding: "utf8" });
   const wallMs = Math.round(performance.now() - started);
   if (run.status !== 0) throw new Error(`plan of ${size} clusters failed:\n${run.stderr}`);
-  return { ...JSON.parse(run.stdout.trim().split("\n").pop()!), wallMs };
+  const { resources, peakRssMiB } = JSON.parse(run.stdout.trim().split("\n").pop()!);
+  return { resources, wallMs, peakRssMiB };
 }
 
-const samples = SIZES.map(sample);
-console.log("offline plan (index.ts under the mock engine, plan.json written)");
-console.log("clusters  resources  wall ms  in-process ms  ms/cluster  peak RSS MiB");
-for (const s of samples) {
-  console.log(
-    `${String(s.size).padStart(8)}  ${String(s.resources).padStart(9)}  ${String(s.wallMs).padStart(7)}  ${String(s.planMs).padStart(13)}  ${(s.planMs / s.size).toFixed(0).padStart(10)}  ${String(s.peakRssMiB).padStart(12)}`,
-  );
+/** Median wall time and median peak memory of `RUNS` samples, interleaved by the caller. */
+function median(samples: Sample[]): Sample {
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { resources: samples[0].resources, wallMs: mid(samples.map((s) => s.wallMs)), peakRssMiB: mid(samples.map((s) => s.peakRssMiB)) };
 }
-const ten = samples.find((s) => s.size === 10);
-const hundred = samples.find((s) => s.size === 100);
-if (ten && hundred) console.log(`100 clusters / 10 clusters wall time: ${(hundred.wallMs / ten.wallMs).toFixed(1)}× (target ≤ 12×)`);
 
-// The GitOps synthesis benchmark (100 clusters × 200 objects against bare cdk8s), in its own process.
-console.log("\nGitOps synthesis (charts/ render + validate against bare cdk8s)");
-spawnSync(process.execPath, ["-r", "tsx/cjs", path.join(__dirname, "synth.ts")], { cwd: ROOT, stdio: "inherit" });
+const peer = PEER_SIZES.length > 0 ? ensurePeer() : undefined;
+const oursRuns = new Map<number, Sample[]>(SIZES.map((n) => [n, []]));
+const peerRuns = new Map<number, Sample[]>(PEER_SIZES.map((n) => [n, []]));
+// Runs alternate between sizes and sides, so a burst of load on the machine hits both.
+for (let run = 0; run < RUNS; run++) {
+  for (const size of SIZES) {
+    oursRuns.get(size)!.push(ours(size));
+    if (peer && "dir" in peer && peerRuns.has(size)) peerRuns.get(size)!.push(runPeer(peer.dir, size));
+  }
+}
+
+const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+console.log(`offline plan vs EKS Blueprints synth · median of ${RUNS} · ${os.cpus().length} cores · load average ${load}`);
+console.log("clusters  resources  wall ms  peak RSS MiB  peer wall ms  peer MiB  time vs peer  memory vs peer");
+const medians = new Map([...oursRuns].map(([n, s]) => [n, median(s)]));
+for (const [size, s] of medians) {
+  const p = peerRuns.get(size)?.length ? median(peerRuns.get(size)!) : undefined;
+  const cells = [String(size).padStart(8), String(s.resources).padStart(9), String(s.wallMs).padStart(7), String(s.peakRssMiB).padStart(12)];
+  if (p) cells.push(String(p.wallMs).padStart(12), String(p.peakRssMiB).padStart(8), `${(s.wallMs / p.wallMs).toFixed(2)}×`.padStart(12), `${(s.peakRssMiB / p.peakRssMiB).toFixed(2)}×`.padStart(14));
+  console.log(cells.join("  "));
+}
+if (peer && "skipped" in peer) console.log(peer.skipped);
+else if (peer) console.log(`peer: ${PEER_PACKAGES.join(" ")}, node app.js (CloudFormation synth of one blueprint stack per cluster)`);
+const ten = medians.get(10);
+const hundred = medians.get(100);
+if (ten && hundred) console.log(`100 clusters / 10 clusters wall time: ${(hundred.wallMs / ten.wallMs).toFixed(1)}× (target ≤ 12×); peak memory at 100: ${hundred.peakRssMiB} MiB (target < 600)`);
+const tenPeer = peerRuns.get(10)?.length ? median(peerRuns.get(10)!) : undefined;
+if (ten && tenPeer) console.log(`10 clusters vs the peer: ${(ten.wallMs / tenPeer.wallMs).toFixed(2)}× its wall time (target ≤ 0.5×)`);
+
+if (!process.env.BENCH_SIZES) {
+  // The GitOps synthesis benchmark (100 clusters × 200 objects against bare cdk8s), in its own process.
+  console.log("\nGitOps synthesis (charts/ render + validate against bare cdk8s)");
+  spawnSync(process.execPath, ["-r", "./cli/register.js", path.join("bench", "synth.ts")], { cwd: ROOT, stdio: "inherit" });
+}

@@ -25,16 +25,27 @@ export function loadTree(root: string): ManifestTree {
   const clustersDir = path.join(root, "clusters");
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new TreeError([`${root}: not a directory`]);
   if (!fs.existsSync(clustersDir)) throw new TreeError([`${root}: not a GitOps tree (no clusters/ folder)`]);
+  const entries = walk(root).map((entry) => (entry.kind === "file" ? { ...entry, content: fs.readFileSync(path.join(root, entry.path)) } : entry));
+  const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.isSymbolicLink()).map((d) => d.name).sort();
+  return treeOf(entries, clusters);
+}
 
+/**
+ * The same reading over a tree held in memory (`npm run plan` checks what it has just
+ * rendered without reading it back): `all` are its files and links, sorted by path,
+ * `clusters` its cluster folders (default: those holding a file).
+ */
+export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = clustersOf(all)): ManifestTree {
   const problems: string[] = [];
   const layout: LayoutProblem[] = [];
   const objects: ManifestObject[] = [];
-  const all = walk(root);
-  const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(fs.readFileSync(path.join(root, f.path))) }));
+  const contents = new Map(all.filter((f) => f.kind === "file").map((f) => [f.path, f.content!]));
+  const read = (file: string) => contents.get(file)!;
+  const text = (file: string) => read(file).toString("utf8");
+  const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(read(f.path)) }));
   for (const entry of all) {
     if (entry.kind === "link") layout.push({ file: entry.path, message: `${entry.path} is a symbolic link; the tree holds plain files only (a link can pull in anything the agent can read).` });
   }
-  const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.isSymbolicLink()).map((d) => d.name).sort();
   const inLayer = new Set<string>();
   for (const cluster of clusters) {
     for (const layer of LAYERS) {
@@ -46,7 +57,7 @@ export function loadTree(root: string): ManifestTree {
         layout.push({ file: kustomization, message: `${kustomization} is missing; without it the agent applies whatever it finds in ${folder}/.` });
         continue;
       }
-      const { problems: found, resources } = kustomizationProblems(fs.readFileSync(path.join(root, kustomization), "utf8"), (name) => here.includes(name));
+      const { problems: found, resources } = kustomizationProblems(text(kustomization), (name) => here.includes(name));
       layout.push(...found.map((message) => ({ file: kustomization, message: `${kustomization} ${message}.` })));
       for (const name of here.filter((n) => n !== KUSTOMIZATION && !resources.includes(n))) {
         layout.push({ file: `${folder}/${name}`, message: `${folder}/${name} is not listed in ${KUSTOMIZATION}, so no agent applies it: the tree must be exactly what is applied. Delete it, or render it from the fleet model.` });
@@ -55,7 +66,7 @@ export function loadTree(root: string): ManifestTree {
         const file = `${folder}/${name}`;
         let documents: unknown[];
         try {
-          documents = unwrapLists(documentsOf(fs.readFileSync(path.join(root, file), "utf8")));
+          documents = unwrapLists(documentsOf(text(file)));
         } catch (err) {
           problems.push(`${file}: ${(err as Error).message}`);
           continue;
@@ -76,30 +87,36 @@ export function loadTree(root: string): ManifestTree {
     layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|apps/); the rendered tree holds nothing else. Delete it.` });
   }
   if (problems.length > 0) throw new TreeError(problems);
-  return { clusters, objects, files, layout, overrides: readOverrides(root, problems) };
+  return { clusters, objects, files, layout, overrides: readOverrides(contents.get(names.OVERRIDE_RECORD_FILE), problems) };
 }
 
-function readOverrides(root: string, problems: string[]): OverrideRecord | undefined {
-  const file = path.join(root, names.OVERRIDE_RECORD_FILE);
-  if (!fs.existsSync(file)) return undefined;
+function readOverrides(content: Buffer | undefined, problems: string[]): OverrideRecord | undefined {
+  if (content === undefined) return undefined;
   try {
-    return parseOverrideRecord(fs.readFileSync(file, "utf8"));
+    return parseOverrideRecord(content.toString("utf8"));
   } catch (err) {
     throw new TreeError([...problems, `${names.OVERRIDE_RECORD_FILE}: ${(err as Error).message}`]);
   }
 }
 
-interface Entry {
+/** Cluster folders that hold at least one file or link. */
+function clustersOf(entries: readonly TreeEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.path.split("/")).filter((s) => s[0] === "clusters" && s.length > 2).map((s) => s[1]))].sort();
+}
+
+/** A file (with its bytes) or a symbolic link of a tree, by its path relative to the root. */
+export interface TreeEntry {
   readonly path: string;
   readonly kind: "file" | "link";
+  readonly content?: Buffer;
 }
 
 /** Every file and symbolic link under `root`, relative, with `/` separators, sorted. */
-function walk(root: string, prefix = ""): Entry[] {
+function walk(root: string, prefix = ""): TreeEntry[] {
   return fs
     .readdirSync(path.join(root, prefix), { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((entry): Entry[] => {
+    .flatMap((entry): TreeEntry[] => {
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) return [{ path: relative, kind: "link" }];
       if (entry.isDirectory()) return walk(root, relative);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetConfigError, PROJECT, StackConfig } from "../../fleet";
+import { FastMonitor } from "./fast-monitor";
 import { RecordedResource, RecordingMonitor } from "./recording-monitor";
 
 /** What one offline run of the program produced. */
@@ -10,13 +11,19 @@ export interface Evaluation {
 }
 
 /**
+ * `fast` (every command) or `reference`: the SDK's own MockMonitor with the SDK's promise
+ * bookkeeping, which the fidelity test holds the fast engine to.
+ */
+export type Engine = "fast" | "reference";
+
+/**
  * Runs the real program (`index.ts`) against the Pulumi SDK's mock engine, with the
  * stack's config set exactly as the CLI would set it, and returns every resource it
  * registered. No CLI, no credentials, no network.
  */
-export async function evaluateProgram(config: StackConfig, accountId: string): Promise<Evaluation> {
+export async function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast"): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
-  const monitor = new RecordingMonitor(homeRegion, accountId);
+  const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId) : new RecordingMonitor(homeRegion, accountId);
   pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false);
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
@@ -38,6 +45,7 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
   const sourceMaps = process.sourceMapsEnabled;
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
+  const restore = engine === "fast" ? [plainPromises(), noSourcePositions()] : [];
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
     const program: () => Record<string, unknown> = require("../../index");
@@ -49,7 +57,23 @@ export async function evaluateProgram(config: StackConfig, accountId: string): P
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
+    for (const undo of restore) undo();
   }
+}
+
+/**
+ * The SDK wraps each of its ~700 promises per resource in `debuggablePromise`
+ * (sdk/nodejs/runtime/debuggable.ts): a leak-candidate set, a captured stack and two more
+ * promises, read only by the leak report a `pulumi up` prints at exit. The plan waits for
+ * every resource itself (`disconnect`), so it evaluates with the promises as they are.
+ */
+function plainPromises(): () => void {
+  const debuggable: { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> } = require("@pulumi/pulumi/runtime/debuggable");
+  const original = debuggable.debuggablePromise;
+  debuggable.debuggablePromise = (p) => p;
+  return () => {
+    debuggable.debuggablePromise = original;
+  };
 }
 
 async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -64,4 +88,21 @@ async function resolve(outputs: Record<string, unknown>): Promise<Record<string,
 function configProblem(reason: unknown): FleetConfigError | undefined {
   const match = /(fleet(?:\.\w+|\[\d+\])+): (.+)$/s.exec(String((reason as Error)?.message ?? ""));
   return match ? new FleetConfigError([{ path: match[1], message: match[2] }]) : undefined;
+}
+
+/**
+ * Every resource constructor captures an unlimited stack trace, parses it into frames, turns
+ * each into a file URL and attaches them to its registration request (sdk/nodejs/resource.ts,
+ * `Resource.callsites`), for the engine to show source positions in diagnostics. The offline
+ * plan shows none and every request is alive until the first one registers, so without them
+ * the plan is faster and smaller; plan.json never contained them.
+ */
+function noSourcePositions(): () => void {
+  // Private in the typings, a static method in the JS: Resource.stackTrace calls it through the class.
+  const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+  const original = resource.callsites;
+  resource.callsites = () => [];
+  return () => {
+    resource.callsites = original;
+  };
 }

@@ -2,7 +2,7 @@ import { fleetFromStackFile, FleetSpec, StackConfig } from "../../fleet";
 import { Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
 import { infraViolations, policyConfigOf } from "../policy-run";
-import { evaluateProgram } from "./evaluate";
+import { Engine, evaluateProgram } from "./evaluate";
 
 export interface StackPlan {
   readonly spec: FleetSpec;
@@ -15,9 +15,9 @@ export interface StackPlan {
  * evaluates the program under mocks, runs the infrastructure policies and assembles `plan.json`. Shared by `plan`, `diff`
  * and the benchmark, so they can never disagree.
  */
-export async function planStack(configFile: string, violations: readonly Violation[] = []): Promise<StackPlan> {
+export async function planStack(configFile: string, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
   const { spec, config } = fleetFromStackFile(configFile);
-  const { resources } = await evaluateProgram(config, spec.accountId);
+  const { resources } = await evaluateProgram(config, spec.accountId, engine);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
   const planned = planDocument(config.stack, spec, resources, []).resources;
   const found = await infraViolations(planned, policyConfigOf(config));

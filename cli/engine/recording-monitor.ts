@@ -27,13 +27,15 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The SDK's mock monitor, extended to keep what `plan.json` needs and the plain mocks
- * drop: the parent of every resource, its region, and which inputs are secret.
+ * drop: the parent of every resource, its region, and which inputs are secret. This is the
+ * reference engine; `FastMonitor` (fast-monitor.ts) answers the same requests without the
+ * protobuf round trips and must record exactly the same (tests/cli/fidelity.test.ts).
  */
 export class RecordingMonitor extends MockMonitor {
   readonly recorded = new Map<string, RecordedResource>();
   private nextRegion = "";
 
-  constructor(private readonly homeRegion: string, accountId: string) {
+  constructor(protected readonly homeRegion: string, protected readonly accountId: string) {
     super({
       newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId }),
       call: (args) => mockCall(args.token, args.inputs, regionOfProvider(args.provider) ?? this.homeRegion, accountId),
@@ -47,25 +49,26 @@ export class RecordingMonitor extends MockMonitor {
     // MockMonitor calls `newResource` before its first await, so this hint is still ours.
     this.nextRegion = region ?? this.homeRegion;
     return super.registerResource(req, (err: any, response: any) => {
-      if (!err) {
-        const urn = response.getUrn();
-        this.recorded.set(urn, {
-          urn,
-          type: req.getType(),
-          name: req.getName(),
-          parent,
-          custom: req.getCustom(),
-          region,
-          dependsOn: dependenciesOf(req),
-          inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
-        });
-      }
+      if (!err) this.record(response.getUrn(), req, raw, parent, region);
       callback(err, response);
     });
   }
 
+  protected record(urn: string, req: any, raw: Record<string, unknown>, parent: string | null, region: string | null): void {
+    this.recorded.set(urn, {
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent,
+      custom: req.getCustom(),
+      region,
+      dependsOn: dependenciesOf(req),
+      inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
+    });
+  }
+
   /** A resource's region: its own `region` input, else its provider's, else its parent's. */
-  private regionOf(req: any, raw: Record<string, unknown>, parent: string | null): string | null {
+  protected regionOf(req: any, raw: Record<string, unknown>, parent: string | null): string | null {
     if (typeof raw.region === "string" && req.getType().startsWith("aws:")) return raw.region;
     const provider = regionOfProvider(req.getProvider()) ?? regionOfProvider(req.getProvidersMap().get("aws"));
     if (provider) return provider;

@@ -113,7 +113,7 @@ describe("npm run failover", () => {
 
   it("exits 2 with one line from the command line", () => {
     const file = prodCopy();
-    const run = spawnSync(path.join(PROJECT, "node_modules/.bin/tsx"), [path.join(PROJECT, "cli/failover.ts"), "--config", file, "--to", "use1"], { encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["-r", path.join(PROJECT, "cli/register.js"), path.join(PROJECT, "cli/failover.ts"), "--config", file, "--to", "use1"], { encoding: "utf8" });
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe("--to: 'use1' is already the primary");
   }, 30_000);

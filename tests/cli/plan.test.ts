@@ -19,7 +19,7 @@ function stackFile(name: string, fleet: unknown): string {
 
 /** Runs the real command line, as a user would. */
 function cli(args: string[]) {
-  return spawnSync(process.execPath, ["-r", require.resolve("tsx/cjs"), path.join(ROOT, "cli/plan.ts"), ...args], { cwd: dir, encoding: "utf8" });
+  return spawnSync(process.execPath, ["-r", path.join(ROOT, "cli/register.js"), path.join(ROOT, "cli/plan.ts"), ...args], { cwd: dir, encoding: "utf8" });
 }
 
 describe("npm run plan", () => {

@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, "../..");
 
 /** `npm run check` as a user runs it: the exit code and the table are the contract. */
 function check(...args: string[]) {
-  const run = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "cli/check.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["-r", path.join(ROOT, "cli/register.js"), path.join(ROOT, "cli/check.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
