@@ -3,6 +3,7 @@ import { fleetReplications } from "./fleet-charts";
 import { RenderedFile, renderFleet, RenderOptions } from "./render";
 import { loadReplicated, REPLICATED_DIR } from "./replicated";
 import { Replication } from "./replicate";
+import { TREE_MARKER, TREE_MARKER_CONTENT } from "./output-folder";
 import { writeTreeAtomic } from "./write-tree";
 
 export interface SynthOptions extends RenderOptions {
@@ -15,7 +16,8 @@ export interface SynthOptions extends RenderOptions {
 /** The whole tree, in memory and validated. */
 export function renderTree(fleet: FleetSpec, options: SynthOptions = {}): RenderedFile[] {
   const replications = options.replications ?? fleetReplications(fleet, loadReplicated(options.replicatedDir ?? REPLICATED_DIR));
-  return renderFleet(fleet, replications, options);
+  // The marker says the folder is this program's to replace (charts/output-folder.ts).
+  return [...renderFleet(fleet, replications, options), { path: TREE_MARKER, content: TREE_MARKER_CONTENT }];
 }
 
 /**
@@ -24,6 +26,6 @@ export function renderTree(fleet: FleetSpec, options: SynthOptions = {}): Render
  */
 export function synthTree(fleet: FleetSpec, dir: string, options: SynthOptions = {}): RenderedFile[] {
   const files = renderTree(fleet, options);
-  writeTreeAtomic(dir, files);
+  writeTreeAtomic(dir, files, options.root);
   return files;
 }

@@ -1,6 +1,7 @@
+import * as fs from "fs";
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
-import { synthTree } from "../charts";
+import { checkOutputFolder, holdsTree, synthTree, workFile } from "../charts";
 import { planStack } from "./engine/plan-stack";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { sortViolations } from "../policies/evaluate";
@@ -8,6 +9,7 @@ import { TreeError } from "../policies/tree";
 import { treeViolationsIfPresent } from "./policy-run";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
+import { withLock } from "./lock";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json]";
 
@@ -18,19 +20,32 @@ const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--jso
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
-  const out = path.resolve(flags.out ?? "out");
+  // Only a folder this program created or wrote before is written (exit 2 otherwise).
+  const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
 
   const { spec, document: planned } = await planStack(configFile);
-  // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
-  const tree = path.join(out, "gitops");
-  synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
-  const document = { ...planned, violations: sortViolations([...planned.violations, ...treeViolationsOf(tree)]) };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const document = await withLock(workFile(out, "lock"), () => {
+    // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
+    const tree = path.join(out, "gitops");
+    synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
+    const document = { ...planned, violations: sortViolations([...planned.violations, ...treeViolationsOf(tree)]) };
+    writeFileAtomic(path.join(out, "plan.json"), stableJson(document));
+    return document;
+  });
   const json = stableJson(document);
-  writeFileAtomic(path.join(out, "plan.json"), json);
 
   if (flags.json) process.stdout.write(json);
   else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
   return document.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+}
+
+/** A plan folder holds only what `plan` writes: plan.json, the rendered gitops/ tree and their work files. */
+function holdsPlan(dir: string): boolean {
+  return fs.readdirSync(dir).every((name) => {
+    if (name === "gitops") return holdsTree(path.join(dir, name));
+    return name === "plan.json" || /^plan\.json\.\d+\.tmp$/.test(name) || name.startsWith(".gitops.eks-fleet-");
+  });
 }
 
 function treeViolationsOf(dir: string) {

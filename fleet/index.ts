@@ -6,3 +6,4 @@ export * as names from "./names";
 export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, DrFigures } from "./dr";
 export { SUPPORTED_REGIONS } from "./regions";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
