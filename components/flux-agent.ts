@@ -40,7 +40,13 @@ export class FluxAgent extends pulumi.ComponentResource {
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: metadata(names.FLUX_OBJECTS.source),
-      spec: { url: fleet.gitops.repoUrl, ref: { branch: fleet.gitops.branch }, interval: "1m" },
+      spec: {
+        url: fleet.gitops.repoUrl,
+        ref: { branch: fleet.gitops.branch },
+        interval: "1m",
+        // A private repository: its credentials stay in a Secret created out of band.
+        ...(fleet.gitops.secretRef ? { secretRef: { name: fleet.gitops.secretRef } } : {}),
+      },
     }, crOpts);
 
     const layer = (layerName: string, path: string, suspend: boolean, dependsOn?: string) =>

@@ -12,7 +12,7 @@ export const SUPPORTED_REGIONS: readonly string[] = [
 ];
 
 /** Regions that exist but cannot host a three-AZ cluster. */
-const TOO_FEW_ZONES: readonly string[] = ["us-west-1"];
+export const TOO_FEW_ZONES: readonly string[] = ["us-west-1"];
 
 /** Returns why `region` cannot be used, or undefined when it can. */
 export function regionProblem(region: string): string | undefined {

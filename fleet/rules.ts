@@ -1,6 +1,7 @@
 import { cronProblem, durationSeconds } from "./schedule";
 import { Ipv4Network, overlaps, parseIpv4Cidr } from "./cidr";
 import { Problem } from "./errors";
+import { checkInputLimits } from "./input-limits";
 import { regionProblem } from "./regions";
 import { FleetConfig } from "./schema";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
@@ -21,6 +22,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string): Problem[] {
     ...checkGitops(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkInputLimits(fleet),
   ];
 }
 

@@ -67,6 +67,11 @@ export const fleetSchema = z.strictObject({
     branch: z.string().min(1).default("main"),
     /** @default gitops */
     path: z.string().superRefine(refineWith(gitopsPathProblem)).default("gitops"),
+    /**
+     * A Secret created out of band in the agent's namespace (`flux-system` or `argocd`) holding
+     * the repository's credentials: required for ssh:// URLs, optional for https. @default none (a public repository)
+     */
+    secretRef: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes Secret name").max(253).optional(),
     /** Argo CD only: the cluster that runs Argo CD and manages the others. */
     hub: z.string().optional(),
   }),
