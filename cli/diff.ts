@@ -8,6 +8,7 @@ import { renderComment } from "./diff/markdown";
 import { baseConfigFile, planBase, planHead } from "./diff/sides";
 import { topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
+import { redact } from "./redact";
 
 const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
 
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       head: { ...head, label: "working tree" },
       topology: topologyOf(spec),
     });
-    process.stdout.write(markdown);
+    process.stdout.write(redact(markdown));
     return head.plan.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
   } finally {
     await headPlan.catch(() => undefined);

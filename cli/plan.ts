@@ -10,6 +10,7 @@ import { treeViolationsIfPresent } from "./policy-run";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
 import { withLock } from "./lock";
+import { redact } from "./redact";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json]";
 
@@ -30,10 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     const tree = path.join(out, "gitops");
     synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
     const document = { ...planned, violations: sortViolations([...planned.violations, ...treeViolationsOf(tree)]) };
-    writeFileAtomic(path.join(out, "plan.json"), stableJson(document));
+    writeFileAtomic(path.join(out, "plan.json"), redact(stableJson(document)));
     return document;
   });
-  const json = stableJson(document);
+  const json = redact(stableJson(document));
 
   if (flags.json) process.stdout.write(json);
   else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
