@@ -7,8 +7,9 @@ import { comparePlans, FLEET_WIDE } from "./diff/compare-plans";
 import { planStack } from "./engine/plan-stack";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { promote, RoleChange } from "./failover/promote";
+import { encodeStackFile, readStackFileText, stackFileLock, writeStackFileText } from "./failover/stack-file";
+import { acquireLock } from "./lock";
 import { planSummary } from "./summary";
-import { writeFileAtomic } from "./write";
 
 const USAGE = "npm run failover -- --to CLUSTER [--stack NAME | --config FILE] [--dry-run]";
 
@@ -25,16 +26,17 @@ export async function main(argv: string[]): Promise<number> {
   // The file must be a valid fleet before anything is touched (bad input: exit 2).
   fleetFromStackFile(configFile);
   const name = path.basename(configFile);
-  const before = fs.readFileSync(configFile, "utf8");
-  const promotion = promote(before, flags.to, name);
-
+  // Two failovers on one file run one after the other; the second sees the first's edit.
+  const release = await acquireLock(stackFileLock(configFile), { shown: name });
   // Plan the result from a copy, so a dry run (or a failing plan) leaves the file untouched.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-failover-"));
   try {
+    const before = readStackFileText(configFile);
+    const promotion = promote(before.text, flags.to, name);
     const copy = path.join(scratch, name);
-    fs.writeFileSync(copy, promotion.text);
+    fs.writeFileSync(copy, encodeStackFile(before, promotion.text));
     const [old, next] = [await planStack(configFile), await planStack(copy)];
-    if (!flags["dry-run"]) writeFileAtomic(configFile, promotion.text);
+    if (!flags["dry-run"]) writeStackFileText(before, promotion.text);
 
     console.log(`${flags["dry-run"] ? "Would promote" : "Promoted"} ${flags.to} to primary in ${name}:`);
     console.log(roleLines(promotion.changes).join("\n"));
@@ -48,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
+    release();
   }
 }
 

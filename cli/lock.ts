@@ -27,6 +27,16 @@ const EMPTY_LOCK_STALE_MS = 5000;
  * host, pid no longer alive) is stale and taken over.
  */
 export async function withLock<T>(lockFile: string, work: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
+  const release = await acquireLock(lockFile, options);
+  try {
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+/** Takes the lock (waiting as `withLock` does) and returns the function that releases it. */
+export async function acquireLock(lockFile: string, options: LockOptions = {}): Promise<() => void> {
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() } satisfies Holder);
   for (;;) {
@@ -45,12 +55,10 @@ export async function withLock<T>(lockFile: string, work: () => Promise<T> | T, 
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
-  try {
-    return await work();
-  } finally {
-    // Only our own lock: never one a later run took over.
+  // Only our own lock: never one a later run took over.
+  return () => {
     if (readText(lockFile) === mine) fs.rmSync(lockFile, { force: true });
-  }
+  };
 }
 
 function tryCreate(lockFile: string, content: string): boolean {
