@@ -3,7 +3,6 @@ import { fleetReplications } from "./fleet-charts";
 import { RenderedFile, renderFleet, RenderOptions } from "./render";
 import { loadReplicated, REPLICATED_DIR } from "./replicated";
 import { Replication } from "./replicate";
-import { TREE_MARKER, TREE_MARKER_CONTENT } from "./output-folder";
 import { writeTreeAtomic } from "./write-tree";
 
 export interface SynthOptions extends RenderOptions {
@@ -16,13 +15,12 @@ export interface SynthOptions extends RenderOptions {
 /** The whole tree, in memory and validated. */
 export function renderTree(fleet: FleetSpec, options: SynthOptions = {}): RenderedFile[] {
   const replications = options.replications ?? fleetReplications(fleet, loadReplicated(options.replicatedDir ?? REPLICATED_DIR));
-  // The marker says the folder is this program's to replace (charts/output-folder.ts).
-  return [...renderFleet(fleet, replications, options), { path: TREE_MARKER, content: TREE_MARKER_CONTENT }];
+  return renderFleet(fleet, replications, options);
 }
 
 /**
  * `npm run synth` and `npm run plan`: renders and validates everything first, then
- * replaces `dir` in one swap. A failure anywhere leaves the previous tree untouched.
+ * replaces `dir` in one swap, with the `.eks-fleet-tree` marker at its root. A failure anywhere leaves the previous tree untouched.
  */
 export function synthTree(fleet: FleetSpec, dir: string, options: SynthOptions = {}): RenderedFile[] {
   const files = renderTree(fleet, options);
