@@ -6,7 +6,7 @@ import { exitQuietlyOnBrokenPipe, reportFailure } from "../../cli/errors";
 import { main as planMain } from "../../cli/plan";
 import { redact } from "../../cli/redact";
 import { fleetConfig } from "../fixtures/fleets";
-import { fakeRepository, snapshot } from "./helpers";
+import { fakeRepository, snapshot, worldOf } from "./helpers";
 import * as YAML from "yaml";
 
 const errno = (code: string, file?: string) => Object.assign(new Error(`${code}: boom, write '${file}'`), { code, path: file });
@@ -49,7 +49,7 @@ describe("every failure is one line and exit 1 or 2", () => {
       expect(snapshot(repo)).toEqual(before);
       expect(fs.existsSync(path.join(target, TREE_MARKER))).toBe(true);
     } finally {
-      fs.rmSync(repo, { recursive: true, force: true });
+      fs.rmSync(worldOf(repo), { recursive: true, force: true });
     }
   });
 });
@@ -75,7 +75,7 @@ describe("secrets are never printed", () => {
     } finally {
       write.mockRestore();
       const plan = fs.readFileSync(path.join(repo, "out", "plan.json"), "utf8");
-      fs.rmSync(repo, { recursive: true, force: true });
+      fs.rmSync(worldOf(repo), { recursive: true, force: true });
       expect(plan).toContain("[redacted]");
       expect(plan).not.toContain(token);
       expect(written.join("")).not.toContain(token);

@@ -10,7 +10,8 @@ export const ROOT = path.resolve(__dirname, "..", "..");
  * an untracked file, the stack file and a rendered gitops/ folder is left to the test.
  */
 export function fakeRepository(): string {
-  const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-repo-")));
+  // Five levels below a temporary folder of its own, so that even `../../../../x` stays inside it.
+  const repo = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-repo-"))), "w1", "w2", "w3", "w4", "repo");
   const files: Record<string, string> = {
     ".git/HEAD": "ref: refs/heads/main\n",
     ".git/config": "[core]\n",
@@ -26,6 +27,11 @@ export function fakeRepository(): string {
     fs.writeFileSync(path.join(repo, file), content);
   }
   return repo;
+}
+
+/** The temporary folder a fake repository lives in: remove this one. */
+export function worldOf(repo: string): string {
+  return path.resolve(repo, "..", "..", "..", "..", "..");
 }
 
 /** Every file and symbolic link under `dir` with a hash of its bytes and its mode, except under `skip`. */

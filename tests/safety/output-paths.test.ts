@@ -6,7 +6,7 @@ import { gitopsPathProblem } from "../../fleet";
 import { main as synthMain } from "../../cli/synth";
 import { withLock } from "../../cli/lock";
 import { reportFailure } from "../../cli/errors";
-import { fakeRepository, inDir, outcome, snapshot } from "./helpers";
+import { fakeRepository, inDir, outcome, snapshot, worldOf } from "./helpers";
 
 const FILES = [{ path: "clusters/c0/platform/a.yaml", content: "a: 1\n" }];
 
@@ -18,8 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   jest.restoreAllMocks();
-  fs.chmodSync(repo, 0o755);
-  fs.rmSync(repo, { recursive: true, force: true });
+  fs.rmSync(worldOf(repo), { recursive: true, force: true });
 });
 
 describe("synth --out refuses every folder it did not write", () => {
@@ -145,15 +144,19 @@ describe("the lock", () => {
 
 describe("property: random --out and gitops.path never touch anything outside the output folder", () => {
   const segment = fc.constantFrom(".", "..", "", ".git", ".github", "docs", "fleet", "node_modules", "README.md", "notes.txt", "gitops", "out", "a", "b");
-  const relative = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/"));
+  // Absolute values are drawn below as the repository's path plus a relative one, so that
+  // every value stays inside the test's own temporary folder ("/" itself is a case above).
+  const relative = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join("/")).filter((p) => !path.isAbsolute(p));
 
   it("for --out: either refused with one line, or only the output folder changed and it holds the marker", () => {
     const absolute = fc.tuple(fc.boolean(), relative).map(([abs, rel]) => (abs ? path.join(repo, rel) : rel));
+    const world = worldOf(repo);
     fc.assert(
       fc.property(absolute, (out) => {
         const target = path.resolve(repo, out);
+        expect(target.startsWith(world)).toBe(true); // the sandbox holds every value drawn
         const outside = (p: string) => p === target || p.startsWith(target + path.sep) || path.basename(p).startsWith(`.${path.basename(target)}.eks-fleet-`);
-        const before = snapshot(repo, outside);
+        const before = snapshot(world, outside);
         const cwd = process.cwd();
         process.chdir(repo);
         let error: unknown;
@@ -164,7 +167,7 @@ describe("property: random --out and gitops.path never touch anything outside th
         } finally {
           process.chdir(cwd);
         }
-        expect(snapshot(repo, outside)).toEqual(before);
+        expect(snapshot(world, outside)).toEqual(before);
         if (error) expect((error as Error).message.split("\n")).toHaveLength(1);
         else expect(fs.readFileSync(path.join(target, TREE_MARKER), "utf8")).toMatch(/eks-fleet/);
       }),
