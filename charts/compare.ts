@@ -1,10 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
+import { TREE_MARKER, TREE_MARKER_CONTENT } from "./output-folder";
 import { RenderedFile } from "./render";
 
-/** Files that differ between the folder `dir` and `files` (missing, extra or changed), sorted. */
+/**
+ * Files that differ between the folder `dir` and `files` plus the marker every written tree
+ * carries (missing, extra or changed), sorted.
+ */
 export function treeDifferences(dir: string, files: readonly RenderedFile[]): string[] {
-  const expected = new Map(files.map((f) => [f.path, f.content]));
+  const expected = new Map([...files.map((f): [string, string] => [f.path, f.content]), [TREE_MARKER, TREE_MARKER_CONTENT]]);
   const onDisk = fs.existsSync(dir) ? listFiles(dir) : [];
   const differing = new Set<string>();
   for (const file of onDisk) {

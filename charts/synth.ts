@@ -20,10 +20,10 @@ export function renderTree(fleet: FleetSpec, options: SynthOptions = {}): Render
 
 /**
  * `npm run synth` and `npm run plan`: renders and validates everything first, then
- * replaces `dir` in one swap. A failure anywhere leaves the previous tree untouched.
+ * replaces `dir` in one swap, with the `.eks-fleet-tree` marker at its root. A failure anywhere leaves the previous tree untouched.
  */
 export function synthTree(fleet: FleetSpec, dir: string, options: SynthOptions = {}): RenderedFile[] {
   const files = renderTree(fleet, options);
-  writeTreeAtomic(dir, files);
+  writeTreeAtomic(dir, files, options.root);
   return files;
 }

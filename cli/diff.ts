@@ -4,10 +4,12 @@ import * as path from "path";
 import { fleetFromStackFile } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
+import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { renderComment } from "./diff/markdown";
 import { baseConfigFile, planBase, planHead } from "./diff/sides";
 import { topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
+import { redact } from "./redact";
 
 const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
 
@@ -26,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   const { spec, config } = fleetFromStackFile(configFile);
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-diff-"));
+  const forget = onInterrupt(() => fs.rmSync(scratch, { recursive: true, force: true }));
   // Both sides plan at once; the scratch folder goes only after both have finished.
   const headPlan = planHead(root, configFile, path.join(scratch, "head-out"));
   try {
@@ -38,12 +41,16 @@ export async function main(argv: string[]): Promise<number> {
       head: { ...head, label: "working tree" },
       topology: topologyOf(spec),
     });
-    process.stdout.write(markdown);
+    process.stdout.write(redact(markdown));
     return head.plan.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
   } finally {
     await headPlan.catch(() => undefined);
+    forget();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) runCommand(main);
+if (require.main === module) {
+  exitCleanlyOnSignals();
+  runCommand(main);
+}

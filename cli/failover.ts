@@ -4,7 +4,8 @@ import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { playPromotion } from "./failover/play";
 import { promotionReport } from "./failover/report";
-import { writeFileAtomic } from "./write";
+import { stackFileLock, writeStackFileText } from "./failover/stack-file";
+import { acquireLock } from "./lock";
 
 const USAGE = "npm run failover -- --to CLUSTER [--stack NAME | --config FILE] [--dry-run]";
 
@@ -22,13 +23,19 @@ export async function main(argv: string[]): Promise<number> {
   // The file must be a valid fleet before anything is touched (bad input: exit 2).
   fleetFromStackFile(configFile);
   const name = path.basename(configFile);
-  // Planned from a private copy, so a dry run (or a failing plan) leaves the file untouched.
-  const played = await playPromotion(configFile, flags.to);
-  if (!flags["dry-run"]) writeFileAtomic(configFile, played.promotion.text);
+  // Two failovers on one file run one after the other; the second sees the first's edit.
+  const release = await acquireLock(stackFileLock(configFile), { shown: name });
+  try {
+    // Planned from a private copy, so a dry run (or a failing plan) leaves the file untouched.
+    const played = await playPromotion(configFile, flags.to);
+    if (!flags["dry-run"]) writeStackFileText(played.original, played.promotion.text);
 
-  console.log(promotionReport(played, { dryRun: !!flags["dry-run"], file: name }).join("\n"));
-  if (!flags["dry-run"]) {
-    console.log(`\nNext: \`npm run synth\`, commit ${name} and gitops/, open a pull request (its diff comment shows the whole change) and merge it: the agents pull the new tree. Then run the targeted \`pulumi up\` above; a full one once every region is back.`);
+    console.log(promotionReport(played, { dryRun: !!flags["dry-run"], file: name }).join("\n"));
+    if (!flags["dry-run"]) {
+      console.log(`\nNext: \`npm run synth\`, commit ${name} and gitops/, open a pull request (its diff comment shows the whole change) and merge it: the agents pull the new tree. Then run the targeted \`pulumi up\` above; a full one once every region is back.`);
+    }
+  } finally {
+    release();
   }
   return EXIT.ok;
 }

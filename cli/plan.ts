@@ -1,12 +1,15 @@
+import * as fs from "fs";
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
-import { synthTree } from "../charts";
+import { checkOutputFolder, holdsTree, synthTree, workFile } from "../charts";
 import { planStack } from "./engine/plan-stack";
 import { EXIT, runCommand } from "./errors";
 import { evaluateTree, sortViolations } from "../policies/evaluate";
 import { treeOfRendered } from "./rendered-tree";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
+import { withLock } from "./lock";
+import { redact } from "./redact";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json]";
 
@@ -17,20 +20,33 @@ const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--jso
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
-  const out = path.resolve(flags.out ?? "out");
+  // Only a folder this program created or wrote before is written (exit 2 otherwise).
+  const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
 
   const { spec, document: planned } = await planStack(configFile);
-  // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
-  const tree = path.join(out, "gitops");
-  const files = synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
-  // The rules see the tree just written, from memory rather than read back and re-parsed.
-  const document = { ...planned, violations: sortViolations([...planned.violations, ...evaluateTree(treeOfRendered(files))]) };
-  const json = stableJson(document);
-  writeFileAtomic(path.join(out, "plan.json"), json);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const document = await withLock(workFile(out, "lock"), () => {
+    // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
+    const tree = path.join(out, "gitops");
+    const files = synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
+    // The rules see the tree just written, from memory rather than read back and re-parsed.
+    const document = { ...planned, violations: sortViolations([...planned.violations, ...evaluateTree(treeOfRendered(files))]) };
+    writeFileAtomic(path.join(out, "plan.json"), redact(stableJson(document)));
+    return document;
+  });
+  const json = redact(stableJson(document));
 
   if (flags.json) process.stdout.write(json);
   else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
   return document.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+}
+
+/** A plan folder holds only what `plan` writes: plan.json, the rendered gitops/ tree and their work files. */
+function holdsPlan(dir: string): boolean {
+  return fs.readdirSync(dir).every((name) => {
+    if (name === "gitops") return holdsTree(path.join(dir, name));
+    return name === "plan.json" || /^plan\.json\.\d+\.tmp$/.test(name) || name.startsWith(".gitops.eks-fleet-");
+  });
 }
 
 if (require.main === module) runCommand(main);

@@ -1,8 +1,10 @@
+import * as fs from "fs";
 import * as path from "path";
-import { renderTree, synthTree, treeDifferences } from "../charts";
+import { checkOutputFolder, renderTree, synthTree, treeDifferences, workFile } from "../charts";
 import { fleetFromStackFile } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
+import { withLock } from "./lock";
 
 const USAGE = "npm run synth [-- --stack NAME | --config FILE] [--out DIR] [--check]";
 
@@ -15,7 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
   const { spec } = fleetFromStackFile(configFile);
-  const out = path.resolve(flags.out ?? spec.gitops.path);
+  // Only a folder this program created or rendered before is ever replaced (exit 2 otherwise).
+  const out = checkOutputFolder(flags.out ?? spec.gitops.path, flags.out !== undefined ? "--out" : "fleet.gitops.path");
   const shown = path.relative(process.cwd(), out) || ".";
 
   if (flags.check) {
@@ -24,9 +27,16 @@ export async function main(argv: string[]): Promise<number> {
     if (stale.length === 0) console.log(`${shown} matches a fresh render`);
     return stale.length === 0 ? EXIT.ok : EXIT.violations;
   }
-  const files = synthTree(spec, out, { root: shown });
-  console.log(`Wrote ${files.length} files for ${spec.clusters.length} clusters into ${shown}/`);
-  return EXIT.ok;
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  return withLock(
+    workFile(out, "lock"),
+    () => {
+      const files = synthTree(spec, out, { root: shown });
+      console.log(`Wrote ${files.length} files for ${spec.clusters.length} clusters into ${shown}/`);
+      return EXIT.ok;
+    },
+    { shown },
+  );
 }
 
 if (require.main === module) runCommand(main);

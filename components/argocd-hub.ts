@@ -71,6 +71,8 @@ export class ArgoCdHub extends pulumi.ComponentResource {
       },
     }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
+    if (fleet.gitops.secretRef) registerRepository(`${name}-repository`, fleet, { parent: this, provider, dependsOn: [this.release] });
+
     const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
     for (const layer of ["platform", "apps"] as const) {
       new k8s.apiextensions.CustomResource(`${name}-fleet-${layer}`, {
@@ -122,3 +124,18 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "a
 }
 
 export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, "argocd-spoke");
+
+/**
+ * A private repository: the Secret `gitops.secretRef` (created out of band in `argocd`,
+ * holding `sshPrivateKey` or `username`/`password`) becomes Argo CD's repository
+ * credentials once it carries the repository label and `url` (argoproj/argo-cd
+ * `docs/operator-manual/declarative-setup.md`, "Repositories"). Server-side apply adds only
+ * those fields; the credentials never pass through Pulumi.
+ */
+function registerRepository(name: string, fleet: FleetSpec, opts: pulumi.CustomResourceOptions): k8s.core.v1.SecretPatch {
+  const encode = (text: string) => Buffer.from(text).toString("base64");
+  return new k8s.core.v1.SecretPatch(name, {
+    metadata: { name: fleet.gitops.secretRef, namespace: names.AGENTS.argocd.namespace, labels: { "argocd.argoproj.io/secret-type": "repository" } },
+    data: { url: encode(fleet.gitops.repoUrl), type: encode("git") },
+  }, opts);
+}

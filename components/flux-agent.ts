@@ -53,7 +53,13 @@ export class FluxAgent extends pulumi.ComponentResource {
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: metadata(names.FLUX_OBJECTS.source),
-      spec: { url: fleet.gitops.repoUrl, ref: { branch: fleet.gitops.branch }, interval: `${GITOPS_PICKUP_SECONDS.flux / 60}m` },
+      spec: {
+        url: fleet.gitops.repoUrl,
+        ref: { branch: fleet.gitops.branch },
+        interval: `${GITOPS_PICKUP_SECONDS.flux / 60}m`,
+        // A private repository: its credentials stay in a Secret created out of band.
+        ...(fleet.gitops.secretRef ? { secretRef: { name: fleet.gitops.secretRef } } : {}),
+      },
     }, crOpts);
 
     const layer = (layerName: string, path: string, extra: Record<string, unknown>) =>

@@ -9,6 +9,10 @@ export interface Ipv4Network {
 /** Parses `a.b.c.d/n`; returns an error message instead of throwing. */
 export function parseIpv4Cidr(cidr: string): Ipv4Network | string {
   if (!ipaddr.IPv4.isValidCIDR(cidr)) return `'${cidr}' is not an IPv4 CIDR block`;
+  // ipaddr.js also reads octal and hex parts (`010.0.0.0` is 8.0.0.0); AWS reads decimal only.
+  if (!/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}\/(0|[1-9]\d?)$/.test(cidr)) {
+    return `'${cidr}' must be written in plain decimal (a.b.c.d/n, no leading zeros)`;
+  }
   const [address, prefix] = ipaddr.IPv4.parseCIDR(cidr);
   const base = toNumber(address.toByteArray());
   if (base % size(prefix) !== 0) return `'${cidr}' has host bits set (network address is ${format(base - (base % size(prefix)), prefix)})`;
@@ -35,4 +39,9 @@ function toNumber(bytes: number[]): number {
 function format(base: number, prefix: number): string {
   const bytes = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256);
   return `${bytes.join(".")}/${prefix}`;
+}
+
+/** Whether `inner` lies wholly inside `outer`. */
+export function contains(outer: Ipv4Network, inner: Ipv4Network): boolean {
+  return outer.base <= inner.base && inner.base + size(inner.prefix) <= outer.base + size(outer.prefix);
 }

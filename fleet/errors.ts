@@ -13,7 +13,8 @@ export class FleetConfigError extends Error {
 }
 
 export function formatProblem(problem: Problem): string {
-  return `${problem.path}: ${problem.message}`;
+  // One line per problem, whatever the input held (a value with a newline is shown escaped).
+  return `${problem.path}: ${problem.message}`.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** `["clusters", 1, "vpcCidr"]` → `fleet.clusters[1].vpcCidr`. */

@@ -7,3 +7,4 @@ export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTI
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";

@@ -39,34 +39,95 @@ export function stackFile(stack: string, dir = process.cwd()): string {
   return path.join(dir, `Pulumi.${stack}.yaml`);
 }
 
+/** A stack file is a few kilobytes; this bounds what a mistaken `--config` (a log, a disk image) can cost. */
+export const MAX_STACK_FILE_BYTES = 8 * 1024 * 1024;
+
 export function readStackFile(file: string): StackConfig {
   const name = path.basename(file);
   const fail = (message: string): never => {
     throw new FleetConfigError([{ path: name, message }]);
   };
-  let text = "";
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    fail((err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : `cannot read (${(err as Error).message})`);
-  }
+  const bytes = readBounded(file, name);
+  const text = bytes.toString("utf8");
   if (text.trim() === "") fail("file is empty");
 
   let doc: unknown;
   try {
+    // uniqueKeys makes the parser compare each key with every earlier one (quadratic in a
+    // map's size); duplicates are found in one pass instead.
+    const parsed = YAML.parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    if (parsed.errors.length > 0) throw parsed.errors[0];
+    const duplicate = firstDuplicateKey(parsed);
+    if (duplicate) fail(`not valid YAML (map keys must be unique: '${duplicate}' appears twice)`);
     // The alias cap stops "billion laughs" documents before they expand.
-    doc = YAML.parse(text, { maxAliasCount: 50, uniqueKeys: true, prettyErrors: false });
+    doc = parsed.toJS({ maxAliasCount: 50 });
   } catch (err) {
+    if (err instanceof FleetConfigError) throw err;
     fail(`not valid YAML (${oneLine((err as Error).message)})`);
   }
   if (!isRecord(doc) || !isRecord(doc.config)) fail("has no 'config:' map");
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((doc as { config: Record<string, unknown> }).config)) {
     // Keys without a namespace belong to the project, as the Pulumi CLI reads them.
-    values[key.includes(":") ? key : `${PROJECT}:${key}`] = value;
+    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (full in values) fail(`config has both '${full}' and '${key}', which Pulumi reads as the same key; keep one`);
+    values[full] = value;
   }
   if (values[FLEET_KEY] === undefined) fail(`has no '${FLEET_KEY}' key under config`);
   return { stack: name.replace(/^Pulumi\.(.*)\.ya?ml$/, "$1"), file, values };
+}
+
+/**
+ * Reads a regular file of at most MAX_STACK_FILE_BYTES. A FIFO, a device (`/dev/zero`) or
+ * a folder is refused before any read, so nothing blocks or grows without bound.
+ */
+export function readBounded(file: string, name = path.basename(file)): Buffer {
+  const fail = (message: string): never => {
+    throw new FleetConfigError([{ path: name, message }]);
+  };
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFile()) fail("is not a regular file");
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      total += read;
+      if (total > MAX_STACK_FILE_BYTES) fail(`is larger than ${MAX_STACK_FILE_BYTES / 1024 / 1024} MiB; a stack file is a few kilobytes`);
+      chunks.push(chunk.subarray(0, read));
+    }
+    return Buffer.concat(chunks);
+  } catch (err) {
+    if (err instanceof FleetConfigError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    return fail(code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is not a regular file" : `cannot read (${oneLine((err as Error).message)})`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** The first key that appears twice in one map, anywhere in the document; one pass. */
+function firstDuplicateKey(doc: YAML.Document): string | undefined {
+  let duplicate: string | undefined;
+  YAML.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = YAML.isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          duplicate = String(key);
+          return YAML.visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return duplicate;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -116,3 +116,9 @@ export const isReservedNamespace = (name: string): boolean => RESERVED_NAMESPACE
 
 /** Written by the renderer at the GitOps tree's root: the overrides declared in code (policies/override-record.ts). */
 export const OVERRIDE_RECORD_FILE = "overrides.json";
+
+/** The file at the root of every tree the renderer writes: only a folder holding it is ever replaced. */
+export const TREE_MARKER = ".eks-fleet-tree";
+export const TREE_MARKER_CONTENT =
+  "# Rendered by eks-fleet (`npm run synth`). Every render replaces this folder as a whole:\n" +
+  "# change the stack file or replicated/ instead of editing files here.\n";

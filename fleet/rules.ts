@@ -1,6 +1,7 @@
 import { cronProblem, durationSeconds } from "./schedule";
 import { Ipv4Network, overlaps, parseIpv4Cidr } from "./cidr";
 import { Problem } from "./errors";
+import { checkInputLimits } from "./input-limits";
 import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
@@ -31,6 +32,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string): Problem[] {
     ...checkPublicAccessCidrs(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkInputLimits(fleet),
   ];
 }
 

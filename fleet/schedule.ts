@@ -1,22 +1,151 @@
 import { CronExpressionParser } from "cron-parser";
 
-const DESCRIPTORS = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
-
 /**
- * Validates a Velero backup schedule: five-field cron (Velero's cron has no seconds
- * field) or a standard descriptor. Returns an error message, or undefined when valid.
+ * Velero's schedule controller parses `spec.schedule` with robfig/cron's `ParseStandard`
+ * (vmware-tanzu/velero `pkg/controller/schedule_controller.go`): five fields split on any
+ * whitespace, an optional `TZ=`/`CRON_TZ=` prefix, the descriptors below and
+ * `@every <Go duration>` (robfig/cron `parser.go`). This grammar accepts exactly that: no
+ * seconds field, no `L`, `W` or `#`, day of week 0–6.
  */
+const DESCRIPTORS: Record<string, string> = {
+  "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
+  "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+};
+
+interface Bounds {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+}
+
+const FIELDS: readonly Bounds[] = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12, names: ["", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+  { name: "day of week", min: 0, max: 6, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/** A schedule as Velero runs it: a cron pattern in a zone, or a fixed interval. */
+export type VeleroSchedule = { readonly cron: string; readonly tz: string } | { readonly everySeconds: number };
+
+/** Parses `schedule` as Velero would; returns the reason as a string when Velero refuses it. */
+export function parseVeleroSchedule(schedule: string): VeleroSchedule | string {
+  if (schedule.length === 0) return "is empty";
+  let spec = schedule;
+  let tz = "UTC"; // the Velero server's local zone in its container image
+  const zone = /^(?:CRON_)?TZ=(\S*) /.exec(spec);
+  if (zone) {
+    if (!isTimeZone(zone[1])) return `'${zone[1]}' is not a time zone`;
+    tz = zone[1];
+    spec = spec.slice(zone[0].length).trim();
+  } else if (/^(CRON_)?TZ=/.test(spec)) {
+    return "a TZ= prefix must be followed by a space and the schedule";
+  }
+  if (spec.startsWith("@")) {
+    if (DESCRIPTORS[spec]) return { cron: DESCRIPTORS[spec], tz };
+    if (spec.startsWith("@every ")) {
+      const seconds = goDurationSeconds(spec.slice("@every ".length));
+      if (seconds === undefined) return `'${spec.slice(7)}' is not a Go duration such as 1h30m`;
+      return { everySeconds: Math.max(1, Math.floor(seconds)) }; // robfig/cron rounds to whole seconds, at least one
+    }
+    return `unknown descriptor (Velero knows ${Object.keys(DESCRIPTORS).join(", ")} and @every <duration>)`;
+  }
+  const fields = spec.split(/\s+/).filter((f) => f !== "");
+  if (fields.length !== 5) return `has ${fields.length} fields; Velero's cron takes five (minute hour day-of-month month day-of-week)`;
+  const expanded: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const field = parseField(fields[i], FIELDS[i]);
+    if (typeof field === "string") return `${FIELDS[i].name} '${fields[i]}': ${field}`;
+    expanded.push(field.star ? "*" : field.values.join(","));
+  }
+  // robfig/cron: when day of month and day of week are both restricted, either matches; a
+  // restricted field that lists every value then matches every day.
+  if (expanded[2] !== "*" && expanded[4] !== "*" && (isFull(expanded[2], FIELDS[2]) || isFull(expanded[4], FIELDS[4]))) {
+    expanded[2] = "*";
+    expanded[4] = "*";
+  }
+  return { cron: expanded.join(" "), tz };
+}
+
+/** Validates a Velero backup schedule. Returns an error message, or undefined when valid. */
 export function cronProblem(schedule: string): string | undefined {
-  const fields = schedule.trim().split(/\s+/);
-  if (!(fields.length === 5 || (fields.length === 1 && DESCRIPTORS.includes(fields[0])))) {
-    return `'${schedule}' is not a five-field cron expression`;
+  const parsed = parseVeleroSchedule(schedule);
+  return typeof parsed === "string" ? `'${schedule.trim()}' is not a schedule Velero accepts: ${parsed}` : undefined;
+}
+
+function parseField(field: string, bounds: Bounds): { values: number[]; star: boolean } | string {
+  const values = new Set<number>();
+  let star = false;
+  // strings.FieldsFunc on ',' skips empty parts.
+  for (const part of field.split(",").filter((p) => p !== "")) {
+    const [range, step, ...extraSlashes] = part.split("/");
+    if (extraSlashes.length > 0) return "too many slashes";
+    const [low, high, ...extraHyphens] = range.split("-");
+    if (extraHyphens.length > 0) return "too many hyphens";
+    let start: number | undefined;
+    let end: number | undefined;
+    let isStar = false;
+    if (low === "*" || low === "?") {
+      [start, end, isStar] = [bounds.min, bounds.max, true];
+    } else {
+      start = number(low, bounds);
+      end = high === undefined ? start : number(high, bounds);
+    }
+    if (start === undefined || end === undefined) return `'${part}' is not a number${bounds.names ? " or name" : ""}`;
+    let by = 1;
+    if (step !== undefined) {
+      const parsed = number(step);
+      if (parsed === undefined) return `step '${step}' is not a number`;
+      by = parsed;
+      if (high === undefined) end = bounds.max; // "N/step" means "N-max/step"
+      if (by > 1) isStar = false;
+    }
+    if (start < bounds.min) return `${start} is below ${bounds.min}`;
+    if (end > bounds.max) return `${end} is above ${bounds.max}`;
+    if (start > end) return `range ${start}-${end} runs backwards`;
+    if (by === 0) return "a step must be positive";
+    for (let v = start; v <= end; v += by) values.add(v);
+    star ||= isStar;
   }
+  if (values.size === 0) return "is empty";
+  return { values: [...values].sort((a, b) => a - b), star };
+}
+
+/** Go's strconv.Atoi for a non-negative value (a sign and leading zeros allowed), or a name. */
+function number(text: string, bounds?: Bounds): number | undefined {
+  const named = bounds?.names?.indexOf(text.toLowerCase()) ?? -1;
+  if (named > 0 || (named === 0 && bounds!.names![0] !== "")) return named;
+  if (!/^\+?\d+$/.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+function isFull(list: string, bounds: Bounds): boolean {
+  return list.split(",").length === bounds.max - bounds.min + 1;
+}
+
+function isTimeZone(name: string): boolean {
+  if (name === "" || name === "Local") return name === "Local";
   try {
-    CronExpressionParser.parse(schedule, { tz: "UTC" });
-    return undefined;
-  } catch (err) {
-    return `'${schedule}' is not a valid cron expression (${(err as Error).message})`;
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
   }
+}
+
+const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** Go's time.ParseDuration, in seconds (`1h30m`, `1.5h`, `90s`, `0`). */
+export function goDurationSeconds(text: string): number | undefined {
+  if (text === "0" || text === "+0" || text === "-0") return 0;
+  const match = /^([-+]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(text);
+  if (!match) return undefined;
+  let total = 0;
+  for (const [, value, unit] of match[2].matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(value) * UNITS[unit];
+  return match[1] === "-" ? -total : total;
 }
 
 const gaps = new Map<string, number>();
@@ -30,8 +159,11 @@ const HOUR = 3600 * 1000;
 export function longestGapSeconds(schedule: string): number {
   const known = gaps.get(schedule);
   if (known !== undefined) return known;
-  const runs = CronExpressionParser.parse(schedule, { tz: "UTC", currentDate: new Date(Date.UTC(2025, 0, 1)) });
-  const [, , dayOfMonth, month, dayOfWeek] = runs.stringify().split(" ");
+  const parsed = parseVeleroSchedule(schedule);
+  if (typeof parsed === "string") throw new Error(`invalid schedule '${schedule}': ${parsed}`);
+  if ("everySeconds" in parsed) return parsed.everySeconds;
+  const runs = CronExpressionParser.parse(parsed.cron, { tz: parsed.tz === "Local" ? "UTC" : parsed.tz, currentDate: new Date(Date.UTC(2025, 0, 1)) });
+  const [, , dayOfMonth, month, dayOfWeek] = parsed.cron.split(" ");
   const weekly = dayOfMonth === "*" && month === "*";
   const period = !weekly ? 366 * 24 * HOUR : dayOfWeek === "*" ? 25 * HOUR : 8 * 24 * HOUR;
   let previous = runs.next().getTime();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gitopsPathProblem } from "./paths";
 
 /**
  * The shape of `eks-fleet:fleet` in `Pulumi.<stack>.yaml`. Every object is strict, so a
@@ -15,6 +16,14 @@ const label = (max: number) =>
 const hostname = z
   .string()
   .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lowercase DNS name such as example.com");
+
+/** A zod refinement from a check that returns an error message or undefined. */
+function refineWith(problem: (value: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: "custom", message });
+  };
+}
 
 const iamRoleArn = z.string().regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, "must be an IAM role ARN");
 
@@ -63,7 +72,12 @@ export const fleetSchema = z.strictObject({
     /** @default main */
     branch: z.string().min(1).default("main"),
     /** @default gitops */
-    path: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "must be a relative path without '..'").refine((p) => !p.split("/").includes(".."), "must not contain '..'").default("gitops"),
+    path: z.string().superRefine(refineWith(gitopsPathProblem)).default("gitops"),
+    /**
+     * A Secret created out of band in the agent's namespace (`flux-system` or `argocd`) holding
+     * the repository's credentials: required for ssh:// URLs, optional for https. @default none (a public repository)
+     */
+    secretRef: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes Secret name").max(253).optional(),
     /** Argo CD only: the cluster that runs Argo CD and manages the others. */
     hub: z.string().optional(),
   }),

@@ -13,6 +13,8 @@ export class TreeError extends Error {
 }
 
 const LAYERS = ["platform", "apps"] as const;
+/** The only files the renderer writes outside the layers: its override record and its marker. */
+const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.TREE_MARKER];
 
 /**
  * Reads a rendered GitOps tree the way the agents apply it: for each
@@ -83,7 +85,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
       }
     }
   }
-  for (const entry of all.filter((f) => f.kind === "file" && !inLayer.has(f.path) && f.path !== names.OVERRIDE_RECORD_FILE)) {
+  for (const entry of all.filter((f) => f.kind === "file" && !inLayer.has(f.path) && !ROOT_FILES.includes(f.path))) {
     layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|apps/); the rendered tree holds nothing else. Delete it.` });
   }
   if (problems.length > 0) throw new TreeError(problems);

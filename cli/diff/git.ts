@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from "child_process";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../errors";
+import { onInterrupt, spawnTracked } from "./interrupt";
 
 /** Runs git and returns its trimmed stdout; a failure carries git's own message. */
 export function git(args: readonly string[], cwd: string): string {
@@ -38,12 +39,8 @@ export function resolveCommit(root: string, ref: string): string {
  */
 export async function withWorktree<T>(root: string, commit: string, scratch: string, use: (dir: string) => Promise<T>): Promise<T> {
   const dir = path.join(scratch, "base");
-  git(["worktree", "add", "--detach", "--quiet", dir, commit], root);
   const modules = path.join(dir, "node_modules");
-  try {
-    if (!fs.existsSync(modules)) fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules")), modules, "dir");
-    return await use(dir);
-  } finally {
+  const remove = () => {
     // Unlink first: removing the worktree must never reach into the shared node_modules.
     if (fs.lstatSync(modules, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(modules);
     try {
@@ -52,6 +49,16 @@ export async function withWorktree<T>(root: string, commit: string, scratch: str
       fs.rmSync(dir, { recursive: true, force: true });
       git(["worktree", "prune"], root);
     }
+  };
+  // Registered before the worktree exists, so an interrupt at any point removes it.
+  const forget = onInterrupt(remove);
+  git(["worktree", "add", "--detach", "--quiet", dir, commit], root);
+  try {
+    if (!fs.existsSync(modules)) fs.symlinkSync(fs.realpathSync(path.join(root, "node_modules")), modules, "dir");
+    return await use(dir);
+  } finally {
+    forget();
+    remove();
   }
 }
 
@@ -64,13 +71,13 @@ export interface PlanRun {
 /** Runs a tree's own `npm run plan`, so the base is planned by the base's code. */
 export function runPlan(tree: string, configFile: string, out: string): Promise<PlanRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "plan", "--", "--config", configFile, "--out", out], {
+    const child = spawnTracked("npm", ["run", "--silent", "plan", "--", "--config", configFile, "--out", out], {
       cwd: tree,
       env: { ...process.env, FORCE_COLOR: "0" },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       const lines = stderr.split("\n").filter((line) => line.trim() !== "" && !line.startsWith("npm warn"));

@@ -6,6 +6,7 @@ import { comparePlans } from "../diff/compare-plans";
 import { planStack, StackPlan } from "../engine/plan-stack";
 import { PlanDocument, PlanResource } from "../plan-document";
 import { promote, Promotion } from "./promote";
+import { encodeStackFile, readStackFileText, StackFileText } from "./stack-file";
 
 /** Where a resource lives, for a promotion that must not need the failed region. */
 export type Side = "surviving" | "failed";
@@ -30,6 +31,8 @@ export interface TreeChange {
 }
 
 export interface PlayedPromotion {
+  /** The stack file as read: writing the promotion back keeps every byte it does not change. */
+  readonly original: StackFileText;
   readonly promotion: Promotion;
   /** The region being failed over from: the old primary's. */
   readonly failedRegion: string;
@@ -52,17 +55,19 @@ export interface PlayedPromotion {
  */
 export async function playPromotion(configFile: string, target: string, render: SynthOptions = {}): Promise<PlayedPromotion> {
   const name = path.basename(configFile);
-  const promotion = promote(fs.readFileSync(configFile, "utf8"), target, name);
+  const original = readStackFileText(configFile);
+  const promotion = promote(original.text, target, name);
   // The promoted file is planned from a private copy, so nothing the user owns is touched.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-failover-"));
   try {
     const copy = path.join(scratch, name);
-    fs.writeFileSync(copy, promotion.text, { mode: 0o600 });
+    fs.writeFileSync(copy, encodeStackFile(original, promotion.text), { mode: 0o600 });
     const before = await planStack(configFile);
     const after = await planStack(copy);
     const failedRegion = before.spec.primary!.region;
     const changes = promotedChanges(before.document, after.document, failedRegion);
     return {
+      original,
       promotion,
       failedRegion,
       before,

@@ -39,6 +39,7 @@ export function promote(text: string, target: string, file = "the stack file"): 
   }
   const clusters = fleet.get("clusters");
   const items = YAML.isSeq(clusters) ? clusters.items.filter(YAML.isMap) : [];
+  items.forEach(refuseIndirectRole);
   const byName = (n: string) => items.find((c) => c.get("name") === n);
   const chosen = byName(target);
   if (!chosen) {
@@ -60,6 +61,22 @@ export function promote(text: string, target: string, file = "the stack file"): 
     return { cluster, region: after.region, from: String(c.get("role")), to: after.role };
   });
   return { text: next, changes, spec };
+}
+
+/**
+ * A role behind an alias or an anchor is shared with another node, and a block scalar
+ * (`role: |`) carries a line break: editing either in place would change more than one
+ * role, or something else. They are refused (exit 2) with what to write instead.
+ */
+function refuseIndirectRole(cluster: YAML.YAMLMap, index: number): void {
+  const node = cluster.get("role", true) as YAML.Node | undefined;
+  if (node === undefined) return;
+  const at = `fleet.clusters[${index}].role`;
+  const plain = "write it as a plain value (role: primary) and run failover again";
+  if (YAML.isAlias(node)) throw new UsageError(`${at}: is a YAML alias (*${node.source}); ${plain}`);
+  if (node.anchor) throw new UsageError(`${at}: carries the YAML anchor &${node.anchor}; ${plain}`);
+  if (YAML.isScalar(node) && (node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED")) throw new UsageError(`${at}: is a block scalar; ${plain}`);
+  if (!YAML.isScalar(node)) throw new UsageError(`${at}: is not a scalar; ${plain}`);
 }
 
 /** Where a cluster's `role` value sits in the source, and its replacement in the same quoting. */
