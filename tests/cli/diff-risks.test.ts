@@ -1,0 +1,124 @@
+import { parseFleet } from "../../fleet";
+import { comparePlans } from "../../cli/diff/compare-plans";
+import { renderDiff } from "../../cli/diff/markdown";
+import { assessRisks, foldRisks, Risk } from "../../cli/diff/risks";
+import { topologyOf } from "../../cli/diff/topology";
+import { evaluateProgram } from "../../cli/engine/evaluate";
+import { PlanDocument, planDocument } from "../../cli/plan-document";
+import { fleetConfig, stackConfig } from "../fixtures/fleets";
+
+/** Each scenario is the `eks-fleet:fleet` value of a stack file before and after a change. */
+const twoClusters = fleetConfig(2);
+const activeActive = () => {
+  const raw = fleetConfig(2, { mode: "active-active" });
+  raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+  return raw;
+};
+const STACKS: Record<string, Record<string, any>> = {
+  twoClusters,
+  threeClusters: fleetConfig(3),
+  argocd: fleetConfig(2, { gitops: { ...twoClusters.gitops, engine: "argocd", hub: "c0" } }),
+  moreSecrets: fleetConfig(2, { secrets: [...twoClusters.secrets, { name: "payments/api-key", namespace: "payments" }] }),
+  flipped: fleetConfig(2, { clusters: twoClusters.clusters.map((c: any) => ({ ...c, role: c.role === "primary" ? "secondary" : "primary" })) }),
+  activeActive: activeActive(),
+};
+
+const plans = new Map<string, PlanDocument>();
+beforeAll(async () => {
+  // Sequential: the mock engine is one process-wide runtime.
+  for (const [name, raw] of Object.entries(STACKS)) {
+    const spec = parseFleet(raw, "us-east-1");
+    const { resources } = await evaluateProgram(stackConfig(raw, "us-east-1", "prod"), spec.accountId);
+    plans.set(name, planDocument("prod", spec, resources, []));
+  }
+}, 60_000);
+
+function risks(from: string, to: string): Risk[] {
+  const base = plans.get(from)!;
+  const head = plans.get(to)!;
+  return assessRisks(base, head, comparePlans(base, head));
+}
+const texts = (list: readonly Risk[], kind: Risk["kind"]) => list.filter((r) => r.kind === kind).map((r) => r.text);
+
+describe("what needs attention, from real plans of before/after stack files", () => {
+  it("a third cluster re-partners the backup ring and says where old backups stay", () => {
+    const found = risks("twoClusters", "threeClusters");
+    expect(texts(found, "backup-partner")).toEqual([
+      "backup partner of `c1` changes: `c0` → **`c2`**; backups already replicated stay only in `c0`'s bucket",
+    ]);
+    expect(texts(found, "deleted")).toEqual([]);
+    // With two secondaries the SECONDARY answer becomes the latency-routed standby set.
+    expect(texts(found, "dns")).toEqual([
+      "DNS answer joins: api.example.com (`standby`) → `standby.api.example.com` (failover SECONDARY)",
+      "DNS answer joins: standby.api.example.com (`c1`) → `c1.api.example.com` (latency us-west-2)",
+      "DNS answer joins: standby.api.example.com (`c2`) → `c2.api.example.com` (latency eu-west-1)",
+      "DNS answer leaves: api.example.com (`c1`) → `c1.api.example.com` (failover SECONDARY)",
+    ]);
+  });
+
+  it("an engine switch flux → argocd deletes the pruning Kustomizations of every cluster, folded to one line", () => {
+    const found = risks("twoClusters", "argocd");
+    const pruning = texts(found, "deleted").filter((t) => t.includes("Kustomization"));
+    expect(pruning).toHaveLength(4);
+    expect(pruning[0]).toMatch(/with `prune: true`: Flux deletes every object it applied/);
+    const folded = foldRisks(found.filter((r) => r.kind === "deleted"));
+    expect(folded.map((f) => [f.lines[0], f.clusters])).toEqual(expect.arrayContaining([
+      [expect.stringContaining("`{cluster}-flux-apps` deletes Flux Kustomization `apps`"), ["c0", "c1"]],
+      [expect.stringContaining("`{cluster}-flux-platform` deletes Flux Kustomization `platform`"), ["c0", "c1"]],
+    ]));
+  });
+
+  it("removing a cluster names the cluster, its retained bucket and key, and how to really delete them", () => {
+    const found = risks("threeClusters", "twoClusters");
+    expect(texts(found, "cluster-removed")).toEqual([expect.stringContaining("cluster `c2` (eu-west-1, secondary) **leaves the fleet**")]);
+    const deleted = texts(found, "deleted");
+    expect(deleted).toContainEqual(expect.stringMatching(/^`c2-eks` deletes EKS cluster `prod-c2`/));
+    const bucket = deleted.find((t) => t.startsWith("`c2-backup-bucket`"));
+    expect(bucket).toContain("kept in AWS (`retainOnDelete`)");
+    expect(bucket).toContain("aws s3 rb s3://prod-c2-velero-123456789012 --force");
+    expect(deleted.find((t) => t.startsWith("`c2-backup-key`"))).toContain("kept in AWS");
+    // The EKS secrets key dies with its cluster: no retention, but its loss is still named.
+    expect(deleted.find((t) => t.startsWith("`c2-secrets`"))).not.toContain("kept in AWS");
+    // The secret loses its eu-west-1 replica: an in-place change, not a deletion.
+    expect(deleted.some((t) => t.includes("payments/db-credentials"))).toBe(false);
+  });
+
+  it("a new secret widens External Secrets' IAM policy on every cluster, statement by statement", () => {
+    const found = risks("twoClusters", "moreSecrets");
+    const widened = found.filter((r) => r.kind === "iam-widened");
+    expect(widened.map((r) => r.cluster).sort()).toEqual(["c0", "c1"]);
+    expect(widened.find((r) => r.cluster === "c1")!.text).toBe(
+      "`c1-external-secrets-irsa-role` `inlinePolicies[0].policy` grants more: `secretsmanager:DescribeSecret on arn:aws:secretsmanager:us-west-2:123456789012:secret:payments/api-key-??????`, `secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-west-2:123456789012:secret:payments/api-key-??????`",
+    );
+    expect(foldRisks(widened)).toHaveLength(1);
+  });
+
+  it("a role flip names both clusters and moves the PRIMARY answer", () => {
+    const found = risks("twoClusters", "flipped");
+    expect(texts(found, "role-flip")).toEqual([
+      "role flip: `c0` primary → **secondary**, is demoted: its apps stop",
+      "role flip: `c1` secondary → **primary**, is promoted: it takes traffic and runs the apps",
+    ]);
+    expect(texts(found, "dns")).toEqual([
+      "DNS answer changes: api.example.com (`c1`) failover SECONDARY → **failover PRIMARY**, `c1.api.example.com`",
+      "DNS answer changes: api.example.com (`c0`) failover PRIMARY → **failover SECONDARY**, `c0.api.example.com`",
+    ]);
+  });
+
+  it("a DNS mode switch active-passive → active-active changes every answer's routing policy", () => {
+    const found = texts(risks("twoClusters", "activeActive"), "dns");
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.join("\n")).toMatch(/failover PRIMARY.*latency us-east-1|latency us-east-1.*failover PRIMARY/s);
+  });
+
+  it("puts Needs attention first in the comment, one line per risk, nothing for a no-op", () => {
+    const base = plans.get("threeClusters")!;
+    const head = plans.get("twoClusters")!;
+    const md = renderDiff({ base: { label: "main", plan: base, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
+    expect(md.indexOf("### ⚠️ Needs attention")).toBeLessThan(md.indexOf("### Clusters"));
+    expect(md).toContain("- `c2-backup-bucket` deletes bucket `prod-c2-velero-123456789012`");
+    const same = renderDiff({ base: { label: "main", plan: head, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
+    expect(same).toContain("### ✅ Nothing needs attention");
+    if (process.env.SHOW_DIFF) console.log(md);
+  });
+});
