@@ -5,7 +5,7 @@ export { loadReplicated, replicatedReplications, REPLICATED_DIR } from "./replic
 export { renderFleet, RenderedFile, fileName, KUSTOMIZATION_FILE } from "./render";
 export { objectProblems, hasSchema } from "./validate";
 export { writeTreeAtomic } from "./write-tree";
-export { treeDifferences } from "./compare";
+export { staleTreeReport, treeChanges, treeDifferences } from "./compare";
 export { renderTree, synthTree, SynthOptions } from "./synth";
 export { NamespaceBaseline, DEFAULT_QUOTA } from "./platform/namespace-baseline";
 export { VeleroSchedule } from "./platform/backup";

@@ -1,6 +1,6 @@
 import * as path from "path";
-import { renderTree, synthTree, treeDifferences } from "../charts";
-import { fleetFromStackFile } from "../fleet";
+import { renderTree, staleTreeReport, synthTree, treeChanges } from "../charts";
+import { fleetFromStackFile, projectDirOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
 
@@ -15,12 +15,14 @@ export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
   const { spec } = fleetFromStackFile(configFile);
-  const out = path.resolve(flags.out ?? spec.gitops.path);
+  // Each stack's own tree: its `gitops.path`, beside its stack file in the project.
+  const out = flags.out !== undefined ? path.resolve(flags.out) : path.resolve(projectDirOf(configFile) ?? process.cwd(), spec.gitops.path);
   const shown = path.relative(process.cwd(), out) || ".";
 
   if (flags.check) {
-    const stale = treeDifferences(out, renderTree(spec, { root: shown }));
-    for (const file of stale) console.error(`${shown}/${file}: differs from a fresh render`);
+    const rerun = ["npm run synth", ...(flags.stack || flags.config || flags.out ? ["--"] : []), ...(flags.stack ? ["--stack", flags.stack] : flags.config ? ["--config", flags.config] : []), ...(flags.out ? ["--out", flags.out] : [])].join(" ");
+    const stale = staleTreeReport(shown, treeChanges(out, renderTree(spec, { root: shown })), rerun);
+    for (const line of stale) console.error(line);
     if (stale.length === 0) console.log(`${shown} matches a fresh render`);
     return stale.length === 0 ? EXIT.ok : EXIT.violations;
   }
