@@ -166,7 +166,8 @@ export const fleetConsistentRbac: ManifestPolicy = {
       for (const cluster of tree.clusters.filter((c) => !present.has(c))) {
         const model = reference[0];
         const expected = model.file.replace(`clusters/${model.cluster}/`, `clusters/${cluster}/`);
-        reportViolation(`${key} exists in cluster ${model.cluster} (${model.file}) but not in cluster ${cluster}. ${fix}`, expected);
+        // Reported on the file that exists: the missing one has no line to point at.
+        reportViolation(`${key} exists in cluster ${model.cluster} (${model.file}) but not in cluster ${cluster} (no ${expected}). ${fix}`, model.file);
       }
     }
   },
