@@ -7,20 +7,26 @@ import { evaluateProgram } from "../../cli/engine/evaluate";
 import { PlanDocument, planDocument } from "../../cli/plan-document";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
-/** Each scenario is the `eks-fleet:fleet` value of a stack file before and after a change. */
+/**
+ * Each scenario is the `eks-fleet:fleet` value of a stack file before and after a change.
+ * Two heads carry two independent changes each, so four plans cover six risks.
+ */
 const twoClusters = fleetConfig(2);
-const activeActive = () => {
-  const raw = fleetConfig(2, { mode: "active-active" });
+const argocdActiveActive = () => {
+  const raw = fleetConfig(2, { mode: "active-active", gitops: { ...twoClusters.gitops, engine: "argocd", hub: "c0" } });
   raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
   return raw;
 };
 const STACKS: Record<string, Record<string, any>> = {
   twoClusters,
   threeClusters: fleetConfig(3),
-  argocd: fleetConfig(2, { gitops: { ...twoClusters.gitops, engine: "argocd", hub: "c0" } }),
-  moreSecrets: fleetConfig(2, { secrets: [...twoClusters.secrets, { name: "payments/api-key", namespace: "payments" }] }),
-  flipped: fleetConfig(2, { clusters: twoClusters.clusters.map((c: any) => ({ ...c, role: c.role === "primary" ? "secondary" : "primary" })) }),
-  activeActive: activeActive(),
+  // Engine switch flux → argocd, and DNS mode active-passive → active-active.
+  argocdActiveActive: argocdActiveActive(),
+  // Role flip, and a new secret (External Secrets may read one more ARN).
+  flippedMoreSecrets: fleetConfig(2, {
+    clusters: twoClusters.clusters.map((c: any) => ({ ...c, role: c.role === "primary" ? "secondary" : "primary" })),
+    secrets: [...twoClusters.secrets, { name: "payments/api-key", namespace: "payments" }],
+  }),
 };
 
 const plans = new Map<string, PlanDocument>();
@@ -57,7 +63,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
   });
 
   it("an engine switch flux → argocd deletes the pruning Kustomizations of every cluster, folded to one line", () => {
-    const found = risks("twoClusters", "argocd");
+    const found = risks("twoClusters", "argocdActiveActive");
     const pruning = texts(found, "deleted").filter((t) => t.includes("Kustomization"));
     expect(pruning).toHaveLength(4);
     expect(pruning[0]).toMatch(/with `prune: true`: Flux deletes every object it applied/);
@@ -84,7 +90,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
   });
 
   it("a new secret widens External Secrets' IAM policy on every cluster, statement by statement", () => {
-    const found = risks("twoClusters", "moreSecrets");
+    const found = risks("twoClusters", "flippedMoreSecrets");
     const widened = found.filter((r) => r.kind === "iam-widened");
     expect(widened.map((r) => r.cluster).sort()).toEqual(["c0", "c1"]);
     expect(widened.find((r) => r.cluster === "c1")!.text).toBe(
@@ -94,7 +100,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
   });
 
   it("a role flip names both clusters and moves the PRIMARY answer", () => {
-    const found = risks("twoClusters", "flipped");
+    const found = risks("twoClusters", "flippedMoreSecrets");
     expect(texts(found, "role-flip")).toEqual([
       "role flip: `c0` primary → **secondary**, is demoted: its apps stop",
       "role flip: `c1` secondary → **primary**, is promoted: it takes traffic and runs the apps",
@@ -106,7 +112,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
   });
 
   it("a DNS mode switch active-passive → active-active changes every answer's routing policy", () => {
-    const found = texts(risks("twoClusters", "activeActive"), "dns");
+    const found = texts(risks("twoClusters", "argocdActiveActive"), "dns");
     expect(found.length).toBeGreaterThan(0);
     expect(found.join("\n")).toMatch(/failover PRIMARY.*latency us-east-1|latency us-east-1.*failover PRIMARY/s);
   });
