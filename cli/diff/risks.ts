@@ -58,14 +58,14 @@ function deletionLoss(r: PlanResource): string | undefined {
   }
 }
 
-/** What a reviewer must do to really delete a protected or retained resource. */
-function deletionGuard(r: PlanResource): string {
-  if (r.protect) return ` — **protected**: \`pulumi up\` fails until \`pulumi state unprotect '${r.urn}'\``;
+/** One line for a deleted stateful resource: what is lost, or why nothing is and how to really delete it. */
+function deletionText(r: PlanResource, loss: string): string {
+  if (r.protect) return `\`${r.name}\` ${loss} — **protected**: \`pulumi up\` fails until \`pulumi state unprotect '${r.urn}'\``;
   if (r.retainOnDelete) {
-    const how = r.type === "aws:s3/bucket:Bucket" ? `; to really delete it: \`aws s3 rb s3://${(r.inputs as any).bucket} --force\` after emptying its versions` : "";
-    return ` — kept in AWS (\`retainOnDelete\`), Pulumi only forgets it${how}`;
+    const bucket = r.type === "aws:s3/bucket:Bucket" ? ` \`s3://${(r.inputs as any).bucket}\`` : "";
+    return `\`${r.name}\`${bucket} leaves the stack but stays in AWS (\`retainOnDelete\`), with its data; to really delete it see docs/RUNBOOK.md ("Removing a cluster")`;
   }
-  return "";
+  return `\`${r.name}\` ${loss}`;
 }
 
 /** Every risk of going from `base` to `head`, most severe first. */
@@ -78,13 +78,14 @@ export function assessRisks(base: PlanDocument, head: PlanDocument, plans: PlanC
   for (const changes of plans.resources.values()) {
     for (const r of changes.removed) {
       const loss = deletionLoss(r);
-      if (loss) add("deleted", r, `\`${r.name}\` ${loss}${deletionGuard(r)}`);
+      if (loss) add("deleted", r, deletionText(r, loss));
     }
-    for (const { resource: r, keys } of changes.changed) {
+    for (const { resource: r, before, keys } of changes.changed) {
       const forcing = replacingKeys(r.type, keys);
       if (forcing.length) {
-        const loss = deletionLoss(r);
-        add("replaced", r, `\`${r.name}\` (\`${r.type}\`) is **replaced**: ${forcing.map((k) => `\`${k.replace(/^inputs\./, "")}\``).join(", ")} cannot change in place (${REPLACE_ON_CHANGE[r.type].source})${loss ? `; replacing it ${loss}` : ""}${deletionGuard(r)}`);
+        // What goes is the resource as it is now, at the base.
+        const loss = deletionLoss(before);
+        add("replaced", r, `\`${r.name}\` (\`${r.type}\`) is **replaced**: ${forcing.map((k) => `\`${k.replace(/^inputs\./, "")}\``).join(", ")} cannot change in place (${REPLACE_ON_CHANGE[r.type].source})${loss ? `; replacing it ${loss}` : ""}${r.protect ? " — **protected**: `pulumi up` fails until it is unprotected" : ""}`);
       }
       for (const key of keys) {
         const before = parsePolicy(valueAt(baseByUrn.get(r.urn), key));

@@ -80,11 +80,10 @@ describe("what needs attention, from real plans of before/after stack files", ()
     const deleted = texts(found, "deleted");
     expect(deleted).toContainEqual(expect.stringMatching(/^`c2-eks` deletes EKS cluster `prod-c2`/));
     const bucket = deleted.find((t) => t.startsWith("`c2-backup-bucket`"));
-    expect(bucket).toContain("kept in AWS (`retainOnDelete`)");
-    expect(bucket).toContain("aws s3 rb s3://prod-c2-velero-123456789012 --force");
-    expect(deleted.find((t) => t.startsWith("`c2-backup-key`"))).toContain("kept in AWS");
-    // The EKS secrets key dies with its cluster: no retention, but its loss is still named.
-    expect(deleted.find((t) => t.startsWith("`c2-secrets`"))).not.toContain("kept in AWS");
+    expect(bucket).toBe("`c2-backup-bucket` `s3://prod-c2-velero-123456789012` leaves the stack but stays in AWS (`retainOnDelete`), with its data; to really delete it see docs/RUNBOOK.md (\"Removing a cluster\")");
+    expect(deleted.find((t) => t.startsWith("`c2-backup-key`"))).toContain("stays in AWS (`retainOnDelete`)");
+    // The EKS secrets key dies with its cluster: no retention, and its loss is named.
+    expect(deleted.find((t) => t.startsWith("`c2-secrets`"))).toBe("`c2-secrets` schedules KMS key deletion (30 days): whatever it encrypts becomes unreadable");
     // The secret loses its eu-west-1 replica: an in-place change, not a deletion.
     expect(deleted.some((t) => t.includes("payments/db-credentials"))).toBe(false);
   });
@@ -122,7 +121,8 @@ describe("what needs attention, from real plans of before/after stack files", ()
     const head = plans.get("twoClusters")!;
     const md = renderDiff({ base: { label: "main", plan: base, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
     expect(md.indexOf("### ⚠️ Needs attention")).toBeLessThan(md.indexOf("### Clusters"));
-    expect(md).toContain("- `c2-backup-bucket` deletes bucket `prod-c2-velero-123456789012`");
+    expect(md).toContain("- `c2-backup-bucket` `s3://prod-c2-velero-123456789012` leaves the stack but stays in AWS");
+    expect(md).toContain("- `c2-eks` deletes EKS cluster `prod-c2` and everything running in it — on `c2`");
     const same = renderDiff({ base: { label: "main", plan: head, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
     expect(same).toContain("### ✅ Nothing needs attention");
     if (process.env.SHOW_DIFF) console.log(md);
