@@ -3,20 +3,49 @@ import * as path from "path";
 import { TREE_MARKER, TREE_MARKER_CONTENT } from "./output-folder";
 import { RenderedFile } from "./render";
 
-/**
- * Files that differ between the folder `dir` and `files` plus the marker every written tree
- * carries (missing, extra or changed), sorted.
- */
-export function treeDifferences(dir: string, files: readonly RenderedFile[]): string[] {
+/** How the folder on disk differs from a fresh render, each list sorted. */
+export interface TreeChanges {
+  /** Rendered but not on disk. */
+  readonly missing: readonly string[];
+  /** On disk but no longer rendered. */
+  readonly extra: readonly string[];
+  /** On both, with different content. */
+  readonly changed: readonly string[];
+}
+
+/** Missing, extra and changed files of the folder `dir` against `files` and the marker. */
+export function treeChanges(dir: string, files: readonly RenderedFile[]): TreeChanges {
+  // Every written tree carries the marker beside the rendered files.
   const expected = new Map([...files.map((f): [string, string] => [f.path, f.content]), [TREE_MARKER, TREE_MARKER_CONTENT]]);
   const onDisk = fs.existsSync(dir) ? listFiles(dir) : [];
-  const differing = new Set<string>();
+  const present = new Set(onDisk);
+  const extra: string[] = [];
+  const changed: string[] = [];
   for (const file of onDisk) {
     const content = expected.get(file);
-    if (content === undefined || fs.readFileSync(path.join(dir, file), "utf8") !== content) differing.add(file);
+    if (content === undefined) extra.push(file);
+    else if (fs.readFileSync(path.join(dir, file), "utf8") !== content) changed.push(file);
   }
-  for (const file of expected.keys()) if (!onDisk.includes(file)) differing.add(file);
-  return [...differing].sort();
+  const missing = [...expected.keys()].filter((file) => !present.has(file));
+  return { missing: missing.sort(), extra: extra.sort(), changed: changed.sort() };
+}
+
+/** Files that differ between the folder `dir` and `files` (missing, extra or changed), sorted. */
+export function treeDifferences(dir: string, files: readonly RenderedFile[]): string[] {
+  const { missing, extra, changed } = treeChanges(dir, files);
+  return [...missing, ...extra, ...changed].sort();
+}
+
+/** One line per stale file, then what to run; nothing when the tree is current. */
+export function staleTreeReport(shown: string, changes: TreeChanges, rerun: string): string[] {
+  const { missing, extra, changed } = changes;
+  if (missing.length + extra.length + changed.length === 0) return [];
+  return [
+    ...missing.map((file) => `${shown}/${file}: missing (a fresh render writes it)`),
+    ...extra.map((file) => `${shown}/${file}: extra (a fresh render no longer has it)`),
+    ...changed.map((file) => `${shown}/${file}: changed (differs from a fresh render)`),
+    `${shown} is out of date: ${missing.length} missing, ${extra.length} extra, ${changed.length} changed; run \`${rerun}\` and commit the result`,
+  ];
 }
 
 function listFiles(dir: string, prefix = ""): string[] {

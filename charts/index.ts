@@ -6,7 +6,7 @@ export { renderFleet, RenderedFile, fileName, KUSTOMIZATION_FILE } from "./rende
 export { objectProblems, hasSchema } from "./validate";
 export { writeTreeAtomic, recoverSwap } from "./write-tree";
 export { checkOutputFolder, holdsTree, TREE_MARKER, workFile } from "./output-folder";
-export { treeDifferences } from "./compare";
+export { staleTreeReport, treeChanges, treeDifferences } from "./compare";
 export { renderTree, synthTree, SynthOptions } from "./synth";
 export { NamespaceBaseline, DEFAULT_QUOTA } from "./platform/namespace-baseline";
 export { VeleroSchedule } from "./platform/backup";

@@ -120,6 +120,7 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
       }));
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.
+      if (err instanceof FleetConfigError) throw err;
       throw new FleetConfigError([{ path: `clusters/${cluster.name}/${layer}`, message: `cluster ${cluster.name}: ${(err as Error).message}` }]);
     }
   }

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from "cdk8s";
 import { Construct } from "constructs";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, FleetConfigError, FleetSpec } from "../fleet";
 import { Select } from "./select";
 
 /** The two folders each cluster's agent reconciles: the platform layer always, apps only where they run. */
@@ -28,7 +28,12 @@ interface Override {
  * `addJsonPatch` runs before typed constructs convert their props (a Quantity is still an
  * object then), so a patch there could silently drop a plain value.
  */
-const manifestPatches = new WeakMap<ApiObject, JsonPatch[]>();
+interface PendingPatch {
+  readonly replication: string;
+  readonly cluster: string;
+  readonly patch: JsonPatch;
+}
+const manifestPatches = new WeakMap<ApiObject, PendingPatch[]>();
 
 /** What the renderer records about an object (policies/override-record.ts): its replication, and its manifest before any override ran. */
 const origins = new WeakMap<ApiObject, { readonly replication: Replication; before?: Record<string, unknown> }>();
@@ -39,9 +44,39 @@ export function originOf(object: ApiObject): { readonly replication: Replication
 
 /** The manifest of `object` as it goes into Git: cdk8s's rendering, then this fleet's patches. */
 export function manifestOf(object: ApiObject): Record<string, unknown> {
-  const patches = manifestPatches.get(object);
-  const json = object.toJson() as Record<string, unknown>;
-  return patches ? JsonPatch.apply(json, ...patches) : json;
+  let json = object.toJson() as Record<string, unknown>;
+  for (const { replication, cluster, patch } of manifestPatches.get(object) ?? []) {
+    const op = (patch as unknown as { operation: { op: string; path: string; from?: string } }).operation;
+    // Without this a replace of a missing key silently adds it, and a deeper one throws a TypeError.
+    const missing = missingPointer(json, op);
+    if (missing) {
+      throw new FleetConfigError([{
+        path: `replication ${replication}`,
+        message: `cluster ${cluster}: patch ${op.op} ${op.path}: ${missing} does not exist in ${object.kind} ${object.metadata.name ?? ""}`.trim(),
+      }]);
+    }
+    json = JsonPatch.apply(json, patch);
+  }
+  return json;
+}
+
+/** The JSON pointer (RFC 6901) an operation needs and `doc` lacks, if any. */
+function missingPointer(doc: unknown, op: { op: string; path: string; from?: string }): string | undefined {
+  const exists = (pointer: string, parentOnly: boolean): boolean => {
+    const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+    let at: unknown = doc;
+    for (const [i, token] of tokens.entries()) {
+      const last = i === tokens.length - 1;
+      if (at === null || typeof at !== "object") return false;
+      if (last && parentOnly) return !Array.isArray(at) || token === "-" || Number(token) <= at.length;
+      if (Array.isArray(at) ? !(Number(token) < at.length) : !Object.prototype.hasOwnProperty.call(at, token)) return false;
+      at = (at as Record<string, unknown>)[token];
+    }
+    return true;
+  };
+  if ((op.op === "move" || op.op === "copy") && op.from !== undefined && !exists(op.from, false)) return op.from;
+  const parentOnly = op.op === "add" || op.op === "move" || op.op === "copy";
+  return exists(op.path, parentOnly) ? undefined : parentOnly ? op.path.slice(0, op.path.lastIndexOf("/")) || "/" : op.path;
 }
 
 /**
@@ -104,8 +139,10 @@ export class Replication {
    */
   patch(where: Select, patches: JsonPatch | readonly JsonPatch[], kind?: string): Replication {
     const list = Array.isArray(patches) ? patches : [patches as JsonPatch];
-    return this.override(where, (object) => {
-      if (kind === undefined || object.kind === kind) manifestPatches.set(object, [...(manifestPatches.get(object) ?? []), ...list]);
+    return this.override(where, (object, context) => {
+      if (kind !== undefined && object.kind !== kind) return;
+      const pending = list.map((patch) => ({ replication: this.name, cluster: context.cluster.name, patch }));
+      manifestPatches.set(object, [...(manifestPatches.get(object) ?? []), ...pending]);
     });
   }
 

@@ -1,13 +1,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fleetFromStackFile } from "../fleet";
+import { fleetFromStackFile, FleetSpec, stackNameOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
-import { renderComment } from "./diff/markdown";
-import { baseConfigFile, planBase, planHead } from "./diff/sides";
-import { topologyOf } from "./diff/topology";
+import { DiffInput, renderComments } from "./diff/markdown";
+import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
+import { stacksToDiff } from "./diff/stacks";
+import { Topology, topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { redact } from "./redact";
 
@@ -16,38 +17,59 @@ const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
 /**
  * `npm run diff`: plans and renders the fleet at a base revision (in a temporary git
  * worktree) and in the working tree, and prints the difference as Markdown for a
- * pull-request comment. Exit 1 when the head has a mandatory policy violation.
+ * pull-request comment: of `--stack`/`--config`, else of every stack the change touches.
+ * Exit 1 when a head has a mandatory policy violation.
  */
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, base: { type: "string" } }, USAGE);
   if (!flags.base) throw new UsageError(`--base GITREF is required\nusage: ${USAGE}`);
-  const { configFile } = stackArgs(flags);
   const root = repoRoot(process.cwd());
   const commit = resolveCommit(root, flags.base);
-  // The head must be valid input: its errors are the author's to fix (exit 2).
-  const { spec, config } = fleetFromStackFile(configFile);
+  const chosen = flags.stack !== undefined || flags.config !== undefined;
+  const files = chosen ? [stackArgs(flags).configFile] : stacksToDiff(root, commit, process.cwd());
+  // Every head must be valid input first: its errors are the author's to fix (exit 2).
+  const heads = new Map<string, FleetSpec | undefined>();
+  for (const file of files) heads.set(file, chosen || fs.existsSync(file) ? fleetFromStackFile(file).spec : undefined);
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-diff-"));
   const forget = onInterrupt(() => fs.rmSync(scratch, { recursive: true, force: true }));
-  // Both sides plan at once; the scratch folder goes only after both have finished.
-  const headPlan = planHead(root, configFile, path.join(scratch, "head-out"));
   try {
-    const [base, head] = await Promise.all([
-      withWorktree(root, commit, scratch, (dir) => planBase(dir, baseConfigFile(root, dir, configFile), path.join(scratch, "base-out"), config.stack)),
-      headPlan,
-    ]);
-    const markdown = renderComment({
-      base: { ...base, label: `${flags.base} (${commit.slice(0, 7)})` },
-      head: { ...head, label: "working tree" },
-      topology: topologyOf(spec),
+    const inputs = await withWorktree(root, commit, scratch, async (dir) => {
+      const planned: DiffInput[] = [];
+      // One stack at a time, its two sides at once: the machine plans two programs, not 2 × N.
+      for (const [i, file] of files.entries()) {
+        const stack = stackNameOf(file) ?? "stack";
+        const out = (side: string) => path.join(scratch, `${side}-${i}`);
+        const spec = heads.get(file);
+        const [base, plannedHead] = await Promise.all([
+          planBase(dir, baseConfigFile(root, dir, file), out("base"), stack),
+          spec ? planHead(root, file, out("head")) : undefined,
+        ]);
+        const head = plannedHead ?? deletedAtHead(file, base);
+        planned.push({
+          base: { ...base, label: `${flags.base} (${commit.slice(0, 7)})` },
+          head: { ...head, label: "working tree" },
+          topology: spec ? topologyOf(spec) : noTopology(stack),
+        });
+      }
+      return planned;
     });
-    process.stdout.write(redact(markdown));
-    return head.plan.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+    process.stdout.write(redact(renderComments(inputs)));
+    return inputs.some((i) => i.head.plan.violations.some((v) => v.enforcement === "mandatory")) ? EXIT.violations : EXIT.ok;
   } finally {
-    await headPlan.catch(() => undefined);
     forget();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** A stack file the change deletes: nothing is deployed from it any more, and nothing is destroyed either. */
+function deletedAtHead(file: string, base: PlannedSide): PlannedSide {
+  const stack = stackNameOf(file) ?? file;
+  return { ...base, note: `\`${path.basename(file)}\` is deleted by this change: its resources stay in AWS until \`pulumi destroy --stack ${stack}\`; nothing below changes.` };
+}
+
+function noTopology(stack: string): Topology {
+  return { fleet: stack, mode: "active-passive", record: "", gitops: { engine: "flux", repoUrl: "", branch: "" }, clusters: [] };
 }
 
 if (require.main === module) {

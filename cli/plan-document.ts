@@ -14,6 +14,9 @@ export interface PlanResource {
   /** URNs this resource waits for at deploy time (see `RecordedResource.dependsOn`). */
   readonly dependsOn: string[];
   readonly inputs: Record<string, unknown>;
+  /** Set (true) only for a resource with that option: deleting it needs a deliberate step. */
+  readonly protect?: boolean;
+  readonly retainOnDelete?: boolean;
 }
 
 /** `plan.json`: stable, sorted, no timestamps, secrets shown as "[secret]". */
@@ -52,6 +55,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       region: r.region,
       dependsOn: r.dependsOn,
       inputs: sortKeys(r.inputs) as Record<string, unknown>,
+      ...(r.protect ? { protect: true } : {}),
+      ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {

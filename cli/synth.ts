@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { checkOutputFolder, renderTree, synthTree, treeDifferences, workFile } from "../charts";
-import { fleetFromStackFile } from "../fleet";
+import { checkOutputFolder, renderTree, staleTreeReport, synthTree, treeChanges, workFile } from "../charts";
+import { fleetFromStackFile, projectDirOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
 import { withLock } from "./lock";
@@ -17,13 +17,17 @@ export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
   const { spec } = fleetFromStackFile(configFile);
-  // Only a folder this program created or rendered before is ever replaced (exit 2 otherwise).
-  const out = checkOutputFolder(flags.out ?? spec.gitops.path, flags.out !== undefined ? "--out" : "fleet.gitops.path");
+  // Each stack's own tree (its `gitops.path`, beside its stack file in the project), and only
+  // a folder this program created or rendered before is ever replaced (exit 2 otherwise).
+  const out = flags.out !== undefined
+    ? checkOutputFolder(flags.out, "--out")
+    : checkOutputFolder(path.resolve(projectDirOf(configFile) ?? process.cwd(), spec.gitops.path), "fleet.gitops.path");
   const shown = path.relative(process.cwd(), out) || ".";
 
   if (flags.check) {
-    const stale = treeDifferences(out, renderTree(spec, { root: shown }));
-    for (const file of stale) console.error(`${shown}/${file}: differs from a fresh render`);
+    const rerun = ["npm run synth", ...(flags.stack || flags.config || flags.out ? ["--"] : []), ...(flags.stack ? ["--stack", flags.stack] : flags.config ? ["--config", flags.config] : []), ...(flags.out ? ["--out", flags.out] : [])].join(" ");
+    const stale = staleTreeReport(shown, treeChanges(out, renderTree(spec, { root: shown })), rerun);
+    for (const line of stale) console.error(line);
     if (stale.length === 0) console.log(`${shown} matches a fresh render`);
     return stale.length === 0 ? EXIT.ok : EXIT.violations;
   }

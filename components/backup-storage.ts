@@ -76,6 +76,7 @@ export class BackupStorage extends pulumi.ComponentResource {
     const tags = { ...clusterTags(fleet, cluster), "eks-fleet/purpose": "backup" };
     const retentionDays = fleet.backup.retentionDays;
 
+    // Retained with the bucket: its backups stay readable only while their key lives.
     const key = new aws.kms.Key(`${name}-key`, {
       description: `Velero backups of ${cluster.eksClusterName}`,
       enableKeyRotation: true,
@@ -91,10 +92,11 @@ export class BackupStorage extends pulumi.ComponentResource {
         ], "s3", cluster.region),
       }]),
       tags,
-    }, parent);
+    }, { ...parent, retainOnDelete: true });
 
-    // Backups are the last copy of a lost cluster's state: never delete a non-empty bucket.
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: cluster.backup.bucket, forceDestroy: false, tags }, parent);
+    // Backups are the last copy of a lost cluster's state: never delete a non-empty bucket, and
+    // keep it when its cluster leaves the fleet (the removal succeeds, the backups stay restorable).
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: cluster.backup.bucket, forceDestroy: false, tags }, { ...parent, retainOnDelete: true });
 
     this.versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
       bucket: bucket.id,

@@ -31,6 +31,7 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
       return p;
     };
 
+    // The home key encrypts every secret's authoritative copy (protected); a replica key goes with its region.
     this.keyArns = Object.fromEntries(regions.map((region) => [region, new aws.kms.Key(`${name}-key-${region}`, {
       description: `Secrets Manager replicas of fleet ${fleet.name} in ${region}`,
       enableKeyRotation: true,
@@ -43,17 +44,18 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
         ...rolesViaService(fleet.accountId, externalSecretsRoles(fleet, region), "secretsmanager", region),
       }]),
       tags,
-    }, { parent: this, provider: provider(region) }).arn]));
+    }, { parent: this, provider: provider(region), protect: region === fleet.homeRegion }).arn]));
 
     const home = fleet.homeRegion;
     for (const secret of fleet.secrets) {
+      // Protected: its value is written out of band and lives only here, so deleting it is a deliberate step.
       new aws.secretsmanager.Secret(`${name}-${secret.name.replace(/[^A-Za-z0-9-]/g, "-")}`, {
         name: secret.name,
         description: `Read by External Secrets in namespace ${secret.namespace} of every cluster`,
         kmsKeyId: this.keyArns[home],
         replicas: regions.filter((r) => r !== home).map((region) => ({ region, kmsKeyId: this.keyArns[region] })),
         tags,
-      }, { parent: this, provider: provider(home) });
+      }, { parent: this, provider: provider(home), protect: true });
     }
 
     this.registerOutputs({ keyArns: this.keyArns });

@@ -2,6 +2,7 @@ export * from "./errors";
 export * from "./spec";
 export * from "./parse";
 export * from "./load";
+export { checkDistinctGitopsPath, projectDirOf, siblingStackFiles, stackNameOf } from "./stack-paths";
 export * as names from "./names";
 export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, DrFigures, Standby } from "./dr";
 export { SUPPORTED_REGIONS } from "./regions";

@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { FleetConfigError } from "./errors";
 import { parseFleet } from "./parse";
 import { FleetSpec } from "./spec";
+import { checkDistinctGitopsPath } from "./stack-paths";
 
 export const PROJECT = "eks-fleet";
 export const FLEET_KEY = `${PROJECT}:fleet`;
@@ -22,7 +23,10 @@ export function fleetFromPulumiConfig(): FleetSpec {
   const raw = new pulumi.Config(PROJECT).getObject<unknown>("fleet");
   const homeRegion = new pulumi.Config("aws").get("region");
   try {
-    return parseFleet(raw, homeRegion);
+    const spec = parseFleet(raw, homeRegion);
+    const own = stackFile(pulumi.getStack());
+    if (fs.existsSync(own)) checkDistinctGitopsPath(spec, own);
+    return spec;
   } catch (err) {
     if (err instanceof FleetConfigError) throw new pulumi.RunError(`invalid stack config:\n${err.message}`);
     throw err;
@@ -32,7 +36,16 @@ export function fleetFromPulumiConfig(): FleetSpec {
 /** Offline commands: reads `Pulumi.<stack>.yaml` (or any file) and parses it. */
 export function fleetFromStackFile(file: string): { spec: FleetSpec; config: StackConfig } {
   const config = readStackFile(file);
-  return { spec: parseFleet(config.values[FLEET_KEY], config.values["aws:region"]), config };
+  const spec = parseFleet(config.values[FLEET_KEY], config.values["aws:region"]);
+  // Two stacks of one project must never render into, and so replace, each other's tree.
+  checkDistinctGitopsPath(spec, file, shownPath);
+  return { spec, config };
+}
+
+/** A file as a user would name it: relative to the working directory when inside it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 export function stackFile(stack: string, dir = process.cwd()): string {
@@ -43,7 +56,7 @@ export function stackFile(stack: string, dir = process.cwd()): string {
 export const MAX_STACK_FILE_BYTES = 8 * 1024 * 1024;
 
 export function readStackFile(file: string): StackConfig {
-  const name = path.basename(file);
+  const name = shownPath(file);
   const fail = (message: string): never => {
     throw new FleetConfigError([{ path: name, message }]);
   };
@@ -74,7 +87,7 @@ export function readStackFile(file: string): StackConfig {
     values[full] = value;
   }
   if (values[FLEET_KEY] === undefined) fail(`has no '${FLEET_KEY}' key under config`);
-  return { stack: name.replace(/^Pulumi\.(.*)\.ya?ml$/, "$1"), file, values };
+  return { stack: path.basename(file).replace(/^Pulumi\.(.*)\.ya?ml$/, "$1"), file, values };
 }
 
 /**

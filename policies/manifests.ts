@@ -173,7 +173,8 @@ export const fleetConsistentRbac: ManifestPolicy = {
       const model = (reference ?? copies)[0];
       for (const cluster of tree.clusters.filter((c) => !present.has(c) && !(placement && !placement.clusters.includes(c)))) {
         const expected = model.file.replace(`clusters/${model.cluster}/`, `clusters/${cluster}/`);
-        reportViolation(`${key} exists in cluster ${model.cluster} (${model.file}) but not in cluster ${cluster}. ${fix}`, expected);
+        // Reported on the file that exists: the missing one has no line to point at.
+        reportViolation(`${key} exists in cluster ${model.cluster} (${model.file}) but not in cluster ${cluster} (no ${expected}). ${fix}`, model.file);
       }
       for (const o of copies.filter((x) => placement && !placement.clusters.includes(x.cluster))) {
         reportViolation(`${key} exists in cluster ${o.cluster}, where the renderer places it nowhere (only ${placement!.clusters.join(", ")}). ${fix}`, o.file);

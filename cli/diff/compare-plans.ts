@@ -16,6 +16,8 @@ export interface ClusterChange {
 
 export interface ChangedResource {
   readonly resource: PlanResource;
+  /** The same resource at the base. */
+  readonly before: PlanResource;
   /** Dotted paths of the inputs that differ, e.g. `inputs.scalingConfig.desiredSize`. */
   readonly keys: readonly string[];
 }
@@ -74,7 +76,7 @@ function compareResources(base: readonly PlanResource[], head: readonly PlanReso
     if (!old) group(r).added.push(r);
     else {
       const keys = changedPaths(old.inputs, r.inputs, "inputs");
-      if (keys.length > 0) group(r).changed.push({ resource: r, keys });
+      if (keys.length > 0) group(r).changed.push({ resource: r, before: old, keys });
     }
   }
   for (const r of base) if (!after.has(r.urn)) group(r).removed.push(r);

@@ -1,8 +1,11 @@
 import { DrFigures } from "../../fleet";
 import { Violation } from "../../policies/violation";
-import { PlanDocument, PlanResource } from "../plan-document";
-import { ChangedResource, comparePlans, FLEET_WIDE, ResourceChanges } from "./compare-plans";
+import { PlanDocument } from "../plan-document";
+import { ScopedEntry } from "./across-clusters";
+import { comparePlans, FLEET_WIDE, ResourceChanges } from "./compare-plans";
 import { compareTrees, FileChanges, ManifestTree } from "./compare-trees";
+import { assessRisks, foldRisks } from "./risks";
+import { DetailOptions, foldEntries, manifestEntries, perClusterLines, renderFolded, resourceEntries } from "./sections";
 import { mermaidTopology, Topology } from "./topology";
 
 export interface DiffSide {
@@ -21,33 +24,61 @@ export interface DiffInput {
 }
 
 export interface RenderOptions {
+  /** Show each changed key's old → new value. @default true */
+  readonly values?: boolean;
   /** Include the unified diff of each changed manifest. @default true */
   readonly manifestDiffs?: boolean;
+  /** Include the collapsed per-cluster detail under the folded changes. @default true */
+  readonly perCluster?: boolean;
   /** Lines of a manifest diff shown before it is cut. @default 80 */
   readonly maxDiffLines?: number;
+  /** Folded entries shown per section before the rest is counted only. @default unlimited */
+  readonly maxEntries?: number;
+  /** Said under the summary: what was left out to fit a comment. */
+  readonly folded?: string;
 }
 
 /** Lists longer than this collapse into `<details>`. */
 const COLLAPSE_AFTER = 10;
+/** "Needs attention" lines shown before the rest is counted. */
+const MAX_RISKS = 40;
 /** GitHub rejects comments over 65,536 characters; stay under with room for the action's marker. */
 export const COMMENT_LIMIT = 60_000;
 
 /**
  * The pull-request comment for a fleet change: pure, from two plan documents and two
- * rendered trees, so it is tested without git or the plan engine.
+ * rendered trees, so it is tested without git or the plan engine. What needs attention
+ * comes first; a change made identically on several clusters is shown once.
  */
 export function renderDiff(input: DiffInput, options: RenderOptions = {}): string {
+  return renderCompared(compareSides(input), options);
+}
+
+/** The comparison a comment is rendered from, computed once however often it is rendered. */
+interface Compared {
+  readonly input: DiffInput;
+  readonly plans: ReturnType<typeof comparePlans>;
+  readonly trees: ReturnType<typeof compareTrees>;
+  readonly risks: ReturnType<typeof foldRisks>;
+}
+
+function compareSides(input: DiffInput): Compared {
+  const plans = comparePlans(input.base.plan, input.head.plan);
+  return { input, plans, trees: compareTrees(input.base.tree, input.head.tree), risks: foldRisks(assessRisks(input.base.plan, input.head.plan, plans)) };
+}
+
+function renderCompared({ input, plans, trees, risks }: Compared, options: RenderOptions): string {
   const { base, head } = input;
-  const plans = comparePlans(base.plan, head.plan);
-  const trees = compareTrees(base.tree, head.tree);
-  const regionOf = new Map([...base.plan.clusters, ...head.plan.clusters].map((c) => [c.name, c.region]));
+  const regions = new Map([...base.plan.clusters, ...head.plan.clusters].map((c) => [c.name, c.region]));
+  const regionOf = (cluster: string) => regions.get(cluster) ?? null;
   const added = new Set(plans.clusters.filter((c) => c.kind === "added").map((c) => c.name));
   const removed = new Set(plans.clusters.filter((c) => c.kind === "removed").map((c) => c.name));
-  const heading = (cluster: string) => {
-    if (cluster === FLEET_WIDE) return "Fleet-wide";
+  const heading = (cluster: string | null) => {
+    if (cluster === null || cluster === FLEET_WIDE) return "Fleet-wide";
     const state = added.has(cluster) ? " (new cluster)" : removed.has(cluster) ? " (removed cluster)" : "";
-    return `\`${cluster}\` · ${regionOf.get(cluster) ?? "?"}${state}`;
+    return `\`${cluster}\` · ${regions.get(cluster) ?? "?"}${state}`;
   };
+  const detail: DetailOptions = { values: options.values ?? true, manifestDiffs: options.manifestDiffs ?? true, maxDiffLines: options.maxDiffLines ?? 80 };
 
   const count = (key: "added" | "removed" | "changed", groups: Iterable<ResourceChanges | FileChanges>) =>
     [...groups].reduce((n, g) => n + g[key].length, 0);
@@ -66,11 +97,17 @@ export function renderDiff(input: DiffInput, options: RenderOptions = {}): strin
       `RTO **${seconds(base, "rtoSeconds")} → ${seconds(head, "rtoSeconds")}**`,
       `RPO **${seconds(base, "rpoSeconds")} → ${seconds(head, "rpoSeconds")}**`,
     ].join(" · "),
-    "",
-    "### Clusters",
+    ...(options.folded ? ["", `> **Folded to fit a comment:** ${options.folded}. Run \`npm run diff -- --base <ref> --stack ${head.plan.stack}\` locally for everything.`] : []),
     "",
   ];
 
+  if (risks.length === 0) out.push("### ✅ Nothing needs attention", "", "No replacement, no deletion of stateful resources, no DNS, backup, IAM, role or DR change for the worse, no new policy violation.", "");
+  else {
+    const { lines, omitted } = renderFolded(risks.map((r) => ({ ...r, lines: [`- ${r.lines[0]}`] })), MAX_RISKS);
+    out.push(`### ⚠️ Needs attention (${risks.length})`, "", ...lines, ...(omitted ? [`- … and ${omitted} more: see Resources below`] : []), "");
+  }
+
+  out.push("### Clusters", "");
   if (plans.clusters.length === 0) out.push("No cluster added, removed or changing role.");
   else {
     out.push("| Cluster | Region | Role | Change |", "| --- | --- | --- | --- |");
@@ -84,24 +121,11 @@ export function renderDiff(input: DiffInput, options: RenderOptions = {}): strin
 
   out.push("", "### Resources", "");
   if (plans.resources.size === 0) out.push("No resource changes.");
-  for (const [cluster, changes] of plans.resources) {
-    out.push(`#### ${heading(cluster)} — +${changes.added.length} −${changes.removed.length} ~${changes.changed.length}`, "");
-    if (changes.added.length) out.push(...collapsible(`Added (${changes.added.length})`, byType(changes.added)));
-    if (changes.changed.length) out.push(...collapsible(`Changed (${changes.changed.length})`, changedLines(changes.changed)));
-    if (changes.removed.length) out.push(...collapsible(`Removed (${changes.removed.length})`, byType(changes.removed)));
-  }
+  else out.push(...foldedSection("resource", resourceEntries(plans.resources, regionOf, detail), heading, options));
 
   out.push("", "### Rendered manifests", "");
   if (trees.size === 0) out.push(head.tree.size === 0 ? "No GitOps tree rendered at either side." : "No manifest changes.");
-  for (const [cluster, files] of trees) {
-    out.push(`#### ${heading(cluster)} — +${files.added.length} −${files.removed.length} ~${files.changed.length} files`, "");
-    if (files.added.length) out.push(...collapsible(`Added (${files.added.length})`, files.added.map((f) => `- \`${f}\``)));
-    if (files.removed.length) out.push(...collapsible(`Removed (${files.removed.length})`, files.removed.map((f) => `- \`${f}\``)));
-    for (const f of files.changed) {
-      if (options.manifestDiffs === false) out.push(`- changed \`${f.file}\``);
-      else out.push(...details(`Changed <code>${f.file}</code>`, ["```diff", ...cut(f.diff.split("\n"), options.maxDiffLines ?? 80), "```"]));
-    }
-  }
+  else out.push(...foldedSection("manifest", manifestEntries(trees, regionOf, detail), heading, options));
 
   out.push("", "### Policies", "", ...policyLines(plans.violations));
   out.push("", "### Disaster recovery", "", "| | Base | Head |", "| --- | --- | --- |");
@@ -113,34 +137,48 @@ export function renderDiff(input: DiffInput, options: RenderOptions = {}): strin
   return `${out.join("\n")}\n`;
 }
 
-/** The comment as posted: full when it fits GitHub's limit, else without manifest diffs. */
+/** Changes folded across clusters, then (collapsed) each cluster's own list. */
+function foldedSection(what: string, entries: ScopedEntry[], heading: (cluster: string | null) => string, options: RenderOptions): string[] {
+  const folded = foldEntries(entries);
+  const { lines, omitted } = renderFolded(folded, options.maxEntries ?? Infinity);
+  const out = collapsible(`${what[0].toUpperCase()}${what.slice(1)} changes`, lines);
+  if (omitted) out.push(`… and ${omitted} more ${what} change(s), folded to fit a comment.`, "");
+  const clusters = new Set(entries.map((e) => e.cluster).filter((c) => c !== null));
+  // Per-cluster detail only adds something when some change was folded across clusters.
+  if ((options.perCluster ?? true) && folded.some((f) => f.clusters.length > 1)) {
+    out.push(...details(`Per-cluster detail (${clusters.size} clusters)`, perClusterLines(entries, heading)));
+  }
+  return out;
+}
+
+/** The comment as posted: full when it fits, else folded step by step, saying what was folded. */
 export function renderComment(input: DiffInput, limit = COMMENT_LIMIT): string {
-  const full = renderDiff(input);
-  if (full.length <= limit) return full;
-  const lean = renderDiff(input, { manifestDiffs: false });
-  const notice = "\n> Manifest diffs were left out to fit a comment; run `npm run diff -- --base <ref>` locally for them.\n";
-  return lean.length + notice.length <= limit ? lean + notice : `${lean.slice(0, limit - notice.length - 1)}\n${notice}`;
+  return renderComments([input], limit);
+}
+
+/** Steps of folding, least loss first; each names what it leaves out. */
+const FOLDING: readonly { options: RenderOptions; folded?: string }[] = [
+  { options: {} },
+  { options: { perCluster: false }, folded: "per-cluster detail" },
+  { options: { perCluster: false, manifestDiffs: false }, folded: "per-cluster detail, manifest diffs" },
+  { options: { perCluster: false, manifestDiffs: false, values: false }, folded: "per-cluster detail, manifest diffs, changed values (keys are listed)" },
+  { options: { perCluster: false, manifestDiffs: false, values: false, maxEntries: 40 }, folded: "per-cluster detail, manifest diffs, changed values, all but the first 40 changes per section" },
+];
+
+/** One comment for several stacks: every stack folds at the same step until all fit. */
+export function renderComments(inputs: readonly DiffInput[], limit = COMMENT_LIMIT): string {
+  const compared = inputs.map(compareSides);
+  let last = "";
+  for (const step of FOLDING) {
+    last = compared.map((c) => renderCompared(c, { ...step.options, folded: step.folded })).join("\n---\n\n");
+    if (last.length <= limit) return last;
+  }
+  const notice = "\n> The comment was cut to fit GitHub's size limit; run `npm run diff` locally for everything.\n";
+  return `${last.slice(0, limit - notice.length - 1)}\n${notice}`;
 }
 
 function seconds(side: DiffSide, key: keyof Omit<DrFigures, "notes">): string {
   return side.plan.clusters.length === 0 ? "—" : `${side.plan.dr[key]} s`;
-}
-
-/** `- \`type\` ×n: name, name` — one line per resource type. */
-function byType(resources: readonly PlanResource[]): string[] {
-  const groups = new Map<string, string[]>();
-  for (const r of resources) groups.set(r.type, [...(groups.get(r.type) ?? []), r.name]);
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([type, names]) => `- \`${type}\` ×${names.length}: ${names.map((n) => `\`${n}\``).join(", ")}`);
-}
-
-function changedLines(changed: readonly ChangedResource[]): string[] {
-  const sorted = [...changed].sort((a, b) => a.resource.type.localeCompare(b.resource.type) || a.resource.name.localeCompare(b.resource.name));
-  return sorted.map(({ resource, keys }) => {
-    const shown = keys.slice(0, 8).map((k) => `\`${k}\``).join(", ");
-    return `- \`${resource.type}\` \`${resource.name}\`: ${shown}${keys.length > 8 ? ` and ${keys.length - 8} more` : ""}`;
-  });
 }
 
 function policyLines(v: { head: readonly Violation[]; introduced: readonly Violation[]; fixed: readonly Violation[] }): string[] {
@@ -163,10 +201,6 @@ function collapsible(summary: string, body: string[]): string[] {
 
 function details(summary: string, body: string[]): string[] {
   return ["<details>", `<summary>${summary}</summary>`, "", ...body, "", "</details>", ""];
-}
-
-function cut(lines: string[], max: number): string[] {
-  return lines.length <= max ? lines : [...lines.slice(0, max), `… ${lines.length - max} more lines`];
 }
 
 function cell(text: string): string {

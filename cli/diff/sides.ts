@@ -11,7 +11,8 @@ export type PlannedSide = Omit<DiffSide, "label">;
 
 /** The same stack file at the base: the same path inside the repository, else the same file. */
 export function baseConfigFile(root: string, baseDir: string, configFile: string): string {
-  const relative = path.relative(fs.realpathSync(root), fs.realpathSync(configFile));
+  // The file may be gone at the head (a change deleting the stack): resolve its folder only.
+  const relative = path.relative(fs.realpathSync(root), path.join(fs.realpathSync(path.dirname(configFile)), path.basename(configFile)));
   return relative.startsWith("..") || path.isAbsolute(relative) ? configFile : path.join(baseDir, relative);
 }
 

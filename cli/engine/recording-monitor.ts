@@ -17,6 +17,9 @@ export interface RecordedResource {
   readonly dependsOn: string[];
   /** Inputs with secrets replaced by "[secret]" and resource references by their URN. */
   readonly inputs: Record<string, unknown>;
+  /** The `protect` and `retainOnDelete` resource options, present only when set. */
+  readonly protect?: true;
+  readonly retainOnDelete?: true;
 }
 
 // Sigils of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
@@ -64,6 +67,8 @@ export class RecordingMonitor extends MockMonitor {
       region,
       dependsOn: dependenciesOf(req),
       inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
+      ...(req.getProtect() ? { protect: true as const } : {}),
+      ...(req.getRetainondelete() ? { retainOnDelete: true as const } : {}),
     });
   }
 

@@ -110,7 +110,22 @@ describe("per-cluster overrides", () => {
     expect(tree.get(`clusters/c1/${crd}`)!.metadata.labels).toBeUndefined();
   });
 
-  it("reports a patch on a missing path as bad input naming the cluster", () => {
-    expect(() => renderFleet(fleet, [configMap().patch(Select.name("c1"), JsonPatch.replace("/spec/nope", 1))])).toThrow(/cluster c1/);
+  it("reports a patch on a missing path as bad input naming the replication and cluster, never a silent add", () => {
+    const problems = (patch: JsonPatch) => {
+      try {
+        renderFleet(fleet, [configMap().patch(Select.name("c1"), patch)]);
+        return [];
+      } catch (err) {
+        if (err instanceof FleetConfigError) return err.message.split("\n");
+        throw err;
+      }
+    };
+    const name = configMap().name;
+    // A deeper path used to throw a raw TypeError; a missing key used to be added silently.
+    expect(problems(JsonPatch.replace("/spec/nope", 1))).toEqual([expect.stringMatching(new RegExp(`^replication ${name}: cluster c1: patch replace /spec/nope: /spec/nope does not exist in ConfigMap`))]);
+    expect(problems(JsonPatch.replace("/data/nope", "1"))).toEqual([expect.stringMatching(new RegExp(`^replication ${name}: cluster c1: patch replace /data/nope: /data/nope does not exist`))]);
+    expect(problems(JsonPatch.add("/spec/deeper/key", 1))).toEqual([expect.stringMatching(/patch add \/spec\/deeper\/key: \/spec\/deeper does not exist/)]);
+    // Adding a new key under an existing object is what `add` is for.
+    expect(problems(JsonPatch.add("/data/extra", "1"))).toEqual([]);
   });
 });

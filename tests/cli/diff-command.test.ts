@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { repoRoot, resolveCommit } from "../../cli/diff/git";
 import { planBase } from "../../cli/diff/sides";
+import { stacksToDiff } from "../../cli/diff/stacks";
 import { readTree } from "../../cli/diff/compare-trees";
 import { UsageError } from "../../cli/errors";
 
@@ -35,6 +36,11 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
   let repo: string;
   beforeAll(() => {
     repo = scratchRepo();
+    // A second stack with its own tree: unchanged by the pull request, so not previewed.
+    const staging = fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8").replace("path: gitops }", "path: gitops-staging }");
+    fs.writeFileSync(path.join(repo, "Pulumi.staging.yaml"), staging);
+    git(repo, "add", "Pulumi.staging.yaml");
+    git(repo, "commit", "--quiet", "-m", "staging stack");
     fs.appendFileSync(path.join(repo, "Pulumi.prod.yaml"), EU_CLUSTER);
     git(repo, "commit", "--quiet", "-am", "add euw1");
   });
@@ -44,13 +50,16 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     const run = spawnSync("npm", ["run", "--silent", "diff", "--", "--base", "HEAD~1"], { cwd: repo, encoding: "utf8" });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("| `euw1` | eu-west-1 | secondary | added |");
-    expect(run.stdout).toContain("#### `euw1` · eu-west-1 (new cluster)");
-    expect(run.stdout).toMatch(/`aws:eks\/nodeGroup:NodeGroup` ×1: `euw1-nodes-group`/);
+    expect(run.stdout).toMatch(/- \+ \d+ resource\(s\) added — on `euw1`/);
+    expect(run.stdout).toContain("  - `aws:eks/nodeGroup:NodeGroup` ×1: `euw1-nodes-group`");
     expect(run.stdout).toContain("**2 → 3 clusters**");
     expect(run.stdout).toContain('subgraph r_eu_west_1["eu-west-1"]');
     expect(run.stdout).toContain("c_euw1 -.->|backups| c_use1");
+    expect(run.stdout).toContain("- backup partner of `usw2` changes: `use1` → **`euw1`**");
+    expect(run.stdout).toContain("## eks-fleet diff · stack `prod`");
+    expect(run.stdout).not.toContain("stack `staging`");
     expect(git(repo, "worktree", "list").trim().split("\n")).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 
   it("refuses an unknown base ref with exit 2 and one line", () => {
     const run = spawnSync("npm", ["run", "--silent", "diff", "--", "--base", "no-such-ref"], { cwd: repo, encoding: "utf8" });
@@ -61,6 +70,29 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
 });
 
 describe("diff inputs", () => {
+  it("previews the stack files a change touches, or every stack when the program changes", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-stacks-"));
+    try {
+      for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml", "index.ts"]) fs.writeFileSync(path.join(dir, f), `${f}\n`);
+      git(dir, "init", "--quiet");
+      git(dir, "add", "-A");
+      git(dir, "commit", "--quiet", "-m", "base");
+      const root = repoRoot(dir);
+      const stacks = () => stacksToDiff(root, resolveCommit(root, "HEAD"), root).map((f) => path.basename(f));
+      expect(stacks()).toEqual(["Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+      fs.appendFileSync(path.join(dir, "Pulumi.staging.yaml"), "# more\n");
+      fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "new\n");
+      expect(stacks()).toEqual(["Pulumi.dev.yaml", "Pulumi.staging.yaml"]);
+      fs.rmSync(path.join(dir, "Pulumi.prod.yaml"));
+      expect(stacks()).toEqual(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+      fs.appendFileSync(path.join(dir, "index.ts"), "// changed\n");
+      git(dir, "checkout", "--quiet", "--", "Pulumi.prod.yaml");
+      expect(stacks()).toEqual(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads a rendered tree by relative path, and a missing one as empty", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-tree-"));
     try {

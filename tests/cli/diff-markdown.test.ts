@@ -48,8 +48,7 @@ describe("renderDiff", () => {
     const head = plan({ c0: "primary", c1: "secondary", c2: "secondary" }, [...twoClusters.resources, ...clusterResources("c2")]);
     const md = renderDiff(input(twoClusters, head));
     expect(md).toContain("| `c2` | eu-west-1 | secondary | added |");
-    expect(md).toContain("#### `c2` · eu-west-1 (new cluster) — +4 −0 ~0");
-    expect(md).toContain("- `aws:ec2/subnet:Subnet` ×2: `c2-private-0`, `c2-private-1`");
+    expect(md).toContain("- + 4 resource(s) added — on `c2`\n  - `aws:ec2/subnet:Subnet` ×2: `c2-private-0`, `c2-private-1`");
     expect(md).toContain("**2 → 3 clusters**");
     expect(md).not.toContain("`c0` · us-east-1");
   });
@@ -66,14 +65,16 @@ describe("renderDiff", () => {
   it("lists a removed cluster and its resources", () => {
     const md = renderDiff(input(twoClusters, plan({ c0: "primary" }, clusterResources("c0"))));
     expect(md).toContain("| `c1` | us-west-2 | secondary | removed |");
-    expect(md).toContain("#### `c1` · us-west-2 (removed cluster) — +0 −4 ~0");
+    expect(md).toContain("- − 4 resource(s) removed — on `c1`");
   });
 
-  it("names the changed input keys of a changed resource, and only those", () => {
+  it("shows the changed input keys of a changed resource, and only those, old → new", () => {
     const scaled = clusterResources("c0").map((r) => (r.name === "c0-nodes-group" ? { ...r, inputs: { scalingConfig: { desiredSize: 4, maxSize: 6, minSize: 2 } } } : r));
     const md = renderDiff(input(plan({ c0: "primary" }, clusterResources("c0")), plan({ c0: "primary" }, scaled)));
-    expect(md).toContain("- `aws:eks/nodeGroup:NodeGroup` `c0-nodes-group`: `inputs.scalingConfig.desiredSize`");
-    expect(md).not.toContain("inputs.scalingConfig.maxSize");
+    expect(md).toContain("- ~ `aws:eks/nodeGroup:NodeGroup` `c0-nodes-group` — on `c0`\n  - `scalingConfig.desiredSize`: `3` → `4`\n");
+    expect(md).not.toContain("scalingConfig.maxSize");
+    expect(renderDiff(input(plan({ c0: "primary" }, clusterResources("c0")), plan({ c0: "primary" }, scaled)), { values: false }))
+      .toContain("- ~ `aws:eks/nodeGroup:NodeGroup` `c0-nodes-group`: `scalingConfig.desiredSize` — on `c0`");
   });
 
   it("shows manifest files added, removed and changed per cluster, with a compact diff", () => {
@@ -86,11 +87,10 @@ describe("renderDiff", () => {
       ["clusters/c1/platform/namespace-payments.yaml", "kind: Namespace\n"],
     ]);
     const md = renderDiff(input(twoClusters, twoClusters, { base, head }));
-    expect(md).toContain("#### `c0` · us-east-1 — +0 −1 ~1 files");
-    expect(md).toContain("- `clusters/c0/platform/old.yaml`");
-    expect(md).toContain("#### `c1` · us-west-2 — +1 −0 ~0 files");
-    expect(md).toContain("<summary>Changed <code>clusters/c0/apps/deployment-web.yaml</code></summary>");
-    expect(md).toMatch(/```diff\n@@ -3,3 \+3,3 @@\n   name: web\n spec:\n-  replicas: 2\n\+  replicas: 3\n```/);
+    expect(md).toContain("- − 1 file(s): `clusters/c0/platform/old.yaml` — on `c0`");
+    expect(md).toContain("- + 1 file(s): `clusters/c1/platform/namespace-payments.yaml` — on `c1`");
+    expect(md).toContain("- ~ `clusters/c0/apps/deployment-web.yaml` — on `c0`");
+    expect(md).toMatch(/  ```diff\n  @@ -3,3 \+3,3 @@\n     name: web\n   spec:\n  -  replicas: 2\n  \+  replicas: 3\n  ```/);
     expect(renderDiff(input(twoClusters, twoClusters, { base: head, head }))).toContain("No manifest changes.");
   });
 
@@ -131,8 +131,8 @@ describe("renderDiff", () => {
 
   it("collapses long lists into <details> and keeps short ones open", () => {
     const many = Array.from({ length: 11 }, (_, i) => resource("c0", `aws:test/t${i}:T`, `c0-r${i}`));
-    expect(renderDiff(input(plan({ c0: "primary" }), plan({ c0: "primary" }, many)))).toContain("<details>\n<summary>Added (11)</summary>");
-    expect(renderDiff(input(plan({ c0: "primary" }), plan({ c0: "primary" }, many.slice(0, 10))))).toContain("Added (10):");
+    expect(renderDiff(input(plan({ c0: "primary" }), plan({ c0: "primary" }, many)))).toContain("<details>\n<summary>Resource changes</summary>");
+    expect(renderDiff(input(plan({ c0: "primary" }), plan({ c0: "primary" }, many.slice(0, 8))))).toContain("Resource changes:");
   });
 });
 
@@ -143,8 +143,8 @@ describe("renderComment", () => {
     const head = new Map([["clusters/c0/apps/a.yaml", big(2)]]);
     const md = renderComment(input(plan({ c0: "primary" }), plan({ c0: "primary" }), { base, head }), 4_000);
     expect(md.length).toBeLessThanOrEqual(4_000);
-    expect(md).toContain("- changed `clusters/c0/apps/a.yaml`");
-    expect(md).toContain("Manifest diffs were left out");
+    expect(md).toContain("- ~ `clusters/c0/apps/a.yaml` — on `c0`");
+    expect(md).toContain("**Folded to fit a comment:** per-cluster detail, manifest diffs.");
     expect(renderComment(input(plan({ c0: "primary" }), plan({ c0: "primary" }), { base, head }))).toContain("```diff");
   });
 });
@@ -169,5 +169,103 @@ describe("mermaidTopology", () => {
     expect(chart).toContain("git -->|argocd| c_c0");
     expect(chart).toContain("c_c0 -->|syncs| c_c2");
     expect(chart).not.toContain("git -->|argocd| c_c1");
+  });
+});
+
+describe("values and folding across clusters", () => {
+  const policy = (actions: string[], bucket: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
+  const role = (c: string, actions: string[]) => resource(c, "aws:iam/role:Role", `${c}-velero-role`, { inlinePolicies: [{ name: "velero", policy: policy(actions, `prod-${c}-velero`) }] });
+
+  it("shows a JSON policy as added and removed actions and resources, long text as a unified diff, secrets redacted", () => {
+    const before = [role("c0", ["s3:GetObject"]), resource(null, "kubernetes:core/v1:ConfigMap", "motd", { data: { text: "line one\nline two\nline three" }, token: "[secret]" })];
+    const after = [role("c0", ["s3:GetObject", "s3:PutObject"]), resource(null, "kubernetes:core/v1:ConfigMap", "motd", { data: { text: "line one\nline 2\nline three" }, token: "[secret]", password: "[secret]" })];
+    const md = renderDiff(input(plan({ c0: "primary" }, before), plan({ c0: "primary" }, after)));
+    expect(md).toContain("  - `inlinePolicies[0].policy`: policy statements\n    ```diff\n    + action s3:PutObject\n    ```");
+    expect(md).toContain("  - `data.text`:\n    ```diff\n    @@ -1,3 +1,3 @@\n     line one\n    -line two\n    +line 2\n     line three\n    ```");
+    expect(md).toContain("  - `password`: _(unset)_ → `[secret]`");
+    expect(md).toContain("`c0-velero-role` `inlinePolicies[0].policy` grants more: `s3:PutObject on arn:aws:s3:::prod-c0-velero/*`");
+  });
+
+  it("shows a change identical on several clusters once, naming them, with per-cluster detail collapsed", () => {
+    const roles = (actions: string[]) => ["c0", "c1", "c2"].map((c) => role(c, actions));
+    const three = { c0: "primary", c1: "secondary", c2: "secondary" };
+    const md = renderDiff(input(plan(three, roles(["s3:GetObject"])), plan(three, roles(["s3:GetObject", "s3:DeleteObject"]))));
+    expect(md).toContain("- ~ `aws:iam/role:Role` `{cluster}-velero-role` — on 3 clusters: `c0`, `c1`, `c2`");
+    expect(md.match(/\+ action s3:DeleteObject/g)).toHaveLength(4); // once folded, three times in the detail
+    expect(md).toContain("- `{cluster}-velero-role` `inlinePolicies[0].policy` grants more: `s3:DeleteObject on arn:aws:s3:::prod-{cluster}-velero/*` — on 3 clusters: `c0`, `c1`, `c2`");
+    expect(md).toMatch(/<details>\n<summary>Per-cluster detail \(3 clusters\)<\/summary>\n\n\*\*`c0` · us-east-1\*\*/);
+  });
+
+  it("says how to really delete a protected resource a change removes, and flags a replaced bucket", () => {
+    const secret = { ...resource(null, "aws:secretsmanager/secret:Secret", "secrets-payments-api-key", { name: "payments/api-key" }), protect: true };
+    const bucket = (name: string) => resource("c0", "aws:s3/bucket:Bucket", "c0-logs", { bucket: name });
+    const md = renderDiff(input(plan({ c0: "primary" }, [secret, bucket("old-logs")]), plan({ c0: "primary" }, [bucket("new-logs")])));
+    expect(md).toContain(`- \`secrets-payments-api-key\` deletes secret \`payments/api-key\` (recoverable only within its recovery window) — **protected**: \`pulumi up\` fails until \`pulumi state unprotect '${secret.urn}'\``);
+    expect(md).toContain("- `c0-logs` (`aws:s3/bucket:Bucket`) is **replaced**: `bucket` cannot change in place (hashicorp/terraform-provider-aws internal/service/s3/bucket.go); replacing it deletes bucket `old-logs` and every object version in it — on `c0`");
+    expect(md).toContain("- ± **replace** `aws:s3/bucket:Bucket` `c0-logs` — on `c0`\n  - `bucket`: `old-logs` → `new-logs`");
+  });
+
+  it("names worse DR figures and new violations under Needs attention", () => {
+    const violation: Violation = { policy: "eks-private-endpoint", enforcement: "mandatory", urn: null, file: "clusters/c0/x.yaml", message: "endpoint is public" };
+    const md = renderDiff(input(plan({ c0: "primary" }), plan({ c0: "primary" }, [], { dr: { rtoSeconds: 330, rpoSeconds: 4500, notes: [] }, violations: [violation] })));
+    const attention = md.slice(md.indexOf("### ⚠️ Needs attention"), md.indexOf("### Clusters"));
+    expect(attention).toContain("- RTO gets worse: 90 s → **330 s**");
+    expect(attention).not.toContain("RPO gets worse");
+    expect(attention).toContain("- new mandatory policy violation `eks-private-endpoint` in `clusters/c0/x.yaml`: endpoint is public");
+  });
+});
+
+describe("a 100-cluster fleet change", () => {
+  const names = Array.from({ length: 100 }, (_, i) => `c${i}`);
+  const regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"];
+  const fleetPlan = (roles: (i: number) => string, actions: string[], cidr = (i: number, k: number) => `10.${i}.${k}.0/24`): PlanDocument => {
+    const resources = names.flatMap((c, i) => {
+      const at = (r: PlanResource) => ({ ...r, region: regions[i % 4] });
+      return [
+        at(resource(c, "aws:iam/role:Role", `${c}-velero-irsa-role`, { inlinePolicies: [{ name: "velero", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: actions, Resource: [`arn:aws:s3:::prod-${c}-velero-123456789012`, `arn:aws:s3:::prod-${c}-velero-123456789012/*`] }] }) }] })),
+        at(resource(c, "aws:route53/healthCheck:HealthCheck", `dns-${c}`, { fqdn: `${c}.api.example.com`, requestInterval: 10 })),
+        ...Array.from({ length: 8 }, (_, k) => at(resource(c, "aws:ec2/subnet:Subnet", `${c}-subnet-${k}`, { cidrBlock: cidr(i, k) }))),
+      ];
+    });
+    const records = names.map((c, i) => resource(null, "aws:route53/record:Record", `dns-${c}`, { name: "api.example.com", type: "CNAME", setIdentifier: c, records: [`${c}.api.example.com`], failoverRoutingPolicies: [{ type: roles(i) === "primary" ? "PRIMARY" : "SECONDARY" }] }));
+    return {
+      ...emptyPlan("prod"),
+      clusters: names.map((name, i) => ({ name, region: regions[i % 4], role: roles(i) })),
+      resources: [...resources, ...records],
+      dr: { rtoSeconds: 90, rpoSeconds: 4500, notes: [] },
+    };
+  };
+  const actions = ["s3:GetObject", "s3:PutObject", "s3:ListBucket"];
+  const base = fleetPlan((i) => (i === 0 ? "primary" : "secondary"), actions);
+  // One IAM widening on every cluster and a role flip between c0 and c1.
+  const head = fleetPlan((i) => (i === 1 ? "primary" : "secondary"), [...actions, "s3:DeleteObject"]);
+  const tree = (side: string) => new Map(names.map((c) => [`clusters/${c}/platform/configmap-fleet.yaml`, `kind: ConfigMap\ndata:\n  cluster: ${c}\n  side: ${side}\n`]));
+
+  it("shows one IAM change on all clusters and a role flip in one short comment", () => {
+    const md = renderComment(input(base, head, { base: tree("base"), head: tree("head") }));
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    const attention = md.slice(md.indexOf("### ⚠️ Needs attention"), md.indexOf("### Clusters"));
+    expect(attention).toContain("grants more: `s3:DeleteObject on arn:aws:s3:::prod-{cluster}-velero-123456789012`");
+    expect(attention).toContain("on 100 clusters: `c0`, `c1`, `c2`");
+    expect(attention).toContain("role flip: `c0` primary → **secondary**");
+    expect(attention).toContain("DNS answer changes: api.example.com (`c1`) failover SECONDARY → **failover PRIMARY**");
+    expect(md).toContain("- ~ `clusters/{cluster}/platform/configmap-fleet.yaml` — on 100 clusters");
+    expect(md).toContain("<summary>Per-cluster detail (100 clusters)</summary>");
+    expect(md).not.toContain("Folded to fit a comment");
+  });
+
+  it("folds a change that differs on every cluster to fit GitHub's limit, keeping the risks and saying what it folded", () => {
+    // Renumbering every subnet replaces 800 subnets, each with its own values.
+    const renumbered = fleetPlan((i) => (i === 1 ? "primary" : "secondary"), [...actions, "s3:DeleteObject"], (i, k) => `10.${100 + i}.${k}.0/24`);
+    const full = renderDiff(input(base, renumbered, { base: tree("base"), head: tree("head") }));
+    expect(full.length).toBeGreaterThan(65_536);
+    const md = renderComment(input(base, renumbered, { base: tree("base"), head: tree("head") }));
+    expect(md.length).toBeLessThanOrEqual(65_536);
+    const attention = md.slice(md.indexOf("### ⚠️ Needs attention"), md.indexOf("### Clusters"));
+    expect(attention).toContain("role flip: `c0` primary → **secondary**");
+    expect(attention).toMatch(/- `\{cluster\}-subnet-0` \(`aws:ec2\/subnet:Subnet`\) is \*\*replaced\*\*: `cidrBlock` cannot change in place \(hashicorp\/terraform-provider-aws internal\/service\/ec2\/vpc_subnet.go\) — on 100 clusters/);
+    expect(md).toMatch(/\*\*Folded to fit a comment:\*\* per-cluster detail, [^\n]*\. Run `npm run diff -- --base <ref> --stack prod` locally for everything\./);
+    expect(md).toContain("changed values (keys are listed)");
+    expect(md).toContain("- ± **replace** `aws:ec2/subnet:Subnet` `{cluster}-subnet-7`: `cidrBlock` — on 100 clusters");
   });
 });

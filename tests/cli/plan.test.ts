@@ -45,7 +45,16 @@ describe("npm run plan", () => {
       { name: "c2", region: "eu-west-1", role: "secondary" },
     ]);
     expect(plan.dr.rtoSeconds).toBe(90);
-    for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "type", "urn"]);
+    const options = ["protect", "retainOnDelete"];
+    for (const r of plan.resources) expect(Object.keys(r).filter((k) => !options.includes(k)).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "type", "urn"]);
+  });
+
+  it("records which resources are protected or retained, so a preview can say how to really delete them", () => {
+    const flagged = (flag: "protect" | "retainOnDelete") => plan.resources.filter((r) => r[flag]).map((r) => r.name).sort();
+    expect(flagged("retainOnDelete")).toEqual(["c0-backup-bucket", "c0-backup-key", "c1-backup-bucket", "c1-backup-key", "c2-backup-bucket", "c2-backup-key"]);
+    expect(flagged("protect")).toEqual(["secrets-key-us-east-1", "secrets-payments-db-credentials"]);
+    // Keys that die with their cluster or region are neither.
+    expect(plan.resources.find((r) => r.name === "c0-secrets" && r.type === "aws:kms/key:Key")).not.toHaveProperty("protect");
   });
 
   it("records what each resource waits for: input-derived dependencies, explicit dependsOn and providers", () => {

@@ -95,7 +95,8 @@ describe("GitHub workflows", () => {
     const runs = steps(w).map((s) => s.run ?? "");
     expect(runs).toContain("npm ci");
     expect(runs).toContain("npm test");
-    expect(runs.find((r) => r.includes("npm run synth"))).toContain("git diff --exit-code -- gitops/");
+    // Every stack's tree, each in its own gitops.path: --check names stale files and what to run.
+    expect(runs.find((r) => r.includes("npm run --silent synth"))).toMatch(/for file in Pulumi\.\*\.yaml; do[\s\S]*synth -- --stack "\$stack" --check/);
     expect(runs.find((r) => r.includes("npm run --silent diff"))).toContain('--base "origin/${BASE_REF}"');
     // The diff job needs the base branch's history.
     expect(stepUsing(w, "actions/checkout").some((s) => s.with?.["fetch-depth"] === 0)).toBe(true);
@@ -118,6 +119,29 @@ describe("GitHub workflows", () => {
     const [comment] = stepUsing(w, "marocchino/sticky-pull-request-comment");
     expect(comment.with).toMatchObject({ header: "eks-fleet-diff", path: "fleet-diff.md", number: "${{ steps.pr.outputs.number }}" });
     for (const f of workflows.values()) expect(Object.keys(f.on)).not.toContain("pull_request_target");
+  });
+
+  it.each(["pull-request.yml", "deploy.yml", "drift.yml"])("%s runs its stack matrix over the stack files found, not a fixed list", (name) => {
+    const w = workflows.get(name)!;
+    const matrixJobs = Object.values(w.jobs).filter((j: any) => j.strategy?.matrix);
+    expect(matrixJobs.length).toBe(1);
+    for (const job of matrixJobs as any[]) {
+      expect(job.needs).toBe("stacks");
+      expect(job.strategy.matrix.stack).toBe("${{ fromJSON(needs.stacks.outputs.stacks) }}");
+    }
+    const list = (w.jobs as any).stacks;
+    expect(list.outputs).toEqual({ stacks: "${{ steps.list.outputs.stacks }}" });
+    const script: string = list.steps.find((s: Step & { id?: string }) => s.id === "list").run;
+    // The listing itself, run over a folder holding two stack files and the project file.
+    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eks-fleet-stack-list-"));
+    try {
+      for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]) fs.writeFileSync(path.join(dir, f), "");
+      fs.writeFileSync(path.join(dir, "out"), "");
+      require("child_process").execFileSync("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, env: { ...process.env, GITHUB_OUTPUT: path.join(dir, "out") } });
+      expect(fs.readFileSync(path.join(dir, "out"), "utf8")).toBe('stacks=["prod","staging"]\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("deploys main with the policy pack, one run per stack at a time, through an assumed role", () => {

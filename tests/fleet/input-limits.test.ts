@@ -92,21 +92,21 @@ describe("stack files", () => {
   it("refuses both eks-fleet:fleet and a bare fleet key", () => {
     const file = path.join(dir, "Pulumi.both.yaml");
     fs.writeFileSync(file, "config:\n  eks-fleet:fleet: { name: a }\n  fleet: { name: b }\n");
-    expect(messageOf(file)).toBe("Pulumi.both.yaml: config has both 'eks-fleet:fleet' and 'fleet', which Pulumi reads as the same key; keep one");
+    expect(messageOf(file)).toBe(`${file}: config has both 'eks-fleet:fleet' and 'fleet', which Pulumi reads as the same key; keep one`);
   });
 
   it("refuses a FIFO, a device and a folder without reading them", () => {
     const fifo = path.join(dir, "Pulumi.fifo.yaml");
     require("child_process").execFileSync("mkfifo", [fifo]);
-    expect(messageOf(fifo)).toBe("Pulumi.fifo.yaml: is not a regular file");
-    expect(messageOf("/dev/zero")).toBe("zero: is not a regular file");
+    expect(messageOf(fifo)).toBe(`${fifo}: is not a regular file`);
+    expect(messageOf("/dev/zero")).toBe("/dev/zero: is not a regular file");
     expect(messageOf(dir)).toMatch(/: is not a regular file$/);
   });
 
   it("refuses a file past 8 MiB", () => {
     const file = path.join(dir, "Pulumi.huge.yaml");
     fs.writeFileSync(file, Buffer.alloc(8 * 1024 * 1024 + 1, "#"));
-    expect(messageOf(file)).toBe("Pulumi.huge.yaml: is larger than 8 MiB; a stack file is a few kilobytes");
+    expect(messageOf(file)).toBe(`${file}: is larger than 8 MiB; a stack file is a few kilobytes`);
   });
 
   it("loads a map of 80,000 keys in time linear in its size", () => {

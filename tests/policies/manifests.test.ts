@@ -118,10 +118,12 @@ describe("manifest rules", () => {
     }]);
     const missing = goodTree();
     delete missing[RB];
+    // The violation names a file that exists; the message says which one is missing.
     expect(run(fleetConsistentRbac, missing)).toEqual([{
-      file: RB,
-      message: `RoleBinding payments/payments-admins exists in cluster use1 (${RB.replace("usw2", "use1")}) but not in cluster usw2. ${fix}`,
+      file: RB.replace("usw2", "use1"),
+      message: `RoleBinding payments/payments-admins exists in cluster use1 (${RB.replace("usw2", "use1")}) but not in cluster usw2 (no ${RB}). ${fix}`,
     }]);
+    expect(Object.keys(missing)).toContain(RB.replace("usw2", "use1"));
   });
 
   it("manifests-fleet-consistent: a hand-written override annotation is no exception", () => {
