@@ -58,6 +58,7 @@ function duration(seconds: number): string {
 
 /** How traffic recovers, in a few words: what the RTO is made of. */
 function recoveryPath(spec: FleetSpec): string {
-  if (spec.mode === "active-active") return "active-active: DNS alone";
-  return spec.standby === "pilot-light" ? "pilot-light standby: DNS + promotion" : "warm standby: DNS alone";
+  const moves = spec.dns.globalAccelerator ? "Global Accelerator" : "DNS";
+  if (spec.mode === "active-active") return `active-active: ${moves} alone`;
+  return spec.standby === "pilot-light" ? `pilot-light standby: ${moves} + promotion` : `warm standby: ${moves} alone`;
 }

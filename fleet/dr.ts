@@ -3,6 +3,13 @@ import { longestGapSeconds } from "./schedule";
 /** Route 53 health checks of this fleet: the fast interval, the default threshold. */
 export const HEALTH_CHECK = { requestIntervalSeconds: 10, failureThreshold: 3 } as const;
 
+/**
+ * With Global Accelerator, detection is the NLB target group's health check (the same 10 s ×
+ * 3) and the accelerator moves new connections to a healthy endpoint group in about 30 s,
+ * with no DNS TTL in the way (AWS Global Accelerator developer guide, "Health check options").
+ */
+export const ACCELERATOR_SHIFT_SECONDS = 30;
+
 /** AWS's bound for S3 Replication Time Control: 99.99% of objects within 15 minutes. */
 export const REPLICATION_BOUND_SECONDS = 15 * 60;
 
@@ -41,38 +48,47 @@ export interface DrInput {
   /** Active-passive only. */
   readonly standby?: Standby;
   readonly engine: GitopsEngine;
+  /** `dns.globalAccelerator`: the accelerator, not Route 53, moves traffic. */
+  readonly accelerator?: boolean;
 }
 
 /**
  * Recovery objectives the fleet's design guarantees, computed from its settings:
- * RTO = failure detection (interval × threshold), then the longer of the record TTL and,
+ * RTO = failure detection (interval × threshold), then the longer of the record TTL (or
+ * Global Accelerator's shift) and,
  * for a pilot light, the promotion (merge + agent pickup + pods ready);
  * RPO = longest gap between two backups + the replication bound.
  */
 export function drFigures(input: DrInput): DrFigures {
   const detection = HEALTH_CHECK.requestIntervalSeconds * HEALTH_CHECK.failureThreshold;
   const backupGap = longestGapSeconds(input.schedule);
-  const rto = rtoOf(input, detection);
+  // What follows detection before clients reach the survivor: the TTL, or the accelerator's shift.
+  const shift = input.accelerator ? ACCELERATOR_SHIFT_SECONDS : input.ttl;
+  const rto = rtoOf(input, detection, shift);
   return {
     rtoSeconds: rto.seconds,
     rpoSeconds: backupGap + REPLICATION_BOUND_SECONDS,
     notes: [
-      `RTO: Route 53 marks a cluster unhealthy after ${HEALTH_CHECK.failureThreshold} failed checks ${HEALTH_CHECK.requestIntervalSeconds} s apart (${detection} s), then resolvers drop the old answer within the TTL (${input.ttl} s).`,
+      input.accelerator
+        ? `RTO: the NLB target group marks a cluster's gateway unhealthy after ${HEALTH_CHECK.failureThreshold} failed checks ${HEALTH_CHECK.requestIntervalSeconds} s apart (${detection} s), then Global Accelerator moves new connections to a healthy endpoint group (about ${ACCELERATOR_SHIFT_SECONDS} s); no DNS TTL is involved.`
+        : `RTO: Route 53 marks a cluster unhealthy after ${HEALTH_CHECK.failureThreshold} failed checks ${HEALTH_CHECK.requestIntervalSeconds} s apart (${detection} s), then resolvers drop the old answer within the TTL (${input.ttl} s).`,
       ...rto.notes,
-      "RTO assumes each cluster's gateway answers its health check only while the cluster can serve, and that Route 53's data plane (health checks, answers) works during the outage; updating the records (pulumi up --target) is not on the traffic path.",
+      input.accelerator
+        ? "RTO assumes each cluster's gateway answers its health check only while the cluster can serve, and that Global Accelerator's data plane works during the outage; moving its traffic dials (pulumi up) is not on the traffic path."
+        : "RTO assumes each cluster's gateway answers its health check only while the cluster can serve, and that Route 53's data plane (health checks, answers) works during the outage; updating the records (pulumi up --target) is not on the traffic path.",
       `RPO: backups run on '${input.schedule}' (longest gap ${backupGap} s) and replicate to the partner region within ${REPLICATION_BOUND_SECONDS / 60} minutes (S3 Replication Time Control).`,
       "RPO covers Kubernetes objects and file-system backups of volumes; databases need their own cross-region replication.",
     ],
   };
 }
 
-function rtoOf(input: DrInput, detection: number): { seconds: number; notes: string[] } {
+function rtoOf(input: DrInput, detection: number, shift: number): { seconds: number; notes: string[] } {
   if (input.mode === "active-active") {
-    return { seconds: detection + input.ttl, notes: ["RTO assumes every cluster runs the apps and has the capacity to absorb a lost region's traffic (autoscaling included). No deploy is involved."] };
+    return { seconds: detection + shift, notes: ["RTO assumes every cluster runs the apps and has the capacity to absorb a lost region's traffic (autoscaling included). No deploy is involved."] };
   }
   if (input.standby !== "pilot-light") {
     return {
-      seconds: detection + input.ttl,
+      seconds: detection + shift,
       notes: [
         "Warm standby: a secondary reconciles its apps layer with every Deployment and StatefulSet at its warm replica count (annotation eks-fleet.io/warm-replicas, default 1) and HorizontalPodAutoscaler minimums lowered to match, so DNS alone moves traffic. No deploy is involved.",
         "RTO assumes the warm replicas (and their autoscalers) carry the load until the promotion restores full scale, and that apps running on a standby tolerate it (e.g. they write only to a primary database). CronJobs and Jobs stay suspended on a standby.",
@@ -83,7 +99,7 @@ function rtoOf(input: DrInput, detection: number): { seconds: number; notes: str
   const { decideAndMergeSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
   const promotion = decideAndMergeSeconds + pickup + podsReadySeconds;
   return {
-    seconds: detection + Math.max(input.ttl, promotion),
+    seconds: detection + Math.max(shift, promotion),
     notes: [
       "Pilot light: a secondary's apps are rendered scaled to zero (CronJobs and Jobs suspended), so traffic that DNS moves finds no apps until the secondary is promoted.",
       `RTO includes the promotion (${promotion} s, overlapping the TTL): npm run failover merged (assumed ${decideAndMergeSeconds} s), ${input.engine === "flux" ? "Flux" : "Argo CD"} picking up the commit (${pickup} s), pods ready (assumed ${podsReadySeconds} s). The pulumi up --target of the surviving side runs beside it and only holds the DNS records.`,

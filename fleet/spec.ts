@@ -132,7 +132,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     secondaries: clusters.filter((c) => c.role === "secondary"),
     hub: clusters.find((c) => c.name === config.gitops.hub),
     standbyHub: standbyHubOf(clusters, config.gitops.hub),
-    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine }),
+    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine, accelerator: config.dns.globalAccelerator }),
   };
   return deepFreeze(spec);
 }

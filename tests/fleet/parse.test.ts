@@ -72,6 +72,14 @@ describe("parseFleet", () => {
     expect(notes).toContain("node group");
   });
 
+  it("counts Global Accelerator's shift instead of the TTL when it moves traffic", () => {
+    const spec = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } }), "us-east-1");
+    expect(spec.dr.rtoSeconds).toBe(30 + 30);
+    expect(spec.dr.notes[0]).toMatch(/^RTO: the NLB target group .* Global Accelerator moves new connections .* no DNS TTL is involved\.$/);
+    const pilot = parseFleet(fleetConfig(2, { standby: "pilot-light", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
+    expect(pilot.dr.rtoSeconds).toBe(30 + 300 + 60 + 120);
+  });
+
   it("runs every app everywhere in active-active, with no standby", () => {
     const raw = fleetConfig(2, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
