@@ -17,9 +17,10 @@ export interface ReplaceRule {
 }
 
 const TF = "hashicorp/terraform-provider-aws internal/service/";
+// apiVersion/kind are not force-new fields: changing them changes the type token, so the engine creates and deletes.
 const K8S_IDENTITY: ReplaceRule = {
-  properties: ["apiVersion", "kind", "metadata.name", "metadata.namespace"],
-  source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (an object's identity is immutable)",
+  properties: ["metadata.name", "metadata.namespace"],
+  source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go, diff.go (forceNewProperties: .metadata.name, .metadata.namespace)",
 };
 
 export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
@@ -28,6 +29,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "aws:s3/bucketPolicy:BucketPolicy": { properties: ["bucket"], source: `${TF}s3/bucket_policy.go` },
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { properties: ["bucket"], source: `${TF}s3/bucket_public_access_block.go` },
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { properties: ["bucket", "expectedBucketOwner"], source: `${TF}s3/bucket_server_side_encryption_configuration.go` },
+  // Plugin-framework resource: RequiresReplace() plays the part of ForceNew.
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { properties: ["bucket", "expectedBucketOwner"], source: `${TF}s3/bucket_lifecycle_configuration.go` },
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { properties: ["bucket"], source: `${TF}s3/bucket_replication_configuration.go` },
   "aws:kms/key:Key": { properties: ["customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"], source: `${TF}kms/key.go` },
@@ -36,9 +38,9 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "aws:iam/role:Role": { properties: ["name", "namePrefix", "path"], source: `${TF}iam/role.go` },
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { properties: ["role", "policyArn"], source: `${TF}iam/role_policy_attachment.go` },
   "aws:ec2/vpc:Vpc": { properties: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"], source: `${TF}ec2/vpc_.go` },
-  "aws:ec2/subnet:Subnet": { properties: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"], source: `${TF}ec2/vpc_subnet.go` },
-  "aws:ec2/eip:Eip": { properties: ["domain", "publicIpv4Pool", "networkBorderGroup"], source: `${TF}ec2/ec2_eip.go` },
-  "aws:ec2/natGateway:NatGateway": { properties: ["allocationId", "subnetId", "connectivityType"], source: `${TF}ec2/vpc_nat_gateway.go` },
+  "aws:ec2/subnet:Subnet": { properties: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "ipv6Native", "outpostArn"], source: `${TF}ec2/vpc_subnet.go` },
+  "aws:ec2/eip:Eip": { properties: ["address", "domain", "ipamPoolId", "publicIpv4Pool", "networkBorderGroup"], source: `${TF}ec2/ec2_eip.go` },
+  "aws:ec2/natGateway:NatGateway": { properties: ["allocationId", "subnetId", "connectivityType", "privateIp", "secondaryPrivateIpAddressCount"], source: `${TF}ec2/vpc_nat_gateway.go` },
   "aws:ec2/routeTable:RouteTable": { properties: ["vpcId"], source: `${TF}ec2/vpc_route_table.go` },
   "aws:ec2/routeTableAssociation:RouteTableAssociation": { properties: ["subnetId", "gatewayId"], source: `${TF}ec2/vpc_route_table_association.go` },
   "aws:ec2/launchTemplate:LaunchTemplate": { properties: ["name", "namePrefix"], source: `${TF}ec2/ec2_launch_template.go` },
@@ -52,12 +54,18 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   // `set_identifier` is not ForceNew: the provider sends DELETE + CREATE in one change batch.
   "aws:route53/record:Record": { properties: ["name", "zoneId"], source: `${TF}route53/record.go` },
   // pulumi-eks passes these to aws.eks.Cluster, where `name`, `role_arn` and the service CIDR/IP family are ForceNew.
+  // Not listed: bootstrapSelfManagedAddons (ForceNew upstream, but pulumi-eks ignoreChanges it), and removing
+  // encryptionConfigKeyArn (ForceNewIfChange on encryption_config 1 → 0, not expressible as a key prefix).
   "eks:index:Cluster": {
     properties: ["name", "serviceRole", "kubernetesServiceIpAddressRange", "ipFamily"],
     source: `pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts → ${TF}eks/cluster.go`,
   },
   "kubernetes:helm.sh/v3:Release": { properties: ["name", "namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go (release identity)" },
-  "kubernetes:core/v1:Secret": K8S_IDENTITY,
+  // type always; data/stringData too unless the provider sets enableSecretMutable (the fleet's providers do not).
+  "kubernetes:core/v1:Secret": {
+    properties: [...K8S_IDENTITY.properties, "type", "data", "stringData"],
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: Secret .type, .data, .stringData)",
+  },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
