@@ -91,11 +91,12 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}elbv2/target_group.go`,
   },
   "aws:lb/listener:Listener": { properties: ["loadBalancerArn"], source: `${TF}elbv2/listener.go` },
-  "aws:globalaccelerator/accelerator:Accelerator": { properties: ["ipAddresses"], source: `${TF}globalaccelerator/accelerator.go` },
+  "aws:globalaccelerator/accelerator:Accelerator": { properties: ["ipAddresses"], source: `${TF}globalaccelerator/accelerator.go` }, // name, ipAddressType, enabled update in place
   "aws:globalaccelerator/listener:Listener": { properties: ["acceleratorArn"], source: `${TF}globalaccelerator/listener.go` },
   "aws:globalaccelerator/endpointGroup:EndpointGroup": { properties: ["listenerArn", "endpointGroupRegion"], source: `${TF}globalaccelerator/endpoint_group.go` },
   "aws:route53/healthCheck:HealthCheck": { properties: ["type", "requestInterval", "measureLatency", "referenceName", "routingControlArn"], source: `${TF}route53/health_check.go` },
-  // `set_identifier` is not ForceNew: the provider sends DELETE + CREATE in one change batch.
+  // Re-checked: only name and zone_id are ForceNew. `type` and `set_identifier` are not: the provider
+  // sends DELETE + CREATE of the record set in one change batch, an in-place update to Pulumi.
   "aws:route53/record:Record": { properties: ["name", "zoneId"], source: `${TF}route53/record.go` },
   // pulumi-eks passes these to aws.eks.Cluster, where `name`, `role_arn` and the service CIDR/IP family are ForceNew.
   // Not listed: bootstrapSelfManagedAddons (ForceNew upstream, but pulumi-eks ignoreChanges it), and removing
