@@ -1,13 +1,19 @@
 /**
  * Input properties whose change makes the provider replace the resource (delete and create,
- * or create and delete), for every resource type the fleet registers. A resource type not
- * listed here is updated in place for every input the program sets.
+ * or create and delete), for every resource type the fleet registers. Every such type needs a
+ * row, even one with nothing that forces a replacement (`properties: []`): a type with no row
+ * is UNKNOWN, not "updated in place" — `replacingKeys` cannot tell, `hasReplaceRule` says so,
+ * and tests/cli/replacement.test.ts fails when a planned AWS or Kubernetes type has no row.
  *
  * Sources: `@pulumi/aws` ships no schema file, so the AWS rows come from the bridged
  * Terraform provider's schema (`ForceNew: true` in hashicorp/terraform-provider-aws
- * `internal/service/<service>/<resource>.go`), named per row; Pulumi's property names are
- * the camelCase of Terraform's. Kubernetes rows come from pulumi/pulumi-kubernetes, which
- * replaces an object whose identity (apiVersion group, kind, name, namespace) changes.
+ * `internal/service/<service>/<resource>.go`, or a `RequiresReplace()` plan modifier for a
+ * plugin-framework resource), named per row; Pulumi's property names are the camelCase of
+ * Terraform's, and a property ForceNew only inside a nested block is listed by its dotted path.
+ * Replacements decided by a CustomizeDiff/ModifyPlan function (ForceNewIfChange, a rule's source
+ * type switching) are not expressible as key prefixes; the rows say where they exist. Kubernetes
+ * rows come from pulumi/pulumi-kubernetes, which replaces an object whose identity (apiVersion
+ * group, kind, name, namespace) changes.
  */
 export interface ReplaceRule {
   /** Input paths (prefixes, dotted, without `inputs.`) whose change forces a replacement. */
@@ -48,10 +54,49 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     properties: ["amiType", "capacityType", "clusterName", "diskSize", "instanceTypes", "launchTemplate.id", "launchTemplate.name", "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "remoteAccess", "subnetIds"],
     source: `${TF}eks/node_group.go`,
   },
+  "aws:eks/addon:Addon": { properties: ["addonName", "clusterName"], source: `${TF}eks/addon.go` },
+  // The child pulumi-eks creates under eks:index:Cluster. Removing encryptionConfig (1 → 0) also replaces (ForceNewIfChange).
+  "aws:eks/cluster:Cluster": {
+    properties: [
+      "name", "roleArn", "bootstrapSelfManagedAddons", "accessConfig.bootstrapClusterCreatorAdminPermissions",
+      "kubernetesNetworkConfig.ipFamily", "kubernetesNetworkConfig.serviceIpv4Cidr",
+      "outpostConfig.controlPlaneInstanceType", "outpostConfig.controlPlanePlacement.groupName",
+    ],
+    source: `${TF}eks/cluster.go`,
+  },
   "aws:eks/accessEntry:AccessEntry": { properties: ["clusterName", "principalArn", "type"], source: `${TF}eks/access_entry.go` },
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { properties: ["clusterName", "principalArn", "policyArn", "accessScope"], source: `${TF}eks/access_policy_association.go` },
+  "aws:ec2/internetGateway:InternetGateway": { properties: [], source: `${TF}ec2/vpc_internet_gateway.go (vpc_id detaches and re-attaches in place)` },
+  "aws:ec2/securityGroup:SecurityGroup": { properties: ["name", "namePrefix", "description", "vpcId"], source: `${TF}ec2/vpc_security_group.go` },
+  // Plugin-framework resource. Switching the rule's source kind (cidrIpv4 / cidrIpv6 / prefixListId /
+  // referencedSecurityGroupId) also replaces, via ModifyPlan; changing the value within one kind is in place.
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { properties: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_ingress_rule.go (RequiresReplace)` },
+  "aws:kms/replicaKey:ReplicaKey": { properties: ["primaryKeyArn"], source: `${TF}kms/replica_key.go` },
+  "aws:acm/certificate:Certificate": {
+    properties: ["domainName", "subjectAlternativeNames", "validationMethod", "validationOptions", "keyAlgorithm", "certificateAuthorityArn"],
+    source: `${TF}acm/certificate.go`,
+  },
+  "aws:acm/certificateValidation:CertificateValidation": { properties: ["certificateArn", "validationRecordFqdns"], source: `${TF}acm/certificate_validation.go` },
+  "aws:cloudwatch/logGroup:LogGroup": { properties: ["name", "namePrefix", "logGroupClass"], source: `${TF}logs/group.go` },
+  "aws:cloudwatch/eventRule:EventRule": { properties: ["name", "namePrefix", "eventBusName"], source: `${TF}events/rule.go` },
+  "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "eventBusName", "targetId"], source: `${TF}events/target.go` },
+  "aws:sqs/queue:Queue": { properties: ["name", "namePrefix", "fifoQueue"], source: `${TF}sqs/queue.go` },
+  "aws:sqs/queuePolicy:QueuePolicy": { properties: ["queueUrl"], source: `${TF}sqs/queue_policy.go` },
+  "aws:lb/loadBalancer:LoadBalancer": {
+    properties: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
+    source: `${TF}elbv2/load_balancer.go`,
+  },
+  "aws:lb/targetGroup:TargetGroup": {
+    properties: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
+    source: `${TF}elbv2/target_group.go`,
+  },
+  "aws:lb/listener:Listener": { properties: ["loadBalancerArn"], source: `${TF}elbv2/listener.go` },
+  "aws:globalaccelerator/accelerator:Accelerator": { properties: ["ipAddresses"], source: `${TF}globalaccelerator/accelerator.go` }, // name, ipAddressType, enabled update in place
+  "aws:globalaccelerator/listener:Listener": { properties: ["acceleratorArn"], source: `${TF}globalaccelerator/listener.go` },
+  "aws:globalaccelerator/endpointGroup:EndpointGroup": { properties: ["listenerArn", "endpointGroupRegion"], source: `${TF}globalaccelerator/endpoint_group.go` },
   "aws:route53/healthCheck:HealthCheck": { properties: ["type", "requestInterval", "measureLatency", "referenceName", "routingControlArn"], source: `${TF}route53/health_check.go` },
-  // `set_identifier` is not ForceNew: the provider sends DELETE + CREATE in one change batch.
+  // Re-checked: only name and zone_id are ForceNew. `type` and `set_identifier` are not: the provider
+  // sends DELETE + CREATE of the record set in one change batch, an in-place update to Pulumi.
   "aws:route53/record:Record": { properties: ["name", "zoneId"], source: `${TF}route53/record.go` },
   // pulumi-eks passes these to aws.eks.Cluster, where `name`, `role_arn` and the service CIDR/IP family are ForceNew.
   // Not listed: bootstrapSelfManagedAddons (ForceNew upstream, but pulumi-eks ignoreChanges it), and removing
@@ -66,15 +111,28 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     properties: [...K8S_IDENTITY.properties, "type", "data", "stringData"],
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: Secret .type, .data, .stringData)",
   },
+  // Server-side-apply patch of an existing Secret (Argo CD repository registration).
+  "kubernetes:core/v1:SecretPatch": {
+    properties: K8S_IDENTITY.properties,
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (patch identity: .metadata.name, .metadata.namespace) — not confirmed upstream whether Secret's data/type rule also applies to the patch",
+  },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
 };
 
-/** The changed keys (`inputs.a.b[0]`) that force `type` to be replaced; empty for an in-place update. */
+/** Whether `type` has a row; without one, an empty `replacingKeys` means "unknown", not "in place". */
+export function hasReplaceRule(type: string): boolean {
+  return Object.prototype.hasOwnProperty.call(REPLACE_ON_CHANGE, type);
+}
+
+/**
+ * The changed keys (`inputs.a.b[0]`) that force `type` to be replaced; empty for an in-place
+ * update of a listed type, and empty (unknown) for an unlisted one — check `hasReplaceRule`.
+ */
 export function replacingKeys(type: string, keys: readonly string[]): string[] {
+  if (!hasReplaceRule(type)) return [];
   const rule = REPLACE_ON_CHANGE[type];
-  if (!rule) return [];
   return keys.filter((key) => {
     const path = key.replace(/^inputs\./, "").replace(/\[\d+\]/g, "");
     return rule.properties.some((p) => path === p || path.startsWith(`${p}.`));
