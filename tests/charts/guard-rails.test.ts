@@ -10,6 +10,7 @@ import { loadTree } from "../../policies/tree";
 import { fleetConfig } from "../fixtures/fleets";
 import { find, fleetOf, objectsOf, parsed } from "./render-helpers";
 import { parseFleet } from "../../fleet";
+import { tempDir } from "../support/temp-dirs";
 
 const PSA = "pod-security.kubernetes.io";
 
@@ -40,7 +41,7 @@ describe("overrides recorded by the renderer", () => {
     r.name === "namespace-payments" ? r.patch(Select.name("c1"), JsonPatch.add("/subjects/-", { apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "c1-oncall" }), "RoleBinding") : r;
   let out: string;
   beforeAll(() => {
-    out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "overrides-")), "gitops");
+    out = path.join(tempDir("overrides-"), "gitops");
     synthTree(fleet, out, { replications: fleetReplications(fleet, loadReplicated()).map(oncall) });
   });
   const consistency = () => evaluateTree(loadTree(out), [fleetConsistentRbac]).map((v) => v.file);
@@ -83,7 +84,7 @@ describe("overrides recorded by the renderer", () => {
       { object: "ClusterRole /fleet-viewer", replication: "fleet-viewer", clusters: ["c0"] },
       { object: "ClusterRoleBinding /fleet-viewer", replication: "fleet-viewer", clusters: ["c0"] },
     ]);
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "placed-")), "gitops");
+    const dir = path.join(tempDir("placed-"), "gitops");
     synthTree(fleet, dir, { replications: placed });
     expect(evaluateTree(loadTree(dir), [fleetConsistentRbac])).toEqual([]);
   });

@@ -1,12 +1,12 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { main } from "../../cli/check";
 import { UsageError } from "../../cli/errors";
 import { goodTree, writeTree } from "./tree-fixture";
 import { changed, resource } from "./harness";
+import { tempDir } from "../support/temp-dirs";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -17,7 +17,7 @@ function check(...args: string[]) {
 }
 
 function writePlan(resources: object[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "plan.json");
+  const file = path.join(tempDir("plan-"), "plan.json");
   fs.writeFileSync(file, JSON.stringify({ stack: "prod", resources, violations: [] }));
   return file;
 }
@@ -75,7 +75,7 @@ describe("npm run check", () => {
   });
 
   it("with --stack, exits 1 on any file that differs from a fresh render of the fleet model (a forged override record too)", async () => {
-    const tree = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fresh-")), "gitops");
+    const tree = path.join(tempDir("fresh-"), "gitops");
     fs.cpSync(path.join(ROOT, "gitops"), tree, { recursive: true });
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
@@ -119,7 +119,7 @@ describe("npm run check", () => {
   });
 
   it("exits 2 on bad input, one line per problem", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-"));
+    const dir = tempDir("bad-");
     fs.writeFileSync(path.join(dir, "plan.json"), "{ not json");
     expect(check("--plan", path.join(dir, "plan.json"))).toMatchObject({ code: 2, err: expect.stringMatching(/^--plan: .*plan\.json: not valid JSON/) });
     await expect(main(["--plan", path.join(dir, "missing.json")])).rejects.toThrow(/missing\.json: file not found/);

@@ -1,12 +1,12 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { planStack } from "../../cli/engine/plan-stack";
 import { fleetConfig } from "../fixtures/fleets";
+import { tempDir } from "../support/temp-dirs";
 
 function stackFile(fleet: Record<string, unknown>): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.test.yaml");
+  const file = path.join(tempDir("stack-"), "Pulumi.test.yaml");
   fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
   return file;
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { tempDir } from "../support/temp-dirs";
 
 const PSA = {
   "pod-security.kubernetes.io/enforce": "restricted",
@@ -74,7 +74,7 @@ export function goodTree(clusters = ["use1", "usw2"]): Record<string, any> {
  * unless `files` brings its own (or `null` to leave it out).
  */
 export function writeTree(files: Record<string, object | string | null>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-"));
+  const root = tempDir("gitops-");
   const layers = new Set(
     Object.keys(files)
       .map((f) => /^(clusters\/[^/]+)\//.exec(f)?.[1])
