@@ -1,18 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
+import { ServiceCreatingAddonArgs } from "./addon-args";
 
-export interface ExternalDnsArgs {
-  readonly fleet: FleetSpec;
-  readonly cluster: ClusterSpec;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
+export interface ExternalDnsArgs extends ServiceCreatingAddonArgs {
   readonly zoneId: pulumi.Input<string>;
-  readonly kubernetesProvider: k8s.Provider;
-  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
-  readonly serviceWebhook: pulumi.Resource;
 }
 
 /** Record types ExternalDNS writes for a load balancer Service (alias A/AAAA) or a hostname target. */

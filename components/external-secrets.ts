@@ -1,23 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
+import { ServiceCreatingAddonArgs } from "./addon-args";
 
-export interface ExternalSecretsOperatorArgs {
-  /** The fleet: its `secrets` and `accountId`. */
-  readonly fleet: FleetSpec;
-  /** The cluster the operator runs in; it reads only its own region's replicas. */
-  readonly cluster: ClusterSpec;
-  /** The cluster's OIDC provider ARN and issuer (without https://), for IRSA. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
-  /** The secrets key of the cluster's region (`ReplicatedSecrets.keyArns[region]`). */
+export interface ExternalSecretsOperatorArgs extends ServiceCreatingAddonArgs {
+  /** The secrets key of the cluster's region (`ReplicatedSecrets.keyArns[region]`); the operator reads only its own region's replicas. */
   readonly regionKeyArn: pulumi.Input<string>;
-  /** Talks to the cluster's API. */
-  readonly kubernetesProvider: k8s.Provider;
-  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
-  readonly serviceWebhook: pulumi.Resource;
 }
 
 /** ARN pattern of a secret: Secrets Manager appends `-` and six random characters. */

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { INTERRUPTION_EVENTS, karpenterStatements } from "./karpenter-policy";
+import { ServiceCreatingAddonArgs } from "./addon-args";
 
 /** Policies of Karpenter's node role in the upstream template, minus SSM: nodes need no remote shell. */
 const NODE_POLICIES = [
@@ -13,17 +14,10 @@ const NODE_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
 ];
 
-export interface KarpenterArgs {
-  readonly fleet: FleetSpec;
-  readonly cluster: ClusterSpec;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
+export interface KarpenterArgs extends ServiceCreatingAddonArgs {
   readonly endpoint: pulumi.Input<string>;
   /** The EKS cluster: the node access entry needs it. */
   readonly controlPlane: pulumi.Resource;
-  readonly kubernetesProvider: k8s.Provider;
-  /** The cluster's Load Balancer Controller release: the chart creates Services its webhook mutates. */
-  readonly serviceWebhook: pulumi.Resource;
 }
 
 /**

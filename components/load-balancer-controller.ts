@@ -1,17 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
+import { ClusterAddonArgs } from "./addon-args";
 
-export interface LoadBalancerControllerArgs {
-  readonly fleet: FleetSpec;
-  readonly cluster: ClusterSpec;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
+export interface LoadBalancerControllerArgs extends ClusterAddonArgs {
   readonly vpcId: pulumi.Input<string>;
-  readonly kubernetesProvider: k8s.Provider;
 }
 
 /**

@@ -1,24 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { ClusterSpec, names } from "../fleet";
 import { BackupStorage } from "./backup-storage";
 import { chartSource, VELERO_AWS_PLUGIN_IMAGE } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
+import { ServiceCreatingAddonArgs } from "./addon-args";
 
-export interface VeleroArgs {
-  /** The fleet, for the role name and tags. */
-  readonly fleet: FleetSpec;
-  /** The cluster Velero runs in: its name is its prefix, `backup.replicasFrom` its read-only locations. */
-  readonly cluster: ClusterSpec;
-  /** The cluster's OIDC provider ARN and issuer (without https://), for IRSA. */
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
-  /** The cluster's own backup bucket and key. */
+export interface VeleroArgs extends ServiceCreatingAddonArgs {
+  /** The cluster's own backup bucket and key (its name is its prefix, `backup.replicasFrom` its read-only locations). */
   readonly storage: BackupStorage;
-  /** Talks to the cluster's API. */
-  readonly kubernetesProvider: k8s.Provider;
-  /** The cluster's Load Balancer Controller release: this chart creates Services its webhook mutates. */
-  readonly serviceWebhook: pulumi.Resource;
 }
 
 /**
