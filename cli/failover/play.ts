@@ -96,13 +96,20 @@ function promotedChanges(before: PlanDocument, after: PlanDocument, failedRegion
 }
 
 /**
+ * The only region serving the Global Accelerator API, whatever the provider's region
+ * (hashicorp/terraform-provider-aws internal/service/globalaccelerator/service_package.go).
+ */
+export const GLOBAL_ACCELERATOR_API_REGION = "us-west-2";
+
+/**
  * The region whose API a change needs. Route 53 is global (its records and health checks
  * are served from every region); an in-cluster object needs the API of the cluster its
  * Kubernetes provider talks to (an Argo CD cluster Secret lives on the hub, not on the
- * spoke it registers); anything else, its AWS region.
+ * spoke it registers); Global Accelerator needs us-west-2; anything else, its AWS region.
  */
 export function locationOf(plan: PlanDocument, resource: PlanResource): string {
   if (resource.type.startsWith("aws:route53/")) return "global";
+  if (resource.type.startsWith("aws:globalaccelerator/")) return GLOBAL_ACCELERATOR_API_REGION;
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
   const provider = resource.dependsOn.map((urn) => byUrn.get(urn)).find((r) => r?.type === "pulumi:providers:kubernetes");
   const cluster = provider?.cluster ?? null;

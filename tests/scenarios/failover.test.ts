@@ -177,3 +177,22 @@ describe("an active-active fleet", () => {
     expect([spec.dr.rtoSeconds, spec.dr.rpoSeconds]).toEqual([90, 4500]);
   });
 });
+
+describe("a fleet behind Global Accelerator", () => {
+  it("moves the traffic dials through the accelerator's API in us-west-2, which the surviving side reaches", async () => {
+    const file = path.join(dir, "accelerator", "Pulumi.prod.yaml");
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, PROD.replace("ttl: 60 }", "ttl: 60, globalAccelerator: true }"));
+    const play = await playPromotion(file, "usw2");
+    // No failover records to update: the accelerator fails over by itself; promotion moves its dials.
+    expect(play.changes.map((c) => `${c.side} ${c.location} ${c.name} ${c.keys.join(",")}`).sort()).toEqual([
+      "surviving us-west-2 accelerator-us-east-1 inputs.trafficDialPercentage",
+      "surviving us-west-2 accelerator-us-west-2 inputs.trafficDialPercentage",
+    ]);
+    expect(play.targets.map((urn) => urn.split("::").pop()).sort()).toEqual(["accelerator-us-east-1", "accelerator-us-west-2"]);
+    const dial = (doc: PlanDocument, name: string) => doc.resources.find((r) => r.name === name)!.inputs.trafficDialPercentage;
+    expect([dial(play.before.document, "accelerator-us-east-1"), dial(play.before.document, "accelerator-us-west-2")]).toEqual([100, 0]);
+    expect([dial(play.after.document, "accelerator-us-east-1"), dial(play.after.document, "accelerator-us-west-2")]).toEqual([0, 100]);
+    expect(play.after.document.dr.rtoSeconds).toBe(60);
+  });
+});
