@@ -2,13 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
 
-/** What every in-cluster add-on of one cluster takes: where it runs, and its IAM identity (IRSA). */
-export interface ClusterAddonArgs {
+/** What an add-on of one cluster with its own IAM identity (IRSA) takes. */
+export interface IrsaAddonArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
   /** The cluster's OIDC provider ARN and issuer (without https://), for IRSA. */
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly oidcIssuer: pulumi.Input<string>;
+}
+
+/** What every in-cluster add-on of one cluster takes: where it runs, and its IAM identity. */
+export interface ClusterAddonArgs extends IrsaAddonArgs {
   /** Talks to the cluster's API. */
   readonly kubernetesProvider: k8s.Provider;
 }

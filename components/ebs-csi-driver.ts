@@ -1,15 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { ClusterSpec, names } from "../fleet";
+import { IrsaAddonArgs } from "./addon-args";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
 import { clusterTags } from "./tags";
 
-export interface EbsCsiDriverArgs {
-  readonly fleet: FleetSpec;
-  readonly cluster: ClusterSpec;
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
+/** A managed add-on, installed through the EKS API rather than the cluster's. */
+export interface EbsCsiDriverArgs extends IrsaAddonArgs {
   /** The add-on's controller runs on nodes: it becomes ACTIVE only once they exist. */
   readonly nodes: pulumi.Resource;
 }
