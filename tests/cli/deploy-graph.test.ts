@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { deployEstimate } from "../../cli/deploy-estimate";
 import { evaluateProgram } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
@@ -9,7 +8,7 @@ import { main } from "../../cli/plan";
 import { PlanDocument, PlanResource } from "../../cli/plan-document";
 import { planSummary } from "../../cli/summary";
 import { fleetFromStackFile, FleetSpec } from "../../fleet";
-import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import { fleetConfig, stackConfig, writeStackFile } from "../fixtures/fleets";
 
 const ROOT = path.join(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-graph-"));
@@ -35,8 +34,7 @@ const activeActive = () => {
 
 function stackFile(name: string, fleet: unknown): string {
   const file = path.join(dir, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
-  return file;
+  return writeStackFile(file, fleet);
 }
 
 const FLEETS: [string, () => string][] = [

@@ -2,13 +2,12 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { main } from "../../cli/failover";
 import { promote } from "../../cli/failover/promote";
 import { planStack } from "../../cli/engine/plan-stack";
 import { UsageError } from "../../cli/errors";
 import { FleetConfigError } from "../../fleet";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const PROD = fs.readFileSync(path.join(PROJECT, "Pulumi.prod.yaml"), "utf8");
@@ -32,8 +31,7 @@ function prodCopy(text = PROD.replace("        role: secondary", "        role: 
 
 function stackFileOf(fleet: unknown): string {
   const file = path.join(dir, "Pulumi.test.yaml");
-  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
-  return file;
+  return writeStackFile(file, fleet);
 }
 
 describe("npm run failover", () => {

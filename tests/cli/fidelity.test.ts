@@ -2,14 +2,13 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { synthTree } from "../../charts";
 import { planStack } from "../../cli/engine/plan-stack";
 import { treeOfRendered } from "../../cli/rendered-tree";
 import { stableJson } from "../../cli/write";
 import { evaluateTree, sortViolations } from "../../policies/evaluate";
 import { loadTree } from "../../policies/tree";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 /**
  * The fast path (`npm run plan`: the swc loader with deferred modules, FastMonitor, plain
@@ -23,8 +22,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function stackFile(name: string, fleet: unknown): string {
   const file = path.join(dir, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
-  return file;
+  return writeStackFile(file, fleet);
 }
 
 const argocd = fleetConfig(3);

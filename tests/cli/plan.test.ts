@@ -2,10 +2,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { main } from "../../cli/plan";
 import { PlanDocument } from "../../cli/plan-document";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 const ROOT = path.join(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-plan-"));
@@ -13,8 +12,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function stackFile(name: string, fleet: unknown): string {
   const file = path.join(dir, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
-  return file;
+  return writeStackFile(file, fleet);
 }
 
 /** Runs the real command line, as a user would. */

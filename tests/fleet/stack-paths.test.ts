@@ -1,10 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { FleetConfigError, fleetFromStackFile } from "../../fleet";
 import { main as synth } from "../../cli/synth";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 /** A project folder (Pulumi.yaml beside its stack files), as in a repository holding several stacks. */
 let project: string;
@@ -13,8 +12,7 @@ const stack = (name: string, gitopsPath?: string) => {
   if (gitopsPath === undefined) delete fleet.gitops.path;
   else fleet.gitops.path = gitopsPath;
   const file = path.join(project, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
-  return file;
+  return writeStackFile(file, fleet);
 };
 const problems = (file: string) => {
   try {

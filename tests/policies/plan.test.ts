@@ -1,14 +1,11 @@
-import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { planStack } from "../../cli/engine/plan-stack";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
 
 function stackFile(fleet: Record<string, unknown>): string {
   const file = path.join(tempDir("stack-"), "Pulumi.test.yaml");
-  fs.writeFileSync(file, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
-  return file;
+  return writeStackFile(file, fleet);
 }
 
 describe("npm run plan runs the policies", () => {

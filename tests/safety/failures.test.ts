@@ -5,9 +5,8 @@ import { TREE_MARKER, writeTreeAtomic } from "../../charts";
 import { exitQuietlyOnBrokenPipe, reportFailure } from "../../cli/errors";
 import { main as planMain } from "../../cli/plan";
 import { redact } from "../../cli/redact";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 import { fakeRepository, snapshot, worldOf } from "./helpers";
-import * as YAML from "yaml";
 
 const errno = (code: string, file?: string) => Object.assign(new Error(`${code}: boom, write '${file}'`), { code, path: file });
 
@@ -67,7 +66,7 @@ describe("secrets are never printed", () => {
     const token = `ghp_${"T".repeat(36)}`;
     const config = path.join(repo, "Pulumi.tok.yaml");
     const fleet = fleetConfig(2, { secrets: [{ name: token, namespace: "payments" }] });
-    fs.writeFileSync(config, YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleet } }));
+    writeStackFile(config, fleet);
     const written: string[] = [];
     const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
     try {
