@@ -5,9 +5,9 @@ import { fleetFromPulumiConfig } from "./fleet";
  * The whole program. Pulumi calls the exported function and publishes what it returns
  * as stack outputs; `npm run plan` calls the very same function under the mock engine.
  */
-export = function fleetProgram() {
+export = async function fleetProgram() {
   const spec = fleetFromPulumiConfig();
-  const fleet = new Fleet(spec.name, { spec });
+  const fleet = await Fleet.create(spec.name, { spec });
   return {
     clusters: fleet.clusters.map((c) => ({
       name: c.spec.name,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
 import { ArgoCdHub, hubsOf } from "./argocd-hub";
-import { ArgoCdSpoke } from "./argocd-spoke";
+import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
@@ -23,21 +23,56 @@ export interface FleetArgs {
   readonly spec: FleetSpec;
 }
 
+/** What every cluster's add-ons share: the DNS zone, the per-region secret keys and certificates. */
+interface FleetWide {
+  readonly zoneId: pulumi.Output<string>;
+  readonly secrets: ReplicatedSecrets;
+  readonly certificates: GatewayCertificates;
+}
+
+/** One cluster with the parts of it that later clusters or fleet-wide resources refer to. */
+interface BuiltCluster {
+  readonly cluster: RegionalCluster;
+  readonly storage: BackupStorage;
+  readonly serviceWebhook: pulumi.Resource;
+  /** Releases whose CRDs or webhooks the cluster's GitOps tree relies on. */
+  readonly treePrerequisites: pulumi.Resource[];
+  readonly loadBalancer: ClusterLoadBalancer;
+}
+
+/**
+ * Waits for the event loop's next turn. Between two clusters it lets the engine take every
+ * registration of the cluster just built before the next one is constructed, so a fleet holds
+ * one cluster's pending requests at a time instead of the whole fleet's (the offline plan of
+ * 100 clusters peaked at 1.46 GiB with all of them alive at once). What is registered, and
+ * every dependency between resources, stays the same.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * The whole fleet: one AWS provider per region (clusters sharing a region share it), one
  * `RegionalCluster` per cluster with its in-cluster agents, and the fleet-wide DNS.
  * Per-cluster add-ons are parented under their cluster, so they inherit its region.
+ * Built one cluster at a time (`Fleet.create`), the Argo CD hubs first.
  */
 export class Fleet extends pulumi.ComponentResource {
   public readonly spec: FleetSpec;
-  public readonly clusters: RegionalCluster[];
+  public readonly clusters: RegionalCluster[] = [];
   public readonly providers: ReadonlyMap<string, aws.Provider>;
   /** Each cluster's program-owned NLB, by cluster name. */
-  public readonly loadBalancers: ReadonlyMap<string, ClusterLoadBalancer>;
+  public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
   /** Present when `dns.globalAccelerator` is on. */
-  public readonly accelerator?: GlobalAccelerator;
+  public accelerator?: GlobalAccelerator;
+  private readonly building: Promise<void>;
 
-  constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** The fleet, once every cluster and fleet-wide resource is constructed. */
+  static async create(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions): Promise<Fleet> {
+    const fleet = new Fleet(name, args, opts);
+    await fleet.building;
+    return fleet;
+  }
+
+  private constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:index:Fleet", name, {}, opts);
     const { spec } = args;
     this.spec = spec;
@@ -48,88 +83,90 @@ export class Fleet extends pulumi.ComponentResource {
         defaultTags: { tags: { "eks-fleet/fleet": spec.name, "eks-fleet/managed-by": "pulumi" } },
       }, { parent: this })]),
     );
+    this.building = this.build(spec);
+  }
+
+  private async build(spec: FleetSpec): Promise<void> {
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
-    const regionalCluster = (cluster: ClusterSpec, hubEgressCidrs?: pulumi.Input<string>[]) =>
-      new RegionalCluster(cluster.name, { fleet: spec, cluster, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(cluster.region)! } });
+    const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
+    const shared: FleetWide = {
+      zoneId,
+      secrets: new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this }),
+      certificates: new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home),
+    };
+    const built = new Map<string, BuiltCluster>();
+
     // The Argo CD hubs reach every spoke's public endpoint from their NAT addresses, so the
     // hubs are built first (active, then standby) and each later cluster allows exactly
     // those /32s (see `hubEgressCidrs`). The standby hub is a spoke of the active one.
-    const hubClusters = new Map<string, RegionalCluster>();
     const hubEgress: pulumi.Output<string>[] = [];
-    for (const hub of spec.hub ? hubsOf(spec) : []) {
-      hubClusters.set(hub.name, regionalCluster(hub, hubEgress.length > 0 ? [...hubEgress] : undefined));
-      hubEgress.push(...hubClusters.get(hub.name)!.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
+    const hubs: SpokeHub[] = [];
+    for (const [i, hubSpec] of (spec.hub ? hubsOf(spec) : []).entries()) {
+      const hub = this.addCluster(spec, hubSpec, shared, hubEgress.length > 0 ? [...hubEgress] : undefined);
+      built.set(hubSpec.name, hub);
+      hubEgress.push(...hub.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
+      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, standby: i > 0, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
+      hubs.push({ cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
+      await nextTurn();
     }
-    this.clusters = spec.clusters.map((cluster) => hubClusters.get(cluster.name) ?? regionalCluster(cluster, hubEgress.length > 0 ? hubEgress : undefined));
-
-    const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
-    const storages = new Map(this.clusters.map((c) => [
-      c.spec.name,
-      new BackupStorage(`${c.spec.name}-backup`, { fleet: spec, cluster: c.spec }, { parent: c }),
-    ]));
-    const secrets = new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this });
-
-    // Every cluster's add-ons. Each chart that creates a Service waits for the cluster's Load
-    // Balancer Controller (its Service webhook fails closed); the GitOps agent's objects wait
-    // for every release whose CRDs or webhooks the tree relies on.
-    const treePrerequisites = new Map<string, pulumi.Resource[]>();
-    const webhooks = new Map<string, pulumi.Resource>();
-    for (const c of this.clusters) {
-      const common = { fleet: spec, cluster: c.spec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, kubernetesProvider: c.kubernetesProvider };
-      const lbc = new LoadBalancerController(`${c.spec.name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c });
-      const serviceWebhook = lbc.release;
-      webhooks.set(c.spec.name, serviceWebhook);
-      new ExternalDns(`${c.spec.name}-external-dns`, { ...common, zoneId, serviceWebhook }, { parent: c });
-      new EbsCsiDriver(`${c.spec.name}-ebs-csi`, { fleet: spec, cluster: c.spec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, nodes: c.systemNodes }, { parent: c });
-      const karpenter = new Karpenter(`${c.spec.name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c });
-
-      const storage = storages.get(c.spec.name)!;
-      new BackupReplication(`${c.spec.name}-backup-replication`, { fleet: spec, cluster: c.spec, source: storage, destination: storages.get(c.spec.backup.partner)! }, { parent: c });
-      const velero = new Velero(`${c.spec.name}-velero`, { ...common, storage, serviceWebhook }, { parent: c });
-      const externalSecrets = new ExternalSecretsOperator(`${c.spec.name}-external-secrets`, {
-        ...common,
-        regionKeyArn: secrets.keyArns[c.spec.region],
-        serviceWebhook,
-      }, { parent: c });
-      treePrerequisites.set(c.spec.name, [serviceWebhook, externalSecrets.release, velero.release, karpenter.release]);
+    // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
+    const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
+      new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hubs, treePrerequisites }, { parent: cluster });
+    for (const hub of built.values()) registerSpoke(hub);
+    for (const clusterSpec of spec.clusters) {
+      if (built.has(clusterSpec.name)) continue;
+      const c = this.addCluster(spec, clusterSpec, shared, hubEgress.length > 0 ? hubEgress : undefined);
+      built.set(clusterSpec.name, c);
+      if (hubs.length > 0) registerSpoke(c);
+      await nextTurn();
     }
-    const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
-    this.loadBalancers = new Map(this.clusters.map((c) => [c.spec.name, new ClusterLoadBalancer(`${c.spec.name}-lb`, {
-      fleet: spec,
-      cluster: c.spec,
-      vpcId: c.vpcId,
-      publicSubnetIds: c.publicSubnetIds,
-      podSecurityGroupId: c.podSecurityGroupId,
-      certificateArn: certificates.arns[c.spec.region],
-      zoneId,
-    }, { parent: c })]));
+
+    for (const clusterSpec of spec.clusters) {
+      const { cluster, storage, loadBalancer } = built.get(clusterSpec.name)!;
+      this.clusters.push(cluster);
+      this.loadBalancers.set(clusterSpec.name, loadBalancer);
+      const destination = built.get(clusterSpec.backup.partner)!.storage;
+      new BackupReplication(`${clusterSpec.name}-backup-replication`, { fleet: spec, cluster: clusterSpec, source: storage, destination }, { parent: cluster });
+    }
     // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else Route 53 does.
     if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers: this.loadBalancers }, home);
     else new DnsRouting("dns", { fleet: spec, zoneId }, home);
-
-    // GitOps agents
-    if (spec.gitops.engine === "flux") {
-      for (const c of this.clusters) {
-        new FluxAgent(`${c.spec.name}-flux`, {
-          fleet: spec,
-          cluster: c.spec,
-          kubernetesProvider: c.kubernetesProvider,
-          serviceWebhook: webhooks.get(c.spec.name)!,
-          treePrerequisites: treePrerequisites.get(c.spec.name)!,
-        }, { parent: c });
-      }
-    } else {
-      const hubs = hubsOf(spec).map((hubSpec, i) => {
-        const cluster = this.clusters.find((c) => c.spec.name === hubSpec.name)!;
-        const argocd = new ArgoCdHub(`${cluster.spec.name}-argocd`, { fleet: spec, hub: cluster, standby: i > 0, serviceWebhook: webhooks.get(cluster.spec.name)! }, { parent: cluster });
-        return { cluster, release: argocd.release, roleArn: argocd.roleArn };
-      });
-      for (const c of this.clusters) {
-        // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
-        new ArgoCdSpoke(`${c.spec.name}-argocd-spoke`, { fleet: spec, spoke: c, hubs, treePrerequisites: treePrerequisites.get(c.spec.name)! }, { parent: c });
-      }
-    }
-
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
+  }
+
+  /**
+   * One cluster and its add-ons. Each chart that creates a Service waits for the cluster's Load
+   * Balancer Controller (its Service webhook fails closed); the GitOps agent's objects wait for
+   * every release whose CRDs or webhooks the tree relies on.
+   */
+  private addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, hubEgressCidrs?: pulumi.Input<string>[]): BuiltCluster {
+    const name = clusterSpec.name;
+    const c = new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } });
+    const storage = new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c });
+    const common = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, kubernetesProvider: c.kubernetesProvider };
+    const serviceWebhook = new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }).release;
+    new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c });
+    new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, nodes: c.systemNodes }, { parent: c });
+    const karpenter = new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c });
+    const velero = new Velero(`${name}-velero`, { ...common, storage, serviceWebhook }, { parent: c });
+    const externalSecrets = new ExternalSecretsOperator(`${name}-external-secrets`, {
+      ...common,
+      regionKeyArn: shared.secrets.keyArns[clusterSpec.region],
+      serviceWebhook,
+    }, { parent: c });
+    const treePrerequisites = [serviceWebhook, externalSecrets.release, velero.release, karpenter.release];
+    const loadBalancer = new ClusterLoadBalancer(`${name}-lb`, {
+      fleet: spec,
+      cluster: clusterSpec,
+      vpcId: c.vpcId,
+      publicSubnetIds: c.publicSubnetIds,
+      podSecurityGroupId: c.podSecurityGroupId,
+      certificateArn: shared.certificates.arns[clusterSpec.region],
+      zoneId: shared.zoneId,
+    }, { parent: c });
+    if (spec.gitops.engine === "flux") {
+      new FluxAgent(`${name}-flux`, { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider, serviceWebhook, treePrerequisites }, { parent: c });
+    }
+    return { cluster: c, storage, serviceWebhook, treePrerequisites, loadBalancer };
   }
 }

@@ -48,8 +48,8 @@ export async function evaluateProgram(config: StackConfig, accountId: string, en
   const restore = engine === "fast" ? [plainPromises(), noSourcePositions()] : [];
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
-    const program: () => Record<string, unknown> = require("../../index");
-    const outputs = await Promise.race([resolve(program()), failed]);
+    const program: () => Promise<Record<string, unknown>> = require("../../index");
+    const outputs = await Promise.race([program().then(resolve), failed]);
     await pulumi.runtime.disconnect();
     if (failures.length > 0) throw configProblem(failures[0]) ?? failures[0];
     return { resources: [...monitor.recorded.values()], outputs };
