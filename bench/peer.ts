@@ -8,6 +8,8 @@ import * as path from "path";
  * registry into a scratch folder outside the repository (never into the project).
  */
 export const PEER_PACKAGES = ["@aws-quickstart/eks-blueprints@1.19.0", "aws-cdk-lib@2.261.0", "constructs@10.8.1"];
+/** The same preload as ours (bench/run.ts): peak memory reported on exit. */
+const PEAK_RSS = path.join(__dirname, "peak-rss.js");
 const PEER_DIR = path.join(os.tmpdir(), `eks-fleet-bench-peer-${PEER_PACKAGES.join("+").replace(/[@/]/g, "_")}`);
 
 /** The peer's folder, installing it on first use, or why it cannot be used. */
@@ -27,7 +29,6 @@ export function ensurePeer(): { dir: string } | { skipped: string } {
     }
   }
   fs.writeFileSync(path.join(PEER_DIR, "app.js"), PEER_APP);
-  fs.writeFileSync(path.join(PEER_DIR, "peak-rss.js"), PEAK_RSS);
   return { dir: PEER_DIR };
 }
 
@@ -36,7 +37,7 @@ export function runPeer(dir: string, size: number): { wallMs: number; peakRssMiB
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-bench-cdk-out-"));
   try {
     const started = performance.now();
-    const run = spawnSync(process.execPath, ["-r", "./peak-rss.js", "app.js"], {
+    const run = spawnSync(process.execPath, ["-r", PEAK_RSS, "app.js"], {
       cwd: dir,
       encoding: "utf8",
       env: { ...process.env, CDK_OUTDIR: out, FLEET_SIZE: String(size) },
@@ -51,10 +52,8 @@ export function runPeer(dir: string, size: number): { wallMs: number; peakRssMiB
   }
 }
 
-const PEAK_RSS = `process.on("exit", () => process.stderr.write("peakRssMiB=" + Math.round(process.resourceUsage().maxRSS / 1024) + "\\n"));\n`;
-
 /**
- * The fleet of bench/plan-once.ts as a blueprint: one EKS cluster per entry in its region
+ * The fleet bench/run.ts plans (tests/fixtures/fleets.ts `fleetConfig`) as a blueprint: one EKS cluster per entry in its region
  * (same round-robin regions, version and node group), with the same add-ons: Flux pointed at
  * the cluster's path of the same repository, External Secrets, Velero, the AWS Load Balancer
  * Controller and ExternalDNS on the fleet's hosted zone. Synthesized to CloudFormation.
