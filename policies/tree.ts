@@ -45,6 +45,16 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
   const read = (file: string) => contents.get(file)!;
   const text = (file: string) => read(file).toString("utf8");
   const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(read(f.path)) }));
+  // Each file is parsed once: the layers read the documents the Secret scan parsed (a file it
+  // skipped, too big or not YAML, is parsed again below to report why).
+  const scanned = new Map(files.map((f) => [f.path, f.documents]));
+  const byFolder = new Map<string, string[]>();
+  for (const f of all) {
+    if (f.kind !== "file") continue;
+    const folder = path.posix.dirname(f.path);
+    if (!byFolder.has(folder)) byFolder.set(folder, []);
+    byFolder.get(folder)!.push(path.posix.basename(f.path));
+  }
   for (const entry of all) {
     if (entry.kind === "link") layout.push({ file: entry.path, message: `${entry.path} is a symbolic link; the tree holds plain files only (a link can pull in anything the agent can read).` });
   }
@@ -52,7 +62,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
   for (const cluster of clusters) {
     for (const layer of LAYERS) {
       const folder = `clusters/${cluster}/${layer}`;
-      const here = all.filter((f) => f.kind === "file" && path.posix.dirname(f.path) === folder).map((f) => path.posix.basename(f.path));
+      const here = byFolder.get(folder) ?? [];
       here.forEach((name) => inLayer.add(`${folder}/${name}`));
       const kustomization = `${folder}/${KUSTOMIZATION}`;
       if (!here.includes(KUSTOMIZATION)) {
@@ -68,7 +78,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
         const file = `${folder}/${name}`;
         let documents: unknown[];
         try {
-          documents = unwrapLists(documentsOf(text(file)));
+          documents = unwrapLists(scanned.get(file) ?? documentsOf(text(file)));
         } catch (err) {
           problems.push(`${file}: ${(err as Error).message}`);
           continue;
