@@ -1,5 +1,5 @@
 import { Fleet } from "./components/fleet";
-import { fleetFromPulumiConfig } from "./fleet";
+import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
 
 /**
  * The whole program. Pulumi calls the exported function and publishes what it returns

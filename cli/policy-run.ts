@@ -1,7 +1,5 @@
 import * as fs from "fs";
-import * as path from "path";
-import { renderTree, treeDifferences } from "../charts";
-import { FLEET_KEY, fleetFromStackFile, StackConfig } from "../fleet";
+import { FLEET_KEY, StackConfig } from "../fleet";
 import { evaluateResources, evaluateTree, PlanResourceLike, PolicyConfig } from "../policies/evaluate";
 import { loadTree } from "../policies/tree";
 import { Violation } from "../policies/violation";
@@ -36,19 +34,4 @@ export function policyConfigOf(config: StackConfig): PolicyConfig {
   const fleet = config.values[FLEET_KEY] as { policy?: { allowedRegions?: string[] } } | undefined;
   const allowedRegions = fleet?.policy?.allowedRegions ?? [];
   return allowedRegions.length > 0 ? { "regions-allowed": { allowedRegions } } : {};
-}
-
-/**
- * Every file of the tree at `dir` that differs from a fresh render of the fleet model: with
- * the model at hand, nothing hand-edited passes, not even a forged override record.
- */
-export function renderDrift(dir: string, configFile: string): Violation[] {
-  const { spec } = fleetFromStackFile(configFile);
-  return treeDifferences(dir, renderTree(spec)).map((file) => ({
-    policy: "manifests-fresh-render",
-    enforcement: "mandatory",
-    urn: null,
-    file,
-    message: `${file} differs from a fresh render of ${path.basename(configFile)}: the tree must be exactly what the renderer writes from the fleet model. Change the model or charts/, then run npm run synth.`,
-  }));
 }

@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { FleetConfigError } from "./errors";
 import { parseFleet } from "./parse";
@@ -16,21 +15,6 @@ export interface StackConfig {
   readonly file: string;
   /** Flat `namespace:key` → value, as in the stack file's `config:` map. */
   readonly values: Readonly<Record<string, unknown>>;
-}
-
-/** Under `pulumi up/preview`: the same parse as the offline commands, errors as `RunError`. */
-export function fleetFromPulumiConfig(): FleetSpec {
-  const raw = new pulumi.Config(PROJECT).getObject<unknown>("fleet");
-  const homeRegion = new pulumi.Config("aws").get("region");
-  try {
-    const spec = parseFleet(raw, homeRegion);
-    const own = stackFile(pulumi.getStack());
-    if (fs.existsSync(own)) checkDistinctGitopsPath(spec, own);
-    return spec;
-  } catch (err) {
-    if (err instanceof FleetConfigError) throw new pulumi.RunError(`invalid stack config:\n${err.message}`);
-    throw err;
-  }
 }
 
 /** Offline commands: reads `Pulumi.<stack>.yaml` (or any file) and parses it. */

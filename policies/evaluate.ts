@@ -4,15 +4,15 @@ import { elbPolicies } from "./elb";
 import { fleetPolicies } from "./fleet";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
-import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, ManifestTree, noSecrets, quotaAndLimits } from "./manifests";
-import { networkPolicies } from "./network";
-import { podSecurityPolicies } from "./pod-security";
-import { rbacPolicies } from "./rbac";
 import { logsPolicies } from "./logs";
 import { route53Policies } from "./route53";
 import { s3Policies } from "./s3";
 import { secretsPolicies } from "./secretsmanager";
 import { EnforcementLevel, Violation } from "./violation";
+
+// The tree rules live apart, so what checks only a tree loads no resource rules (cli/tree-in-worker.ts).
+export { evaluateTree, manifestPolicies } from "./evaluate-tree";
+export { sortViolations } from "./violation";
 
 /**
  * The offline runner: calls the very rule objects the CrossGuard pack serves, with
@@ -23,17 +23,6 @@ import { EnforcementLevel, Violation } from "./violation";
 
 export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
-/** Every rule over the rendered tree (what the agents apply, read by policies/tree.ts). */
-export const manifestPolicies: ManifestPolicy[] = [
-  closedWorld,
-  noSecrets,
-  defaultDenyNetworkPolicy,
-  quotaAndLimits,
-  fleetConsistentRbac,
-  ...rbacPolicies,
-  ...podSecurityPolicies,
-  ...networkPolicies,
-];
 
 /** A resource as `plan.json` records it; `id` helps joins by value (the mock engine's id). */
 export interface PlanResourceLike {
@@ -148,25 +137,10 @@ export async function evaluateResources(resources: readonly PlanResourceLike[], 
   return violations;
 }
 
-/** Runs every manifest rule over a rendered tree. */
-export function evaluateTree(tree: ManifestTree, policies: readonly ManifestPolicy[] = manifestPolicies): Violation[] {
-  const violations: Violation[] = [];
-  for (const policy of policies) {
-    policy.validateTree(tree, (message, file) => violations.push({ policy: policy.name, enforcement: policy.enforcementLevel, urn: null, file, message }));
-  }
-  return violations;
-}
-
 async function guarded(run: () => unknown): Promise<void> {
   try {
     await run();
   } catch (err) {
     if (!(err instanceof NotApplicable)) throw err;
   }
-}
-
-/** The order `plan.json` and `npm run check` list violations in: stable across runs. */
-export function sortViolations(violations: readonly Violation[]): Violation[] {
-  const key = (v: Violation) => `${v.policy}\u0000${v.urn ?? ""}\u0000${v.file ?? ""}\u0000${v.message}`;
-  return [...violations].sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -11,3 +11,9 @@ export interface Violation {
   readonly file: string | null;
   readonly message: string;
 }
+
+/** The order `plan.json` and `npm run check` list violations in: stable across runs. */
+export function sortViolations(violations: readonly Violation[]): Violation[] {
+  const key = (v: Violation) => `${v.policy}\u0000${v.urn ?? ""}\u0000${v.file ?? ""}\u0000${v.message}`;
+  return [...violations].sort((a, b) => key(a).localeCompare(key(b)));
+}

@@ -3,7 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { FleetConfigError, fleetFromPulumiConfig, fleetFromStackFile } from "../../fleet";
+import { FleetConfigError, fleetFromStackFile } from "../../fleet";
+import { fleetFromPulumiConfig } from "../../fleet/pulumi-config";
 import { fleetConfig } from "../fixtures/fleets";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-load-"));
