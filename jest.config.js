@@ -18,4 +18,6 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   // Both cores: jest defaults to one worker fewer than the cores, i.e. one on a 2-core runner.
   maxWorkers: "100%",
+  // A plan of a few clusters takes a second or two alone, several on a busy 2-core runner.
+  testTimeout: 30_000,
 };

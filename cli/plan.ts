@@ -1,11 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
-import { checkOutputFolder, holdsTree, synthTree, workFile } from "../charts";
-import { planStack } from "./engine/plan-stack";
+// Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
+import { checkOutputFolder, holdsTree, workFile } from "../charts/output-folder";
+import { writeTreeAtomic } from "../charts/write-tree";
+import { fleetFromStackFile, FleetSpec } from "../fleet";
+import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
-import { evaluateTree, sortViolations } from "../policies/evaluate";
-import { treeOfRendered } from "./rendered-tree";
+import { sortViolations } from "../policies/violation";
+import { renderTreeInWorker } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
 import { withLock } from "./lock";
@@ -23,14 +26,28 @@ export async function main(argv: string[]): Promise<number> {
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
   const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
 
-  const { spec, document: planned } = await planStack(configFile);
+  const tree = path.join(out, "gitops");
+  const root = path.relative(process.cwd(), tree) || "gitops";
+  // The same tree `npm run synth` writes, so policies and reviews see what the agents will
+  // apply: rendered and checked by the manifest rules on a worker while this thread evaluates.
+  const rendering = renderTreeInWorker(configFile, root);
+  let spec: FleetSpec;
+  let planned: PlanDocument;
+  try {
+    const stack = fleetFromStackFile(configFile);
+    spec = stack.spec;
+    // Loaded once the worker runs, so the two threads load their modules at the same time.
+    const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
+    planned = (await planFleet(spec, stack.config)).document;
+  } catch (err) {
+    rendering.cancel();
+    throw err;
+  }
+  const { files, violations } = await rendering.result;
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const document = await withLock(workFile(out, "lock"), () => {
-    // The same tree `npm run synth` writes, so policies and reviews see what the agents will apply.
-    const tree = path.join(out, "gitops");
-    const files = synthTree(spec, tree, { root: path.relative(process.cwd(), tree) || "gitops" });
-    // The rules see the tree just written, from memory rather than read back and re-parsed.
-    const document = { ...planned, violations: sortViolations([...planned.violations, ...evaluateTree(treeOfRendered(files))]) };
+    writeTreeAtomic(tree, files, root);
+    const document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
     writeFileAtomic(path.join(out, "plan.json"), redact(stableJson(document)));
     return document;
   });

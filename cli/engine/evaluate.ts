@@ -21,7 +21,17 @@ export type Engine = "fast" | "reference";
  * stack's config set exactly as the CLI would set it, and returns every resource it
  * registered. No CLI, no credentials, no network.
  */
-export async function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast"): Promise<Evaluation> {
+export function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast"): Promise<Evaluation> {
+  // The SDK's runtime state is global and the program yields between clusters, so two
+  // evaluations in one process (diff's two sides, a test) must take turns.
+  const run = evaluating.then(() => evaluateOnce(config, accountId, engine));
+  evaluating = run.catch(() => undefined);
+  return run;
+}
+
+let evaluating: Promise<unknown> = Promise.resolve();
+
+async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
   const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId) : new RecordingMonitor(homeRegion, accountId);
   pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false);

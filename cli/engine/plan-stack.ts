@@ -17,6 +17,11 @@ export interface StackPlan {
  */
 export async function planStack(configFile: string, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
   const { spec, config } = fleetFromStackFile(configFile);
+  return planFleet(spec, config, violations, engine);
+}
+
+/** `planStack` of a stack file already read and validated. */
+export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
   const { resources } = await evaluateProgram(config, spec.accountId, engine);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
   const planned = planDocument(config.stack, spec, resources, []).resources;

@@ -32,7 +32,7 @@ describe("npm run plan", () => {
     plan = JSON.parse(text);
     expect(log.mock.calls.flat().join("\n")).toMatch(/c1\s+us-west-2\s+secondary\s+10\.1\.0\.0\/16/);
     log.mockRestore();
-  });
+  }, 60_000);
 
   it("writes plan.json with the contract's fields", () => {
     expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "estimate", "project", "resources", "stack", "violations"]);
@@ -90,7 +90,7 @@ describe("npm run plan", () => {
     await main(["--config", path.join(dir, "Pulumi.three.yaml"), "--out", again]);
     log.mockRestore();
     expect(fs.readFileSync(path.join(again, "plan.json"), "utf8")).toBe(text);
-  });
+  }, 60_000);
 
   it("exits 2 on bad input with one line per problem, no stack trace, and writes nothing", () => {
     const bad = fleetConfig(3);
