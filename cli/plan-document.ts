@@ -1,6 +1,6 @@
 import { DrFigures, FleetSpec, PROJECT } from "../fleet";
 import { DeployEstimate, deployEstimate } from "./deploy-estimate";
-import { Violation } from "../policies/violation";
+import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
 
@@ -64,12 +64,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     project: PROJECT,
     clusters: spec.clusters.map((c) => ({ name: c.name, region: c.region, role: c.role })),
     resources,
-    violations: [...violations].sort((a, b) => violationKey(a).localeCompare(violationKey(b))),
+    violations: sortViolations(violations),
     dr: spec.dr,
     estimate: deployEstimate(resources),
   };
-}
-
-function violationKey(v: Violation): string {
-  return `${v.policy}\u0000${v.urn ?? ""}\u0000${v.file ?? ""}\u0000${v.message}`;
 }

@@ -45,13 +45,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { files, violations } = await rendering.result;
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const document = await withLock(workFile(out, "lock"), () => {
-    writeTreeAtomic(tree, files, root);
-    const document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
-    writeFileAtomic(path.join(out, "plan.json"), redact(stableJson(document)));
-    return document;
-  });
+  const document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
   const json = redact(stableJson(document));
+  await withLock(workFile(out, "lock"), () => {
+    writeTreeAtomic(tree, files, root);
+    writeFileAtomic(path.join(out, "plan.json"), json);
+  });
 
   if (flags.json) process.stdout.write(json);
   else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);

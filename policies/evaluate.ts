@@ -84,6 +84,11 @@ export function resourceArgs(r: PlanResourceLike, config: Record<string, unknown
 }
 
 export function stackArgs(resources: readonly PlanResourceLike[], config: Record<string, unknown> = {}): StackValidationArgs {
+  return { resources: policyResourcesOf(resources), stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
+}
+
+/** The resources as a stack rule sees them, parents linked. */
+function policyResourcesOf(resources: readonly PlanResourceLike[]): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   const policyResources = resources.map((r) => {
     const provider = providerOf(r);
@@ -103,44 +108,58 @@ export function stackArgs(resources: readonly PlanResourceLike[], config: Record
     return resource;
   });
   for (const [i, r] of resources.entries()) if (r.parent && byUrn.has(r.parent)) policyResources[i].parent = byUrn.get(r.parent);
-  return { resources: policyResources, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
+  return policyResources;
 }
 
 /** Runs every resource rule over each resource and every stack rule over all of them. */
 export async function evaluateResources(resources: readonly PlanResourceLike[], config: PolicyConfig = {}): Promise<Violation[]> {
   const violations: Violation[] = [];
+  // Built once per resource; each rule gets them with its own config.
+  const argsOf = resources.map((r) => resourceArgs(r));
   for (const policy of resourcePolicies) {
     const { values, level } = settings(policy, config);
     if (level === "disabled") continue;
+    const getConfig = <T extends object>() => values as T;
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
-    for (const r of resources) {
+    for (const [i, r] of resources.entries()) {
       for (const validate of validations) {
         const only = typeOf(validate);
         if (only && only !== r.type) continue;
-        await guarded(() =>
-          validate(resourceArgs(r, values), (message) =>
+        const pending = guarded(() =>
+          validate({ ...argsOf[i], getConfig }, (message) =>
             violations.push({ policy: policy.name, enforcement: enforcement(level), urn: r.urn, file: null, message }),
           ),
         );
+        if (pending) await pending;
       }
     }
   }
+  const policyResources = policyResourcesOf(resources);
   for (const policy of stackPolicies) {
     const { values, level } = settings(policy, config);
     if (level === "disabled") continue;
-    await guarded(() =>
-      policy.validateStack(stackArgs(resources, values), (message, urn) =>
+    const args: StackValidationArgs = { resources: policyResources, stackTags: new Map(), getConfig: <T extends object>() => values as T, notApplicable };
+    const pending = guarded(() =>
+      policy.validateStack(args, (message, urn) =>
         violations.push({ policy: policy.name, enforcement: enforcement(level), urn: urn ?? null, file: null, message }),
       ),
     );
+    if (pending) await pending;
   }
   return violations;
 }
 
-async function guarded(run: () => unknown): Promise<void> {
+/** Runs a rule; a rule that answers `notApplicable` reported nothing. Awaited only when the rule is async. */
+function guarded(run: () => unknown): Promise<void> | undefined {
   try {
-    await run();
+    const result = run();
+    return result instanceof Promise ? result.then(() => undefined, unlessNotApplicable) : undefined;
   } catch (err) {
-    if (!(err instanceof NotApplicable)) throw err;
+    return unlessNotApplicable(err);
   }
+}
+
+function unlessNotApplicable(err: unknown): undefined {
+  if (!(err instanceof NotApplicable)) throw err;
+  return undefined;
 }

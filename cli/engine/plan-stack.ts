@@ -1,5 +1,5 @@
 import { fleetFromStackFile, FleetSpec, StackConfig } from "../../fleet";
-import { Violation } from "../../policies/violation";
+import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
 import { infraViolations, policyConfigOf } from "../policy-run";
 import { Engine, evaluateProgram } from "./evaluate";
@@ -23,8 +23,8 @@ export async function planStack(configFile: string, violations: readonly Violati
 /** `planStack` of a stack file already read and validated. */
 export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
   const { resources } = await evaluateProgram(config, spec.accountId, engine);
+  const planned = planDocument(config.stack, spec, resources, []);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
-  const planned = planDocument(config.stack, spec, resources, []).resources;
-  const found = await infraViolations(planned, policyConfigOf(config));
-  return { spec, config, document: planDocument(config.stack, spec, resources, [...violations, ...found]) };
+  const found = await infraViolations(planned.resources, policyConfigOf(config));
+  return { spec, config, document: { ...planned, violations: sortViolations([...violations, ...found]) } };
 }
