@@ -41,19 +41,22 @@ interface BuiltCluster {
 }
 
 /**
- * Waits for the event loop's next turn. Between two clusters it lets the engine take every
- * registration of the cluster just built before the next one is constructed, so a fleet holds
- * one cluster's pending requests at a time instead of the whole fleet's (the offline plan of
- * 100 clusters peaked at 1.46 GiB with all of them alive at once). What is registered, and
- * every dependency between resources, stays the same.
+ * A component just constructed, once the event loop has turned: the engine has then taken
+ * every registration of it before the next component is constructed, so the fleet holds one
+ * component's pending requests at a time instead of the whole fleet's (the offline plan of
+ * 100 clusters peaked at 1.46 GiB with all of them alive at once, and spent a third of its
+ * time collecting garbage). What is registered, and every dependency, stays the same.
  */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+async function built<T>(component: T): Promise<T> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return component;
+}
 
 /**
  * The whole fleet: one AWS provider per region (clusters sharing a region share it), one
  * `RegionalCluster` per cluster with its in-cluster agents, and the fleet-wide DNS.
  * Per-cluster add-ons are parented under their cluster, so they inherit its region.
- * Built one cluster at a time (`Fleet.create`), the Argo CD hubs first.
+ * Built one component at a time (`Fleet.create`, `built`), the Argo CD hubs first.
  */
 export class Fleet extends pulumi.ComponentResource {
   public readonly spec: FleetSpec;
@@ -102,12 +105,11 @@ export class Fleet extends pulumi.ComponentResource {
     const hubEgress: pulumi.Output<string>[] = [];
     const hubs: SpokeHub[] = [];
     for (const [i, hubSpec] of (spec.hub ? hubsOf(spec) : []).entries()) {
-      const hub = this.addCluster(spec, hubSpec, shared, hubEgress.length > 0 ? [...hubEgress] : undefined);
+      const hub = await this.addCluster(spec, hubSpec, shared, hubEgress.length > 0 ? [...hubEgress] : undefined);
       built.set(hubSpec.name, hub);
       hubEgress.push(...hub.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
       const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, standby: i > 0, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
       hubs.push({ cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
-      await nextTurn();
     }
     // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
     const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
@@ -115,10 +117,9 @@ export class Fleet extends pulumi.ComponentResource {
     for (const hub of built.values()) registerSpoke(hub);
     for (const clusterSpec of spec.clusters) {
       if (built.has(clusterSpec.name)) continue;
-      const c = this.addCluster(spec, clusterSpec, shared, hubEgress.length > 0 ? hubEgress : undefined);
+      const c = await this.addCluster(spec, clusterSpec, shared, hubEgress.length > 0 ? hubEgress : undefined);
       built.set(clusterSpec.name, c);
       if (hubs.length > 0) registerSpoke(c);
-      await nextTurn();
     }
 
     for (const clusterSpec of spec.clusters) {
@@ -139,23 +140,23 @@ export class Fleet extends pulumi.ComponentResource {
    * Balancer Controller (its Service webhook fails closed); the GitOps agent's objects wait for
    * every release whose CRDs or webhooks the tree relies on.
    */
-  private addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, hubEgressCidrs?: pulumi.Input<string>[]): BuiltCluster {
+  private async addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, hubEgressCidrs?: pulumi.Input<string>[]): Promise<BuiltCluster> {
     const name = clusterSpec.name;
-    const c = new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } });
-    const storage = new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c });
+    const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
+    const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
     const common = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, kubernetesProvider: c.kubernetesProvider };
-    const serviceWebhook = new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }).release;
-    new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c });
-    new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, nodes: c.systemNodes }, { parent: c });
-    const karpenter = new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c });
-    const velero = new Velero(`${name}-velero`, { ...common, storage, serviceWebhook }, { parent: c });
-    const externalSecrets = new ExternalSecretsOperator(`${name}-external-secrets`, {
+    const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
+    await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
+    await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, nodes: c.systemNodes }, { parent: c }));
+    const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
+    const velero = await built(new Velero(`${name}-velero`, { ...common, storage, serviceWebhook }, { parent: c }));
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, {
       ...common,
       regionKeyArn: shared.secrets.keyArns[clusterSpec.region],
       serviceWebhook,
-    }, { parent: c });
+    }, { parent: c }));
     const treePrerequisites = [serviceWebhook, externalSecrets.release, velero.release, karpenter.release];
-    const loadBalancer = new ClusterLoadBalancer(`${name}-lb`, {
+    const loadBalancer = await built(new ClusterLoadBalancer(`${name}-lb`, {
       fleet: spec,
       cluster: clusterSpec,
       vpcId: c.vpcId,
@@ -163,9 +164,9 @@ export class Fleet extends pulumi.ComponentResource {
       podSecurityGroupId: c.podSecurityGroupId,
       certificateArn: shared.certificates.arns[clusterSpec.region],
       zoneId: shared.zoneId,
-    }, { parent: c });
+    }, { parent: c }));
     if (spec.gitops.engine === "flux") {
-      new FluxAgent(`${name}-flux`, { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider, serviceWebhook, treePrerequisites }, { parent: c });
+      await built(new FluxAgent(`${name}-flux`, { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider, serviceWebhook, treePrerequisites }, { parent: c }));
     }
     return { cluster: c, storage, serviceWebhook, treePrerequisites, loadBalancer };
   }
