@@ -1,4 +1,3 @@
-import { CronExpressionParser } from "cron-parser";
 
 /**
  * Velero's schedule controller parses `spec.schedule` with robfig/cron's `ParseStandard`
@@ -150,6 +149,9 @@ export function goDurationSeconds(text: string): number | undefined {
 
 const gaps = new Map<string, number>();
 const HOUR = 3600 * 1000;
+const DAY = 24 * HOUR;
+/** Where every scan starts: a fixed instant, so the figure never depends on when it runs. */
+const SCAN_FROM = Date.UTC(2025, 0, 1);
 
 /**
  * The longest gap between two runs of `schedule`, in seconds: the worst case a backup can
@@ -162,20 +164,64 @@ export function longestGapSeconds(schedule: string): number {
   const parsed = parseVeleroSchedule(schedule);
   if (typeof parsed === "string") throw new Error(`invalid schedule '${schedule}': ${parsed}`);
   if ("everySeconds" in parsed) return parsed.everySeconds;
-  const runs = CronExpressionParser.parse(parsed.cron, { tz: parsed.tz === "Local" ? "UTC" : parsed.tz, currentDate: new Date(Date.UTC(2025, 0, 1)) });
   const [, , dayOfMonth, month, dayOfWeek] = parsed.cron.split(" ");
   const weekly = dayOfMonth === "*" && month === "*";
-  const period = !weekly ? 366 * 24 * HOUR : dayOfWeek === "*" ? 25 * HOUR : 8 * 24 * HOUR;
-  let previous = runs.next().getTime();
+  const period = !weekly ? 366 * DAY : dayOfWeek === "*" ? 25 * HOUR : 8 * DAY;
+  const next = parsed.tz === "UTC" || parsed.tz === "Local" ? utcRuns(parsed.cron) : zonedRuns(parsed.cron, parsed.tz);
+  let previous = next();
   const horizon = previous + period;
   let longest = 0;
   while (previous < horizon) {
-    const next = runs.next().getTime();
-    longest = Math.max(longest, next - previous);
-    previous = next;
+    const run = next();
+    longest = Math.max(longest, run - previous);
+    previous = run;
   }
   gaps.set(schedule, longest / 1000);
   return longest / 1000;
+}
+
+/**
+ * The runs of a five-field pattern in UTC after `SCAN_FROM`, one per call, as robfig/cron
+ * matches them (`spec.go`: every field must match; day of month and day of week are OR-ed
+ * when both are restricted). No time zone, so no clock changes: plain date arithmetic.
+ */
+function utcRuns(cron: string): () => number {
+  const [minutes, hours, days, months, weekdays] = cron.split(" ").map((field, i) =>
+    field === "*" ? undefined : new Set(field.split(",").map(Number)),
+  );
+  const either = days !== undefined && weekdays !== undefined;
+  const dayMatches = (date: Date) => {
+    const dom = !days || days.has(date.getUTCDate());
+    const dow = !weekdays || weekdays.has(date.getUTCDay());
+    return (!months || months.has(date.getUTCMonth() + 1)) && (either ? dom || dow : dom && dow);
+  };
+  const times = (hours ? [...hours] : Array.from({ length: 24 }, (_, h) => h)).flatMap((h) =>
+    (minutes ? [...minutes] : Array.from({ length: 60 }, (_, m) => m)).map((m) => (h * 60 + m) * 60 * 1000),
+  ).sort((a, b) => a - b);
+  let day = SCAN_FROM;
+  let index = 0;
+  let last = SCAN_FROM;
+  return () => {
+    // Eight years covers every pattern that runs at all (29 February at most every eight).
+    for (let scanned = 0; scanned < 8 * 366; ) {
+      if (index >= times.length || !dayMatches(new Date(day))) {
+        day += DAY;
+        index = 0;
+        scanned++;
+        continue;
+      }
+      const run = day + times[index++];
+      if (run > last) return (last = run);
+    }
+    throw new Error(`cron '${cron}' never runs`);
+  };
+}
+
+/** A pattern in another zone: cron-parser, which follows the zone's clock changes. */
+function zonedRuns(cron: string, tz: string): () => number {
+  const { CronExpressionParser }: typeof import("cron-parser") = require("cron-parser");
+  const runs = CronExpressionParser.parse(cron, { tz, currentDate: new Date(SCAN_FROM) });
+  return () => runs.next().getTime();
 }
 
 /** Parses a Go duration made of hours, minutes and seconds (`720h`, `90m`, `1h30m`). */
