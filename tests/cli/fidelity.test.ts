@@ -102,15 +102,26 @@ describe("the fast plan against the reference engine", () => {
     }
   });
 
-  it("never loads what a plan does not use: TypeScript, npm's arborist, unused AWS namespaces, whole model indexes", () => {
+  it("never loads what a plan does not use: TypeScript, npm's arborist, gRPC, unused AWS namespaces, whole model indexes, locales", () => {
     const packages = (pattern: RegExp) => loaded.filter((file) => pattern.test(file.split(path.sep).join("/")));
     expect(packages(/\/node_modules\/typescript\//)).toEqual([]);
     expect(packages(/\/node_modules\/@npmcli\/arborist\//)).toEqual([]);
     expect(packages(/\/@pulumi\/pulumi\/automation\//)).toEqual([]);
     expect(packages(/\/@pulumi\/aws\/sagemaker\//)).toEqual([]);
     expect(packages(/\/kubernetes-models\/v1\/Pod\.js$/)).toEqual([]);
+    // The SDK's engine connection (gRPC loads http2 and tls), which the mock monitor replaces.
+    expect(packages(/\/node_modules\/@grpc\//)).toEqual([]);
+    expect(packages(/\/node_modules\/@opentelemetry\//)).toEqual([]);
+    expect(packages(/\/@pulumi\/pulumi\/proto\/\w+_grpc_pb\.js$/)).toEqual([]);
+    expect(packages(/\/zod\/v4\/locales\/(?!en\.cjs$)/)).toEqual([]);
+    expect(packages(/\/cdk8s\/node_modules\/yaml\//)).toEqual([]);
+    expect(packages(/\/cdk8s-plus-30\/lib\/(?!imports\/)/)).toEqual([]);
+    expect(packages(/\/node_modules\/(glob|ajv-i18n)\//)).toEqual([]);
     // ...while what the plan does use was really loaded.
     expect(packages(/\/@pulumi\/aws\/s3\/bucket(V2)?\.js$/).length).toBeGreaterThan(0);
     expect(packages(/\/kubernetes-models\/v1\/Namespace\.js$/)).toHaveLength(1);
+    expect(packages(/\/@pulumi\/pulumi\/proto\/resource_pb\.js$/)).toHaveLength(1);
+    expect(packages(/\/zod\/v4\/locales\/en\.cjs$/)).toHaveLength(1);
+    expect(packages(/\/cdk8s-plus-30\/lib\/imports\/k8s\.js$/)).toHaveLength(1);
   });
 });
