@@ -37,9 +37,10 @@ function perKind(source) {
 }
 
 /**
- * `const grpc = __importStar(require("@grpc/grpc-js"));` (or a plain or tslib-wrapped require) → a namespace that loads the module at
- * the first read of any of its properties, for the requests `defer` accepts. For modules the
- * file only reads properties of (calls, `new grpc.Server`, `grpc.status.X`), never passes along.
+ * `const grpc = __importStar(require("@grpc/grpc-js"));` (or a plain or tslib-wrapped require)
+ * → a namespace that loads the module at the first read of any of its properties, for the
+ * requests `defer` accepts. For modules the file only reads properties of (calls,
+ * `new grpc.Server`, `grpc.status.X`), never passes along.
  */
 function deferBindings(defer) {
   return (source) => {
@@ -85,6 +86,12 @@ const RULES = [
     file: /\/node_modules\/@pulumi\/(pulumi\/(errors|runtime\/(callbacks|invoke|resource|settings)|provider\/server)|policy\/server)\.js$/,
     rewrite: deferBindings((request) => request === "@grpc/grpc-js" || request === "@opentelemetry/api" || /_grpc_pb$/.test(request)),
   },
+  // A PolicyPack serves the Pulumi CLI over gRPC (server.js, with the analyzer protocol: ~250 kB);
+  // the commands run the rules themselves and never construct one.
+  { file: /\/node_modules\/@pulumi\/policy\/policy\.js$/, rewrite: deferBindings((request) => request === "./server") },
+  // semver (its index loads ~45 files) only chooses between versions of a resource package registered
+  // twice or looked up for a resource reference; a plan does neither.
+  { file: /\/node_modules\/@pulumi\/pulumi\/runtime\/rpc\.js$/, rewrite: deferBindings((request) => request === "semver") },
   // ~240 AWS service namespaces and ~30 Kubernetes API groups load eagerly; a fleet uses a dozen.
   // A namespace registers its resource modules when loaded, before any of its resources exists.
   { file: /\/node_modules\/@pulumi\/aws\/index\.js$/, rewrite: deferNamespaces((request) => !["./utilities", "./provider"].includes(request)) },
