@@ -1,10 +1,10 @@
 /**
  * Tests are transpiled by swc (no type check); `tsc --noEmit` type-checks the whole project once.
- * The few dependency index files that load unused modules eagerly go through the same
+ * The few dependency files that load unused modules eagerly go through the same
  * rewrite as the commands (cli/lazy-modules.js): every test file that evaluates the program
  * would otherwise load TypeScript, npm's arborist and ~300 AWS namespace files again.
  */
-const LAZY_INDEXES = "@pulumi/(pulumi|aws|kubernetes)/(runtime/)?index\\.js$|(@kubernetes-models/[^/]+|kubernetes-models)/([^/]+/)?v[0-9a-z]+/index\\.js$";
+const LAZY_INDEXES = require("./cli/lazy-modules").FILES;
 
 module.exports = {
   testEnvironment: "node",

@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 import { Replication, replicate } from "../replicate";
 
 export const FLEET_INFO = { name: "fleet-info", namespace: "kube-public" } as const;

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 import { FleetSpec } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { GATEWAY_PORTS, GATEWAY_SELECTOR, GATEWAY_SERVICE, INGRESS_NAMESPACE } from "./ingress";

@@ -1,5 +1,5 @@
 import { ApiObject } from "cdk8s";
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 import { FleetSpec, names } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { DEFAULT_QUOTA, NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 
 /** The label every namespace carries (set by the API server): what NetworkPolicies select on. */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";

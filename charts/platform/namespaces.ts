@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 import { FleetSpec } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";

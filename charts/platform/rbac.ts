@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 import { Replication, replicate } from "../replicate";
 
 /** The group that may read (never change, never read Secrets) on every cluster of the fleet. */

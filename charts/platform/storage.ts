@@ -1,4 +1,4 @@
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../k8s";
 import { names } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 

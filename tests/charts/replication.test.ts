@@ -1,5 +1,5 @@
 import { JsonPatch } from "cdk8s";
-import { k8s } from "cdk8s-plus-30";
+import { k8s } from "../../charts/k8s";
 import { fleetReplications, loadReplicated, renderFleet, replicate, Select } from "../../charts";
 import { FleetConfigError } from "../../fleet";
 import { fleetOf, Manifest, parsed } from "./render-helpers";

@@ -56,26 +56,27 @@ function filesUnder(root: string): Record<string, string> {
   return files;
 }
 
-/** One `node -r cli/register.js` process plans every fleet, as `npm run plan` would, and lists the modules it loaded. */
-function fastPlans(): Promise<{ planThread: string[]; treeThread: string[] }> {
-  const script = `
-    const { main } = require("./cli/plan");
-    (async () => {
-      for (const [name, file] of ${JSON.stringify(Object.entries(FLEETS))}) await main(["--config", file, "--out", ${JSON.stringify(dir)} + "/fast/" + name]);
-      const planThread = Object.keys(require.cache);
-      // What the tree worker (cli/tree-worker.ts) loads, in the same loader: render and check one tree.
-      const { renderTree } = require("./charts/synth");
-      require("./policies/evaluate-tree").evaluateTree(require("./cli/rendered-tree").treeOfRendered(renderTree(require("./fleet").fleetFromStackFile(${JSON.stringify(FLEETS.prod)}).spec)));
-      const treeThread = Object.keys(require.cache).filter((file) => !planThread.includes(file));
-      process.stderr.write("\\n" + JSON.stringify({ planThread, treeThread }));
-    })().catch((err) => { console.error(err); process.exit(70); });`;
+/** The modules a `node -r cli/register.js` process running `script` loaded, as it reports them on its last stderr line. */
+function modulesLoadedBy(script: string): Promise<string[]> {
+  const wrapped = `(async () => { ${script}; process.stderr.write("\\n" + JSON.stringify(Object.keys(require.cache))); })().catch((err) => { console.error(err); process.exit(70); });`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "./cli/register.js", "-e", script], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "./cli/register.js", "-e", wrapped], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stderr.trim().split("\n").pop()!)) : reject(new Error(`fast plan exited ${code}:\n${stderr}`))));
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stderr.trim().split("\n").pop()!)) : reject(new Error(`${script} exited ${code}:\n${stderr}`))));
   });
+}
+
+/** One process plans every fleet, as `npm run plan` would; another does what the tree worker does (cli/tree-worker.ts). */
+async function fastPlans(): Promise<{ planThread: string[]; treeThread: string[] }> {
+  const plans = modulesLoadedBy(`
+    const { main } = require("./cli/plan");
+    for (const [name, file] of ${JSON.stringify(Object.entries(FLEETS))}) await main(["--config", file, "--out", ${JSON.stringify(dir)} + "/fast/" + name])`);
+  const tree = modulesLoadedBy(`
+    const files = require("./charts/synth").renderTree(require("./fleet").fleetFromStackFile(${JSON.stringify(FLEETS.prod)}).spec);
+    require("./policies/evaluate-tree").evaluateTree(require("./cli/rendered-tree").treeOfRendered(files))`);
+  return { planThread: await plans, treeThread: await tree };
 }
 
 describe("the fast plan against the reference engine", () => {
@@ -107,20 +108,33 @@ describe("the fast plan against the reference engine", () => {
     }
   });
 
-  it("never loads what a plan does not use: TypeScript, npm's arborist, unused AWS namespaces, whole model indexes", () => {
-    const packages = (files: string[], pattern: RegExp) => files.filter((file) => pattern.test(file.split(path.sep).join("/")));
+  it("never loads what a plan does not use: TypeScript, npm's arborist, gRPC, unused AWS namespaces, whole model indexes, locales", () => {
     const { planThread, treeThread } = loaded;
-    expect(packages(planThread, /\/node_modules\/typescript\//)).toEqual([]);
-    expect(packages(planThread, /\/node_modules\/@npmcli\/arborist\//)).toEqual([]);
-    expect(packages(planThread, /\/@pulumi\/pulumi\/automation\//)).toEqual([]);
-    expect(packages(planThread, /\/@pulumi\/aws\/sagemaker\//)).toEqual([]);
-    // The plan's own thread leaves the tree to its worker: no cdk8s, no models...
+    const both = [...planThread, ...treeThread];
+    const packages = (files: string[], pattern: RegExp) => files.filter((file) => pattern.test(file.split(path.sep).join("/")));
+    expect(packages(both, /\/node_modules\/typescript\//)).toEqual([]);
+    expect(packages(both, /\/node_modules\/@npmcli\/arborist\//)).toEqual([]);
+    expect(packages(both, /\/@pulumi\/pulumi\/automation\//)).toEqual([]);
+    expect(packages(both, /\/@pulumi\/aws\/sagemaker\//)).toEqual([]);
+    expect(packages(both, /\/kubernetes-models\/v1\/Pod\.js$/)).toEqual([]);
+    // The SDK's engine connection (gRPC loads http2 and tls), which the mock monitor replaces.
+    expect(packages(both, /\/node_modules\/@grpc\//)).toEqual([]);
+    expect(packages(both, /\/node_modules\/@opentelemetry\//)).toEqual([]);
+    expect(packages(both, /\/@pulumi\/pulumi\/proto\/\w+_grpc_pb\.js$/)).toEqual([]);
+    expect(packages(both, /\/zod\/v4\/locales\/(?!en\.cjs$)/)).toEqual([]);
+    expect(packages(both, /\/cdk8s\/node_modules\/yaml\//)).toEqual([]);
+    expect(packages(both, /\/cdk8s-plus-30\/lib\/(?!imports\/)/)).toEqual([]);
+    expect(packages(both, /\/node_modules\/(glob|ajv-i18n|semver)\//)).toEqual([]);
+    expect(packages(both, /\/@pulumi\/policy\/server\.js$|\/proto\/analyzer_pb\.js$/)).toEqual([]);
+    // The plan's own thread leaves the tree to its worker (no cdk8s, no models), which loads no Pulumi SDK.
     expect(packages(planThread, /\/node_modules\/(cdk8s|cdk8s-plus-30|kubernetes-models)\//)).toEqual([]);
-    // ...which loads no Pulumi SDK, and of the models only the kinds it checks.
     expect(packages(treeThread, /\/node_modules\/@pulumi\//)).toEqual([]);
-    expect(packages(treeThread, /\/kubernetes-models\/v1\/Pod\.js$/)).toEqual([]);
-    // What each side does use was really loaded.
+    // ...while what each side does use was really loaded.
     expect(packages(planThread, /\/@pulumi\/aws\/s3\/bucket(V2)?\.js$/).length).toBeGreaterThan(0);
+    expect(packages(planThread, /\/@pulumi\/pulumi\/proto\/resource_pb\.js$/)).toHaveLength(1);
+    expect(packages(planThread, /\/@pulumi\/policy\/policy\.js$/)).toHaveLength(1);
     expect(packages(treeThread, /\/kubernetes-models\/v1\/Namespace\.js$/)).toHaveLength(1);
+    expect(packages(treeThread, /\/cdk8s-plus-30\/lib\/imports\/k8s\.js$/)).toHaveLength(1);
+    expect(packages(planThread, /\/zod\/v4\/locales\/en\.cjs$/)).toHaveLength(1);
   });
 });
