@@ -2,14 +2,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { exitReport, PEAK_RSS } from "./exit-report";
 
 /**
  * The peer: EKS Blueprints for CDK synthesizing the same fleet. Installed once from the npm
  * registry into a scratch folder outside the repository (never into the project).
  */
 export const PEER_PACKAGES = ["@aws-quickstart/eks-blueprints@1.19.0", "aws-cdk-lib@2.261.0", "constructs@10.8.1"];
-/** The same preload as ours (bench/run.ts): peak memory reported on exit. */
-const PEAK_RSS = path.join(__dirname, "peak-rss.js");
 const PEER_DIR = path.join(os.tmpdir(), `eks-fleet-bench-peer-${PEER_PACKAGES.join("+").replace(/[@/]/g, "_")}`);
 
 /** The peer's folder, installing it on first use, or why it cannot be used. */
@@ -32,8 +31,8 @@ export function ensurePeer(): { dir: string } | { skipped: string } {
   return { dir: PEER_DIR };
 }
 
-/** Wall time and peak memory of one `node app.js` synth of `size` clusters. */
-export function runPeer(dir: string, size: number): { wallMs: number; peakRssMiB: number } {
+/** Wall time, CPU time and peak memory of one `node app.js` synth of `size` clusters. */
+export function runPeer(dir: string, size: number): { wallMs: number; cpuMs: number; peakRssMiB: number } {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-bench-cdk-out-"));
   try {
     const started = performance.now();
@@ -46,7 +45,7 @@ export function runPeer(dir: string, size: number): { wallMs: number; peakRssMiB
     if (run.status !== 0) throw new Error(`peer synth of ${size} clusters failed:\n${run.stderr}`);
     const templates = fs.readdirSync(out).filter((f) => f.endsWith(".template.json")).length;
     if (templates < size) throw new Error(`peer synth of ${size} clusters wrote ${templates} stacks`);
-    return { wallMs, peakRssMiB: Number(/peakRssMiB=(\d+)/.exec(run.stderr)?.[1]) };
+    return { wallMs, ...exitReport(run.stderr) };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fleetConfig, writeStackFile } from "../tests/fixtures/fleets";
+import { exitReport, PEAK_RSS } from "./exit-report";
 import { ensurePeer, PEER_PACKAGES, runPeer } from "./peer";
 
 /**
@@ -16,11 +17,12 @@ const SIZES = (process.env.BENCH_SIZES ?? "3,10,50,100").split(",").map(Number);
 const PEER_SIZES = [3, 10].filter((n) => SIZES.includes(n));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROOT = path.join(__dirname, "..");
-const PEAK_RSS = path.join(__dirname, "peak-rss.js");
 
 interface Sample {
   resources?: number;
   wallMs: number;
+  /** User + system time of all the process's threads: steadier than wall time on a busy machine. */
+  cpuMs: number;
   peakRssMiB: number;
 }
 
@@ -38,16 +40,16 @@ function ours(size: number): Sample {
     const wallMs = Math.round(performance.now() - started);
     if (run.status !== 0) throw new Error(`plan of ${size} clusters failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
     const { resources } = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-    return { resources: resources.length, wallMs, peakRssMiB: Number(/peakRssMiB=(\d+)/.exec(run.stderr)?.[1]) };
+    return { resources: resources.length, wallMs, ...exitReport(run.stderr) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Median wall time and median peak memory of `RUNS` samples, interleaved by the caller. */
+/** Median wall time, CPU time and peak memory of `RUNS` samples, interleaved by the caller. */
 function median(samples: Sample[]): Sample {
   const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  return { resources: samples[0].resources, wallMs: mid(samples.map((s) => s.wallMs)), peakRssMiB: mid(samples.map((s) => s.peakRssMiB)) };
+  return { resources: samples[0].resources, wallMs: mid(samples.map((s) => s.wallMs)), cpuMs: mid(samples.map((s) => s.cpuMs)), peakRssMiB: mid(samples.map((s) => s.peakRssMiB)) };
 }
 
 const peer = PEER_SIZES.length > 0 ? ensurePeer() : undefined;
@@ -67,12 +69,13 @@ for (let run = 0; run < RUNS; run++) {
 
 const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
 console.log(`offline plan vs EKS Blueprints synth · median of ${RUNS} · ${os.cpus().length} cores · load average ${load}`);
-console.log("clusters  resources  wall ms  peak RSS MiB  peer wall ms  peer MiB  time vs peer  memory vs peer");
+console.log("clusters  resources  wall ms  CPU ms  peak MiB  peer wall ms  peer CPU ms  peer MiB  time vs peer  CPU vs peer  memory vs peer");
 const medians = new Map([...oursRuns].map(([n, s]) => [n, median(s)]));
 for (const [size, s] of medians) {
   const p = peerRuns.get(size)?.length ? median(peerRuns.get(size)!) : undefined;
-  const cells = [String(size).padStart(8), String(s.resources).padStart(9), String(s.wallMs).padStart(7), String(s.peakRssMiB).padStart(12)];
-  if (p) cells.push(String(p.wallMs).padStart(12), String(p.peakRssMiB).padStart(8), `${(s.wallMs / p.wallMs).toFixed(2)}×`.padStart(12), `${(s.peakRssMiB / p.peakRssMiB).toFixed(2)}×`.padStart(14));
+  const ratio = (a: number, b: number, width: number) => `${(a / b).toFixed(2)}×`.padStart(width);
+  const cells = [String(size).padStart(8), String(s.resources).padStart(9), String(s.wallMs).padStart(7), String(s.cpuMs).padStart(6), String(s.peakRssMiB).padStart(8)];
+  if (p) cells.push(String(p.wallMs).padStart(12), String(p.cpuMs).padStart(11), String(p.peakRssMiB).padStart(8), ratio(s.wallMs, p.wallMs, 12), ratio(s.cpuMs, p.cpuMs, 11), ratio(s.peakRssMiB, p.peakRssMiB, 14));
   console.log(cells.join("  "));
 }
 if (peer && "skipped" in peer) console.log(peer.skipped);
