@@ -5,6 +5,8 @@ describe("availability zones by zone ID", () => {
   it("skips the zone IDs EKS refuses and picks in ID order, whatever the account's names", () => {
     expect(zones.chooseZoneIds(["use1-az4", "use1-az6", "use1-az1", "use1-az2", "use1-az3", "use1-az5"], 3, "us-east-1")).toEqual(["use1-az1", "use1-az2", "use1-az4"]);
     expect(zones.chooseZoneIds(["cac1-az1", "cac1-az2", "cac1-az3", "cac1-az4"], 3, "ca-central-1")).toEqual(["cac1-az1", "cac1-az2", "cac1-az4"]);
+    // By number, not by text: az10 comes after az2.
+    expect(zones.chooseZoneIds(["use1-az10", "use1-az2", "use1-az11", "use1-az1"], 3, "us-east-1")).toEqual(["use1-az1", "use1-az2", "use1-az10"]);
   });
 
   it("uses two zones where the region offers two, even to an account that also sees usw1-az2", () => {
