@@ -72,7 +72,7 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     expect(reportFailure(failure, (line) => printed.push(line))).toBe(2);
     expect(printed).toHaveLength(1);
     expect(printed[0]).toContain("--base: unknown git ref 'no-such-ref'");
-    expect(printed[0]).not.toMatch(/\s+at /);
+    expect(printed.join("\n")).not.toMatch(/\n\s+at /);
   });
 });
 
