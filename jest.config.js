@@ -18,6 +18,7 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   // Both cores: jest defaults to one worker fewer than the cores, i.e. one on a 2-core runner.
   maxWorkers: "100%",
-  // A plan of a few clusters takes a second or two alone, several on a busy 2-core runner.
-  testTimeout: 30_000,
+  // A plan takes ~1 s of CPU; `npm test` runs tsc beside both workers, so on a busy 2-core
+  // runner a hook that plans a fleet can take far longer than jest's default 5 s.
+  testTimeout: 60_000,
 };

@@ -61,7 +61,7 @@ beforeAll(async () => {
     planned.set(name, { spec: fleetFromStackFile(file()).spec, plan, graph: new DependencyGraph(plan.resources) });
   }
   log.mockRestore();
-}, 60_000);
+});
 
 /**
  * The only edges allowed between regions, each a deliberate part of the design:

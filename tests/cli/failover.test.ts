@@ -23,8 +23,8 @@ afterEach(() => {
 });
 
 /** A scratch copy of the prod stack file with extra comments where an edit could lose them. */
-function prodCopy(text = PROD.replace("        role: secondary", "        role: secondary   # warm standby\n        # promote with npm run failover")): string {
-  const file = path.join(dir, "Pulumi.prod.yaml");
+function prodCopy(text = PROD.replace("        role: secondary", "        role: secondary   # warm standby\n        # promote with npm run failover"), folder = dir): string {
+  const file = path.join(folder, "Pulumi.prod.yaml");
   fs.writeFileSync(file, text);
   return file;
 }
@@ -35,43 +35,57 @@ function stackFileOf(fleet: unknown): string {
 }
 
 describe("npm run failover", () => {
-  it("swaps the roles and changes nothing else in the file: comments, key order and spacing stay", async () => {
-    const file = prodCopy();
-    const before = fs.readFileSync(file, "utf8");
-    await expect(main(["--config", file, "--to", "usw2"])).resolves.toBe(0);
-    const after = fs.readFileSync(file, "utf8");
+  describe("promoting usw2 in the prod stack file", () => {
+    // One promotion (two plans and two renders), shared: each test reads what that run returned, wrote and printed.
+    let shared: string;
+    let run: { code: number; file: string; before: string; after: string; printed: string };
+    beforeAll(async () => {
+      shared = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-failover-test-"));
+      const file = prodCopy(undefined, shared);
+      const before = fs.readFileSync(file, "utf8");
+      const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+      try {
+        const code = await main(["--config", file, "--to", "usw2"]);
+        const printed = log.mock.calls.map((args) => args.join(" ")).join("\n");
+        run = { code, file, before, after: fs.readFileSync(file, "utf8"), printed };
+      } finally {
+        log.mockRestore();
+      }
+    });
+    afterAll(() => fs.rmSync(shared, { recursive: true, force: true }));
 
-    const changed = before.split("\n").map((line, i) => [line, after.split("\n")[i]]).filter(([a, b]) => a !== b);
-    expect(changed).toEqual([
-      ["        role: primary", "        role: secondary"],
-      ["        role: secondary   # warm standby", "        role: primary   # warm standby"],
-    ]);
-    expect(after).toContain("  aws:region: us-east-1                 # home region: Route 53, the secrets' primary copies");
-    expect(after).toContain("        # promote with npm run failover");
-    expect(after.split("\n").length).toBe(before.split("\n").length);
-  });
+    it("swaps the roles and changes nothing else in the file: comments, key order and spacing stay", () => {
+      const { before, after } = run;
+      expect(run.code).toBe(0);
 
-  it("leaves a fleet that still plans, with the roles swapped", async () => {
-    const file = prodCopy();
-    await main(["--config", file, "--to", "usw2"]);
-    const { document } = await planStack(file);
-    expect(document.clusters).toEqual([
-      { name: "use1", region: "us-east-1", role: "secondary" },
-      { name: "usw2", region: "us-west-2", role: "primary" },
-    ]);
-    const primary = document.resources.find((r) => r.name === "dns-primary")!;
-    expect(primary.inputs).toMatchObject({ setIdentifier: "primary", records: ["usw2.api.example.com"] });
-  });
+      const changed = before.split("\n").map((line, i) => [line, after.split("\n")[i]]).filter(([a, b]) => a !== b);
+      expect(changed).toEqual([
+        ["        role: primary", "        role: secondary"],
+        ["        role: secondary   # warm standby", "        role: primary   # warm standby"],
+      ]);
+      expect(after).toContain("  aws:region: us-east-1                 # home region: Route 53, the secrets' primary copies");
+      expect(after).toContain("        # promote with npm run failover");
+      expect(after.split("\n").length).toBe(before.split("\n").length);
+    });
 
-  it("prints the role changes and what changes in the plan", async () => {
-    const file = prodCopy();
-    await main(["--config", file, "--to", "usw2"]);
-    const printed = (console.log as jest.Mock).mock.calls.map((args) => args.join(" ")).join("\n");
-    expect(printed).toContain("use1  us-east-1       primary → secondary");
-    expect(printed).toContain("usw2  us-west-2       secondary → primary");
-    expect(printed).toContain("~ global  aws:route53/record:Record dns-primary: inputs.healthCheckId, inputs.records[0]");
-    expect(printed).toContain("~ clusters/usw2/platform/configmap-kube-public-fleet-info.yaml");
-    expect(printed).toContain("--target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-secondary'");
+    it("leaves a fleet that still plans, with the roles swapped", async () => {
+      const { document } = await planStack(run.file);
+      expect(document.clusters).toEqual([
+        { name: "use1", region: "us-east-1", role: "secondary" },
+        { name: "usw2", region: "us-west-2", role: "primary" },
+      ]);
+      const primary = document.resources.find((r) => r.name === "dns-primary")!;
+      expect(primary.inputs).toMatchObject({ setIdentifier: "primary", records: ["usw2.api.example.com"] });
+    });
+
+    it("prints the role changes and what changes in the plan", () => {
+      const { printed } = run;
+      expect(printed).toContain("use1  us-east-1       primary → secondary");
+      expect(printed).toContain("usw2  us-west-2       secondary → primary");
+      expect(printed).toContain("~ global  aws:route53/record:Record dns-primary: inputs.healthCheckId, inputs.records[0]");
+      expect(printed).toContain("~ clusters/usw2/platform/configmap-kube-public-fleet-info.yaml");
+      expect(printed).toContain("--target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-secondary'");
+    });
   });
 
   it("writes nothing on --dry-run", async () => {
