@@ -17,6 +17,8 @@ const SIZES = (process.env.BENCH_SIZES ?? "3,10,50,100").split(",").map(Number);
 const PEER_SIZES = [3, 10].filter((n) => SIZES.includes(n));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROOT = path.join(__dirname, "..");
+/** `npm run plan` as package.json spells it, so the benchmark starts the plan with the same flags. */
+const PLAN_SCRIPT: string = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.plan;
 
 interface Sample {
   resources?: number;
@@ -36,7 +38,8 @@ function ours(size: number): Sample {
     const config = writeStackFile(path.join(dir, `Pulumi.bench${size}.yaml`), fleetConfig(size));
     const out = path.join(dir, "out");
     const started = performance.now();
-    const run = spawnSync(process.execPath, ["-r", "./cli/register.js", "-r", PEAK_RSS, path.join("cli", "plan.ts"), "--config", config, "--out", out], { cwd: ROOT, encoding: "utf8" });
+    const [, ...args] = PLAN_SCRIPT.split(" "); // node <flags> -r ./cli/register.js cli/plan.ts
+    const run = spawnSync(process.execPath, ["-r", PEAK_RSS, ...args, "--config", config, "--out", out], { cwd: ROOT, encoding: "utf8" });
     const wallMs = Math.round(performance.now() - started);
     if (run.status !== 0) throw new Error(`plan of ${size} clusters failed (exit ${run.status}):\n${run.stderr}${run.stdout}`);
     const { resources } = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
