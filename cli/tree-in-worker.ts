@@ -12,16 +12,31 @@ export interface CheckedTree {
 
 export interface TreeInWorker {
   readonly result: Promise<CheckedTree>;
-  /** Stops the worker when its result is no longer wanted (the evaluation failed); `result` then rejects, unobserved. */
+  /** Drops the request when its result is no longer wanted (the evaluation failed); `result` then rejects, unobserved. */
   cancel(): void;
 }
 
+/** One render: the stack file, read again by the worker (same file, same spec), and the tree's path as Flux will see it. */
 export interface TreeRequest {
-  /** The stack file, read again by the worker (same file, same spec), and the tree's path as Flux will see it. */
-  readonly eksFleetTree: { readonly configFile: string; readonly root: string };
+  readonly id: number;
+  readonly configFile: string;
+  readonly root: string;
 }
 
-export type TreeReply = { tree: CheckedTree } | { problems: Problem[] } | { error: string };
+export type TreeReply = { readonly id: number } & ({ tree: CheckedTree } | { problems: Problem[] } | { error: string });
+
+interface Pending {
+  resolve(tree: CheckedTree): void;
+  reject(err: unknown): void;
+}
+
+/** A worker kept this long after its last reply serves the next plan of the process (tests, several stacks) without loading again. */
+const IDLE_MS = 2_000;
+
+let worker: Worker | undefined;
+const pending = new Map<number, Pending>();
+let nextId = 0;
+let idle: NodeJS.Timeout | undefined;
 
 /**
  * Renders the tree and runs the manifest rules on a worker thread, so `npm run plan` does it
@@ -31,24 +46,53 @@ export type TreeReply = { tree: CheckedTree } | { problems: Problem[] } | { erro
  * (the main thread reports its own first). The worker's side is cli/tree-worker.ts.
  */
 export function renderTreeInWorker(configFile: string, root: string): TreeInWorker {
-  const request: TreeRequest = { eksFleetTree: { configFile, root } };
-  // The worker starts without the main thread's loader: it registers the same one (cli/register.js).
-  const bootstrap = `require(${JSON.stringify(path.join(__dirname, "register.js"))}); require(${JSON.stringify(path.join(__dirname, "tree-worker.ts"))});`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: request });
-  const result = new Promise<CheckedTree>((resolve, reject) => {
-    worker.once("message", (reply: TreeReply) => {
-      if ("tree" in reply) resolve(reply.tree);
-      else if ("problems" in reply) reject(new FleetConfigError(reply.problems));
-      else reject(new Error(reply.error));
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the tree worker exited (${code}) without a result`)));
-  });
+  const id = nextId++;
+  const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { resolve, reject }));
+  const thread = treeWorker();
+  clearTimeout(idle);
+  thread.ref(); // a request in flight keeps the process alive until its reply
+  thread.postMessage({ id, configFile, root } satisfies TreeRequest);
   return {
     result,
     cancel: () => {
       result.catch(() => undefined);
-      void worker.terminate();
+      pending.get(id)?.reject(new Error("cancelled"));
+      pending.delete(id);
+      if (pending.size === 0) void stop();
     },
   };
+}
+
+function treeWorker(): Worker {
+  if (worker) return worker;
+  // The worker starts without the main thread's loader: it registers the same one (cli/register.js).
+  const bootstrap = `require(${JSON.stringify(path.join(__dirname, "register.js"))}); require(${JSON.stringify(path.join(__dirname, "tree-worker.ts"))});`;
+  const started = new Worker(bootstrap, { eval: true });
+  started.on("message", (reply: TreeReply) => {
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if ("tree" in reply) waiting?.resolve(reply.tree);
+    else if ("problems" in reply) waiting?.reject(new FleetConfigError(reply.problems));
+    else waiting?.reject(new Error(reply.error));
+    if (pending.size === 0) {
+      started.unref();
+      idle = setTimeout(() => void stop(), IDLE_MS).unref();
+    }
+  });
+  const fail = (err: unknown) => {
+    if (worker === started) worker = undefined;
+    for (const waiting of pending.values()) waiting.reject(err);
+    pending.clear();
+  };
+  started.on("error", fail);
+  started.on("exit", (code) => fail(new Error(`the tree worker exited (${code}) without a result`)));
+  worker = started;
+  return started;
+}
+
+async function stop(): Promise<void> {
+  const stopping = worker;
+  worker = undefined;
+  clearTimeout(idle);
+  await stopping?.terminate();
 }
