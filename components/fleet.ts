@@ -97,7 +97,7 @@ export class Fleet extends pulumi.ComponentResource {
       secrets: new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this }),
       certificates: new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home),
     };
-    const built = new Map<string, BuiltCluster>();
+    const byName = new Map<string, BuiltCluster>();
 
     // The Argo CD hubs reach every spoke's public endpoint from their NAT addresses, so the
     // hubs are built first (active, then standby) and each later cluster allows exactly
@@ -106,7 +106,7 @@ export class Fleet extends pulumi.ComponentResource {
     const hubs: SpokeHub[] = [];
     for (const [i, hubSpec] of (spec.hub ? hubsOf(spec) : []).entries()) {
       const hub = await this.addCluster(spec, hubSpec, shared, hubEgress.length > 0 ? [...hubEgress] : undefined);
-      built.set(hubSpec.name, hub);
+      byName.set(hubSpec.name, hub);
       hubEgress.push(...hub.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
       const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, standby: i > 0, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
       hubs.push({ cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
@@ -114,19 +114,19 @@ export class Fleet extends pulumi.ComponentResource {
     // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
     const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
       new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hubs, treePrerequisites }, { parent: cluster });
-    for (const hub of built.values()) registerSpoke(hub);
+    for (const hub of byName.values()) registerSpoke(hub);
     for (const clusterSpec of spec.clusters) {
-      if (built.has(clusterSpec.name)) continue;
+      if (byName.has(clusterSpec.name)) continue;
       const c = await this.addCluster(spec, clusterSpec, shared, hubEgress.length > 0 ? hubEgress : undefined);
-      built.set(clusterSpec.name, c);
+      byName.set(clusterSpec.name, c);
       if (hubs.length > 0) registerSpoke(c);
     }
 
     for (const clusterSpec of spec.clusters) {
-      const { cluster, storage, loadBalancer } = built.get(clusterSpec.name)!;
+      const { cluster, storage, loadBalancer } = byName.get(clusterSpec.name)!;
       this.clusters.push(cluster);
       this.loadBalancers.set(clusterSpec.name, loadBalancer);
-      const destination = built.get(clusterSpec.backup.partner)!.storage;
+      const destination = byName.get(clusterSpec.backup.partner)!.storage;
       new BackupReplication(`${clusterSpec.name}-backup-replication`, { fleet: spec, cluster: clusterSpec, source: storage, destination }, { parent: cluster });
     }
     // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else Route 53 does.

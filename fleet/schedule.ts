@@ -1,4 +1,3 @@
-
 /**
  * Velero's schedule controller parses `spec.schedule` with robfig/cron's `ParseStandard`
  * (vmware-tanzu/velero `pkg/controller/schedule_controller.go`): five fields split on any
@@ -186,7 +185,7 @@ export function longestGapSeconds(schedule: string): number {
  * when both are restricted). No time zone, so no clock changes: plain date arithmetic.
  */
 function utcRuns(cron: string): () => number {
-  const [minutes, hours, days, months, weekdays] = cron.split(" ").map((field, i) =>
+  const [minutes, hours, days, months, weekdays] = cron.split(" ").map((field) =>
     field === "*" ? undefined : new Set(field.split(",").map(Number)),
   );
   const either = days !== undefined && weekdays !== undefined;

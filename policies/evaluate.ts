@@ -84,7 +84,11 @@ export function resourceArgs(r: PlanResourceLike, config: Record<string, unknown
 }
 
 export function stackArgs(resources: readonly PlanResourceLike[], config: Record<string, unknown> = {}): StackValidationArgs {
-  return { resources: policyResourcesOf(resources), stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
+  return stackArgsOf(policyResourcesOf(resources), config);
+}
+
+function stackArgsOf(resources: PolicyResource[], config: Record<string, unknown>): StackValidationArgs {
+  return { resources, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable };
 }
 
 /** The resources as a stack rule sees them, parents linked. */
@@ -138,9 +142,8 @@ export async function evaluateResources(resources: readonly PlanResourceLike[], 
   for (const policy of stackPolicies) {
     const { values, level } = settings(policy, config);
     if (level === "disabled") continue;
-    const args: StackValidationArgs = { resources: policyResources, stackTags: new Map(), getConfig: <T extends object>() => values as T, notApplicable };
     const pending = guarded(() =>
-      policy.validateStack(args, (message, urn) =>
+      policy.validateStack(stackArgsOf(policyResources, values), (message, urn) =>
         violations.push({ policy: policy.name, enforcement: enforcement(level), urn: urn ?? null, file: null, message }),
       ),
     );

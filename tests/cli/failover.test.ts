@@ -8,6 +8,7 @@ import { planStack } from "../../cli/engine/plan-stack";
 import { UsageError } from "../../cli/errors";
 import { FleetConfigError } from "../../fleet";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
+import { tempDir } from "../support/temp-dirs";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const PROD = fs.readFileSync(path.join(PROJECT, "Pulumi.prod.yaml"), "utf8");
@@ -40,7 +41,7 @@ describe("npm run failover", () => {
     let shared: string;
     let run: { code: number; file: string; before: string; after: string; printed: string };
     beforeAll(async () => {
-      shared = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-failover-test-"));
+      shared = tempDir("eks-fleet-failover-test-");
       const file = prodCopy(undefined, shared);
       const before = fs.readFileSync(file, "utf8");
       const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
@@ -52,7 +53,6 @@ describe("npm run failover", () => {
         log.mockRestore();
       }
     });
-    afterAll(() => fs.rmSync(shared, { recursive: true, force: true }));
 
     it("swaps the roles and changes nothing else in the file: comments, key order and spacing stay", () => {
       const { before, after } = run;
