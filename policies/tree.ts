@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { names } from "../fleet";
-import { documentProblem, documentsOf, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
+import { documentProblem, documentReader, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
 import { LayoutProblem, ManifestObject, ManifestTree, TreeFile } from "./manifests";
 import { OverrideRecord, parseOverrideRecord } from "./override-record";
 
@@ -44,9 +44,10 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
   const contents = new Map(all.filter((f) => f.kind === "file").map((f) => [f.path, f.content!]));
   const read = (file: string) => contents.get(file)!;
   const text = (file: string) => read(file).toString("utf8");
-  const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(read(f.path)) }));
-  // Each file is parsed once: the layers read the documents the Secret scan parsed (a file it
-  // skipped, too big or not YAML, is parsed again below to report why).
+  const parse = documentReader();
+  const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(read(f.path), parse) }));
+  // Each distinct text is parsed once: the layers read the documents the Secret scan parsed (a
+  // file it skipped, too big or not YAML, is parsed below to report why).
   const scanned = new Map(files.map((f) => [f.path, f.documents]));
   const byFolder = new Map<string, string[]>();
   for (const f of all) {
@@ -69,7 +70,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
         layout.push({ file: kustomization, message: `${kustomization} is missing; without it the agent applies whatever it finds in ${folder}/.` });
         continue;
       }
-      const { problems: found, resources } = kustomizationProblems(text(kustomization), (name) => here.includes(name));
+      const { problems: found, resources } = kustomizationProblems(text(kustomization), (name) => here.includes(name), parse);
       layout.push(...found.map((message) => ({ file: kustomization, message: `${kustomization} ${message}.` })));
       for (const name of here.filter((n) => n !== KUSTOMIZATION && !resources.includes(n))) {
         layout.push({ file: `${folder}/${name}`, message: `${folder}/${name} is not listed in ${KUSTOMIZATION}, so no agent applies it: the tree must be exactly what is applied. Delete it, or render it from the fleet model.` });
@@ -78,7 +79,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
         const file = `${folder}/${name}`;
         let documents: unknown[];
         try {
-          documents = unwrapLists(scanned.get(file) ?? documentsOf(text(file)));
+          documents = unwrapLists(scanned.get(file) ?? parse(text(file)));
         } catch (err) {
           problems.push(`${file}: ${(err as Error).message}`);
           continue;

@@ -143,4 +143,18 @@ describe("manifest rules", () => {
     expect(() => loadTree(writeTree({ [`${P}/bad.yaml`]: "kind: [unclosed" }))).toThrow(TreeError);
     expect(() => loadTree(writeTree({ "README.md": "no clusters" }))).toThrow("not a GitOps tree (no clusters/ folder)");
   });
+
+  it("names every file that holds the same unreadable text, not only the first", () => {
+    const same = "kind: [unclosed";
+    const files = { "clusters/use1/platform/bad.yaml": same, "clusters/usw2/platform/bad.yaml": same };
+    expect(() => loadTree(writeTree(files))).toThrow(/clusters\/use1\/platform\/bad\.yaml: not valid YAML.*\n.*clusters\/usw2\/platform\/bad\.yaml: not valid YAML/);
+  });
+
+  it("gives each cluster's copy of a replicated file the same documents, which no rule can change", () => {
+    const tree = loadTree(writeTree(goodTree()));
+    const [use1, usw2] = ["use1", "usw2"].map((c) => tree.objects.find((o) => o.cluster === c && o.object.kind === "Namespace")!.object);
+    expect(use1).toEqual(usw2);
+    expect(() => (use1.metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged")).toThrow(TypeError);
+    expect(usw2.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
 });
