@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetConfigError, PROJECT, StackConfig } from "../../fleet";
 import { FastMonitor } from "./fast-monitor";
+import { withoutBookkeeping } from "./without-bookkeeping";
 import { RecordedResource, RecordingMonitor } from "./recording-monitor";
 
 /** What one offline run of the program produced. */
@@ -55,7 +56,7 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
   const sourceMaps = process.sourceMapsEnabled;
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
-  const restore = engine === "fast" ? [plainPromises(), noSourcePositions()] : [];
+  const restore = engine === "fast" ? withoutBookkeeping() : () => undefined;
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
     const program: () => Promise<Record<string, unknown>> = require("../../index");
@@ -67,23 +68,8 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
-    for (const undo of restore) undo();
+    restore();
   }
-}
-
-/**
- * The SDK wraps each of its ~700 promises per resource in `debuggablePromise`
- * (sdk/nodejs/runtime/debuggable.ts): a leak-candidate set, a captured stack and two more
- * promises, read only by the leak report a `pulumi up` prints at exit. The plan waits for
- * every resource itself (`disconnect`), so it evaluates with the promises as they are.
- */
-function plainPromises(): () => void {
-  const debuggable: { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> } = require("@pulumi/pulumi/runtime/debuggable");
-  const original = debuggable.debuggablePromise;
-  debuggable.debuggablePromise = (p) => p;
-  return () => {
-    debuggable.debuggablePromise = original;
-  };
 }
 
 async function resolve(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -98,21 +84,4 @@ async function resolve(outputs: Record<string, unknown>): Promise<Record<string,
 function configProblem(reason: unknown): FleetConfigError | undefined {
   const match = /(fleet(?:\.\w+|\[\d+\])+): (.+)$/s.exec(String((reason as Error)?.message ?? ""));
   return match ? new FleetConfigError([{ path: match[1], message: match[2] }]) : undefined;
-}
-
-/**
- * Every resource constructor captures an unlimited stack trace, parses it into frames, turns
- * each into a file URL and attaches them to its registration request (sdk/nodejs/resource.ts,
- * `Resource.callsites`), for the engine to show source positions in diagnostics. The offline
- * plan shows none and every request is alive until the first one registers, so without them
- * the plan is faster and smaller; plan.json never contained them.
- */
-function noSourcePositions(): () => void {
-  // Private in the typings, a static method in the JS: Resource.stackTrace calls it through the class.
-  const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
-  const original = resource.callsites;
-  resource.callsites = () => [];
-  return () => {
-    resource.callsites = original;
-  };
 }

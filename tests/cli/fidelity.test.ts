@@ -11,9 +11,9 @@ import { loadTree } from "../../policies/tree";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 /**
- * The fast path (`npm run plan`: the swc loader with deferred modules, FastMonitor, plain
- * promises, tree rules on the in-memory render) against the reference: the SDK's MockMonitor
- * with its own promise bookkeeping, the tree written, read back and checked from disk.
+ * The fast path (`npm run plan`: the swc loader with deferred modules, FastMonitor, the SDK
+ * without its bookkeeping, tree rules on the in-memory render) against the reference: the
+ * SDK's MockMonitor with its own bookkeeping, the tree written, read back and checked from disk.
  * Same plan.json byte for byte, same tree, for every fleet shape the tests use.
  */
 const ROOT = path.join(__dirname, "../..");
