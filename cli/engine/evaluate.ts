@@ -31,6 +31,13 @@ export function evaluateProgram(config: StackConfig, accountId: string, engine: 
 }
 
 let evaluating: Promise<unknown> = Promise.resolve();
+/**
+ * The rejection listener of the last evaluation that failed. After the first failure ends an
+ * evaluation, the rest of the program goes on and fails the same way (every cluster after
+ * the first, each output that waited on it): those rejections belong to the failure already
+ * reported, so its listener takes them until the next evaluation starts.
+ */
+let failedListener: ((reason: unknown) => void) | undefined;
 
 async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
@@ -50,6 +57,8 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     fail(configProblem(reason) ?? reason);
   };
   process.on("unhandledRejection", onRejection);
+  if (failedListener) process.off("unhandledRejection", failedListener);
+  failedListener = undefined;
   // The SDK captures a stack trace for every promise and resource; under mocks nobody reads
   // them, and with source maps on they cost more than the whole evaluation.
   const { stackTraceLimit } = Error;
@@ -64,8 +73,11 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     await pulumi.runtime.disconnect();
     if (failures.length > 0) throw configProblem(failures[0]) ?? failures[0];
     return { resources: [...monitor.recorded.values()], outputs };
+  } catch (err) {
+    failedListener = onRejection;
+    throw err;
   } finally {
-    process.off("unhandledRejection", onRejection);
+    if (failedListener !== onRejection) process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
     restore();

@@ -107,6 +107,25 @@ describe("npm run plan", () => {
     expect(fs.existsSync(badOut)).toBe(false);
   });
 
+  it("exits 2 on a problem found while evaluating, and leaves no plan, staged tree, lock or folder behind", () => {
+    // The mock engine deploys as role/deployer, which EKS makes admin of every cluster it creates.
+    // A real process: the rest of the program keeps failing after the first error is reported.
+    const config = stackFile("creator", { ...fleetConfig(2), clusterAdmins: ["arn:aws:iam::123456789012:role/deployer"] });
+    const problem = /^fleet\.clusterAdmins\[0\]: arn:aws:iam::123456789012:role\/deployer runs this deployment[^\n]*$/;
+
+    const fresh = cli(["--config", config, "--out", path.join("new-parent", "deeper", "out")]);
+    expect([fresh.status, fresh.stderr.trim()]).toEqual([2, expect.stringMatching(problem)]);
+    expect(fs.existsSync(path.join(dir, "new-parent"))).toBe(false);
+
+    // Over an earlier plan: that plan and its tree stay exactly as they were.
+    const before = fs.readdirSync(dir).sort();
+    const over = cli(["--config", config, "--out", out]);
+    expect([over.status, over.stderr.trim()]).toEqual([2, expect.stringMatching(problem)]);
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+    expect(fs.readdirSync(out).sort()).toEqual(["gitops", "plan.json"]);
+    expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(text);
+  });
+
   it("exits 2 on an unknown flag", async () => {
     // What the command line prints and exits with (runCommand), without starting another process.
     const printed: string[] = [];
