@@ -16,6 +16,21 @@ import { RenderedFile } from "./render";
  * kill leaves the old tree in place. Callers hold the folder's lock (`cli/lock.ts`).
  */
 export function writeTreeAtomic(dir: string, files: readonly RenderedFile[], shown = dir): void {
+  swapInTree(stageTree(dir, files, shown));
+}
+
+/** A tree written in full into the staging sibling of `target`, ready to take its place. */
+export interface StagedTree {
+  readonly target: string;
+  readonly staging: string;
+}
+
+/**
+ * The first half of `writeTreeAtomic`: checks `dir`, finishes an interrupted swap, then writes
+ * `files` into the staging folder (removed again if that fails). `npm run plan` stages on its
+ * tree worker while the program is evaluated, and swaps once the plan is complete.
+ */
+export function stageTree(dir: string, files: readonly RenderedFile[], shown = dir): StagedTree {
   const target = checkOutputFolder(dir, shown);
   recoverSwap(target);
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -34,6 +49,11 @@ export function writeTreeAtomic(dir: string, files: readonly RenderedFile[], sho
     fs.rmSync(staging, { recursive: true, force: true });
     throw err;
   }
+  return { target, staging };
+}
+
+/** The second half of `writeTreeAtomic`: the staged tree takes its target's place. */
+export function swapInTree({ staging, target }: StagedTree): void {
   swap(staging, target);
 }
 

@@ -3,15 +3,15 @@ import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
 import { checkOutputFolder, holdsTree, workFile } from "../charts/output-folder";
-import { writeTreeAtomic } from "../charts/write-tree";
-import { fleetFromStackFile, FleetSpec } from "../fleet";
+import { recoverSwap, swapInTree } from "../charts/write-tree";
+import { fleetFromStackFile } from "../fleet";
 import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
 import { sortViolations } from "../policies/violation";
-import { renderTreeInWorker } from "./tree-in-worker";
+import { CheckedTree, renderTreeInWorker, startTreeWorker } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
-import { withLock } from "./lock";
+import { acquireLock } from "./lock";
 import { redact } from "./redact";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json]";
@@ -25,36 +25,56 @@ export async function main(argv: string[]): Promise<number> {
   const { configFile } = stackArgs(flags);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
   const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
-
-  const tree = path.join(out, "gitops");
-  const root = path.relative(process.cwd(), tree) || "gitops";
+  const root = path.relative(process.cwd(), path.join(out, "gitops")) || "gitops";
+  const tree = checkOutputFolder(path.join(out, "gitops"), root);
   // The same tree `npm run synth` writes, so policies and reviews see what the agents will
-  // apply: rendered and checked by the manifest rules on a worker while this thread evaluates.
-  const rendering = renderTreeInWorker(configFile, root);
-  let spec: FleetSpec;
-  let planned: PlanDocument;
+  // apply: rendered, checked by the manifest rules and staged by a worker while this thread
+  // evaluates. It loads its modules while this thread reads the stack file.
+  startTreeWorker();
+  const stack = fleetFromStackFile(configFile);
+  // From here on, a failure removes what this run made: the staged tree, the folders it created.
+  const created = fs.mkdirSync(out, { recursive: true });
+  let release = () => undefined as void;
+  let rendering: Promise<CheckedTree> | undefined;
+  let document: PlanDocument;
+  let json: string;
   try {
-    const stack = fleetFromStackFile(configFile);
-    spec = stack.spec;
+    release = await acquireLock(workFile(out, "lock"));
+    rendering = renderTreeInWorker(configFile, root, tree);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
-    planned = (await planFleet(spec, stack.config)).document;
+    const planned = (await planFleet(stack.spec, stack.config)).document;
+    const { staged, violations } = await rendering;
+    document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
+    json = redact(stableJson(document));
+    swapInTree(staged);
+    writeFileAtomic(path.join(out, "plan.json"), json);
   } catch (err) {
-    rendering.cancel();
+    if (rendering) {
+      await rendering.catch(() => undefined);
+      recoverSwap(tree);
+    }
+    release();
+    if (created) removeEmptyFolders(out, created);
     throw err;
   }
-  const { files, violations } = await rendering.result;
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  const document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
-  const json = redact(stableJson(document));
-  await withLock(workFile(out, "lock"), () => {
-    writeTreeAtomic(tree, files, root);
-    writeFileAtomic(path.join(out, "plan.json"), json);
-  });
+  release();
 
   if (flags.json) process.stdout.write(json);
-  else console.log(`${planSummary(spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
+  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
   return document.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+}
+
+/** Removes `deepest` and its parents up to `first` while they are empty (`rmdir` refuses any other). */
+function removeEmptyFolders(deepest: string, first: string): void {
+  for (let dir = deepest; ; dir = path.dirname(dir)) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      return;
+    }
+    if (dir === first) return;
+  }
 }
 
 /** A plan folder holds only what `plan` writes: plan.json, the rendered gitops/ tree and their work files. */

@@ -1,26 +1,25 @@
 import * as path from "path";
 import { Worker } from "worker_threads";
-import type { RenderedFile } from "../charts/render";
+import type { StagedTree } from "../charts/write-tree";
 import { FleetConfigError, Problem } from "../fleet";
 import type { Violation } from "../policies/violation";
 
-/** The GitOps tree of a fleet and what the manifest rules found in it. */
+/** The GitOps tree of a fleet, staged beside its folder, and what the manifest rules found in it. */
 export interface CheckedTree {
-  readonly files: RenderedFile[];
+  readonly staged: StagedTree;
   readonly violations: Violation[];
 }
 
-export interface TreeInWorker {
-  readonly result: Promise<CheckedTree>;
-  /** Drops the request when its result is no longer wanted (the evaluation failed); `result` then rejects, unobserved. */
-  cancel(): void;
-}
-
-/** One render: the stack file, read again by the worker (same file, same spec), and the tree's path as Flux will see it. */
+/**
+ * One render: the stack file, read again by the worker (same file, same spec), the tree's
+ * path as Flux will see it (`root`), and the folder to stage it for (`dir`, whose lock the
+ * caller holds).
+ */
 export interface TreeRequest {
   readonly id: number;
   readonly configFile: string;
   readonly root: string;
+  readonly dir: string;
 }
 
 export type TreeReply = { readonly id: number } & ({ tree: CheckedTree } | { problems: Problem[] } | { error: string });
@@ -39,28 +38,38 @@ let nextId = 0;
 let idle: NodeJS.Timeout | undefined;
 
 /**
- * Renders the tree and runs the manifest rules on a worker thread, so `npm run plan` does it
- * while the main thread evaluates the program: the two share nothing but the stack file, and
- * the worker starts before the main thread has loaded the Pulumi SDK. Same functions, same
- * result as in-process (tests/cli/fidelity.test.ts); bad input is the same `FleetConfigError`
- * (the main thread reports its own first). The worker's side is cli/tree-worker.ts.
+ * Renders the tree, runs the manifest rules and stages the tree on a worker thread, so
+ * `npm run plan` does it while the main thread evaluates the program: the two share nothing
+ * but the stack file, and the worker starts before the main thread has loaded the Pulumi SDK.
+ * Same functions, same result as in-process (tests/cli/fidelity.test.ts); bad input is the
+ * same `FleetConfigError` (the main thread reports its own first). The caller swaps the staged
+ * tree in (`swapInTree`), or waits for `result` to settle before cleaning up after a failure.
+ * The worker's side is cli/tree-worker.ts.
  */
-export function renderTreeInWorker(configFile: string, root: string): TreeInWorker {
+export function renderTreeInWorker(configFile: string, root: string, dir: string): Promise<CheckedTree> {
   const id = nextId++;
   const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { resolve, reject }));
-  const thread = treeWorker();
+  const thread = startTreeWorker();
   clearTimeout(idle);
   thread.ref(); // a request in flight keeps the process alive until its reply
-  thread.postMessage({ id, configFile, root } satisfies TreeRequest);
-  return {
-    result,
-    cancel: () => {
-      result.catch(() => undefined);
-      pending.get(id)?.reject(new Error("cancelled"));
-      pending.delete(id);
-      if (pending.size === 0) void stop();
-    },
-  };
+  thread.postMessage({ id, configFile, root, dir } satisfies TreeRequest);
+  return result;
+}
+
+/**
+ * The worker, started now if it is not running, so it loads its modules while the caller
+ * reads the stack file; without a request it stops after `IDLE_MS` and never holds the process.
+ */
+export function startTreeWorker(): Worker {
+  const thread = treeWorker();
+  if (pending.size === 0) idleFrom(thread);
+  return thread;
+}
+
+function idleFrom(thread: Worker): void {
+  thread.unref();
+  clearTimeout(idle);
+  idle = setTimeout(() => void stop(), IDLE_MS).unref();
 }
 
 function treeWorker(): Worker {
@@ -74,10 +83,7 @@ function treeWorker(): Worker {
     if ("tree" in reply) waiting?.resolve(reply.tree);
     else if ("problems" in reply) waiting?.reject(new FleetConfigError(reply.problems));
     else waiting?.reject(new Error(reply.error));
-    if (pending.size === 0) {
-      started.unref();
-      idle = setTimeout(() => void stop(), IDLE_MS).unref();
-    }
+    if (pending.size === 0) idleFrom(started);
   });
   const fail = (err: unknown) => {
     if (worker === started) worker = undefined;

@@ -1,5 +1,6 @@
 import { parentPort } from "worker_threads";
 import { renderTree } from "../charts/synth";
+import { stageTree } from "../charts/write-tree";
 import { FleetConfigError, fleetFromStackFile } from "../fleet";
 import { evaluateTree } from "../policies/evaluate-tree";
 import { treeOfRendered } from "./rendered-tree";
@@ -7,14 +8,16 @@ import type { TreeReply, TreeRequest } from "./tree-in-worker";
 
 /**
  * The worker of cli/tree-in-worker.ts: for each request, renders the tree of the stack file
- * it names and runs the manifest rules over it, then posts both (or the bad-input problems)
- * back. Loads cdk8s and the tree rules only: not the Pulumi SDK, nor the resource rules.
+ * it names, runs the manifest rules over it and stages it beside its folder, then posts the
+ * violations and the staged tree (or the bad-input problems) back. Loads cdk8s and the tree
+ * rules only: not the Pulumi SDK, nor the resource rules.
  */
-parentPort!.on("message", ({ id, configFile, root }: TreeRequest) => {
+parentPort!.on("message", ({ id, configFile, root, dir }: TreeRequest) => {
   let reply: TreeReply;
   try {
     const files = renderTree(fleetFromStackFile(configFile).spec, { root });
-    reply = { id, tree: { files, violations: evaluateTree(treeOfRendered(files)) } };
+    const violations = evaluateTree(treeOfRendered(files));
+    reply = { id, tree: { staged: stageTree(dir, files, root), violations } };
   } catch (err) {
     reply = err instanceof FleetConfigError ? { id, problems: [...err.problems] } : { id, error: (err as Error)?.stack ?? String(err) };
   }

@@ -93,6 +93,17 @@ describe("npm run plan", () => {
     expect(fs.readFileSync(path.join(again, "plan.json"), "utf8")).toBe(text);
   });
 
+  it("serializes two plans into one folder: both succeed, and the folder holds one plan and no work files", async () => {
+    const shared = path.join(dir, "shared");
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const config = path.join(dir, "Pulumi.three.yaml");
+    expect(await Promise.all([main(["--config", config, "--out", shared]), main(["--config", config, "--out", shared])])).toEqual([0, 0]);
+    log.mockRestore();
+    expect(fs.readFileSync(path.join(shared, "plan.json"), "utf8")).toBe(text);
+    expect(fs.readdirSync(dir).filter((name) => name.startsWith(".shared"))).toEqual([]);
+    expect(fs.readdirSync(shared).sort()).toEqual(["gitops", "plan.json"]);
+  });
+
   it("exits 2 on bad input with one line per problem, no stack trace, and writes nothing", () => {
     const bad = fleetConfig(3);
     bad.clusters[1].vpcCidr = "10.0.0.0/16";
