@@ -97,7 +97,9 @@ const RULES = [
   { file: /\/node_modules\/@pulumi\/aws\/index\.js$/, rewrite: deferNamespaces((request) => !["./utilities", "./provider"].includes(request)) },
   { file: /\/node_modules\/@pulumi\/kubernetes\/index\.js$/, rewrite: deferNamespaces((request) => request !== "./utilities") },
   // glob (with minimatch, path-scurry: ~20 files) expands ConfigGroup file patterns; the program passes none.
-  { file: /\/node_modules\/@pulumi\/kubernetes\/yaml\/yaml\.js$/, rewrite: deferBindings((request) => request === "glob") },
+  // The 26 API groups (~75 files) build the objects of a ConfigGroup or helm.v3.Chart; helm/v3
+  // loads this file for Chart, and the program only uses helm.v3.Release.
+  { file: /\/node_modules\/@pulumi\/kubernetes\/yaml\/yaml\.js$/, rewrite: deferBindings((request) => request === "glob" || /^\.\.\/[a-z]+$/.test(request)) },
   // cdk8s bundles its own copy of yaml (~70 files) for Yaml.load/stringify; the charts render with the project's.
   { file: /\/node_modules\/cdk8s\/lib\/yaml\.js$/, rewrite: deferBindings((request) => request === "yaml") },
   // zod's ~60 locales: its schemas load the English one themselves; z.locales loads the rest when read.

@@ -108,7 +108,7 @@ describe("the fast plan against the reference engine", () => {
     }
   });
 
-  it("never loads what a plan does not use: TypeScript, npm's arborist, gRPC, unused AWS namespaces, whole model indexes, locales", () => {
+  it("never loads what a plan does not use: TypeScript, npm's arborist, gRPC, unused AWS namespaces and Kubernetes API groups, whole model indexes, locales", () => {
     const { planThread, treeThread } = loaded;
     const both = [...planThread, ...treeThread];
     const packages = (files: string[], pattern: RegExp) => files.filter((file) => pattern.test(file.split(path.sep).join("/")));
@@ -116,6 +116,7 @@ describe("the fast plan against the reference engine", () => {
     expect(packages(both, /\/node_modules\/@npmcli\/arborist\//)).toEqual([]);
     expect(packages(both, /\/@pulumi\/pulumi\/automation\//)).toEqual([]);
     expect(packages(both, /\/@pulumi\/aws\/sagemaker\//)).toEqual([]);
+    expect(packages(both, /\/@pulumi\/kubernetes\/(apps|admissionregistration|networking)\//)).toEqual([]);
     expect(packages(both, /\/kubernetes-models\/v1\/Pod\.js$/)).toEqual([]);
     // The SDK's engine connection (gRPC loads http2 and tls), which the mock monitor replaces.
     expect(packages(both, /\/node_modules\/@grpc\//)).toEqual([]);
@@ -131,6 +132,7 @@ describe("the fast plan against the reference engine", () => {
     expect(packages(treeThread, /\/node_modules\/@pulumi\//)).toEqual([]);
     // ...while what each side does use was really loaded.
     expect(packages(planThread, /\/@pulumi\/aws\/s3\/bucket(V2)?\.js$/).length).toBeGreaterThan(0);
+    expect(packages(planThread, /\/@pulumi\/kubernetes\/helm\/v3\/release\.js$/)).toHaveLength(1);
     expect(packages(planThread, /\/@pulumi\/pulumi\/proto\/resource_pb\.js$/)).toHaveLength(1);
     expect(packages(planThread, /\/@pulumi\/policy\/policy\.js$/)).toHaveLength(1);
     expect(packages(treeThread, /\/kubernetes-models\/v1\/Namespace\.js$/)).toHaveLength(1);
