@@ -8,7 +8,7 @@ import { fleetFromStackFile } from "../fleet";
 import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
 import { sortViolations } from "../policies/violation";
-import { CheckedTree, renderTreeInWorker, startTreeWorker } from "./tree-in-worker";
+import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { stableJson, writeFileAtomic } from "./write";
 import { acquireLock } from "./lock";
@@ -85,4 +85,7 @@ function holdsPlan(dir: string): boolean {
   });
 }
 
-if (require.main === module) runCommand(main);
+if (require.main === module) {
+  stopTreeWorkerAfterReply();
+  runCommand(main);
+}

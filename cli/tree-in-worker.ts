@@ -31,6 +31,7 @@ interface Pending {
 
 /** A worker kept this long after its last reply serves the next plan of the process (tests, several stacks) without loading again. */
 const IDLE_MS = 2_000;
+let idleAfterReplyMs = IDLE_MS;
 
 let worker: Worker | undefined;
 const pending = new Map<number, Pending>();
@@ -62,14 +63,22 @@ export function renderTreeInWorker(configFile: string, root: string, dir: string
  */
 export function startTreeWorker(): Worker {
   const thread = treeWorker();
-  if (pending.size === 0) idleFrom(thread);
+  if (pending.size === 0) idleFrom(thread, IDLE_MS);
   return thread;
 }
 
-function idleFrom(thread: Worker): void {
+/**
+ * For a process that plans once (`npm run plan`): the worker stops as soon as it has replied,
+ * so it winds down while the main thread writes the plan instead of when the process exits.
+ */
+export function stopTreeWorkerAfterReply(): void {
+  idleAfterReplyMs = 0;
+}
+
+function idleFrom(thread: Worker, ms: number): void {
   thread.unref();
   clearTimeout(idle);
-  idle = setTimeout(() => void stop(), IDLE_MS).unref();
+  idle = setTimeout(() => void stop(), ms).unref();
 }
 
 function treeWorker(): Worker {
@@ -83,7 +92,7 @@ function treeWorker(): Worker {
     if ("tree" in reply) waiting?.resolve(reply.tree);
     else if ("problems" in reply) waiting?.reject(new FleetConfigError(reply.problems));
     else waiting?.reject(new Error(reply.error));
-    if (pending.size === 0) idleFrom(started);
+    if (pending.size === 0) idleFrom(started, idleAfterReplyMs);
   });
   const fail = (err: unknown) => {
     if (worker === started) worker = undefined;
