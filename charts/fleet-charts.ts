@@ -1,4 +1,4 @@
-import { FleetSpec } from "../fleet";
+import type { FleetSpec } from "../fleet";
 import { Replication } from "./replicate";
 import { loadReplicated, ReplicatedFile, replicatedReplications } from "./replicated";
 import { autoscalingReplication } from "./platform/autoscaling";

@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { FleetConfigError, names, PROJECT_FOLDERS } from "../fleet";
+import { FleetConfigError } from "../fleet/errors";
+import * as names from "../fleet/names";
+import { PROJECT_FOLDERS } from "../fleet/paths";
 
 /**
  * The file `npm run synth` writes at the root of every tree it renders. A non-empty folder

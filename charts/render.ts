@@ -1,6 +1,8 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import * as YAML from "yaml";
-import { ClusterSpec, FleetConfigError, FleetSpec, names, Problem } from "../fleet";
+import type { ClusterSpec, FleetSpec } from "../fleet";
+import { FleetConfigError, type Problem } from "../fleet/errors";
+import * as names from "../fleet/names";
 import { differingPointers, objectDigest, objectKey, OverrideEntry, PlacementEntry, serializeOverrideRecord } from "../policies/override-record";
 import { Layer, manifestOf, originOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from "cdk8s";
 import { Construct } from "constructs";
-import { ClusterSpec, FleetConfigError, FleetSpec } from "../fleet";
+import type { ClusterSpec, FleetSpec } from "../fleet";
+import { FleetConfigError } from "../fleet/errors";
 import { Select } from "./select";
 
 /** The two folders each cluster's agent reconciles: the platform layer always, apps only where they run. */

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ApiObject } from "cdk8s";
 import * as YAML from "yaml";
-import { FleetConfigError, Problem } from "../fleet";
+import { FleetConfigError, type Problem } from "../fleet/errors";
 import { documentProblem } from "../policies/closed-world";
 import { Layer, Replication, replicate } from "./replicate";
 

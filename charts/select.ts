@@ -1,4 +1,4 @@
-import { ClusterRole, ClusterSpec } from "../fleet";
+import type { ClusterRole, ClusterSpec } from "../fleet";
 
 /**
  * Which clusters an object goes to, as a value: `Select.role("primary")`,

@@ -1,4 +1,4 @@
-import { ClusterSpec } from "../fleet";
+import type { ClusterSpec } from "../fleet";
 
 /**
  * Annotations of the apps layer: `eks-fleet.io/apps` says on each object what its cluster's

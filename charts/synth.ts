@@ -1,4 +1,4 @@
-import { FleetSpec } from "../fleet";
+import type { FleetSpec } from "../fleet";
 import { fleetReplications } from "./fleet-charts";
 import { RenderedFile, renderFleet, RenderOptions } from "./render";
 import { loadReplicated, REPLICATED_DIR } from "./replicated";

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { FleetConfigError, formatProblem } from "../fleet";
+import { FleetConfigError, formatProblem } from "../fleet/errors";
 import { redactStream } from "./redact";
 
 /** A bad flag or argument: exit 2 like any other bad input. */

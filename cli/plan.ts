@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   let json: string;
   try {
     release = await acquireLock(workFile(out, "lock"));
-    rendering = renderTreeInWorker(configFile, root, tree);
+    rendering = renderTreeInWorker(stack.spec, root, tree);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
     const planned = (await planFleet(stack.spec, stack.config)).document;

@@ -1,5 +1,5 @@
 import { RenderedFile } from "../charts";
-import { names } from "../fleet";
+import * as names from "../fleet/names";
 import { ManifestTree } from "../policies/manifests";
 import { treeOf } from "../policies/tree";
 

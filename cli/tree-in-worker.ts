@@ -1,7 +1,8 @@
 import * as path from "path";
 import { Worker } from "worker_threads";
 import type { StagedTree } from "../charts/write-tree";
-import { FleetConfigError, Problem } from "../fleet";
+import type { FleetSpec } from "../fleet";
+import { FleetConfigError, type Problem } from "../fleet/errors";
 import type { Violation } from "../policies/violation";
 
 /** The GitOps tree of a fleet, staged beside its folder, and what the manifest rules found in it. */
@@ -11,13 +12,13 @@ export interface CheckedTree {
 }
 
 /**
- * One render: the stack file, read again by the worker (same file, same spec), the tree's
- * path as Flux will see it (`root`), and the folder to stage it for (`dir`, whose lock the
- * caller holds).
+ * One render: the fleet the main thread read from the stack file (a plain object, cloned to
+ * the worker), the tree's path as Flux will see it (`root`), and the folder to stage it for
+ * (`dir`, whose lock the caller holds).
  */
 export interface TreeRequest {
   readonly id: number;
-  readonly configFile: string;
+  readonly spec: FleetSpec;
   readonly root: string;
   readonly dir: string;
 }
@@ -40,20 +41,20 @@ let idle: NodeJS.Timeout | undefined;
 
 /**
  * Renders the tree, runs the manifest rules and stages the tree on a worker thread, so
- * `npm run plan` does it while the main thread evaluates the program: the two share nothing
- * but the stack file, and the worker starts before the main thread has loaded the Pulumi SDK.
- * Same functions, same result as in-process (tests/cli/fidelity.test.ts); bad input is the
- * same `FleetConfigError` (the main thread reports its own first). The caller swaps the staged
+ * `npm run plan` does it while the main thread evaluates the program: the two share only the
+ * fleet, and the worker loads cdk8s while the main thread loads the Pulumi SDK. Same functions,
+ * same result as in-process (tests/cli/fidelity.test.ts); bad input found while rendering is
+ * the same `FleetConfigError` as in-process. The caller swaps the staged
  * tree in (`swapInTree`), or waits for `result` to settle before cleaning up after a failure.
  * The worker's side is cli/tree-worker.ts.
  */
-export function renderTreeInWorker(configFile: string, root: string, dir: string): Promise<CheckedTree> {
+export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string): Promise<CheckedTree> {
   const id = nextId++;
   const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { resolve, reject }));
   const thread = startTreeWorker();
   clearTimeout(idle);
   thread.ref(); // a request in flight keeps the process alive until its reply
-  thread.postMessage({ id, configFile, root, dir } satisfies TreeRequest);
+  thread.postMessage({ id, spec, root, dir } satisfies TreeRequest);
   return result;
 }
 

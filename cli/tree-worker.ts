@@ -1,21 +1,21 @@
 import { parentPort } from "worker_threads";
 import { renderTree } from "../charts/synth";
 import { stageTree } from "../charts/write-tree";
-import { FleetConfigError, fleetFromStackFile } from "../fleet";
+import { FleetConfigError } from "../fleet/errors";
 import { evaluateTree } from "../policies/evaluate-tree";
 import { treeOfRendered } from "./rendered-tree";
 import type { TreeReply, TreeRequest } from "./tree-in-worker";
 
 /**
- * The worker of cli/tree-in-worker.ts: for each request, renders the tree of the stack file
- * it names, runs the manifest rules over it and stages it beside its folder, then posts the
+ * The worker of cli/tree-in-worker.ts: for each request, renders the tree of the fleet it
+ * carries, runs the manifest rules over it and stages it beside its folder, then posts the
  * violations and the staged tree (or the bad-input problems) back. Loads cdk8s and the tree
- * rules only: not the Pulumi SDK, nor the resource rules.
+ * rules only: not the Pulumi SDK, the resource rules or the fleet's schema.
  */
-parentPort!.on("message", ({ id, configFile, root, dir }: TreeRequest) => {
+parentPort!.on("message", ({ id, spec, root, dir }: TreeRequest) => {
   let reply: TreeReply;
   try {
-    const files = renderTree(fleetFromStackFile(configFile).spec, { root });
+    const files = renderTree(spec, { root });
     const violations = evaluateTree(treeOfRendered(files));
     reply = { id, tree: { staged: stageTree(dir, files, root), violations } };
   } catch (err) {

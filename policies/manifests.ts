@@ -1,4 +1,4 @@
-import { names } from "../fleet";
+import * as names from "../fleet/names";
 import { secretsIn } from "./closed-world";
 import { covers, differingPointers, objectDigest, objectKey, OverrideRecord } from "./override-record";
 import { EnforcementLevel } from "./violation";

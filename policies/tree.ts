@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { names } from "../fleet";
+import * as names from "../fleet/names";
 import { documentProblem, documentReader, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
 import { LayoutProblem, ManifestObject, ManifestTree, TreeFile } from "./manifests";
 import { OverrideRecord, parseOverrideRecord } from "./override-record";

@@ -1,5 +1,6 @@
 import { ApiObject } from "cdk8s";
-import { ClusterSpec, FleetSpec, names } from "../../fleet";
+import type { ClusterSpec, FleetSpec } from "../../fleet";
+import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 
 /** Karpenter's v1 APIs (aws/karpenter-provider-aws, chart 1.14.1 CRDs); no model package exists, so they get the basic checks. */

@@ -1,6 +1,6 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { names } from "../../fleet";
+import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 import { INGRESS_NAMESPACE } from "./ingress";
 

@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { k8s } from "../k8s";
-import { FleetSpec } from "../../fleet";
+import type { FleetSpec } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { GATEWAY_PORTS, GATEWAY_SELECTOR, GATEWAY_SERVICE, INGRESS_NAMESPACE } from "./ingress";
 

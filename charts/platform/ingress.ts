@@ -1,6 +1,7 @@
 import { ApiObject } from "cdk8s";
 import { k8s } from "../k8s";
-import { FleetSpec, names } from "../../fleet";
+import type { FleetSpec } from "../../fleet";
+import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 import { DEFAULT_QUOTA, NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";
 

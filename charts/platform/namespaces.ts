@@ -1,5 +1,5 @@
 import { k8s } from "../k8s";
-import { FleetSpec } from "../../fleet";
+import type { FleetSpec } from "../../fleet";
 import { Replication, replicate } from "../replicate";
 import { NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";
 import { INGRESS_NAMESPACE } from "./ingress";

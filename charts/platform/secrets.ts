@@ -1,6 +1,8 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { FleetConfigError, FleetSpec, names } from "../../fleet";
+import type { FleetSpec } from "../../fleet";
+import { FleetConfigError } from "../../fleet/errors";
+import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 
 /** external-secrets.io/v1 is served from ESO 0.16 on; v1beta1 is no longer served since 0.17 (chart 2.x serves v1 only). */

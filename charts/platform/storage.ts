@@ -1,5 +1,5 @@
 import { k8s } from "../k8s";
-import { names } from "../../fleet";
+import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 
 /** The EBS CSI driver's provisioner name (installed as an EKS add-on by the Pulumi side). */

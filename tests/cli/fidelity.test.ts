@@ -8,6 +8,7 @@ import { treeOfRendered } from "../../cli/rendered-tree";
 import { stableJson } from "../../cli/write";
 import { evaluateTree, sortViolations } from "../../policies/evaluate";
 import { loadTree } from "../../policies/tree";
+import { fleetFromStackFile } from "../../fleet";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 /**
@@ -73,9 +74,12 @@ async function fastPlans(): Promise<{ planThread: string[]; treeThread: string[]
   const plans = modulesLoadedBy(`
     const { main } = require("./cli/plan");
     for (const [name, file] of ${JSON.stringify(Object.entries(FLEETS))}) await main(["--config", file, "--out", ${JSON.stringify(dir)} + "/fast/" + name])`);
+  // The worker gets the fleet the main thread read, cloned: here, as JSON.
+  const spec = JSON.stringify(fleetFromStackFile(FLEETS.prod).spec);
   const tree = modulesLoadedBy(`
-    const files = require("./charts/synth").renderTree(require("./fleet").fleetFromStackFile(${JSON.stringify(FLEETS.prod)}).spec);
-    require("./policies/evaluate-tree").evaluateTree(require("./cli/rendered-tree").treeOfRendered(files))`);
+    const files = require("./charts/synth").renderTree(${spec});
+    require("./policies/evaluate-tree").evaluateTree(require("./cli/rendered-tree").treeOfRendered(files));
+    require("./charts/write-tree")`);
   return { planThread: await plans, treeThread: await tree };
 }
 
@@ -101,7 +105,6 @@ describe("the fast plan against the reference engine", () => {
 
   it("the tree rules see in memory what they would read back from disk", () => {
     const { renderTree } = require("../../charts") as typeof import("../../charts");
-    const { fleetFromStackFile } = require("../../fleet") as typeof import("../../fleet");
     for (const name of ["prod", "argocd"]) {
       const files = renderTree(fleetFromStackFile(FLEETS[name]).spec);
       expect(treeOfRendered(files)).toEqual(loadTree(path.join(dir, "reference", name, "gitops")));
@@ -127,9 +130,10 @@ describe("the fast plan against the reference engine", () => {
     expect(packages(both, /\/cdk8s-plus-30\/lib\/(?!imports\/)/)).toEqual([]);
     expect(packages(both, /\/node_modules\/(glob|ajv-i18n|semver)\//)).toEqual([]);
     expect(packages(both, /\/@pulumi\/policy\/server\.js$|\/proto\/analyzer_pb\.js$/)).toEqual([]);
-    // The plan's own thread leaves the tree to its worker (no cdk8s, no models), which loads no Pulumi SDK.
+    // The plan's own thread leaves the tree to its worker (no cdk8s, no models), which loads no
+    // Pulumi SDK and, given the fleet already read, not its schema either.
     expect(packages(planThread, /\/node_modules\/(cdk8s|cdk8s-plus-30|kubernetes-models)\//)).toEqual([]);
-    expect(packages(treeThread, /\/node_modules\/@pulumi\//)).toEqual([]);
+    expect(packages(treeThread, /\/node_modules\/(@pulumi|zod)\//)).toEqual([]);
     // ...while what each side does use was really loaded.
     expect(packages(planThread, /\/@pulumi\/aws\/s3\/bucket(V2)?\.js$/).length).toBeGreaterThan(0);
     expect(packages(planThread, /\/@pulumi\/kubernetes\/helm\/v3\/release\.js$/)).toHaveLength(1);
