@@ -44,9 +44,9 @@ let idle: NodeJS.Timeout | undefined;
  * `npm run plan` does it while the main thread evaluates the program: the two share only the
  * fleet, and the worker loads cdk8s while the main thread loads the Pulumi SDK. Same functions,
  * same result as in-process (tests/cli/fidelity.test.ts); bad input found while rendering is
- * the same `FleetConfigError` as in-process. The caller swaps the staged
- * tree in (`swapInTree`), or waits for `result` to settle before cleaning up after a failure.
- * The worker's side is cli/tree-worker.ts.
+ * the same `FleetConfigError` as in-process. The caller swaps the staged tree in
+ * (`swapInTree`), or lets the promise settle before cleaning up after a failure. The worker's
+ * side is cli/tree-worker.ts.
  */
 export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string): Promise<CheckedTree> {
   const id = nextId++;

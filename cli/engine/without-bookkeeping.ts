@@ -68,9 +68,9 @@ function outputsOnFirstRead(): () => void {
     for (const key of Object.keys(props)) {
       if (key === "id" || key === "urn") continue; // the SDK resolves those itself
       if (Object.prototype.hasOwnProperty.call(onto, key)) throw new Error(`Property '${key}' is already initialized on target '${label}`);
-      const property = lazyOutput(onto, key);
+      const property = new LazyOutput(onto, key);
       resolvers[key] = (value, isKnown, isSecret, deps = [], err) => {
-        if (!(err && isGrpcError(err))) property.settle([value, isKnown, isSecret, deps], err);
+        if (!(err && isGrpcError(err))) property.settle(value, isKnown, isSecret, deps, err);
       };
     }
     return resolvers;
@@ -80,31 +80,59 @@ function outputsOnFirstRead(): () => void {
   };
 }
 
-/** Defines `onto[key]` as an `Output` made on first read; `settle` resolves it (or records the answer until then). */
-function lazyOutput(onto: object, key: string): { settle(values: unknown[], err?: Error): void } {
-  let answer: { values: unknown[]; err?: Error } | undefined;
-  let settleMade: ((values: unknown[], err?: Error) => void) | undefined;
-  const become = (value: unknown) => Object.defineProperty(onto, key, { value, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(onto, key, {
-    enumerable: true,
-    configurable: true,
-    set: become, // as writable as the SDK's plain property
-    get() {
-      const parts = [0, 1, 2, 3].map(pending);
-      settleMade = (values, err) => parts.forEach((part, i) => (err ? part.reject(err) : part.resolve(values[i])));
-      if (answer) settleMade(answer.values, answer.err);
-      // Output's constructor takes (resources, value, isKnown, isSecret, allResources), as in transferProperties.
-      const output = new (pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<unknown>)(onto, ...parts.map((part) => part.promise));
-      become(output);
-      return output;
-    },
-  });
-  return {
-    settle(values, err) {
-      if (settleMade) settleMade(values, err);
-      else answer = { values, err };
-    },
-  };
+/**
+ * `onto[key]` as an `Output` made on first read. Most are never read, and every resource holds
+ * them until the plan ends, so each keeps the engine's answer in its own fields: no closures
+ * or objects beyond its accessors until it is read.
+ */
+class LazyOutput {
+  private answered = false;
+  private value: unknown;
+  private isKnown = false;
+  private isSecret = false;
+  private deps: readonly unknown[] = [];
+  private err: Error | undefined;
+  private parts: ReturnType<typeof pending>[] | undefined;
+
+  constructor(
+    private readonly onto: object,
+    private readonly key: string,
+  ) {
+    const property = this;
+    Object.defineProperty(onto, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => property.output(),
+      set: (value: unknown) => property.become(value), // as writable as the SDK's plain property
+    });
+  }
+
+  settle(value: unknown, isKnown: boolean, isSecret: boolean, deps: readonly unknown[], err: Error | undefined): void {
+    if (this.parts) return this.resolve(this.parts, [value, isKnown, isSecret, deps], err);
+    this.answered = true;
+    this.value = value;
+    this.isKnown = isKnown;
+    this.isSecret = isSecret;
+    this.deps = deps;
+    this.err = err;
+  }
+
+  private output(): unknown {
+    const parts = (this.parts = [0, 1, 2, 3].map(pending));
+    if (this.answered) this.resolve(parts, [this.value, this.isKnown, this.isSecret, this.deps], this.err);
+    // Output's constructor takes (resources, value, isKnown, isSecret, allResources), as in transferProperties.
+    const output = new (pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<unknown>)(this.onto, ...parts.map((part) => part.promise));
+    this.become(output);
+    return output;
+  }
+
+  private resolve(parts: ReturnType<typeof pending>[], values: unknown[], err: Error | undefined): void {
+    parts.forEach((part, i) => (err ? part.reject(err) : part.resolve(values[i])));
+  }
+
+  private become(value: unknown): void {
+    Object.defineProperty(this.onto, this.key, { value, writable: true, enumerable: true, configurable: true });
+  }
 }
 
 /** `Promise.withResolvers`, which Node 20 does not have. */
