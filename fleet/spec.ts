@@ -4,6 +4,7 @@ import { durationSeconds } from "./schedule";
 import { FleetConfig } from "./schema";
 import { MAX_ZONES, zoneCountOf } from "./zones";
 import * as names from "./names";
+import { deepFreeze } from "./deep-freeze";
 
 export type Mode = FleetConfig["mode"];
 /** `active` is every cluster of an active-active fleet. */
@@ -171,12 +172,4 @@ function subnetsOf(vpc: Ipv4Network, zones: number) {
     private: slots.map((i) => carve(vpc, privatePrefix, i)),
     public: slots.map((i) => carve(vpc, vpc.prefix + 6, i, privateSpan)),
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { deepFreeze } from "../fleet/deep-freeze";
 
 /**
  * What the agents apply, read with kustomize's semantics, and nothing else. The renderer
@@ -62,14 +63,6 @@ export function documentReader(): (text: string) => unknown[] {
     if (documents instanceof Error) throw documents;
     return documents as unknown[];
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 const isMap = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);

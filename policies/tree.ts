@@ -44,11 +44,9 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
   const contents = new Map(all.filter((f) => f.kind === "file").map((f) => [f.path, f.content!]));
   const read = (file: string) => contents.get(file)!;
   const text = (file: string) => read(file).toString("utf8");
+  // Each distinct text is parsed once, for the Secret scan and the layers alike.
   const parse = documentReader();
   const files: TreeFile[] = all.filter((f) => f.kind === "file").map((f) => ({ path: f.path, documents: scannableDocuments(read(f.path), parse) }));
-  // Each distinct text is parsed once: the layers read the documents the Secret scan parsed (a
-  // file it skipped, too big or not YAML, is parsed below to report why).
-  const scanned = new Map(files.map((f) => [f.path, f.documents]));
   const byFolder = new Map<string, string[]>();
   for (const f of all) {
     if (f.kind !== "file") continue;
@@ -79,7 +77,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
         const file = `${folder}/${name}`;
         let documents: unknown[];
         try {
-          documents = unwrapLists(scanned.get(file) ?? parse(text(file)));
+          documents = unwrapLists(parse(text(file)));
         } catch (err) {
           problems.push(`${file}: ${(err as Error).message}`);
           continue;
