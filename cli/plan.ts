@@ -25,8 +25,9 @@ export async function main(argv: string[]): Promise<number> {
   const { configFile } = stackArgs(flags);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
   const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
-  const root = path.relative(process.cwd(), path.join(out, "gitops")) || "gitops";
-  const tree = checkOutputFolder(path.join(out, "gitops"), root);
+  const treeDir = path.join(out, "gitops");
+  const root = path.relative(process.cwd(), treeDir) || "gitops";
+  const tree = checkOutputFolder(treeDir, root);
   // The same tree `npm run synth` writes, so policies and reviews see what the agents will
   // apply: rendered, checked by the manifest rules and staged by a worker while this thread
   // evaluates. It loads its modules while this thread reads the stack file.

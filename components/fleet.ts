@@ -144,10 +144,11 @@ export class Fleet extends pulumi.ComponentResource {
     const name = clusterSpec.name;
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
-    const common = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, kubernetesProvider: c.kubernetesProvider };
+    const irsa = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
+    const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
     await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
-    await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer, nodes: c.systemNodes }, { parent: c }));
+    await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, nodes: c.systemNodes }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
     const velero = await built(new Velero(`${name}-velero`, { ...common, storage, serviceWebhook }, { parent: c }));
     const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, {
