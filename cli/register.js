@@ -16,6 +16,7 @@
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { threadId } = require("worker_threads");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "eks-fleet-js");
@@ -41,9 +42,10 @@ function compiled(filename) {
     return fs.readFileSync(cached, "utf8");
   } catch {
     const code = compile(source, filename);
-    // Write then rename, so a concurrent run never reads half a file.
+    // Write then rename, so a concurrent run never reads half a file. The name is the thread's
+    // own: the plan's tree worker compiles the same sources as its main thread, in the same process.
     fs.mkdirSync(CACHE, { recursive: true });
-    const temporary = `${cached}.${process.pid}.tmp`;
+    const temporary = `${cached}.${process.pid}-${threadId}.tmp`;
     fs.writeFileSync(temporary, code);
     fs.renameSync(temporary, cached);
     return code;
