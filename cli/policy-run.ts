@@ -11,7 +11,7 @@ import { mockState } from "./engine/mock-state";
  * the real engine. An `id` already in the plan wins. The account ID only shapes ARN-style
  * ids, which no join uses.
  */
-export function withMockIds(resources: readonly PlanResourceLike[]): PlanResourceLike[] {
+export function withMockIds<T extends PlanResourceLike>(resources: readonly T[]): (T & { readonly id?: string })[] {
   return resources.map((r) =>
     r.id !== undefined || !r.region
       ? r
