@@ -1,4 +1,5 @@
 import { DrFigures, FleetSpec, PROJECT } from "../fleet";
+import type { CostEstimate } from "../cost/estimate";
 import { DeployEstimate, deployEstimate } from "./deploy-estimate";
 import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
@@ -29,6 +30,8 @@ export interface PlanDocument {
   readonly dr: DrFigures;
   /** Expected wall time of a first `pulumi up` and its critical path, from `dependsOn`. */
   readonly estimate: DeployEstimate;
+  /** Monthly cost of what the plan creates (cost/); absent in plans made before it existed. */
+  readonly cost?: CostEstimate;
 }
 
 const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";

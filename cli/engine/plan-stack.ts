@@ -1,7 +1,8 @@
 import { fleetFromStackFile, FleetSpec, StackConfig } from "../../fleet";
 import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
-import { infraViolations, policyConfigOf } from "../policy-run";
+import { infraViolations, policyConfigOf, withMockIds } from "../policy-run";
+import { estimateCost } from "../../cost/estimate";
 import { Engine, evaluateProgram } from "./evaluate";
 
 export interface StackPlan {
@@ -24,7 +25,10 @@ export async function planStack(configFile: string, violations: readonly Violati
 export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
   const { resources } = await evaluateProgram(config, spec.accountId, engine);
   const planned = planDocument(config.stack, spec, resources, []);
+  // Ids join records to checks and node groups to launch templates, for the rules and the cost alike.
+  const withIds = withMockIds(planned.resources);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
-  const found = await infraViolations(planned.resources, policyConfigOf(config));
-  return { spec, config, document: { ...planned, violations: sortViolations([...violations, ...found]) } };
+  const found = await infraViolations(withIds, policyConfigOf(config));
+  const cost = estimateCost(withIds, spec.clusters.map((c) => c.name));
+  return { spec, config, document: { ...planned, cost, violations: sortViolations([...violations, ...found]) } };
 }
