@@ -29,9 +29,13 @@ export function treeViolationsIfPresent(dir: string): Violation[] {
   return fs.existsSync(dir) ? evaluateTree(loadTree(dir)) : [];
 }
 
-/** The pack config a stack's fleet key implies (`policy.allowedRegions`). */
+/** The pack config a stack's fleet key implies (`policy.allowedRegions`, `policy.maxMonthlyUsd`). */
 export function policyConfigOf(config: StackConfig): PolicyConfig {
-  const fleet = config.values[FLEET_KEY] as { policy?: { allowedRegions?: string[] } } | undefined;
+  const fleet = config.values[FLEET_KEY] as { policy?: { allowedRegions?: string[]; maxMonthlyUsd?: number } } | undefined;
   const allowedRegions = fleet?.policy?.allowedRegions ?? [];
-  return allowedRegions.length > 0 ? { "regions-allowed": { allowedRegions } } : {};
+  const maxMonthlyUsd = fleet?.policy?.maxMonthlyUsd;
+  return {
+    ...(allowedRegions.length > 0 ? { "regions-allowed": { allowedRegions } } : {}),
+    ...(maxMonthlyUsd !== undefined ? { "monthly-cost-cap": { maxMonthlyUsd } } : {}),
+  };
 }
