@@ -1,11 +1,12 @@
 import * as path from "path";
-import { fleetFromStackFile } from "../fleet";
+import { fleetFromStackFile, shownPath } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { playPromotion } from "./failover/play";
 import { promotionReport } from "./failover/report";
 import { stackFileLock, writeStackFileText } from "./failover/stack-file";
 import { acquireLock } from "./lock";
+import { npmCommand, shownTree, stackName } from "./next-steps";
 
 const USAGE = "npm run failover -- --to CLUSTER [--stack NAME | --config FILE] [--dry-run]";
 
@@ -32,7 +33,8 @@ export async function main(argv: string[]): Promise<number> {
 
     console.log(promotionReport(played, { dryRun: !!flags["dry-run"], file: name }).join("\n"));
     if (!flags["dry-run"]) {
-      console.log(`\nNext: \`npm run synth\`, commit ${name} and gitops/, open a pull request (its diff comment shows the whole change) and merge it: the agents pull the new tree. Then run the targeted \`pulumi up\` above; a full one once every region is back.`);
+      const stack = { configFile, spec: played.promotion.spec };
+      console.log(`\nNext: \`${npmCommand("synth", stack)}\`, commit ${shownPath(configFile)} and ${shownTree(stack)}, open a pull request (its diff comment shows the whole change) and merge it: the agents pull the new tree. Then run the targeted \`pulumi up --stack ${stackName(stack)} --target …\` printed above; a full \`pulumi up --stack ${stackName(stack)}\` once every region is back.`);
     }
   } finally {
     release();
