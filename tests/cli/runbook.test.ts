@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { fleetFromStackFile, GITOPS_PICKUP_SECONDS, names, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
+import { fleetFromStackFile, GITOPS_PICKUP_SECONDS, HEALTH_CHECK, names, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
 import { FAILOVER_SLOTS } from "../../components/dns-routing";
 import { WARM_REPLICAS_ANNOTATION } from "../../charts/standby";
 import { main as failover } from "../../cli/failover";
@@ -55,15 +55,14 @@ describe("docs/RUNBOOK.md", () => {
   });
 
   it("quotes the health-check figures and the prod stack's RTO and RPO", () => {
-    expect(runbook).toContain(`every **10 s**, unhealthy after **3**`);
+    expect(runbook).toContain(`every **${HEALTH_CHECK.requestIntervalSeconds} s**, unhealthy after **${HEALTH_CHECK.failureThreshold}**`);
     expect(runbook).toContain(`RTO ${spec.dr.rtoSeconds} s, RPO ${spec.dr.rpoSeconds} s for prod`);
     expect(runbook).toContain(`(\`dns.ttl\`, ${spec.dns.ttl} s)`);
   });
 
   it("names the NLB, target group and gateway the fleet creates", () => {
     expect(runbook).toContain(`--names ${names.gatewayTargetGroupName(spec.name, primary.name)}`);
-    expect(runbook).toContain(`\`${spec.name}-<cluster>-nlb\`, \`${spec.name}-<cluster>-gw\``);
-    expect(names.gatewayLoadBalancerName(spec.name, primary.name)).toBe(`${spec.name}-${primary.name}-nlb`);
+    expect(runbook).toContain(`\`${names.gatewayLoadBalancerName(spec.name, "<cluster>")}\`, \`${names.gatewayTargetGroupName(spec.name, "<cluster>")}\``);
     expect(runbook).toContain(`-n ingress scale deployment ingress-gateway --replicas=0`);
   });
 

@@ -1,9 +1,15 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
+import { withMockIds } from "../../cli/policy-run";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
+/** The hostname the health check a record carries probes (checks joined by the id the engine gave them). */
+function probedBy(ev: Evaluation, record: Evaluation["resources"][number]): string | undefined {
+  const checks = withMockIds(ofType(ev, "aws:route53/healthCheck:HealthCheck"));
+  return checks.find((c) => c.id === record.inputs.healthCheckId)?.inputs.fqdn as string | undefined;
+}
 const kustomization = (ev: Evaluation, name: string) => ev.resources.find((r) => r.type === "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization" && r.name === name)!;
 
 /** Every IAM statement of every role's inline policies, parsed. */
@@ -62,12 +68,13 @@ describe("flux, active-passive", () => {
     const records = ofType(ev, "aws:route53/record:Record");
     const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
     expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "primary" });
-    expect(primary.inputs.healthCheckId).toBeDefined();
+    expect(probedBy(ev, primary)).toBe("c0.api.example.com");
     const secondary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "SECONDARY")!;
     expect(secondary.inputs.aliases).toEqual([expect.objectContaining({ name: "standby.api.example.com", evaluateTargetHealth: true })]);
     const standby = records.filter((r) => r.inputs.name === "standby.api.example.com");
     expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c0", "c1", "c2"]);
-    for (const r of standby) expect(r.inputs.healthCheckId).toBeDefined();
+    // Each member of the set answers only while its own cluster is healthy.
+    for (const r of standby) expect(probedBy(ev, r)).toBe((r.inputs.records as string[])[0]);
   });
 
   it("scopes ExternalDNS record changes to the fleet's zone and owns records per cluster", () => {
@@ -208,7 +215,7 @@ describe("active-active", () => {
       ["c2", "eu-west-1"],
     ]);
     expect(records.filter((r) => r.inputs.failoverRoutingPolicies)).toEqual([]);
-    for (const r of records) expect(r.inputs.healthCheckId).toBeDefined();
+    for (const r of records) expect(probedBy(ev, r)).toBe((r.inputs.records as string[])[0]);
     expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(6);
   });
 });

@@ -11,6 +11,7 @@ import { main as failover } from "../../cli/failover";
 import { UsageError } from "../../cli/errors";
 import { planSummary } from "../../cli/summary";
 import { PlanDocument, PlanResource } from "../../cli/plan-document";
+import { withMockIds } from "../../cli/policy-run";
 
 /**
  * The whole failover story, played offline on the prod fleet for each engine and standby:
@@ -85,6 +86,10 @@ describe.each([
     const primary = after.get("dns-primary")!.inputs;
     expect(primary.records).toEqual(["usw2.api.example.com"]);
     expect(after.get("dns-secondary")!.inputs.records).toEqual(["use1.api.example.com"]);
+    // The slot's check moved with it: the check it now carries probes the cluster it now names.
+    const checks = withMockIds(play().after.document.resources.filter((r) => r.type === "aws:route53/healthCheck:HealthCheck"));
+    const probes = (slot: string) => checks.find((c) => c.id === after.get(slot)!.inputs.healthCheckId)?.inputs.fqdn;
+    expect([probes("dns-primary"), probes("dns-secondary")]).toEqual(["usw2.api.example.com", "use1.api.example.com"]);
   });
 
   it("changes only the expected resources, and targets those the surviving side can reach", () => {
