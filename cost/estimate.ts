@@ -74,14 +74,8 @@ const cents = (n: number) => Math.round(n * 100) / 100;
  * and `asOf`, the day that decides standard or extended EKS support.
  */
 export function estimateCost(resources: readonly CostResource[], clusterNames: readonly string[], asOf: Date = new Date()): CostEstimate {
-  const byType = new Map<string, CostResource[]>();
-  for (const r of resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
-  const records = byType.get(RECORD) ?? [];
-  const recordsByName = new Map<string, CostResource[]>();
-  for (const record of records) {
-    const name = String(record.inputs.name ?? "");
-    recordsByName.set(name, [...(recordsByName.get(name) ?? []), record]);
-  }
+  const byType = groupBy(resources, (r) => r.type);
+  const recordsByName = groupBy(byType.get(RECORD) ?? [], (r) => String(r.inputs.name ?? ""));
   const unpriced: string[] = [];
   const ctx: PricingContext = {
     asOf,
@@ -148,10 +142,23 @@ function queryLines(recordsByName: ReadonlyMap<string, readonly CostResource[]>)
   return lines;
 }
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function lineOrder(a: CostLine, b: CostLine): number {
-  if (a.cluster !== b.cluster) return a.cluster === null ? 1 : b.cluster === null ? -1 : a.cluster.localeCompare(b.cluster);
+  if (a.cluster !== b.cluster) return a.cluster === null ? 1 : b.cluster === null ? -1 : compare(a.cluster, b.cluster);
   const byCategory = CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category);
-  return byCategory || a.resource.localeCompare(b.resource) || a.detail.localeCompare(b.detail);
+  return byCategory || compare(a.resource, b.resource) || compare(a.detail, b.detail);
 }
 
 function assumptions(notPriced: ReadonlyMap<string, number>, unpriced: readonly string[]): string[] {

@@ -157,8 +157,17 @@ export const DERIVED_REGIONS: Readonly<Record<string, { readonly like: string; r
   "ap-northeast-3": { like: "ap-northeast-1", multiplier: 1 },
 };
 
+type Priced = { prices: RegionalPrices; checked: string; derivedFrom?: { like: string; multiplier: number } };
+const priced = new Map<string, Priced>();
+
 /** A region's prices and, when they are derived, how. Every region of fleet/regions.ts has an answer. */
-export function regionalPrices(region: string): { prices: RegionalPrices; checked: string; derivedFrom?: { like: string; multiplier: number } } {
+export function regionalPrices(region: string): Priced {
+  let found = priced.get(region);
+  if (!found) priced.set(region, (found = pricesOf(region)));
+  return found;
+}
+
+function pricesOf(region: string): Priced {
   if (region in READ_REGIONS) {
     const { checked, ...prices } = READ_REGIONS[region];
     return { prices, checked };
