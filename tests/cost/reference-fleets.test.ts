@@ -132,3 +132,10 @@ describe.each([
     }
   });
 });
+
+it("README quotes the reference figures", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
+  const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  expect(readme).toContain(`the prod stack: ${usd(PROD.total)} a month, $${PROD.byCategory["EKS control plane"]} of it two control planes in extended support`);
+  expect(readme).toContain(`six clusters in three regions on 1.35: ${usd(SIX.total)}`);
+});
