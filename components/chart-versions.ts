@@ -2,6 +2,9 @@
  * Every Helm chart the fleet installs, pinned in one place. Bump a version here and the
  * offline plan and the PR diff show the change on every cluster.
  */
+/** Karpenter publishes its controller chart and its CRD chart at the same version (aws/karpenter-provider-aws hack/release/common.sh). */
+const KARPENTER_VERSION = "1.14.1";
+
 export const CHARTS = {
   flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.18.3" },
   argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
@@ -12,8 +15,19 @@ export const CHARTS = {
   loadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
   externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
   // Published only as an OCI artifact (aws/karpenter-provider-aws charts/karpenter, v1.14.1).
-  karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" },
+  karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: KARPENTER_VERSION },
+  // Its CRDs as a chart of their own, which upgrades them (Karpenter upgrade guide, "CRD Upgrades").
+  karpenterCrd: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: KARPENTER_VERSION },
 } as const;
+
+/**
+ * The Load Balancer Controller chart's `crds/` files at the commit of aws/eks-charts that
+ * published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0 (#1354)"), byte-identical to
+ * kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller/crds.
+ * Bump it with `loadBalancerController`: the commit that publishes the new chart version.
+ */
+const EKS_CHARTS_LBC_3_5_0 = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds";
+export const LOAD_BALANCER_CONTROLLER_CRDS = [`${EKS_CHARTS_LBC_3_5_0}/crds.yaml`, `${EKS_CHARTS_LBC_3_5_0}/gateway-crds.yaml`] as const;
 
 /** The plugin line of Velero 1.18 is 1.14 (velero-io/velero site/content/docs/v1.18/upgrade-to-1.18.md). */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";
