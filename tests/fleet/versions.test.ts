@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { clusterUpgradePolicy, FleetConfigError, parseFleet } from "../../fleet";
 import { EKS_VERSIONS, eksVersion, offeredVersions, supportPhase } from "../../fleet/versions";
 import { fleetConfig } from "../fixtures/fleets";
@@ -29,6 +31,13 @@ describe("the EKS release calendar", () => {
       expect(Math.abs(addMonths(v.released, 14) - Date.parse(`${v.endOfStandard}T00:00:00Z`)) / 86_400_000).toBeLessThanOrEqual(3);
       expect(addMonths(v.endOfStandard, 12)).toBe(Date.parse(`${v.endOfExtended}T00:00:00Z`));
       expect(v.source).toMatch(/\S/);
+    }
+  });
+
+  it("is what the README's versions table shows, for every version not yet retired", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    for (const v of EKS_VERSIONS.filter((row) => supportPhase(row.version, new Date()) !== "ended")) {
+      expect(readme).toContain(`| ${v.version} | ${v.released} | ${v.endOfStandard} | ${v.endOfExtended} |`);
     }
   });
 
