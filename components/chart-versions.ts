@@ -1,10 +1,10 @@
+/** Karpenter publishes its controller chart and its CRD chart at the same version (aws/karpenter-provider-aws hack/release/common.sh). */
+const KARPENTER_VERSION = "1.14.1";
+
 /**
  * Every Helm chart the fleet installs, pinned in one place. Bump a version here and the
  * offline plan and the PR diff show the change on every cluster.
  */
-/** Karpenter publishes its controller chart and its CRD chart at the same version (aws/karpenter-provider-aws hack/release/common.sh). */
-const KARPENTER_VERSION = "1.14.1";
-
 export const CHARTS = {
   flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.18.3" },
   argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
