@@ -1,4 +1,4 @@
-import { STANDARD_SUPPORT_ENDS } from "../fleet/versions";
+import { eksVersion, supportPhase } from "../fleet/versions";
 import { USAGE } from "./assumptions";
 import { instanceHourly } from "./instances";
 import { acceleratorPremiumPerGb, GLOBAL_PRICES, HOURS_PER_MONTH, regionalPrices } from "./prices";
@@ -55,15 +55,16 @@ export const RECORD = "aws:route53/record:Record";
 
 function controlPlane(r: CostResource, ctx: PricingContext) {
   const version = typeof r.inputs.version === "string" ? r.inputs.version : undefined;
-  const end = version ? STANDARD_SUPPORT_ENDS[version] : undefined;
-  // A STANDARD upgrade policy makes EKS upgrade the cluster at the end of standard support instead of billing extended support.
+  const phase = version ? supportPhase(version, ctx.asOf) : "unknown";
+  const end = version ? eksVersion(version)?.endOfStandard : undefined;
+  // A STANDARD upgrade policy makes EKS upgrade the cluster when standard support ends instead of billing extended support.
   const standardOnly = asRecord(r.inputs.upgradePolicy).supportType === "STANDARD";
-  const extended = end !== undefined && !standardOnly && ctx.asOf.toISOString().slice(0, 10) > end;
+  const extended = phase === "extended" && !standardOnly;
   const rate = extended ? GLOBAL_PRICES.eksExtendedSupport : GLOBAL_PRICES.eksStandardSupport;
   const why = !version ? "version unknown: standard support assumed"
-    : !end ? `${version}: support window not in fleet/versions.ts, standard support assumed`
-    : extended ? `${version}: standard support ended ${end}, extended support`
-    : standardOnly && ctx.asOf.toISOString().slice(0, 10) > end ? `${version}: upgrade policy STANDARD (auto-upgraded after ${end})`
+    : phase === "unknown" ? `${version}: not in fleet/versions.ts, standard support assumed`
+    : extended ? `${version}: extended support since ${end}`
+    : phase === "extended" || phase === "ended" ? `${version}: upgrade policy STANDARD (EKS upgrades it from ${end})`
     : `${version}: standard support until ${end}`;
   return [{ category: "EKS control plane" as const, monthlyUsd: rate.usd * H, detail: `${why}, ${usd(rate.usd)}/h × ${H} h` }];
 }

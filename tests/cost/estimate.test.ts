@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { parseFleet, SUPPORTED_REGIONS } from "../../fleet";
-import { STANDARD_SUPPORT_ENDS } from "../../fleet/versions";
+import { eksVersion } from "../../fleet/versions";
 import { planFleet } from "../../cli/engine/plan-stack";
 import { PlanResource } from "../../cli/plan-document";
 import { withMockIds } from "../../cli/policy-run";
@@ -62,15 +62,16 @@ describe("the cost estimate", () => {
   });
 
   it("prices the control plane by its version's support on the day priced, unless the cluster only takes standard support", () => {
-    const end = new Date(`${STANDARD_SUPPORT_ENDS["1.33"]}T00:00:00Z`);
-    const dayAfter = new Date(end.getTime() + 86_400_000);
+    // Extended support bills from the first moment of the end-of-standard day (fleet/versions.ts).
+    const end = new Date(`${eksVersion(PROD.kubernetesVersion)!.endOfStandard}T00:00:00Z`);
+    const lastStandard = new Date(end.getTime() - 1);
     const standard = GLOBAL_PRICES.eksStandardSupport.usd * 730;
     const extended = GLOBAL_PRICES.eksExtendedSupport.usd * 730;
-    expect(sum(estimate("prod", end), "EKS control plane", "use1")).toBeCloseTo(standard, 2);
-    expect(sum(estimate("prod", dayAfter), "EKS control plane", "use1")).toBeCloseTo(extended, 2);
+    expect(sum(estimate("prod", lastStandard), "EKS control plane", "use1")).toBeCloseTo(standard, 2);
+    expect(sum(estimate("prod", end), "EKS control plane", "use1")).toBeCloseTo(extended, 2);
     const cluster = plans.prod.resources.find((r) => r.type === "eks:index:Cluster")!;
     const standardOnly = { ...cluster, inputs: { ...cluster.inputs, upgradePolicy: { supportType: "STANDARD" } } };
-    expect(estimateCost([standardOnly], ["use1"], dayAfter).monthlyUsd).toBeCloseTo(standard, 2);
+    expect(estimateCost([standardOnly], ["use1"], end).monthlyUsd).toBeCloseTo(standard, 2);
   });
 
   it("prices the accelerator, its addresses and traffic, and no queries for a name that is an alias of it", () => {

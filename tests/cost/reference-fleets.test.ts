@@ -22,8 +22,7 @@ import { fleetConfig, stackConfig } from "../fixtures/fleets";
  * Pricing Calculator for the same services — over 730 hours, with the usage assumptions the
  * plan states: 100 GB through each NAT gateway, 1 NLCU per NLB, 10 million queries,
  * 100 GB of backups per bucket (and its replica), 50 GB replicated per month, 30 GB of logs.
- * The day priced is 2026-12-03: Kubernetes 1.33 is then in extended support (standard support
- * ended 2026-07-29), 1.35 in standard support (until 2027-03-27).
+ * The day priced is 2026-12-03: Kubernetes 1.35 is then in standard support (until 2027-03-27).
  */
 const PRICED_ON = new Date("2026-12-03T12:00:00Z");
 
@@ -35,9 +34,9 @@ interface Reference {
 }
 
 /*
- * prod (Pulumi.prod.yaml): use1 in us-east-1, usw2 in us-west-2, m6i.large × 3, Kubernetes 1.33.
+ * prod (Pulumi.prod.yaml): use1 in us-east-1, usw2 in us-west-2, m6i.large × 3, Kubernetes 1.35.
  * Both regions have the same unit prices. Per cluster:
- *   EKS control plane, extended support   0.60 × 730                          = 438.00
+ *   EKS control plane, standard support   0.10 × 730                          =  73.00
  *   nodes                                  3 × 0.096 (m6i.large) × 730         = 210.24
  *   node volumes                           3 × 50 GB × 0.08 (gp3)              =  12.00
  *   NAT gateways                           3 × 0.045 × 730 + 3 × 100 GB × 0.045 = 98.55 + 13.50 = 112.05
@@ -48,18 +47,19 @@ interface Reference {
  *   backup storage                         100 GB × 0.023 + replica 100 GB × 0.023 = 4.60
  *   backup replication                     50 GB × (0.02 transfer + 0.015 RTC) =   1.75
  *   logs                                   30 GB × 0.50                        =  15.00
- *                                                                     cluster = 842.85
+ *                                                                     cluster = 477.85
  * Fleet-wide: 2 KMS keys 2.00 + secret and 1 replica 2 × 0.40 = 0.80 + 10 M standard queries × 0.40 = 4.00 → 6.80
- * Total 2 × 842.85 + 6.80 = 1,692.50
+ * Total 2 × 477.85 + 6.80 = 962.50 (on 1.33, in extended support since 2026-07-29, the control
+ * planes alone would be 2 × 0.60 × 730 = 876.00)
  */
 const PROD: Reference = {
-  perCluster: { use1: 842.85, usw2: 842.85 },
+  perCluster: { use1: 477.85, usw2: 477.85 },
   fleetWide: 6.8,
   byCategory: {
-    "EKS control plane": 876, "nodes": 420.48, "node volumes": 24, "NAT gateways": 224.1, "public IPv4": 43.8, "load balancers": 41.62,
+    "EKS control plane": 146, "nodes": 420.48, "node volumes": 24, "NAT gateways": 224.1, "public IPv4": 43.8, "load balancers": 41.62,
     "KMS keys": 10, "health checks": 5, "backup storage": 9.2, "backup replication": 3.5, "logs": 30, "secrets": 0.8, "DNS queries": 4,
   },
-  total: 1692.5,
+  total: 962.5,
 };
 
 /*
@@ -136,6 +136,6 @@ describe.each([
 it("README quotes the reference figures", () => {
   const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8").replace(/\s+/g, " ");
   const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  expect(readme).toContain(`the prod stack: ${usd(PROD.total)} a month, $${PROD.byCategory["EKS control plane"]} of it two control planes in extended support`);
+  expect(readme).toContain(`the prod stack on Kubernetes 1.35: ${usd(PROD.total)} a month`);
   expect(readme).toContain(`six clusters in three regions on 1.35: ${usd(SIX.total)}`);
 });
