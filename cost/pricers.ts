@@ -174,14 +174,18 @@ function healthCheck(r: CostResource, ctx: PricingContext) {
   }];
 }
 
-/** Whether `name` answers, through the plan's own records, with an alias of an AWS resource (a load balancer, an accelerator). */
+/**
+ * Whether `name` answers, through the plan's own records, with an alias of an AWS resource.
+ * An alias can only name an AWS resource or a record of its zone (Route 53 alias records), so
+ * one that names no record of the plan — or a name not known before deploy — is an AWS resource.
+ */
 function resolvesToAws(name: string, ctx: PricingContext, seen = new Set<string>()): boolean {
   if (seen.has(name)) return false;
   seen.add(name);
   return (ctx.recordsByName.get(name) ?? []).some((record) => {
     const aliases = asList(record.inputs.aliases).map((a) => String(asRecord(a).name ?? ""));
     const targets = [...aliases, ...asList(record.inputs.records).map(String)];
-    return aliases.some((a) => a && !ctx.recordsByName.has(a)) || targets.some((t) => ctx.recordsByName.has(t) && resolvesToAws(t, ctx, seen));
+    return aliases.some((a) => !ctx.recordsByName.has(a)) || targets.some((t) => ctx.recordsByName.has(t) && resolvesToAws(t, ctx, seen));
   });
 }
 
