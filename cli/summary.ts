@@ -35,7 +35,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     ...estimateLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
-      : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn ?? "stack"}: ${v.message}`).join("\n")}`,
+      : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn ?? "(stack)"}: ${v.message}`).join("\n")}`,
   ].join("\n");
 }
 
