@@ -74,7 +74,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
     if (fleet.gitops.secretRef) registerRepository(`${name}-repository`, fleet, { parent: this, provider, dependsOn: [this.release] });
 
     const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
-    for (const layer of ["platform", "apps"] as const) {
+    for (const layer of names.TREE_LAYERS) {
       new k8s.apiextensions.CustomResource(`${name}-fleet-${layer}`, {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "ApplicationSet",
@@ -91,13 +91,16 @@ export const SYNC_RETRY = { limit: 10, backoff: { duration: "10s", factor: 2, ma
 
 /**
  * One ApplicationSet per layer, generating `<cluster>-<layer>` for every registered cluster
- * with the same automated sync whatever the role: what a standby runs is decided in the
- * rendered tree (charts/standby.ts), so a role flip changes no Application and two sets
- * never fight over one name. Deletion is decided on purpose: `preserveResourcesOnDeletion`
- * generates Applications without the resources finalizer, so removing a set or a cluster
- * Secret never deletes running workloads; stopping apps is a Git change, never a deletion.
+ * with the same automated sync whatever the role: what a standby runs and what its gateway
+ * answers are decided in the rendered tree (charts/standby.ts, charts/platform/traffic.ts),
+ * so a role flip changes no Application and two sets never fight over one name. The layers
+ * sync independently (no sync waves between them): the apps and the health answers never
+ * wait for the platform's health; a first sync that races the platform's namespaces or CRDs
+ * retries. Deletion is decided on purpose: `preserveResourcesOnDeletion` generates
+ * Applications without the resources finalizer, so removing a set or a cluster Secret never
+ * deletes running workloads; stopping apps is a Git change, never a deletion.
  */
-export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "apps") {
+export function fleetApplicationSetSpec(fleet: FleetSpec, layer: names.TreeLayer) {
   return {
     goTemplate: true,
     goTemplateOptions: ["missingkey=error"],
@@ -106,7 +109,7 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "a
     template: {
       metadata: {
         name: `{{.name}}-${layer}`,
-        labels: { "eks-fleet.io/cluster": "{{.name}}", "eks-fleet.io/role": '{{index .metadata.labels "fleet_role"}}' },
+        labels: { "eks-fleet.io/cluster": "{{.name}}", "eks-fleet.io/layer": layer },
       },
       spec: {
         project: "default",

@@ -32,6 +32,8 @@ export interface SpokeHub {
  * Registers one cluster with the Argo CD hubs, IAM-authenticated: a role in the spoke's
  * account trusted only by the hubs' roles, an EKS access entry for it, and the cluster
  * Secret on each hub (labels = feature flags, annotations = metadata, no bearer token).
+ * Nothing here depends on the cluster's role: what it serves and runs is in Git, so a
+ * promotion changes no registration.
  */
 export class ArgoCdSpoke extends pulumi.ComponentResource {
   constructor(name: string, args: ArgoCdSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -75,8 +77,6 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
         labels: {
           "argocd.argoproj.io/secret-type": "cluster",
           environment: fleet.name,
-          fleet_role: cluster.role,
-          fleet_serves: String(cluster.serves),
           aws_cluster_name: cluster.eksClusterName,
           enable_external_secrets: "true",
           enable_velero: "true",
@@ -90,6 +90,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
           aws_vpc_id: spoke.vpcId,
           velero_bucket: cluster.backup.bucket,
           gitops_platform_path: cluster.gitopsPaths.platform,
+          gitops_traffic_path: cluster.gitopsPaths.traffic,
           gitops_apps_path: cluster.gitopsPaths.apps,
           external_secrets_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.externalSecrets.role)),
           velero_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.velero.role)),

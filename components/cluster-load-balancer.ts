@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, HEALTH_CHECK, names } from "../fleet";
+import { ClusterSpec, FleetSpec, HEALTH_CHECK, healthPaths, names } from "../fleet";
 import { clusterTags } from "./tags";
 
 /** TLS 1.3 and 1.2 only (the ELB default policy still accepts TLS 1.0). */
@@ -27,8 +27,10 @@ export interface ClusterLoadBalancerArgs {
  * created by a controller after deploy, so Route 53 and Global Accelerator point at an ARN
  * and a name known to the plan: an internet-facing NLB in the public subnets, a TLS
  * listener on 443 with the fleet's certificate, and an IP target group (plain HTTP on the
- * gateway port, health-checked on the fleet's health path) that the AWS Load Balancer
- * Controller fills with the gateway pods through the rendered TargetGroupBinding.
+ * gateway port) that the AWS Load Balancer Controller fills with the gateway pods through
+ * the rendered TargetGroupBinding. That group checks the gateway's live path, never its
+ * role: its pods carry the controller's readiness gate, and a standby's gateway must stay
+ * Ready and in service (Route 53 checks the role through it).
  *
  * `<cluster>.<record>` is an alias of the NLB that evaluates its target health.
  */
@@ -91,7 +93,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
         enabled: true,
         protocol: "HTTP",
         port: "traffic-port",
-        path: fleet.dns.healthCheckPath,
+        path: healthPaths(fleet.dns.healthCheckPath).live,
         matcher: "200",
         interval: HEALTH_CHECK.requestIntervalSeconds,
         healthyThreshold: HEALTH_CHECK.failureThreshold,

@@ -85,13 +85,14 @@ export const fleetSchema = z.strictObject({
     zone: hostname,
     record: hostname,
     /**
-     * Path every cluster's gateway answers with 200; Route 53, the load balancer and Global
-     * Accelerator probe it. Plain URL characters only: it is written into the gateway's config.
+     * Path every cluster's gateway answers with 200 while Git says the cluster serves, and 503
+     * otherwise; `<path>/takeover` and `<path>/live` are derived from it (fleet/traffic.ts).
+     * Plain URL characters only: it is written into the gateway's config.
      * @default /healthz
      */
     healthCheckPath: z
       .string()
-      .max(255, "must be at most 255 characters (Route 53's limit)")
+      .max(246, "must be at most 246 characters (Route 53 checks up to 255, and '/takeover' is appended to it)")
       .regex(/^\/[A-Za-z0-9._~\/-]*$/, "must start with '/' and use only letters, digits and . _ ~ / -")
       .default("/healthz"),
     /** @default 60 */

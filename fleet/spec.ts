@@ -41,6 +41,12 @@ export interface ClusterSpec {
   readonly role: ClusterRole;
   /** Takes traffic and runs apps at full scale without a promotion. */
   readonly serves: boolean;
+  /**
+   * Active-passive only: the one standby that takes the traffic when the primary fails, before
+   * anyone acts (Route 53's SECONDARY answer): the primary's backup partner, whose bucket
+   * already holds the primary's backups.
+   */
+  readonly takeover: boolean;
   /** How the rendered apps layer runs on this cluster (derived from the role and `standby`). */
   readonly apps: AppsState;
   readonly vpcCidr: string;
@@ -50,7 +56,7 @@ export interface ClusterSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly eksClusterName: string;
   readonly hostname: string;
-  readonly gitopsPaths: { readonly platform: string; readonly apps: string };
+  readonly gitopsPaths: Readonly<Record<names.TreeLayer, string>>;
   readonly backup: BackupSpec;
 }
 
@@ -75,6 +81,8 @@ export interface FleetSpec {
   readonly regions: readonly string[];
   readonly primary?: ClusterSpec;
   readonly secondaries: readonly ClusterSpec[];
+  /** Active-passive only: the standby that takes over when the primary fails (`ClusterSpec.takeover`). */
+  readonly takeover?: ClusterSpec;
   readonly hub?: ClusterSpec;
   /**
    * Argo CD only: a second install in another region with its controllers scaled to zero,
@@ -89,6 +97,8 @@ export interface FleetSpec {
 export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSpec {
   const partners = backupPartners(config);
   const standby: Standby | undefined = config.mode === "active-passive" ? config.standby ?? "warm" : undefined;
+  const primaryConfig = config.mode === "active-passive" ? config.clusters.find((c) => c.role === "primary") : undefined;
+  const takeoverName = primaryConfig ? partners.get(primaryConfig.name) : undefined;
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
     return {
@@ -97,6 +107,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       region: c.region,
       role,
       serves: role !== "secondary",
+      takeover: c.name === takeoverName,
       apps: role !== "secondary" ? "running" : standby === "pilot-light" ? "stopped" : "warm",
       vpcCidr: c.vpcCidr,
       subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneCountOf(c.region)),
@@ -131,6 +142,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     regions: [...new Set(clusters.map((c) => c.region))],
     primary: clusters.find((c) => c.role === "primary"),
     secondaries: clusters.filter((c) => c.role === "secondary"),
+    takeover: clusters.find((c) => c.takeover),
     hub: clusters.find((c) => c.name === config.gitops.hub),
     standbyHub: standbyHubOf(clusters, config.gitops.hub),
     dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine, accelerator: config.dns.globalAccelerator }),

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { k8s } from "../k8s";
 import type { FleetSpec } from "../../fleet";
+import { healthPaths, HEALTH_ANSWERS } from "../../fleet/traffic";
 import { Replication, replicate } from "../replicate";
 import { GATEWAY_PORTS, GATEWAY_SELECTOR, GATEWAY_SERVICE, INGRESS_NAMESPACE } from "./ingress";
 
@@ -12,15 +13,23 @@ export const GATEWAY_IMAGE =
   "docker.io/nginxinc/nginx-unprivileged:1.28.2@sha256:04e56c3270e97da2b8fe2c1664cac35eeaa18c490bb8565df558989a4f43a431";
 /** uid/gid of the `nginx` user in that image. */
 const NGINX_UID = 101;
-const CONFIG_DIR = "/etc/gateway";
+/** nginx.conf: the same whatever the role, so a promotion restarts no pod. */
+const CONFIG_DIR = "/etc/gateway/config";
+/** The traffic layer's answers (fleet/traffic.ts, HEALTH_ANSWERS): one file per "yes". */
+const ANSWERS_DIR = "/etc/gateway/answers";
 const TEMP_DIR = "/tmp";
 
 /**
- * The whole nginx configuration: 200 on the health path, 404 for everything else. Every
- * path nginx writes (pid, temp files) is under the emptyDir at /tmp, so the root
- * filesystem stays read-only; logs go to stdout/stderr.
+ * The whole nginx configuration. The live path answers 200 whenever nginx runs (pod probes
+ * and the NLB target group check it). The serving and takeover paths serve their answer's
+ * file from the mounted ConfigMap with 200, or 503 when Git says "no" (the file is absent):
+ * nginx looks the file up on every request (there is no open_file_cache), so the kubelet
+ * updating the mount is the switch. Everything else is 404. Every path nginx writes is under the emptyDir at /tmp, so the
+ * root filesystem stays read-only; logs go to stdout/stderr.
  */
 export function gatewayConfig(healthCheckPath: string): string {
+  const paths = healthPaths(healthCheckPath);
+  const answer = (path: string, key: string) => `    location = ${path} { access_log off; root ${ANSWERS_DIR}; try_files /${key} @no; }`;
   return [
     "worker_processes 1;",
     `pid ${TEMP_DIR}/nginx.pid;`,
@@ -33,7 +42,10 @@ export function gatewayConfig(healthCheckPath: string): string {
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${TEMP_DIR}/${t}_temp;`),
     "  server {",
     `    listen ${GATEWAY_PORTS.http} default_server;`,
-    `    location = ${healthCheckPath} { access_log off; return 200 "ok\\n"; }`,
+    `    location = ${paths.live} { access_log off; return 200 "alive\\n"; }`,
+    answer(paths.serving, HEALTH_ANSWERS.keys.serving),
+    answer(paths.takeover, HEALTH_ANSWERS.keys.takeover),
+    `    location @no { access_log off; return 503 "no\\n"; }`,
     `    location / { return 404 "not found\\n"; }`,
     "  }",
     "}",
@@ -42,11 +54,12 @@ export function gatewayConfig(healthCheckPath: string): string {
 }
 
 /**
- * The builtin gateway (`dns.gateway: builtin`): a small, hardened nginx that answers the
- * fleet's health path in every cluster, standbys included, so each cluster's health is
- * real. Two replicas spread over zones and nodes, a PodDisruptionBudget, probes on the
- * health path, and a pod that passes Pod Security `restricted`. Replace it with your own
- * gateway by setting `dns.gateway: external` (the Service and binding stay).
+ * The builtin gateway (`dns.gateway: builtin`): a small, hardened nginx in every cluster,
+ * standbys included, whose health answers are the cluster's role as the tree says it
+ * (charts/platform/traffic.ts) and whose liveness is real everywhere. Two replicas spread
+ * over zones and nodes, a PodDisruptionBudget, probes on the live path, and a pod that
+ * passes Pod Security `restricted`. Replace it with your own gateway by setting
+ * `dns.gateway: external` (the Service, the bindings and the answers stay).
  */
 export function gatewayReplication(fleet: FleetSpec): Replication {
   return replicate("ingress-gateway", (scope) => {
@@ -54,7 +67,8 @@ export function gatewayReplication(fleet: FleetSpec): Replication {
     const labels = { ...GATEWAY_SELECTOR, "app.kubernetes.io/component": "gateway", "app.kubernetes.io/part-of": "eks-fleet" };
     const metadata = { name: GATEWAY_SERVICE, namespace: INGRESS_NAMESPACE, labels };
     const probe = (periodSeconds: number, failureThreshold: number): k8s.Probe => ({
-      httpGet: { path: fleet.dns.healthCheckPath, port: k8s.IntOrString.fromString("http") },
+      // Liveness, not the role: a standby's gateway is healthy and stays Ready.
+      httpGet: { path: healthPaths(fleet.dns.healthCheckPath).live, port: k8s.IntOrString.fromString("http") },
       periodSeconds,
       failureThreshold,
       timeoutSeconds: 2,
@@ -108,12 +122,16 @@ export function gatewayReplication(fleet: FleetSpec): Replication {
                 },
                 volumeMounts: [
                   { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                  { name: "answers", mountPath: ANSWERS_DIR, readOnly: true },
                   { name: "tmp", mountPath: TEMP_DIR },
                 ],
               },
             ],
             volumes: [
               { name: "config", configMap: { name: GATEWAY_SERVICE } },
+              // The kubelet updates it in place when the traffic layer changes (no restart). Optional:
+              // until the traffic layer first applies, every answer is "no".
+              { name: "answers", configMap: { name: HEALTH_ANSWERS.name, optional: true } },
               { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: k8s.Quantity.fromString("16Mi") } },
             ],
           },

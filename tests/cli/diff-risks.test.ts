@@ -1,4 +1,4 @@
-import { parseFleet } from "../../fleet";
+import { names, parseFleet } from "../../fleet";
 import { comparePlans } from "../../cli/diff/compare-plans";
 import { renderDiff } from "../../cli/diff/markdown";
 import { assessRisks, foldRisks, Risk } from "../../cli/diff/risks";
@@ -53,22 +53,19 @@ describe("what needs attention, from real plans of before/after stack files", ()
       "backup partner of `c1` changes: `c0` → **`c2`**; backups already replicated stay only in `c0`'s bucket",
     ]);
     expect(texts(found, "deleted")).toEqual([]);
-    // With two secondaries the SECONDARY slot becomes an alias of the latency set over every
-    // cluster, and the new cluster's own name aliases its NLB.
+    // The new cluster joins both answer sets (its own checks decide whether it is ever
+    // answered), and its own name aliases its NLB; the failover records stay as they are.
     expect(texts(found, "dns")).toEqual([
-      "DNS answer joins: api.example.com (`standby`) → `standby.api.example.com` (failover SECONDARY)",
-      "DNS answer joins: standby.api.example.com (`c0`) → `c0.api.example.com` (latency us-east-1)",
-      "DNS answer joins: standby.api.example.com (`c1`) → `c1.api.example.com` (latency us-west-2)",
-      "DNS answer joins: standby.api.example.com (`c2`) → `c2.api.example.com` (latency eu-west-1)",
+      "DNS answer joins: _serving.api.example.com (`c2`) → `c2.api.example.com` (weighted 1)",
+      "DNS answer joins: _takeover.api.example.com (`c2`) → `c2.api.example.com` (weighted 1)",
       expect.stringMatching(/^DNS answer joins: c2\.api\.example\.com → `prod-c2-nlb-\w+\.elb\.eu-west-1\.amazonaws\.com` \(simple\)$/),
-      "DNS answer leaves: api.example.com (`secondary`) → `c1.api.example.com` (failover SECONDARY)",
     ]);
   });
 
   it("an engine switch flux → argocd deletes the pruning Kustomizations of every cluster, folded to one line", () => {
     const found = risks("twoClusters", "argocdActiveActive");
     const pruning = texts(found, "deleted").filter((t) => t.includes("Kustomization"));
-    expect(pruning).toHaveLength(4);
+    expect(pruning).toHaveLength(2 * names.TREE_LAYERS.length);
     expect(pruning[0]).toMatch(/with `prune: true`: Flux deletes every object it applied/);
     const folded = foldRisks(found.filter((r) => r.kind === "deleted"));
     expect(folded.map((f) => [f.lines[0], f.clusters])).toEqual(expect.arrayContaining([
@@ -101,17 +98,13 @@ describe("what needs attention, from real plans of before/after stack files", ()
     expect(foldRisks(widened)).toHaveLength(1);
   });
 
-  it("a role flip names both clusters and moves the PRIMARY answer", () => {
+  it("a role flip names both clusters and moves no DNS record: the health answers in the tree move the traffic", () => {
     const found = risks("twoClusters", "flippedMoreSecrets");
     expect(texts(found, "role-flip")).toEqual([
       "role flip: `c0` primary → **secondary**, is demoted: its apps scale down to standby scale (none in pilot-light)",
       "role flip: `c1` secondary → **primary**, is promoted: it takes traffic and runs the apps",
     ]);
-    expect(texts(found, "dns")).toEqual([
-      // The records keep their identity (slots `primary`, `secondary`): only their targets move.
-      "DNS answer changes: api.example.com (`primary`) failover PRIMARY, `c0.api.example.com` → **`c1.api.example.com`**",
-      "DNS answer changes: api.example.com (`secondary`) failover SECONDARY, `c1.api.example.com` → **`c0.api.example.com`**",
-    ]);
+    expect(texts(found, "dns")).toEqual([]);
   });
 
   it("a DNS mode switch active-passive → active-active changes every answer's routing policy", () => {

@@ -61,7 +61,7 @@ describe("docs/RUNBOOK.md", () => {
   it("promotes with the targeted deploy failover prints, and names the record slots", () => {
     expect(runbook).toContain(`npm run failover -- --to ${standby.name} --dry-run`);
     expect(runbook).toContain(`pulumi up --stack prod \\ --target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-primary'`);
-    expect(runbook).toContain(`\`${FAILOVER_SLOTS.primary}\` (PRIMARY) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, or \`${FAILOVER_SLOTS.standbySet}\``);
+    expect(runbook).toContain(`\`${FAILOVER_SLOTS.primary}\` (PRIMARY) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, or \`standby\``);
   });
 
   it("gives a break-glass for both engines and a takeover by the standby Argo CD hub", () => {

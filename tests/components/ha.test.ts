@@ -22,7 +22,8 @@ describe("flux, active-passive", () => {
   it("installs flux in every cluster and points each at its own folders", () => {
     expect(ofType(ev, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "flux2")).toHaveLength(3);
     expect(kustomization(ev, "c1-flux-platform").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/platform", prune: true });
-    expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true, dependsOn: [{ name: "platform" }] });
+    expect(kustomization(ev, "c1-flux-traffic").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/traffic", prune: true });
+    expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true });
   });
 
   it("never suspends a layer: suspending leaves applied apps running, so the standby's state is in the tree", () => {
@@ -37,13 +38,14 @@ describe("flux, active-passive", () => {
     expect(kustomization(ev, "c2-flux-apps").inputs.spec).toMatchObject({ retryInterval: "1m" });
   });
 
-  it("health-checks every cluster's hostname every 10 s", () => {
+  it("health-checks every cluster's serving and takeover answers every 10 s", () => {
     const checks = ofType(ev, "aws:route53/healthCheck:HealthCheck");
-    expect(checks.map((c) => [c.inputs.fqdn, c.inputs.requestInterval, c.inputs.failureThreshold, c.inputs.resourcePath])).toEqual([
-      ["c0.api.example.com", 10, 3, "/healthz"],
-      ["c1.api.example.com", 10, 3, "/healthz"],
-      ["c2.api.example.com", 10, 3, "/healthz"],
-    ]);
+    expect(checks.map((c) => [c.inputs.fqdn, c.inputs.requestInterval, c.inputs.failureThreshold, c.inputs.resourcePath])).toEqual(
+      ["c0", "c1", "c2"].flatMap((c) => [
+        [`${c}.api.example.com`, 10, 3, "/healthz"],
+        [`${c}.api.example.com`, 10, 3, "/healthz/takeover"],
+      ]),
+    );
   });
 
   it("health-checks over HTTPS on the port where each cluster's NLB terminates TLS", () => {
@@ -58,16 +60,33 @@ describe("flux, active-passive", () => {
     }
   });
 
-  it("fails over from the primary slot to a latency set over every cluster, with health checks", () => {
+  it("answers PRIMARY from a set over every cluster by serving answer, SECONDARY from one by takeover answer", () => {
     const records = ofType(ev, "aws:route53/record:Record");
-    const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
-    expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "primary" });
-    expect(primary.inputs.healthCheckId).toBeDefined();
-    const secondary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "SECONDARY")!;
-    expect(secondary.inputs.aliases).toEqual([expect.objectContaining({ name: "standby.api.example.com", evaluateTargetHealth: true })]);
-    const standby = records.filter((r) => r.inputs.name === "standby.api.example.com");
-    expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c0", "c1", "c2"]);
-    for (const r of standby) expect(r.inputs.healthCheckId).toBeDefined();
+    const failover = (type: string) => records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === type)!;
+    expect(failover("PRIMARY").inputs).toMatchObject({ name: "api.example.com", type: "CNAME", setIdentifier: "primary", aliases: [{ name: "_serving.api.example.com", evaluateTargetHealth: true }] });
+    expect(failover("SECONDARY").inputs).toMatchObject({ name: "api.example.com", type: "CNAME", setIdentifier: "secondary", aliases: [{ name: "_takeover.api.example.com", evaluateTargetHealth: true }] });
+    for (const set of ["_serving.api.example.com", "_takeover.api.example.com"]) {
+      const members = records.filter((r) => r.inputs.name === set);
+      expect(members.map((r) => [r.inputs.setIdentifier, r.inputs.type, r.inputs.weightedRoutingPolicies, r.inputs.records])).toEqual(
+        ["c0", "c1", "c2"].map((c) => [c, "CNAME", [{ weight: 1 }], [`${c}.api.example.com`]]),
+      );
+    }
+  });
+
+  it("wires every record to its own cluster's check, on the answer its set is about", () => {
+    const checks = new Map(ofType(ev, "aws:route53/healthCheck:HealthCheck").map((c) => [c.urn, c]));
+    const paths = { "_serving.api.example.com": "/healthz", "_takeover.api.example.com": "/healthz/takeover" } as Record<string, string>;
+    const members = ofType(ev, "aws:route53/record:Record").filter((r) => String(r.inputs.name) in paths);
+    expect(members).toHaveLength(6);
+    for (const record of members) {
+      // The check a record carries is the one its healthCheckId comes from.
+      const used = record.dependsOn.filter((urn) => checks.has(urn)).map((urn) => checks.get(urn)!.inputs);
+      expect([record.inputs.name, record.inputs.records, used]).toEqual([
+        record.inputs.name,
+        record.inputs.records,
+        [expect.objectContaining({ fqdn: (record.inputs.records as string[])[0], resourcePath: paths[String(record.inputs.name)] })],
+      ]);
+    }
   });
 
   it("scopes ExternalDNS record changes to the fleet's zone and owns records per cluster", () => {
@@ -122,7 +141,8 @@ describe("argocd hub and spokes", () => {
       expect((s.inputs.metadata as any).labels).toMatchObject({ "argocd.argoproj.io/secret-type": "cluster" });
       expect(JSON.stringify(s.inputs)).not.toMatch(/bearerToken/);
     }
-    expect((secrets.find((s) => s.name === "c1-argocd-spoke-registration-c0")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
+    // What a cluster serves is in Git: a promotion changes no registration.
+    for (const s of secrets) expect(Object.keys((s.inputs.metadata as any).labels).filter((k) => /role|serves/.test(k))).toEqual([]);
   });
 
   it("lets each spoke role be assumed by the two hub roles only", () => {
@@ -150,7 +170,7 @@ describe("argocd hub and spokes", () => {
       const hub = set.name.split("-")[0];
       expect([set.name, graph.waitsFor(set.urn, release(hub, "argo-cd").urn)]).toEqual([set.name, true]);
     }
-    expect(ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").map((s) => s.name.split("-")[0]).sort()).toEqual(["c0", "c0", "c1", "c1"]);
+    expect(ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").map((s) => s.name.split("-")[0]).sort()).toEqual(["c0", "c0", "c0", "c1", "c1", "c1"]);
   });
 
   it("creates each spoke role only after the hub roles it trusts exist", () => {
@@ -180,11 +200,11 @@ describe("argocd hub and spokes", () => {
 
   it("generates one Application per cluster and layer, auto-synced with retries whatever the role", () => {
     const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").filter((s) => s.name.startsWith("c0-"));
-    expect(sets.map((s) => (s.inputs.metadata as any).name)).toEqual(["fleet-platform", "fleet-apps"]);
+    expect(sets.map((s) => (s.inputs.metadata as any).name)).toEqual(["fleet-platform", "fleet-traffic", "fleet-apps"]);
     for (const set of sets) {
       const spec = set.inputs.spec as any;
       // A second set generating the same names would fight it on a role flip.
-      expect(spec.template.metadata.name).toMatch(/^\{\{\.name\}\}-(platform|apps)$/);
+      expect(spec.template.metadata.name).toMatch(/^\{\{\.name\}\}-(platform|traffic|apps)$/);
       expect(spec.template.spec.syncPolicy).toEqual({
         automated: { prune: true, selfHeal: true },
         syncOptions: ["SkipDryRunOnMissingResource=true"],
@@ -208,7 +228,12 @@ describe("active-active", () => {
       ["c2", "eu-west-1"],
     ]);
     expect(records.filter((r) => r.inputs.failoverRoutingPolicies)).toEqual([]);
-    for (const r of records) expect(r.inputs.healthCheckId).toBeDefined();
-    expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(6);
+    // Each latency record carries its own cluster's serving check; there is no takeover answer.
+    const checks = new Map(ofType(ev, "aws:route53/healthCheck:HealthCheck").map((c) => [c.urn, c.inputs]));
+    expect([...checks.values()].map((c) => c.resourcePath)).toEqual(["/healthz", "/healthz", "/healthz"]);
+    for (const r of records) {
+      expect(r.dependsOn.filter((urn) => checks.has(urn)).map((urn) => checks.get(urn)!.fqdn)).toEqual([`${r.inputs.setIdentifier}.api.example.com`]);
+    }
+    expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(3 * 3);
   });
 });

@@ -42,14 +42,15 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     for (const v of ofType(ev, "aws:acm/certificateValidation:CertificateValidation")) expect(v.dependsOn).toContain(validation.urn);
   });
 
-  it("health-checks the gateway pods on the fleet's health path, in a target group the controller may fill", () => {
+  it("health-checks the gateway pods on their live path, never the role, in a target group the controller may fill", () => {
     const groups = ofType(ev, "aws:lb/targetGroup:TargetGroup");
     expect(groups.map((g) => [g.inputs.name, (g.inputs.tags as any)["elbv2.k8s.aws/cluster"]])).toEqual([
       ["prod-c0-gw", "prod-c0"],
       ["prod-c1-gw", "prod-c1"],
       ["prod-c2-gw", "prod-c2"],
     ]);
-    expect(groups[1].inputs).toMatchObject({ targetType: "ip", protocol: "TCP", port: 8080, healthCheck: { protocol: "HTTP", path: "/healthz", matcher: "200" } });
+    // The pods carry the controller's readiness gate on this group: a standby's must stay healthy.
+    expect(groups[1].inputs).toMatchObject({ targetType: "ip", protocol: "TCP", port: 8080, healthCheck: { protocol: "HTTP", path: "/healthz/live", matcher: "200" } });
     for (const lb of ofType(ev, "aws:lb/loadBalancer:LoadBalancer")) expect(lb.inputs.tags).not.toHaveProperty(["elbv2.k8s.aws/cluster"]);
   });
 

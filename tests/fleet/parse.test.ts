@@ -10,7 +10,7 @@ describe("parseFleet", () => {
       eksClusterName: "prod-c1",
       hostname: "c1.api.example.com",
       serves: false,
-      gitopsPaths: { platform: "gitops/clusters/c1/platform", apps: "gitops/clusters/c1/apps" },
+      gitopsPaths: { platform: "gitops/clusters/c1/platform", traffic: "gitops/clusters/c1/traffic", apps: "gitops/clusters/c1/apps" },
       subnets: { private: ["10.1.0.0/19", "10.1.32.0/19", "10.1.64.0/19"], public: ["10.1.96.0/22", "10.1.100.0/22", "10.1.104.0/22"] },
     });
     expect(Object.isFrozen(spec.clusters[0].nodes)).toBe(true);
@@ -56,6 +56,18 @@ describe("parseFleet", () => {
     expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual(["warm", "running", "warm", "warm"]);
     expect(spec.dr.rtoSeconds).toBe(30 + 60);
     expect(spec.dr.notes.join("\n")).toMatch(/Warm standby: .*eks-fleet\.io\/warm-replicas, default 1/);
+  });
+
+  it("designates one takeover standby: the primary's backup partner, or the partner it names", () => {
+    const spec = parseFleet(fleetConfig(3), "us-east-1");
+    expect(spec.clusters.map((c) => [c.name, c.takeover])).toEqual([["c0", false], ["c1", true], ["c2", false]]);
+    expect(spec.takeover?.name).toBe(spec.primary!.backup.partner);
+    const raw = fleetConfig(3);
+    raw.clusters[0].backupPartner = "c2";
+    expect(parseFleet(raw, "us-east-1").takeover?.name).toBe("c2");
+    const active = fleetConfig(3, { mode: "active-active" });
+    active.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    expect(parseFleet(active, "us-east-1").clusters.filter((c) => c.takeover)).toEqual([]);
   });
 
   it.each([
