@@ -35,6 +35,23 @@ export const GATEWAY_PORT = 8080;
  */
 export const gatewayTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-gw`);
 
+/**
+ * With Global Accelerator: a second target group on the cluster's NLB whose health check is
+ * the gateway's serving answer. Global Accelerator counts an NLB endpoint healthy only while
+ * every target group behind it has a healthy target (AWS Global Accelerator developer guide,
+ * "Health check options"), so the endpoint is healthy exactly while the cluster serves.
+ */
+export const gatewayServingTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-serving`);
+
+/**
+ * The node port of the Service that the serving target group reaches the gateway through.
+ * Instance targets (the nodes) rather than pod IPs: the Load Balancer Controller injects a
+ * pod readiness gate only for IP targets (aws-load-balancer-controller
+ * pkg/inject/pod_readiness), so a standby's gateway pods stay Ready while this group sees
+ * them answer "not serving".
+ */
+export const GATEWAY_SERVING_NODE_PORT = 30808;
+
 /** The program-owned NLB in front of a cluster's gateway. */
 export const gatewayLoadBalancerName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-nlb`);
 

@@ -159,10 +159,27 @@ function checkPublicAccessCidrs(fleet: FleetConfig): Problem[] {
   return [{ path: "fleet.apiAccessCidrs", message: `${fleet.apiAccessCidrs.length} ranges${why} exceed the ${EKS_MAX_PUBLIC_ACCESS_CIDRS} public access CIDRs EKS allows per cluster; list at most ${EKS_MAX_PUBLIC_ACCESS_CIDRS - hubAddresses}` }];
 }
 
+/**
+ * Global Accelerator looks for a healthy endpoint in the three endpoint groups closest to a
+ * client and otherwise fails open to the closest one (AWS Global Accelerator developer guide,
+ * "How failover works for unhealthy endpoints"). In active-passive only the primary's
+ * endpoint is healthy, so every client must have the primary's region among its three
+ * closest: at most three regions.
+ */
+export const ACCELERATOR_MAX_PASSIVE_REGIONS = 3;
+
 function checkDns(fleet: FleetConfig): Problem[] {
+  const problems: Problem[] = [];
   const { zone, record } = fleet.dns;
-  if (record === zone || record.endsWith(`.${zone}`)) return [];
-  return [{ path: "fleet.dns.record", message: `'${record}' is not inside the zone '${zone}'` }];
+  if (record !== zone && !record.endsWith(`.${zone}`)) problems.push({ path: "fleet.dns.record", message: `'${record}' is not inside the zone '${zone}'` });
+  const regions = new Set(fleet.clusters.map((c) => c.region)).size;
+  if (fleet.dns.globalAccelerator && fleet.mode === "active-passive" && regions > ACCELERATOR_MAX_PASSIVE_REGIONS) {
+    problems.push({
+      path: "fleet.dns.globalAccelerator",
+      message: `an active-passive fleet behind Global Accelerator spans at most ${ACCELERATOR_MAX_PASSIVE_REGIONS} regions (found ${regions}): the accelerator looks for the one serving cluster only in the ${ACCELERATOR_MAX_PASSIVE_REGIONS} regions closest to each client. Use Route 53 (globalAccelerator: false) or active-active`,
+    });
+  }
+  return problems;
 }
 
 function checkNamespaces(fleet: FleetConfig): Problem[] {

@@ -1,4 +1,5 @@
 import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
 import { k8s } from "../k8s";
 import type { FleetSpec } from "../../fleet";
 import * as names from "../../fleet/names";
@@ -16,6 +17,8 @@ export const GATEWAY_SELECTOR = { "app.kubernetes.io/name": "ingress-gateway" } 
 export const GATEWAY_PORTS = { http: names.GATEWAY_PORT } as const;
 /** Name of the Service and the TargetGroupBinding that put the gateway pods behind the NLB. */
 export const GATEWAY_SERVICE = "ingress-gateway";
+/** With Global Accelerator: the NodePort Service and the binding of the serving target group. */
+export const GATEWAY_SERVING_SERVICE = "ingress-gateway-serving";
 
 /**
  * The ingress namespace and how its gateway pods join the cluster's load balancer. The
@@ -90,5 +93,34 @@ export function ingressReplication(fleet: FleetSpec): Replication {
         // No `networking`: the program already lets the NLB's security group reach the pods.
       },
     });
+    if (fleet.dns.globalAccelerator) servingBinding(scope, fleet.name, cluster.name);
+  });
+}
+
+/**
+ * With Global Accelerator: the gateway pods also join the NLB's serving target group, as
+ * instance targets through a NodePort Service (no pod readiness gate: the controller injects
+ * one only for IP targets, aws-load-balancer-controller pkg/inject/pod_readiness). That group
+ * health-checks the serving answer, so the accelerator sees the endpoint healthy exactly
+ * while the cluster serves, and its pods stay Ready whatever the role.
+ */
+function servingBinding(scope: Construct, fleet: string, cluster: string): void {
+  new k8s.KubeService(scope, "serving", {
+    metadata: { name: GATEWAY_SERVING_SERVICE, namespace: INGRESS_NAMESPACE },
+    spec: {
+      type: "NodePort",
+      selector: { ...GATEWAY_SELECTOR },
+      ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: k8s.IntOrString.fromString("http"), nodePort: names.GATEWAY_SERVING_NODE_PORT }],
+    },
+  });
+  new ApiObject(scope, "serving-binding", {
+    apiVersion: "elbv2.k8s.aws/v1beta1",
+    kind: "TargetGroupBinding",
+    metadata: { name: GATEWAY_SERVING_SERVICE, namespace: INGRESS_NAMESPACE },
+    spec: {
+      serviceRef: { name: GATEWAY_SERVING_SERVICE, port: 80 },
+      targetGroupName: names.gatewayServingTargetGroupName(fleet, cluster),
+      targetType: "instance",
+    },
   });
 }

@@ -25,6 +25,7 @@ const cases: [string, Mutation, string][] = [
   ["argocd without a hub", (r) => (r.gitops.engine = "argocd"), "fleet.gitops.hub: argocd needs a hub: the name of the cluster that runs Argo CD"],
   ["argocd with an unknown hub", (r) => Object.assign(r.gitops, { engine: "argocd", hub: "c9" }), "fleet.gitops.hub: 'c9' is not a cluster of this fleet (c0, c1, c2)"],
   ["a hub under flux", (r) => (r.gitops.hub = "c0"), "fleet.gitops.hub: only the argocd engine has a hub; flux runs in every cluster"],
+  ["an active-passive accelerator over four regions", (r) => { r.dns.globalAccelerator = true; r.clusters.push({ ...r.clusters[2], name: "c3", region: "eu-central-1", vpcCidr: "10.3.0.0/16", role: "secondary" }); }, "fleet.dns.globalAccelerator: an active-passive fleet behind Global Accelerator spans at most 3 regions (found 4): the accelerator looks for the one serving cluster only in the 3 regions closest to each client. Use Route 53 (globalAccelerator: false) or active-active"],
   ["a record outside its zone", (r) => (r.dns.record = "api.example.org"), "fleet.dns.record: 'api.example.org' is not inside the zone 'example.com'"],
   ["an invalid cron", (r) => (r.backup = { schedule: "61 * * * *" }), "fleet.backup.schedule: '61 * * * *' is not a schedule Velero accepts: minute '61': 61 is above 59"],
   ["a six-field cron", (r) => (r.backup = { schedule: "0 0 * * * *" }), "fleet.backup.schedule: '0 0 * * * *' is not a schedule Velero accepts: has 6 fields; Velero's cron takes five (minute hour day-of-month month day-of-week)"],
@@ -77,6 +78,13 @@ describe("rejected fleet configs", () => {
 
   it("accepts the valid baseline the cases mutate", () => {
     expect(problemsOf(fleetConfig(3))).toEqual([]);
+  });
+
+  it("accepts an active-passive accelerator over three regions, and active-active over more", () => {
+    expect(problemsOf(fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }))).toEqual([]);
+    const wide = fleetConfig(4, { mode: "active-active", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
+    wide.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    expect(problemsOf(wide)).toEqual([]);
   });
 
   it("accepts public access CIDRs up to the EKS limit, counting a two-zone hub's two NAT addresses and its standby's three", () => {
