@@ -25,7 +25,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
   const advisory = plan.violations.length - mandatory;
   return [
     `eks-fleet plan · stack ${plan.stack} · fleet ${spec.name} · ${spec.mode} · ${spec.clusters.length} clusters · ${plan.resources.length} resources`,
-    `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hub ? ` (hub ${spec.hub.name})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
+    `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hubs.length ? ` (hubs ${spec.hubs.map((h) => h.name).join(", ")})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
     `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)}) · RPO ${plan.dr.rpoSeconds} s · assumptions in plan.json dr.notes`,

@@ -78,8 +78,14 @@ export const fleetSchema = z.strictObject({
      * the repository's credentials: required for ssh:// URLs, optional for https. @default none (a public repository)
      */
     secretRef: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes Secret name").max(253).optional(),
-    /** Argo CD only: the cluster that runs Argo CD and manages the others. */
-    hub: z.string().optional(),
+    /**
+     * Argo CD only: the cluster that runs Argo CD in a region, keyed by region. Every region
+     * has its own hub managing the clusters of that region, so losing a region never leaves
+     * a surviving cluster without a reconciler. @default the region's first cluster
+     */
+    hubs: z.record(z.string(), z.string()).optional(),
+    /** Retired (a single hub and its standby): `rules.ts` says what to write instead. */
+    hub: z.unknown().optional(),
   }),
   dns: z.strictObject({
     zone: hostname,

@@ -47,6 +47,8 @@ export interface ClusterSpec {
    * already holds the primary's backups.
    */
   readonly takeover: boolean;
+  /** Argo CD only: the cluster whose Argo CD manages this one (its region's hub; itself on a hub). */
+  readonly argocdHub?: string;
   /** How the rendered apps layer runs on this cluster (derived from the role and `standby`). */
   readonly apps: AppsState;
   readonly vpcCidr: string;
@@ -83,13 +85,12 @@ export interface FleetSpec {
   readonly secondaries: readonly ClusterSpec[];
   /** Active-passive only: the standby that takes over when the primary fails (`ClusterSpec.takeover`). */
   readonly takeover?: ClusterSpec;
-  readonly hub?: ClusterSpec;
   /**
-   * Argo CD only: a second install in another region with its controllers scaled to zero,
-   * registered with every cluster, to take over when the hub's region is lost (docs/RUNBOOK.md).
-   * The next cluster after the hub, in fleet order, in another region.
+   * Argo CD only: one hub per region, each managing the clusters of its region (empty with
+   * Flux), in cluster order. Losing a region loses only that region's reconciler, never a
+   * surviving cluster's; the cost grows with the regions, not as a mesh.
    */
-  readonly standbyHub?: ClusterSpec;
+  readonly hubs: readonly ClusterSpec[];
   readonly dr: DrFigures;
 }
 
@@ -99,6 +100,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
   const standby: Standby | undefined = config.mode === "active-passive" ? config.standby ?? "warm" : undefined;
   const primaryConfig = config.mode === "active-passive" ? config.clusters.find((c) => c.role === "primary") : undefined;
   const takeoverName = primaryConfig ? partners.get(primaryConfig.name) : undefined;
+  const hubByRegion = config.gitops.engine === "argocd" ? argocdHubs(config.clusters, config.gitops.hubs) : new Map<string, string>();
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
     return {
@@ -108,6 +110,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       role,
       serves: role !== "secondary",
       takeover: c.name === takeoverName,
+      ...(hubByRegion.size > 0 ? { argocdHub: hubByRegion.get(c.region)! } : {}),
       apps: role !== "secondary" ? "running" : standby === "pilot-light" ? "stopped" : "warm",
       vpcCidr: c.vpcCidr,
       subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneCountOf(c.region)),
@@ -143,8 +146,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     primary: clusters.find((c) => c.role === "primary"),
     secondaries: clusters.filter((c) => c.role === "secondary"),
     takeover: clusters.find((c) => c.takeover),
-    hub: clusters.find((c) => c.name === config.gitops.hub),
-    standbyHub: standbyHubOf(clusters, config.gitops.hub),
+    hubs: clusters.filter((c) => [...hubByRegion.values()].includes(c.name)),
     dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine, accelerator: config.dns.globalAccelerator }),
   };
   return deepFreeze(spec);
@@ -165,10 +167,18 @@ function backupPartners(config: FleetConfig): Map<string, string> {
   );
 }
 
-export function standbyHubOf<C extends { readonly name: string; readonly region: string }>(clusters: readonly C[], hub: string | undefined): C | undefined {
-  const at = clusters.findIndex((c) => c.name === hub);
-  if (at < 0) return undefined;
-  return [...clusters.slice(at + 1), ...clusters.slice(0, at)].find((c) => c.region !== clusters[at].region);
+/**
+ * The Argo CD hub of each region: the cluster `gitops.hubs` pins there, else the region's
+ * first cluster in fleet order. A hub manages only its own region's clusters, so a region
+ * outage takes down exactly the reconciler of the clusters it takes down.
+ */
+export function argocdHubs(
+  clusters: readonly { readonly name: string; readonly region: string }[],
+  pinned: Readonly<Record<string, string>> = {},
+): Map<string, string> {
+  const hubs = new Map<string, string>();
+  for (const c of clusters) if (!hubs.has(c.region)) hubs.set(c.region, pinned[c.region] ?? c.name);
+  return hubs;
 }
 
 /**

@@ -159,16 +159,19 @@ describe("changedPaths", () => {
 });
 
 describe("mermaidTopology", () => {
-  it("draws latency answers for active-active and routes Argo CD through its hub", () => {
+  it("draws latency answers for active-active and routes Argo CD through each region's hub", () => {
     const raw = fleetConfig(3, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, engine: "argocd" };
+    raw.clusters[2].region = "us-east-1";
     const chart = mermaidTopology(topologyOf(parseFleet(raw, "us-east-1")));
     expect(chart).toContain("dns -->|latency| c_c1");
     expect(chart).not.toContain("PRIMARY");
     expect(chart).toContain("git -->|argocd| c_c0");
+    expect(chart).toContain("git -->|argocd| c_c1");
     expect(chart).toContain("c_c0 -->|syncs| c_c2");
-    expect(chart).not.toContain("git -->|argocd| c_c1");
+    expect(chart).not.toContain("git -->|argocd| c_c2");
+    expect(chart).not.toMatch(/c_c[01] -->\|syncs\| c_c1/);
   });
 });
 

@@ -13,7 +13,7 @@ import { fleetConfig, stackConfig } from "../fixtures/fleets";
  */
 const twoClusters = fleetConfig(2);
 const argocdActiveActive = () => {
-  const raw = fleetConfig(2, { mode: "active-active", gitops: { ...twoClusters.gitops, engine: "argocd", hub: "c0" } });
+  const raw = fleetConfig(2, { mode: "active-active", gitops: { ...twoClusters.gitops, engine: "argocd" } });
   raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
   return raw;
 };

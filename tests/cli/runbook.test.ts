@@ -49,7 +49,7 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`(\`${WARM_REPLICAS_ANNOTATION}\`, default 1)`);
     const pilot = (engine: string) => {
       const raw = fleetConfig(2, { standby: "pilot-light" });
-      raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+      raw.gitops = { ...raw.gitops, engine };
       return parseFleet(raw, "us-east-1").dr.rtoSeconds;
     };
     const { decideAndMergeSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;

@@ -122,7 +122,7 @@ describe("the Flux layers of a cluster: apps never wait on unrelated platform he
 describe("the Argo CD layers: independent Applications, no sync waves between them", () => {
   it("generates each layer as its own Application and orders nothing by health inside the tree", async () => {
     const raw = fleetConfig(2, { standby: "pilot-light" });
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, engine: "argocd" };
     const ev = await evaluateProgram(stackConfig(raw), ACCOUNT);
     const sets = ev.resources.filter((r) => r.type === "kubernetes:argoproj.io/v1alpha1:ApplicationSet" && r.name.startsWith("c0-"));
     expect(sets.map((s) => (s.inputs.spec as any).template.spec.source.path)).toEqual(names.TREE_LAYERS.map((l) => `{{index .metadata.annotations "gitops_${l}_path"}}`));

@@ -75,7 +75,7 @@ describe("parseFleet", () => {
     ["argocd", 30 + 300 + 180 + 120],
   ])("counts the promotion in a pilot light's RTO (%s)", (engine, rto) => {
     const raw = fleetConfig(2, { standby: "pilot-light" });
-    raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+    raw.gitops = { ...raw.gitops, engine };
     const spec = parseFleet(raw, "us-east-1");
     expect(spec.clusters.map((c) => c.apps)).toEqual(["running", "stopped"]);
     expect(spec.dr.rtoSeconds).toBe(rto);
@@ -100,11 +100,15 @@ describe("parseFleet", () => {
     expect(spec.dr.rtoSeconds).toBe(90);
   });
 
-  it("keeps a standby Argo CD hub in another region than the hub", () => {
+  it("runs an Argo CD hub in every region, the region's first cluster unless one is pinned", () => {
     const raw = fleetConfig(4);
     raw.clusters[1].region = "us-east-1";
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, engine: "argocd" };
     const spec = parseFleet(raw, "us-east-1");
-    expect([spec.hub?.name, spec.standbyHub?.name]).toEqual(["c0", "c2"]);
+    expect(spec.hubs.map((h) => h.name)).toEqual(["c0", "c2", "c3"]);
+    expect(spec.clusters.map((c) => c.argocdHub)).toEqual(["c0", "c0", "c2", "c3"]);
+    raw.gitops.hubs = { "us-east-1": "c1" };
+    expect(parseFleet(raw, "us-east-1").clusters.map((c) => c.argocdHub)).toEqual(["c1", "c1", "c2", "c3"]);
+    expect(parseFleet(fleetConfig(2), "us-east-1").hubs).toEqual([]);
   });
 });
