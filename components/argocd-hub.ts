@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names } from "../fleet";
+import { FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
 import { RegionalCluster } from "./regional-cluster";
@@ -65,6 +65,11 @@ export class ArgoCdHub extends pulumi.ComponentResource {
         controller: { replicas: 1, serviceAccount: { annotations } },
         server: { serviceAccount: { annotations } },
         applicationSet: { replicas: 1, serviceAccount: { annotations } },
+        // The push webhook's shared secret, read from a Secret created out of band (labelled
+        // app.kubernetes.io/part-of: argocd): argocd-secret holds only a reference to it
+        // (argoproj/argo-cd docs/operator-manual/webhook.md, "$<secret>:<key>"), so the token
+        // is neither in Git nor in Pulumi's state.
+        configs: { secret: { githubSecret: `$${WEBHOOK_SECRET.name}:${WEBHOOK_SECRET.key}` } },
       },
     }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 

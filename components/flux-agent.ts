@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names } from "../fleet";
+import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names, WEBHOOK_SECRET } from "../fleet";
 import { chartSource } from "./chart-versions";
 
 export interface FluxAgentArgs {
@@ -40,7 +40,8 @@ export const PLATFORM_APPLIED_ONCE = "has(dep.status) && has(dep.status.inventor
  * Every layer always reconciles and prunes, whatever the cluster's role: what a standby runs
  * is decided in the rendered tree (charts/standby.ts), because a suspended Kustomization
  * would leave applied workloads running (fluxcd/kustomize-controller docs, "Suspend"). A
- * failover therefore changes nothing here.
+ * failover therefore changes nothing here. A GitHub Receiver makes a push reach the agent in
+ * seconds (the gateway exposes its path; README, "Webhook receivers").
  */
 export class FluxAgent extends pulumi.ComponentResource {
   constructor(name: string, args: FluxAgentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -97,6 +98,21 @@ export class FluxAgent extends pulumi.ComponentResource {
     layer(names.FLUX_OBJECTS.traffic, cluster.gitopsPaths.traffic, afterPlatform);
     layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, afterPlatform);
 
+    // A push to the repository triggers a fetch at once (fluxcd/notification-controller
+    // docs/spec/v1/receivers.md, type github: the HMAC of the payload is checked against the
+    // token). The Secret holding the token is created out of band; without it the Receiver
+    // stays not Ready and the GitRepository's one-minute poll still picks the commit up.
+    new k8s.apiextensions.CustomResource(`${name}-receiver`, {
+      apiVersion: "notification.toolkit.fluxcd.io/v1",
+      kind: "Receiver",
+      metadata: metadata(names.FLUX_OBJECTS.receiver),
+      spec: {
+        type: "github",
+        events: ["ping", "push"],
+        secretRef: { name: WEBHOOK_SECRET.name },
+        resources: [{ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: names.FLUX_OBJECTS.source }],
+      },
+    }, crOpts);
     this.registerOutputs({});
   }
 }

@@ -5,7 +5,7 @@ export * from "./load";
 export { checkDistinctGitopsPath, projectDirOf, siblingStackFiles, stackNameOf } from "./stack-paths";
 export * as names from "./names";
 export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, DrFigures, Standby } from "./dr";
-export { healthPaths, HEALTH_ANSWERS } from "./traffic";
+export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./traffic";
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";

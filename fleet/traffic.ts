@@ -25,3 +25,18 @@ export function healthPaths(healthCheckPath: string): { readonly serving: string
  * changes files the gateway reads on every request, without restarting a pod.
  */
 export const HEALTH_ANSWERS = { name: "health-answers", namespace: GATEWAY_NAMESPACE, keys: { serving: "serving", takeover: "takeover" } } as const;
+
+/**
+ * The Secret (created out of band, never in Git or in Pulumi's state) holding the shared
+ * token of the Git provider's push webhook, key `token`: in `flux-system` on every cluster
+ * (Flux's Receiver), in `argocd` on every hub (Argo CD's `webhook.github.secret` refers to it).
+ */
+export const WEBHOOK_SECRET = { name: "gitops-webhook", key: "token" } as const;
+
+/** Paths on each cluster's hostname that the gateway hands to the GitOps agent's webhook endpoint. */
+export const WEBHOOK_PATHS = {
+  /** Flux notification-controller: `/hook/<sha256 of token + Receiver name + namespace>`. */
+  flux: "/hook/",
+  /** Argo CD server (hubs only). */
+  argocd: "/api/webhook",
+} as const;

@@ -4,6 +4,7 @@ import type { FleetSpec } from "../../fleet";
 import { healthPaths, HEALTH_ANSWERS } from "../../fleet/traffic";
 import { Replication, replicate } from "../replicate";
 import { GATEWAY_PORTS, GATEWAY_SELECTOR, GATEWAY_SERVICE, INGRESS_NAMESPACE } from "./ingress";
+import { WebhookUpstream, webhookUpstreams } from "./webhooks";
 
 /**
  * nginx built to run as uid 101 on an unprivileged port (nginxinc/docker-nginx-unprivileged),
@@ -18,18 +19,32 @@ const CONFIG_DIR = "/etc/gateway/config";
 /** The traffic layer's answers (fleet/traffic.ts, HEALTH_ANSWERS): one file per "yes". */
 const ANSWERS_DIR = "/etc/gateway/answers";
 const TEMP_DIR = "/tmp";
+/** Written at start from the pod's /etc/resolv.conf, so nginx resolves the webhook upstreams per request. */
+const RESOLVER_FILE = `${TEMP_DIR}/resolver.conf`;
 
 /**
  * The whole nginx configuration. The live path answers 200 whenever nginx runs (pod probes
  * and the NLB target group check it). The serving and takeover paths serve their answer's
  * file from the mounted ConfigMap with 200, or 503 when Git says "no" (the file is absent):
  * nginx looks the file up on every request (there is no open_file_cache), so the kubelet
- * updating the mount is the switch. Everything else is 404. Every path nginx writes is under the emptyDir at /tmp, so the
+ * updating the mount is the switch. The agents' webhook paths go to their Services;
+ * everything else is 404. Every path nginx writes is under the emptyDir at /tmp, so the
  * root filesystem stays read-only; logs go to stdout/stderr.
  */
-export function gatewayConfig(healthCheckPath: string): string {
+export function gatewayConfig(healthCheckPath: string, webhooks: readonly WebhookUpstream[] = []): string {
   const paths = healthPaths(healthCheckPath);
   const answer = (path: string, key: string) => `    location = ${path} { access_log off; root ${ANSWERS_DIR}; try_files /${key} @no; }`;
+  const webhook = (w: WebhookUpstream, i: number) => [
+    `    location ${w.exact ? "= " : ""}${w.path} {`,
+    "      limit_except POST { deny all; }",
+    // GitHub caps payloads at 25 MB; streamed to the agent, so nothing lands in the small /tmp.
+    "      client_max_body_size 25m;",
+    "      proxy_request_buffering off;",
+    // A variable makes nginx resolve the name per request: no start-up dependency on the agent.
+    `      set $webhook_${i} ${w.url};`,
+    `      proxy_pass $webhook_${i};`,
+    "    }",
+  ];
   return [
     "worker_processes 1;",
     `pid ${TEMP_DIR}/nginx.pid;`,
@@ -40,18 +55,31 @@ export function gatewayConfig(healthCheckPath: string): string {
     "  default_type text/plain;",
     "  access_log /dev/stdout;",
     ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `  ${t}_temp_path ${TEMP_DIR}/${t}_temp;`),
+    `  include ${RESOLVER_FILE};`,
     "  server {",
     `    listen ${GATEWAY_PORTS.http} default_server;`,
     `    location = ${paths.live} { access_log off; return 200 "alive\\n"; }`,
     answer(paths.serving, HEALTH_ANSWERS.keys.serving),
     answer(paths.takeover, HEALTH_ANSWERS.keys.takeover),
     `    location @no { access_log off; return 503 "no\\n"; }`,
+    ...webhooks.flatMap(webhook),
     `    location / { return 404 "not found\\n"; }`,
     "  }",
     "}",
     "",
   ].join("\n");
 }
+
+/**
+ * Writes nginx's `resolver` from the pod's nameservers (IPv6 ones bracketed, as nginx wants
+ * them), then runs nginx in the foreground, skipping the image's entrypoint scripts (they
+ * try to rewrite files under /etc).
+ */
+export const GATEWAY_COMMAND: readonly string[] = [
+  "sh",
+  "-c",
+  `awk '/^nameserver/ { a = $2; if (a ~ /:/) a = "[" a "]"; s = s " " a } END { print "resolver" s " valid=30s ipv6=off;" }' /etc/resolv.conf > ${RESOLVER_FILE} && exec nginx -c ${CONFIG_DIR}/nginx.conf -g 'daemon off;'`,
+];
 
 /**
  * The builtin gateway (`dns.gateway: builtin`): a small, hardened nginx in every cluster,
@@ -62,8 +90,8 @@ export function gatewayConfig(healthCheckPath: string): string {
  * `dns.gateway: external` (the Service, the bindings and the answers stay).
  */
 export function gatewayReplication(fleet: FleetSpec): Replication {
-  return replicate("ingress-gateway", (scope) => {
-    const config = gatewayConfig(fleet.dns.healthCheckPath);
+  return replicate("ingress-gateway", (scope, { cluster }) => {
+    const config = gatewayConfig(fleet.dns.healthCheckPath, webhookUpstreams(fleet, cluster));
     const labels = { ...GATEWAY_SELECTOR, "app.kubernetes.io/component": "gateway", "app.kubernetes.io/part-of": "eks-fleet" };
     const metadata = { name: GATEWAY_SERVICE, namespace: INGRESS_NAMESPACE, labels };
     const probe = (periodSeconds: number, failureThreshold: number): k8s.Probe => ({
@@ -102,8 +130,7 @@ export function gatewayReplication(fleet: FleetSpec): Replication {
               {
                 name: "nginx",
                 image: GATEWAY_IMAGE,
-                // Skips the image's entrypoint scripts, which try to rewrite files under /etc.
-                command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+                command: [...GATEWAY_COMMAND],
                 ports: [{ name: "http", containerPort: GATEWAY_PORTS.http, protocol: "TCP" }],
                 readinessProbe: probe(5, 2),
                 livenessProbe: probe(10, 3),

@@ -5,6 +5,7 @@ import type { FleetSpec } from "../../fleet";
 import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 import { DEFAULT_QUOTA, NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";
+import { webhookUpstreams } from "./webhooks";
 
 /** Where the gateway runs (the fleet's builtin one or yours); the fleet renders the namespace and its binding. */
 export const INGRESS_NAMESPACE = names.GATEWAY_NAMESPACE;
@@ -32,6 +33,15 @@ export function ingressReplication(fleet: FleetSpec): Replication {
   return replicate("ingress", (scope, { cluster }) => {
     const gatewayPods = { matchLabels: { ...GATEWAY_SELECTOR } };
     const gatewayPort = { protocol: "TCP", port: k8s.IntOrString.fromNumber(GATEWAY_PORTS.http) };
+    const namespaces = fleet.namespaces.map((ns) => ns.name);
+    const egress: k8s.NetworkPolicyEgressRule[] = [
+      ...(namespaces.length === 0 ? [] : [{ to: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: namespaces }] } }] }]),
+      // The agents' webhook endpoints the gateway hands pushes to (charts/platform/webhooks.ts).
+      ...webhookUpstreams(fleet, cluster).map((w) => ({
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: w.namespace } }, podSelector: { matchLabels: { ...w.podLabels } } }],
+        ports: [{ protocol: "TCP", port: k8s.IntOrString.fromNumber(w.podPort) }],
+      })),
+    ];
     new NamespaceBaseline(scope, "baseline", {
       name: INGRESS_NAMESPACE,
       // No LoadBalancer Service here (quota 0): the program owns the cluster's NLB.
@@ -51,24 +61,7 @@ export function ingressReplication(fleet: FleetSpec): Replication {
         },
         {
           name: "allow-gateway-to-fleet-namespaces",
-          spec: {
-            podSelector: gatewayPods,
-            policyTypes: ["Egress"],
-            egress:
-              fleet.namespaces.length === 0
-                ? []
-                : [
-                    {
-                      to: [
-                        {
-                          namespaceSelector: {
-                            matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: fleet.namespaces.map((ns) => ns.name) }],
-                          },
-                        },
-                      ],
-                    },
-                  ],
-          },
+          spec: { podSelector: gatewayPods, policyTypes: ["Egress"], egress },
         },
       ],
     });

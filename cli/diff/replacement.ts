@@ -118,6 +118,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
+  "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
 };
 

@@ -1,6 +1,6 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
-import { FleetSpec, parseFleet } from "../../fleet";
+import { FleetSpec, parseFleet, WEBHOOK_SECRET } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
@@ -25,6 +25,16 @@ describe("flux, active-passive", () => {
     expect(kustomization(ev, "c1-flux-platform").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/platform", prune: true });
     expect(kustomization(ev, "c1-flux-traffic").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/traffic", prune: true });
     expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true });
+  });
+
+  it("picks a push up in seconds: a GitHub Receiver on the fleet's source, its token in a Secret made out of band", () => {
+    const receivers = ofType(ev, "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver");
+    expect(receivers.map((r) => r.name)).toEqual(["c0-flux-receiver", "c1-flux-receiver", "c2-flux-receiver"]);
+    expect(receivers[1].inputs).toMatchObject({
+      metadata: { name: "fleet", namespace: "flux-system" },
+      spec: { type: "github", events: ["ping", "push"], secretRef: { name: WEBHOOK_SECRET.name }, resources: [{ kind: "GitRepository", name: "fleet" }] },
+    });
+    expect(ev.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")).toEqual([]);
   });
 
   it("never suspends a layer: suspending leaves applied apps running, so the standby's state is in the tree", () => {
@@ -132,6 +142,8 @@ describe("argocd: a hub per region", () => {
       ["c0-argocd-argocd", "us-east-1", 1, 1],
       ["c1-argocd-argocd", "us-west-2", 1, 1],
     ]);
+    // The webhook secret is a reference to a Secret made out of band, never the token.
+    for (const r of argo) expect((r.inputs.values as any).configs.secret).toEqual({ githubSecret: `$${WEBHOOK_SECRET.name}:${WEBHOOK_SECRET.key}` });
     expect(ofType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).not.toContain("flux2");
     expect(ev.resources.filter((r) => r.type.includes("fluxcd"))).toEqual([]);
   });
