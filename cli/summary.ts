@@ -28,7 +28,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hubs.length ? ` (hubs ${spec.hubs.map((h) => h.name).join(", ")})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
-    `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)}) · RPO ${plan.dr.rpoSeconds} s · assumptions in plan.json dr.notes`,
+    `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)})${promotion(plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
     ...estimateLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
@@ -60,5 +60,14 @@ function duration(seconds: number): string {
 function recoveryPath(spec: FleetSpec): string {
   const moves = spec.dns.globalAccelerator ? "Global Accelerator" : "DNS";
   if (spec.mode === "active-active") return `active-active: ${moves} alone`;
-  return spec.standby === "pilot-light" ? `pilot-light standby: ${moves} + promotion` : `warm standby: ${moves} alone`;
+  if (spec.dns.globalAccelerator) return `${spec.standby} standby: promotion`;
+  return spec.standby === "pilot-light" ? `pilot-light standby: ${moves} + promotion` : `warm standby: ${moves} alone, reduced capacity`;
+}
+
+/** The promotion's own figure, when the headline RTO is not already it. */
+function promotion(plan: PlanDocument): string {
+  const { deliberate, rtoSeconds } = plan.dr;
+  if (!deliberate) return "";
+  const webhook = `${deliberate.withWebhookSeconds} s with the push webhook`;
+  return deliberate.seconds === rtoSeconds ? ` (${webhook})` : ` · promotion ${deliberate.seconds} s (${webhook})`;
 }

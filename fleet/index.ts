@@ -4,7 +4,7 @@ export * from "./parse";
 export * from "./load";
 export { checkDistinctGitopsPath, projectDirOf, siblingStackFiles, stackNameOf } from "./stack-paths";
 export * as names from "./names";
-export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, DrFigures, Standby } from "./dr";
+export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, CONFIGMAP_PROJECTION_SECONDS, ACCELERATOR_SHIFT_SECONDS, DrFigures, RecoveryPath, RecoveryTerm, Standby } from "./dr";
 export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./traffic";
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";

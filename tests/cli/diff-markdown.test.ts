@@ -119,6 +119,19 @@ describe("renderDiff", () => {
     expect(fromNothing).toContain("> **Note:** `Pulumi.prod.yaml` does not exist at the base");
   });
 
+  it("shows the RTO of each recovery path: health checks alone, and the promotion", () => {
+    const dr = (promotion: number) => ({
+      rtoSeconds: 90,
+      rpoSeconds: 4500,
+      automatic: { seconds: 90, terms: [], capacity: "reduced" as const },
+      deliberate: { seconds: promotion, terms: [], withWebhookSeconds: promotion - 50 },
+      notes: [],
+    });
+    const md = renderDiff(input(plan({ c0: "primary" }, [], { dr: dr(630) }), plan({ c0: "primary" }, [], { dr: dr(750) })));
+    expect(md).toContain("| RTO, automatic | 90 s (reduced capacity) | 90 s (reduced capacity) |");
+    expect(md).toContain("| RTO, promotion | 630 s (580 s with the webhook) | 750 s (700 s with the webhook) |");
+  });
+
   it("ends with the Mermaid topology of the head fleet", () => {
     const md = renderDiff(input(twoClusters, plan({ c0: "primary", c1: "secondary", c2: "secondary" })));
     const mermaid = md.slice(md.indexOf("```mermaid"));

@@ -1,4 +1,4 @@
-import { parseFleet } from "../../fleet";
+import { CONFIGMAP_PROJECTION_SECONDS, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
 import { fleetConfig } from "../fixtures/fleets";
 
 describe("parseFleet", () => {
@@ -51,11 +51,12 @@ describe("parseFleet", () => {
     expect(spec.dr.rpoSeconds).toBe(15 * 60 + 15 * 60);
   });
 
-  it("makes a warm standby the default: apps at reduced scale, DNS alone moves traffic", () => {
+  it("makes a warm standby the default: apps at reduced scale, DNS alone moves traffic to the reduced copy", () => {
     const spec = parseFleet(fleetConfig(3), "us-east-1");
     expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual(["warm", "running", "warm", "warm"]);
-    expect(spec.dr.rtoSeconds).toBe(30 + 60);
-    expect(spec.dr.notes.join("\n")).toMatch(/Warm standby: .*eks-fleet\.io\/warm-replicas, default 1/);
+    expect(spec.dr.automatic).toMatchObject({ seconds: 30 + 60, capacity: "reduced" });
+    expect(spec.dr.rtoSeconds).toBe(spec.dr.automatic!.seconds);
+    expect(spec.dr.notes.join("\n")).toMatch(/warm standby's apps at their warm replica count \(annotation eks-fleet\.io\/warm-replicas, default 1\)/);
   });
 
   it("designates one takeover standby: the primary's backup partner, or the partner it names", () => {
@@ -71,33 +72,43 @@ describe("parseFleet", () => {
   });
 
   it.each([
-    ["flux", 30 + 300 + 60 + 120],
-    ["argocd", 30 + 300 + 180 + 120],
-  ])("counts the promotion in a pilot light's RTO (%s)", (engine, rto) => {
+    ["flux", 60],
+    ["argocd", 180],
+  ] as const)("counts the promotion in a pilot light's RTO (%s), and the webhook's shorter pickup beside it", (engine, polling) => {
     const raw = fleetConfig(2, { standby: "pilot-light" });
     raw.gitops = { ...raw.gitops, engine };
     const spec = parseFleet(raw, "us-east-1");
     expect(spec.clusters.map((c) => c.apps)).toEqual(["running", "stopped"]);
-    expect(spec.dr.rtoSeconds).toBe(rto);
-    const notes = spec.dr.notes.join("\n");
-    expect(notes).toContain(`npm run failover merged (assumed 300 s), ${engine === "flux" ? "Flux" : "Argo CD"} picking up the commit (${engine === "flux" ? 60 : 180} s), pods ready (assumed 120 s)`);
-    expect(notes).toContain("node group");
+    // Traffic moves on its own, but finds no apps until the promotion.
+    expect(spec.dr.automatic).toMatchObject({ seconds: 90, capacity: "none" });
+    const { decideAndMergeSeconds, webhookPickupSeconds, nodeProvisioningSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
+    const deliberate = 30 + decideAndMergeSeconds + polling + Math.max(CONFIGMAP_PROJECTION_SECONDS + 30 + 60, nodeProvisioningSeconds + podsReadySeconds);
+    expect(spec.dr.deliberate).toMatchObject({ seconds: deliberate, withWebhookSeconds: deliberate - polling + webhookPickupSeconds });
+    expect(spec.dr.deliberate!.terms.reduce((sum, t) => sum + t.seconds, 0)).toBe(deliberate);
+    expect(spec.dr.rtoSeconds).toBe(deliberate);
+    expect(spec.dr.notes.join("\n")).toContain(`${engine === "flux" ? "Flux" : "Argo CD"} picks up the commit by polling (${polling} s)`);
   });
 
-  it("counts Global Accelerator's shift instead of the TTL when it moves traffic", () => {
-    const spec = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } }), "us-east-1");
+  it("counts Global Accelerator's shift instead of the TTL, and has no automatic failover in active-passive", () => {
+    const active = fleetConfig(2, { mode: "active-active", dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } });
+    active.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    const spec = parseFleet(active, "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 30);
-    expect(spec.dr.notes[0]).toMatch(/^RTO: the NLB target group .* Global Accelerator moves new connections .* no DNS TTL is involved\.$/);
-    const pilot = parseFleet(fleetConfig(2, { standby: "pilot-light", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
-    expect(pilot.dr.rtoSeconds).toBe(30 + 300 + 60 + 120);
+    expect(spec.dr.automatic!.terms.map((t) => t.what)).toEqual([expect.stringMatching(/^the NLB target group/), "Global Accelerator moves new connections"]);
+    // Only the primary answers "serving": when it is lost, the accelerator fails open until the promotion.
+    const passive = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
+    expect(passive.dr.automatic).toBeUndefined();
+    expect(passive.dr.rtoSeconds).toBe(passive.dr.deliberate!.seconds);
+    expect(passive.dr.notes[0]).toMatch(/^Automatic failover: none that restores service\..*fails open/);
   });
 
-  it("runs every app everywhere in active-active, with no standby", () => {
+  it("runs every app everywhere in active-active, with no standby and nothing to promote", () => {
     const raw = fleetConfig(2, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
     const spec = parseFleet(raw, "us-east-1");
     expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual([undefined, "running", "running"]);
     expect(spec.dr.rtoSeconds).toBe(90);
+    expect(spec.dr.deliberate).toBeUndefined();
   });
 
   it("runs an Argo CD hub in every region, the region's first cluster unless one is pinned", () => {
