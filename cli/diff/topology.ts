@@ -8,7 +8,8 @@ export interface Topology {
   readonly record: string;
   readonly gitops: { readonly engine: "flux" | "argocd"; readonly repoUrl: string; readonly branch: string };
   /** `hub`: Argo CD only, the cluster whose Argo CD manages this one (its region's hub). */
-  readonly clusters: readonly { readonly name: string; readonly region: string; readonly role: string; readonly partner: string; readonly hub?: string }[];
+  /** `takeover`: the standby Route 53's SECONDARY answer names (the primary's backup partner). */
+  readonly clusters: readonly { readonly name: string; readonly region: string; readonly role: string; readonly partner: string; readonly hub?: string; readonly takeover?: boolean }[];
 }
 
 export function topologyOf(spec: FleetSpec): Topology {
@@ -17,7 +18,14 @@ export function topologyOf(spec: FleetSpec): Topology {
     mode: spec.mode,
     record: spec.dns.record,
     gitops: { engine: spec.gitops.engine, repoUrl: spec.gitops.repoUrl, branch: spec.gitops.branch },
-    clusters: spec.clusters.map((c) => ({ name: c.name, region: c.region, role: c.role, partner: c.backup.partner, ...(c.argocdHub ? { hub: c.argocdHub } : {}) })),
+    clusters: spec.clusters.map((c) => ({
+      name: c.name,
+      region: c.region,
+      role: c.role,
+      partner: c.backup.partner,
+      ...(c.argocdHub ? { hub: c.argocdHub } : {}),
+      ...(c.takeover ? { takeover: true } : {}),
+    })),
   };
 }
 
@@ -43,13 +51,14 @@ export function mermaidTopology(t: Topology): string {
     for (const hub of new Set(t.clusters.map((c) => c.hub).filter((h): h is string => !!h))) lines.push(`  git -->|argocd| ${id(hub)}`);
     for (const c of t.clusters) if (c.hub && c.hub !== c.name) lines.push(`  ${id(c.hub)} -->|syncs| ${id(c.name)}`);
   } else {
-    // A warm standby reconciles its platform layer; its apps wait for a promotion.
-    for (const c of t.clusters) lines.push(`  git -->|${c.role === "secondary" ? "flux: platform only" : "flux"}| ${id(c.name)}`);
+    // Every cluster reconciles every layer; what a standby runs is written in its tree.
+    for (const c of t.clusters) lines.push(`  git -->|flux| ${id(c.name)}`);
   }
 
   for (const c of t.clusters) {
-    const answer = t.mode === "active-active" ? "latency" : c.role === "primary" ? "PRIMARY" : "SECONDARY";
-    lines.push(`  dns -->|${answer}| ${id(c.name)}`);
+    // Only the primary answers "serving" and only the takeover standby "takeover".
+    const answer = t.mode === "active-active" ? "latency" : c.role === "primary" ? "PRIMARY" : c.takeover ? "SECONDARY" : undefined;
+    if (answer) lines.push(`  dns -->|${answer}| ${id(c.name)}`);
   }
   for (const c of t.clusters) if (c.partner && c.partner !== c.name) lines.push(`  ${id(c.name)} -.->|backups| ${id(c.partner)}`);
   return lines.join("\n");
