@@ -8,5 +8,5 @@ export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTI
 export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./traffic";
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
-export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+export { clusterUpgradePolicy } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
