@@ -28,7 +28,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hubs.length ? ` (hubs ${spec.hubs.map((h) => h.name).join(", ")})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
-    `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)})${promotion(plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
+    `DR: ${recoveryObjectives(spec, plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
     ...estimateLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
@@ -64,10 +64,11 @@ function recoveryPath(spec: FleetSpec): string {
   return spec.standby === "pilot-light" ? `pilot-light standby: ${moves} + promotion` : `warm standby: ${moves} alone, reduced capacity`;
 }
 
-/** The promotion's own figure, when the headline RTO is not already it. */
-function promotion(plan: PlanDocument): string {
+/** The headline RTO and how traffic recovers, then the promotion's own figure when the headline is not already it. */
+function recoveryObjectives(spec: FleetSpec, plan: PlanDocument): string {
   const { deliberate, rtoSeconds } = plan.dr;
-  if (!deliberate) return "";
-  const webhook = `${deliberate.withWebhookSeconds} s with the push webhook`;
-  return deliberate.seconds === rtoSeconds ? ` (${webhook})` : ` · promotion ${deliberate.seconds} s (${webhook})`;
+  const webhook = deliberate ? `${deliberate.withWebhookSeconds} s with the push webhook` : "";
+  if (!deliberate) return `RTO ${rtoSeconds} s (${recoveryPath(spec)})`;
+  if (deliberate.seconds === rtoSeconds) return `RTO ${rtoSeconds} s (${recoveryPath(spec)}, ${webhook})`;
+  return `RTO ${rtoSeconds} s (${recoveryPath(spec)}) · promotion ${deliberate.seconds} s (${webhook})`;
 }

@@ -28,7 +28,10 @@ const PROD = fs.readFileSync(path.join(PROJECT, "Pulumi.prod.yaml"), "utf8");
 const RENDER = { replicatedDir: path.join(PROJECT, "tests/fixtures/replicated-apps") };
 /** The region that is down. */
 const DOWN = "us-east-1";
-/** How the plan of the surviving side runs during the outage (every other flag is the usual). */
+/**
+ * The flags that make `npm run plan` run as if DOWN were unreachable, beside the usual ones:
+ * the one place to name them, so every variant's plan runs the same way.
+ */
 const OUTAGE_PLAN_FLAGS: readonly string[] = [];
 
 const VARIANTS = {
