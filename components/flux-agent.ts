@@ -29,7 +29,9 @@ const RETRY_INTERVAL = "1m";
  * the pinned flux2 chart 2.18.3 ships Flux 2.8.5). So on a first deploy the namespaces and
  * CRDs exist before the apps, and afterwards an ExternalSecret without a value, an unhealthy
  * NodeClass or a webhook that rejects a platform object never holds back the apps or a
- * promotion. `has()` guards each level: a Kustomization that never reconciled has no status.
+ * promotion. The price: a later commit that adds a namespace together with its apps may see
+ * `apps` apply first, fail on the missing namespace and succeed at its retry a minute later.
+ * `has()` guards each level: a Kustomization that never reconciled has no status.
  */
 export const PLATFORM_APPLIED_ONCE = "has(dep.status) && has(dep.status.inventory)";
 
