@@ -32,7 +32,10 @@ export interface DnsRoutingArgs {
  *   when it fails, PRIMARY turns unhealthy (an alias of a weighted set is healthy while one
  *   of its records is) and Route 53 answers SECONDARY: the one takeover standby, for every
  *   client. A demoted primary that comes back keeps failing its serving check until a
- *   deliberate fail-back. If both sets are unhealthy Route 53 answers PRIMARY, and a set
+ *   deliberate fail-back. When the takeover standby is promoted it answers both changes at
+ *   once, and Route 53 counts a check healthy while more than 18% of its checkers pass it
+ *   ("How Amazon Route 53 determines whether a health check is healthy"): its serving check
+ *   turns healthy before its takeover check turns unhealthy, so the switch leaves no gap. If both sets are unhealthy Route 53 answers PRIMARY, and a set
  *   with no healthy record answers as if all were healthy (Route 53 developer guide, "How
  *   Amazon Route 53 chooses records when health checking is configured"): the name never
  *   black-holes, and that fail-open is the only time a non-serving cluster gets traffic.
