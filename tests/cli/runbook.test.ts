@@ -18,9 +18,9 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`velero backup-location get ${velero}`);
     expect(runbook).toContain(`velero backup get ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(primary.name)}`);
     expect(runbook).toContain(`velero backup get ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(standby.name)}`);
-    expect(runbook).toContain(`| Velero schedule | \`${names.BACKUP_SCHEDULE}\``);
+    expect(runbook).toContain(`| Velero schedule | \`${names.backupScheduleName("<cluster>")}\``);
     expect(runbook).toContain(`| Own backup location (read-write) | \`${names.OWN_BACKUP_LOCATION}\``);
-    expect(runbook).toContain(`--from-backup ${names.BACKUP_SCHEDULE}-`);
+    expect(runbook).toContain(`--from-backup ${names.backupScheduleName(primary.name)}-`);
     expect(runbook).toContain(`\`${names.CLUSTER_SECRET_STORE}\` ClusterSecretStore`);
   });
 
