@@ -6,6 +6,7 @@ import * as names from "../fleet/names";
 import { differingPointers, objectDigest, objectKey, OverrideEntry, PlacementEntry, serializeOverrideRecord } from "../policies/override-record";
 import { Layer, manifestOf, originOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
+import { pruneProtected } from "./prune-safety";
 import { appsManifest } from "./standby";
 import { objectProblems } from "./validate";
 
@@ -118,7 +119,13 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
       const objects = chart.node.findAll().filter(ApiObject.isApiObject);
       result.set(layer, objects.map((object) => {
         const manifest = manifestOf(object);
-        return { manifest: layer === "apps" ? appsManifest(manifest, cluster) : manifest, ...originOf(object) };
+        const origin = originOf(object);
+        // Every object that holds data, whoever rendered it (charts or replicated/), is kept from the agents' pruning.
+        return {
+          manifest: pruneProtected(layer === "apps" ? appsManifest(manifest, cluster) : manifest),
+          ...origin,
+          ...(origin?.before ? { before: pruneProtected(origin.before) } : {}),
+        };
       }));
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.

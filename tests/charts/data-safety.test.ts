@@ -1,6 +1,7 @@
-import { names } from "../../fleet";
-import { externalSecretName } from "../../charts";
-import { find, fleetOf, Manifest, objectsOf, render } from "./render-helpers";
+import { FleetConfigError, names } from "../../fleet";
+import { externalSecretName, fleetReplications, loadReplicated, renderFleet, replicatedReplications } from "../../charts";
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, FLUX_PRUNE_ANNOTATION } from "../../charts/prune-safety";
+import { find, fleetOf, Manifest, objectsOf, parsed, render } from "./render-helpers";
 
 const fleet = fleetOf(3, {
   secrets: [
@@ -50,5 +51,68 @@ describe("backups that stay apart and hold no secrets", () => {
 
   it("the Schedule is the cluster's own, in the velero namespace", () => {
     expect(find(objects("c2"), "Schedule", names.backupScheduleName("c2"), names.AGENTS.velero.namespace).spec.template.storageLocation).toBe(names.OWN_BACKUP_LOCATION);
+  });
+});
+
+/** A stateful app as a team would replicate it: a claim, a StatefulSet that creates claims, and things that hold no data. */
+const DATABASE: Manifest[] = [
+  { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "uploads", namespace: "payments" },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } },
+  { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db", namespace: "payments", annotations: { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "ServerSideApply=true" } },
+    spec: { serviceName: "db", selector: { matchLabels: { app: "db" } }, template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "db", image: "db:1" }] } },
+      volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } } }] } },
+  { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "cache", namespace: "payments" },
+    spec: { serviceName: "cache", selector: { matchLabels: { app: "cache" } }, template: { metadata: { labels: { app: "cache" } }, spec: { containers: [{ name: "c", image: "c:1" }] } } } },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "db-settings", namespace: "payments" }, data: { mode: "primary" } },
+];
+const withApps = (objects: Manifest[], layer: "apps" | "platform" = "apps") =>
+  parsed(renderFleet(fleet, [...fleetReplications(fleet, loadReplicated()), ...replicatedReplications([{ file: `${layer}/db.yaml`, layer, objects }])]));
+
+describe("objects that hold data are never pruned by an agent", () => {
+  const everything = withApps(DATABASE);
+  const all = fleet.clusters.flatMap((c) => [...objectsOf(everything, c.name), ...objectsOf(everything, c.name, "apps")]);
+  const protectedOnes = all.filter((o) =>
+    ["Namespace", "CustomResourceDefinition", "PersistentVolumeClaim", "PersistentVolume"].includes(o.kind) || (o.kind === "StatefulSet" && o.spec.volumeClaimTemplates?.length));
+
+  it("every Namespace, CRD (replicated/ included), claim and claim-creating StatefulSet opts out of Flux's and Argo CD's pruning", () => {
+    const kinds = new Set(protectedOnes.map((o) => o.kind));
+    expect([...kinds].sort()).toEqual(["CustomResourceDefinition", "Namespace", "PersistentVolumeClaim", "StatefulSet"]);
+    expect(protectedOnes.some((o) => o.metadata.name === "maintenancewindows.platform.eks-fleet.io")).toBe(true);
+    for (const o of protectedOnes) {
+      expect(o.metadata.annotations[FLUX_PRUNE_ANNOTATION]).toBe("disabled");
+      const options = o.metadata.annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION].split(",");
+      expect(options).toEqual(expect.arrayContaining(["Prune=false", "Delete=false"]));
+    }
+  });
+
+  it("keeps a manifest's own Argo CD sync options beside them", () => {
+    const db = find(objectsOf(everything, "c1", "apps"), "StatefulSet", "db", "payments");
+    expect(db.metadata.annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]).toBe("ServerSideApply=true,Prune=false,Delete=false");
+  });
+
+  it("leaves objects without data prunable, so the tree still cleans up after itself", () => {
+    const others = all.filter((o) => !protectedOnes.includes(o));
+    expect(others.some((o) => o.kind === "StatefulSet" && o.metadata.name === "cache")).toBe(true);
+    for (const o of others) expect(o.metadata.annotations?.[FLUX_PRUNE_ANNOTATION]).toBeUndefined();
+  });
+
+  it("refuses a manifest that asks an agent to prune its data, naming the object", () => {
+    const pruned = { ...DATABASE[0], metadata: { ...DATABASE[0].metadata, annotations: { [FLUX_PRUNE_ANNOTATION]: "enabled" } } };
+    expect(() => withApps([pruned])).toThrow(FleetConfigError);
+    expect(() => withApps([pruned])).toThrow(`PersistentVolumeClaim payments/uploads: annotation ${FLUX_PRUNE_ANNOTATION}: 'enabled'`);
+    const argo = { ...DATABASE[0], metadata: { ...DATABASE[0].metadata, annotations: { [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Prune=true" } } };
+    expect(() => withApps([argo], "platform")).toThrow("'Prune=true' would let Argo CD delete it");
+  });
+});
+
+describe("the default StorageClass keeps volumes", () => {
+  it.each(["c0", "c2"])("retains the EBS volume of a deleted claim on %s, and replaces the class rather than fail on its immutable fields", (cluster) => {
+    const sc = find(objects(cluster), "StorageClass", names.DEFAULT_STORAGE_CLASS);
+    expect(sc.reclaimPolicy).toBe("Retain");
+    expect(sc.metadata.annotations).toMatchObject({
+      "storageclass.kubernetes.io/is-default-class": "true",
+      "kustomize.toolkit.fluxcd.io/force": "enabled",
+      [ARGOCD_SYNC_OPTIONS_ANNOTATION]: "Force=true,Replace=true",
+    });
   });
 });
