@@ -46,7 +46,7 @@ export const clusterSchema = z.strictObject({
   nodes: nodesSchema,
   /** Free-form labels used by selective replication (`charts/`). @default {} */
   labels: z.record(z.string().regex(/^[a-z0-9A-Z._/-]{1,63}$/, "must be a label key"), z.string().max(63)).default({}),
-  /** The cluster whose bucket receives this cluster's backups. @default the next cluster in another region */
+  /** The cluster whose bucket receives this cluster's backups. @default a balanced ring over the regions (fleet/backup-partners.ts) */
   backupPartner: z.string().optional(),
 });
 

@@ -1,3 +1,4 @@
+import { backupPartners } from "./backup-partners";
 import { carve, parseIpv4Cidr, Ipv4Network } from "./cidr";
 import { DrFigures, drFigures, Standby } from "./dr";
 import { durationSeconds } from "./schedule";
@@ -87,7 +88,7 @@ export interface FleetSpec {
 
 /** Builds the immutable model from a config that already passed `checkFleet`. */
 export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSpec {
-  const partners = backupPartners(config);
+  const partners = backupPartners(config.clusters);
   const standby: Standby | undefined = config.mode === "active-passive" ? config.standby ?? "warm" : undefined;
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
@@ -136,21 +137,6 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine, accelerator: config.dns.globalAccelerator }),
   };
   return deepFreeze(spec);
-}
-
-/**
- * Each cluster's backups go to one partner in another region: the next such cluster in
- * fleet order, wrapping around (a ring), so replication cost grows linearly with the fleet.
- */
-function backupPartners(config: FleetConfig): Map<string, string> {
-  const { clusters } = config;
-  return new Map(
-    clusters.map((c, i) => {
-      if (c.backupPartner) return [c.name, c.backupPartner];
-      const ring = [...clusters.slice(i + 1), ...clusters.slice(0, i)];
-      return [c.name, ring.find((peer) => peer.region !== c.region)!.name];
-    }),
-  );
 }
 
 export function standbyHubOf<C extends { readonly name: string; readonly region: string }>(clusters: readonly C[], hub: string | undefined): C | undefined {
