@@ -101,6 +101,18 @@ export const replicaBackupLocation = (peer: string) => `replica-${peer}`;
  */
 export const backupScheduleName = (cluster: string) => `${cluster}-backup`;
 
+/**
+ * Secrets Manager name of the fleet's Kopia repository password: one per fleet, because a
+ * restore in a surviving region opens the failed cluster's repository with it.
+ */
+export const repositoryPasswordSecretName = (fleet: string) => `${fleet}/velero/repository-password`;
+/**
+ * The Secret (in Velero's namespace) and key Velero reads every repository's password from;
+ * Velero creates it with a static default only when it is missing at start
+ * (vmware-tanzu/velero pkg/repository/keys/keys.go, EnsureCommonRepositoryKey).
+ */
+export const VELERO_REPOSITORY_CREDENTIALS = { secret: "velero-repo-credentials", key: "repository-password" } as const;
+
 /** The namespace of the ingress gateway the fleet renders (its Service is every cluster's health-check target). */
 export const GATEWAY_NAMESPACE = "ingress";
 

@@ -119,6 +119,10 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
+  "kubernetes:core/v1:Namespace": K8S_IDENTITY,
+  "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:SecretStore": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:ExternalSecret": K8S_IDENTITY,
 };
 
 /** Whether `type` has a row; without one, an empty `replacingKeys` means "unknown", not "in place". */

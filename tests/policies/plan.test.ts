@@ -20,6 +20,7 @@ describe("npm run plan runs the policies", () => {
       expect.objectContaining({ policy: "regions-allowed", enforcement: "mandatory", file: null, urn: expect.stringMatching(/pulumi:providers:aws::aws-us-west-2$/) }),
       // The fleet's secrets replicate to every cluster region, so the replica is flagged too.
       expect.objectContaining({ policy: "regions-allowed", enforcement: "mandatory", file: null, urn: expect.stringMatching(/secretsmanager\/secret:Secret::secrets-payments-db-credentials$/) }),
+      expect.objectContaining({ policy: "regions-allowed", enforcement: "mandatory", file: null, urn: expect.stringMatching(/secretsmanager\/secret:Secret::secrets-repository-password$/) }),
     ]);
   });
 });
