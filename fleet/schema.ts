@@ -115,6 +115,16 @@ export const fleetSchema = z.strictObject({
       schedule: z.string().default("0 * * * *"),
       /** Velero TTL and S3 lifecycle, as a Go duration in hours. @default 720h */
       retention: z.string().default("720h"),
+      /**
+       * The longest one backup runs, from its scheduled start until its last object is written
+       * (a Go duration; measure it with `velero backup describe`): part of the RPO. @default 30m
+       */
+      maxDuration: z.string().default("30m"),
+      /**
+       * Name of an SNS topic that exists under this name in every cluster region (a CloudWatch
+       * alarm notifies a topic of its own region): the replication alarms notify it. @default none
+       */
+      alarmTopic: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic name: letters, digits, '-' and '_'").optional(),
     })
     .prefault({}),
   namespaces: z

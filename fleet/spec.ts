@@ -68,7 +68,7 @@ export interface FleetSpec {
   readonly clusterAdmins: readonly string[];
   readonly gitops: FleetConfig["gitops"];
   readonly dns: FleetConfig["dns"];
-  readonly backup: FleetConfig["backup"] & { readonly retentionDays: number };
+  readonly backup: FleetConfig["backup"] & { readonly retentionDays: number; readonly maxDurationSeconds: number };
   readonly namespaces: FleetConfig["namespaces"];
   readonly secrets: FleetConfig["secrets"];
   readonly clusters: readonly ClusterSpec[];
@@ -125,7 +125,11 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     clusterAdmins: config.clusterAdmins,
     gitops: config.gitops,
     dns: config.dns,
-    backup: { ...config.backup, retentionDays: Math.ceil(durationSeconds(config.backup.retention)! / 86400) },
+    backup: {
+      ...config.backup,
+      retentionDays: Math.ceil(durationSeconds(config.backup.retention)! / 86400),
+      maxDurationSeconds: durationSeconds(config.backup.maxDuration)!,
+    },
     namespaces: config.namespaces,
     secrets: config.secrets,
     clusters,
@@ -134,7 +138,15 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     secondaries: clusters.filter((c) => c.role === "secondary"),
     hub: clusters.find((c) => c.name === config.gitops.hub),
     standbyHub: standbyHubOf(clusters, config.gitops.hub),
-    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine, accelerator: config.dns.globalAccelerator }),
+    dr: drFigures({
+      ttl: config.dns.ttl,
+      schedule: config.backup.schedule,
+      backupDurationSeconds: durationSeconds(config.backup.maxDuration)!,
+      mode: config.mode,
+      standby,
+      engine: config.gitops.engine,
+      accelerator: config.dns.globalAccelerator,
+    }),
   };
   return deepFreeze(spec);
 }

@@ -77,6 +77,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}acm/certificate.go`,
   },
   "aws:acm/certificateValidation:CertificateValidation": { properties: ["certificateArn", "validationRecordFqdns"], source: `${TF}acm/certificate_validation.go` },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { properties: ["name"], source: `${TF}cloudwatch/metric_alarm.go` },
   "aws:cloudwatch/logGroup:LogGroup": { properties: ["name", "namePrefix", "logGroupClass"], source: `${TF}logs/group.go` },
   "aws:cloudwatch/eventRule:EventRule": { properties: ["name", "namePrefix", "eventBusName"], source: `${TF}events/rule.go` },
   "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "eventBusName", "targetId"], source: `${TF}events/target.go` },

@@ -2,6 +2,8 @@ import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { RecordedResource } from "../../cli/engine/recording-monitor";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 import { allows, Statement } from "../support/iam";
+import { replicationLatencyAlarmArgs } from "../../components/backup-replication";
+import { parseFleet, REPLICATION_BOUND_SECONDS } from "../../fleet";
 
 const ACCOUNT = "123456789012";
 const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
@@ -56,7 +58,7 @@ describe("Velero backup storage, replication and install", () => {
     }
   });
 
-  it("expires only Velero's per-backup folders, never Kopia's repository (vmware-tanzu/velero#6916)", () => {
+  it("expires Velero's per-backup folders, and of Kopia's repository only what is no longer current (vmware-tanzu/velero#6916)", () => {
     // c1's bucket holds its own prefix and c0's replica (the ring c0 → c1 → c2 → c0).
     const [lifecycle] = settingsOf(ev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", bucketName("c1"));
     const rules = (lifecycle.inputs.rules as any[]).map((r) => [r.filter.prefix, r.expiration]);
@@ -67,11 +69,20 @@ describe("Velero backup storage, replication and install", () => {
       // The replica of a peer's backups: nobody deletes there, so S3 expires it after retention + grace.
       ["c0/backups/", { days: 32 }],
       ["c0/restores/", { days: 32 }],
+      // Kopia's repositories, own and replicated: only noncurrent versions and lone delete markers.
+      ["c1/kopia/", { expiredObjectDeleteMarker: true }],
+      ["c0/kopia/", { expiredObjectDeleteMarker: true }],
     ]);
     for (const b of ofType(ev, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")) {
-      for (const rule of b.inputs.rules as any[]) {
-        expect(rule.filter.prefix).toMatch(/^c\d\/(backups|restores)\/$/);
-        expect(rule.filter.prefix).not.toContain("kopia");
+      const bucketRules = b.inputs.rules as any[];
+      for (const cluster of ["c0", "c1", "c2"]) {
+        // Every rule that S3 would apply to a current Kopia object (a rule's prefix filter matches keys it begins).
+        const key = `${cluster}/kopia/payments/p0123abcd`;
+        for (const rule of bucketRules.filter((r) => key.startsWith(r.filter.prefix))) {
+          expect(rule.expiration).toEqual({ expiredObjectDeleteMarker: true });
+          expect(rule.transitions).toBeUndefined();
+          expect(rule.noncurrentVersionExpiration).toEqual({ noncurrentDays: 7 });
+        }
       }
     }
   });
@@ -201,5 +212,65 @@ describe("Velero backup storage, replication and install", () => {
     // Velero creates a static default when the Secret is missing at start: the release waits for it.
     expect(named(ev, "kubernetes:helm.sh/v3:Release", "c1-velero-release").dependsOn).toContain(secret.urn);
     expect(store.dependsOn).toContain(named(ev, "kubernetes:helm.sh/v3:Release", "c1-external-secrets-release").urn);
+  });
+
+  describe("the replication role", () => {
+    const role = (cluster: string) => ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === `prod-${cluster}-backup-replication`) as RecordedResource;
+    /** Whether the trust policy lets `service` assume the role for a request from `account` about `sourceArn` (StringEquals, ArnLike). */
+    const trusts = (cluster: string, service: string, account: string, sourceArn: string) =>
+      JSON.parse(role(cluster).inputs.assumeRolePolicy as string).Statement.some((st: any) =>
+        st.Effect === "Allow" && st.Principal.Service === service && st.Action === "sts:AssumeRole"
+        && st.Condition.StringEquals["aws:SourceAccount"] === account
+        && new RegExp(`^${st.Condition.ArnLike["aws:SourceArn"].replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`).test(sourceArn));
+
+    it("trusts S3 only while it replicates this cluster's bucket, in this account (confused deputy)", () => {
+      expect(trusts("c0", "s3.amazonaws.com", ACCOUNT, `arn:aws:s3:::${bucketName("c0")}`)).toBe(true);
+      expect(trusts("c0", "s3.amazonaws.com", ACCOUNT, `arn:aws:s3:::${bucketName("c1")}`)).toBe(false);
+      expect(trusts("c0", "s3.amazonaws.com", "999999999999", `arn:aws:s3:::${bucketName("c0")}`)).toBe(false);
+      expect(trusts("c0", "s3.amazonaws.com", ACCOUNT, "arn:aws:s3:::someone-elses-bucket")).toBe(false);
+    });
+
+    it("lets S3 Batch Operations jobs of this account and region replicate the prefix's existing objects, and nothing more", () => {
+      expect(trusts("c1", "batchoperations.s3.amazonaws.com", ACCOUNT, `arn:aws:s3:us-west-2:${ACCOUNT}:job/a1b2c3`)).toBe(true);
+      expect(trusts("c1", "batchoperations.s3.amazonaws.com", ACCOUNT, `arn:aws:s3:us-east-1:${ACCOUNT}:job/a1b2c3`)).toBe(false);
+      expect(trusts("c1", "batchoperations.s3.amazonaws.com", "999999999999", `arn:aws:s3:us-west-2:999999999999:job/a1b2c3`)).toBe(false);
+      const statements: Statement[] = JSON.parse((role("c1").inputs.inlinePolicies as any[])[0].policy).Statement;
+      const source = `arn:aws:s3:::${bucketName("c1")}`;
+      expect(allows(statements, "s3:InitiateReplication", `${source}/c1/kopia/payments/p0123`)).toBe(true);
+      expect(allows(statements, "s3:InitiateReplication", `${source}/c0/kopia/payments/p0123`)).toBe(false);
+      expect(allows(statements, "s3:PutInventoryConfiguration", source)).toBe(true);
+      // It writes only replicas, and only into the partner's bucket.
+      expect(allows(statements, "s3:PutObject", `arn:aws:s3:::${bucketName("c2")}/c1/backups/x`)).toBe(false);
+      expect(allows(statements, "s3:ReplicateObject", `arn:aws:s3:::${bucketName("c2")}/c1/backups/x`)).toBe(true);
+      expect(allows(statements, "s3:ReplicateObject", `arn:aws:s3:::${bucketName("c0")}/c1/backups/x`)).toBe(false);
+    });
+  });
+
+  it("alarms per replication rule, in the destination's region, once the rule runs later than RTC's 15 minutes", () => {
+    const alarms = ofType(ev, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    expect(alarms.map((a) => [a.name, a.region])).toEqual([
+      ["c0-backup-replication-latency", "us-west-2"],
+      ["c1-backup-replication-latency", "eu-west-1"],
+      ["c2-backup-replication-latency", "us-east-1"],
+    ]);
+    const rule = (named(ev, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "c0-backup-replication-config").inputs.rules as any[])[0];
+    expect(alarms[0].inputs).toMatchObject({
+      namespace: "AWS/S3",
+      metricName: "ReplicationLatency",
+      dimensions: { SourceBucket: bucketName("c0"), DestinationBucket: bucketName("c1"), RuleId: rule.id },
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: REPLICATION_BOUND_SECONDS,
+      alarmActions: [],
+    });
+    expect(alarms[0].dependsOn.filter((urn) => !urn.includes("pulumi:providers:"))).toEqual([]);
+  });
+
+  it("notifies the stack's SNS topic of the alarm's own region, when it names one", () => {
+    const fleet = parseFleet(fleetConfig(2, { backup: { alarmTopic: "backup-alarms" } }), "us-east-1");
+    const args = replicationLatencyAlarmArgs(fleet, fleet.clusters[0]);
+    expect([args.region, args.alarmActions, args.okActions]).toEqual(["us-west-2", [`arn:aws:sns:us-west-2:${ACCOUNT}:backup-alarms`], [`arn:aws:sns:us-west-2:${ACCOUNT}:backup-alarms`]]);
   });
 });
