@@ -50,7 +50,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
   it("a third cluster re-partners the backup ring and says where old backups stay", () => {
     const found = risks("twoClusters", "threeClusters");
     expect(texts(found, "backup-partner")).toEqual([
-      "backup partner of `c1` changes: `c0` → **`c2`**; backups already replicated stay only in `c0`'s bucket",
+      "backup partner of `c1` changes: `c0` → **`c2`**; backups already replicated stay only in `c0`'s bucket, and `c2` can restore none of `c1`'s volume backups until S3 Batch Replication copies its existing objects (docs/RUNBOOK.md, \"When a backup partner changes\")",
     ]);
     expect(texts(found, "deleted")).toEqual([]);
     // With two secondaries the SECONDARY slot becomes an alias of the latency set over every
