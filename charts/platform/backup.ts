@@ -50,7 +50,7 @@ export class VeleroSchedule extends ApiObject {
  * Secrets from Secrets Manager (the tree holds none), and a restore gets them back from the
  * restoring region's replica. Backups replicate across regions and live for the retention, so
  * a credential in them would outlive its rotation. Velero's resource filtering:
- * site/content/docs/v1.17/resource-filtering.md, `excludedResources` of the backup template.
+ * site/content/docs/v1.18/resource-filtering.md, `excludedResources` of the backup template.
  */
 export const NEVER_BACKED_UP = ["secrets"] as const;
 

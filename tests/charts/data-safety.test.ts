@@ -15,7 +15,7 @@ const schedulesOf = (cluster: string) => objects(cluster).filter((o) => o.kind =
 
 /**
  * Whether a backup made from this Schedule holds the namespaced resource: Velero's namespace and
- * resource filters (vmware-tanzu/velero site/content/docs/v1.17/resource-filtering.md).
+ * resource filters (vmware-tanzu/velero site/content/docs/v1.18/resource-filtering.md).
  */
 function backsUp(schedule: Manifest, resource: string, namespace: string): boolean {
   const t = schedule.spec.template;

@@ -94,14 +94,14 @@ describe("the runbook's restore and fail-back commands, against the pinned CLIs"
 
   it("rejects a flag the CLI does not have, a missing value, and a command without its cluster", () => {
     expect(problemsOf(["velero", "restore", "create", "r", "--kubecontext", "usw2", "--from-backup", "b", "--restore-pvs"])).toEqual([
-      "velero restore create r --kubecontext usw2 --from-backup b --restore-pvs: velero v1.17.1 restore create has no flag --restore-pvs",
+      "velero restore create r --kubecontext usw2 --from-backup b --restore-pvs: velero v1.18.1 restore create has no flag --restore-pvs",
     ]);
     expect(problemsOf(["kubectl", "--context", "usw2", "-n", "payments", "scale", "deployment", "--replicas"])).toEqual([
       "kubectl --context usw2 -n payments scale deployment --replicas: --replicas needs a value",
     ]);
     expect(problemsOf(["flux", "suspend", "kustomization", "apps", "-n", "flux-system"])).toEqual(["flux suspend kustomization apps -n flux-system: names no cluster (--context)"]);
     expect(problemsOf(["velero", "backup", "download", "b", "--kubecontext", "usw2"])).toEqual([
-      "velero backup download b --kubecontext usw2: velero v1.17.1 has no command 'backup download b' in the table (tests/fixtures/cli-flags.ts)",
+      "velero backup download b --kubecontext usw2: velero v1.18.1 has no command 'backup download b' in the table (tests/fixtures/cli-flags.ts)",
     ]);
   });
 });

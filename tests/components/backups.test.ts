@@ -165,7 +165,7 @@ describe("Velero backup storage, replication and install", () => {
     // c2's backups replicate into c0's bucket under c2/.
     const statements = veleroStatementsOf(ev, "c0");
     const replica = (key: string) => `arn:aws:s3:::${bucketName("c0")}/c2/${key}`;
-    // Where Velero 1.17 puts a restore's log, results, resource list, item operations and volume info (pkg/persistence/object_store_layout.go).
+    // Where Velero 1.18 puts a restore's log, results, resource list, item operations and volume info (pkg/persistence/object_store_layout.go).
     const restore = "restore-c2-payments";
     for (const file of [`restore-${restore}-logs.gz`, `restore-${restore}-results.gz`, `restore-${restore}-resource-list.json.gz`, `restore-${restore}-itemoperations.json.gz`, `${restore}-volumeinfo.json.gz`]) {
       expect(allows(statements, "s3:PutObject", replica(`restores/${restore}/${file}`))).toBe(true);
