@@ -1,6 +1,6 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
-import { FleetSpec, parseFleet, WEBHOOK_SECRET } from "../../fleet";
+import { FleetSpec, names, parseFleet, WEBHOOK_SECRET } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
@@ -35,6 +35,12 @@ describe("flux, active-passive", () => {
       spec: { type: "github", events: ["ping", "push"], secretRef: { name: WEBHOOK_SECRET.name }, resources: [{ kind: "GitRepository", name: "fleet" }] },
     });
     expect(ev.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")).toEqual([]);
+  });
+
+  it("orphans what a layer applied when its Kustomization is deleted (an engine switch deletes nothing)", () => {
+    const layers = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization");
+    expect(layers).toHaveLength(3 * names.TREE_LAYERS.length);
+    for (const k of layers) expect((k.inputs.spec as any).deletionPolicy).toBe("Orphan");
   });
 
   it("never suspends a layer: suspending leaves applied apps running, so the standby's state is in the tree", () => {

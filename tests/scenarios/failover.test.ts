@@ -157,12 +157,21 @@ describe.each(Object.keys(VARIANTS) as Variant[])("losing us-east-1 (%s)", (vari
     const velero = outage.resources.find((r) => r.name === "usw2-velero-release")!;
     const locations = (velero.inputs.values as any).configuration.backupStorageLocation;
     expect(locations).toContainEqual(expect.objectContaining({ name: "replica-use1", bucket: usw2.backup.bucket, prefix: "use1", accessMode: "ReadOnly" }));
+    // …and no lifecycle rule of that bucket ever expires a current object of Kopia's repository under either prefix.
+    const lifecycle = outage.resources.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+    for (const rule of lifecycle.flatMap((l) => l.inputs.rules as any[])) {
+      for (const cluster of ["use1", "usw2"]) {
+        if (`${cluster}/kopia/default/p0123`.startsWith(rule.filter.prefix)) expect([rule.expiration, rule.transitions]).toEqual([{ expiredObjectDeleteMarker: true }, undefined]);
+      }
+    }
   });
 
   it("prints the recovery objectives per path, the same before and after", () => {
     const { promotion, outage, after } = get();
     const { dr } = promotion.before.spec;
     expect(outage.dr).toEqual(promotion.before.document.dr);
+    // An hourly schedule, the default backup.maxDuration (30 min) and S3 RTC's 15 minutes.
+    expect(dr.rpoSeconds).toBe(3600 + 30 * 60 + 15 * 60);
     const printed = promotionReport(promotion, { dryRun: false, file: "Pulumi.prod.yaml" }).join("\n");
     expect(printed).toContain(`Recovery objectives: RTO ${dr.rtoSeconds} s (`);
     expect(printed).toContain(`promotion ${dr.deliberate!.seconds} s`);
