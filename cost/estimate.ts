@@ -63,7 +63,7 @@ const NOT_ESTIMATED = "Not estimated: data transfer to the internet and across z
 
 const CATEGORY_ORDER: readonly CostCategory[] = [
   "EKS control plane", "nodes", "node volumes", "NAT gateways", "public IPv4", "load balancers", "Global Accelerator",
-  "KMS keys", "health checks", "DNS queries", "backup storage", "backup replication", "secrets", "logs",
+  "KMS keys", "health checks", "DNS queries", "backup storage", "backup replication", "secrets", "logs", "alarms",
 ];
 
 const cents = (n: number) => Math.round(n * 100) / 100;
@@ -111,14 +111,16 @@ export function estimateCost(resources: readonly CostResource[], clusterNames: r
 
 /**
  * Queries to each name clients resolve: a record name no other record of the plan points
- * at (ACM validation names aside). What the answer points at is an alias of an AWS
- * resource, free. Latency records are priced as latency-based queries, the rest as standard.
+ * at (ACM validation names aside). A name whose every record is an alias of an AWS resource
+ * (a load balancer, an accelerator) answers free; one that aliases records of its own zone
+ * is billed as the query it is. Latency and geolocation records have their own rates.
  */
 function queryLines(recordsByName: ReadonlyMap<string, readonly CostResource[]>): CostLine[] {
+  const aliasesOf = (r: CostResource) => ((r.inputs.aliases as { name?: string }[] | undefined) ?? []).map((a) => a?.name ?? "");
   const targets = new Set<string>();
   for (const records of recordsByName.values()) {
     for (const r of records) {
-      for (const alias of (r.inputs.aliases as { name?: string }[] | undefined) ?? []) if (alias?.name) targets.add(alias.name);
+      for (const alias of aliasesOf(r)) targets.add(alias);
       if (r.inputs.type === "CNAME") for (const target of (r.inputs.records as string[] | undefined) ?? []) targets.add(target);
     }
   }
@@ -126,9 +128,10 @@ function queryLines(recordsByName: ReadonlyMap<string, readonly CostResource[]>)
   for (const [name, records] of recordsByName) {
     if (targets.has(name) || name.startsWith("_")) continue;
     // Alias queries to AWS resources cost nothing (PAGES.route53).
-    if (records.every((r) => Array.isArray(r.inputs.aliases) && r.inputs.aliases.length > 0)) continue;
-    const latency = records.some((r) => Array.isArray(r.inputs.latencyRoutingPolicies) && r.inputs.latencyRoutingPolicies.length > 0);
-    const geo = records.some((r) => Array.isArray(r.inputs.geolocationRoutingPolicies) && r.inputs.geolocationRoutingPolicies.length > 0);
+    if (records.every((r) => aliasesOf(r).length > 0 && aliasesOf(r).every((a) => !recordsByName.has(a)))) continue;
+    const policy = (r: CostResource, key: string) => Array.isArray(r.inputs[key]) && (r.inputs[key] as unknown[]).length > 0;
+    const latency = records.some((r) => policy(r, "latencyRoutingPolicies"));
+    const geo = records.some((r) => policy(r, "geolocationRoutingPolicies"));
     const rate = geo ? GLOBAL_PRICES.geoQueries : latency ? GLOBAL_PRICES.latencyQueries : GLOBAL_PRICES.standardQueries;
     lines.push({
       cluster: null,

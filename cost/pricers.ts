@@ -19,7 +19,7 @@ export interface CostResource {
 export type CostCategory =
   | "EKS control plane" | "nodes" | "node volumes" | "NAT gateways" | "public IPv4" | "load balancers"
   | "Global Accelerator" | "KMS keys" | "health checks" | "DNS queries" | "backup storage" | "backup replication"
-  | "secrets" | "logs";
+  | "secrets" | "logs" | "alarms";
 
 /** One priced item: what, where, how much a month and how it was computed. */
 export interface CostLine {
@@ -224,6 +224,12 @@ function logGroup(r: CostResource) {
   return [{ category: "logs" as const, monthlyUsd: USAGE.controlPlaneLogsGbPerMonth * perGb, detail: `${USAGE.controlPlaneLogsGbPerMonth} GB ingested (assumed) × ${usd(perGb)}/GB` }];
 }
 
+function alarm(r: CostResource) {
+  const high = Number(r.inputs.period ?? 60) < 60;
+  const rate = high ? GLOBAL_PRICES.cloudwatchHighResolutionAlarm : GLOBAL_PRICES.cloudwatchAlarm;
+  return [{ category: "alarms" as const, monthlyUsd: rate.usd, detail: `${high ? "high-resolution" : "standard-resolution"} alarm ${usd(rate.usd)}/month` }];
+}
+
 export const PRICERS: Readonly<Record<string, Pricer>> = {
   "eks:index:Cluster": controlPlane,
   "aws:eks/cluster:Cluster": controlPlane,
@@ -239,4 +245,5 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
   "aws:s3/bucket:Bucket": bucket,
   "aws:s3/bucketReplicationConfig:BucketReplicationConfig": replication,
   "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": alarm,
 };

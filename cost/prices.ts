@@ -68,6 +68,9 @@ export const GLOBAL_PRICES = {
   acceleratorFixedFee: price(0.025, "accelerator-hour", PAGES.globalAccelerator),
   /** Replication Time Control, on top of the transfer and the replica's storage. */
   s3ReplicationTimeControl: price(0.015, "GB replicated", PAGES.s3),
+  /** A metric alarm of standard resolution (period ≥ 60 s); a high-resolution one costs three times as much. */
+  cloudwatchAlarm: price(0.1, "standard-resolution alarm metric-month", PAGES.cloudwatch),
+  cloudwatchHighResolutionAlarm: price(0.3, "high-resolution alarm metric-month", PAGES.cloudwatch),
   /** Application Load Balancers are not created by the fleet; priced in case one is. */
   albHour: price(0.0225, "load balancer-hour (us-east-1 rate, every region)", PAGES.elb),
   albLcuHour: price(0.008, "LCU-hour (us-east-1 rate, every region)", PAGES.elb),

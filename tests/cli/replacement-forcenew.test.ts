@@ -55,6 +55,7 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "aws:acm/certificate:Certificate": { properties: ["domainName", "subjectAlternativeNames"], source: `${TF}acm/certificate.go` },
   "aws:acm/certificateValidation:CertificateValidation": { properties: ["certificateArn"], source: `${TF}acm/certificate_validation.go` },
   "aws:cloudwatch/logGroup:LogGroup": { properties: ["name"], source: `${TF}logs/group.go` },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { properties: ["name"], source: `${TF}cloudwatch/metric_alarm.go (alarm_name)` },
   "aws:cloudwatch/eventRule:EventRule": { properties: ["name"], source: `${TF}events/rule.go` },
   "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "targetId"], source: `${TF}events/target.go` },
   "aws:sqs/queue:Queue": { properties: ["name", "fifoQueue"], source: `${TF}sqs/queue.go` },
@@ -73,6 +74,12 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go" },
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go" },
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go" },
+  ...Object.fromEntries(
+    ["notification.toolkit.fluxcd.io/v1:Receiver", "core/v1:Namespace", "core/v1:ServiceAccount", "external-secrets.io/v1:SecretStore", "external-secrets.io/v1:ExternalSecret"].map((kind) => [
+      `kubernetes:${kind}`,
+      { properties: ["metadata.name"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (an object's name is its identity)" },
+    ]),
+  ),
 };
 
 /**
@@ -116,7 +123,7 @@ describe("the diff reports a replacement for every property the provider replace
   let base: PlanDocument;
   beforeAll(async () => {
     const variant = fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
-    variant.gitops = { ...variant.gitops, engine: "argocd", hub: "c2", secretRef: "platform-repo" };
+    variant.gitops = { ...variant.gitops, engine: "argocd", secretRef: "platform-repo" };
     for (const fleet of [PROD, variant]) {
       const { document } = await planFleet(parseFleet(fleet, "us-east-1"), stackConfig(fleet, "us-east-1", "prod"));
       for (const r of document.resources) if (!planned.has(r.type)) planned.set(r.type, r);

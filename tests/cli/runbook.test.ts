@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import { fleetFromStackFile, GITOPS_PICKUP_SECONDS, HEALTH_CHECK, names, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
-import { FAILOVER_SLOTS } from "../../components/dns-routing";
+import { fleetFromStackFile, HEALTH_ANSWERS, HEALTH_CHECK, healthPaths, names, parseFleet } from "../../fleet";
+import { ANSWER_SETS, FAILOVER_SLOTS } from "../../components/dns-routing";
 import { WARM_REPLICAS_ANNOTATION } from "../../charts/standby";
+import { replicationLatencyAlarmArgs, replicationRuleId } from "../../components/backup-replication";
 import { main as failover } from "../../cli/failover";
 import { fleetConfig } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
@@ -39,24 +40,46 @@ const [primary, standby] = [spec.primary!, spec.secondaries[0]];
 describe("docs/RUNBOOK.md", () => {
   it("uses the Velero names the fleet deploys", () => {
     const velero = `-n ${names.AGENTS.velero.namespace}`;
-    expect(runbook).toContain(`velero backup-location get ${velero}`);
-    expect(runbook).toContain(`velero backup get ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(primary.name)}`);
-    expect(runbook).toContain(`velero backup get ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(standby.name)}`);
-    expect(runbook).toContain(`| Velero schedule | \`${names.BACKUP_SCHEDULE}\``);
+    expect(runbook).toContain(`velero backup-location get --kubecontext ${standby.name} ${velero}`);
+    expect(runbook).toContain(`velero backup get --kubecontext ${standby.name} ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(primary.name)}`);
+    expect(runbook).toContain(`velero backup get --kubecontext ${primary.name} ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(standby.name)}`);
+    expect(runbook).toContain(`| Velero schedule | \`${names.backupScheduleName("<cluster>")}\``);
     expect(runbook).toContain(`| Own backup location (read-write) | \`${names.OWN_BACKUP_LOCATION}\``);
-    expect(runbook).toContain(`--from-backup ${names.BACKUP_SCHEDULE}-`);
+    expect(runbook).toContain(`--from-backup ${names.backupScheduleName(primary.name)}-`);
     expect(runbook).toContain(`\`${names.CLUSTER_SECRET_STORE}\` ClusterSecretStore`);
+    expect(runbook).toContain(`--from-schedule ${names.backupScheduleName(standby.name)} --wait`);
+    expect(runbook).toContain(`Secrets Manager \`${names.repositoryPasswordSecretName(spec.name)}\``);
+    expect(runbook).toContain(`Secret \`${names.AGENTS.velero.namespace}/${names.VELERO_REPOSITORY_CREDENTIALS.secret}\``);
+  });
+
+  it("waits for the fail-back backup on the names S3 and Velero use: the partner's bucket, the rule, the alarm", () => {
+    const source = standby.backup.bucket;
+    expect(standby.backup.partner).toBe(primary.name);
+    expect(runbook).toContain(`Name=SourceBucket,Value=${source} Name=DestinationBucket,Value=${primary.backup.bucket} Name=RuleId,Value=${replicationRuleId(standby.name)}`);
+    expect(runbook).toContain(`--bucket ${source}`);
+    expect(runbook).toContain(`--alarm-names ${replicationLatencyAlarmArgs(spec, standby).name}`);
+    expect(runbook).toContain(`--role-arn arn:aws:iam::${spec.accountId}:role/${spec.name}-${standby.name}-backup-replication`);
   });
 
   it("names the Flux apps Kustomization and the prod clusters as configured", () => {
     expect(runbook).toContain(`-n ${names.AGENTS.flux.namespace} patch kustomization ${names.FLUX_OBJECTS.apps}`);
-    expect(runbook).toContain(`npm run failover -- --to ${primary.name} --stack prod`);
+    expect(runbook).toContain(`npm run failover -- --stack prod --dry-run`);
+    expect(runbook).toContain(`npm run failover -- --stack prod --to ${primary.name}`);
+    // Without --to, failover promotes the takeover standby: the one the runbook names.
+    expect(spec.takeover!.name).toBe(standby.name);
+    expect(runbook).toContain(`| Takeover standby | the primary's backup partner: \`${standby.name}\` for prod`);
     expect(runbook).toContain(`\`${primary.name}\` in ${primary.region} is the primary`);
   });
 
   it("quotes the health-check figures and the prod stack's RTO and RPO", () => {
     expect(runbook).toContain(`every **${HEALTH_CHECK.requestIntervalSeconds} s**, unhealthy after **${HEALTH_CHECK.failureThreshold}**`);
-    expect(runbook).toContain(`RTO ${spec.dr.rtoSeconds} s, RPO ${spec.dr.rpoSeconds} s for prod`);
+    expect(runbook).toContain(
+      `RTO ${spec.dr.rtoSeconds} s, RPO ${spec.dr.rpoSeconds} s for prod; promotion ${spec.dr.deliberate!.seconds} s (${spec.dr.deliberate!.withWebhookSeconds} s with the push webhook)`,
+    );
+    expect(runbook).toContain(`${spec.dr.deliberate!.seconds} s, ${spec.dr.deliberate!.withWebhookSeconds} s with the webhook`);
+    const paths = healthPaths(spec.dns.healthCheckPath);
+    expect(runbook).toContain(`\`${paths.serving}\` (serving: 200 only on the primary), \`${paths.takeover}\` (200 only on the takeover standby), \`${paths.live}\``);
+    expect(runbook).toContain(`ConfigMap \`${HEALTH_ANSWERS.namespace}/${HEALTH_ANSWERS.name}\``);
     expect(runbook).toContain(`(\`dns.ttl\`, ${spec.dns.ttl} s)`);
   });
 
@@ -71,23 +94,27 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`(\`${WARM_REPLICAS_ANNOTATION}\`, default 1)`);
     const pilot = (engine: string) => {
       const raw = fleetConfig(2, { standby: "pilot-light" });
-      raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+      raw.gitops = { ...raw.gitops, engine };
       return parseFleet(raw, "us-east-1").dr.rtoSeconds;
     };
-    const { decideAndMergeSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
+    expect(runbook).toContain(`RTO = the promotion's: ${pilot("flux")} s with Flux, ${pilot("argocd")} s with Argo CD (polling)`);
+  });
+
+  it("promotes with one commit and names the record slots and the sets they alias", () => {
+    expect(runbook).toContain(`npm run synth -- --stack prod`);
+    expect(runbook).not.toMatch(/pulumi up [^\n]*--target/);
     expect(runbook).toContain(
-      `merge (assumed ${decideAndMergeSeconds} s) + agent pickup (Flux ${GITOPS_PICKUP_SECONDS.flux} s, Argo CD ${GITOPS_PICKUP_SECONDS.argocd} s) + pods ready (assumed ${podsReadySeconds} s): ${pilot("flux")} s with Flux, ${pilot("argocd")} s with Argo CD`,
+      `\`${FAILOVER_SLOTS.primary}\` (PRIMARY, alias of \`${ANSWER_SETS.serving(spec.dns.record)}\`) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, alias of \`${ANSWER_SETS.takeover(spec.dns.record)}\`)`,
     );
   });
 
-  it("names the record slots", () => {
-    expect(runbook).toContain(`\`${FAILOVER_SLOTS.primary}\` (PRIMARY) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, or \`${FAILOVER_SLOTS.standbySet}\``);
-  });
-
-  it("gives a break-glass for both engines and a takeover by the standby Argo CD hub", () => {
-    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.flux.namespace} patch kustomization ${names.FLUX_OBJECTS.apps} --type merge -p '{"spec":{"suspend":true}}'`);
+  it("gives a break-glass for both engines that flips the survivor's answer by hand", () => {
+    const flux = `kubectl --context ${standby.name} -n ${names.AGENTS.flux.namespace} patch kustomization`;
+    expect(runbook).toContain(`${flux} ${names.FLUX_OBJECTS.apps} --type merge -p '{"spec":{"suspend":true}}'`);
+    expect(runbook).toContain(`${flux} ${names.FLUX_OBJECTS.traffic} --type merge -p '{"spec":{"suspend":true}}'`);
+    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${HEALTH_ANSWERS.namespace} patch configmap ${HEALTH_ANSWERS.name} --type merge -p '{"data":{"${HEALTH_ANSWERS.keys.serving}":"yes\\n"}}'`);
     expect(runbook).toContain(`argocd app set ${standby.name}-apps --sync-policy none`);
-    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale statefulset argocd-application-controller --replicas=1`);
+    expect(runbook).toContain(`argocd app set ${standby.name}-traffic --sync-policy none`);
     expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
   });
 
@@ -102,8 +129,9 @@ describe("docs/RUNBOOK.md", () => {
 describe("docs/RUNBOOK.md, promoting the standby", () => {
   let preview: string;
   let promoted: string;
-  const dryRun = commands.find((c) => c.startsWith("npm run failover -- ") && c.includes("--dry-run"))!;
-  const promote = commands.find((c) => c.startsWith("npm run failover -- ") && c.includes(`--to ${standby.name}`) && !c.includes("--dry-run"))!;
+  const failovers = commands.filter((c) => c.startsWith("npm run failover -- "));
+  const dryRun = failovers.find((c) => c.includes("--dry-run"))!;
+  const promote = failovers.find((c) => !c.includes("--dry-run"))!;
   beforeAll(async () => {
     const project = tempDir("eks-fleet-runbook-");
     for (const file of ["Pulumi.yaml", "Pulumi.prod.yaml"]) fs.copyFileSync(path.join(ROOT, file), path.join(project, file));
@@ -111,39 +139,30 @@ describe("docs/RUNBOOK.md, promoting the standby", () => {
     promoted = await runFailover(project, promote);
   });
 
-  it("previews and promotes with commands the runbook gives", () => {
-    expect(dryRun).toBe(`npm run failover -- --to ${standby.name} --stack prod --dry-run`);
+  it("previews, then promotes the standby it names, with the commands it gives", () => {
+    expect(dryRun).toMatch(/--stack prod/);
     expect(preview).toMatch(new RegExp(`^Would promote ${standby.name} to primary`, "m"));
     expect(promoted).toMatch(new RegExp(`^Promoted ${standby.name} to primary`, "m"));
   });
 
-  it("shows the targeted pulumi up of step 4 exactly as failover prints it", () => {
-    const printed = preview.slice(preview.indexOf("pulumi up --stack")).split("\n");
-    const end = printed.findIndex((line) => !line.trimEnd().endsWith("\\"));
-    const targeted = printed.slice(0, end + 1).join(" ").replace(/\\/g, "").replace(/\s+/g, " ").trim();
-    expect(commands.filter((c) => c.startsWith("pulumi up --stack") && c.includes("--target"))).toEqual([targeted]);
-  });
-
-  it("names the records that change and the only inputs that change on them, as the preview lists them", () => {
-    const changed = [...preview.matchAll(/aws:route53\/record:Record (\S+?): (.*)$/gm)].map((m) => ({ name: m[1], keys: m[2].split(", ") }));
-    const said = /failover records \(`([^`]+)`, `([^`]+)`: only `(\w+)` and `(\w+)` change/.exec(runbook)!;
-    expect(said).not.toBeNull();
-    expect(changed.map((c) => c.name).sort()).toEqual([said[1], said[2]].sort());
-    const keys = new Set(changed.flatMap((c) => c.keys.map((k) => k.replace(/^inputs\./, "").replace(/\[\d+\]$/, ""))));
-    expect([...keys].sort()).toEqual([said[3], said[4]].sort());
-  });
-
-  it("says which files of the tree change: the fleet-info ConfigMaps and the apps layers", () => {
-    const files = [...preview.matchAll(/^\s+[~+-] (clusters\/\S+)$/gm)].map((m) => m[1]);
-    expect(files.length).toBeGreaterThan(0);
-    expect(runbook).toContain("the `fleet-info` ConfigMaps and apps layers in the tree");
-    expect(files.filter((f) => !f.includes("fleet-info") && !f.includes("/apps/"))).toEqual([]);
+  it("quotes each cluster's health answers before → after as the preview prints them", () => {
+    const answers = [...preview.matchAll(/^\s+(\S+)\s+\S+\s+((?:yes|no) \/ (?:yes|no) → (?:yes|no) \/ (?:yes|no))$/gm)];
+    expect(answers.map((m) => m[1]).sort()).toEqual([primary.name, standby.name].sort());
+    for (const [, cluster, change] of answers) expect(runbook).toContain(`\`${cluster} ${change}\``);
   });
 
   it("quotes the role changes the diff comment shows (step 3)", () => {
     const roles = [...preview.matchAll(/^\s+(\S+)\s+\S+\s+(primary|secondary) → (primary|secondary)$/gm)];
     expect(roles.map((m) => m[1]).sort()).toEqual([primary.name, standby.name].sort());
     for (const [, cluster, from, to] of roles) expect(runbook).toContain(`\`${cluster} ${from} → ${to}\``);
+  });
+
+  it("names the only parts of the tree that change, and that no resource does", () => {
+    const files = [...preview.matchAll(/^\s+[~+-] (clusters\/\S+)$/gm)].map((m) => m[1]);
+    expect(files.length).toBeGreaterThan(0);
+    expect(runbook).toContain("the GitOps files that change (the `traffic` and `apps` layers, `fleet-info`), and any resource that changes: none");
+    expect(files.filter((f) => !/\/(traffic|apps)\//.test(f) && !f.includes("fleet-info"))).toEqual([]);
+    expect(preview).toMatch(/^Resources: none change/m);
   });
 
   it("renders and commits what failover's Next: names, for this stack", () => {
