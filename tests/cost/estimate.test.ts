@@ -35,7 +35,14 @@ describe("the cost estimate", () => {
     // Sequential: the mock engine is one process-wide runtime.
     plans.prod = await planned(PROD);
     plans.variant = await planned(variant());
-    plans.bigger = await planned({ ...PROD, clusters: PROD.clusters.map((c: any) => ({ ...c, nodes: { ...c.nodes, instanceTypes: ["m6i.xlarge", "m6i.large"], desired: 5 } })) });
+    // The node groups as the same plan with 5 nodes of two types would have them.
+    plans.bigger = {
+      ...plans.prod,
+      resources: plans.prod.resources.map((r) => r.type !== "aws:eks/nodeGroup:NodeGroup" ? r : {
+        ...r,
+        inputs: { ...r.inputs, instanceTypes: ["m6i.xlarge", "m6i.large"], scalingConfig: { ...(r.inputs.scalingConfig as object), desiredSize: 5 } },
+      }),
+    };
   });
   const estimate = (name: string, asOf = new Date("2026-12-03")) => estimateCost(plans[name].resources, plans[name].clusters, asOf);
 
