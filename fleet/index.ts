@@ -7,5 +7,6 @@ export * as names from "./names";
 export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, DrFigures, Standby } from "./dr";
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
-export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD_SPOKE_ROLE } from "./access";
+export { CORE_ADDON_VERSIONS, CoreAddonVersions, SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";

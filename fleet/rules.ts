@@ -7,7 +7,7 @@ import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { standbyHubOf } from "./spec";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
-import { zoneCountOf } from "./zones";
+import { zoneCountOf, zoneIdsProblem } from "./zones";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
@@ -30,6 +30,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string): Problem[] {
     ...checkRoles(fleet),
     ...checkGitops(fleet),
     ...checkPublicAccessCidrs(fleet),
+    ...checkAccessPrincipals(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
     ...checkInputLimits(fleet),
@@ -93,6 +94,11 @@ function checkClusters(fleet: FleetConfig): Problem[] {
       networks.push({ index: i, network: parsed, cidr: cluster.vpcCidr });
     }
 
+    if (cluster.zoneIds !== undefined && !region) {
+      const zones = zoneIdsProblem(cluster.zoneIds, cluster.region);
+      if (zones) problems.push({ path: at("zoneIds"), message: zones });
+    }
+
     const { min, desired, max } = cluster.nodes;
     if (min > desired) problems.push({ path: at("nodes.min"), message: `min (${min}) must not exceed desired (${desired})` });
     if (desired > max) problems.push({ path: at("nodes.desired"), message: `desired (${desired}) must not exceed max (${max})` });
@@ -152,11 +158,45 @@ function checkPublicAccessCidrs(fleet: FleetConfig): Problem[] {
   // Every spoke admits the NAT addresses of the hub and of its standby.
   const hub = fleet.gitops.engine === "argocd" ? fleet.clusters.find((c) => c.name === fleet.gitops.hub) : undefined;
   const hubs = hub ? [hub, standbyHubOf(fleet.clusters, hub.name)].filter((c) => c !== undefined) : [];
-  const hubAddresses = hubs.reduce((sum, c) => sum + zoneCountOf(c.region), 0);
+  const hubAddresses = hubs.reduce((sum, c) => sum + (c.zoneIds?.length ?? zoneCountOf(c.region)), 0);
   const total = fleet.apiAccessCidrs.length + hubAddresses;
   if (total <= EKS_MAX_PUBLIC_ACCESS_CIDRS) return [];
   const why = hubAddresses ? ` with the Argo CD hubs' ${hubAddresses} NAT addresses` : "";
   return [{ path: "fleet.apiAccessCidrs", message: `${fleet.apiAccessCidrs.length} ranges${why} exceed the ${EKS_MAX_PUBLIC_ACCESS_CIDRS} public access CIDRs EKS allows per cluster; list at most ${EKS_MAX_PUBLIC_ACCESS_CIDRS - hubAddresses}` }];
+}
+
+/** `account/role-name` of a role ARN: IAM role names are unique in an account whatever their path. */
+function roleKey(arn: string): string {
+  const [, account, name] = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn) ?? [];
+  return `${account}/${name}`;
+}
+
+/**
+ * The principals that get access entries: the deploy role (admin), clusterAdmins (admin) and
+ * the preview role (view). Each may appear once: a second access entry for one principal
+ * fails with 409 ResourceInUseException (pulumi/pulumi-eks#2373). The deploy and preview
+ * roles work in the fleet's own account: that is where the deploy creates everything.
+ */
+function checkAccessPrincipals(fleet: FleetConfig): Problem[] {
+  const problems: Problem[] = [];
+  const principals: { path: string; arn: string }[] = [
+    { path: "fleet.deployRoleArn", arn: fleet.deployRoleArn },
+    ...fleet.clusterAdmins.map((arn, i) => ({ path: `fleet.clusterAdmins[${i}]`, arn })),
+    ...(fleet.previewRoleArn ? [{ path: "fleet.previewRoleArn", arn: fleet.previewRoleArn }] : []),
+  ];
+  principals.forEach(({ path, arn }, i) => {
+    const first = principals.findIndex((p) => roleKey(p.arn) === roleKey(arn));
+    if (first < i) {
+      problems.push({ path, message: `${arn} is ${principals[first].path} already; each role gets one access entry (a second one fails with 409 ResourceInUseException)` });
+    }
+  });
+  for (const key of ["deployRoleArn", "previewRoleArn"] as const) {
+    const account = /^arn:aws:iam::(\d{12}):/.exec(fleet[key] ?? "")?.[1];
+    if (account !== undefined && account !== fleet.accountId) {
+      problems.push({ path: `fleet.${key}`, message: `is a role of account ${account}, not of fleet.accountId (${fleet.accountId}): it must work in the account the fleet is deployed to` });
+    }
+  }
+  return problems;
 }
 
 function checkDns(fleet: FleetConfig): Problem[] {

@@ -1,5 +1,5 @@
 import { parseFleet } from "../../fleet";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, ZONE_ID } from "../fixtures/fleets";
 
 describe("parseFleet", () => {
   it("accepts a valid fleet and derives names, roles and subnets", () => {
@@ -17,7 +17,7 @@ describe("parseFleet", () => {
   });
 
   it("applies documented defaults", () => {
-    const spec = parseFleet(fleetConfig(2, { gitops: { repoUrl: "https://example.com/x.git" }, dns: { zone: "example.com", record: "api.example.com" } }), "us-east-1");
+    const spec = parseFleet(fleetConfig(2, { gitops: { repoUrl: "https://example.com/x.git" }, dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com" } }), "us-east-1");
     expect(spec.gitops).toEqual({ engine: "flux", repoUrl: "https://example.com/x.git", branch: "main", path: "gitops" });
     expect(spec.dns).toMatchObject({ healthCheckPath: "/healthz", ttl: 60, globalAccelerator: false });
     expect(spec.backup).toEqual({ schedule: "0 * * * *", retention: "720h", retentionDays: 30 });
@@ -73,10 +73,10 @@ describe("parseFleet", () => {
   });
 
   it("counts Global Accelerator's shift instead of the TTL when it moves traffic", () => {
-    const spec = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } }), "us-east-1");
+    const spec = parseFleet(fleetConfig(2, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", ttl: 300, globalAccelerator: true } }), "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 30);
     expect(spec.dr.notes[0]).toMatch(/^RTO: the NLB target group .* Global Accelerator moves new connections .* no DNS TTL is involved\.$/);
-    const pilot = parseFleet(fleetConfig(2, { standby: "pilot-light", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
+    const pilot = parseFleet(fleetConfig(2, { standby: "pilot-light", dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", globalAccelerator: true } }), "us-east-1");
     expect(pilot.dr.rtoSeconds).toBe(30 + 300 + 60 + 120);
   });
 
