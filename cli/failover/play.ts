@@ -51,9 +51,10 @@ export interface PlayedPromotion {
  * written to it), plans the fleet before and after, and says which resources change,
  * where each lives, which of them the surviving side can apply without the failed region
  * (the `--target` list), and what changes in the rendered tree. `npm run failover` and the
- * scenario tests both use it, so what the command prints is what the tests assert.
+ * scenario tests both use it, so what the command prints is what the tests assert. Both
+ * plans evaluate under the outage of the `unavailable` regions (cli/engine/outage.ts).
  */
-export async function playPromotion(configFile: string, target: string, render: SynthOptions = {}): Promise<PlayedPromotion> {
+export async function playPromotion(configFile: string, target: string, render: SynthOptions = {}, unavailable: readonly string[] = []): Promise<PlayedPromotion> {
   const name = path.basename(configFile);
   const original = readStackFileText(configFile);
   const promotion = promote(original.text, target, name);
@@ -62,8 +63,8 @@ export async function playPromotion(configFile: string, target: string, render: 
   try {
     const copy = path.join(scratch, name);
     fs.writeFileSync(copy, encodeStackFile(original, promotion.text), { mode: 0o600 });
-    const before = await planStack(configFile);
-    const after = await planStack(copy);
+    const before = await planStack(configFile, [], "fast", unavailable);
+    const after = await planStack(copy, [], "fast", unavailable);
     const failedRegion = before.spec.primary!.region;
     const changes = promotedChanges(before.document, after.document, failedRegion);
     return {
