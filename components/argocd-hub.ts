@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names } from "../fleet";
+import { ARGOCD_SPOKE_ROLE, FleetSpec, names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
 import { RegionalCluster } from "./regional-cluster";
@@ -123,7 +123,7 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "a
   };
 }
 
-export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, "argocd-spoke");
+export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, ARGOCD_SPOKE_ROLE);
 
 /**
  * A private repository: the Secret `gitops.secretRef` (created out of band in `argocd`,
