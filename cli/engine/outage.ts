@@ -15,10 +15,15 @@
  * - reading a resource (`.get`) calls its provider's region, AWS or Kubernetes;
  * - a Kubernetes provider of a cluster in the region configures without error: the provider
  *   marks the cluster unreachable (pulumi/pulumi-kubernetes provider/pkg/provider/provider.go,
- *   `clusterUnreachable`), diffs objects locally, and fails only a create, update, delete or
- *   refresh. A resource that does not change needs neither; `--target` skips even Check for
- *   untargeted resources (pulumi/pulumi pkg/resource/deploy/step_generator.go). So those
- *   providers may be registered; what changes is the promotion's business (cli/failover/play.ts).
+ *   `clusterUnreachable`), checks and diffs objects and Helm releases locally (a server-side
+ *   dry run happens only in a preview of a create or update), and fails only a create, update,
+ *   delete or refresh. An object that does not change needs none of those. So those providers
+ *   may be registered; what changes is the promotion's business (cli/failover/play.ts);
+ * - `pulumi up --target` still runs the whole program, every data source and every provider's
+ *   configuration (providers are always included: pulumi/pulumi
+ *   pkg/resource/deploy/step_generator.go, "implicitly targeted"), but gives an untargeted
+ *   resource its old inputs without calling the provider's Check and copies its old state
+ *   (a SameStep): only targeted resources reach their providers.
  * Registering a custom resource calls nothing by itself: unchanged, the engine diffs it locally.
  */
 

@@ -54,6 +54,11 @@ describe("planning with a region unavailable", () => {
     expect(JSON.parse(read("down")).resources.some((r: any) => r.type === "pulumi:providers:kubernetes" && r.region === "us-east-1")).toBe(true);
   });
 
+  it("plans the prod fleet with every region down: nothing at all is looked up or validated at run time", async () => {
+    const out = tempDir("eks-fleet-outage-all-");
+    expect(await run(plan, ["--config", PROD, "--out", out, "--unavailable", "us-east-1", "--unavailable", "us-west-2"])).toMatchObject({ code: 0 });
+  });
+
   it("plays the promotion to usw2 with us-east-1 down: exit 0, the surviving side's targeted deploy", async () => {
     const file = path.join(tempDir("eks-fleet-outage-failover-"), "Pulumi.prod.yaml");
     fs.copyFileSync(PROD, file);
