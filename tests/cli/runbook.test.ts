@@ -71,6 +71,13 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
   });
 
+  it("deploys the surviving side with the commands that prove it needs no call into the failed region", () => {
+    expect(runbook).toContain(`npm run plan -- --stack prod --unavailable ${primary.region}`);
+    expect(runbook).toContain(`npm run failover -- --stack prod --to ${standby.name} --dry-run --unavailable ${primary.region}`);
+    expect(runbook).toContain("pulumi up --stack prod --target '<urn>'");
+    expect(runbook).toContain("PULUMI_K8S_SKIP_UPDATE_UNREACHABLE=true");
+  });
+
   it("only runs npm scripts this project has, besides synth from the GitOps renderer", () => {
     const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
     const used = [...runbook.matchAll(/npm run (\w+)/g)].map((m) => m[1]);
