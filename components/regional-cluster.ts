@@ -12,8 +12,6 @@ import { ManagedNodes } from "./managed-nodes";
 import { PodNetworking } from "./pod-networking";
 import { clusterTags } from "./tags";
 
-export { CONTROL_PLANE_LOG_TYPES } from "./control-plane";
-
 export interface RegionalClusterArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
