@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, clusterUpgradePolicy, FleetSpec } from "../fleet";
 
 /** Every control-plane log type: audit trails must survive a lost cluster. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -88,6 +88,8 @@ export class ControlPlane extends pulumi.ComponentResource {
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       bootstrapSelfManagedAddons: false,
+      // Explicit: EKS's default (EXTENDED) bills extended support silently once the version ages.
+      upgradePolicy: clusterUpgradePolicy(fleet),
       tags: { ...tags, Name: cluster.eksClusterName },
     }, { parent: this, dependsOn: [args.logGroup, policy] });
 

@@ -8,5 +8,5 @@ export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTI
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD_SPOKE_ROLE } from "./access";
-export { CORE_ADDON_VERSIONS, CoreAddonVersions, SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+export { addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";

@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { ACCESS_POLICIES } from "../fleet/access";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../fleet/versions";
 import { asArray, known, present, validateResourceOfTypes } from "./support";
 
 /**
  * EKS control-plane, access and node rules, over the resources AWS sees: the
  * `aws:eks/cluster:Cluster` itself (`encryptionConfig`, `vpcConfig`, `accessConfig`, …) and
- * its access policy associations.
+ * its access policy associations. Its Kubernetes version is judged in versions.ts.
  */
 
 export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -91,22 +90,6 @@ export const eksNoCreatorAdmin: ResourceValidationPolicy = {
   }),
 };
 
-export const eksSupportedVersion: ResourceValidationPolicy = {
-  name: "eks-supported-version",
-  description: "Checks whether EKS clusters pin a Kubernetes version in EKS standard support.",
-  enforcementLevel: "mandatory",
-  validateResource: validateResourceOfTypes([EKS_CLUSTER], (props, _args, reportViolation) => {
-    if (!present(() => props.version)) {
-      reportViolation(`No Kubernetes version is pinned, so EKS picks one. Set version to one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}.`);
-      return;
-    }
-    const version = known(() => props.version);
-    if (typeof version === "string" && !SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
-      reportViolation(`Kubernetes ${version} is not in EKS standard support. Set version (fleet key kubernetesVersion) to one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}.`);
-    }
-  }),
-};
-
 /** Who may hold which EKS access policy: from the fleet's `deployRoleArn`, `clusterAdmins` and `previewRoleArn` (cli/policy-run.ts). */
 export interface AccessEntriesConfig {
   /** Principals that may hold any access policy. @default [] */
@@ -167,7 +150,6 @@ export const eksPolicies: ResourceValidationPolicy[] = [
   eksControlPlaneLogs,
   eksApiAuthentication,
   eksNoCreatorAdmin,
-  eksSupportedVersion,
   eksAccessEntries,
   nodesImdsv2,
 ];

@@ -43,7 +43,8 @@ let failedListener: ((reason: unknown) => void) | undefined;
 async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine, unavailable: ReadonlySet<string>): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
   const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId, unavailable) : new RecordingMonitor(homeRegion, accountId, unavailable);
-  pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false);
+  // The organization a self-managed backend gives every stack (the program names its own stack with it).
+  pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false, "organization");
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
@@ -82,7 +83,7 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     failedListener = onRejection;
     await runOut(running, () => failures.length);
     // A call into an unavailable region fails whatever waited on it: the call is the cause.
-    throw monitor.outageHit ?? err;
+    throw monitor.outageHit ?? configProblem(err) ?? err;
   } finally {
     if (failedListener !== onRejection) process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;

@@ -201,6 +201,10 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
       id = `${inputs.clusterName}#${inputs.principalArn}#${inputs.policyArn}`;
       break;
+    case "pulumi:pulumi:StackReference":
+      // Offline there is no deployed stack to read: no outputs, as on a first deploy.
+      Object.assign(state, { outputs: {}, secretOutputNames: [] });
+      break;
     default:
       if (type.startsWith("aws:") && state.arn === undefined) state.arn = genericArn(type, region, accountId, inputs.name ?? name);
   }

@@ -1,8 +1,9 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
 import { RecordedResource } from "../../cli/engine/recording-monitor";
-import { ACCESS_POLICIES, CORE_ADDON_VERSIONS, SUPPORTED_KUBERNETES_VERSIONS } from "../../fleet";
-import { DEPLOY_ROLE, fleetConfig, stackConfig } from "../fixtures/fleets";
+import { ACCESS_POLICIES, addonVersionsProblem, CORE_ADDON_VERSIONS } from "../../fleet";
+import { EKS_VERSIONS } from "../../fleet/versions";
+import { CURRENT_VERSION, DEPLOY_ROLE, fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
 const EKS = "aws:eks/cluster:Cluster";
@@ -19,10 +20,10 @@ describe("RegionalCluster security baseline", () => {
     graph = new DependencyGraph(ev.resources);
   });
 
-  it("creates one EKS cluster per fleet cluster, in the cluster's region, with its deterministic name and the pinned version", () => {
-    expect(ofType(ev, EKS).map((r) => [r.inputs.name, r.region, r.inputs.version]).sort()).toEqual([
-      ["prod-c0", "us-east-1", "1.33"],
-      ["prod-c1", "us-west-2", "1.33"],
+  it("creates one EKS cluster per fleet cluster, in the cluster's region, with its deterministic name, the pinned version and the fleet's upgrade policy", () => {
+    expect(ofType(ev, EKS).map((r) => [r.inputs.name, r.region, r.inputs.version, r.inputs.upgradePolicy]).sort()).toEqual([
+      ["prod-c0", "us-east-1", CURRENT_VERSION, { supportType: "STANDARD" }],
+      ["prod-c1", "us-west-2", CURRENT_VERSION, { supportType: "STANDARD" }],
     ]);
     // No component a provider plugin builds: everything AWS will see is in the plan.
     expect(ev.resources.filter((r) => !r.custom && !r.type.startsWith("eks-fleet:") && r.type !== "pulumi:pulumi:Stack")).toEqual([]);
@@ -68,7 +69,7 @@ describe("RegionalCluster security baseline", () => {
   });
 
   it("runs the networking add-ons as pinned EKS add-ons, network policy enforcement on", () => {
-    const versions = CORE_ADDON_VERSIONS["1.33"];
+    const versions = CORE_ADDON_VERSIONS[CURRENT_VERSION];
     const addons = ofType(ev, ADDON).filter((a) => a.inputs.clusterName === "prod-c0" && a.inputs.addonName !== "aws-ebs-csi-driver");
     expect(Object.fromEntries(addons.map((a) => [a.inputs.addonName, a.inputs.addonVersion]))).toEqual({ "vpc-cni": versions.vpcCni, "kube-proxy": versions.kubeProxy, coredns: versions.coreDns });
     const cni = addons.find((a) => a.inputs.addonName === "vpc-cni")!;
@@ -77,11 +78,20 @@ describe("RegionalCluster security baseline", () => {
     expect(eks(ev, "c0").inputs.bootstrapSelfManagedAddons).toBe(false);
   });
 
-  it("pins the networking add-ons for every supported Kubernetes version, kube-proxy at the cluster's minor", () => {
-    for (const version of SUPPORTED_KUBERNETES_VERSIONS) {
+  it("pins the networking add-ons for every version EKS still runs, kube-proxy at the cluster's minor", () => {
+    const running = EKS_VERSIONS.filter((v) => Date.parse(`${v.endOfExtended}T00:00:00Z`) > Date.now()).map((v) => v.version);
+    expect(running.length).toBeGreaterThan(0);
+    for (const version of running) {
       expect([version, CORE_ADDON_VERSIONS[version]?.kubeProxy]).toEqual([version, expect.stringMatching(new RegExp(`^v${version.replace(".", "\\.")}\\.\\d+-eksbuild\\.\\d+$`))]);
       for (const pinned of Object.values(CORE_ADDON_VERSIONS[version])) expect(pinned).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
     }
+  });
+
+  it("refuses a Kubernetes version without pinned add-ons, naming the table (parse runs this check)", () => {
+    expect(addonVersionsProblem(CURRENT_VERSION)).toBeUndefined();
+    expect(addonVersionsProblem("1.99")).toBe(
+      "no networking add-on versions are pinned for 1.99: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version 1.99)",
+    );
   });
 
   it("creates nodes after pod networking, CoreDNS after the nodes, and the node role and launch template without waiting for the cluster", () => {

@@ -1,10 +1,10 @@
 import {
-  eksAccessEntries, eksApiAuthentication, eksControlPlaneLogs, eksEndpointNotPublic, eksNoCreatorAdmin, eksSecretsEncrypted, eksSupportedVersion, nodesImdsv2,
+  eksAccessEntries, eksApiAuthentication, eksControlPlaneLogs, eksEndpointNotPublic, eksNoCreatorAdmin, eksSecretsEncrypted, nodesImdsv2,
 } from "../../policies/eks";
 import { resourceArgs } from "../../policies/evaluate";
 import { policyConfigOf } from "../../cli/policy-run";
 import { ACCESS_POLICIES } from "../../fleet";
-import { DEPLOY_ROLE, fleetConfig, stackConfig } from "../fixtures/fleets";
+import { CURRENT_VERSION, DEPLOY_ROLE, fleetConfig, stackConfig } from "../fixtures/fleets";
 import { parseFleet } from "../../fleet";
 import { changed, resource, resourceMessages } from "./harness";
 
@@ -16,7 +16,7 @@ const PREVIEW = "arn:aws:iam::123456789012:role/eks-fleet-preview";
 const awsCluster = () =>
   resource("aws:eks/cluster:Cluster", "use1-eks-cluster", {
     name: "prod-use1",
-    version: "1.33",
+    version: CURRENT_VERSION,
     encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
     vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"], subnetIds: ["subnet-1"] },
     enabledClusterLogTypes: LOGS,
@@ -33,7 +33,7 @@ const template = () =>
   });
 
 describe("EKS rules", () => {
-  const clusterRules = [eksSecretsEncrypted, eksEndpointNotPublic, eksControlPlaneLogs, eksApiAuthentication, eksNoCreatorAdmin, eksSupportedVersion];
+  const clusterRules = [eksSecretsEncrypted, eksEndpointNotPublic, eksControlPlaneLogs, eksApiAuthentication, eksNoCreatorAdmin];
 
   it.each(clusterRules.map((p) => [p.name, p]))("%s passes the secure cluster", async (_, policy) => {
     expect(await resourceMessages(policy, awsCluster())).toEqual([]);
@@ -90,15 +90,6 @@ describe("EKS rules", () => {
       `The cluster's creator gets a cluster-admin access entry of its own (bootstrapClusterCreatorAdminPermissions is ${value}). Set accessConfig.bootstrapClusterCreatorAdminPermissions: false and give the deploy role its own entry (fleet key deployRoleArn).`;
     expect(await resourceMessages(eksNoCreatorAdmin, changed(awsCluster(), (r) => (r.inputs.accessConfig.bootstrapClusterCreatorAdminPermissions = true)))).toEqual([message("true")]);
     expect(await resourceMessages(eksNoCreatorAdmin, changed(awsCluster(), (r) => delete r.inputs.accessConfig))).toEqual([message("true by default")]);
-  });
-
-  it("eks-supported-version: an extended-support or unpinned version", async () => {
-    expect(await resourceMessages(eksSupportedVersion, changed(awsCluster(), (r) => (r.inputs.version = "1.29")))).toEqual([
-      "Kubernetes 1.29 is not in EKS standard support. Set version (fleet key kubernetesVersion) to one of 1.32, 1.33, 1.34, 1.35.",
-    ]);
-    expect(await resourceMessages(eksSupportedVersion, changed(awsCluster(), (r) => delete r.inputs.version))).toEqual([
-      "No Kubernetes version is pinned, so EKS picks one. Set version to one of 1.32, 1.33, 1.34, 1.35.",
-    ]);
   });
 
   describe("eks-access-entries, configured from the fleet's principals", () => {
