@@ -21,13 +21,28 @@ export const CHARTS = {
 } as const;
 
 /**
- * The Load Balancer Controller chart's `crds/` files at the commit of aws/eks-charts that
- * published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0 (#1354)"), byte-identical to
- * kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller/crds.
- * Bump it with `loadBalancerController`: the commit that publishes the new chart version.
+ * The Load Balancer Controller chart's `crds/` files, copied into components/crds/ from the
+ * commit of aws/eks-charts that published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0
+ * (#1354)"), byte-identical to kubernetes-sigs/aws-load-balancer-controller v3.5.0
+ * helm/aws-load-balancer-controller/crds. Each file is named with its Git blob ID at that
+ * commit (`git ls-tree <commit> stable/aws-load-balancer-controller/crds/`), which a test
+ * recomputes; `chartVersion` must equal `CHARTS.loadBalancerController.version`, so a chart
+ * bump fails the tests until the files of its commit are copied in.
+ *
+ * Copied, not read by the provider from a URL (a `kubernetes:yaml/v2:ConfigFile`): that is a
+ * component the Kubernetes provider builds, and its Construct refuses to run while the cluster
+ * is unreachable (pulumi/pulumi-kubernetes provider/pkg/provider/provider_construct.go), on every
+ * run, targeted or not (pulumi/pulumi pkg/resource/deploy/source_eval.go: remote components are
+ * constructed outside the step generator). Plain CustomResourceDefinition resources that do not
+ * change need no call to their cluster, so a deploy of the surviving side works while the other
+ * region is down (cli/engine/outage.ts).
  */
-const EKS_CHARTS_LBC_3_5_0 = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds";
-export const LOAD_BALANCER_CONTROLLER_CRDS = [`${EKS_CHARTS_LBC_3_5_0}/crds.yaml`, `${EKS_CHARTS_LBC_3_5_0}/gateway-crds.yaml`] as const;
+export const LOAD_BALANCER_CONTROLLER_CRDS = {
+  chartVersion: "3.5.0",
+  source: "https://github.com/aws/eks-charts/tree/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds",
+  directory: "crds/aws-load-balancer-controller",
+  files: { "crds.yaml": "f41daf7ae70237996b8a43befd70988cdaaeec5c", "gateway-crds.yaml": "10cf4f08c24fe2d046a642872f2b3644fc692ab4" },
+} as const;
 
 /** The plugin line of Velero 1.18 is 1.14 (velero-io/velero site/content/docs/v1.18/upgrade-to-1.18.md). */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../fleet";
-import { chartSource, LOAD_BALANCER_CONTROLLER_CRDS } from "./chart-versions";
+import { chartSource } from "./chart-versions";
+import { loadBalancerControllerCrds } from "./load-balancer-controller-crds";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
 import { ClusterAddonArgs } from "./addon-args";
@@ -37,10 +38,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as
     // resources of their own, so a chart bump upgrades them: Helm installs crds/ once and never
     // upgrades it (Helm docs, "Custom Resource Definitions"). No CRD chart exists for this
-    // controller, and a copy here would drift from the chart, so the provider reads the chart's
-    // own files at the pinned commit; the offline plan shows each URL.
-    const crds = LOAD_BALANCER_CONTROLLER_CRDS.map((file) =>
-      new k8s.yaml.v2.ConfigFile(`${name}-${file.split("/").pop()!.replace(/\.yaml$/, "")}`, { file }, { parent: this, provider: args.kubernetesProvider }),
+    // controller; the chart's own files are copied in at its commit (chart-versions.ts says why
+    // not a ConfigFile of their URL).
+    const crds = loadBalancerControllerCrds().map((crd) =>
+      new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-${crd.metadata.name}`, crd, { parent: this, provider: args.kubernetesProvider }),
     );
 
     this.release = new k8s.helm.v3.Release(`${name}-release`, {

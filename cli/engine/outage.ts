@@ -11,7 +11,10 @@
  *   `skipRequestingAccountId` (aws-sdk-go-base `getAccountIDAndPartition`); region validation is
  *   a static list;
  * - a remote component (a component a provider plugin builds, such as @pulumi/eks's
- *   `eks:index:Cluster`) runs its own code, lookups included, on every run;
+ *   `eks:index:Cluster`) runs its own code, lookups included, on every run, targeted or not
+ *   (pulumi/pulumi pkg/resource/deploy/source_eval.go constructs it outside the step generator);
+ *   the Kubernetes provider's own (`kubernetes:yaml/v2:ConfigFile`, `helm.sh/v4:Chart`, …)
+ *   refuse to build while their cluster is unreachable (provider_construct.go `Construct`);
  * - reading a resource (`.get`) calls its provider's region, AWS or Kubernetes;
  * - a Kubernetes provider of a cluster in the region configures without error: the provider
  *   marks the cluster unreachable (pulumi/pulumi-kubernetes provider/pkg/provider/provider.go,

@@ -108,7 +108,10 @@ export class RecordingMonitor extends MockMonitor {
       const call = awsProviderCall(raw, String(raw.region ?? this.homeRegion), this.unavailable);
       if (call) return this.refuse(call.region, `provider ${req.getName()} ${call.why}`);
     } else if (req.getRemote() && region && this.unavailable.has(region)) {
-      return this.refuse(region, `${req.getName()} (${type}) is a component built by its provider plugin, which calls ${region} on every run`);
+      const why = type.startsWith("kubernetes:")
+        ? `the Kubernetes provider builds on every run and refuses to build while its cluster in ${region} is unreachable`
+        : `its provider plugin builds, calling ${region}, on every run`;
+      return this.refuse(region, `${req.getName()} (${type}) is a component ${why}`);
     }
     return undefined;
   }

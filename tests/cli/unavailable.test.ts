@@ -94,8 +94,10 @@ describe("planning with a region unavailable", () => {
 
     it("a remote component, and a read through the failed cluster's Kubernetes provider", async () => {
       expect(await outcome("remote fast")).toBe(
-        "RegionUnavailableError: --unavailable us-east-1: c0-eks (eks:index:Cluster) is a component built by its provider plugin, which calls us-east-1 on every run",
+        "RegionUnavailableError: --unavailable us-east-1: c0-eks (eks:index:Cluster) is a component its provider plugin builds, calling us-east-1, on every run",
       );
+      const configFile = "RegionUnavailableError: --unavailable us-east-1: c0-lbc-crds (kubernetes:yaml/v2:ConfigFile) is a component the Kubernetes provider builds on every run and refuses to build while its cluster in us-east-1 is unreachable";
+      expect([await outcome("configfile fast"), await outcome("configfile reference")]).toEqual([configFile, configFile]);
       expect(await outcome("read reference")).toBe(
         "RegionUnavailableError: --unavailable us-east-1: reading kubernetes:core/v1:ConfigMap c0-aws-auth through provider c0-k8s calls us-east-1 on every run",
       );

@@ -1,10 +1,13 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { RecordedResource } from "../../cli/engine/recording-monitor";
 import { CHARTS, LOAD_BALANCER_CONTROLLER_CRDS } from "../../components/chart-versions";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const CONFIG_FILE = "kubernetes:yaml/v2:ConfigFile";
+const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
 describe("CRDs that upgrade with their controllers, not through Helm's crds/", () => {
   let ev: Evaluation;
@@ -22,13 +25,28 @@ describe("CRDs that upgrade with their controllers, not through Helm's crds/", (
     expect(controller.dependsOn).toContain(crds.urn);
   });
 
-  it.each(["c0", "c1"])("the Load Balancer Controller on %s: the chart's own CRD files at a pinned commit, applied first", (cluster) => {
-    const files = ev.resources.filter((r) => r.type === CONFIG_FILE && r.name.startsWith(`${cluster}-lbc-`));
-    expect(files.map((f) => f.inputs.file).sort()).toEqual([...LOAD_BALANCER_CONTROLLER_CRDS].sort());
-    // A commit, not a branch or tag that can move under the pinned chart.
-    for (const url of LOAD_BALANCER_CONTROLLER_CRDS) expect(url).toMatch(/^https:\/\/raw\.githubusercontent\.com\/aws\/eks-charts\/[0-9a-f]{40}\/stable\/aws-load-balancer-controller\/crds\/[a-z-]+\.yaml$/);
+  it.each(["c0", "c1"])("the Load Balancer Controller on %s: the chart's own CRDs, applied first", (cluster) => {
+    const crds = ev.resources.filter((r) => r.type === CRD && r.name.startsWith(`${cluster}-lbc-`));
+    expect(crds.map((c) => (c.inputs.metadata as { name: string }).name).sort()).toEqual([
+      "albtargetcontrolconfigs.elbv2.k8s.aws", "globalaccelerators.aga.k8s.aws", "ingressclassparams.elbv2.k8s.aws", "listenerruleconfigurations.gateway.k8s.aws",
+      "loadbalancerconfigurations.gateway.k8s.aws", "targetgroupbindings.elbv2.k8s.aws", "targetgroupconfigurations.gateway.k8s.aws",
+    ]);
     const controller = find(RELEASE, `${cluster}-lbc-release`);
     expect(controller.inputs.skipCrds).toBe(true);
-    for (const file of files) expect(controller.dependsOn).toContain(file.urn);
+    for (const crd of crds) expect(controller.dependsOn).toContain(crd.urn);
+    // Resources the Kubernetes provider diffs locally, not a component it builds on every run.
+    expect(ev.resources.filter((r) => r.type.startsWith("kubernetes:yaml/"))).toEqual([]);
+  });
+
+  it("the copied CRD files are the chart's, byte for byte, at the pinned chart version", () => {
+    expect(LOAD_BALANCER_CONTROLLER_CRDS.chartVersion).toBe(CHARTS.loadBalancerController.version);
+    // A commit, not a branch or tag that can move under the pinned chart.
+    expect(LOAD_BALANCER_CONTROLLER_CRDS.source).toMatch(/^https:\/\/github\.com\/aws\/eks-charts\/tree\/[0-9a-f]{40}\/stable\/aws-load-balancer-controller\/crds$/);
+    for (const [file, blob] of Object.entries(LOAD_BALANCER_CONTROLLER_CRDS.files)) {
+      const bytes = fs.readFileSync(path.join(__dirname, "../../components", LOAD_BALANCER_CONTROLLER_CRDS.directory, file));
+      // `git hash-object`: what `git ls-tree` lists for the file at the pinned commit.
+      const id = crypto.createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+      expect({ file, id }).toEqual({ file, id: blob });
+    }
   });
 });

@@ -20,8 +20,8 @@ describe("npm run plan runs the policies", () => {
     const aged = EKS_VERSIONS.filter((v) => supportPhase(v.version, new Date()) === "extended").at(-1)!.version;
     const { document } = await planStack(stackFile(fleetConfig(2, { kubernetesVersion: aged })));
     expect(document.violations).toEqual([
-      expect.objectContaining({ policy: "eks-version-standard-support", enforcement: "mandatory", urn: expect.stringMatching(/::c0-eks$/), message: expect.stringContaining(`Kubernetes ${aged} left EKS standard support`) }),
-      expect.objectContaining({ policy: "eks-version-standard-support", enforcement: "mandatory", urn: expect.stringMatching(/::c1-eks$/) }),
+      expect.objectContaining({ policy: "eks-version-standard-support", enforcement: "mandatory", urn: expect.stringMatching(/::c0-eks-cluster$/), message: expect.stringContaining(`Kubernetes ${aged} left EKS standard support`) }),
+      expect.objectContaining({ policy: "eks-version-standard-support", enforcement: "mandatory", urn: expect.stringMatching(/::c1-eks-cluster$/) }),
     ]);
   });
 

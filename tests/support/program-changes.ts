@@ -71,6 +71,21 @@ export const SCENARIOS: Record<string, Scenario> = {
         },
       })),
   },
+  // The Load Balancer Controller's CRDs as a ConfigFile of their URL: a component the Kubernetes provider builds.
+  configfile: {
+    engines: ["fast", "reference"],
+    apply: () =>
+      patch("components/regional-cluster", (actual) => ({
+        ...actual,
+        RegionalCluster: class extends actual.RegionalCluster {
+          constructor(name: string, args: any, opts: any) {
+            super(name, args, opts);
+            const file = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds/crds.yaml";
+            new (require("@pulumi/kubernetes").yaml.v2.ConfigFile)(`${name}-lbc-crds`, { file }, { provider: this.kubernetesProvider, parent: this });
+          }
+        },
+      })),
+  },
   // Reading an object through the failed cluster's Kubernetes provider needs that cluster.
   read: {
     engines: ["reference"],
