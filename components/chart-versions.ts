@@ -21,26 +21,30 @@ export const CHARTS = {
 } as const;
 
 /**
- * The Load Balancer Controller chart's `crds/` files, copied into components/crds/ from the
- * commit of aws/eks-charts that published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0
- * (#1354)"), byte-identical to kubernetes-sigs/aws-load-balancer-controller v3.5.0
- * helm/aws-load-balancer-controller/crds. Each file is named with its Git blob ID at that
- * commit (`git ls-tree <commit> stable/aws-load-balancer-controller/crds/`), which a test
- * recomputes; `chartVersion` must equal `CHARTS.loadBalancerController.version`, so a chart
- * bump fails the tests until the files of its commit are copied in.
+ * The Load Balancer Controller chart's `crds/` files, copied from the commit of aws/eks-charts
+ * that published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0 (#1354)"), byte-identical
+ * to kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller/crds,
+ * as the templates of a local chart (`chart`) whose version is the controller chart's: a
+ * release of its own, which Helm upgrades when that version changes. Each file carries its Git
+ * blob ID at that commit (`git ls-tree <commit> stable/aws-load-balancer-controller/crds/`),
+ * which a test recomputes, and the test fails a controller chart bump until the files of its
+ * commit are copied in and Chart.yaml's version follows.
  *
- * Copied, not read by the provider from a URL (a `kubernetes:yaml/v2:ConfigFile`): that is a
- * component the Kubernetes provider builds, and its Construct refuses to run while the cluster
- * is unreachable (pulumi/pulumi-kubernetes provider/pkg/provider/provider_construct.go), on every
- * run, targeted or not (pulumi/pulumi pkg/resource/deploy/source_eval.go: remote components are
- * constructed outside the step generator). Plain CustomResourceDefinition resources that do not
- * change need no call to their cluster, so a deploy of the surviving side works while the other
- * region is down (cli/engine/outage.ts).
+ * Not a `kubernetes:yaml/v2:ConfigFile` of their URL: that is a component the Kubernetes
+ * provider builds on every run, targeted or not (pulumi/pulumi pkg/resource/deploy/
+ * source_eval.go constructs remote components outside the step generator), and its Construct
+ * refuses to while the cluster is unreachable (pulumi/pulumi-kubernetes provider/pkg/provider/
+ * provider_construct.go), so a deploy of the surviving side would fail while the other region is
+ * down (cli/engine/outage.ts). A Helm release checks and diffs without the cluster
+ * (helm_release.go: Create and Update refuse an unreachable cluster, Read and Delete call it;
+ * Check loads a local chart from disk). Nor one
+ * CustomResourceDefinition resource per CRD: 200 KB of schemas per cluster in every plan.
  */
 export const LOAD_BALANCER_CONTROLLER_CRDS = {
   chartVersion: "3.5.0",
   source: "https://github.com/aws/eks-charts/tree/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds",
-  directory: "crds/aws-load-balancer-controller",
+  // Relative to the project, where Pulumi runs the program and its provider plugins.
+  chart: "./components/crds/aws-load-balancer-controller-crds",
   files: { "crds.yaml": "f41daf7ae70237996b8a43befd70988cdaaeec5c", "gateway-crds.yaml": "10cf4f08c24fe2d046a642872f2b3644fc692ab4" },
 } as const;
 

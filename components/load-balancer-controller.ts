@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../fleet";
-import { chartSource } from "./chart-versions";
-import { loadBalancerControllerCrds } from "./load-balancer-controller-crds";
+import { chartSource, LOAD_BALANCER_CONTROLLER_CRDS } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
 import { ClusterAddonArgs } from "./addon-args";
@@ -35,14 +34,17 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       statements: loadBalancerControllerStatements({ eksClusterName: cluster.eksClusterName, region: cluster.region, accountId: fleet.accountId, vpcId: args.vpcId }),
     }, { parent: this });
 
-    // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as
-    // resources of their own, so a chart bump upgrades them: Helm installs crds/ once and never
-    // upgrades it (Helm docs, "Custom Resource Definitions"). No CRD chart exists for this
-    // controller; the chart's own files are copied in at its commit (chart-versions.ts says why
-    // not a ConfigFile of their URL).
-    const crds = loadBalancerControllerCrds().map((crd) =>
-      new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-${crd.metadata.name}`, crd, { parent: this, provider: args.kubernetesProvider }),
-    );
+    // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as a
+    // release of their own, before the controller, so a chart bump upgrades them: Helm installs
+    // crds/ once and never upgrades it (Helm docs, "Custom Resource Definitions"). No CRD chart
+    // is published for this controller; chart-versions.ts says where its files come from.
+    // `takeOwnership` adopts the CRDs an earlier install of the controller chart created.
+    const crds = new k8s.helm.v3.Release(`${name}-crds`, {
+      name: "aws-load-balancer-controller-crds",
+      chart: LOAD_BALANCER_CONTROLLER_CRDS.chart,
+      namespace: agent.namespace,
+      takeOwnership: true,
+    }, { parent: this, provider: args.kubernetesProvider });
 
     this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "aws-load-balancer-controller",

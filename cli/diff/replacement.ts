@@ -120,8 +120,6 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   },
   // A component the provider expands: never replaced itself; each object it applies is, when its identity changes.
   "kubernetes:yaml/v2:ConfigFile": { properties: [], source: "pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/configfile.go (Construct registers the file's objects as children)" },
-  // Identity only: diff.go's forceNew table has no apiextensions.k8s.io entry.
-  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition": { ...K8S_IDENTITY, source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: .metadata.name/.namespace; no apiextensions.k8s.io kinds)" },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
