@@ -1,10 +1,12 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { FleetConfigError } from "./errors";
 import { parseFleet } from "./parse";
 import { FleetSpec } from "./spec";
-import { checkDistinctGitopsPath } from "./stack-paths";
+import { readBounded, shownPath } from "./safe-files";
+
+export { shownPath };
+import { checkDistinctSiblings } from "./stack-paths";
 
 export const PROJECT = "eks-fleet";
 export const FLEET_KEY = `${PROJECT}:fleet`;
@@ -21,23 +23,14 @@ export interface StackConfig {
 export function fleetFromStackFile(file: string): { spec: FleetSpec; config: StackConfig } {
   const config = readStackFile(file);
   const spec = parseFleet(config.values[FLEET_KEY], config.values["aws:region"]);
-  // Two stacks of one project must never render into, and so replace, each other's tree.
-  checkDistinctGitopsPath(spec, file, shownPath);
+  // Two stacks of one project must never share a tree, a fleet name or a record.
+  checkDistinctSiblings(spec, file, shownPath);
   return { spec, config };
-}
-
-/** A file as a user would name it: relative to the working directory when inside it. */
-export function shownPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 export function stackFile(stack: string, dir = process.cwd()): string {
   return path.join(dir, `Pulumi.${stack}.yaml`);
 }
-
-/** A stack file is a few kilobytes; this bounds what a mistaken `--config` (a log, a disk image) can cost. */
-export const MAX_STACK_FILE_BYTES = 8 * 1024 * 1024;
 
 export function readStackFile(file: string): StackConfig {
   const name = shownPath(file);
@@ -72,39 +65,6 @@ export function readStackFile(file: string): StackConfig {
   }
   if (values[FLEET_KEY] === undefined) fail(`has no '${FLEET_KEY}' key under config`);
   return { stack: path.basename(file).replace(/^Pulumi\.(.*)\.ya?ml$/, "$1"), file, values };
-}
-
-/**
- * Reads a regular file of at most MAX_STACK_FILE_BYTES. A FIFO, a device (`/dev/zero`) or
- * a folder is refused before any read, so nothing blocks or grows without bound.
- */
-export function readBounded(file: string, name = path.basename(file)): Buffer {
-  const fail = (message: string): never => {
-    throw new FleetConfigError([{ path: name, message }]);
-  };
-  let fd: number | undefined;
-  try {
-    // O_NONBLOCK: opening a FIFO without a writer must not wait for one.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    if (!fs.fstatSync(fd).isFile()) fail("is not a regular file");
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const read = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      total += read;
-      if (total > MAX_STACK_FILE_BYTES) fail(`is larger than ${MAX_STACK_FILE_BYTES / 1024 / 1024} MiB; a stack file is a few kilobytes`);
-      chunks.push(chunk.subarray(0, read));
-    }
-    return Buffer.concat(chunks);
-  } catch (err) {
-    if (err instanceof FleetConfigError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is not a regular file" : `cannot read (${oneLine((err as Error).message)})`);
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }
 
 /** The first key that appears twice in one map, anywhere in the document; one pass. */
