@@ -13,6 +13,7 @@ const FILE_ERRORS: Record<string, string> = {
   EPERM: "operation not permitted",
   EROFS: "read-only file system",
   ENOSPC: "no space left on device",
+  EFBIG: "file too large",
   EDQUOT: "disk quota exceeded",
   ENOTDIR: "a part of the path is a file, not a folder",
   EISDIR: "is a folder, not a file",

@@ -23,7 +23,15 @@ export interface TreeRequest {
   readonly dir: string;
 }
 
-export type TreeReply = { readonly id: number } & ({ tree: CheckedTree } | { problems: Problem[] } | { error: string });
+/** An error that crossed from the worker: its message, stack and, for a file-system error, code and path. */
+export interface WorkerError {
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+  readonly path?: string;
+}
+
+export type TreeReply = { readonly id: number } & ({ tree: CheckedTree } | { problems: Problem[] } | { error: WorkerError });
 
 interface Pending {
   resolve(tree: CheckedTree): void;
@@ -92,7 +100,7 @@ function treeWorker(): Worker {
     pending.delete(reply.id);
     if ("tree" in reply) waiting?.resolve(reply.tree);
     else if ("problems" in reply) waiting?.reject(new FleetConfigError(reply.problems));
-    else waiting?.reject(new Error(reply.error));
+    else waiting?.reject(Object.assign(new Error(reply.error.message), reply.error));
     if (pending.size === 0) idleFrom(started, idleAfterReplyMs);
   });
   const fail = (err: unknown) => {
