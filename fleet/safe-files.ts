@@ -18,11 +18,17 @@ export function shownPath(file: string): string {
 export const MAX_STACK_FILE_BYTES = 8 * 1024 * 1024;
 
 /**
+ * A manifest file of the GitOps tree or of `replicated/`: etcd stores an object of at most
+ * 1.5 MiB by default (etcd `--max-request-bytes`), so a file of a few objects stays far below this.
+ */
+export const MAX_MANIFEST_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
  * Reads a regular file of at most `limit` bytes. A FIFO, a device (`/dev/zero`, or a link to
  * it) or a folder is refused before any read, so nothing blocks or grows without bound.
  * Problems are bad input naming `name`.
  */
-export function readBounded(file: string, name = path.basename(file), limit = MAX_STACK_FILE_BYTES): Buffer {
+export function readBounded(file: string, name = path.basename(file), limit = MAX_STACK_FILE_BYTES, why = "a stack file is a few kilobytes"): Buffer {
   const fail = (message: string): never => {
     throw new FleetConfigError([{ path: name, message }]);
   };
@@ -38,7 +44,7 @@ export function readBounded(file: string, name = path.basename(file), limit = MA
       const read = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       total += read;
-      if (total > limit) fail(`is larger than ${formatBytes(limit)}; ${limit === MAX_STACK_FILE_BYTES ? "a stack file is a few kilobytes" : "this is not a file the program wrote"}`);
+      if (total > limit) fail(`is larger than ${formatBytes(limit)}; ${why}`);
       chunks.push(chunk.subarray(0, read));
     }
     return Buffer.concat(chunks);
