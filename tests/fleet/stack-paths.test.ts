@@ -39,10 +39,11 @@ describe("several stacks in one project", () => {
   it("rejects a GitOps path another stack already renders into, naming the key and the other stack", () => {
     const prod = stack("prod");
     const staging = stack("staging");
-    expect(problems(staging)).toEqual([`fleet.gitops.path: 'gitops' is also the GitOps tree of stack 'prod' ('gitops' in ${prod}): give each stack its own path, e.g. gitops-staging`]);
+    expect(problems(staging)).toEqual([expect.stringMatching(/^.*Pulumi\.staging\.yaml:\d+:\d+: fleet\.gitops\.path: /)]);
+    expect(problems(staging)[0]).toContain(`fleet.gitops.path: 'gitops' is also the GitOps tree of stack 'prod' ('gitops' in ${prod}): give each stack its own path, e.g. gitops-staging`);
     // Nested trees collide too: a render replaces its whole folder.
     stack("staging", "gitops/staging");
-    expect(problems(staging)[0]).toMatch(/^fleet\.gitops\.path: 'gitops\/staging' overlaps the GitOps tree of stack 'prod'/);
+    expect(problems(staging)[0]).toMatch(/: fleet\.gitops\.path: 'gitops\/staging' overlaps the GitOps tree of stack 'prod'/);
     stack("staging", "gitops-staging");
     expect(problems(staging)).toEqual([]);
     expect(problems(prod)).toEqual([]);
@@ -52,8 +53,8 @@ describe("several stacks in one project", () => {
     const prod = stack("prod");
     const copy = stack("copy", "gitops-copy", { name: "prod", dns: { zone: "example.com", record: "prod.example.com" } });
     expect(problems(copy)).toEqual([
-      `fleet.name: 'prod' is also the fleet name of stack 'prod' (${prod}): the two would manage the same IAM roles, buckets and clusters; give each stack its own name`,
-      `fleet.dns.record: 'prod.example.com' is also the record of stack 'prod' (${prod}): one stack's records would take the other's traffic; give each stack its own record`,
+      `${copy}:4:11: fleet.name: 'prod' is also the fleet name of stack 'prod' (${prod}): the two would manage the same IAM roles, buckets and clusters; give each stack its own name`,
+      `${copy}:17:15: fleet.dns.record: 'prod.example.com' is also the record of stack 'prod' (${prod}): one stack's records would take the other's traffic; give each stack its own record`,
     ]);
     stack("copy", "gitops-copy", { name: "copy", dns: { zone: "example.com", record: "copy.example.com" } });
     expect(problems(copy)).toEqual([]);
