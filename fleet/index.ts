@@ -10,3 +10,4 @@ export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
+export { architectureOf, nodeAmiType } from "./instance-types";
