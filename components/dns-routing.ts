@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, HEALTH_CHECK } from "../fleet";
+import { ClusterSpec, FleetSpec, HEALTH_CHECK, names } from "../fleet";
 import { clusterTags } from "./tags";
 
 /** `setIdentifier`s of the failover records: slots that keep their identity when roles flip. */
@@ -79,7 +79,7 @@ export class DnsRouting extends pulumi.ComponentResource {
         // Every cluster is in the standby set, whatever its role, so a failover changes no
         // record there: while the primary is healthy the set is never asked, and when it is
         // not, its own health check keeps it out of the answers.
-        const standby = `standby.${record}`;
+        const standby = names.standbySetName(record);
         const standbyRecords = fleet.clusters.map((cluster) => latency(standby, "standby-", cluster));
         // An alias with target health: SECONDARY is healthy while any standby is.
         new aws.route53.Record(`${name}-secondary`, {
