@@ -50,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     checkOutputFolder(out, "--out", holdsPlan);
     checkPlanFile(planFile);
     rendering = renderTreeInWorker(stack.spec, root, tree);
+    // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
+    rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
     const planned = (await planFleet(stack.spec, stack.config)).document;

@@ -46,6 +46,7 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
     for (const purpose of KMS_ALIAS_PURPOSES) add("kmsAlias", names.kmsAliasName(fleet, cluster.name, purpose), field);
     add("logGroup", names.controlPlaneLogGroupName(eksCluster), field);
     add("sqsQueue", eksCluster, field);
+    add("metricAlarm", `${eksCluster}-backup-replication-latency`, field);
     add("dnsName", names.clusterHostname(cluster.name, record), field);
     // Left unnamed by components/karpenter.ts, managed-nodes.ts and cluster-load-balancer.ts.
     for (const event of Object.keys(names.KARPENTER_INTERRUPTION_EVENTS)) {
@@ -62,6 +63,7 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
   add("dnsName", `${ACM_VALIDATION_LABEL}.${record}`, "fleet.dns.record");
   add("dnsName", names.standbySetName(record), "fleet.dns.record");
   if (config.dns.globalAccelerator) add("accelerator", `${fleet}-fleet`, "fleet.name");
+  add("secret", names.repositoryPasswordSecretName(fleet), "fleet.name");
   config.secrets.forEach((secret, i) => add("secret", secret.name, `fleet.secrets[${i}].name`));
   return found;
 }

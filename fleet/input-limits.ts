@@ -206,19 +206,23 @@ function checkNodes(fleet: FleetConfig): Problem[] {
 /**
  * Velero evaluates schedules once a minute and skips a run while the schedule's previous backup
  * is still running (vmware-tanzu/velero `pkg/controller/schedule_controller.go`,
- * `checkIfBackupInNewOrProgress`): a schedule more frequent than a backup takes backs up no
- * more often, it only makes the plan's RPO a promise no backup keeps.
+ * `checkIfBackupInNewOrProgress`): a schedule that starts backups more often than one runs
+ * (`backup.maxDuration`) backs up no more often, and the RPO the plan reports, which counts
+ * the gap between starts, would not hold.
  */
-export const MIN_BACKUP_INTERVAL_SECONDS = 15 * 60;
+const VELERO_SCHEDULE_CHECK_SECONDS = 60;
 
 function checkBackupSchedule(fleet: FleetConfig): Problem[] {
-  const { schedule } = fleet.backup;
+  const { schedule, maxDuration } = fleet.backup;
   if (cronProblem(schedule)) return []; // reported by rules.ts
   const gaps = scheduleGaps(schedule);
   const path = "fleet.backup.schedule";
   if (!gaps) return [{ path, message: `'${schedule}' never runs (no date matches it), so nothing would be backed up` }];
-  if (gaps.shortest < MIN_BACKUP_INTERVAL_SECONDS) {
-    return [{ path, message: `'${schedule}' runs ${gaps.shortest} s apart; backups at most every ${MIN_BACKUP_INTERVAL_SECONDS / 60} minutes (Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold)` }];
+  const duration = durationSeconds(maxDuration);
+  if (duration === undefined) return []; // reported by rules.ts
+  if (gaps.shortest < Math.max(duration, VELERO_SCHEDULE_CHECK_SECONDS)) {
+    const floor = duration >= VELERO_SCHEDULE_CHECK_SECONDS ? `a backup runs (backup.maxDuration, ${maxDuration})` : "Velero checks its schedules (once a minute)";
+    return [{ path, message: `'${schedule}' starts backups ${gaps.shortest} s apart, more often than ${floor}: Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold; start them further apart or lower backup.maxDuration` }];
   }
   return [];
 }

@@ -23,7 +23,7 @@ export interface StackConfig {
 /** Offline commands: reads `Pulumi.<stack>.yaml` (or any file) and parses it. */
 export function fleetFromStackFile(file: string): { spec: FleetSpec; config: StackConfig } {
   const { config, source } = readStackDocument(file);
-  const spec = parseFleet(config.values[FLEET_KEY], config.values["aws:region"], source);
+  const spec = parseFleet(config.values[FLEET_KEY], config.values["aws:region"], new Date(), source);
   try {
     // Two stacks of one project must never share a tree, a fleet name or a record.
     checkDistinctSiblings(spec, file, shownPath);

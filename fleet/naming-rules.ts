@@ -114,6 +114,14 @@ export const NAMING_RULES = {
     allowed: "letters, digits, '_' and '-'",
     source: "Amazon SQS API Reference, CreateQueue: QueueName",
   },
+  metricAlarm: {
+    what: "a CloudWatch alarm name",
+    minLength: 1,
+    maxLength: 255,
+    pattern: /^[^\x00-\x1f\x7f]+$/,
+    allowed: "printable characters",
+    source: "Amazon CloudWatch API Reference, PutMetricAlarm: AlarmName",
+  },
   logGroup: {
     what: "a CloudWatch log group name",
     minLength: 1,
@@ -244,6 +252,7 @@ export const RESOURCE_NAMES: Readonly<Record<string, readonly NameInput[]>> = {
   "aws:secretsmanager/secret:Secret": [{ path: "name", rule: "secret" }],
   "aws:sqs/queue:Queue": [{ path: "name", rule: "sqsQueue" }],
   "aws:cloudwatch/logGroup:LogGroup": [{ path: "name", rule: "logGroup" }],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": [{ path: "name", rule: "metricAlarm", autoNamed: true }],
   "aws:eks/cluster:Cluster": [{ path: "name", rule: "eksCluster" }],
   "eks:index:Cluster": [{ path: "name", rule: "eksCluster" }],
   "aws:eks/nodeGroup:NodeGroup": [{ path: "nodeGroupName", rule: "eksNodeGroup", autoNamed: true }],
@@ -254,7 +263,7 @@ export const RESOURCE_NAMES: Readonly<Record<string, readonly NameInput[]>> = {
   "aws:route53/record:Record": [{ path: "name", rule: "dnsName" }],
   "aws:route53/healthCheck:HealthCheck": [{ path: "fqdn", rule: "dnsName" }],
   ...Object.fromEntries([
-    "aws:acm/certificateValidation:CertificateValidation", "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:acm/certificateValidation:CertificateValidation",
     "aws:ec2/eip:Eip", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable",
     "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc",
     "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws:eks/addon:Addon",

@@ -10,9 +10,10 @@ import { closest, didYouMean } from "./suggest";
  * The one way into the fleet model: raw config (from a stack file or from
  * `pulumi.Config`) in, an immutable `FleetSpec` out, or a `FleetConfigError` listing
  * every problem by its config path, each cluster by its name, and, when `source` says where
- * the config was written, by file, line and column.
+ * the config was written, by file, line and column. `now` is the day the Kubernetes version
+ * is judged against (EKS's release calendar); tests set it.
  */
-export function parseFleet(raw: unknown, homeRegion: unknown, source?: ConfigSource): FleetSpec {
+export function parseFleet(raw: unknown, homeRegion: unknown, now: Date = new Date(), source?: ConfigSource): FleetSpec {
   const problems: Problem[] = [];
   if (typeof homeRegion !== "string" || homeRegion === "") {
     problems.push({ path: "aws:region", message: "is required: the home region for Route 53 and the secrets' primary copies" });
@@ -22,7 +23,7 @@ export function parseFleet(raw: unknown, homeRegion: unknown, source?: ConfigSou
   if (problems.length > 0) throw located(problems, raw, source);
 
   const config = parsed.data!;
-  const ruleProblems = checkFleet(config, homeRegion as string);
+  const ruleProblems = checkFleet(config, homeRegion as string, now);
   if (ruleProblems.length > 0) throw located(ruleProblems, raw, source);
   return buildFleetSpec(config, homeRegion as string);
 }

@@ -77,6 +77,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}acm/certificate.go`,
   },
   "aws:acm/certificateValidation:CertificateValidation": { properties: ["certificateArn", "validationRecordFqdns"], source: `${TF}acm/certificate_validation.go` },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { properties: ["name"], source: `${TF}cloudwatch/metric_alarm.go` },
   "aws:cloudwatch/logGroup:LogGroup": { properties: ["name", "namePrefix", "logGroupClass"], source: `${TF}logs/group.go` },
   "aws:cloudwatch/eventRule:EventRule": { properties: ["name", "namePrefix", "eventBusName"], source: `${TF}events/rule.go` },
   "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "eventBusName", "targetId"], source: `${TF}events/target.go` },
@@ -116,9 +117,15 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     properties: K8S_IDENTITY.properties,
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (patch identity: .metadata.name, .metadata.namespace) — not confirmed upstream whether Secret's data/type rule also applies to the patch",
   },
+  // A component the provider expands: never replaced itself; each object it applies is, when its identity changes.
+  "kubernetes:yaml/v2:ConfigFile": { properties: [], source: "pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/configfile.go (Construct registers the file's objects as children)" },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
+  "kubernetes:core/v1:Namespace": K8S_IDENTITY,
+  "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:SecretStore": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:ExternalSecret": K8S_IDENTITY,
 };
 
 /** Whether `type` has a row; without one, an empty `replacingKeys` means "unknown", not "in place". */

@@ -92,14 +92,14 @@ describe("configs AWS would refuse are refused when parsed, naming the field", (
     ["a cron that never fires (30 February)", (r) => (r.backup = { schedule: "0 0 30 2 *" }), "fleet.backup.schedule: '0 0 30 2 *' never runs (no date matches it), so nothing would be backed up"],
     ["a cron in a time zone that never fires", (r) => (r.backup = { schedule: "CRON_TZ=Europe/Paris 0 0 31 4 *" }), "fleet.backup.schedule: 'CRON_TZ=Europe/Paris 0 0 31 4 *' never runs (no date matches it), so nothing would be backed up"],
     [
-      "a cron firing every minute while the RPO counts its gap",
+      "a cron starting a backup every minute while one runs up to 30 minutes",
       (r) => (r.backup = { schedule: "* * * * *" }),
-      "fleet.backup.schedule: '* * * * *' runs 60 s apart; backups at most every 15 minutes (Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold)",
+      "fleet.backup.schedule: '* * * * *' starts backups 60 s apart, more often than a backup runs (backup.maxDuration, 30m): Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold; start them further apart or lower backup.maxDuration",
     ],
     [
       "a schedule firing every second",
       (r) => (r.backup = { schedule: "@every 1s" }),
-      "fleet.backup.schedule: '@every 1s' runs 1 s apart; backups at most every 15 minutes (Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold)",
+      "fleet.backup.schedule: '@every 1s' starts backups 1 s apart, more often than a backup runs (backup.maxDuration, 30m): Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold; start them further apart or lower backup.maxDuration",
     ],
   ];
 
@@ -110,7 +110,7 @@ describe("configs AWS would refuse are refused when parsed, naming the field", (
   });
 
   it("accepts the edges just inside each rule", () => {
-    const raw = fleetConfig(3, { dns: { zone: "example.com", record: `${"a".repeat(50)}.example.com` }, backup: { schedule: "*/15 * * * *" } });
+    const raw = fleetConfig(3, { dns: { zone: "example.com", record: `${"a".repeat(50)}.example.com` }, backup: { schedule: "*/15 * * * *", maxDuration: "15m" } });
     raw.clusters[1].name = "abcdefghijkl"; // 12: the longest whose generated EventBridge names fit
     raw.clusters[2].nodes.instanceTypes = ["m7g.large", "c6gn.xlarge", "a1.large"];
     expect(problemsOf(raw)).toEqual([]);

@@ -56,7 +56,7 @@ describe("input AWS, Git, Flux or Velero would refuse is refused up front", () =
 describe("what Velero and AWS accept stays accepted", () => {
   const accepted: [string, Mutation][] = [
     ["a schedule with a trailing newline (robfig/cron splits on any whitespace)", (r) => (r.backup = { schedule: "0 * * * *\n" })],
-    ["names, ranges, steps and '?'", (r) => (r.backup = { schedule: "*/15 2 ? jan-dec mon-fri" })],
+    ["names, ranges, steps and '?' (backups that end before the next starts)", (r) => (r.backup = { schedule: "*/15 2 ? jan-dec mon-fri", maxDuration: "15m" })],
     ["@every and a time zone", (r) => (r.backup = { schedule: "@every 6h" })],
     ["a TZ= prefix", (r) => (r.backup = { schedule: "TZ=Europe/Berlin 0 3 * * *" })],
     ["a private repository over ssh with its Secret", (r) => Object.assign(r.gitops, { repoUrl: "ssh://git@github.com/acme/platform.git", secretRef: "git-deploy-key" })],
