@@ -2,10 +2,11 @@ import { Problem } from "./errors";
 import * as names from "./names";
 import { autoName, NAMING_RULES, NamingRule, nameProblem, RuleId } from "./naming-rules";
 import { FleetConfig } from "./schema";
+import { healthPaths } from "./traffic";
 
 /** What the names come from: a parsed config, or the fleet model built from one. */
 export type NamedFleet = Pick<FleetConfig, "name" | "accountId" | "secrets"> & {
-  readonly dns: Pick<FleetConfig["dns"], "record" | "globalAccelerator">;
+  readonly dns: Pick<FleetConfig["dns"], "record" | "globalAccelerator" | "healthCheckPath">;
   readonly clusters: readonly { readonly name: string }[];
 };
 
@@ -41,13 +42,17 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
     add("s3Bucket", names.backupBucketName(fleet, cluster.name, config.accountId), field);
     add("loadBalancer", names.gatewayLoadBalancerName(fleet, cluster.name), field);
     add("targetGroup", names.gatewayTargetGroupName(fleet, cluster.name), field);
+    add("targetGroup", names.gatewayServingTargetGroupName(fleet, cluster.name), field);
     for (const suffix of CLUSTER_ROLE_SUFFIXES) add("iamRole", names.agentRoleName(fleet, cluster.name, suffix), field);
     add("iamRole", names.karpenterNodeRoleName(fleet, cluster.name), field);
     for (const purpose of KMS_ALIAS_PURPOSES) add("kmsAlias", names.kmsAliasName(fleet, cluster.name, purpose), field);
     add("logGroup", names.controlPlaneLogGroupName(eksCluster), field);
     add("sqsQueue", eksCluster, field);
     add("metricAlarm", `${eksCluster}-backup-replication-latency`, field);
-    add("dnsName", names.clusterHostname(cluster.name, record), field);
+    const hostname = names.clusterHostname(cluster.name, record);
+    add("dnsName", hostname, field);
+    // Each health check is tagged with the URL it probes (components/dns-routing.ts).
+    for (const probed of Object.values(healthPaths(config.dns.healthCheckPath))) add("route53TagValue", `${hostname}${probed}`, "fleet.dns.healthCheckPath");
     // Left unnamed by components/karpenter.ts, managed-nodes.ts and cluster-load-balancer.ts.
     for (const event of Object.keys(names.KARPENTER_INTERRUPTION_EVENTS)) {
       add("eventRule", autoName(`${cluster.name}-karpenter-${event}`), field);
@@ -61,7 +66,9 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
   add("certificateDomain", `*.${record}`, "fleet.dns.record");
   add("dnsName", record, "fleet.dns.record");
   add("dnsName", `${ACM_VALIDATION_LABEL}.${record}`, "fleet.dns.record");
-  add("dnsName", names.standbySetName(record), "fleet.dns.record");
+  // The answer sets the failover records alias (components/dns-routing.ts `ANSWER_SETS`): their
+  // leading '_' keeps them apart from every cluster's hostname.
+  for (const set of ["_serving", "_takeover"]) add("dnsName", `${set}.${record}`, "fleet.dns.record");
   if (config.dns.globalAccelerator) add("accelerator", `${fleet}-fleet`, "fleet.name");
   add("secret", names.repositoryPasswordSecretName(fleet), "fleet.name");
   config.secrets.forEach((secret, i) => add("secret", secret.name, `fleet.secrets[${i}].name`));

@@ -3,7 +3,6 @@ import { Problem } from "./errors";
 import { regionProblem } from "./regions";
 import { checkAwsNames } from "./aws-names";
 import { architectureOf, nodeAmiType } from "./instance-types";
-import { RECORD_LABELS } from "./names";
 import { cronProblem, durationSeconds, scheduleGaps } from "./schedule";
 import { FleetConfig } from "./schema";
 
@@ -98,11 +97,6 @@ function checkDnsLimits(fleet: FleetConfig): Problem[] {
   if (record.length + 1 + MAX_CLUSTER_NAME > MAX_DNS_NAME) {
     problems.push({ path: "fleet.dns.record", message: `must be at most ${MAX_DNS_NAME - 1 - MAX_CLUSTER_NAME} characters, so that <cluster>.${"<record>"} fits Route 53's ${MAX_DNS_NAME}` });
   }
-  fleet.clusters.forEach((cluster, i) => {
-    if (RECORD_LABELS.includes(cluster.name)) {
-      problems.push({ path: `fleet.clusters[${i}].name`, message: `'${cluster.name}' is a name the program gives a record of its own under fleet.dns.record (${cluster.name}.${record}); choose another cluster name` });
-    }
-  });
   const path = healthPathProblem(fleet.dns.healthCheckPath);
   if (path) problems.push({ path: "fleet.dns.healthCheckPath", message: path });
   return problems;

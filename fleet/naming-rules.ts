@@ -205,6 +205,14 @@ export const NAMING_RULES = {
     allowed: "letters, digits, spaces and '_.:/=+-@'",
     source: "Tagging AWS Resources, \"Tag naming limits and requirements\"; ACM API Reference, Tag",
   },
+  route53TagValue: {
+    what: "a Route 53 tag value",
+    minLength: 0,
+    maxLength: 256,
+    pattern: /^[^\x00-\x1f\x7f]*$/,
+    allowed: "printable characters",
+    source: "Amazon Route 53 API Reference, Tag: Value",
+  },
 } satisfies Record<string, NamingRule>;
 
 export type RuleId = keyof typeof NAMING_RULES;

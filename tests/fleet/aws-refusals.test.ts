@@ -79,7 +79,11 @@ describe("configs AWS would refuse are refused when parsed, naming the field", (
       (r) => (r.clusterAdmins = ["arn:aws:iam::123456789012:role/ci", "arn:aws:iam::123456789012:role/ci"]),
       "fleet.clusterAdmins[1]: 'arn:aws:iam::123456789012:role/ci' is already fleet.clusterAdmins[0]: EKS refuses a second access entry for one principal",
     ],
-    ["a cluster named like the standby set under the record", (r) => (r.clusters[1].name = "standby"), "fleet.clusters[standby].name: 'standby' is a name the program gives a record of its own under fleet.dns.record (standby.api.example.com); choose another cluster name"],
+    [
+      "a health path too long for the tag naming its health check",
+      (r) => (r.dns.healthCheckPath = `/${"h".repeat(245)}`),
+      `fleet.dns.healthCheckPath: makes a Route 53 tag value 'c0.api.example.com/${"h".repeat(245)}' that AWS refuses: it is 264 characters; a Route 53 tag value has at most 256`,
+    ],
     ["a health path with an empty segment", (r) => (r.dns.healthCheckPath = "/health//z"), "fleet.dns.healthCheckPath: '/health//z' has an empty segment ('//'): the gateway's exact match never sees it, so every health check would fail; write it without"],
     ["a health path with a '.' segment", (r) => (r.dns.healthCheckPath = "/./healthz"), "fleet.dns.healthCheckPath: '/./healthz' has a '.' segment: the gateway resolves it before matching, so every health check would fail; write the path it resolves to"],
     ["a health path with a '..' segment", (r) => (r.dns.healthCheckPath = "/a/../healthz"), "fleet.dns.healthCheckPath: '/a/../healthz' has a '..' segment: the gateway resolves it before matching, so every health check would fail; write the path it resolves to"],
