@@ -19,8 +19,24 @@ export const roleArn = (accountId: string, roleName: string) => `arn:aws:iam::${
 
 export const kmsAliasName = (fleet: string, cluster: string, purpose: string) => `alias/${fleet}-${cluster}-${purpose}`;
 
+/** The log group EKS writes a cluster's control-plane logs to (EKS User Guide, "Control plane logs"). */
+export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
+
+/**
+ * The EventBridge events Karpenter reacts to (its interruption-queue template): it drains a
+ * node before AWS takes it away. Each gets a rule and a target named after the cluster and the event.
+ */
+export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { readonly source: string; readonly detailType: string }>> = {
+  "scheduled-change": { source: "aws.health", detailType: "AWS Health Event" },
+  "spot-interruption": { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+  rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+  "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+};
+
 /** Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53. */
 export const clusterHostname = (cluster: string, record: string) => `${cluster}.${record}`;
+
 
 /**
  * The container port every cluster's gateway serves plain HTTP on: the program's NLB target
@@ -35,6 +51,23 @@ export const GATEWAY_PORT = 8080;
  */
 export const gatewayTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-gw`);
 
+/**
+ * With Global Accelerator: a second target group on the cluster's NLB whose health check is
+ * the gateway's serving answer. Global Accelerator counts an NLB endpoint healthy only while
+ * every target group behind it has a healthy target (AWS Global Accelerator developer guide,
+ * "Health check options"), so the endpoint is healthy exactly while the cluster serves.
+ */
+export const gatewayServingTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-serving`);
+
+/**
+ * The node port of the Service that the serving target group reaches the gateway through.
+ * Instance targets (the nodes) rather than pod IPs: the Load Balancer Controller injects a
+ * pod readiness gate only for IP targets (aws-load-balancer-controller
+ * pkg/inject/pod_readiness), so a standby's gateway pods stay Ready while this group sees
+ * them answer "not serving".
+ */
+export const GATEWAY_SERVING_NODE_PORT = 30808;
+
 /** The program-owned NLB in front of a cluster's gateway. */
 export const gatewayLoadBalancerName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-nlb`);
 
@@ -44,9 +77,19 @@ function elbName(name: string): string {
   return `${name.slice(0, 23).replace(/-+$/, "")}-${digest}`;
 }
 
+/**
+ * The layers of a cluster's GitOps tree, each a folder its agent applies on its own:
+ * `platform` (namespaces, CRDs, RBAC, the gateway, the add-ons' objects), `traffic` (the
+ * cluster's health answers: the failover switch, kept apart so nothing else in the tree can
+ * hold it back) and `apps`.
+ */
+export const TREE_LAYERS = ["platform", "traffic", "apps"] as const;
+export type TreeLayer = (typeof TREE_LAYERS)[number];
+
 /** Folders of the GitOps tree a cluster's agent reconciles, relative to the repository root. */
-export const gitopsPaths = (root: string, cluster: string) => ({
+export const gitopsPaths = (root: string, cluster: string): Record<TreeLayer, string> => ({
   platform: `${root}/clusters/${cluster}/platform`,
+  traffic: `${root}/clusters/${cluster}/traffic`,
   apps: `${root}/clusters/${cluster}/apps`,
 });
 
@@ -86,8 +129,8 @@ export type AgentName = keyof typeof AGENTS;
 /** The ClusterSecretStore every cluster has, reading its own region's replica of each secret. */
 export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
 
-/** Flux objects (in `flux-system`) that reconcile a cluster's two layers. */
-export const FLUX_OBJECTS = { source: "fleet", platform: "platform", apps: "apps" } as const;
+/** Flux objects (in `flux-system`): the source, a Kustomization per layer, the push-webhook Receiver. */
+export const FLUX_OBJECTS = { source: "fleet", platform: "platform", traffic: "traffic", apps: "apps", receiver: "fleet" } as const;
 
 /** Velero backup storage locations: `default` is the cluster's own bucket (read-write). */
 export const OWN_BACKUP_LOCATION = "default";

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as names from "../fleet/names";
+import { MAX_MANIFEST_FILE_BYTES, readBounded } from "../fleet/safe-files";
 import { documentProblem, documentReader, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
 import { LayoutProblem, ManifestObject, ManifestTree, TreeFile } from "./manifests";
 import { OverrideRecord, parseOverrideRecord } from "./override-record";
@@ -12,13 +13,13 @@ export class TreeError extends Error {
   }
 }
 
-const LAYERS = ["platform", "apps"] as const;
+const LAYERS = names.TREE_LAYERS;
 /** The only files the renderer writes outside the layers: its override record and its marker. */
 const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.TREE_MARKER];
 
 /**
  * Reads a rendered GitOps tree the way the agents apply it: for each
- * `clusters/<cluster>/{platform,apps}/`, the documents its `kustomization.yaml` lists (YAML
+ * `clusters/<cluster>/{platform,traffic,apps}/`, the documents its `kustomization.yaml` lists (YAML
  * or JSON, several per file, `List` items unwrapped). Everything else is recorded too: each
  * way the tree departs from what the renderer writes (`layout`), and every file's documents
  * (`files`), since a Secret in any file of the repository leaks even if nothing applies it.
@@ -27,7 +28,9 @@ export function loadTree(root: string): ManifestTree {
   const clustersDir = path.join(root, "clusters");
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new TreeError([`${root}: not a directory`]);
   if (!fs.existsSync(clustersDir)) throw new TreeError([`${root}: not a GitOps tree (no clusters/ folder)`]);
-  const entries = walk(root).map((entry) => (entry.kind === "file" ? { ...entry, content: fs.readFileSync(path.join(root, entry.path)) } : entry));
+  // Read like every file: bounded, and never a FIFO or a device swapped in after the walk.
+  const read = (file: string) => readBounded(path.join(root, file), file, MAX_MANIFEST_FILE_BYTES, "a file of Kubernetes objects is far smaller");
+  const entries = walk(root).map((entry) => (entry.kind === "file" ? { ...entry, content: read(entry.path) } : entry));
   const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.isSymbolicLink()).map((d) => d.name).sort();
   return treeOf(entries, clusters);
 }
@@ -95,7 +98,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
     }
   }
   for (const entry of all.filter((f) => f.kind === "file" && !inLayer.has(f.path) && !ROOT_FILES.includes(f.path))) {
-    layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|apps/); the rendered tree holds nothing else. Delete it.` });
+    layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|traffic|apps/); the rendered tree holds nothing else. Delete it.` });
   }
   if (problems.length > 0) throw new TreeError(problems);
   return { clusters, objects, files, layout, overrides: readOverrides(contents.get(names.OVERRIDE_RECORD_FILE), problems) };

@@ -21,7 +21,7 @@
  *   `clusterUnreachable`), checks and diffs objects and Helm releases locally (a server-side
  *   dry run happens only in a preview of a create or update), and fails only a create, update,
  *   delete or refresh. An object that does not change needs none of those. So those providers
- *   may be registered; what changes is the promotion's business (cli/failover/play.ts);
+ *   may be registered (a promotion changes no resource at all: cli/failover/play.ts);
  * - `pulumi up --target` still runs the whole program, every data source and every provider's
  *   configuration (providers are always included: pulumi/pulumi
  *   pkg/resource/deploy/step_generator.go, "implicitly targeted"), but gives an untargeted

@@ -5,42 +5,46 @@ const ranges = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0
 
 /** Each bad input, the mutation that produces it, and the line the user must see. */
 const cases: [string, Mutation, string][] = [
-  ["an invalid CIDR", (r) => (r.clusters[1].vpcCidr = "10.300.0.0/16"), "fleet.clusters[1].vpcCidr: '10.300.0.0/16' is not an IPv4 CIDR block"],
-  ["a CIDR with host bits", (r) => (r.clusters[1].vpcCidr = "10.1.2.0/16"), "fleet.clusters[1].vpcCidr: '10.1.2.0/16' has host bits set (network address is 10.1.0.0/16)"],
-  ["overlapping CIDRs", (r) => (r.clusters[1].vpcCidr = "10.0.128.0/17"), "fleet.clusters[1].vpcCidr: '10.0.128.0/17' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)"],
-  ["a VPC too small to carve", (r) => (r.clusters[1].vpcCidr = "10.1.0.0/24"), "fleet.clusters[1].vpcCidr: '10.1.0.0/24' must be between /16 and /20"],
+  ["an invalid CIDR", (r) => (r.clusters[1].vpcCidr = "10.300.0.0/16"), "fleet.clusters[c1].vpcCidr: '10.300.0.0/16' is not an IPv4 CIDR block"],
+  ["a CIDR with host bits", (r) => (r.clusters[1].vpcCidr = "10.1.2.0/16"), "fleet.clusters[c1].vpcCidr: '10.1.2.0/16' has host bits set (network address is 10.1.0.0/16)"],
+  ["overlapping CIDRs", (r) => (r.clusters[1].vpcCidr = "10.0.128.0/17"), "fleet.clusters[c1].vpcCidr: '10.0.128.0/17' overlaps fleet.clusters[c0].vpcCidr (10.0.0.0/16)"],
+  ["a VPC too small to carve", (r) => (r.clusters[1].vpcCidr = "10.1.0.0/24"), "fleet.clusters[c1].vpcCidr: '10.1.0.0/24' must be between /16 and /20"],
   ["a duplicate name", (r) => (r.clusters[1].name = "c0"), "fleet.clusters[1].name: 'c0' is already the name of fleet.clusters[0]"],
   ["a non-DNS name", (r) => (r.clusters[1].name = "US_West"), "fleet.clusters[1].name: must be a DNS label: lowercase letters, digits and '-', starting with a letter"],
-  ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[1].region: unknown AWS region 'us-north-9'"],
+  ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[c1].region: unknown AWS region 'us-north-9'; did you mean 'eu-north-1'?"],
   ["two primaries", (r) => (r.clusters[1].role = "primary"), "fleet.clusters: active-passive needs exactly one primary (found 2: c0, c1)"],
   ["no primary", (r) => (r.clusters[0].role = "secondary"), "fleet.clusters: active-passive needs exactly one primary (found 0)"],
-  ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[1].role: active-passive needs a role: primary or secondary"],
-  ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
+  ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[c1].role: active-passive needs a role: primary or secondary"],
+  ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[c1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
   ["one cluster", (r) => r.clusters.splice(1), "fleet.clusters: a fleet needs at least two clusters for high availability (found 1)"],
   ["a single region", (r) => r.clusters.forEach((c: { region: string }) => (c.region = "us-east-1")), "fleet.clusters: all clusters are in one region; a fleet needs at least two regions to survive a regional outage"],
   ["a standby in active-active", (r) => { r.mode = "active-active"; r.standby = "warm"; }, "fleet.standby: active-active has no standby: every cluster serves; remove standby or switch mode to active-passive"],
   ["an unknown standby", (r) => (r.standby = "cold"), 'fleet.standby: Invalid option: expected one of "warm"|"pilot-light"'],
   ["an unknown mode", (r) => (r.mode = "active-standby"), 'fleet.mode: Invalid option: expected one of "active-active"|"active-passive"'],
   ["an unknown engine", (r) => (r.gitops.engine = "fleet"), 'fleet.gitops.engine: Invalid option: expected one of "flux"|"argocd"'],
-  ["argocd without a hub", (r) => (r.gitops.engine = "argocd"), "fleet.gitops.hub: argocd needs a hub: the name of the cluster that runs Argo CD"],
-  ["argocd with an unknown hub", (r) => Object.assign(r.gitops, { engine: "argocd", hub: "c9" }), "fleet.gitops.hub: 'c9' is not a cluster of this fleet (c0, c1, c2)"],
-  ["a hub under flux", (r) => (r.gitops.hub = "c0"), "fleet.gitops.hub: only the argocd engine has a hub; flux runs in every cluster"],
+  ["the retired single hub, with what to write instead", (r) => { r.clusters[2].region = "us-east-1"; Object.assign(r.gitops, { engine: "argocd", hub: "c2" }); }, "fleet.gitops.hub: replaced by one Argo CD hub per region (the region's first cluster by default): remove gitops.hub or, to keep 'c2' as its region's hub when it is not the first cluster there, write gitops.hubs: { us-east-1: c2 }"],
+  ["the retired hub naming no cluster", (r) => Object.assign(r.gitops, { engine: "argocd", hub: "c9" }), "fleet.gitops.hub: replaced by one Argo CD hub per region (the region's first cluster by default): remove gitops.hub"],
+  ["a pinned hub in a region without clusters", (r) => Object.assign(r.gitops, { engine: "argocd", hubs: { "eu-central-1": "c0" } }), "fleet.gitops.hubs.eu-central-1: no cluster of this fleet is in eu-central-1"],
+  ["a pinned hub naming no cluster", (r) => Object.assign(r.gitops, { engine: "argocd", hubs: { "us-east-1": "c9" } }), "fleet.gitops.hubs.us-east-1: 'c9' is not a cluster of this fleet (c0, c1, c2)"],
+  ["a pinned hub in another region", (r) => Object.assign(r.gitops, { engine: "argocd", hubs: { "us-east-1": "c1" } }), "fleet.gitops.hubs.us-east-1: 'c1' is in us-west-2; a hub manages the clusters of its own region"],
+  ["hubs under flux", (r) => (r.gitops.hubs = { "us-east-1": "c0" }), "fleet.gitops.hubs: only the argocd engine has hubs; flux runs in every cluster"],
+  ["an active-passive accelerator over four regions", (r) => { r.dns.globalAccelerator = true; r.clusters.push({ ...r.clusters[2], name: "c3", region: "eu-central-1", vpcCidr: "10.3.0.0/16", role: "secondary" }); }, "fleet.dns.globalAccelerator: an active-passive fleet behind Global Accelerator spans at most 3 regions (found 4): the accelerator looks for the one serving cluster only in the 3 regions closest to each client. Use Route 53 (globalAccelerator: false) or active-active"],
   ["a record outside its zone", (r) => (r.dns.record = "api.example.org"), "fleet.dns.record: 'api.example.org' is not inside the zone 'example.com'"],
   ["an invalid cron", (r) => (r.backup = { schedule: "61 * * * *" }), "fleet.backup.schedule: '61 * * * *' is not a schedule Velero accepts: minute '61': 61 is above 59"],
   ["a six-field cron", (r) => (r.backup = { schedule: "0 0 * * * *" }), "fleet.backup.schedule: '0 0 * * * *' is not a schedule Velero accepts: has 6 fields; Velero's cron takes five (minute hour day-of-month month day-of-week)"],
   ["a bad retention", (r) => (r.backup = { retention: "30d" }), "fleet.backup.retention: '30d' must be a duration of at least 1h, such as 720h"],
   ["a malformed account ID", (r) => (r.accountId = "12345"), "fleet.accountId: must be a 12-digit AWS account ID in quotes"],
-  ["an account ID as a number", (r) => (r.accountId = 123456789012), "fleet.accountId: Invalid input: expected string, received number"],
-  ["a wrong type", (r) => (r.clusters[0].nodes.min = "two"), "fleet.clusters[0].nodes.min: Invalid input: expected number, received string"],
-  ["a missing key", (r) => delete r.clusters[0].vpcCidr, "fleet.clusters[0].vpcCidr: is required (string)"],
-  ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[0].nodes.min: min (4) must not exceed desired (3)"],
-  ["desired above max", (r) => (r.clusters[0].nodes.desired = 7), "fleet.clusters[0].nodes.desired: desired (7) must not exceed max (6)"],
+  ["an account ID as a number", (r) => (r.accountId = 123456789012), "fleet.accountId: expected text, but YAML read the number 123456789012; quote it (\"123456789012\") so it stays as written"],
+  ["a wrong type", (r) => (r.clusters[0].nodes.min = "two"), "fleet.clusters[c0].nodes.min: Invalid input: expected number, received string"],
+  ["a missing key", (r) => delete r.clusters[0].vpcCidr, "fleet.clusters[c0].vpcCidr: is required (string)"],
+  ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[c0].nodes.min: min (4) must not exceed desired (3)"],
+  ["desired above max", (r) => (r.clusters[0].nodes.desired = 7), "fleet.clusters[c0].nodes.desired: desired (7) must not exceed max (6)"],
   ["a secret in an undeclared namespace", (r) => (r.secrets[0].namespace = "billing"), "fleet.secrets[0].namespace: 'billing' is not declared in fleet.namespaces"],
-  ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[0].vpcCdir: unknown key (check the spelling; see the README's config reference)"],
+  ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[c0].vpcCdir: unknown key; did you mean 'vpcCidr'? (see the README's config reference)"],
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
   ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
-  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); Object.assign(r.gitops, { engine: "argocd", hub: "c0" }); }, "fleet.apiAccessCidrs: 38 ranges with the Argo CD hubs' 6 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 34"],
+  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); r.gitops.engine = "argocd"; r.clusters[2].region = "us-east-1"; }, "fleet.apiAccessCidrs: 38 ranges with an Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
   ["no hosted zone ID", (r) => delete r.dns.zoneId, "fleet.dns.zoneId: is required (string)"],
   [
     "a hosted zone ID as the API returns it, with /hostedzone/",
@@ -74,7 +78,7 @@ const cases: [string, Mutation, string][] = [
     (r) => (r.previewRoleArn = "arn:aws:iam::999999999999:role/eks-fleet-preview"),
     "fleet.previewRoleArn: is a role of account 999999999999, not of fleet.accountId (123456789012): it must work in the account the fleet is deployed to",
   ],
-  ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
+  ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[c0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
 ];
 
 describe("rejected fleet configs", () => {
@@ -111,10 +115,23 @@ describe("rejected fleet configs", () => {
     expect(problemsOf(fleetConfig(3))).toEqual([]);
   });
 
-  it("accepts public access CIDRs up to the EKS limit, counting a two-zone hub's two NAT addresses and its standby's three", () => {
-    const raw = fleetConfig(3, { apiAccessCidrs: ranges(35) });
-    Object.assign(raw.gitops, { engine: "argocd", hub: "c1" });
+  it("accepts public access CIDRs up to the EKS limit, counting the NAT addresses of a spoke's own hub only", () => {
+    // c2 shares us-west-1 (two zones) with its hub c1: 38 + 2. Hubs and clusters alone in their region admit no hub.
+    const raw = fleetConfig(3, { apiAccessCidrs: ranges(38) });
+    raw.gitops.engine = "argocd";
     raw.clusters[1].region = "us-west-1";
+    raw.clusters[2].region = "us-west-1";
     expect(problemsOf(raw)).toEqual([]);
+    raw.apiAccessCidrs = ranges(39);
+    expect(problemsOf(raw)).toEqual(["fleet.apiAccessCidrs: 39 ranges with an Argo CD hub's 2 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 38"]);
+    // A fleet of one cluster per region has no spoke at all: every cluster is its region's hub.
+    expect(problemsOf(fleetConfig(3, { apiAccessCidrs: ranges(40), gitops: { ...raw.gitops } }))).toEqual([]);
+  });
+
+  it("accepts an active-passive accelerator over three regions, and active-active over more", () => {
+    expect(problemsOf(fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }))).toEqual([]);
+    const wide = fleetConfig(4, { mode: "active-active", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
+    wide.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    expect(problemsOf(wide)).toEqual([]);
   });
 });

@@ -46,13 +46,13 @@ describe("a cluster's zoneIds override", () => {
   });
 
   it.each([
-    [["use1-az1"], "fleet.clusters[0].zoneIds: lists 1 zone ID(s); a cluster uses 2 or 3 Availability Zones"],
-    [["use1-az1", "use1-az2", "use1-az4", "use1-az5"], "fleet.clusters[0].zoneIds: lists 4 zone ID(s); a cluster uses 2 or 3 Availability Zones"],
-    [["use1-az1", "usw2-az1"], "fleet.clusters[0].zoneIds: usw2-az1 is not an Availability Zone ID of us-east-1 (use1-az<n>)"],
-    [["use1-az1", "us-east-1a"], "fleet.clusters[0].zoneIds: us-east-1a is not an Availability Zone ID of us-east-1 (use1-az<n>)"],
-    [["use1-az1", "use1-bos1-az1"], "fleet.clusters[0].zoneIds: use1-bos1-az1 is not an Availability Zone ID of us-east-1 (use1-az<n>)"],
-    [["use1-az1", "use1-az3"], "fleet.clusters[0].zoneIds: EKS refuses cluster subnets in use1-az3 (EKS User Guide, \"Subnet requirements for clusters\")"],
-    [["use1-az1", "use1-az1"], "fleet.clusters[0].zoneIds: lists use1-az1 twice; each subnet pair needs its own zone"],
+    [["use1-az1"], "fleet.clusters[c0].zoneIds: lists 1 zone ID(s); a cluster uses 2 or 3 Availability Zones"],
+    [["use1-az1", "use1-az2", "use1-az4", "use1-az5"], "fleet.clusters[c0].zoneIds: lists 4 zone ID(s); a cluster uses 2 or 3 Availability Zones"],
+    [["use1-az1", "usw2-az1"], "fleet.clusters[c0].zoneIds: usw2-az1 is not an Availability Zone ID of us-east-1 (use1-az<n>)"],
+    [["use1-az1", "us-east-1a"], "fleet.clusters[c0].zoneIds: us-east-1a is not an Availability Zone ID of us-east-1 (use1-az<n>)"],
+    [["use1-az1", "use1-bos1-az1"], "fleet.clusters[c0].zoneIds: use1-bos1-az1 is not an Availability Zone ID of us-east-1 (use1-az<n>)"],
+    [["use1-az1", "use1-az3"], "fleet.clusters[c0].zoneIds: EKS refuses cluster subnets in use1-az3 (EKS User Guide, \"Subnet requirements for clusters\")"],
+    [["use1-az1", "use1-az1"], "fleet.clusters[c0].zoneIds: lists use1-az1 twice; each subnet pair needs its own zone"],
   ])("refuses %j", (zoneIds, problem) => {
     expect(problemsOf(withZones(zoneIds))).toEqual([problem]);
   });

@@ -99,7 +99,7 @@ describe("EKS rules", () => {
     it("derives who may hold what from deployRoleArn, clusterAdmins and previewRoleArn, and Argo CD's spoke roles", () => {
       expect(config).toEqual({ adminPrincipals: [DEPLOY_ROLE, ADMIN], viewPrincipals: [PREVIEW] });
       const argocd = fleetConfig(2);
-      argocd.gitops = { ...argocd.gitops, engine: "argocd", hub: "c0" };
+      argocd.gitops = { ...argocd.gitops, engine: "argocd" };
       expect(configOf(argocd).adminPrincipals).toEqual([DEPLOY_ROLE, "arn:aws:iam::123456789012:role/prod-c0-argocd-spoke", "arn:aws:iam::123456789012:role/prod-c1-argocd-spoke"]);
     });
 
