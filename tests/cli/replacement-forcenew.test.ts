@@ -41,6 +41,7 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { properties: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_ingress_rule.go` },
   "aws:iam/role:Role": { properties: ["name", "path"], source: `${TF}iam/role.go` },
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { properties: ["role", "policyArn"], source: `${TF}iam/role_policy_attachment.go` },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { properties: ["url"], source: `${TF}iam/openid_connect_provider.go` },
   "aws:kms/key:Key": { properties: ["keyUsage", "multiRegion", "customerMasterKeySpec"], source: `${TF}kms/key.go` },
   "aws:kms/alias:Alias": { properties: ["name"], source: `${TF}kms/alias.go` },
   "aws:kms/replicaKey:ReplicaKey": { properties: ["primaryKeyArn"], source: `${TF}kms/replica_key.go` },

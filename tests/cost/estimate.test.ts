@@ -68,17 +68,23 @@ describe("the cost estimate", () => {
     expect(after.lines.find((l) => l.category === "nodes")!.detail).toContain("5 × m6i.xlarge (the first of m6i.xlarge, m6i.large");
   });
 
-  it("prices the control plane by its version's support on the day priced, unless the cluster only takes standard support", () => {
+  it("prices the control plane by its version's support on the day priced, and extended support only where the cluster takes it", () => {
     // Extended support bills from the first moment of the end-of-standard day (fleet/versions.ts).
     const end = new Date(`${eksVersion(PROD.kubernetesVersion)!.endOfStandard}T00:00:00Z`);
     const lastStandard = new Date(end.getTime() - 1);
     const standard = GLOBAL_PRICES.eksStandardSupport.usd * 730;
     const extended = GLOBAL_PRICES.eksExtendedSupport.usd * 730;
-    expect(sum(estimate("prod", lastStandard), "EKS control plane", "use1")).toBeCloseTo(standard, 2);
-    expect(sum(estimate("prod", end), "EKS control plane", "use1")).toBeCloseTo(extended, 2);
-    const cluster = plans.prod.resources.find((r) => r.type === "eks:index:Cluster")!;
-    const standardOnly = { ...cluster, inputs: { ...cluster.inputs, upgradePolicy: { supportType: "STANDARD" } } };
-    expect(estimateCost([standardOnly], ["use1"], end).monthlyUsd).toBeCloseTo(standard, 2);
+    const cluster = plans.prod.resources.find((r) => r.type === "aws:eks/cluster:Cluster" && r.cluster === "use1")!;
+    const taking = (supportType: string) => ({ ...cluster, inputs: { ...cluster.inputs, upgradePolicy: { supportType } } });
+    expect(estimateCost([taking("EXTENDED")], ["use1"], lastStandard).monthlyUsd).toBeCloseTo(standard, 2);
+    expect(estimateCost([taking("EXTENDED")], ["use1"], end).monthlyUsd).toBeCloseTo(extended, 2);
+    // EKS's own default, when the program sets no policy, is EXTENDED.
+    expect(estimateCost([{ ...cluster, inputs: { ...cluster.inputs, upgradePolicy: undefined } }], ["use1"], end).monthlyUsd).toBeCloseTo(extended, 2);
+    // STANDARD (the fleet's unless extendedSupport): EKS upgrades the cluster instead of billing extended support.
+    expect(estimateCost([taking("STANDARD")], ["use1"], end).monthlyUsd).toBeCloseTo(standard, 2);
+    // prod does not opt in to extended support: its estimate stays at the standard rate past the end date.
+    expect(cluster.inputs.upgradePolicy).toEqual({ supportType: "STANDARD" });
+    expect(sum(estimate("prod", end), "EKS control plane", "use1")).toBeCloseTo(standard, 2);
   });
 
   it("prices the accelerator, its addresses and traffic, and no queries for a name that is an alias of it", () => {

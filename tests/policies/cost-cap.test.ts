@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { parseFleet } from "../../fleet";
+import { FleetSpec, parseFleet } from "../../fleet";
 import { planFleet } from "../../cli/engine/plan-stack";
 import { PlanDocument } from "../../cli/plan-document";
 import { infraViolations, policyConfigOf, withMockIds } from "../../cli/policy-run";
@@ -12,19 +12,21 @@ import { stackConfig } from "../fixtures/fleets";
 const PROD = YAML.parse(fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8")).config["eks-fleet:fleet"];
 
 /** The rules over the plan's resources with the pack config `policy` implies in the fleet config, as `npm run plan` runs them. */
-function violationsWith(plan: PlanDocument, policy: Record<string, unknown>) {
-  return infraViolations(withMockIds(plan.resources), policyConfigOf(stackConfig({ ...PROD, policy }, "us-east-1", "prod")));
+function violationsWith(plan: PlanDocument, spec: FleetSpec, policy: Record<string, unknown>) {
+  return infraViolations(withMockIds(plan.resources), policyConfigOf(stackConfig({ ...PROD, policy }, "us-east-1", "prod"), spec));
 }
 
 describe("policy.maxMonthlyUsd (monthly-cost-cap)", () => {
   let plan: PlanDocument;
+  let spec: FleetSpec;
   beforeAll(async () => {
-    plan = (await planFleet(parseFleet(PROD, "us-east-1"), stackConfig(PROD, "us-east-1", "prod"))).document;
+    spec = parseFleet(PROD, "us-east-1");
+    plan = (await planFleet(spec, stackConfig(PROD, "us-east-1", "prod"))).document;
   });
 
   it("fails with a mandatory violation when the estimate exceeds the cap, naming the largest items", async () => {
     const cap = Math.floor(plan.cost!.monthlyUsd) - 100;
-    const violations = (await violationsWith(plan, { maxMonthlyUsd: cap })).filter((v) => v.policy === "monthly-cost-cap");
+    const violations = (await violationsWith(plan, spec, { maxMonthlyUsd: cap })).filter((v) => v.policy === "monthly-cost-cap");
     expect(violations).toEqual([{ policy: "monthly-cost-cap", enforcement: "mandatory", urn: null, file: null, message: expect.stringContaining(`over policy.maxMonthlyUsd ($${cap.toLocaleString("en-US")}.00)`) }]);
     // The largest item of the plan's own lines leads the list.
     const byCategory = new Map<string, number>();
@@ -34,7 +36,7 @@ describe("policy.maxMonthlyUsd (monthly-cost-cap)", () => {
   });
 
   it("passes when the estimate is within the cap, and without one", async () => {
-    expect((await violationsWith(plan, { maxMonthlyUsd: Math.ceil(plan.cost!.monthlyUsd) })).filter((v) => v.policy === "monthly-cost-cap")).toEqual([]);
+    expect((await violationsWith(plan, spec, { maxMonthlyUsd: Math.ceil(plan.cost!.monthlyUsd) })).filter((v) => v.policy === "monthly-cost-cap")).toEqual([]);
     expect(plan.violations.filter((v) => v.policy === "monthly-cost-cap")).toEqual([]);
   });
 
