@@ -90,7 +90,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
       // Through the log group's output, so the cluster inside the component waits for it
       // (else EKS creates an unencrypted group that never expires, and ours would collide).
       name: logs.logGroup.name.apply(() => cluster.eksClusterName),
-      version: fleet.kubernetesVersion,
+      // The cluster's own version: an upgrade reaches the waves one deploy at a time (ClusterSpec.kubernetesVersion).
+      version: cluster.kubernetesVersion,
       vpcId: network.vpcId,
       privateSubnetIds: network.privateSubnetIds,
       publicSubnetIds: network.publicSubnetIds,

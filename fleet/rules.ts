@@ -7,6 +7,7 @@ import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { argocdHubs } from "./spec";
 import { versionProblem } from "./versions";
+import { checkWaves } from "./waves";
 import { zoneCountOf } from "./zones";
 
 /**
@@ -32,6 +33,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkPublicAccessCidrs(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkWaves(fleet),
     ...checkInputLimits(fleet),
   ];
 }
