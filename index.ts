@@ -1,13 +1,16 @@
 import { Fleet } from "./components/fleet";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
+import { readRolloutState, treeDirOf, withClusterReleases } from "./fleet/rollout-state";
 
 /**
  * The whole program. Pulumi calls the exported function and publishes what it returns
  * as stack outputs; `npm run plan` calls the very same function under the mock engine.
  */
 export = async function fleetProgram() {
-  const spec = fleetFromPulumiConfig();
+  // Each cluster at the version its wave was promoted to (the tree's rollout.json): an upgrade reaches one wave per deploy.
+  const configured = fleetFromPulumiConfig();
+  const spec = withClusterReleases(configured, readRolloutState(treeDirOf(configured)));
   await checkUpgradesSinceLastDeployment(spec);
   const fleet = await Fleet.create(spec.name, { spec });
   return {

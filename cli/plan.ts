@@ -4,7 +4,7 @@ import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
 import { checkOutputFolder, holdsTree, workFile } from "../charts/output-folder";
 import { recoverSwap, swapInTree } from "../charts/write-tree";
-import { fleetFromStackFile } from "../fleet";
+import { fleetFromStackFile, projectFolderOf } from "../fleet";
 import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
 import { sortViolations } from "../policies/violation";
@@ -41,7 +41,9 @@ export async function main(argv: string[]): Promise<number> {
   let json: string;
   try {
     release = await acquireLock(workFile(out, "lock"));
-    rendering = renderTreeInWorker(stack.spec, root, tree);
+    // The stack's own tree says where each wave stands; the plan's copy goes to --out.
+    const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
+    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
     const planned = (await planFleet(stack.spec, stack.config)).document;

@@ -10,3 +10,5 @@ export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { clusterUpgradePolicy } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
+export { WaveSpec, RolloutSpec, RolloutChecks, checkFor, EKS_ROLLBACK_WINDOW_SECONDS, UPGRADE_BAKE_LIMIT_SECONDS } from "./waves";
+export { ClusterRollout, RolloutHalt, RolloutState, readRolloutState, parseRolloutState, serializeRolloutState, withClusterReleases, followsSource, treeDirOf, projectFolderOf, ROLLOUT_STATE_FILE } from "./rollout-state";

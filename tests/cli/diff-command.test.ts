@@ -81,6 +81,8 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     const prod = path.join(repo, "Pulumi.prod.yaml");
     const setVersion = (version: string) => fs.writeFileSync(prod, fs.readFileSync(prod, "utf8").replace(/kubernetesVersion: "[^"]*"/, `kubernetesVersion: "${version}"`));
     setVersion(from);
+    // No rollout state: every wave runs the fleet's version (with one, only the first wave moves).
+    git(repo, "rm", "--quiet", "gitops/rollout.json");
     git(repo, "commit", "--quiet", "-am", `prod on ${from}`);
     setVersion(to);
     const printed: string[] = [];
