@@ -73,8 +73,8 @@ export const KEPT_LAYERS = ["platform", "apps"] as const;
 
 /** A change to the state that comes with this render. */
 export interface RolloutChange {
-  /** The wave whose clusters take the current source (and `fleet.kubernetesVersion`). */
-  readonly promote?: { readonly wave: string; readonly at: string; readonly revision: string };
+  /** The waves whose clusters take the current source (and `fleet.kubernetesVersion`): a promotion moves one, an abort every wave that moved. */
+  readonly promote?: { readonly waves: readonly string[]; readonly at: string; readonly revision: string };
   /** A failed gate: recorded so that nothing is promoted until the rollout is aborted or resumed. */
   readonly halt?: RolloutState["halted"];
   /** Clears a halt (abort, or an explicit resume). */
@@ -104,7 +104,7 @@ export function applyRollout(fleet: FleetSpec, fresh: readonly RenderedFile[], k
     const own = byCluster.get(cluster.name) ?? [];
     const freshDigest = running.digest(own);
     const previous = kept?.state?.clusters[cluster.name];
-    const promoting = change.promote?.wave === cluster.wave;
+    const promoting = change.promote?.waves.includes(cluster.wave) ?? false;
     const promoted = promoting ? { at: change.promote!.at, revision: change.promote!.revision } : previous?.promoted;
     // The first wave, a wave being promoted and a cluster the state does not know take the
     // current source and version; any other keeps what it was promoted to.

@@ -61,7 +61,7 @@ describe("a change to the fleet's manifests reaches the first wave only", () => 
   });
 
   it("a promotion gives the wave the current source and records when and from which commit", () => {
-    const promoted = render(fleet, "v2", v2.files, { promote: { wave: "standbys", at: "2026-12-03T10:00:00Z", revision: "abc1234" } });
+    const promoted = render(fleet, "v2", v2.files, { promote: { waves: ["standbys"], at: "2026-12-03T10:00:00Z", revision: "abc1234" } });
     expect(changedClusters(v2.files, promoted.files)).toEqual(["c1"]);
     expect(web(promoted.files, "c1").spec.template.spec.containers[0].image).toBe("web:v2");
     expect(JSON.parse(fileOf(promoted.files, "rollout.json")!).clusters.c1.promoted).toEqual({ at: "2026-12-03T10:00:00Z", revision: "abc1234" });
