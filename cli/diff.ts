@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FleetConfigError, fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, stackNameOf, withClusterReleases } from "../fleet";
-import { upgradeProblems, versionsInPlan } from "../fleet/upgrades";
+import { multiWaveProblems, upgradeProblems, versionsInPlan } from "../fleet/upgrades";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
         ]);
         // The base is what is deployed, as far as an offline diff can know: a version step EKS
         // refuses there would fail the deploy half-way, so it is bad input now.
-        const skipped = spec ? upgradeProblems(spec, versionsInPlan(base.plan.resources), `at the base ${flags.base}`) : [];
+        const baseVersions = versionsInPlan(base.plan.resources);
+        const skipped = spec ? [...upgradeProblems(spec, baseVersions, `at the base ${flags.base}`), ...multiWaveProblems(spec, baseVersions)] : [];
         if (skipped.length > 0) throw new FleetConfigError(skipped);
         const head = plannedHead ?? deletedAtHead(file, base);
         planned.push({

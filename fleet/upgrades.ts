@@ -46,3 +46,24 @@ export function versionsInPlan(resources: readonly { type: string; cluster?: str
   }
   return versions;
 }
+
+/**
+ * A change reaches one wave per deploy: the clusters whose Kubernetes version would change
+ * from what was deployed (`deployed`), by wave; more than one wave is refused unless the
+ * stack asks (`rollout.allowMultipleWaves`). A first wave's move with the waves after it held
+ * by the rollout state (their promoted versions) passes; a state edited to move two waves, or
+ * a fleet without one, does not. Clusters not deployed yet are created at any version.
+ */
+export function multiWaveProblems(spec: FleetSpec, deployed: DeployedVersions): Problem[] {
+  if (spec.rollout.allowMultipleWaves) return [];
+  const moving = spec.waves.filter((w) => w.clusters.some((name) => {
+    const running = deployed[name];
+    return running !== undefined && running !== spec.clusters.find((c) => c.name === name)!.kubernetesVersion;
+  }));
+  if (moving.length < 2) return [];
+  const steps = [...new Set(spec.clusters.filter((c) => deployed[c.name] !== undefined && deployed[c.name] !== c.kubernetesVersion).map((c) => `${deployed[c.name]} → ${c.kubernetesVersion}`))];
+  return [{
+    path: "fleet.rollout.waves",
+    message: `one deploy would move the clusters of waves ${moving.map((w) => w.name).join(", ")} (Kubernetes ${steps.join(", ")}); a change reaches one wave per deploy: promote the waves one at a time (npm run rollout -- promote), or set rollout.allowMultipleWaves for this deploy`,
+  }];
+}

@@ -67,7 +67,7 @@ export async function evaluateWave(context: GateContext, wave: WaveSpec, options
   const reports = await Promise.all(clusters.map((c) => clusterReport(context, c)));
   const layers = reports.flatMap((r) => r.layers);
   const revision = layers.map((l) => l.expected).reduce<Commit | undefined>((newest, c) => (!newest || c.at > newest.at ? c : newest), undefined);
-  const gates: GateResult[] = [appliedGate(layers, now)];
+  const gates: GateResult[] = [appliedGate(layers, revision, promotedAt(context, wave), now)];
   const upgrading = await upgradeSince(context, clusters);
   gates.push(upgrading.gate);
   const healthy = layers.length > 0 && layers.every((l) => l.state === "healthy");
@@ -115,12 +115,27 @@ async function clusterReport(context: GateContext, cluster: ClusterSpec): Promis
   return { cluster: cluster.name, layers };
 }
 
-function appliedGate(layers: readonly LayerReport[], now: Date): GateResult {
+/** The newest promotion of the wave's clusters recorded in the tree: its commit must reach the branch before anything counts. */
+function promotedAt(context: GateContext, wave: WaveSpec): Date | undefined {
+  const times = wave.clusters.map((c) => context.state?.clusters[c]?.promoted?.at).filter((t): t is string => !!t).map((t) => new Date(t));
+  return times.sort((a, b) => b.getTime() - a.getTime())[0];
+}
+
+/**
+ * Every layer healthy at its newest commit. A wave promoted in the tree whose promotion
+ * commit is not on the branch yet waits (its agents still report the previous files). A
+ * layer not healthy `REPORT_TIMEOUT_SECONDS` after the wave's newest commit fails.
+ */
+function appliedGate(layers: readonly LayerReport[], revision: Commit | undefined, promoted: Date | undefined, now: Date): GateResult {
   const failed = layers.filter((l) => l.state === "failed");
   if (failed.length > 0) return { gate: "applied", status: "fail", detail: failed.map((l) => l.detail).join("; ") };
+  if (promoted && (!revision || revision.at < promoted)) {
+    return { gate: "applied", status: "wait", detail: `the promotion written at ${promoted.toISOString()} is not on the branch yet: commit and push it` };
+  }
   const pending = layers.filter((l) => l.state !== "healthy");
   if (pending.length === 0) return { gate: "applied", status: "pass", detail: `${layers.length} layers applied and healthy at their newest commit` };
-  const late = pending.filter((l) => (now.getTime() - l.expected.at.getTime()) / 1000 > REPORT_TIMEOUT_SECONDS);
+  const since = revision?.at ?? now;
+  const late = (now.getTime() - since.getTime()) / 1000 > REPORT_TIMEOUT_SECONDS ? pending : [];
   if (late.length > 0) {
     return { gate: "applied", status: "fail", detail: `not applied and healthy ${REPORT_TIMEOUT_SECONDS / 60} min after the change: ${late.map((l) => l.detail).join("; ")}` };
   }

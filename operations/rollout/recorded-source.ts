@@ -99,6 +99,8 @@ export class RecordedSource implements StatusSource {
 }
 
 const commitOf = (c: { sha: string; at: string }): Commit => ({ sha: c.sha, at: at(c.at) });
-const touches = (c: { paths: readonly string[] }, path: string) => c.paths.some((p) => p === path || p.startsWith(`${path.replace(/\/$/, "")}/`));
+/** A recorded path ending in `/` is a whole folder. */
+const touches = (c: { paths: readonly string[] }, path: string) =>
+  c.paths.some((p) => p === path || p.startsWith(`${path.replace(/\/$/, "")}/`) || (p.endsWith("/") && `${path}/`.startsWith(p)));
 /** A full SHA or an abbreviation of one. */
 const indexOf = (order: readonly string[], sha: string) => order.findIndex((s) => s === sha || (sha.length >= 7 && s.startsWith(sha)));
