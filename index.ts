@@ -26,6 +26,13 @@ export = async function fleetProgram() {
     globalAccelerator: fleet.accelerator ? { dnsName: fleet.accelerator.dnsName, ipAddresses: fleet.accelerator.ipAddresses } : undefined,
     kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
     dr: spec.dr,
+    // What the rollout gates read of each cluster's health (operations/rollout/live-source.ts):
+    // every check and target group, whatever the roles, which Git decides.
+    healthSignals: Object.fromEntries(fleet.clusters.map((c) => {
+      const lb = fleet.loadBalancers.get(c.spec.name)!;
+      const checks = fleet.dns ? { healthChecks: { serving: fleet.dns.healthCheckIds[c.spec.name], takeover: fleet.dns.takeoverCheckIds[c.spec.name] } } : {};
+      return [c.spec.name, { ...checks, loadBalancer: lb.arn, gatewayTargetGroup: lb.targetGroupArn, servingTargetGroup: lb.servingTargetGroupArn }];
+    })),
     // Read back by the next run (fleet/last-deployment.ts). Each entry waits for its control
     // plane: a run that fails before the control planes are through keeps the previous record.
     [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => c.spec.kubernetesVersion)])),

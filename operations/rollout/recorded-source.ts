@@ -62,19 +62,19 @@ export class RecordedSource implements StatusSource {
 
   /** Commits pushed by now. */
   private visible() {
-    return this.recording.commits.filter((c) => at(c.at) <= this.clock);
+    return (this.recording.commits ?? []).filter((c) => at(c.at) <= this.clock);
   }
 
   async agentObjects(cluster: string): Promise<readonly AgentObject[] | undefined> {
-    return current(this.recording.agents[cluster], this.clock)?.objects;
+    return current(this.recording.agents?.[cluster], this.clock)?.objects;
   }
 
   async healthSignals(cluster: string): Promise<readonly HealthSignal[]> {
-    return (this.recording.health[cluster] ?? []).map((s) => ({ cluster, name: s.name, id: s.id }));
+    return (this.recording.health?.[cluster] ?? []).map((s) => ({ cluster, name: s.name, id: s.id }));
   }
 
   async healthSamples(signal: HealthSignal, from: Date, to: Date): Promise<readonly HealthSample[]> {
-    const recorded = (this.recording.health[signal.cluster] ?? []).find((s) => s.id === signal.id)?.samples ?? [];
+    const recorded = (this.recording.health?.[signal.cluster] ?? []).find((s) => s.id === signal.id)?.samples ?? [];
     return recorded.map((s) => ({ at: at(s.at), green: s.green })).filter((s) => s.at >= from && s.at <= to && s.at <= this.clock);
   }
 
