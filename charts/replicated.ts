@@ -3,6 +3,7 @@ import * as path from "path";
 import { ApiObject } from "cdk8s";
 import * as YAML from "yaml";
 import { FleetConfigError, type Problem } from "../fleet/errors";
+import { MAX_MANIFEST_FILE_BYTES, readBounded } from "../fleet/safe-files";
 import { documentProblem } from "../policies/closed-world";
 import { Layer, Replication, replicate } from "./replicate";
 
@@ -30,7 +31,8 @@ export function loadReplicated(dir: string = REPLICATED_DIR): ReplicatedFile[] {
     for (const name of fs.readdirSync(folder).filter((f) => YAML_FILE.test(f) && fs.lstatSync(path.join(folder, f)).isFile()).sort()) {
       const file = `${layer}/${name}`;
       const objects: Record<string, unknown>[] = [];
-      YAML.parseAllDocuments(fs.readFileSync(path.join(folder, name), "utf8"), { uniqueKeys: true }).forEach((doc, i) => {
+      const text = readBounded(path.join(folder, name), `replicated/${file}`, MAX_MANIFEST_FILE_BYTES, "a file of Kubernetes objects is far smaller").toString("utf8");
+      YAML.parseAllDocuments(text, { uniqueKeys: true }).forEach((doc, i) => {
         const where = `replicated/${file}#${i}`;
         if (doc.errors.length > 0) return void problems.push({ path: where, message: `not valid YAML (${doc.errors[0].message.split("\n")[0]})` });
         const value = doc.toJS({ maxAliasCount: 50 });

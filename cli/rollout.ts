@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { readKeptTree, recoverSwap, renderRollout, RolloutChange, workFile, writeTreeAtomic } from "../charts";
+import { readKeptTree, recoverSwap, renderRollout, RolloutChange, writeTreeAtomic } from "../charts";
 import { fleetFromStackFile, FleetSpec, projectFolderOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { git, repoRoot } from "./diff/git";
@@ -101,7 +101,7 @@ function headOf(dir: string): string {
 /** The tree and its rollout.json, swapped in under the tree's lock (the one synth takes). */
 async function writeTree(treeDir: string, shown: string, files: () => ReturnType<typeof renderRollout>["files"]): Promise<void> {
   fs.mkdirSync(path.dirname(treeDir), { recursive: true });
-  const release = await acquireLock(workFile(treeDir, "lock"), { shown });
+  const release = await acquireLock(treeDir, { shown, command: "npm run rollout" });
   try {
     recoverSwap(treeDir);
     writeTreeAtomic(treeDir, files(), shown);
