@@ -37,35 +37,35 @@ import { appsLayer, runningManifest } from "./standby";
  */
 export interface KeptTree {
   readonly state?: RolloutState;
-  /** Every file of the clusters' platform and apps folders on disk, by tree path. */
-  readonly files: ReadonlyMap<string, string>;
+  /** The files of a cluster's platform and apps folders as they are, read only for a cluster that keeps them. */
+  readonly filesOf: (cluster: string) => RenderedFile[];
 }
 
-/** The tree folder's state and kept files; none when the folder holds no state yet (first render). */
+/** The tree folder's state, its kept files read on demand; none when the folder holds no state yet (first render). */
 export function readKeptTree(dir: string, shown = dir): KeptTree | undefined {
   const stateFile = path.join(dir, names.ROLLOUT_STATE_FILE);
   if (!fs.existsSync(stateFile)) return undefined;
   const state = parseRolloutState(readTreeFile(stateFile, `${shown}/${names.ROLLOUT_STATE_FILE}`), `${shown}/${names.ROLLOUT_STATE_FILE}`);
-  const files = new Map<string, string>();
-  const clusters = path.join(dir, "clusters");
-  for (const cluster of fs.existsSync(clusters) ? fs.readdirSync(clusters) : []) {
+  const filesOf = (cluster: string) => {
+    const files: RenderedFile[] = [];
     for (const layer of KEPT_LAYERS) {
-      const folder = path.join(clusters, cluster, layer);
-      if (!fs.existsSync(folder)) continue;
+      const folder = path.join(dir, "clusters", cluster, layer);
+      if (!fs.lstatSync(folder, { throwIfNoEntry: false })?.isDirectory()) continue;
       for (const file of fs.readdirSync(folder)) {
         const relative = `clusters/${cluster}/${layer}/${file}`;
-        files.set(relative, readTreeFile(path.join(folder, file), `${shown}/${relative}`));
+        files.push({ path: relative, content: readTreeFile(path.join(folder, file), `${shown}/${relative}`) });
       }
     }
-  }
-  return { state, files };
+    return files;
+  };
+  return { state, filesOf };
 }
 
 /** The same, from a tree held in memory (what a render returned). */
 export function keptTreeOf(files: readonly RenderedFile[]): KeptTree | undefined {
   const state = files.find((f) => f.path === names.ROLLOUT_STATE_FILE);
   if (!state) return undefined;
-  return { state: parseRolloutState(state.content, names.ROLLOUT_STATE_FILE), files: new Map(files.filter((f) => isKeptLayerFile(f.path)).map((f) => [f.path, f.content])) };
+  return { state: parseRolloutState(state.content, names.ROLLOUT_STATE_FILE), filesOf: (cluster) => files.filter((f) => isKeptLayerFile(f.path) && f.path.startsWith(`clusters/${cluster}/`)) };
 }
 
 /** The layers a wave keeps until promoted; `traffic` (the health answers) always follows the current source. */
@@ -115,7 +115,7 @@ export function applyRollout(fleet: FleetSpec, fresh: readonly RenderedFile[], k
       entries[cluster.name] = { wave: cluster.wave, digest: freshDigest, kubernetesVersion, ...(promoted ? { promoted } : {}) };
       continue;
     }
-    const files = keptFilesOf(kept!, cluster.name);
+    const files = kept!.filesOf(cluster.name);
     const where = `${root}/clusters/${cluster.name}`;
     if (files.length === 0) {
       throw new FleetConfigError([{ path: where, message: `${names.ROLLOUT_STATE_FILE} keeps wave '${cluster.wave}' at what it was promoted to, but its platform and apps files are missing: restore them from Git` }]);
@@ -147,10 +147,6 @@ function groupByCluster(files: readonly RenderedFile[]): Map<string, RenderedFil
     groups.set(cluster, [...(groups.get(cluster) ?? []), file]);
   }
   return groups;
-}
-
-function keptFilesOf(kept: KeptTree, cluster: string): RenderedFile[] {
-  return [...kept.files].filter(([p]) => p.startsWith(`clusters/${cluster}/`)).map(([p, content]) => ({ path: p, content }));
 }
 
 /**
