@@ -3,7 +3,7 @@ import { promisify } from "util";
 import * as path from "path";
 import * as YAML from "yaml";
 import { canonicalJson } from "../../policies/override-record";
-import { loadTree } from "../../policies/tree";
+import { loadTree, TreeError } from "../../policies/tree";
 import { goodTree, writeTree } from "./tree-fixture";
 
 /**
@@ -30,12 +30,51 @@ function checked(root: string): Map<string, string[]> {
   return byLayer;
 }
 
+/** YAML whose meaning differs between YAML 1.2 readers and go-yaml v3, which kustomize uses. */
+const TRICKY = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: merged
+  namespace: payments
+  labels: &ref {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+roleRef:
+  <<: *ref
+subjects: [{kind: Group, name: g, apiGroup: rbac.authorization.k8s.io}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: scalars, namespace: payments, annotations: {"<<": {hidden: "x"}, kept: "y"}}
+data:
+  <<: [{a: "1", z: first}, {b: "2", z: last}]
+  yes: yes
+  on: On
+  octal: 010
+  underscores: 65_535
+  binary: 0b101
+  hex: 0x1F
+  float: 1e3
+  date: 2001-12-14
+  time: 2001-12-14T21:59:43.10-05:00
+  untagged: ! 12
+  text: !!str 12
+  bytes: !!binary aGk=
+  empty:
+`;
+
 const shapes = () => {
   const files: Record<string, any> = goodTree();
   const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "payments" }, data: { k: name } });
   files["clusters/use1/platform/configmaps.yaml"] = [cm("a"), cm("b")].map((o) => YAML.stringify(o)).join("---\n");
   files["clusters/use1/platform/list.json"] = JSON.stringify({ apiVersion: "v1", kind: "ConfigMapList", items: [cm("c"), cm("d")] });
+  files["clusters/use1/apps/tricky.yaml"] = TRICKY;
   return files;
+};
+
+/** Files kustomize refuses to build; the reader must refuse them too rather than read something else. */
+const REFUSED: Record<string, string> = {
+  "duplicate key": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d, namespace: payments}\ndata: {a: '1', \"a\": '2'}\n",
+  "boolean key": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d, namespace: payments}\ndata: {true: x}\n",
+  "two merge keys": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d, namespace: payments}\ndata: {<<: {a: '1'}, <<: {b: '2'}}\n",
 };
 
 (available ? describe : describe.skip)(`kubectl kustomize builds exactly the objects the rules check${available ? "" : " (skipped: no kubectl on PATH; .ci/run installs it)"}`, () => {
@@ -48,5 +87,12 @@ const shapes = () => {
     expect(layers).toHaveLength(6);
     const outputs = await Promise.all(layers.map(({ dir }) => built(dir)));
     layers.forEach(({ dir, objects }, i) => expect({ dir, objects: outputs[i] }).toEqual({ dir, objects }));
+  }, 30_000);
+
+  it("fails where kustomize fails: duplicate keys, keys that are not strings, two merge keys in a map", async () => {
+    const trees = Object.values(REFUSED).map((text) => writeTree({ ...goodTree(["use1"]), "clusters/use1/apps/refused.yaml": text }));
+    const builds = await Promise.all(trees.map((root) => built(path.join(root, "clusters/use1/apps")).then(() => "built", (err: Error) => err.message)));
+    expect(builds.every((b) => /command failed/.test(b))).toBe(true);
+    for (const root of trees) expect(() => loadTree(root)).toThrow(TreeError);
   }, 30_000);
 });
