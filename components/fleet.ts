@@ -154,6 +154,7 @@ export class Fleet extends pulumi.ComponentResource {
     const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, {
       ...common,
       regionKeyArn: shared.secrets.keyArns[clusterSpec.region],
+      secretArns: shared.secrets.arns,
       serviceWebhook,
     }, { parent: c }));
     const treePrerequisites = [serviceWebhook, externalSecrets.release, velero.release, karpenter.release];

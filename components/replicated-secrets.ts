@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names } from "../fleet";
+import { FleetSpec, names, secretNamespaces } from "../fleet";
 import { keyPolicy, rolesViaService } from "./key-policy";
 
 export interface ReplicatedSecretsArgs {
@@ -17,8 +17,10 @@ export interface ReplicatedSecretsArgs {
  * Values are set out of band; none is ever in the program or in Git.
  */
 export class ReplicatedSecrets extends pulumi.ComponentResource {
-  /** The secrets key of each fleet region, for the External Secrets roles. */
+  /** The secrets key of each fleet region, for the secrets readers' roles. */
   public readonly keyArns: Record<string, pulumi.Output<string>>;
+  /** Each secret's ARN (home region), by Secrets Manager name: the readers' roles name exact ARNs. */
+  public readonly arns: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: ReplicatedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:secrets:ReplicatedSecrets", name, {}, opts);
@@ -36,12 +38,12 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
       description: `Secrets Manager replicas of fleet ${fleet.name} in ${region}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      // Read by the External Secrets roles of this region's clusters, through Secrets Manager only.
+      // Read by the secrets readers of this region's clusters, through Secrets Manager only.
       // (The home region may have no cluster: then only the account's administrators.)
-      policy: keyPolicy(fleet.accountId, externalSecretsRoles(fleet, region).length === 0 ? [] : [{
+      policy: keyPolicy(fleet.accountId, secretsReaderRoles(fleet, region).length === 0 ? [] : [{
         sid: "ExternalSecretsThroughSecretsManager",
         actions: ["kms:Decrypt", "kms:DescribeKey"],
-        ...rolesViaService(fleet.accountId, externalSecretsRoles(fleet, region), "secretsmanager", region),
+        ...rolesViaService(fleet.accountId, secretsReaderRoles(fleet, region), "secretsmanager", region),
       }]),
       tags,
     }, { parent: this, provider: provider(region), protect: region === fleet.homeRegion }).arn]));
@@ -49,22 +51,22 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
     const home = fleet.homeRegion;
     for (const secret of fleet.secrets) {
       // Protected: its value is written out of band and lives only here, so deleting it is a deliberate step.
-      new aws.secretsmanager.Secret(`${name}-${secret.name.replace(/[^A-Za-z0-9-]/g, "-")}`, {
+      this.arns[secret.name] = new aws.secretsmanager.Secret(`${name}-${secret.name.replace(/[^A-Za-z0-9-]/g, "-")}`, {
         name: secret.name,
         description: `Read by External Secrets in namespace ${secret.namespace} of every cluster`,
         kmsKeyId: this.keyArns[home],
         replicas: regions.filter((r) => r !== home).map((region) => ({ region, kmsKeyId: this.keyArns[region] })),
         tags,
-      }, { parent: this, provider: provider(home), protect: true });
+      }, { parent: this, provider: provider(home), protect: true }).arn;
     }
 
-    this.registerOutputs({ keyArns: this.keyArns });
+    this.registerOutputs({ keyArns: this.keyArns, arns: this.arns });
   }
 }
 
-/** The External Secrets roles of the clusters in `region` (names computed in `fleet/`). */
-function externalSecretsRoles(fleet: FleetSpec, region: string): string[] {
+/** The secrets readers' roles of the clusters in `region`, one per namespace with secrets (names computed in `fleet/`). */
+function secretsReaderRoles(fleet: FleetSpec, region: string): string[] {
   return fleet.clusters
     .filter((c) => c.region === region)
-    .map((c) => names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, c.name, names.AGENTS.externalSecrets.role)));
+    .flatMap((c) => secretNamespaces(fleet).map((namespace) => names.roleArn(fleet.accountId, names.namespaceSecretsRoleName(fleet.name, c.name, namespace))));
 }

@@ -21,7 +21,7 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`| Velero schedule | \`${names.BACKUP_SCHEDULE}\``);
     expect(runbook).toContain(`| Own backup location (read-write) | \`${names.OWN_BACKUP_LOCATION}\``);
     expect(runbook).toContain(`--from-backup ${names.BACKUP_SCHEDULE}-`);
-    expect(runbook).toContain(`\`${names.CLUSTER_SECRET_STORE}\` ClusterSecretStore`);
+    expect(runbook).toContain(`\`${names.NAMESPACE_SECRET_STORE}\` SecretStore (as that namespace's \`${names.SECRETS_READER_SERVICE_ACCOUNT}\``);
   });
 
   it("names the Flux apps Kustomization and the prod clusters as configured", () => {
