@@ -1,12 +1,15 @@
+import { admissionPolicies } from "./admission";
 import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, ManifestTree, noSecrets, quotaAndLimits } from "./manifests";
 import { networkPolicies } from "./network";
 import { podSecurityPolicies } from "./pod-security";
 import { rbacPolicies } from "./rbac";
 import { Violation } from "./violation";
+import { workloadPolicies } from "./workloads";
 
 /** Every rule over the rendered tree (what the agents apply, read by policies/tree.ts). */
 export const manifestPolicies: ManifestPolicy[] = [
   closedWorld,
+  ...admissionPolicies,
   noSecrets,
   defaultDenyNetworkPolicy,
   quotaAndLimits,
@@ -14,6 +17,7 @@ export const manifestPolicies: ManifestPolicy[] = [
   ...rbacPolicies,
   ...podSecurityPolicies,
   ...networkPolicies,
+  ...workloadPolicies,
 ];
 
 /** Runs every manifest rule over a rendered tree. */

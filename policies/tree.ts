@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as names from "../fleet/names";
+import { LAYER_NAMES } from "./allow-list";
 import { documentProblem, documentReader, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
 import { LayoutProblem, ManifestObject, ManifestTree, TreeFile } from "./manifests";
 import { OverrideRecord, parseOverrideRecord } from "./override-record";
@@ -12,7 +13,8 @@ export class TreeError extends Error {
   }
 }
 
-const LAYERS = ["platform", "apps"] as const;
+/** The layer folders of each cluster: those the allow-list has a table for. */
+const LAYERS = LAYER_NAMES;
 /** The only files the renderer writes outside the layers: its override record and its marker. */
 const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.TREE_MARKER];
 
