@@ -5,8 +5,9 @@ import { FleetConfigError, type Problem } from "../fleet/errors";
 import { documentProblem, documentsOf } from "../policies/closed-world";
 import { Layer, Replication, replicate } from "./replicate";
 
-/** The repository's folder of plain YAML replicated to every cluster: `replicated/<layer>/*.yaml`. */
-export const REPLICATED_DIR = path.resolve(__dirname, "..", "replicated");
+import { REPLICATED_DIR } from "./replicated-files";
+
+export { REPLICATED_DIR };
 
 export interface ReplicatedFile {
   /** Path relative to the replicated folder, e.g. `platform/maintenancewindows.yaml`. */

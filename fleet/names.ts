@@ -106,6 +106,10 @@ export const SECRETS_TOKEN_ROLE = "external-secrets-token";
  */
 export const namespaceSecretsRoleName = (fleet: string, cluster: string, namespace: string) => shortened(`${fleet}-${cluster}-secrets-${namespace}`, 64);
 
+/** The fleet-wide read-only ClusterRole (never Secrets) and the group bound to it on every cluster. */
+export const FLEET_VIEWER_ROLE = "fleet-viewer";
+export const FLEET_VIEWERS_GROUP = "fleet-viewers";
+
 /** The service account (in `flux-system`) that applies one layer of the tree: it holds only that layer's rights. */
 export const fluxLayerServiceAccount = (layer: string) => `fleet-${layer}`;
 

@@ -119,6 +119,13 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
+  // The GitOps layers' accounts and rights (components/flux-lockdown.ts).
+  "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": K8S_IDENTITY,
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": {
+    properties: [...K8S_IDENTITY.properties, "roleRef"],
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: RoleBinding and ClusterRoleBinding .roleRef)",
+  },
 };
 
 /** Whether `type` has a row; without one, an empty `replacingKeys` means "unknown", not "in place". */

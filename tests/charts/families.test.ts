@@ -44,7 +44,7 @@ describe("RBAC", () => {
     const binding = find(c1, "RoleBinding", "namespace-admins", "payments");
     expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" });
     expect(binding.subjects.map((s: any) => `${s.kind}/${s.name}`)).toEqual(["Group/payments-admins", "Group/sre"]);
-    expect(c1.filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === "search")).toEqual([]);
+    expect(c1.filter((o) => o.kind === "RoleBinding" && o.metadata.name === "namespace-admins" && o.metadata.namespace === "search")).toEqual([]);
   });
 
   it("gives fleet-viewers read-only access that never includes Secrets", () => {

@@ -1,0 +1,92 @@
+import { renderTree } from "../../charts";
+import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
+import { DependencyGraph } from "../../cli/engine/graph";
+import { RecordedResource } from "../../cli/engine/recording-monitor";
+import { names, parseFleet } from "../../fleet";
+import { LAYER_KINDS } from "../../policies/allow-list";
+import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import * as YAML from "yaml";
+
+const ACCOUNT = "123456789012";
+const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.type === type);
+
+interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
+/** Kubernetes RBAC's rule matching (`rbac/v1` PolicyRule): group, resource, verb, and the name when a rule lists names. */
+const allows = (rules: Rule[], group: string, resource: string, verb: string, name?: string) =>
+  rules.some((r) =>
+    (r.apiGroups.includes(group) || r.apiGroups.includes("*")) &&
+    (r.resources.includes(resource) || r.resources.includes("*")) &&
+    (r.verbs.includes(verb) || r.verbs.includes("*")) &&
+    (r.resourceNames === undefined || r.resourceNames.length === 0 || (name !== undefined && r.resourceNames.includes(name))));
+
+describe("Flux, locked down", () => {
+  let ev: Evaluation;
+  let graph: DependencyGraph;
+  const roleOf = (layer: string) => ofType(ev, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").find((r) => r.name === `c0-flux-layer-access-${layer}-role`)!.inputs.rules as Rule[];
+
+  beforeAll(async () => {
+    ev = await evaluateProgram(stackConfig(fleetConfig(2)), ACCOUNT);
+    graph = new DependencyGraph(ev.resources);
+  });
+
+  it("installs flux2 with the multi-tenancy lockdown: no cross-namespace refs, a powerless default account, no remote bases, no cluster-admin, no aggregation into admin/edit", () => {
+    const releases = ofType(ev, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "flux2");
+    expect(releases).toHaveLength(2);
+    for (const release of releases) {
+      expect(release.inputs.values).toMatchObject({
+        multitenancy: { enabled: true, defaultServiceAccount: "default", privileged: false },
+        rbac: { createAggregation: false },
+        kustomizeController: { container: { additionalArgs: ["--no-remote-bases=true"] } },
+      });
+    }
+  });
+
+  it("applies each layer as its own account, created before the Kustomization", () => {
+    const kustomizations = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization");
+    expect(kustomizations).toHaveLength(4);
+    for (const k of kustomizations) {
+      const cluster = k.name.split("-")[0];
+      const layer = (k.inputs.metadata as { name: string }).name;
+      const account = names.fluxLayerServiceAccount(layer);
+      expect((k.inputs.spec as { serviceAccountName: string }).serviceAccountName).toBe(account);
+      const sa = ofType(ev, "kubernetes:core/v1:ServiceAccount").find((r) => r.name === `${cluster}-flux-layer-access-${layer}`) as RecordedResource;
+      expect(sa.inputs.metadata).toMatchObject({ name: account, namespace: names.AGENTS.flux.namespace });
+      expect(graph.waitsFor(k.urn, sa.urn)).toBe(true);
+    }
+  });
+
+  it("lets the platform account apply the platform's kinds and the kinds replicated/ declares, and nothing that takes a cluster over", () => {
+    const rules = roleOf("platform");
+    for (const kind of LAYER_KINDS.platform) expect([kind.kind, allows(rules, kind.group, kind.resource, "patch")]).toEqual([kind.kind, true]);
+    expect(allows(rules, "platform.eks-fleet.io", "maintenancewindows", "create")).toBe(true);
+    for (const [group, resource, verb] of [
+      ["", "secrets", "get"], ["", "pods/exec", "create"], ["", "nodes/proxy", "get"], ["", "serviceaccounts/token", "create"], ["", "persistentvolumes", "create"],
+      ["admissionregistration.k8s.io", "mutatingwebhookconfigurations", "create"], ["apiregistration.k8s.io", "apiservices", "create"],
+      ["source.toolkit.fluxcd.io", "gitrepositories", "patch"], ["kustomize.toolkit.fluxcd.io", "kustomizations", "patch"], ["argoproj.io", "applications", "create"],
+      ["", "users", "impersonate"], ["external-secrets.io", "clustersecretstores", "create"],
+    ]) {
+      expect([group, resource, verb, allows(rules, group, resource, verb)]).toEqual([group, resource, verb, false]);
+    }
+  });
+
+  it("lets the platform account grant by name only what the fleet renders: admin in a namespace, the viewer role, the apps layer's role, the token Role", () => {
+    const rules = roleOf("platform");
+    for (const role of ["admin", names.FLEET_VIEWER_ROLE, names.layerRoleName("apps")]) expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "bind", role)).toBe(true);
+    for (const role of ["cluster-admin", "edit", "system:controller:clusterrole-aggregation-controller"]) expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "bind", role)).toBe(false);
+    expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "escalate", "attacker-role")).toBe(false);
+    expect(allows(rules, "rbac.authorization.k8s.io", "roles", "escalate", names.SECRETS_TOKEN_ROLE)).toBe(true);
+  });
+
+  it("binds the platform role across the cluster, and the apps role only in the fleet's namespaces, from the platform layer", () => {
+    const bindings = ofType(ev, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").filter((b) => b.name.startsWith("c0-flux-layer-access"));
+    expect(bindings.map((b) => (b.inputs.roleRef as { name: string }).name)).toEqual([names.layerRoleName("platform")]);
+    const appsRules = roleOf("apps");
+    expect(allows(appsRules, "apps", "deployments", "patch")).toBe(true);
+    expect(allows(appsRules, "", "namespaces", "patch")).toBe(false);
+    expect(allows(appsRules, "rbac.authorization.k8s.io", "clusterrolebindings", "create")).toBe(false);
+    const tree = renderTree(parseFleet(fleetConfig(2), "us-east-1")).filter((f) => f.path.startsWith("clusters/c0/platform/rolebinding-")).map((f) => YAML.parse(f.content));
+    const appsBindings = tree.filter((b) => b.roleRef.name === names.layerRoleName("apps"));
+    expect(appsBindings.map((b) => b.metadata.namespace).sort()).toEqual(["ingress", "payments"]);
+    expect(appsBindings[0].subjects).toEqual([{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("apps"), namespace: names.AGENTS.flux.namespace }]);
+  });
+});
