@@ -119,6 +119,12 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
+  // Argo CD's projects per layer, and the patch that empties `default` (components/argocd-projects.ts).
+  "kubernetes:argoproj.io/v1alpha1:AppProject": K8S_IDENTITY,
+  "kubernetes:argoproj.io/v1alpha1:AppProjectPatch": {
+    properties: K8S_IDENTITY.properties,
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (patch identity: .metadata.name, .metadata.namespace)",
+  },
   // The GitOps layers' accounts and rights (components/flux-lockdown.ts).
   "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": K8S_IDENTITY,

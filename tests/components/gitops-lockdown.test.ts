@@ -3,6 +3,7 @@ import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
 import { RecordedResource } from "../../cli/engine/recording-monitor";
 import { names, parseFleet } from "../../fleet";
+import { appProjectName, LOCKED_DEFAULT_PROJECT } from "../../components/argocd-projects";
 import { LAYER_KINDS } from "../../policies/allow-list";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 import * as YAML from "yaml";
@@ -88,5 +89,55 @@ describe("Flux, locked down", () => {
     const appsBindings = tree.filter((b) => b.roleRef.name === names.layerRoleName("apps"));
     expect(appsBindings.map((b) => b.metadata.namespace).sort()).toEqual(["ingress", "payments"]);
     expect(appsBindings[0].subjects).toEqual([{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("apps"), namespace: names.AGENTS.flux.namespace }]);
+  });
+});
+
+describe("Argo CD, locked down", () => {
+  let ev: Evaluation;
+  let graph: DependencyGraph;
+  const argocd = fleetConfig(3, { gitops: { engine: "argocd", hub: "c0", repoUrl: "https://github.com/acme/platform.git" } });
+  const project = (hub: string, layer: string) => ofType(ev, "kubernetes:argoproj.io/v1alpha1:AppProject").find((p) => p.name === `${hub}-argocd-projects-${layer}`)!;
+  const kindsOf = (list: { group: string; kind: string }[]) => list.map((k) => `${k.group}/${k.kind}`);
+
+  beforeAll(async () => {
+    ev = await evaluateProgram(stackConfig(argocd), ACCOUNT);
+    graph = new DependencyGraph(ev.resources);
+  });
+
+  it("generates every layer's Applications in that layer's project, never default, on both hubs", () => {
+    const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
+    expect(sets.length).toBe(4);
+    for (const set of sets) {
+      const layer = (set.inputs.metadata as { name: string }).name.replace(/^fleet-/, "");
+      expect((set.inputs.spec as any).template.spec.project).toBe(appProjectName(layer));
+      const hub = set.name.split("-")[0];
+      expect(graph.waitsFor(set.urn, project(hub, layer).urn)).toBe(true);
+    }
+  });
+
+  it("whitelists exactly the allow-list's kinds per layer, from the fleet's repository, in the fleet's namespaces", () => {
+    for (const layer of ["platform", "apps"] as const) {
+      const spec = project("c0", layer).inputs.spec as any;
+      expect(spec.sourceRepos).toEqual([argocd.gitops.repoUrl]);
+      const listed = [...kindsOf(spec.clusterResourceWhitelist), ...kindsOf(spec.namespaceResourceWhitelist)];
+      // The allow-list, plus the kind replicated/'s CRD declares (namespaced: both layers).
+      expect(listed.sort()).toEqual([...LAYER_KINDS[layer].map((k) => `${k.group}/${k.kind}`), "platform.eks-fleet.io/MaintenanceWindow"].sort());
+      const namespaces = spec.destinations.map((d: { namespace: string }) => d.namespace);
+      expect(namespaces).toEqual(expect.arrayContaining(["payments", "ingress"]));
+      for (const agent of ["argocd", "flux-system", "kube-system", "external-secrets", "default"]) expect(namespaces).not.toContain(agent);
+    }
+    // Only the platform holds cluster-scoped kinds; Applications, webhooks and the like nowhere.
+    expect((project("c0", "apps").inputs.spec as any).clusterResourceWhitelist).toEqual([]);
+    const platform = project("c0", "platform").inputs.spec as any;
+    expect(kindsOf([...platform.clusterResourceWhitelist, ...platform.namespaceResourceWhitelist]).filter((k) => /argoproj|admissionregistration|apiregistration|fluxcd/.test(k))).toEqual([]);
+  });
+
+  it("empties the default project on each hub", () => {
+    const patches = ofType(ev, "kubernetes:argoproj.io/v1alpha1:AppProjectPatch");
+    expect(patches.map((p) => p.name).sort()).toEqual(["c0-argocd-projects-default", "c1-argocd-projects-default"]);
+    for (const patch of patches) {
+      expect(patch.inputs.metadata).toMatchObject({ name: "default", namespace: "argocd" });
+      expect(patch.inputs.spec).toEqual(LOCKED_DEFAULT_PROJECT);
+    }
   });
 });
