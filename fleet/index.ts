@@ -4,7 +4,7 @@ export * from "./parse";
 export * from "./load";
 export { checkDistinctGitopsPath, projectDirOf, siblingStackFiles, stackNameOf } from "./stack-paths";
 export * as names from "./names";
-export { secretNamespaces } from "./access";
+export { namespaceAdminEntries, NamespaceAdminEntry, secretNamespaces } from "./access";
 export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, DrFigures, Standby } from "./dr";
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";

@@ -8,6 +8,7 @@ import { FleetConfig } from "./schema";
 import { standbyHubOf } from "./spec";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 import { zoneCountOf } from "./zones";
+import { checkNamespaceAdmins } from "./access";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
@@ -32,6 +33,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string): Problem[] {
     ...checkPublicAccessCidrs(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkNamespaceAdmins(fleet),
     ...checkInputLimits(fleet),
   ];
 }

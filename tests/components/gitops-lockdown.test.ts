@@ -141,3 +141,38 @@ describe("Argo CD, locked down", () => {
     }
   });
 });
+
+describe("namespace admins, through EKS access entries", () => {
+  let ev: Evaluation;
+  const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+  beforeAll(async () => {
+    ev = await evaluateProgram(stackConfig(fleetConfig(2, {
+      clusterAdmins: [role("platform-admins")],
+      namespaces: [
+        { name: "payments", admins: ["payments-admins"], adminRoles: [role("payments-team"), role("oncall")] },
+        { name: "search", admins: ["search-admins", "search-oncall"], adminRoles: [role("oncall")] },
+        { name: "reports", admins: ["reports-admins"] },
+      ],
+    })), ACCOUNT);
+  });
+
+  it("gives each admin role one entry per cluster carrying the groups of every namespace it administers, and no access policy", () => {
+    const entries = ofType(ev, "aws:eks/accessEntry:AccessEntry").filter((e) => String(e.inputs.principalArn).match(/payments-team|oncall/));
+    expect(entries.map((e) => [e.name.split("-")[0], e.inputs.principalArn, e.inputs.type, e.inputs.kubernetesGroups]).sort()).toEqual([
+      ["c0", role("oncall"), "STANDARD", ["payments-admins", "search-admins", "search-oncall"]],
+      ["c0", role("payments-team"), "STANDARD", ["payments-admins"]],
+      ["c1", role("oncall"), "STANDARD", ["payments-admins", "search-admins", "search-oncall"]],
+      ["c1", role("payments-team"), "STANDARD", ["payments-admins"]],
+    ]);
+    const associations = ofType(ev, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map((a) => a.inputs.principalArn);
+    expect(associations.filter((p) => String(p).match(/payments-team|oncall/))).toEqual([]);
+  });
+
+  it("binds those groups to the built-in admin in their namespace only", () => {
+    const spec = parseFleet(fleetConfig(2, { namespaces: [{ name: "payments", admins: ["payments-admins"], adminRoles: [role("payments-team")] }] }), "us-east-1");
+    const bindings = renderTree(spec).filter((f) => f.path.startsWith("clusters/c0/") && f.path.includes("rolebinding-")).map((f) => YAML.parse(f.content));
+    const admins = bindings.filter((b) => b.subjects.some((s: { name: string }) => s.name === "payments-admins"));
+    expect(admins.map((b) => [b.kind, b.metadata.namespace, b.roleRef.name])).toEqual([["RoleBinding", "payments", "admin"]]);
+  });
+});
