@@ -1,4 +1,5 @@
 import * as names from "../fleet/names";
+import { LAYER_NAMES } from "./allow-list";
 import { kindOf, ManifestObject, ManifestPolicy, ManifestTree, nameOf } from "./manifests";
 
 /**
@@ -217,6 +218,38 @@ export const noSensitiveGrant: ManifestPolicy = {
   },
 };
 
+/** The bindings the fleet renders to another namespace's account: a layer's role to its Flux account, the token Role to External Secrets. */
+function fleetBinding(roleRef: { kind?: string; name?: string }, subject: { kind?: string; name?: string; namespace?: string }): boolean {
+  const layer = LAYER_NAMES.find((l) => roleRef.kind === "ClusterRole" && roleRef.name === names.layerRoleName(l));
+  if (layer) return subject.namespace === names.AGENTS.flux.namespace && subject.name === names.fluxLayerServiceAccount(layer);
+  const eso = names.AGENTS.externalSecrets;
+  return roleRef.kind === "Role" && roleRef.name === names.SECRETS_TOKEN_ROLE && subject.namespace === eso.namespace && subject.name === eso.serviceAccount;
+}
+
+export const noForeignSubject: ManifestPolicy = {
+  name: "rbac-no-foreign-subject",
+  description: "Checks whether bindings grant to service accounts of their own namespace only (a ClusterRoleBinding to none), and a GitOps layer's role goes to that layer's account only, except the fleet's own bindings (a layer's role to its Flux account, the secrets readers' token Role to External Secrets).",
+  enforcementLevel: "mandatory",
+  validateTree: (tree, reportViolation) => {
+    for (const o of bindings(tree)) {
+      const roleRef = (o.object.roleRef ?? {}) as { kind?: string; name?: string };
+      const namespace = o.object.metadata?.namespace;
+      const layerRole = LAYER_NAMES.some((l) => roleRef.kind === "ClusterRole" && roleRef.name === names.layerRoleName(l));
+      for (const subject of (o.object.subjects ?? []) as { kind?: string; name?: string; namespace?: string }[]) {
+        if (fleetBinding(roleRef, subject)) continue;
+        const foreign = subject.kind === "ServiceAccount" && (kindOf(o) === "ClusterRoleBinding" || (subject.namespace ?? namespace) !== namespace);
+        if (!foreign && !layerRole) continue;
+        reportViolation(
+          layerRole
+            ? `${label(o)} gives ${roleRef.name}, the rights a GitOps layer applies with, to ${subject.kind} ${subject.namespace ? `${subject.namespace}/` : ""}${subject.name}. Only that layer's Flux account holds it.`
+            : `${label(o)} grants ${roleRef.name} to ServiceAccount ${subject.namespace ?? namespace}/${subject.name}${kindOf(o) === "ClusterRoleBinding" ? " in every namespace" : `, of another namespace than ${namespace}`}: every pod running as it gains the role. Bind a service account of the same namespace with a RoleBinding.`,
+          o.file,
+        );
+      }
+    }
+  },
+};
+
 export const noAggregation: ManifestPolicy = {
   name: "rbac-no-aggregation",
   description: "Checks whether no ClusterRole is aggregated into other roles (rbac.authorization.k8s.io/aggregate-to-* labels) or collects roles with an aggregationRule (by matchLabels or matchExpressions).",
@@ -240,4 +273,4 @@ export const noAggregation: ManifestPolicy = {
   },
 };
 
-export const rbacPolicies: ManifestPolicy[] = [noWildcards, noEscalatingVerbs, builtInRolesUntouched, clusterAdminUndeclared, noBuiltInClusterBinding, noBroadSubjects, noSensitiveGrant, noAggregation];
+export const rbacPolicies: ManifestPolicy[] = [noWildcards, noEscalatingVerbs, builtInRolesUntouched, clusterAdminUndeclared, noBuiltInClusterBinding, noBroadSubjects, noForeignSubject, noSensitiveGrant, noAggregation];

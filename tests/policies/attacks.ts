@@ -261,6 +261,14 @@ export const ATTACKS: readonly Attack[] = [
     name: "a Role that mints tokens for the namespace's secrets reader", source: "own", layer: "apps", rule: "rbac-no-sensitive-grant",
     yaml: doc({ apiVersion: RBAC, kind: "Role", metadata: { name: "token-minter", namespace: "payments" }, rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }] }),
   },
+  {
+    name: "a RoleBinding that gives the platform layer's rights to a group", source: "own", layer: "platform", rule: "rbac-no-foreign-subject",
+    yaml: doc({ apiVersion: RBAC, kind: "RoleBinding", metadata: { name: "borrowed-rights", namespace: "payments" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: names.layerRoleName("platform") }, subjects: [group("ops")] }),
+  },
+  {
+    name: "a RoleBinding that gives admin to another namespace's service account", source: "own", layer: "platform", rule: "rbac-no-foreign-subject",
+    yaml: doc({ apiVersion: RBAC, kind: "RoleBinding", metadata: { name: "cross-tenant", namespace: "payments" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: "ingress" }] }),
+  },
   // ── Tried, and refused before the allow-list too ──
   {
     name: "a DaemonSet mounting the node's root filesystem", source: "own", layer: "apps", rule: "pod-security-workloads", refusedBefore: true,

@@ -2,7 +2,7 @@ import * as YAML from "yaml";
 import { evaluateTree } from "../../policies/evaluate";
 import { ManifestPolicy } from "../../policies/manifests";
 import * as names from "../../fleet/names";
-import { builtInRolesUntouched, clusterAdminUndeclared, noAggregation, noBroadSubjects, noBuiltInClusterBinding, noEscalatingVerbs, noSensitiveGrant, noWildcards, rbacPolicies } from "../../policies/rbac";
+import { builtInRolesUntouched, clusterAdminUndeclared, noAggregation, noBroadSubjects, noBuiltInClusterBinding, noEscalatingVerbs, noForeignSubject, noSensitiveGrant, noWildcards, rbacPolicies } from "../../policies/rbac";
 import { loadTree } from "../../policies/tree";
 import { goodTree, writeTree } from "./tree-fixture";
 
@@ -122,6 +122,25 @@ describe("RBAC rules", () => {
     }]);
     // Without resourceNames it mints tokens for any account of the namespace.
     expect(run(noSensitiveGrant, { ...fleet, [`${P}/role.yaml`]: { ...tokenRole, rules: [{ ...tokenRole.rules[0], resourceNames: [] }] } }).map((v) => v.file)).toContain(`${P}/role.yaml`);
+  });
+
+  it("rbac-no-foreign-subject: another namespace's account, any account across the cluster, a layer's role to anyone else", () => {
+    const rb = (roleRef: object, subject: object) => ({ apiVersion: `${RBAC}/v1`, kind: "RoleBinding", metadata: { name: "rb", namespace: "payments" }, roleRef: { apiGroup: RBAC, ...roleRef }, subjects: [subject] });
+    const own = { kind: "ServiceAccount", name: "reporter", namespace: "payments" };
+    const appsRole = { kind: "ClusterRole", name: names.layerRoleName("apps") };
+    const fine = { ...goodTree(), [`${P}/a.yaml`]: rb({ kind: "ClusterRole", name: "view" }, own), [`${P}/b.yaml`]: { ...rb(appsRole, { kind: "ServiceAccount", name: names.fluxLayerServiceAccount("apps"), namespace: names.AGENTS.flux.namespace }), metadata: { name: "layer", namespace: "payments" } } };
+    expect(run(noForeignSubject, fine)).toEqual([]);
+    const found = run(noForeignSubject, {
+      ...goodTree(),
+      [`${P}/a.yaml`]: rb({ kind: "ClusterRole", name: "view" }, { ...own, namespace: "ingress" }),
+      [`${P}/b.yaml`]: binding("view", own),
+      [`${P}/c.yaml`]: { ...rb(appsRole, { kind: "Group", name: "ops" }), metadata: { name: "c", namespace: "payments" } },
+    });
+    expect(found.map((v) => [v.file, v.message.split(":")[0]])).toEqual([
+      [`${P}/a.yaml`, "RoleBinding 'rb' grants view to ServiceAccount ingress/reporter, of another namespace than payments"],
+      [`${P}/b.yaml`, "ClusterRoleBinding 'ops' grants view to ServiceAccount payments/reporter in every namespace"],
+      [`${P}/c.yaml`, `RoleBinding 'c' gives ${names.layerRoleName("apps")}, the rights a GitOps layer applies with, to Group ops. Only that layer's Flux account holds it.`],
+    ]);
   });
 
   it("rbac-no-aggregation: an aggregate-to label, and an aggregationRule by matchLabels or matchExpressions", () => {
