@@ -15,6 +15,14 @@ export const REPLICATED_DIR = path.resolve(__dirname, "..", "replicated");
  * applies). A file that cannot be read declares nothing here: `npm run synth` reports it.
  */
 export function declaredReplicatedKinds(dir: string = REPLICATED_DIR): DeclaredKind[] {
+  // Every cluster's agent asks; the folder is read once per process.
+  if (!declared.has(dir)) declared.set(dir, readDeclaredKinds(dir));
+  return declared.get(dir)!;
+}
+
+const declared = new Map<string, DeclaredKind[]>();
+
+function readDeclaredKinds(dir: string): DeclaredKind[] {
   const folder = path.join(dir, "platform");
   if (!fs.existsSync(folder)) return [];
   const documents = fs.readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort().flatMap((file) => {
