@@ -13,6 +13,10 @@ export interface ExternalSecretsOperatorArgs extends ServiceCreatingAddonArgs {
   readonly secretArns: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
+/** ARN pattern of a secret: Secrets Manager appends `-` and six random characters. */
+export const secretArnPattern = (region: string, accountId: string, secret: string) =>
+  `arn:aws:secretsmanager:${region}:${accountId}:secret:${secret}-??????`;
+
 /**
  * A secret's ARN in another region. A replica's ARN is the primary's with the region changed,
  * random suffix included (Secrets Manager user guide, "Replicate secrets across Regions").
@@ -37,6 +41,27 @@ export const EXTERNAL_SECRETS_LOCKDOWN = {
   processPushSecret: false,
   processClusterGenerator: false,
 } as const;
+
+/**
+ * Lets External Secrets mint tokens for one service account (its SecretStore authenticates as
+ * it): the chart grants no token creation of its own (`rbac.serviceAccountTokenCreate: false`),
+ * so a Role in that namespace names the account, bound to the controller alone. The GitOps tree
+ * renders the same for each namespace's secrets reader (charts/platform/secrets.ts).
+ */
+export function externalSecretsTokenGrant(name: string, namespace: string, serviceAccount: string, opts: pulumi.CustomResourceOptions): pulumi.Resource[] {
+  const controller = names.AGENTS.externalSecrets;
+  const metadata = { name: names.SECRETS_TOKEN_ROLE, namespace };
+  const role = new k8s.rbac.v1.Role(`${name}-role`, {
+    metadata,
+    rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [serviceAccount], verbs: ["create"] }],
+  }, opts);
+  const binding = new k8s.rbac.v1.RoleBinding(`${name}-binding`, {
+    metadata,
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: names.SECRETS_TOKEN_ROLE },
+    subjects: [{ kind: "ServiceAccount", name: controller.serviceAccount, namespace: controller.namespace }],
+  }, opts);
+  return [role, binding];
+}
 
 /**
  * The External Secrets Operator in one cluster. It holds no AWS identity of its own: each

@@ -46,7 +46,7 @@ export const clusterSchema = z.strictObject({
   nodes: nodesSchema,
   /** Free-form labels used by selective replication (`charts/`). @default {} */
   labels: z.record(z.string().regex(/^[a-z0-9A-Z._/-]{1,63}$/, "must be a label key"), z.string().max(63)).default({}),
-  /** The cluster whose bucket receives this cluster's backups. @default the next cluster in another region */
+  /** The cluster whose bucket receives this cluster's backups. @default a balanced ring over the regions (fleet/backup-partners.ts) */
   backupPartner: z.string().optional(),
 });
 
@@ -60,7 +60,14 @@ export const fleetSchema = z.strictObject({
    * @default warm
    */
   standby: z.enum(["warm", "pilot-light"]).optional(),
+  /** EKS minor version of every cluster, e.g. "1.35"; see the README's "Versions". */
   kubernetesVersion: z.string(),
+  /**
+   * Lets the clusters stay on a version past its end of standard support, billed as EKS
+   * extended support (six times the control-plane price). Without it the clusters' upgrade
+   * policy is STANDARD and the version policy fails a version out of standard support. @default false
+   */
+  extendedSupport: z.boolean().default(false),
   /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
   apiAccessCidrs: z.array(z.string()).default([]),
   /** IAM roles granted cluster-admin through EKS access entries (e.g. the CI deploy role). @default [] */
@@ -115,6 +122,16 @@ export const fleetSchema = z.strictObject({
       schedule: z.string().default("0 * * * *"),
       /** Velero TTL and S3 lifecycle, as a Go duration in hours. @default 720h */
       retention: z.string().default("720h"),
+      /**
+       * The longest one backup runs, from its scheduled start until its last object is written
+       * (a Go duration; measure it with `velero backup describe`): part of the RPO. @default 30m
+       */
+      maxDuration: z.string().default("30m"),
+      /**
+       * Name of an SNS topic that exists under this name in every cluster region (a CloudWatch
+       * alarm notifies a topic of its own region): the replication alarms notify it. @default none
+       */
+      alarmTopic: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic name: letters, digits, '-' and '_'").optional(),
     })
     .prefault({}),
   namespaces: z

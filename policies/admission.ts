@@ -34,8 +34,9 @@ function admitted(o: ManifestObject, scope: ClusterScope | undefined): AllowedKi
 }
 
 const namespaceOf = (o: ManifestObject) => String(o.object.metadata?.namespace ?? "default");
-const matches = (identity: Identity, o: ManifestObject) => identity.name === nameOf(o) && (identity.namespace === undefined || identity.namespace === o.object.metadata?.namespace);
-const describe = (identity: Identity) => (identity.namespace ? `${identity.namespace}/${identity.name}` : identity.name);
+const nameIn = (identity: Identity, cluster: string) => (typeof identity.name === "function" ? identity.name(cluster) : identity.name);
+const matches = (identity: Identity, o: ManifestObject) => nameIn(identity, o.cluster) === nameOf(o) && (identity.namespace === undefined || identity.namespace === o.object.metadata?.namespace);
+const describe = (identity: Identity, cluster: string) => (identity.namespace ? `${identity.namespace}/${nameIn(identity, cluster)}` : nameIn(identity, cluster));
 const kindsOf = (layer: string) => ((LAYER_KINDS as Record<string, readonly AllowedKind[]>)[layer] ?? []).map((k) => (k.group ? `${k.kind}.${k.group}` : k.kind));
 
 export const allowedKinds: ManifestPolicy = {
@@ -57,7 +58,7 @@ export const allowedKinds: ManifestPolicy = {
       const fixed = "fixed" in entry ? entry : undefined;
       if (fixed?.fixedOnly && !fixed.fixed!.some((identity) => matches(identity, o))) {
         reportViolation(
-          `${what} is not the fleet's own ${kindOf(o)} (${fixed.fixed!.map(describe).join(", ")}): another one would change nodes, storage, load-balancer targets, backups or secret access for the whole cluster. Change the fleet's own object in charts/ instead.`,
+          `${what} is not the fleet's own ${kindOf(o)} (${fixed.fixed!.map((i) => describe(i, o.cluster)).join(", ")}): another one would change nodes, storage, load-balancer targets, backups or secret access for the whole cluster. Change the fleet's own object in charts/ instead.`,
           o.file,
         );
       }

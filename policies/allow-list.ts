@@ -14,7 +14,8 @@ import * as names from "../fleet/names";
 export interface Identity {
   /** Absent: in any namespace the tree creates. */
   readonly namespace?: string;
-  readonly name: string;
+  /** The object's name, or how the fleet names it in each cluster. */
+  readonly name: string | ((cluster: string) => string);
 }
 
 export interface AllowedKind {
@@ -64,21 +65,28 @@ export const LAYER_KINDS = {
     of("storage.k8s.io")("StorageClass", "storageclasses", false, { fixed: [{ name: names.DEFAULT_STORAGE_CLASS }], fixedOnly: true }),
     of("external-secrets.io")("ExternalSecret", "externalsecrets"),
     of("external-secrets.io")("SecretStore", "secretstores", true, { fixed: [{ name: names.NAMESPACE_SECRET_STORE }], fixedOnly: true }),
-    of("velero.io")("Schedule", "schedules", true, { fixed: [{ namespace: names.AGENTS.velero.namespace, name: names.BACKUP_SCHEDULE }], fixedOnly: true }),
+    of("velero.io")("Schedule", "schedules", true, { fixed: [{ namespace: names.AGENTS.velero.namespace, name: names.backupScheduleName }], fixedOnly: true }),
     of("karpenter.sh")("NodePool", "nodepools", false, { fixed: [{ name: names.KARPENTER_OBJECTS.nodePool }], fixedOnly: true }),
     of("karpenter.k8s.aws")("EC2NodeClass", "ec2nodeclasses", false, { fixed: [{ name: names.KARPENTER_OBJECTS.nodeClass }], fixedOnly: true }),
     of("elbv2.k8s.aws")("TargetGroupBinding", "targetgroupbindings", true, { fixed: [{ namespace: names.GATEWAY_NAMESPACE, name: "ingress-gateway" }], fixedOnly: true }),
   ],
-  /** The workloads the standby logic scales (charts/standby.ts) and what they need in their namespace. */
+  /**
+   * The workloads the standby logic holds at a standby's scale (charts/standby.ts; Argo
+   * Rollouts and KEDA run only where you install them) and what they need in their namespace.
+   */
   apps: [
     ...WORKLOAD_SUPPORT,
     apps("Deployment", "deployments"),
     apps("StatefulSet", "statefulsets"),
     apps("DaemonSet", "daemonsets"),
     apps("ReplicaSet", "replicasets"),
+    core("ReplicationController", "replicationcontrollers"),
     of("batch")("Job", "jobs"),
     of("batch")("CronJob", "cronjobs"),
     of("autoscaling")("HorizontalPodAutoscaler", "horizontalpodautoscalers"),
+    of("argoproj.io")("Rollout", "rollouts"),
+    of("keda.sh")("ScaledObject", "scaledobjects"),
+    of("keda.sh")("ScaledJob", "scaledjobs"),
     core("PersistentVolumeClaim", "persistentvolumeclaims"),
   ],
 } as const satisfies Record<string, readonly AllowedKind[]>;

@@ -1,6 +1,7 @@
 import { admissionPolicies } from "./admission";
 import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, ManifestTree, noSecrets, quotaAndLimits } from "./manifests";
 import { networkPolicies } from "./network";
+import { karpenterAmiPinned } from "./node-images";
 import { podSecurityPolicies } from "./pod-security";
 import { rbacPolicies } from "./rbac";
 import { Violation } from "./violation";
@@ -14,6 +15,7 @@ export const manifestPolicies: ManifestPolicy[] = [
   defaultDenyNetworkPolicy,
   quotaAndLimits,
   fleetConsistentRbac,
+  karpenterAmiPinned,
   ...rbacPolicies,
   ...podSecurityPolicies,
   ...networkPolicies,

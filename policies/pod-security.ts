@@ -20,6 +20,9 @@ const POD_SPEC_PATH: Readonly<Record<string, readonly string[]>> = {
   ReplicationController: ["spec", "template", "spec"],
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  // The apps layer's other pod runners (policies/allow-list.ts): Argo Rollouts, KEDA ScaledJobs.
+  Rollout: ["spec", "template", "spec"],
+  ScaledJob: ["spec", "jobTargetRef", "template", "spec"],
 };
 
 /** Baseline: capabilities a container may add (the container runtime's defaults). */

@@ -77,6 +77,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}acm/certificate.go`,
   },
   "aws:acm/certificateValidation:CertificateValidation": { properties: ["certificateArn", "validationRecordFqdns"], source: `${TF}acm/certificate_validation.go` },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { properties: ["name"], source: `${TF}cloudwatch/metric_alarm.go` },
   "aws:cloudwatch/logGroup:LogGroup": { properties: ["name", "namePrefix", "logGroupClass"], source: `${TF}logs/group.go` },
   "aws:cloudwatch/eventRule:EventRule": { properties: ["name", "namePrefix", "eventBusName"], source: `${TF}events/rule.go` },
   "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "eventBusName", "targetId"], source: `${TF}events/target.go` },
@@ -116,19 +117,29 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     properties: K8S_IDENTITY.properties,
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (patch identity: .metadata.name, .metadata.namespace) — not confirmed upstream whether Secret's data/type rule also applies to the patch",
   },
+  // A component the provider expands: never replaced itself; each object it applies is, when its identity changes.
+  "kubernetes:yaml/v2:ConfigFile": { properties: [], source: "pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/configfile.go (Construct registers the file's objects as children)" },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
+  "kubernetes:core/v1:Namespace": K8S_IDENTITY,
+  "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:SecretStore": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:ExternalSecret": K8S_IDENTITY,
   // Argo CD's projects per layer, and the patch that empties `default` (components/argocd-projects.ts).
   "kubernetes:argoproj.io/v1alpha1:AppProject": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:AppProjectPatch": {
     properties: K8S_IDENTITY.properties,
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (patch identity: .metadata.name, .metadata.namespace)",
   },
-  // The GitOps layers' accounts and rights (components/flux-lockdown.ts).
-  "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
+  // The GitOps layers' rights (components/flux-lockdown.ts), and External Secrets' token grants.
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": K8S_IDENTITY,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": K8S_IDENTITY,
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": {
+    properties: [...K8S_IDENTITY.properties, "roleRef"],
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: RoleBinding and ClusterRoleBinding .roleRef)",
+  },
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": {
     properties: [...K8S_IDENTITY.properties, "roleRef"],
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: RoleBinding and ClusterRoleBinding .roleRef)",
   },

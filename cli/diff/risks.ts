@@ -40,8 +40,9 @@ function deletionLoss(r: PlanResource): string | undefined {
     case "aws:eks/cluster:Cluster":
       return `deletes EKS cluster \`${i.name ?? r.name}\` and everything running in it`;
     case KUSTOMIZATION:
-      // fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Prune": deleting a pruning Kustomization garbage-collects what it applied.
-      return valueAt(i, "spec.prune") === true
+      // fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Prune" and "Deletion policy": deleting a pruning
+      // Kustomization garbage-collects what it applied, unless its deletion policy orphans it.
+      return valueAt(i, "spec.prune") === true && valueAt(i, "spec.deletionPolicy") !== "Orphan"
         ? `deletes Flux Kustomization \`${valueAt(i, "metadata.name")}\` with \`prune: true\`: Flux deletes every object it applied (namespaces, CRDs and their resources)`
         : undefined;
     case APPLICATION_SET:
@@ -177,7 +178,9 @@ function backupPartnerRisks(base: PlanDocument, head: PlanDocument, leaving: Rea
       kind: "backup-partner",
       cluster,
       region: regionOf.get(cluster) ?? null,
-      text: `backup partner of \`${cluster}\` changes: \`${was}\` → **\`${now}\`**; backups already replicated stay only in \`${was}\`'s bucket${leaving.has(was) ? ", which leaves the fleet" : ""}`,
+      // S3 replication copies only objects written after its rule exists: the new partner gets no existing backup, nor the
+      // Kopia repository objects every later volume backup builds on, until S3 Batch Replication copies them.
+      text: `backup partner of \`${cluster}\` changes: \`${was}\` → **\`${now}\`**; backups already replicated stay only in \`${was}\`'s bucket${leaving.has(was) ? ", which leaves the fleet" : ""}, and \`${now}\` can restore none of \`${cluster}\`'s volume backups until S3 Batch Replication copies its existing objects (docs/RUNBOOK.md, "When a backup partner changes")`,
     });
   }
   return risks;

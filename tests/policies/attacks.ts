@@ -256,7 +256,8 @@ export const ATTACKS: readonly Attack[] = [
     name: "an Endpoints object that redirects the kubernetes Service", source: "own", layer: "platform", rule: "manifests-allowed-kinds",
     yaml: doc({ apiVersion: "v1", kind: "Endpoints", metadata: { name: "kubernetes", namespace: "default" }, subsets: [{ addresses: [{ ip: "52.94.236.248" }], ports: [{ name: "https", port: 443 }] }] }),
   },
-  { name: "a bare Pod (no standby scaling, no owner)", source: "own", layer: "apps", rule: "manifests-allowed-kinds", yaml: doc({ apiVersion: "v1", kind: "Pod", metadata: { name: "shell", namespace: "payments" }, spec: hardenedPod() }) },
+  // In the apps layer the renderer refuses a bare Pod (a standby could not hold it at its scale); the platform layer is not scaled.
+  { name: "a bare Pod in the platform layer", source: "own", layer: "platform", rule: "manifests-allowed-kinds", yaml: doc({ apiVersion: "v1", kind: "Pod", metadata: { name: "shell", namespace: "payments" }, spec: hardenedPod() }) },
   {
     name: "a Role that mints tokens for the namespace's secrets reader", source: "own", layer: "apps", rule: "rbac-no-sensitive-grant",
     yaml: doc({ apiVersion: RBAC, kind: "Role", metadata: { name: "token-minter", namespace: "payments" }, rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }] }),
