@@ -90,6 +90,18 @@ describe("Flux, locked down", () => {
     expect(appsBindings.map((b) => b.metadata.namespace).sort()).toEqual(["ingress", "payments"]);
     expect(appsBindings[0].subjects).toEqual([{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("apps"), namespace: names.AGENTS.flux.namespace }]);
   });
+
+  it("lets External Secrets mint tokens for Velero's account only, before Velero's store exists", () => {
+    const role = ofType(ev, "kubernetes:rbac.authorization.k8s.io/v1:Role").find((r) => r.name === "c0-velero-token-grant-role")!;
+    expect(role.inputs).toMatchObject({
+      metadata: { name: names.SECRETS_TOKEN_ROLE, namespace: names.AGENTS.velero.namespace },
+      rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [names.AGENTS.velero.serviceAccount], verbs: ["create"] }],
+    });
+    const binding = ofType(ev, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find((r) => r.name === "c0-velero-token-grant-binding")!;
+    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: names.AGENTS.externalSecrets.serviceAccount, namespace: names.AGENTS.externalSecrets.namespace }]);
+    const store = ofType(ev, "kubernetes:external-secrets.io/v1:SecretStore").find((r) => r.name === "c0-velero-secret-store")!;
+    expect([graph.waitsFor(store.urn, role.urn), graph.waitsFor(store.urn, binding.urn)]).toEqual([true, true]);
+  });
 });
 
 describe("Argo CD, locked down", () => {
