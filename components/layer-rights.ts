@@ -1,5 +1,5 @@
 import * as names from "../fleet/names";
-import { DeclaredKind, LAYER_KINDS, LayerName } from "../policies/allow-list";
+import { DeclaredKind, LAYER_KINDS, LAYER_NAMES, LayerName } from "../policies/allow-list";
 
 /**
  * What each layer's agent may do, generated from the allow-list (policies/allow-list.ts):
@@ -50,7 +50,7 @@ const RBAC_GROUP = "rbac.authorization.k8s.io";
  * Any other role or binding in the tree can only grant what the account holds.
  */
 export function platformDelegation(): PolicyRule[] {
-  const otherLayers = (Object.keys(LAYER_KINDS) as LayerName[]).filter((l) => l !== "platform").map(names.layerRoleName);
+  const otherLayers = LAYER_NAMES.filter((l) => l !== "platform").map(names.layerRoleName);
   return [
     { apiGroups: [RBAC_GROUP], resources: ["clusterroles"], verbs: ["bind"], resourceNames: ["admin", names.FLEET_VIEWER_ROLE, ...otherLayers] },
     { apiGroups: [RBAC_GROUP], resources: ["clusterroles"], verbs: ["escalate"], resourceNames: [names.FLEET_VIEWER_ROLE] },

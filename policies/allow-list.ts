@@ -1,4 +1,5 @@
 import * as names from "../fleet/names";
+import { HEALTH_ANSWERS } from "../fleet/traffic";
 
 /**
  * What each layer of the GitOps tree may hold: the kinds the fleet renders there, and
@@ -68,7 +69,16 @@ export const LAYER_KINDS = {
     of("velero.io")("Schedule", "schedules", true, { fixed: [{ namespace: names.AGENTS.velero.namespace, name: names.backupScheduleName }], fixedOnly: true }),
     of("karpenter.sh")("NodePool", "nodepools", false, { fixed: [{ name: names.KARPENTER_OBJECTS.nodePool }], fixedOnly: true }),
     of("karpenter.k8s.aws")("EC2NodeClass", "ec2nodeclasses", false, { fixed: [{ name: names.KARPENTER_OBJECTS.nodeClass }], fixedOnly: true }),
-    of("elbv2.k8s.aws")("TargetGroupBinding", "targetgroupbindings", true, { fixed: [{ namespace: names.GATEWAY_NAMESPACE, name: "ingress-gateway" }], fixedOnly: true }),
+    // The gateway's binding, and with Global Accelerator the serving one (charts/platform/ingress.ts GATEWAY_SERVICE, GATEWAY_SERVING_SERVICE).
+    of("elbv2.k8s.aws")("TargetGroupBinding", "targetgroupbindings", true, { fixed: ["ingress-gateway", "ingress-gateway-serving"].map((name) => ({ namespace: names.GATEWAY_NAMESPACE, name })), fixedOnly: true }),
+  ],
+  /**
+   * The failover switch alone (charts/platform/traffic.ts): the health-answers ConfigMap in the
+   * gateway's namespace. Anything else here would ride on the switch's Kustomization, which
+   * nothing waits for and whose account may write that one object only.
+   */
+  traffic: [
+    core("ConfigMap", "configmaps", true, { fixed: [{ namespace: HEALTH_ANSWERS.namespace, name: HEALTH_ANSWERS.name }], fixedOnly: true }),
   ],
   /**
    * The workloads the standby logic holds at a standby's scale (charts/standby.ts; Argo
@@ -89,10 +99,11 @@ export const LAYER_KINDS = {
     of("keda.sh")("ScaledJob", "scaledjobs"),
     core("PersistentVolumeClaim", "persistentvolumeclaims"),
   ],
-} as const satisfies Record<string, readonly AllowedKind[]>;
+} as const satisfies Record<names.TreeLayer, readonly AllowedKind[]>;
 
-export type LayerName = keyof typeof LAYER_KINDS;
-export const LAYER_NAMES = Object.keys(LAYER_KINDS) as LayerName[];
+export type LayerName = names.TreeLayer;
+/** Every layer of the tree, each with its table (the type above refuses a layer without one). */
+export const LAYER_NAMES: readonly LayerName[] = names.TREE_LAYERS;
 
 /**
  * API groups a CRD in the tree may not define: Kubernetes' own (no dot, `*.k8s.io`,
@@ -121,7 +132,7 @@ export const PROTECTED_SERVICE_ACCOUNTS: readonly string[] = [
     "source-controller", "kustomize-controller", "helm-controller", "notification-controller",
     // The argo-cd chart's components.
     "argocd-server", "argocd-application-controller", "argocd-applicationset-controller", "argocd-repo-server",
-    ...Object.keys(LAYER_KINDS).map(names.fluxLayerServiceAccount),
+    ...LAYER_NAMES.map(names.fluxLayerServiceAccount),
     names.SECRETS_READER_SERVICE_ACCOUNT,
   ]),
 ].sort();

@@ -59,7 +59,7 @@ describe("Flux, locked down", () => {
 
   it("applies each layer as its own account, created before the Kustomization", () => {
     const kustomizations = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization");
-    expect(kustomizations).toHaveLength(4);
+    expect(kustomizations).toHaveLength(2 * names.TREE_LAYERS.length);
     for (const k of kustomizations) {
       const cluster = k.name.split("-")[0];
       const layer = (k.inputs.metadata as { name: string }).name;
@@ -122,7 +122,9 @@ describe("Flux, locked down", () => {
 describe("Argo CD, locked down", () => {
   let ev: Evaluation;
   let graph: DependencyGraph;
-  const argocd = fleetConfig(3, { gitops: { engine: "argocd", hub: "c0", repoUrl: "https://github.com/acme/platform.git" } });
+  // Three regions, so three hubs (each region's first cluster), each its own Argo CD.
+  const argocd = fleetConfig(3, { gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git" } });
+  const hubs = parseFleet(argocd, "us-east-1").hubs.map((h) => h.name);
   const project = (hub: string, layer: string) => ofType(ev, "kubernetes:argoproj.io/v1alpha1:AppProject").find((p) => p.name === `${hub}-argocd-projects-${layer}`)!;
   const kindsOf = (list: { group: string; kind: string }[]) => list.map((k) => `${k.group}/${k.kind}`);
 
@@ -131,9 +133,10 @@ describe("Argo CD, locked down", () => {
     graph = new DependencyGraph(ev.resources);
   });
 
-  it("generates every layer's Applications in that layer's project, never default, on both hubs", () => {
+  it("generates every layer's Applications in that layer's project, never default, on every hub", () => {
     const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
-    expect(sets.length).toBe(4);
+    expect(hubs.length).toBe(3);
+    expect(sets.length).toBe(hubs.length * names.TREE_LAYERS.length);
     for (const set of sets) {
       const layer = (set.inputs.metadata as { name: string }).name.replace(/^fleet-/, "");
       expect((set.inputs.spec as any).template.spec.project).toBe(appProjectName(layer));
@@ -161,7 +164,7 @@ describe("Argo CD, locked down", () => {
 
   it("empties the default project on each hub", () => {
     const patches = ofType(ev, "kubernetes:argoproj.io/v1alpha1:AppProjectPatch");
-    expect(patches.map((p) => p.name).sort()).toEqual(["c0-argocd-projects-default", "c1-argocd-projects-default"]);
+    expect(patches.map((p) => p.name).sort()).toEqual(hubs.map((hub) => `${hub}-argocd-projects-default`).sort());
     for (const patch of patches) {
       expect(patch.inputs.metadata).toMatchObject({ name: "default", namespace: "argocd" });
       expect(patch.inputs.spec).toEqual(LOCKED_DEFAULT_PROJECT);

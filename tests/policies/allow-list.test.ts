@@ -28,7 +28,7 @@ function replicatedWithApps(): string {
 }
 const FLEETS: [string, FleetSpec, string?][] = [
   ["flux, builtin gateway, secrets", fleetOf(2, { namespaces: [{ name: "payments", admins: ["payments-admins"] }, { name: "search" }], secrets: [{ name: "payments/db", namespace: "payments" }] })],
-  ["argocd, external gateway, apps", fleetOf(3, { gitops: { engine: "argocd", hub: "c0", repoUrl: "https://github.com/acme/platform.git" }, dns: { zone: "example.com", record: "api.example.com", gateway: "external" } }), replicatedWithApps()],
+  ["argocd, external gateway, apps", fleetOf(3, { gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git" }, dns: { zone: "example.com", record: "api.example.com", gateway: "external" } }), replicatedWithApps()],
   ["active-active, no secrets", fleetOf(2, { mode: "active-active", clusters: fleetOf(2).clusters.map((c) => ({ name: c.name, region: c.region, vpcCidr: c.vpcCidr, nodes: c.nodes })), secrets: [] })],
 ];
 

@@ -4,6 +4,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { allowedKind, declaredKinds, groupOf, LAYER_NAMES } from "../../policies/allow-list";
 import { canonicalJson } from "../../policies/override-record";
+import * as names from "../../fleet/names";
 import { loadTree, TreeError } from "../../policies/tree";
 import { goodTree, writeTree } from "./tree-fixture";
 
@@ -30,7 +31,7 @@ function built(layer: string): Promise<string[]> {
 function checked(root: string): Map<string, string[]> {
   const byLayer = new Map<string, string[]>();
   const tree = loadTree(root);
-  for (const cluster of tree.clusters) for (const layer of ["platform", "apps"]) byLayer.set(`clusters/${cluster}/${layer}`, []);
+  for (const cluster of tree.clusters) for (const layer of names.TREE_LAYERS) byLayer.set(`clusters/${cluster}/${layer}`, []);
   for (const o of tree.objects) byLayer.get(`clusters/${o.cluster}/${o.layer}`)!.push(canonicalJson(o.object));
   for (const list of byLayer.values()) list.sort();
   return byLayer;
@@ -90,7 +91,7 @@ const REFUSED: Record<string, string> = {
       .flatMap((root) => [...checked(root)].map(([layer, objects]) => ({ dir: path.join(root, layer), objects })))
       // The second tree's other cluster holds nothing the first does not.
       .filter(({ dir }) => !/gitops-[^/]+\/clusters\/usw2\//.test(dir));
-    expect(layers).toHaveLength(6);
+    expect(layers).toHaveLength(3 * names.TREE_LAYERS.length);
     const outputs = await Promise.all(layers.map(({ dir }) => built(dir)));
     layers.forEach(({ dir, objects }, i) => expect({ dir, objects: outputs[i] }).toEqual({ dir, objects }));
   }, 30_000);
