@@ -2,29 +2,31 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { declaredReplicatedKinds } from "../charts/replicated-files";
 import { FleetSpec, names } from "../fleet";
-import { DeclaredKind, LAYER_KINDS, LAYER_NAMES, LayerName } from "../policies/allow-list";
+import { DeclaredKind, LAYER_NAMES, layerNamespaces, LayerName } from "../policies/allow-list";
 import { layerKinds } from "./layer-rights";
 
 const APPPROJECT = { apiVersion: "argoproj.io/v1alpha1", kind: "AppProject" } as const;
 
 /** The AppProject each layer's Applications belong to. */
-export const appProjectName = (layer: string) => `fleet-${layer}`;
+export const appProjectName = names.argocdLayerProject;
 
 /**
  * A layer's AppProject (argoproj/argo-cd docs/operator-manual/project.yaml,
  * docs/user-guide/projects.md): the fleet's repository only; exactly the layer's kinds from
  * the allow-list (a namespaced whitelist, so any other namespaced kind is refused too, and a
- * cluster-scoped one, which Argo CD refuses unless listed); and only the namespaces the fleet
- * creates (plus, for the platform, the namespaces of its fixed objects such as
- * `kube-public/fleet-info`). Argo CD checks the namespace of each namespaced object against
+ * cluster-scoped one, which Argo CD refuses unless listed); and only the layer's namespaces
+ * (policies/allow-list.ts layerNamespaces: the fleet's, plus for the platform those of its
+ * fixed objects such as `kube-public/fleet-info`; for the traffic layer the gateway's alone).
+ * A namespaced whitelist names kinds, not objects (only `clusterResourceWhitelist` entries
+ * take a `name`), so the traffic project admits any ConfigMap in `ingress`: the manifest rules
+ * refuse all but the health answers. Argo CD checks the namespace of each namespaced object against
  * `destinations` and the Application's own destination too: the generated Applications name no
  * namespace, hence the entry with an empty one (every object names its own; the manifest rules
  * refuse one that does not).
  */
 export function appProjectSpec(fleet: FleetSpec, layer: LayerName, declared: readonly DeclaredKind[]) {
   const kinds = layerKinds(layer, declared);
-  const fixed = layer === "platform" ? LAYER_KINDS.platform.flatMap((k) => ("fixed" in k ? k.fixed ?? [] : []).map((i) => i.namespace)) : [];
-  const namespaces = [...new Set([...fleet.namespaces.map((ns) => ns.name), names.GATEWAY_NAMESPACE, ...fixed.filter((ns): ns is string => ns !== undefined)])].sort();
+  const namespaces = layerNamespaces(fleet, layer);
   const groupKinds = (namespaced: boolean) => kinds.filter((k) => k.namespaced === namespaced).map((k) => ({ group: k.group, kind: k.kind }));
   return {
     description: `The ${layer} layer of fleet ${fleet.name}: only the kinds policies/allow-list.ts admits, in the fleet's namespaces.`,

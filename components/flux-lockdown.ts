@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { declaredReplicatedKinds } from "../charts/replicated-files";
 import { names } from "../fleet";
 import { DeclaredKind, LAYER_NAMES } from "../policies/allow-list";
-import { applyRules, layerKinds, platformDelegation } from "./layer-rights";
+import { layerRules } from "./layer-rights";
 
 /**
  * flux2 chart values for Flux's multi-tenancy lockdown (fluxcd-community/helm-charts
@@ -35,8 +35,9 @@ export interface FluxLayerAccessArgs {
 /**
  * One service account per layer in `flux-system`, each Kustomization applying as its own
  * layer's account, and a ClusterRole per layer generated from the allow-list: the platform
- * layer's is bound across the cluster; the apps layer's is bound in each fleet namespace by
- * the platform layer itself (charts/platform/rbac.ts), so the apps layer writes nowhere else.
+ * layer's is bound across the cluster; the others are bound by the platform layer itself
+ * (charts/platform/rbac.ts) where they write: the apps layer's in each fleet namespace, the
+ * traffic layer's (the health-answers ConfigMap, by name) in the gateway's namespace alone.
  */
 export class FluxLayerAccess extends pulumi.ComponentResource {
   /** What the layers' Kustomizations wait for: their accounts and rights. */
@@ -49,7 +50,7 @@ export class FluxLayerAccess extends pulumi.ComponentResource {
     const childOpts = { parent: this, provider: args.kubernetesProvider, dependsOn: [args.release] };
     for (const layer of LAYER_NAMES) {
       const account = names.fluxLayerServiceAccount(layer);
-      const rules = [...applyRules(layerKinds(layer, declared)), ...(layer === "platform" ? platformDelegation() : [])];
+      const rules = layerRules(layer, declared);
       this.resources.push(
         new k8s.core.v1.ServiceAccount(`${name}-${layer}`, { metadata: { name: account, namespace }, automountServiceAccountToken: false }, childOpts),
         new k8s.rbac.v1.ClusterRole(`${name}-${layer}-role`, { metadata: { name: names.layerRoleName(layer) }, rules }, childOpts),

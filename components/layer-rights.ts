@@ -1,5 +1,5 @@
 import * as names from "../fleet/names";
-import { DeclaredKind, LAYER_KINDS, LAYER_NAMES, LayerName } from "../policies/allow-list";
+import { DeclaredKind, holdsDeclaredKind, LAYER_KINDS, LAYER_NAMES, LayerName, ownObjectsOf } from "../policies/allow-list";
 
 /**
  * What each layer's agent may do, generated from the allow-list (policies/allow-list.ts):
@@ -22,9 +22,9 @@ export interface PolicyRule {
   readonly resourceNames?: string[];
 }
 
-/** The kinds of a layer: its allow-list, and the kinds `replicated/` CRDs declare (cluster-scoped ones in the platform layer only). */
+/** The kinds of a layer: its allow-list, and those `replicated/` CRDs declare where the layer may hold them (policies/allow-list.ts holdsDeclaredKind). */
 export function layerKinds(layer: LayerName, declared: readonly DeclaredKind[]): LayerKind[] {
-  return [...LAYER_KINDS[layer], ...declared.filter((d) => d.namespaced || layer === "platform")];
+  return [...LAYER_KINDS[layer], ...declared.filter((d) => holdsDeclaredKind(layer, d))];
 }
 
 /** Apply (server-side, with dry-run), health-check and prune. */
@@ -37,6 +37,39 @@ export function applyRules(kinds: readonly LayerKind[]): PolicyRule[] {
   return [...byGroup.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([group, resources]) => ({ apiGroups: [group], resources: [...resources].sort(), verbs: [...APPLY_VERBS] }));
+}
+
+/**
+ * What applying, and pruning, one named object takes from Flux: kustomize-controller reads it,
+ * dry-runs and applies it server-side and prunes it by name (fluxcd/pkg ssa/manager_apply.go:
+ * Get, Patch with Apply, Delete; its impersonating client is uncached, runtime/client/impersonator.go),
+ * and the API server authorizes the create an apply makes with the object's name
+ * (kubernetes apiserver endpoints/handlers/patch.go, createAuthorizerAttributes), so a rule
+ * limited by `resourceNames` holds for each of them. Not `list` or `watch`: health checks
+ * (`wait`, `healthChecks`) would list each kind through kstatus's poller, so a layer with
+ * rights by name never waits for health.
+ */
+const NAMED_OBJECT_VERBS = ["create", "delete", "get", "patch"];
+
+/**
+ * The rules a layer's account applies with: by name for a layer of the fleet's own objects
+ * (the traffic layer may write the health-answers ConfigMap and nothing else), by kind for
+ * the others (their own kinds and the kinds `replicated/` declares), plus the platform's
+ * delegation.
+ */
+export function layerRules(layer: LayerName, declared: readonly DeclaredKind[]): PolicyRule[] {
+  const own = ownObjectsOf(layer);
+  if (!own) return [...applyRules(layerKinds(layer, declared)), ...(layer === "platform" ? platformDelegation() : [])];
+  const byResource = new Map<string, { group: string; resource: string; names: Set<string> }>();
+  for (const o of own) {
+    const key = `${o.group}/${o.resource}`;
+    if (!byResource.has(key)) byResource.set(key, { group: o.group, resource: o.resource, names: new Set() });
+    byResource.get(key)!.names.add(o.name);
+  }
+  return [...byResource.keys()].sort().map((key) => {
+    const { group, resource, names: objectNames } = byResource.get(key)!;
+    return { apiGroups: [group], resources: [resource], verbs: [...NAMED_OBJECT_VERBS], resourceNames: [...objectNames].sort() };
+  });
 }
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";

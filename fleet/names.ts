@@ -140,6 +140,9 @@ export const FLEET_VIEWERS_GROUP = "fleet-viewers";
 /** The service account (in `flux-system`) that applies one layer of the tree: it holds only that layer's rights. */
 export const fluxLayerServiceAccount = (layer: string) => `fleet-${layer}`;
 
+/** The Argo CD AppProject (on each hub) that a layer's Applications belong to: it whitelists that layer's kinds. */
+export const argocdLayerProject = (layer: string) => `fleet-${layer}`;
+
 /** The ClusterRole of a layer's rights, generated from the allow-list (policies/allow-list.ts). */
 export const layerRoleName = (layer: string) => `eks-fleet-${layer}-layer`;
 

@@ -1,4 +1,4 @@
-import { AllowedKind, allowedKind, crdProblem, declaredKinds, DeclaredKind, groupOf, Identity, LAYER_KINDS, treeMayCreateNamespace } from "./allow-list";
+import { AllowedKind, allowedKind, crdProblem, declaredKinds, DeclaredKind, groupOf, holdsDeclaredKind, Identity, LAYER_KINDS, treeMayCreateNamespace } from "./allow-list";
 import { kindOf, ManifestObject, ManifestPolicy, ManifestTree, nameOf } from "./manifests";
 
 /**
@@ -29,8 +29,8 @@ function admitted(o: ManifestObject, scope: ClusterScope | undefined): AllowedKi
   const group = groupOf(o.object.apiVersion);
   const listed = allowedKind(o.layer, group, kindOf(o));
   if (listed) return listed;
-  // A declared kind is data for the fleet's users: namespaced ones in any layer, cluster-scoped ones in the platform layer.
-  return scope?.declared.find((d) => d.group === group && d.kind === kindOf(o) && (d.namespaced || o.layer === "platform"));
+  // A declared kind is data for the fleet's users: namespaced ones in the layers of their objects, cluster-scoped ones in the platform layer.
+  return scope?.declared.find((d) => d.group === group && d.kind === kindOf(o) && holdsDeclaredKind(o.layer, d));
 }
 
 const namespaceOf = (o: ManifestObject) => String(o.object.metadata?.namespace ?? "default");
@@ -50,7 +50,7 @@ export const allowedKinds: ManifestPolicy = {
       const entry = admitted(o, byCluster.get(o.cluster));
       if (!entry) {
         reportViolation(
-          `${what} is not a kind the ${o.layer} layer may hold in cluster ${o.cluster}: only ${kindsOf(o.layer).join(", ") || "nothing (no allow-list for this layer)"}, and kinds a CRD of the platform layer declares. Admission webhooks, API services, agents' objects (Flux, Argo CD, Helm), volumes, priority classes and the like give cluster-wide power: render them from the fleet model (charts/ and policies/allow-list.ts), where the agents' rights are reviewed with them.`,
+          `${what} is not a kind the ${o.layer} layer may hold in cluster ${o.cluster}: only ${kindsOf(o.layer).join(", ") || "nothing (no allow-list for this layer)"}${holdsDeclaredKind(o.layer, { namespaced: true }) ? ", and kinds a CRD of the platform layer declares" : ""}. Admission webhooks, API services, agents' objects (Flux, Argo CD, Helm), volumes, priority classes and the like give cluster-wide power: render them from the fleet model (charts/ and policies/allow-list.ts), where the agents' rights are reviewed with them.`,
           o.file,
         );
         continue;

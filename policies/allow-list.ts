@@ -1,3 +1,4 @@
+import type { FleetSpec } from "../fleet";
 import * as names from "../fleet/names";
 import { HEALTH_ANSWERS } from "../fleet/traffic";
 
@@ -105,6 +106,50 @@ export type LayerName = names.TreeLayer;
 /** Every layer of the tree, each with its table (the type above refuses a layer without one). */
 export const LAYER_NAMES: readonly LayerName[] = names.TREE_LAYERS;
 
+const kindsIn = (layer: string): readonly AllowedKind[] | undefined => (LAYER_KINDS as Record<string, readonly AllowedKind[]>)[layer];
+
+/** One object of a layer that holds the fleet's own objects and nothing else. */
+export interface OwnObject {
+  readonly group: string;
+  readonly kind: string;
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/**
+ * The objects of a layer that holds only the fleet's own, each named alike in every cluster
+ * (every entry `fixedOnly` with fixed names): the traffic layer. Its agents' rights then go
+ * by object rather than by kind, and it holds no kind a CRD declares. Undefined for a layer
+ * that holds the user's objects too.
+ */
+export function ownObjectsOf(layer: string): OwnObject[] | undefined {
+  const kinds = kindsIn(layer);
+  if (!kinds || !kinds.every((k) => k.fixedOnly && (k.fixed ?? []).every((i) => typeof i.name === "string"))) return undefined;
+  return kinds.flatMap((k) => k.fixed!.map((i) => ({ group: k.group, kind: k.kind, resource: k.resource, namespace: i.namespace, name: i.name as string })));
+}
+
+/**
+ * Whether a layer may hold a kind a CRD of the platform layer declares: a namespaced one in
+ * the layers of the user's objects (platform, apps), a cluster-scoped one in the platform only.
+ */
+export const holdsDeclaredKind = (layer: string, declared: { readonly namespaced: boolean }): boolean =>
+  kindsIn(layer) !== undefined && (declared.namespaced ? ownObjectsOf(layer) === undefined : layer === "platform");
+
+/**
+ * The namespaces a layer writes in: those of its objects for a layer of the fleet's own;
+ * otherwise the namespaces the fleet creates (`fleet.namespaces` and the gateway's) and, for
+ * the platform, those of its fixed objects outside them (`kube-public/fleet-info`, Velero's
+ * Schedule). Flux binds a layer's role there (the platform's cluster-wide); Argo CD's
+ * AppProjects list them as destinations.
+ */
+export function layerNamespaces(fleet: FleetSpec, layer: LayerName): string[] {
+  const own = ownObjectsOf(layer);
+  const fixed = layer === "platform" ? LAYER_KINDS.platform.flatMap((k: AllowedKind) => (k.fixed ?? []).map((i) => i.namespace)) : [];
+  const namespaces = own ? own.map((o) => o.namespace) : [...fleet.namespaces.map((ns) => ns.name), names.GATEWAY_NAMESPACE, ...fixed];
+  return [...new Set(namespaces.filter((ns): ns is string => ns !== undefined))].sort();
+}
+
 /**
  * API groups a CRD in the tree may not define: Kubernetes' own (no dot, `*.k8s.io`,
  * `*.kubernetes.io`), AWS's (`*.amazonaws.com`, `*.k8s.aws`: EKS, the Load Balancer
@@ -152,8 +197,7 @@ export const groupOf = (apiVersion: unknown): string => {
 
 /** The table entry of a kind in a layer, if the layer allows it. */
 export function allowedKind(layer: string, group: string, kind: string): AllowedKind | undefined {
-  const kinds: readonly AllowedKind[] | undefined = (LAYER_KINDS as Record<string, readonly AllowedKind[]>)[layer];
-  return kinds?.find((k) => k.group === group && k.kind === kind);
+  return kindsIn(layer)?.find((k) => k.group === group && k.kind === kind);
 }
 
 /** A kind a CRD of the platform layer declares. */

@@ -1,6 +1,6 @@
 import type { FleetSpec } from "../../fleet";
 import * as names from "../../fleet/names";
-import { LAYER_NAMES } from "../../policies/allow-list";
+import { LAYER_NAMES, layerNamespaces } from "../../policies/allow-list";
 import { k8s } from "../k8s";
 import { Replication, replicate } from "../replicate";
 
@@ -48,15 +48,17 @@ export function fleetViewerReplication(): Replication {
 
 /**
  * Where each Flux layer other than the platform may write: its account gets its layer's role
- * (generated from the allow-list, components/flux-lockdown.ts) in each namespace the fleet
- * creates, and nowhere else. Rendered by the platform layer, which applies first. Argo CD
- * limits its layers with AppProjects instead (components/argocd-projects.ts).
+ * (generated from the allow-list, components/flux-lockdown.ts) in the layer's namespaces
+ * (policies/allow-list.ts layerNamespaces: each namespace the fleet creates for the apps, the
+ * gateway's for the traffic layer), and nowhere else. Rendered by the platform layer, which
+ * the others wait for. Argo CD limits its layers with AppProjects instead
+ * (components/argocd-projects.ts).
  */
 export function layerAccessReplication(fleet: FleetSpec): Replication {
   return replicate("layer-access", (scope) => {
     if (fleet.gitops.engine !== "flux") return;
-    for (const namespace of [...fleet.namespaces.map((ns) => ns.name), names.GATEWAY_NAMESPACE]) {
-      for (const layer of LAYER_NAMES.filter((l) => l !== "platform")) {
+    for (const layer of LAYER_NAMES.filter((l) => l !== "platform")) {
+      for (const namespace of layerNamespaces(fleet, layer)) {
         new k8s.KubeRoleBinding(scope, `${namespace}-${layer}`, {
           metadata: { name: names.layerRoleName(layer), namespace },
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: names.layerRoleName(layer) },

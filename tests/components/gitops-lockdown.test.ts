@@ -5,6 +5,8 @@ import { RecordedResource } from "../../cli/engine/recording-monitor";
 import { names, parseFleet } from "../../fleet";
 import { appProjectName, LOCKED_DEFAULT_PROJECT } from "../../components/argocd-projects";
 import { LAYER_KINDS } from "../../policies/allow-list";
+import { evaluateResources } from "../../policies/evaluate";
+import { HEALTH_ANSWERS } from "../../fleet/traffic";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 import * as YAML from "yaml";
 
@@ -34,6 +36,9 @@ const FLUX_FLEET = fleetConfig(2, {
 /** Evaluated once for the describes that read it (the mock engine runs one program at a time). */
 let fluxEvaluation: Promise<Evaluation> | undefined;
 const evaluateFlux = () => (fluxEvaluation ??= evaluateProgram(stackConfig(FLUX_FLEET), ACCOUNT));
+/** The RoleBindings of that fleet's first cluster's platform layer, rendered once. */
+let fluxBindings: any[] | undefined;
+const platformBindings = () => (fluxBindings ??= renderTree(parseFleet(FLUX_FLEET, "us-east-1")).filter((f) => f.path.startsWith("clusters/c0/platform/rolebinding-")).map((f) => YAML.parse(f.content)));
 
 describe("Flux, locked down", () => {
   let ev: Evaluation;
@@ -85,9 +90,9 @@ describe("Flux, locked down", () => {
     }
   });
 
-  it("lets the platform account grant by name only what the fleet renders: admin in a namespace, the viewer role, the apps layer's role, the token Role", () => {
+  it("lets the platform account grant by name only what the fleet renders: admin in a namespace, the viewer role, the other layers' roles, the token Role", () => {
     const rules = roleOf("platform");
-    for (const role of ["admin", names.FLEET_VIEWER_ROLE, names.layerRoleName("apps")]) expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "bind", role)).toBe(true);
+    for (const role of ["admin", names.FLEET_VIEWER_ROLE, names.layerRoleName("apps"), names.layerRoleName("traffic")]) expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "bind", role)).toBe(true);
     for (const role of ["cluster-admin", "edit", "system:controller:clusterrole-aggregation-controller"]) expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "bind", role)).toBe(false);
     expect(allows(rules, "rbac.authorization.k8s.io", "clusterroles", "escalate", "attacker-role")).toBe(false);
     expect(allows(rules, "rbac.authorization.k8s.io", "roles", "escalate", names.SECRETS_TOKEN_ROLE)).toBe(true);
@@ -100,10 +105,42 @@ describe("Flux, locked down", () => {
     expect(allows(appsRules, "apps", "deployments", "patch")).toBe(true);
     expect(allows(appsRules, "", "namespaces", "patch")).toBe(false);
     expect(allows(appsRules, "rbac.authorization.k8s.io", "clusterrolebindings", "create")).toBe(false);
-    const tree = renderTree(parseFleet(FLUX_FLEET, "us-east-1")).filter((f) => f.path.startsWith("clusters/c0/platform/rolebinding-")).map((f) => YAML.parse(f.content));
-    const appsBindings = tree.filter((b) => b.roleRef.name === names.layerRoleName("apps"));
+    const appsBindings = platformBindings().filter((b) => b.roleRef.name === names.layerRoleName("apps"));
     expect(appsBindings.map((b) => b.metadata.namespace).sort()).toEqual(["ingress", "payments", "reports", "search"]);
     expect(appsBindings[0].subjects).toEqual([{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("apps"), namespace: names.AGENTS.flux.namespace }]);
+  });
+
+  it("lets the traffic account write the health-answers ConfigMap, by name, in the gateway's namespace alone", () => {
+    const rules = roleOf("traffic");
+    // Every verb Flux uses on one object: read, dry-run and apply (an apply that creates is authorized as create), prune.
+    for (const verb of ["get", "patch", "create", "delete"]) expect([verb, allows(rules, "", "configmaps", verb, HEALTH_ANSWERS.name)]).toEqual([verb, true]);
+    for (const [group, resource, verb, name] of [
+      ["", "configmaps", "patch", "ingress-gateway"], ["", "configmaps", "create", undefined], ["", "configmaps", "list", undefined], ["", "configmaps", "update", HEALTH_ANSWERS.name],
+      ["", "services", "patch", HEALTH_ANSWERS.name], ["apps", "deployments", "patch", HEALTH_ANSWERS.name], ["rbac.authorization.k8s.io", "rolebindings", "create", HEALTH_ANSWERS.name],
+      ["platform.eks-fleet.io", "maintenancewindows", "create", HEALTH_ANSWERS.name],
+    ] as const) {
+      expect([group, resource, verb, name, allows(rules, group, resource, verb, name)]).toEqual([group, resource, verb, name, false]);
+    }
+    const bindings = platformBindings().filter((b) => b.roleRef.name === names.layerRoleName("traffic"));
+    expect(bindings.map((b) => [b.metadata.namespace, b.subjects])).toEqual([
+      [HEALTH_ANSWERS.namespace, [{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("traffic"), namespace: names.AGENTS.flux.namespace }]],
+    ]);
+  });
+
+  it("never makes a layer whose rights go by name wait for health (health checks list each kind)", () => {
+    const traffic = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization").filter((k) => (k.inputs.metadata as { name: string }).name === names.FLUX_OBJECTS.traffic);
+    expect(traffic).toHaveLength(2);
+    expect(roleOf("traffic").every((rule) => (rule.resourceNames ?? []).length > 0)).toBe(true);
+    for (const k of traffic) {
+      expect(k.inputs.spec).not.toHaveProperty("wait");
+      expect(k.inputs.spec).not.toHaveProperty("healthChecks");
+    }
+  });
+
+  it("passes the agents' rules with every layer's Kustomization and the push Receiver", async () => {
+    const checked = ev.resources.filter((r) => /Kustomization|Receiver|helm.sh/.test(r.type));
+    expect(checked.map((r) => r.type)).toContain("kubernetes:notification.toolkit.fluxcd.io/v1:Receiver");
+    expect(await evaluateResources(checked)).toEqual([]);
   });
 
   it("lets External Secrets mint tokens for Velero's account only, before Velero's store exists", () => {
@@ -160,6 +197,25 @@ describe("Argo CD, locked down", () => {
     expect((project("c0", "apps").inputs.spec as any).clusterResourceWhitelist).toEqual([]);
     const platform = project("c0", "platform").inputs.spec as any;
     expect(kindsOf([...platform.clusterResourceWhitelist, ...platform.namespaceResourceWhitelist]).filter((k) => /argoproj|admissionregistration|apiregistration|fluxcd/.test(k))).toEqual([]);
+  });
+
+  it("gives the traffic layer, on every hub, a project of the gateway's namespace and ConfigMaps alone", () => {
+    for (const hub of hubs) {
+      const spec = project(hub, "traffic").inputs.spec as any;
+      expect((project(hub, "traffic").inputs.metadata as { name: string }).name).toBe(names.argocdLayerProject("traffic"));
+      expect(spec.sourceRepos).toEqual([argocd.gitops.repoUrl]);
+      expect(spec.clusterResourceWhitelist).toEqual([]);
+      // No kind replicated/'s CRDs declare: the traffic layer holds the switch and nothing else.
+      expect(kindsOf(spec.namespaceResourceWhitelist)).toEqual(["/ConfigMap"]);
+      // The empty namespace matches the generated Applications' own destination, which names none.
+      expect(spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(["", HEALTH_ANSWERS.namespace]);
+    }
+  });
+
+  it("passes the agents' rules with every hub's ApplicationSets, fleet-traffic included", async () => {
+    const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet");
+    expect(sets.map((s) => (s.inputs.metadata as { name: string }).name)).toContain("fleet-traffic");
+    expect(await evaluateResources(sets)).toEqual([]);
   });
 
   it("empties the default project on each hub", () => {

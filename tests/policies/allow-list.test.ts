@@ -4,7 +4,8 @@ import * as YAML from "yaml";
 import { renderTree, REPLICATED_DIR } from "../../charts";
 import { treeOfRendered } from "../../cli/rendered-tree";
 import { FleetSpec } from "../../fleet";
-import { AllowedKind, declaredKinds, groupOf, LAYER_KINDS } from "../../policies/allow-list";
+import { AllowedKind, declaredKinds, groupOf, holdsDeclaredKind, LAYER_KINDS, ownObjectsOf } from "../../policies/allow-list";
+import { HEALTH_ANSWERS } from "../../fleet/traffic";
 import { evaluateTree } from "../../policies/evaluate-tree";
 import { ManifestTree } from "../../policies/manifests";
 import { fleetOf } from "../charts/render-helpers";
@@ -30,6 +31,10 @@ const FLEETS: [string, FleetSpec, string?][] = [
   ["flux, builtin gateway, secrets", fleetOf(2, { namespaces: [{ name: "payments", admins: ["payments-admins"] }, { name: "search" }], secrets: [{ name: "payments/db", namespace: "payments" }] })],
   ["argocd, external gateway, apps", fleetOf(3, { gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git" }, dns: { zone: "example.com", record: "api.example.com", gateway: "external" } }), replicatedWithApps()],
   ["active-active, no secrets", fleetOf(2, { mode: "active-active", clusters: fleetOf(2).clusters.map((c) => ({ name: c.name, region: c.region, vpcCidr: c.vpcCidr, nodes: c.nodes })), secrets: [] })],
+  // The serving target group's NodePort Service and binding, and the webhook proxy's egress to Flux's receiver.
+  ["flux, Global Accelerator", fleetOf(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } })],
+  // A hub per region, each gateway proxying argocd-server's webhook.
+  ["argocd, Global Accelerator, builtin gateway", fleetOf(3, { gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git" }, dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } })],
 ];
 
 const trees = new Map<string, ManifestTree>(FLEETS.map(([name, fleet, replicatedDir]) => [name, treeOfRendered(renderTree(fleet, replicatedDir ? { replicatedDir } : {}))]));
@@ -45,9 +50,18 @@ describe("the allow-list", () => {
     const unlisted = tree.objects.filter((o) => {
       const group = groupOf(o.object.apiVersion);
       const kinds: readonly AllowedKind[] = (LAYER_KINDS as Record<string, readonly AllowedKind[]>)[o.layer];
-      return !kinds.some((k) => k.group === group && k.kind === o.object.kind) && !declared.some((d) => d.group === group && d.kind === o.object.kind);
+      return !kinds.some((k) => k.group === group && k.kind === o.object.kind) && !declared.some((d) => d.group === group && d.kind === o.object.kind && holdsDeclaredKind(o.layer, d));
     });
     expect(unlisted.map((o) => `${o.layer}: ${o.object.apiVersion} ${o.object.kind}`)).toEqual([]);
+  });
+
+  it.each(FLEETS.map(([name]) => name))("puts the health answers, and nothing else, in each cluster's traffic layer: %s", (name) => {
+    const tree = trees.get(name)!;
+    for (const cluster of tree.clusters) {
+      const traffic = tree.objects.filter((o) => o.cluster === cluster && o.layer === "traffic").map((o) => [groupOf(o.object.apiVersion), o.object.kind, o.object.metadata?.namespace, o.object.metadata?.name]);
+      expect(traffic).toEqual(ownObjectsOf("traffic")!.map((own) => [own.group, own.kind, own.namespace, own.name]));
+      expect(traffic).toEqual([["", "ConfigMap", HEALTH_ANSWERS.namespace, HEALTH_ANSWERS.name]]);
+    }
   });
 
   it("lists no platform kind that no configuration renders", () => {
