@@ -1,4 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import * as names from "../fleet/names";
 import { asArray, known, validateResourceOfTypes } from "./support";
 
 /**
@@ -34,16 +35,25 @@ export const fluxLockdown: ResourceValidationPolicy = {
   }),
 };
 
+/** The tree layer a folder is (`./gitops/clusters/use1/traffic` → traffic), if it is one. */
+const layerOfPath = (folder: unknown): names.TreeLayer | undefined => {
+  const last = String(folder ?? "").replace(/\/+$/, "").split("/").pop();
+  return names.TREE_LAYERS.find((layer) => layer === last);
+};
+
 export const fluxLayerAccount: ResourceValidationPolicy = {
   name: "flux-layer-service-account",
-  description: "Checks whether every Flux Kustomization applies as a service account of its own, from a source in its own namespace.",
+  description: "Checks whether every Flux Kustomization applies as a service account of its own (a layer's folder as that layer's account), from a source in its own namespace.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes([KUSTOMIZATION], (props, _args, reportViolation) => {
     const account = known(() => props.spec?.serviceAccountName);
+    const layer = layerOfPath(known(() => props.spec?.path));
     if (account === undefined && known(() => props.spec) !== undefined) {
       reportViolation("The Kustomization names no serviceAccountName: it would apply as the controller (or the powerless default account). Give each layer its own account (names.fluxLayerServiceAccount).");
     } else if (account === "default") {
       reportViolation("The Kustomization applies as 'default', an account every workload of the namespace may use. Give each layer its own account.");
+    } else if (layer !== undefined && typeof account === "string" && account !== names.fluxLayerServiceAccount(layer)) {
+      reportViolation(`The Kustomization applies the ${layer} layer as '${account}', not as that layer's account '${names.fluxLayerServiceAccount(layer)}': it would write with another layer's rights (components/flux-lockdown.ts).`);
     }
     const sourceNamespace = known(() => props.spec?.sourceRef?.namespace);
     const namespace = known(() => props.metadata?.namespace);
@@ -51,16 +61,29 @@ export const fluxLayerAccount: ResourceValidationPolicy = {
   }),
 };
 
+/**
+ * The tree layer an Argo CD source applies: its path (an Application's folder), or the cluster
+ * Secret annotation an ApplicationSet template reads it from (`gitops_<layer>_path`).
+ */
+function layerOfSource(path: unknown): names.TreeLayer | undefined {
+  const annotation = /gitops_([a-z]+)_path/.exec(String(path ?? ""))?.[1];
+  return names.TREE_LAYERS.find((layer) => layer === annotation) ?? layerOfPath(path);
+}
+
 export const argocdProject: ResourceValidationPolicy = {
   name: "argocd-layer-project",
-  description: "Checks whether every Argo CD Application (and ApplicationSet template) belongs to a project of its own, never 'default' (which allows every repository, destination and kind).",
+  description: "Checks whether every Argo CD Application (and ApplicationSet template) belongs to a project of its own, never 'default' (which allows every repository, destination and kind), and a layer's to that layer's project.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfTypes(ARGO_TYPES, (props, args, reportViolation) => {
     const spec = args.type.endsWith(":ApplicationSet") ? known(() => props.spec?.template?.spec) : known(() => props.spec);
     if (spec === undefined) return;
+    const what = args.type.split(":").pop();
     const project = known(() => spec.project);
+    const layer = layerOfSource(known(() => spec.source?.path));
     if (project === undefined || project === "" || project === "default") {
-      reportViolation(`The ${args.type.split(":").pop()} uses the '${project || "default"}' project, which allows every repository, destination and kind. Use the layer's AppProject (components/argocd-projects.ts).`);
+      reportViolation(`The ${what} uses the '${project || "default"}' project, which allows every repository, destination and kind. Use the layer's AppProject (components/argocd-projects.ts).`);
+    } else if (layer !== undefined && typeof project === "string" && project !== names.argocdLayerProject(layer)) {
+      reportViolation(`The ${what} applies the ${layer} layer in project '${project}', not in that layer's '${names.argocdLayerProject(layer)}': it would apply with another layer's kinds and namespaces (components/argocd-projects.ts).`);
     }
   }),
 };

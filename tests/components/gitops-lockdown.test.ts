@@ -141,6 +141,9 @@ describe("Flux, locked down", () => {
     const checked = ev.resources.filter((r) => /Kustomization|Receiver|helm.sh/.test(r.type));
     expect(checked.map((r) => r.type)).toContain("kubernetes:notification.toolkit.fluxcd.io/v1:Receiver");
     expect(await evaluateResources(checked)).toEqual([]);
+    // The rule reads each layer's Kustomization: one applying the traffic folder as the platform's account is caught.
+    const swapped = checked.map((r) => (r.name === "c0-flux-traffic" ? { ...r, inputs: { ...r.inputs, spec: { ...(r.inputs.spec as object), serviceAccountName: names.fluxLayerServiceAccount("platform") } } } : r));
+    expect((await evaluateResources(swapped)).map((v) => [v.policy, v.urn])).toEqual([["flux-layer-service-account", checked.find((r) => r.name === "c0-flux-traffic")!.urn]]);
   });
 
   it("lets External Secrets mint tokens for Velero's account only, before Velero's store exists", () => {

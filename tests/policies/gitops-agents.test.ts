@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { EXTERNAL_SECRETS_LOCKDOWN } from "../../components/external-secrets";
+import * as names from "../../fleet/names";
 import { FLUX_LOCKDOWN_VALUES } from "../../components/flux-lockdown";
 import { accessEntryGroups, argocdProject, externalSecretsLockdown, fluxLayerAccount, fluxLockdown } from "../../policies/gitops-agents";
 import { gitopsTree, treeRootsOf } from "../../policies/gitops-tree";
@@ -35,6 +36,29 @@ describe("the agents' lockdown, as the program installs them", () => {
       expect.stringMatching(/applies as 'default'/),
       expect.stringMatching(/uses a source in namespace 'tenant'/),
     ]);
+  });
+
+  it("flux-layer-service-account: a layer's folder applied as another layer's account (the traffic switch with the platform's rights)", async () => {
+    const sourceRef = { kind: "GitRepository", name: "fleet" };
+    const traffic = (serviceAccountName: string) => kustomization({ path: "./gitops/clusters/use1/traffic", sourceRef, serviceAccountName });
+    expect(await resourceMessages(fluxLayerAccount, traffic(names.fluxLayerServiceAccount("traffic")))).toEqual([]);
+    expect(await resourceMessages(fluxLayerAccount, traffic(names.fluxLayerServiceAccount("platform")))).toEqual([
+      `The Kustomization applies the traffic layer as '${names.fluxLayerServiceAccount("platform")}', not as that layer's account '${names.fluxLayerServiceAccount("traffic")}': it would write with another layer's rights (components/flux-lockdown.ts).`,
+    ]);
+    // A folder that is no layer of the tree (a user's own Kustomization) only needs an account of its own.
+    expect(await resourceMessages(fluxLayerAccount, kustomization({ path: "./tools", sourceRef, serviceAccountName: "tools" }))).toEqual([]);
+  });
+
+  it("argocd-layer-project: a layer's Applications in another layer's project (the traffic switch with the platform's kinds)", async () => {
+    const set = (project: string) => resource("kubernetes:argoproj.io/v1alpha1:ApplicationSet", "c0-argocd-fleet-traffic", {
+      spec: { template: { spec: { project, source: { path: '{{index .metadata.annotations "gitops_traffic_path"}}' } } } },
+    });
+    expect(await resourceMessages(argocdProject, set(names.argocdLayerProject("traffic")))).toEqual([]);
+    expect(await resourceMessages(argocdProject, set(names.argocdLayerProject("platform")))).toEqual([
+      `The ApplicationSet applies the traffic layer in project '${names.argocdLayerProject("platform")}', not in that layer's '${names.argocdLayerProject("traffic")}': it would apply with another layer's kinds and namespaces (components/argocd-projects.ts).`,
+    ]);
+    const app = (project: string) => resource("kubernetes:argoproj.io/v1alpha1:Application", "use1-traffic", { spec: { project, source: { path: "gitops/clusters/use1/traffic" } } });
+    expect(await resourceMessages(argocdProject, app(names.argocdLayerProject("apps")))).toHaveLength(1);
   });
 
   it("argocd-layer-project: an ApplicationSet or Application in the default project", async () => {
