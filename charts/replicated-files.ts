@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { MAX_MANIFEST_FILE_BYTES, readBounded } from "../fleet/safe-files";
 import { declaredKinds, DeclaredKind } from "../policies/allow-list";
 import { documentsOf } from "../policies/closed-world";
 
@@ -27,7 +28,8 @@ function readDeclaredKinds(dir: string): DeclaredKind[] {
   if (!fs.existsSync(folder)) return [];
   const documents = fs.readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort().flatMap((file) => {
     try {
-      return documentsOf(fs.readFileSync(path.join(folder, file), "utf8"));
+      // Bounded, and never a FIFO or a device, like every file the program reads.
+      return documentsOf(readBounded(path.join(folder, file), `replicated/platform/${file}`, MAX_MANIFEST_FILE_BYTES).toString("utf8"));
     } catch {
       return [];
     }

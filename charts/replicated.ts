@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ApiObject } from "cdk8s";
 import { FleetConfigError, type Problem } from "../fleet/errors";
+import { MAX_MANIFEST_FILE_BYTES, readBounded } from "../fleet/safe-files";
 import { documentProblem, documentsOf } from "../policies/closed-world";
 import { Layer, Replication, replicate } from "./replicate";
 
@@ -32,10 +33,12 @@ export function loadReplicated(dir: string = REPLICATED_DIR): ReplicatedFile[] {
       const objects: Record<string, unknown>[] = [];
       let documents: unknown[];
       try {
+        const text = readBounded(path.join(folder, name), `replicated/${file}`, MAX_MANIFEST_FILE_BYTES, "a file of Kubernetes objects is far smaller").toString("utf8");
         // Read as kustomize reads it (merge keys, aliases, go-yaml scalars), so what is rendered is what an agent would apply.
-        documents = documentsOf(fs.readFileSync(path.join(folder, name), "utf8"));
+        documents = documentsOf(text);
       } catch (err) {
-        problems.push({ path: `replicated/${file}`, message: (err as Error).message });
+        if (err instanceof FleetConfigError) problems.push(...err.problems);
+        else problems.push({ path: `replicated/${file}`, message: (err as Error).message });
         continue;
       }
       documents.forEach((value, i) => {

@@ -4,7 +4,7 @@ import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { playPromotion } from "./failover/play";
 import { promotionReport } from "./failover/report";
-import { stackFileLock, writeStackFileText } from "./failover/stack-file";
+import { lockedStackFile, writeStackFileText } from "./failover/stack-file";
 import { acquireLock } from "./lock";
 
 const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE] [--dry-run]";
@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   fleetFromStackFile(configFile);
   const name = path.basename(configFile);
   // Two failovers on one file run one after the other; the second sees the first's edit.
-  const release = await acquireLock(stackFileLock(configFile), { shown: name });
+  const release = await acquireLock(lockedStackFile(configFile), { shown: name, command: "npm run failover" });
   try {
     // Planned from a private copy, so a dry run (or a failing plan) leaves the file untouched.
     const played = await playPromotion(configFile, flags.to);

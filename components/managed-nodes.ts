@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NodesSpec } from "../fleet";
+import { nodeAmiType, NodesSpec } from "../fleet";
 
 /** AWS-managed policies every EKS worker node needs (the CNI policy is per node so pods get IPs). */
 const NODE_POLICIES = [
@@ -52,7 +52,8 @@ export class ManagedNodes extends pulumi.ComponentResource {
       clusterName: args.clusterName,
       nodeRoleArn: role.arn,
       subnetIds: args.subnetIds,
-      amiType: "AL2023_x86_64_STANDARD",
+      // The architecture of its instance types (a mix is refused when the fleet is parsed).
+      amiType: nodeAmiType(nodes.instanceTypes)!,
       instanceTypes: [...nodes.instanceTypes],
       scalingConfig: { minSize: nodes.min, desiredSize: nodes.desired, maxSize: nodes.max },
       // One node at a time keeps the replicas of every workload serving during upgrades.

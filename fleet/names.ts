@@ -19,8 +19,24 @@ export const roleArn = (accountId: string, roleName: string) => `arn:aws:iam::${
 
 export const kmsAliasName = (fleet: string, cluster: string, purpose: string) => `alias/${fleet}-${cluster}-${purpose}`;
 
+/** The log group EKS writes a cluster's control-plane logs to (EKS User Guide, "Control plane logs"). */
+export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
+
+/**
+ * The EventBridge events Karpenter reacts to (its interruption-queue template): it drains a
+ * node before AWS takes it away. Each gets a rule and a target named after the cluster and the event.
+ */
+export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { readonly source: string; readonly detailType: string }>> = {
+  "scheduled-change": { source: "aws.health", detailType: "AWS Health Event" },
+  "spot-interruption": { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+  rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+  "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+};
+
 /** Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53. */
 export const clusterHostname = (cluster: string, record: string) => `${cluster}.${record}`;
+
 
 /**
  * The container port every cluster's gateway serves plain HTTP on: the program's NLB target

@@ -112,10 +112,14 @@ describe("npm run plan", () => {
     bad.kubernetesVersion = "1.10";
     const badOut = path.join(dir, "bad-out");
     const run = cli(["--config", stackFile("bad", bad), "--out", badOut]);
+    // Where the stack file holds the version, as line:column.
+    const lines = fs.readFileSync(path.join(dir, "Pulumi.bad.yaml"), "utf8").split("\n");
+    const row = lines.findIndex((l) => l.includes("kubernetesVersion:"));
+    const kubernetesVersionLine = `${row + 1}:${lines[row].indexOf('"1.10"') + 1}`;
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split("\n").sort()).toEqual([
-      "fleet.clusters[1].vpcCidr: '10.0.0.0/16' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)",
-      `fleet.kubernetesVersion: '1.10' is not a version EKS offers; choose one EKS offers today (${offeredVersions(new Date()).join(", ")})`,
+      expect.stringMatching(/^Pulumi\.bad\.yaml:\d+:\d+: fleet\.clusters\[c1\]\.vpcCidr: '10\.0\.0\.0\/16' overlaps fleet\.clusters\[c0\]\.vpcCidr \(10\.0\.0\.0\/16\)$/),
+      `Pulumi.bad.yaml:${kubernetesVersionLine}: fleet.kubernetesVersion: '1.10' is not a version EKS offers; choose one EKS offers today (${offeredVersions(new Date()).join(", ")})`,
     ]);
     expect(fs.existsSync(badOut)).toBe(false);
   });

@@ -46,14 +46,16 @@ describe("parseFleet", () => {
   });
 
   it("computes DR figures from the health check, TTL and schedule", () => {
-    const spec = parseFleet(fleetConfig(2, { backup: { schedule: "*/15 * * * *" } }), "us-east-1");
+    // Backups start no more often than one runs (a shorter gap is refused: Velero would skip runs).
+    const spec = parseFleet(fleetConfig(2, { backup: { schedule: "*/15 * * * *", maxDuration: "10m" } }), "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 60);
-    // The longest gap, the longest backup (backup.maxDuration, 30 min by default), the replication bound.
-    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 30 * 60 + 15 * 60);
+    // The longest gap, the longest backup (backup.maxDuration), the replication bound.
+    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 10 * 60 + 15 * 60);
   });
 
   it("counts the longest backup in the RPO, and says the replication bound holds for 99.99% of objects, not all", () => {
-    const rpo = (maxDuration: string) => parseFleet(fleetConfig(2, { backup: { schedule: "0 * * * *", maxDuration } }), "us-east-1").dr;
+    // Every two hours: a backup of up to 2h ends before the next starts.
+    const rpo = (maxDuration: string) => parseFleet(fleetConfig(2, { backup: { schedule: "0 */2 * * *", maxDuration } }), "us-east-1").dr;
     expect(rpo("2h").rpoSeconds - rpo("30m").rpoSeconds).toBe(90 * 60);
     expect(rpo("2h").notes.join("\n")).toContain("runs up to 7200 s (backup.maxDuration");
     expect(rpo("2h").notes.join("\n")).toMatch(/holds for 99\.99% of objects, not all: a replication rule running later than 15 minutes raises its latency alarm/);
