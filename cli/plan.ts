@@ -11,18 +11,22 @@ import { sortViolations } from "../policies/violation";
 import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { commitFile, StagedFile, stableJson, stageFile } from "./write";
+import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
 import { acquireLock, kindOf } from "./lock";
 import { redact } from "./redact";
 
-const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json]";
+const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...]";
 
 /**
  * `npm run plan`: what `pulumi up` would create, without the Pulumi CLI or AWS: evaluates
  * index.ts under the mock engine, writes `<out>/plan.json`, prints a per-cluster summary.
+ * `--unavailable REGION` (repeatable) plans as during an outage of REGION: the first call
+ * the program would make into it ends the plan with exit 2, naming what made it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
+  const unavailable = unavailableRegions(flags.unavailable);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
   const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
   const treeDir = path.join(out, "gitops");
@@ -54,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
-    const planned = (await planFleet(stack.spec, stack.config)).document;
+    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable)).document;
     const { staged, violations } = await rendering;
     document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
     json = redact(stableJson(document));

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
+import { ARGOCD_SPOKE_ROLE, FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
 import { appProjectName, ArgoCdProjects } from "./argocd-projects";
 import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
@@ -131,7 +131,7 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: names.TreeLayer
   };
 }
 
-export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, "argocd-spoke");
+export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, ARGOCD_SPOKE_ROLE);
 
 /**
  * A private repository: the Secret `gitops.secretRef` (created out of band in `argocd`,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
+import { regionalProvider } from "./aws-providers";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
@@ -26,7 +27,8 @@ export interface FleetArgs {
 
 /** What every cluster's add-ons share: the DNS zone, the per-region secret keys and certificates. */
 interface FleetWide {
-  readonly zoneId: pulumi.Output<string>;
+  /** From the stack file (`dns.zoneId`), never looked up: a lookup would need Route 53's API on every run. */
+  readonly zoneId: string;
   readonly secrets: ReplicatedSecrets;
   readonly certificates: GatewayCertificates;
 }
@@ -81,18 +83,13 @@ export class Fleet extends pulumi.ComponentResource {
     const { spec } = args;
     this.spec = spec;
     const allRegions = [...new Set([spec.homeRegion, ...spec.regions])];
-    this.providers = new Map(
-      allRegions.map((region) => [region, new aws.Provider(`aws-${region}`, {
-        region: region as aws.Region,
-        defaultTags: { tags: { "eks-fleet/fleet": spec.name, "eks-fleet/managed-by": "pulumi" } },
-      }, { parent: this })]),
-    );
+    this.providers = new Map(allRegions.map((region) => [region, regionalProvider(spec, region, { parent: this })]));
     this.building = this.build(spec);
   }
 
   private async build(spec: FleetSpec): Promise<void> {
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
-    const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
+    const zoneId = spec.dns.zoneId;
     const shared: FleetWide = {
       zoneId,
       secrets: new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this }),

@@ -58,12 +58,13 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
     add("dnsName", hostname, field);
     // Each health check is tagged with the URL it probes (components/dns-routing.ts).
     for (const probed of Object.values(healthPaths(config.dns.healthCheckPath))) add("route53TagValue", `${hostname}${probed}`, "fleet.dns.healthCheckPath");
-    // Left unnamed by components/karpenter.ts, managed-nodes.ts and cluster-load-balancer.ts.
+    // Left unnamed by components/karpenter.ts, managed-nodes.ts, control-plane.ts and cluster-load-balancer.ts.
     for (const event of Object.keys(names.KARPENTER_INTERRUPTION_EVENTS)) {
       add("eventRule", autoName(`${cluster.name}-karpenter-${event}`), field);
       add("eventTarget", autoName(`${cluster.name}-karpenter-${event}`), field);
     }
     add("iamRole", autoName(`${cluster.name}-nodes-role`), field);
+    add("iamRole", autoName(`${cluster.name}-eks-role`), field);
     add("launchTemplate", autoName(`${cluster.name}-nodes-template`), field);
     add("eksNodeGroup", autoName(`${cluster.name}-nodes-group`), field);
     add("securityGroup", autoName(`${cluster.name}-lb-nlb`), field);

@@ -10,6 +10,7 @@ export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTI
 export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./traffic";
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
-export { clusterUpgradePolicy } from "./versions";
+export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD_SPOKE_ROLE } from "./access";
+export { addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
 export { architectureOf, nodeAmiType } from "./instance-types";

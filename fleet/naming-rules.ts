@@ -262,7 +262,6 @@ export const RESOURCE_NAMES: Readonly<Record<string, readonly NameInput[]>> = {
   "aws:cloudwatch/logGroup:LogGroup": [{ path: "name", rule: "logGroup" }],
   "aws:cloudwatch/metricAlarm:MetricAlarm": [{ path: "name", rule: "metricAlarm", autoNamed: true }],
   "aws:eks/cluster:Cluster": [{ path: "name", rule: "eksCluster" }],
-  "eks:index:Cluster": [{ path: "name", rule: "eksCluster" }],
   "aws:eks/nodeGroup:NodeGroup": [{ path: "nodeGroupName", rule: "eksNodeGroup", autoNamed: true }],
   "aws:ec2/launchTemplate:LaunchTemplate": [{ path: "name", rule: "launchTemplate", autoNamed: true }],
   "aws:ec2/securityGroup:SecurityGroup": [{ path: "name", rule: "securityGroup", autoNamed: true }],

@@ -64,6 +64,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     ],
     source: `${TF}eks/cluster.go`,
   },
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { properties: ["url"], source: `${TF}iam/openid_connect_provider.go` },
   "aws:eks/accessEntry:AccessEntry": { properties: ["clusterName", "principalArn", "type"], source: `${TF}eks/access_entry.go` },
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { properties: ["clusterName", "principalArn", "policyArn", "accessScope"], source: `${TF}eks/access_policy_association.go` },
   "aws:ec2/internetGateway:InternetGateway": { properties: [], source: `${TF}ec2/vpc_internet_gateway.go (vpc_id detaches and re-attaches in place)` },

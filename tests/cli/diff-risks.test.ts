@@ -71,7 +71,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
     const found = risks("threeClusters", "twoClusters");
     expect(texts(found, "cluster-removed")).toEqual([expect.stringContaining("cluster `c2` (eu-west-1, secondary) **leaves the fleet**")]);
     const deleted = texts(found, "deleted");
-    expect(deleted).toContainEqual(expect.stringMatching(/^`c2-eks` deletes EKS cluster `prod-c2`/));
+    expect(deleted).toContainEqual(expect.stringMatching(/^`c2-eks-cluster` deletes EKS cluster `prod-c2`/));
     const bucket = deleted.find((t) => t.startsWith("`c2-backup-bucket`"));
     expect(bucket).toBe("`c2-backup-bucket` `s3://prod-c2-velero-123456789012` leaves the stack but stays in AWS (`retainOnDelete`), with its data; to really delete it see docs/RUNBOOK.md (\"Removing a cluster\")");
     expect(deleted.find((t) => t.startsWith("`c2-backup-key`"))).toContain("stays in AWS (`retainOnDelete`)");
@@ -114,7 +114,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
     const md = renderDiff({ base: { label: "main", plan: base, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
     expect(md.indexOf("### ⚠️ Needs attention")).toBeLessThan(md.indexOf("### Clusters"));
     expect(md).toContain("- `c2-backup-bucket` `s3://prod-c2-velero-123456789012` leaves the stack but stays in AWS");
-    expect(md).toContain("- `c2-eks` deletes EKS cluster `prod-c2` and everything running in it — on `c2`");
+    expect(md).toContain("- `c2-eks-cluster` deletes EKS cluster `prod-c2` and everything running in it — on `c2`");
     const same = renderDiff({ base: { label: "main", plan: head, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
     expect(same).toContain("### ✅ Nothing needs attention");
     if (process.env.SHOW_DIFF) console.log(md);

@@ -155,6 +155,20 @@ describe("GitHub workflows", () => {
     expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toHaveProperty("role-to-assume");
   });
 
+  it.each([
+    ["deploy.yml", "deploy"],
+    ["drift.yml", "preview"],
+    ["pull-request.yml", "preview"],
+  ])("%s assumes the %s role its stack file names, never one set beside it", (name, role) => {
+    const w = workflows.get(name)!;
+    const [roles] = steps(w).filter((s) => (s as { id?: string }).id === "roles");
+    expect(roles.run).toBe('npm run --silent roles -- --stack "$STACK" >> "$GITHUB_OUTPUT"');
+    expect(roles.env).toEqual({ STACK: "${{ matrix.stack }}" });
+    for (const s of stepUsing(w, "aws-actions/configure-aws-credentials")) expect(s.with?.["role-to-assume"]).toBe(`\${{ steps.roles.outputs.${role} }}`);
+    // The command prints what the step appends to $GITHUB_OUTPUT.
+    expect(JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")).scripts.roles).toMatch(/ cli\/roles\.ts$/);
+  });
+
   it("checks for drift on a schedule, fails visibly and files an issue", () => {
     const w = workflows.get("drift.yml")!;
     expect(w.on).toHaveProperty("schedule");

@@ -30,6 +30,7 @@ const edgeFleet = fc
     const raw = fleetConfig(f.clusters.length, {
       name: f.fleet,
       accountId: f.accountId,
+      deployRoleArn: `arn:aws:iam::${f.accountId}:role/eks-fleet-deploy`,
       dns: { zone: "example.com", record: `${f.recordLabel}.example.com`, globalAccelerator: f.accelerator },
       secrets: [{ name: f.secret, namespace: "payments" }],
     });

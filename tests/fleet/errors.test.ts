@@ -36,7 +36,7 @@ const stackText = (mistakes: (text: string) => string) =>
       "    mode: active-passive",
       '    kubernetesVersion: "1.33"',
       "    gitops: { engine: flux, repoUrl: https://github.com/acme/platform.git }",
-      "    dns: { zone: example.com, record: api.example.com }",
+      "    dns: { zone: example.com, record: api.example.com, zoneId: Z0123456789ABCDEFGHIJ }",
       "    clusters:",
       "      - name: euw1a",
       "        region: eu-west-1",
@@ -48,6 +48,7 @@ const stackText = (mistakes: (text: string) => string) =>
       "        role: secondary",
       "        vpcCidr: 10.1.0.0/16",
       "        nodes: { instanceTypes: [m6i.large], min: 1, desired: 2, max: 3 }",
+      "    deployRoleArn: arn:aws:iam::123456789012:role/eks-fleet-deploy",
       "",
     ].join("\n"),
   );

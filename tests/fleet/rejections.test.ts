@@ -1,4 +1,4 @@
-import { fleetConfig, problemsOf } from "../fixtures/fleets";
+import { DEPLOY_ROLE, fleetConfig, problemsOf } from "../fixtures/fleets";
 
 type Mutation = (raw: Record<string, any>) => void;
 const ranges = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
@@ -42,13 +42,48 @@ const cases: [string, Mutation, string][] = [
   ["a secret in an undeclared namespace", (r) => (r.secrets[0].namespace = "billing"), "fleet.secrets[0].namespace: 'billing' is not declared in fleet.namespaces"],
   ["a system: admin group", (r) => (r.namespaces[0].admins = ["system:masters"]), "fleet.namespaces[0].admins[0]: must not start with 'system:' (a group Kubernetes defines)"],
   ["an admin role without groups", (r) => (r.namespaces[0] = { name: "payments", adminRoles: ["arn:aws:iam::123456789012:role/payments"] }), "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/payments would be given no group: list the groups it acts as in fleet.namespaces[0].admins"],
-  ["an admin role that is a cluster admin", (r) => { r.clusterAdmins = ["arn:aws:iam::123456789012:role/ops"]; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/ops"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/ops is also in fleet.clusterAdmins: it already administers the whole cluster, and EKS allows one access entry per role"],
+  ["an admin role that is a cluster admin", (r) => { r.clusterAdmins = ["arn:aws:iam::123456789012:role/ops"]; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/ops"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/ops is also fleet.clusterAdmins[0]: it already administers the whole cluster through its access entry, and EKS allows one access entry per role"],
+  ["an admin role that is the deploy role under another path", (r) => (r.namespaces[0].adminRoles = [r.deployRoleArn.replace(":role/", ":role/teams/")]), `fleet.namespaces[0].adminRoles[0]: ${DEPLOY_ROLE.replace(":role/", ":role/teams/")} is also fleet.deployRoleArn: it already administers the whole cluster through its access entry, and EKS allows one access entry per role`],
+  ["an admin role that is the preview role", (r) => { r.previewRoleArn = "arn:aws:iam::123456789012:role/preview"; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/preview"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/preview is also fleet.previewRoleArn: it already reads the whole cluster through its access entry, and EKS allows one access entry per role"],
   ["an admin role that is not a role ARN", (r) => (r.namespaces[0].adminRoles = ["payments-admins"]), "fleet.namespaces[0].adminRoles[0]: must be an IAM role ARN"],
   ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[c0].vpcCdir: unknown key; did you mean 'vpcCidr'? (see the README's config reference)"],
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
   ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
   ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); r.gitops.engine = "argocd"; r.clusters[2].region = "us-east-1"; }, "fleet.apiAccessCidrs: 38 ranges with an Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
+  ["no hosted zone ID", (r) => delete r.dns.zoneId, "fleet.dns.zoneId: is required (string)"],
+  [
+    "a hosted zone ID as the API returns it, with /hostedzone/",
+    (r) => (r.dns.zoneId = "/hostedzone/Z0123456789ABCDEFGHIJ"),
+    "fleet.dns.zoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ: the Id that `aws route53 list-hosted-zones-by-name --dns-name <zone>` prints, without /hostedzone/",
+  ],
+  [
+    "the zone's name as its ID",
+    (r) => (r.dns.zoneId = "example.com"),
+    "fleet.dns.zoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ: the Id that `aws route53 list-hosted-zones-by-name --dns-name <zone>` prints, without /hostedzone/",
+  ],
+  ["no deploy role", (r) => delete r.deployRoleArn, "fleet.deployRoleArn: is required (string)"],
+  ["a deploy role that is not a role", (r) => (r.deployRoleArn = "arn:aws:iam::123456789012:user/ci"), "fleet.deployRoleArn: must be an IAM role ARN"],
+  [
+    "the deploy role listed in clusterAdmins too",
+    (r) => (r.clusterAdmins = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:role/ci/eks-fleet-deploy"]),
+    "fleet.clusterAdmins[1]: arn:aws:iam::123456789012:role/ci/eks-fleet-deploy is fleet.deployRoleArn already; each role gets one access entry (a second one fails with 409 ResourceInUseException)",
+  ],
+  [
+    "a cluster admin as the preview role",
+    (r) => Object.assign(r, { clusterAdmins: ["arn:aws:iam::123456789012:role/platform-admins"], previewRoleArn: "arn:aws:iam::123456789012:role/platform-admins" }),
+    "fleet.previewRoleArn: arn:aws:iam::123456789012:role/platform-admins is fleet.clusterAdmins[0] already; each role gets one access entry (a second one fails with 409 ResourceInUseException)",
+  ],
+  [
+    "a deploy role of another account",
+    (r) => (r.deployRoleArn = "arn:aws:iam::999999999999:role/eks-fleet-deploy"),
+    "fleet.deployRoleArn: is a role of account 999999999999, not of fleet.accountId (123456789012): it must work in the account the fleet is deployed to",
+  ],
+  [
+    "a preview role of another account",
+    (r) => (r.previewRoleArn = "arn:aws:iam::999999999999:role/eks-fleet-preview"),
+    "fleet.previewRoleArn: is a role of account 999999999999, not of fleet.accountId (123456789012): it must work in the account the fleet is deployed to",
+  ],
   ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[c0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
 ];
 

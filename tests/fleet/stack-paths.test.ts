@@ -54,7 +54,7 @@ describe("several stacks in one project", () => {
     const copy = stack("copy", "gitops-copy", { name: "prod", dns: { zone: "example.com", record: "prod.example.com" } });
     expect(problems(copy)).toEqual([
       `${copy}:4:11: fleet.name: 'prod' is also the fleet name of stack 'prod' (${prod}): the two would manage the same IAM roles, buckets and clusters; give each stack its own name`,
-      `${copy}:17:15: fleet.dns.record: 'prod.example.com' is also the record of stack 'prod' (${prod}): one stack's records would take the other's traffic; give each stack its own record`,
+      `${copy}:18:15: fleet.dns.record: 'prod.example.com' is also the record of stack 'prod' (${prod}): one stack's records would take the other's traffic; give each stack its own record`,
     ]);
     stack("copy", "gitops-copy", { name: "copy", dns: { zone: "example.com", record: "copy.example.com" } });
     expect(problems(copy)).toEqual([]);

@@ -27,10 +27,11 @@ function writePlan(resources: object[]): string {
 const brokenPlan = () =>
   writePlan([
     resource("aws:s3/bucket:Bucket", "scratch", { bucket: "prod-scratch" }, { id: "prod-scratch" }),
-    resource("eks:index:Cluster", "use1-eks", {
-      version: CURRENT_VERSION, encryptionConfigKeyArn: "k", authenticationMode: "API",
+    resource("aws:eks/cluster:Cluster", "use1-eks-cluster", {
+      version: CURRENT_VERSION, encryptionConfig: { resources: ["secrets"], provider: { keyArn: "k" } },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
-      endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"],
+      vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
     }),
     resource("aws:iam/policy:Policy", "velero", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) }),
   ]);
@@ -74,7 +75,7 @@ describe("npm run check", () => {
     const rows = out.split("\n");
     const row = (rule: string, where: string) => rows.find((r) => r.startsWith(rule) && r.includes(where));
     expect(row("s3-bucket-versioned", "aws:s3/bucket:Bucket::scratch")).toMatch(/mandatory .*Bucket 'prod-scratch': versioning is not enabled/);
-    expect(row("eks-endpoint-not-public", "eks:index:Cluster::use1-eks")).toMatch(/public to the world \(0\.0\.0\.0\/0\)/);
+    expect(row("eks-endpoint-not-public", "aws:eks/cluster:Cluster::use1-eks-cluster")).toMatch(/public to the world \(0\.0\.0\.0\/0\)/);
     expect(row("iam-no-data-plane-wildcard", "aws:iam/policy:Policy::velero")).toMatch(/allows s3:\* on Resource "\*"/);
     expect(row("manifests-no-secret", "clusters/use1/apps/secret-db.yaml")).toBeDefined();
     expect(row("rbac-no-broad-subject", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/system:authenticated/);
