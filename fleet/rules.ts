@@ -8,6 +8,7 @@ import { FleetConfig } from "./schema";
 import { argocdHubs } from "./spec";
 import { addonVersionsProblem, versionProblem } from "./versions";
 import { zoneCountOf, zoneIdsProblem } from "./zones";
+import { checkNamespaceAdmins } from "./access";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
@@ -33,6 +34,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkAccessPrincipals(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkNamespaceAdmins(fleet),
     ...checkInputLimits(fleet),
   ];
 }
