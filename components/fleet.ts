@@ -16,6 +16,7 @@ import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
 import { Karpenter } from "./karpenter";
 import { LoadBalancerController } from "./load-balancer-controller";
+import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { Velero } from "./velero";
@@ -142,6 +143,7 @@ export class Fleet extends pulumi.ComponentResource {
     const name = clusterSpec.name;
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
+    new NamespaceAdminAccess(`${name}-namespace-admins`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName }, { parent: c });
     const irsa = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
     const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
@@ -149,7 +151,7 @@ export class Fleet extends pulumi.ComponentResource {
     await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, nodes: c.systemNodes }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
     const regionKeyArn = shared.secrets.keyArns[clusterSpec.region];
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, serviceWebhook }, { parent: c }));
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secrets.arns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.
     const velero = await built(new Velero(`${name}-velero`, {
       ...common,

@@ -169,8 +169,16 @@ export const fleetSchema = z.strictObject({
     .array(
       z.strictObject({
         name: label(63),
-        /** Groups bound to `admin` in this namespace. @default [] */
-        admins: z.array(z.string().min(1)).default([]),
+        /**
+         * Kubernetes groups bound to the built-in `admin` ClusterRole in this namespace. Not a
+         * `system:` group (those are Kubernetes' own: every user, node or component). @default []
+         */
+        admins: z.array(z.string().min(1).regex(/^(?!system:)/, "must not start with 'system:' (a group Kubernetes defines)")).default([]),
+        /**
+         * IAM roles that administer this namespace: each gets an EKS access entry whose
+         * `kubernetesGroups` are the `admins` of every namespace naming it. @default []
+         */
+        adminRoles: z.array(iamRoleArn).default([]),
         /** Pod Security Standard enforced in it (Pod Security Admission). @default restricted */
         podSecurity: z.enum(["restricted", "baseline"]).default("restricted"),
       }),
