@@ -4,6 +4,8 @@ import { FleetSpec, names, PROMOTION_ASSUMPTIONS } from "../../fleet";
 import { RecordedSource, Recording } from "../../operations/rollout/recorded-source";
 import type { AgentObject } from "../../operations/rollout/status-source";
 
+const RENDERS = new Map<string, RolloutRender>();
+
 /** How long an agent takes from a push to an applied commit: the push webhook (fleet/dr.ts) plus an apply. */
 export const PICKUP_SECONDS = PROMOTION_ASSUMPTIONS.webhookPickupSeconds;
 export const APPLY_SECONDS = 30;
@@ -48,8 +50,14 @@ export class RolloutWorld {
   /** Renders the tree for the current spec and image (with the tree so far), commits the files that changed. */
   commit(subject: string, change: RolloutChange, pushDelaySeconds = 0): { sha: string; paths: string[] } {
     const previous = this.files;
-    const replications = [...fleetReplications(this.spec, []), ...replicatedReplications([{ file: "apps/web.yaml", layer: "apps", objects: [app(this.image)] }])];
-    this.render = renderRollout(this.spec, { replications, kept: keptTreeOf(previous), change });
+    // The same fleet, image, state and change render the same tree: rendered once per test file.
+    const key = JSON.stringify([this.spec.gitops.engine, this.spec.clusters.map((c) => [c.name, c.role, c.wave, c.kubernetesVersion]), this.image, previous.find((f) => f.path === "rollout.json")?.content, change]);
+    let render = RENDERS.get(key);
+    if (!render) {
+      const replications = [...fleetReplications(this.spec, []), ...replicatedReplications([{ file: "apps/web.yaml", layer: "apps", objects: [app(this.image)] }])];
+      RENDERS.set(key, (render = renderRollout(this.spec, { replications, kept: keptTreeOf(previous), change })));
+    }
+    this.render = render;
     const before = new Map(previous.map((f) => [f.path, f.content]));
     const paths = this.files.filter((f) => before.get(f.path) !== f.content).map((f) => `${this.spec.gitops.path}/${f.path}`);
     const sha = createHash("sha1").update(`${this.sequence++} ${subject}`).digest("hex");
