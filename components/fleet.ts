@@ -16,6 +16,7 @@ import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
 import { Karpenter } from "./karpenter";
 import { LoadBalancerController } from "./load-balancer-controller";
+import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { Velero } from "./velero";
@@ -68,6 +69,8 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
   /** Present when `dns.globalAccelerator` is on. */
   public accelerator?: GlobalAccelerator;
+  /** Route 53's records and health checks, when there is no accelerator. */
+  public dns?: DnsRouting;
   private readonly building: Promise<void>;
 
   /** The fleet, once every cluster and fleet-wide resource is constructed. */
@@ -127,7 +130,7 @@ export class Fleet extends pulumi.ComponentResource {
     }
     // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else Route 53 does.
     if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers: this.loadBalancers }, home);
-    else new DnsRouting("dns", { fleet: spec, zoneId }, home);
+    else this.dns = new DnsRouting("dns", { fleet: spec, zoneId }, home);
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
   }
 
@@ -140,6 +143,7 @@ export class Fleet extends pulumi.ComponentResource {
     const name = clusterSpec.name;
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
+    new NamespaceAdminAccess(`${name}-namespace-admins`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName }, { parent: c });
     const irsa = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
     const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
@@ -147,7 +151,7 @@ export class Fleet extends pulumi.ComponentResource {
     await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, nodes: c.systemNodes }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
     const regionKeyArn = shared.secrets.keyArns[clusterSpec.region];
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, serviceWebhook }, { parent: c }));
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secrets.arns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.
     const velero = await built(new Velero(`${name}-velero`, {
       ...common,

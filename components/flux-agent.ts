@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names, WEBHOOK_SECRET } from "../fleet";
 import { chartSource } from "./chart-versions";
+import { FLUX_LOCKDOWN_VALUES, FluxLayerAccess } from "./flux-lockdown";
 
 export interface FluxAgentArgs {
   readonly fleet: FleetSpec;
@@ -62,10 +63,19 @@ export class FluxAgent extends pulumi.ComponentResource {
         // Image automation writes to Git; rendered manifests are written by CI only.
         imageAutomationController: { create: false },
         imageReflectionController: { create: false },
+        // Each layer applies with its own account's rights (components/flux-lockdown.ts).
+        ...FLUX_LOCKDOWN_VALUES,
+        // A new commit cancels a health check still waiting on the previous one (opt-in since
+        // kustomize-controller v1.7, internal/features/features.go), so a failover commit never
+        // waits behind the apps layer's health check of a bad change.
+        kustomizeController: {
+          container: { additionalArgs: [...FLUX_LOCKDOWN_VALUES.kustomizeController.container.additionalArgs, "--feature-gates=CancelHealthCheckOnNewRevision=true"] },
+        },
       },
     }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
-    const crOpts = { parent: this, provider, dependsOn: [release, ...args.treePrerequisites] };
+    const access = new FluxLayerAccess(`${name}-layer-access`, { kubernetesProvider: provider, release }, { parent: this });
+    const crOpts = { parent: this, provider, dependsOn: [release, ...args.treePrerequisites, ...access.resources] };
     const metadata = (objectName: string) => ({ name: objectName, namespace });
     new k8s.apiextensions.CustomResource(`${name}-source`, {
       apiVersion: "source.toolkit.fluxcd.io/v1",
@@ -95,6 +105,7 @@ export class FluxAgent extends pulumi.ComponentResource {
           // docs/spec/v1/kustomizations.md, "Deletion policy").
           deletionPolicy: "Orphan",
           sourceRef: { kind: "GitRepository", name: names.FLUX_OBJECTS.source },
+          serviceAccountName: names.fluxLayerServiceAccount(layerName),
           ...extra,
         },
       }, crOpts);
@@ -102,7 +113,9 @@ export class FluxAgent extends pulumi.ComponentResource {
     layer(names.FLUX_OBJECTS.platform, cluster.gitopsPaths.platform, { wait: true, timeout: "5m" });
     const afterPlatform = { dependsOn: [{ name: names.FLUX_OBJECTS.platform, readyExpr: PLATFORM_APPLIED_ONCE }] };
     layer(names.FLUX_OBJECTS.traffic, cluster.gitopsPaths.traffic, afterPlatform);
-    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, afterPlatform);
+    // `wait`: Ready says the apps are healthy at the applied commit, which the rollout gates read
+    // (operations/rollout/agents.ts); nothing depends on it, and a new commit cancels the wait.
+    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, { ...afterPlatform, wait: true, timeout: "10m" });
 
     // A push to the repository triggers a fetch at once (fluxcd/notification-controller
     // docs/spec/v1/receivers.md, type github: the HMAC of the payload is checked against the

@@ -1,3 +1,4 @@
+import { secretNamespaces } from "./access";
 import { Problem } from "./errors";
 import * as names from "./names";
 import { autoName, NAMING_RULES, NamingRule, nameProblem, RuleId } from "./naming-rules";
@@ -45,6 +46,10 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
     add("targetGroup", names.gatewayServingTargetGroupName(fleet, cluster.name), field);
     for (const suffix of CLUSTER_ROLE_SUFFIXES) add("iamRole", names.agentRoleName(fleet, cluster.name, suffix), field);
     add("iamRole", names.karpenterNodeRoleName(fleet, cluster.name), field);
+    // A secrets reader's role per namespace with secrets (components/external-secrets.ts).
+    for (const namespace of secretNamespaces(config)) {
+      add("iamRole", names.namespaceSecretsRoleName(fleet, cluster.name, namespace), `fleet.secrets[${config.secrets.findIndex((s) => s.namespace === namespace)}].namespace`);
+    }
     for (const purpose of KMS_ALIAS_PURPOSES) add("kmsAlias", names.kmsAliasName(fleet, cluster.name, purpose), field);
     add("logGroup", names.controlPlaneLogGroupName(eksCluster), field);
     add("sqsQueue", eksCluster, field);

@@ -5,6 +5,7 @@ export * from "./load";
 export { MAX_STACK_FILE_BYTES, readBounded, withPath, writeNewFile } from "./safe-files";
 export { checkDistinctSiblings, projectDirOf, siblingStackFiles, stackNameOf } from "./stack-paths";
 export * as names from "./names";
+export { namespaceAdminEntries, NamespaceAdminEntry, secretNamespaces } from "./access";
 export { HEALTH_CHECK, REPLICATION_BOUND_SECONDS, GITOPS_PICKUP_SECONDS, PROMOTION_ASSUMPTIONS, CONFIGMAP_PROJECTION_SECONDS, ACCELERATOR_SHIFT_SECONDS, DrFigures, RecoveryPath, RecoveryTerm, Standby } from "./dr";
 export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./traffic";
 export { SUPPORTED_REGIONS } from "./regions";
@@ -13,3 +14,5 @@ export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD
 export { addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
 export { architectureOf, nodeAmiType } from "./instance-types";
+export { WaveSpec, RolloutSpec, RolloutChecks, checkFor, EKS_ROLLBACK_WINDOW_SECONDS, UPGRADE_BAKE_LIMIT_SECONDS } from "./waves";
+export { ClusterRollout, RolloutHalt, RolloutState, readRolloutState, parseRolloutState, serializeRolloutState, withClusterReleases, followsSource, treeDirOf, projectFolderOf, ROLLOUT_STATE_FILE } from "./rollout-state";

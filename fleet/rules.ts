@@ -7,7 +7,9 @@ import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { argocdHubs } from "./spec";
 import { addonVersionsProblem, versionProblem } from "./versions";
+import { checkWaves } from "./waves";
 import { zoneCountOf, zoneIdsProblem } from "./zones";
+import { checkNamespaceAdmins } from "./access";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
@@ -33,6 +35,8 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkAccessPrincipals(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkNamespaceAdmins(fleet),
+    ...checkWaves(fleet),
     ...checkInputLimits(fleet),
   ];
 }

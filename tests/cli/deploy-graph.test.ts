@@ -86,6 +86,10 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
     allows: (from, to) => from.type === "aws:secretsmanager/secret:Secret" && to.type === "aws:kms/key:Key" && to.name.startsWith("secrets-key-"),
   },
   {
+    why: "a namespace's secrets reader may read exactly its secrets: their ARNs (random suffix included) come from the home region, where Secrets Manager creates them",
+    allows: (from, to) => from.type === "aws:iam/role:Role" && /-reader-role$/.test(from.name) && to.type === "aws:secretsmanager/secret:Secret",
+  },
+  {
     why: "every region's ACM certificate validates through one Route 53 record (Route 53 is global), under a fleet-wide component",
     allows: (from, to) => from.type.startsWith("aws:acm/") && (to.type === "aws:route53/record:Record" || to.type === "eks-fleet:ingress:GatewayCertificates"),
   },

@@ -44,7 +44,7 @@ describe("npm run plan", () => {
   });
 
   it("writes plan.json with the contract's fields", () => {
-    expect(Object.keys(plan).sort()).toEqual(["clusters", "cost", "dr", "estimate", "project", "resources", "stack", "violations"]);
+    expect(Object.keys(plan).sort()).toEqual(["clusters", "cost", "dr", "estimate", "project", "resources", "rollout", "stack", "violations"]);
     expect(Object.keys(plan.cost!).sort()).toEqual(["assumptions", "clusters", "fleetWide", "lines", "monthlyUsd"]);
     expect(plan).toMatchObject({ stack: "three", project: "eks-fleet" });
     expect(plan.clusters).toEqual([

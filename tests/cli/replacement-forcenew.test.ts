@@ -75,6 +75,16 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go" },
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go" },
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go" },
+  "kubernetes:argoproj.io/v1alpha1:AppProject": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)" },
+  "kubernetes:argoproj.io/v1alpha1:AppProjectPatch": { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (a patch's identity)" },
+  ...Object.fromEntries(["ClusterRole", "Role"].map((kind) => [
+    `kubernetes:rbac.authorization.k8s.io/v1:${kind}`,
+    { properties: ["metadata.name", "metadata.namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (metadataForceNewProperties)" },
+  ])),
+  ...Object.fromEntries(["ClusterRoleBinding", "RoleBinding"].map((kind) => [
+    `kubernetes:rbac.authorization.k8s.io/v1:${kind}`,
+    { properties: ["metadata.name", "metadata.namespace", "roleRef"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNew rbac.authorization.k8s.io v1: roleBinding .roleRef)" },
+  ])),
   ...Object.fromEntries(
     ["notification.toolkit.fluxcd.io/v1:Receiver", "core/v1:Namespace", "core/v1:ServiceAccount", "external-secrets.io/v1:SecretStore", "external-secrets.io/v1:ExternalSecret"].map((kind) => [
       `kubernetes:${kind}`,

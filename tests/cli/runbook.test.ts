@@ -46,7 +46,7 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`| Velero schedule | \`${names.backupScheduleName("<cluster>")}\``);
     expect(runbook).toContain(`| Own backup location (read-write) | \`${names.OWN_BACKUP_LOCATION}\``);
     expect(runbook).toContain(`--from-backup ${names.backupScheduleName(primary.name)}-`);
-    expect(runbook).toContain(`\`${names.CLUSTER_SECRET_STORE}\` ClusterSecretStore`);
+    expect(runbook).toContain(`\`${names.NAMESPACE_SECRET_STORE}\` SecretStore (as that namespace's \`${names.SECRETS_READER_SERVICE_ACCOUNT}\``);
     expect(runbook).toContain(`--from-schedule ${names.backupScheduleName(standby.name)} --wait`);
     expect(runbook).toContain(`Secrets Manager \`${names.repositoryPasswordSecretName(spec.name)}\``);
     expect(runbook).toContain(`Secret \`${names.AGENTS.velero.namespace}/${names.VELERO_REPOSITORY_CREDENTIALS.secret}\``);

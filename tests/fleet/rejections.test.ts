@@ -1,4 +1,4 @@
-import { fleetConfig, problemsOf } from "../fixtures/fleets";
+import { DEPLOY_ROLE, fleetConfig, problemsOf } from "../fixtures/fleets";
 
 type Mutation = (raw: Record<string, any>) => void;
 const ranges = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
@@ -40,6 +40,12 @@ const cases: [string, Mutation, string][] = [
   ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[c0].nodes.min: min (4) must not exceed desired (3)"],
   ["desired above max", (r) => (r.clusters[0].nodes.desired = 7), "fleet.clusters[c0].nodes.desired: desired (7) must not exceed max (6)"],
   ["a secret in an undeclared namespace", (r) => (r.secrets[0].namespace = "billing"), "fleet.secrets[0].namespace: 'billing' is not declared in fleet.namespaces"],
+  ["a system: admin group", (r) => (r.namespaces[0].admins = ["system:masters"]), "fleet.namespaces[0].admins[0]: must not start with 'system:' (a group Kubernetes defines)"],
+  ["an admin role without groups", (r) => (r.namespaces[0] = { name: "payments", adminRoles: ["arn:aws:iam::123456789012:role/payments"] }), "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/payments would be given no group: list the groups it acts as in fleet.namespaces[0].admins"],
+  ["an admin role that is a cluster admin", (r) => { r.clusterAdmins = ["arn:aws:iam::123456789012:role/ops"]; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/ops"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/ops is also fleet.clusterAdmins[0]: it already administers the whole cluster through its access entry, and EKS allows one access entry per role"],
+  ["an admin role that is the deploy role under another path", (r) => (r.namespaces[0].adminRoles = [r.deployRoleArn.replace(":role/", ":role/teams/")]), `fleet.namespaces[0].adminRoles[0]: ${DEPLOY_ROLE.replace(":role/", ":role/teams/")} is also fleet.deployRoleArn: it already administers the whole cluster through its access entry, and EKS allows one access entry per role`],
+  ["an admin role that is the preview role", (r) => { r.previewRoleArn = "arn:aws:iam::123456789012:role/preview"; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/preview"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/preview is also fleet.previewRoleArn: it already reads the whole cluster through its access entry, and EKS allows one access entry per role"],
+  ["an admin role that is not a role ARN", (r) => (r.namespaces[0].adminRoles = ["payments-admins"]), "fleet.namespaces[0].adminRoles[0]: must be an IAM role ARN"],
   ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[c0].vpcCdir: unknown key; did you mean 'vpcCidr'? (see the README's config reference)"],
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],

@@ -116,6 +116,8 @@ describe("npm run check", () => {
       ["a JSON 6902 patch rebinding a role", { [`${P}/kustomization.yaml`]: kustomization({ patchesJson6902: [{ target: { kind: "RoleBinding", name: "payments-admins" }, path: "p.json" }] }) }, "manifests-closed-world", `${P}/kustomization.yaml`],
       ["a file dropped from resources:", { [`${P}/kustomization.yaml`]: kustomization({}, ["namespace-payments.yaml"]) }, "manifests-closed-world", `${P}/networkpolicy-payments-default-deny.yaml`],
       ["a plaintext Secret no agent applies", { "docs/leak.txt": YAML.stringify(secret) }, "manifests-no-secret", "docs/leak.txt"],
+      // Bigger than the 1 MiB the Secret scan once stopped at: every file is scanned whole.
+      ["a Secret in a listed file of 2 MiB", { [`${P}/big.yaml`]: `# ${"x".repeat(2 << 20)}\n${YAML.stringify(secret)}` }, "manifests-no-secret", `${P}/big.yaml`],
     ];
     it.each(evasions)("%s", async (_, extra, rule, file) => {
       const log = jest.spyOn(console, "log").mockImplementation(() => undefined);

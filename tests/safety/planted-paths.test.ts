@@ -2,6 +2,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderTree, treeDifferences, workFile, writeTreeAtomic } from "../../charts";
+import { declaredReplicatedKinds } from "../../charts/replicated-files";
 import { stageTree, swapInTree } from "../../charts/write-tree";
 import { readStackFileText, writeStackFileText } from "../../cli/failover/stack-file";
 import { withLock } from "../../cli/lock";
@@ -155,6 +156,17 @@ describe("every file read is bounded and typed", () => {
     plant(path.join(repo, "Pulumi.staging.yaml"));
     const started = Date.now();
     expect(fleetFromStackFile(path.join(repo, "Pulumi.prod.yaml")).spec.name).toBe("prod");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("the GitOps agents' rights read replicated/platform's CRDs past a FIFO and a link to /dev/zero there", () => {
+    const replicated = path.join(repo, "replicated");
+    fs.mkdirSync(path.join(replicated, "platform"), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, "replicated/platform/maintenancewindows.yaml"), path.join(replicated, "platform/maintenancewindows.yaml"));
+    execFileSync("mkfifo", [path.join(replicated, "platform/fifo.yaml")]);
+    fs.symlinkSync("/dev/zero", path.join(replicated, "platform/zero.yaml"));
+    const started = Date.now();
+    expect(declaredReplicatedKinds(replicated).map((k) => k.kind)).toEqual(["MaintenanceWindow"]);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
