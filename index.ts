@@ -1,4 +1,5 @@
 import { Fleet } from "./components/fleet";
+import { kubernetesVersionOf } from "./fleet";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
 
@@ -25,6 +26,6 @@ export = async function fleetProgram() {
     dr: spec.dr,
     // Read back by the next run (fleet/last-deployment.ts). Each entry waits for its control
     // plane: a run that fails before the control planes are through keeps the previous record.
-    [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => spec.kubernetesVersion)])),
+    [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => kubernetesVersionOf(spec, c.spec))])),
   };
 };

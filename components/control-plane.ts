@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, clusterUpgradePolicy, FleetSpec } from "../fleet";
+import { ClusterSpec, clusterUpgradePolicy, FleetSpec, kubernetesVersionOf } from "../fleet";
 
 /** Every control-plane log type: audit trails must survive a lost cluster. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -77,7 +77,7 @@ export class ControlPlane extends pulumi.ComponentResource {
     this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
       name: cluster.eksClusterName,
       roleArn: role.arn,
-      version: fleet.kubernetesVersion,
+      version: kubernetesVersionOf(fleet, cluster),
       vpcConfig: {
         subnetIds: args.subnetIds,
         endpointPrivateAccess: true,

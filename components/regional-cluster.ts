@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, CORE_ADDON_VERSIONS, FleetSpec, names } from "../fleet";
+import { addonVersionsOf, ClusterSpec, FleetSpec, kubernetesVersionOf, names } from "../fleet";
 import { ClusterAccess } from "./cluster-access";
 import { ClusterNetwork } from "./cluster-network";
 import { ControlPlane } from "./control-plane";
@@ -97,10 +97,11 @@ export class RegionalCluster extends pulumi.ComponentResource {
 
     // EKS installs no networking add-ons of its own (bootstrapSelfManagedAddons: false): pod
     // networking before the nodes, CoreDNS (a Deployment, ACTIVE only once it runs) after them.
-    const versions = CORE_ADDON_VERSIONS[fleet.kubernetesVersion];
+    const versions = addonVersionsOf(fleet, cluster);
     const networking = new PodNetworking(`${name}-networking`, { clusterName: control.name, versions, tags }, parent);
     const nodes = new ManagedNodes(`${name}-nodes`, {
       clusterName: control.name,
+      version: kubernetesVersionOf(fleet, cluster),
       nodes: cluster.nodes,
       subnetIds: network.privateSubnetIds,
       networking: networking.addons,

@@ -11,6 +11,6 @@ export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./tr
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD_SPOKE_ROLE } from "./access";
-export { addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions } from "./versions";
+export { addonVersionsOf, addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions, EBS_CSI_CLUSTER_TAG_SINCE, kubernetesVersionOf } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
 export { architectureOf, nodeAmiType } from "./instance-types";

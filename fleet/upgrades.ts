@@ -1,6 +1,6 @@
 import { Problem } from "./errors";
 import { FleetSpec } from "./spec";
-import { minorOf } from "./versions";
+import { kubernetesVersionOf, minorOf } from "./versions";
 
 /** The Kubernetes version each deployed cluster runs, by cluster name. */
 export type DeployedVersions = Readonly<Record<string, string>>;
@@ -16,22 +16,24 @@ const CLUSTER_TYPES = ["aws:eks/cluster:Cluster", "eks:index:Cluster"];
  * `where` names where the deployed versions were read, for the message.
  */
 export function upgradeProblems(spec: FleetSpec, deployed: DeployedVersions, where: string): Problem[] {
-  const target = minorOf(spec.kubernetesVersion);
-  if (target === undefined) return [];
-  const byVersion = new Map<string, string[]>();
+  // Clusters grouped by the step they would take: the version they run and the one they are set to.
+  const bySteps = new Map<string, { running: string; target: string; clusters: string[] }>();
   for (const cluster of spec.clusters) {
+    const target = kubernetesVersionOf(spec, cluster);
     const running = deployed[cluster.name];
-    const minor = running === undefined ? undefined : minorOf(running);
-    if (minor === undefined || Math.abs(target - minor) <= 1) continue;
-    byVersion.set(running, [...(byVersion.get(running) ?? []), cluster.name]);
+    const [to, from] = [minorOf(target), running === undefined ? undefined : minorOf(running)];
+    if (to === undefined || from === undefined || Math.abs(to - from) <= 1) continue;
+    const key = `${running}\0${target}`;
+    if (!bySteps.has(key)) bySteps.set(key, { running, target, clusters: [] });
+    bySteps.get(key)!.clusters.push(cluster.name);
   }
-  return [...byVersion].map(([running, clusters]) => {
+  return [...bySteps.values()].map(({ running, target, clusters }) => {
     const minor = minorOf(running)!;
     const who = `${clusters.join(", ")} ${clusters.length === 1 ? "runs" : "run"} ${running} (${where})`;
     const message =
-      target > minor
-        ? `${who}: EKS upgrades a control plane one minor version at a time; set 1.${minor + 1}, deploy, then go on to ${spec.kubernetesVersion}`
-        : `${who}: EKS cannot downgrade a control plane to ${spec.kubernetesVersion}; it only rolls back to the previous minor version (1.${minor - 1}), within 7 days of an upgrade`;
+      minorOf(target)! > minor
+        ? `${who}: EKS upgrades a control plane one minor version at a time; set 1.${minor + 1}, deploy, then go on to ${target}`
+        : `${who}: EKS cannot downgrade a control plane to ${target}; it only rolls back to the previous minor version (1.${minor - 1}), within 7 days of an upgrade`;
     return { path: "fleet.kubernetesVersion", message };
   });
 }
