@@ -20,15 +20,18 @@ export interface ControlPlaneArgs {
   readonly secretsKeyArn: pulumi.Input<string>;
   /** The cluster's log group: the cluster waits for it, else EKS creates its own (unencrypted, kept forever). */
   readonly logGroup: pulumi.Resource;
-  /** Ranges allowed on the public endpoint; none makes the endpoint private-only. */
+  /**
+   * Ranges allowed on the public endpoint, never empty: the deploy reaches the API from outside
+   * the VPC, so the fleet refuses a private-only endpoint (fleet/rules.ts `PRIVATE_ONLY_REFUSED`).
+   */
   readonly publicAccessCidrs: pulumi.Input<string>[];
   readonly tags: Record<string, string>;
 }
 
 /**
  * The EKS control plane from provider resources, so a plan shows what AWS will see: the
- * cluster role, the cluster (secrets encryption, every log type, a private endpoint or one
- * limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
+ * cluster role, the cluster (secrets encryption, every log type, a private endpoint and a
+ * public one limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
  *
  * - The cluster grants its creator nothing (`bootstrapClusterCreatorAdminPermissions: false`):
  *   who may use the API is what `ClusterAccess` lists, the deploy role included.
@@ -73,7 +76,6 @@ export class ControlPlane extends pulumi.ComponentResource {
     }, parent);
     const policy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, { role: role.name, policyArn: CLUSTER_ROLE_POLICY }, parent);
 
-    const publicAccess = args.publicAccessCidrs.length > 0;
     this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
       name: cluster.eksClusterName,
       roleArn: role.arn,
@@ -81,8 +83,8 @@ export class ControlPlane extends pulumi.ComponentResource {
       vpcConfig: {
         subnetIds: args.subnetIds,
         endpointPrivateAccess: true,
-        endpointPublicAccess: publicAccess,
-        publicAccessCidrs: publicAccess ? args.publicAccessCidrs : undefined,
+        endpointPublicAccess: true,
+        publicAccessCidrs: args.publicAccessCidrs,
       },
       encryptionConfig: { provider: { keyArn: args.secretsKeyArn }, resources: ["secrets"] },
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,

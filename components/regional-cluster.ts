@@ -24,8 +24,8 @@ export interface RegionalClusterArgs {
 
 /**
  * One EKS cluster of the fleet, in its own region and VPC, with the security baseline
- * built in: secrets envelope-encrypted with a rotating KMS key, a private endpoint (or
- * one limited to `apiAccessCidrs`), all control-plane logs, access entries instead of
+ * built in: secrets envelope-encrypted with a rotating KMS key, a private endpoint and a
+ * public one limited to `apiAccessCidrs`, all control-plane logs, access entries instead of
  * the aws-auth ConfigMap, and IMDSv2-only nodes in private subnets. Built from provider
  * resources only, so a plan shows every resource AWS will see and no run looks anything up.
  *

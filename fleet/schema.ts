@@ -74,7 +74,11 @@ export const fleetSchema = z.strictObject({
    * policy is STANDARD and the version policy fails a version out of standard support. @default false
    */
   extendedSupport: z.boolean().default(false),
-  /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
+  /**
+   * Public CIDR blocks allowed to reach the API endpoint: your CI runners' and VPN egress. At
+   * least one: the deploy reaches every cluster's API from outside its VPC, so a private-only
+   * endpoint is refused (rules.ts `PRIVATE_ONLY_REFUSED`). The private endpoint is always on.
+   */
   apiAccessCidrs: z.array(z.string()).default([]),
   /** IAM roles granted cluster-admin through EKS access entries (people, break-glass roles). @default [] */
   clusterAdmins: z.array(iamRoleArn).default([]),

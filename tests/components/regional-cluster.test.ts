@@ -129,11 +129,8 @@ describe("RegionalCluster security baseline", () => {
     );
   });
 
-  it("makes the endpoint private-only when no CIDRs are listed", async () => {
-    const privateOnly = await evaluateProgram(stackConfig(fleetConfig(2, { apiAccessCidrs: [] })), ACCOUNT);
-    const { vpcConfig } = eks(privateOnly, "c0").inputs as Record<string, any>;
-    expect(vpcConfig.endpointPublicAccess).toBe(false);
-    expect(vpcConfig.publicAccessCidrs).toBeUndefined();
+  it("refuses to plan a private-only endpoint, which the deploy could not reach", async () => {
+    await expect(evaluateProgram(stackConfig(fleetConfig(2, { apiAccessCidrs: [] })), ACCOUNT)).rejects.toThrow(/fleet\.apiAccessCidrs: is empty, and a private-only endpoint is not offered/);
   });
 
   it("keeps nodes off public IPs, in the private subnets only", () => {
