@@ -48,6 +48,9 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** `net/<name>/<id>` and `targetgroup/<name>/<id>`: the dimensions of their CloudWatch metrics. */
+  public readonly arnSuffix: pulumi.Output<string>;
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:ingress:ClusterLoadBalancer", name, {}, opts);
@@ -180,6 +183,8 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
     this.dnsName = loadBalancer.dnsName;
     this.zoneId = loadBalancer.zoneId;
     this.targetGroupArn = targetGroup.arn;
+    this.arnSuffix = loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
   }
 }

@@ -35,6 +35,7 @@ export interface ControlPlaneArgs {
  *
  * - The cluster grants its creator nothing (`bootstrapClusterCreatorAdminPermissions: false`):
  *   who may use the API is what `ClusterAccess` lists, the deploy role included.
+ * - Zonal shift on (`zonalShiftConfig`), so ARC can move traffic off an impaired zone.
  * - `bootstrapSelfManagedAddons: false`: EKS installs no self-managed VPC CNI, kube-proxy or
  *   CoreDNS (EKS API reference, CreateCluster); the cluster runs them as EKS add-ons
  *   (`PodNetworking`, `RegionalCluster`), pinned in fleet/versions.ts.
@@ -50,6 +51,7 @@ export interface ControlPlaneArgs {
 export class ControlPlane extends pulumi.ComponentResource {
   public readonly cluster: aws.eks.Cluster;
   public readonly name: pulumi.Output<string>;
+  public readonly arn: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server. */
   public readonly certificateAuthority: pulumi.Output<string>;
@@ -92,6 +94,10 @@ export class ControlPlane extends pulumi.ComponentResource {
       bootstrapSelfManagedAddons: false,
       // Explicit: EKS's default (EXTENDED) bills extended support silently once the version ages.
       upgradePolicy: clusterUpgradePolicy(fleet),
+      // Registers the cluster with ARC zonal shift: a shift (by hand, or by zonal autoshift when
+      // the stack enables it) cordons the impaired zone's nodes and drops its endpoints from every
+      // Service (EKS User Guide, "Learn about ARC zonal shift in Amazon EKS"). Off by default.
+      zonalShiftConfig: { enabled: true },
       tags: { ...tags, Name: cluster.eksClusterName },
     }, { parent: this, dependsOn: [args.logGroup, policy] });
 
@@ -103,6 +109,7 @@ export class ControlPlane extends pulumi.ComponentResource {
     }, parent);
 
     this.name = this.cluster.name;
+    this.arn = this.cluster.arn;
     this.endpoint = this.cluster.endpoint;
     this.certificateAuthority = this.cluster.certificateAuthority.data;
     this.oidcProviderArn = oidc.arn;

@@ -20,6 +20,7 @@ import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { Velero } from "./velero";
+import { ZonalAutoshift } from "./zonal-autoshift";
 
 export interface FleetArgs {
   readonly spec: FleetSpec;
@@ -168,6 +169,7 @@ export class Fleet extends pulumi.ComponentResource {
       certificateArn: shared.certificates.arns[clusterSpec.region],
       zoneId: shared.zoneId,
     }, { parent: c }));
+    if (spec.zonalAutoshift) new ZonalAutoshift(`${name}-zonal-autoshift`, { fleet: spec, cluster: clusterSpec, clusterArn: c.clusterArn, loadBalancer }, { parent: c });
     if (spec.gitops.engine === "flux") {
       await built(new FluxAgent(`${name}-flux`, { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider, serviceWebhook, treePrerequisites }, { parent: c }));
     }

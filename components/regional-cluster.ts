@@ -35,6 +35,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly spec: ClusterSpec;
   /** The EKS cluster's name, as its output: whatever takes it waits for the control plane. */
   public readonly clusterName: pulumi.Output<string>;
+  /** The EKS cluster's ARN: what ARC zonal shift names it by. */
+  public readonly clusterArn: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server, for clients registered elsewhere (Argo CD). */
   public readonly certificateAuthority: pulumi.Output<string>;
@@ -126,6 +128,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     this.controlPlane = control.cluster;
     this.systemNodes = nodes;
     this.clusterName = control.name;
+    this.clusterArn = control.arn;
     this.endpoint = control.endpoint;
     this.certificateAuthority = control.certificateAuthority;
     this.oidcProviderArn = control.oidcProviderArn;

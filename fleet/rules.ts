@@ -9,6 +9,7 @@ import { argocdHubs } from "./spec";
 import { addonVersionsProblem, versionProblem } from "./versions";
 import { zoneCountOf, zoneIdsProblem } from "./zones";
 import { checkNamespaceAdmins } from "./access";
+import { checkZonalAutoshift } from "./zonal-autoshift";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
@@ -47,6 +48,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
     ...checkNamespaceAdmins(fleet),
+    ...checkZonalAutoshift(fleet),
     ...checkInputLimits(fleet),
   ];
 }

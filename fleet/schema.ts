@@ -93,6 +93,20 @@ export const fleetSchema = z.strictObject({
    * (AmazonEKSViewPolicy, cluster scope) in every cluster. @default none
    */
   previewRoleArn: iamRoleArn.optional(),
+  /**
+   * Lets AWS shift each cluster's traffic away from an Availability Zone it finds impaired (ARC
+   * zonal autoshift), with the weekly practice runs ARC requires, judged by an alarm on the
+   * cluster's gateway. Practice runs start only inside `allowedWindows` or outside
+   * `blockedWindows` (one or the other; `Day:HH:MM-Day:HH:MM`, UTC, within one day), never on
+   * `blockedDates` (`YYYY-MM-DD`). Zonal shift itself is always on. @default off
+   */
+  zonalAutoshift: z
+    .strictObject({
+      allowedWindows: z.array(z.string()).max(15, "ARC takes at most 15 windows").optional(),
+      blockedWindows: z.array(z.string()).max(15, "ARC takes at most 15 windows").optional(),
+      blockedDates: z.array(z.string()).max(15, "ARC takes at most 15 dates").optional(),
+    })
+    .optional(),
   gitops: z.strictObject({
     /** @default flux */
     engine: z.enum(["flux", "argocd"]).default("flux"),

@@ -58,6 +58,27 @@ const cases: [string, Mutation, string][] = [
   ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); r.gitops.engine = "argocd"; r.clusters[2].region = "us-east-1"; }, "fleet.apiAccessCidrs: 38 ranges with an Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
   ["no hosted zone ID", (r) => delete r.dns.zoneId, "fleet.dns.zoneId: is required (string)"],
   [
+    "practice-run windows both allowed and blocked",
+    (r) => (r.zonalAutoshift = { allowedWindows: ["Wed:12:00-Wed:17:00"], blockedWindows: ["Mon:00:00-Mon:08:00"] }),
+    "fleet.zonalAutoshift.blockedWindows: cannot be combined with allowedWindows: ARC takes either the windows practice runs may start in or those they may not (CreatePracticeRunConfiguration); keep one",
+  ],
+  [
+    "a practice-run window across two days",
+    (r) => (r.zonalAutoshift = { allowedWindows: ["Fri:22:00-Sat:02:00"] }),
+    "fleet.zonalAutoshift.allowedWindows[0]: 'Fri:22:00-Sat:02:00' must be one window within a day, in UTC, as Day:HH:MM-Day:HH:MM with the same day (Mon…Sun) twice and the end after the start, such as Wed:12:00-Wed:17:00: ARC does not take windows that span days",
+  ],
+  [
+    "a practice-run window that ends before it starts",
+    (r) => (r.zonalAutoshift = { blockedWindows: ["mon:18:30-mon:09:00"] }),
+    "fleet.zonalAutoshift.blockedWindows[0]: 'mon:18:30-mon:09:00' must be one window within a day, in UTC, as Day:HH:MM-Day:HH:MM with the same day (Mon…Sun) twice and the end after the start, such as Wed:12:00-Wed:17:00: ARC does not take windows that span days",
+  ],
+  ["a blocked date that is no date", (r) => (r.zonalAutoshift = { blockedDates: ["2026-02-30"] }), "fleet.zonalAutoshift.blockedDates[0]: '2026-02-30' must be a calendar date as YYYY-MM-DD (UTC), such as 2026-12-24"],
+  [
+    "zonal autoshift on a cluster that may run a single system node",
+    (r) => { r.zonalAutoshift = {}; r.clusters[1].nodes.min = 1; },
+    "fleet.clusters[c1].nodes.min: 1 with zonalAutoshift: ARC practises every week by shifting traffic away from one zone, and with fewer than 2 system nodes both gateway replicas can share that zone, so the cluster would fail its health check; set min to at least 2",
+  ],
+  [
     "a hosted zone ID as the API returns it, with /hostedzone/",
     (r) => (r.dns.zoneId = "/hostedzone/Z0123456789ABCDEFGHIJ"),
     "fleet.dns.zoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ: the Id that `aws route53 list-hosted-zones-by-name --dns-name <zone>` prints, without /hostedzone/",
