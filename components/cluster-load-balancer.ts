@@ -51,6 +51,8 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
   /** `net/<name>/<id>` and `targetgroup/<name>/<id>`: the dimensions of their CloudWatch metrics. */
   public readonly arnSuffix: pulumi.Output<string>;
   public readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** With Global Accelerator: the target group that checks the serving answer (the endpoint's health). */
+  public readonly servingTargetGroupArn?: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:ingress:ClusterLoadBalancer", name, {}, opts);
@@ -131,6 +133,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
       tags,
     }, parent);
 
+    let servingGroup: aws.lb.TargetGroup | undefined;
     if (accelerated) {
       // The nodes carry the cluster security group (managed nodes by default, Karpenter's
       // through its EC2NodeClass), the same group the pods' ENIs carry.
@@ -143,7 +146,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
         description: `Serving health checks from the NLB of ${cluster.eksClusterName}`,
         tags,
       }, parent);
-      const serving = new aws.lb.TargetGroup(`${name}-serving`, {
+      const serving = (servingGroup = new aws.lb.TargetGroup(`${name}-serving`, {
         name: names.gatewayServingTargetGroupName(fleet.name, cluster.name),
         vpcId: args.vpcId,
         targetType: "instance",
@@ -160,7 +163,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
           unhealthyThreshold: HEALTH_CHECK.failureThreshold,
         },
         tags: { ...tags, "elbv2.k8s.aws/cluster": cluster.eksClusterName },
-      }, parent);
+      }, parent));
       new aws.lb.Listener(`${name}-serving-check`, {
         loadBalancerArn: loadBalancer.arn,
         port: SERVING_LISTENER_PORT,
@@ -185,6 +188,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
     this.targetGroupArn = targetGroup.arn;
     this.arnSuffix = loadBalancer.arnSuffix;
     this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    if (servingGroup) this.servingTargetGroupArn = servingGroup.arn;
     this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
   }
 }

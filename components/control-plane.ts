@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, clusterUpgradePolicy, FleetSpec, kubernetesVersionOf } from "../fleet";
+import { ClusterSpec, clusterUpgradePolicy, FleetSpec } from "../fleet";
 
 /** Every control-plane log type: audit trails must survive a lost cluster. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -81,7 +81,8 @@ export class ControlPlane extends pulumi.ComponentResource {
     this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
       name: cluster.eksClusterName,
       roleArn: role.arn,
-      version: kubernetesVersionOf(fleet, cluster),
+      // The cluster's own version: an upgrade reaches one wave per deploy (ClusterSpec.kubernetesVersion).
+      version: cluster.kubernetesVersion,
       vpcConfig: {
         subnetIds: args.subnetIds,
         endpointPrivateAccess: true,

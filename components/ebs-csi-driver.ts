@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { addonVersionsOf, ClusterSpec, names } from "../fleet";
+import { ClusterSpec, CORE_ADDON_VERSIONS, names } from "../fleet";
 import { IrsaAddonArgs } from "./addon-args";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
@@ -62,7 +62,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
       clusterName: args.clusterName,
       addonName: "aws-ebs-csi-driver",
       // Pinned per Kubernetes version, at a driver that sets the tag the role requires (fleet/versions.ts).
-      addonVersion: addonVersionsOf(fleet, cluster).ebsCsiDriver,
+      addonVersion: CORE_ADDON_VERSIONS[cluster.kubernetesVersion].ebsCsiDriver,
       serviceAccountRoleArn: role.arn,
       // Tags every volume and snapshot with the cluster's name, which the role's policy requires.
       configurationValues: JSON.stringify({ controller: { k8sTagClusterId: cluster.eksClusterName } }),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { addonVersionsOf, ClusterSpec, FleetSpec, kubernetesVersionOf, names } from "../fleet";
+import { ClusterSpec, CORE_ADDON_VERSIONS, FleetSpec, names } from "../fleet";
 import { ClusterAccess } from "./cluster-access";
 import { ClusterNetwork } from "./cluster-network";
 import { ControlPlane } from "./control-plane";
@@ -99,11 +99,12 @@ export class RegionalCluster extends pulumi.ComponentResource {
 
     // EKS installs no networking add-ons of its own (bootstrapSelfManagedAddons: false): pod
     // networking before the nodes, CoreDNS (a Deployment, ACTIVE only once it runs) after them.
-    const versions = addonVersionsOf(fleet, cluster);
+    // The add-ons of the version this cluster runs, which its wave decides (ClusterSpec.kubernetesVersion).
+    const versions = CORE_ADDON_VERSIONS[cluster.kubernetesVersion];
     const networking = new PodNetworking(`${name}-networking`, { clusterName: control.name, versions, tags }, parent);
     const nodes = new ManagedNodes(`${name}-nodes`, {
       clusterName: control.name,
-      version: kubernetesVersionOf(fleet, cluster),
+      version: cluster.kubernetesVersion,
       nodes: cluster.nodes,
       subnetIds: network.privateSubnetIds,
       networking: networking.addons,

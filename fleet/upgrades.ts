@@ -1,6 +1,6 @@
 import { Problem } from "./errors";
 import { FleetSpec } from "./spec";
-import { kubernetesVersionOf, minorOf } from "./versions";
+import { minorOf } from "./versions";
 
 /** The Kubernetes version each deployed cluster runs, by cluster name. */
 export type DeployedVersions = Readonly<Record<string, string>>;
@@ -16,18 +16,18 @@ const CLUSTER_TYPES = ["aws:eks/cluster:Cluster", "eks:index:Cluster"];
  * `where` names where the deployed versions were read, for the message.
  */
 export function upgradeProblems(spec: FleetSpec, deployed: DeployedVersions, where: string): Problem[] {
-  // Clusters grouped by the step they would take: the version they run and the one they are set to.
-  const bySteps = new Map<string, { running: string; target: string; clusters: string[] }>();
+  // Each cluster against its own version: a wave still held at the previous one is not moving.
+  const byStep = new Map<string, { running: string; target: string; clusters: string[] }>();
   for (const cluster of spec.clusters) {
-    const target = kubernetesVersionOf(spec, cluster);
     const running = deployed[cluster.name];
-    const [to, from] = [minorOf(target), running === undefined ? undefined : minorOf(running)];
-    if (to === undefined || from === undefined || Math.abs(to - from) <= 1) continue;
-    const key = `${running}\0${target}`;
-    if (!bySteps.has(key)) bySteps.set(key, { running, target, clusters: [] });
-    bySteps.get(key)!.clusters.push(cluster.name);
+    const target = minorOf(cluster.kubernetesVersion);
+    const minor = running === undefined ? undefined : minorOf(running);
+    if (target === undefined || minor === undefined || Math.abs(target - minor) <= 1) continue;
+    const key = `${running} ${cluster.kubernetesVersion}`;
+    const step = byStep.get(key) ?? { running, target: cluster.kubernetesVersion, clusters: [] };
+    byStep.set(key, { ...step, clusters: [...step.clusters, cluster.name] });
   }
-  return [...bySteps.values()].map(({ running, target, clusters }) => {
+  return [...byStep.values()].map(({ running, target, clusters }) => {
     const minor = minorOf(running)!;
     const who = `${clusters.join(", ")} ${clusters.length === 1 ? "runs" : "run"} ${running} (${where})`;
     const message =
@@ -45,4 +45,25 @@ export function versionsInPlan(resources: readonly { type: string; cluster?: str
     if (CLUSTER_TYPES.includes(r.type) && r.cluster && typeof r.inputs.version === "string") versions[r.cluster] = r.inputs.version;
   }
   return versions;
+}
+
+/**
+ * A change reaches one wave per deploy: the clusters whose Kubernetes version would change
+ * from what was deployed (`deployed`), by wave; more than one wave is refused unless the
+ * stack asks (`rollout.allowMultipleWaves`). A first wave's move with the waves after it held
+ * by the rollout state (their promoted versions) passes; a state edited to move two waves, or
+ * a fleet without one, does not. Clusters not deployed yet are created at any version.
+ */
+export function multiWaveProblems(spec: FleetSpec, deployed: DeployedVersions): Problem[] {
+  if (spec.rollout.allowMultipleWaves) return [];
+  const moving = spec.waves.filter((w) => w.clusters.some((name) => {
+    const running = deployed[name];
+    return running !== undefined && running !== spec.clusters.find((c) => c.name === name)!.kubernetesVersion;
+  }));
+  if (moving.length < 2) return [];
+  const steps = [...new Set(spec.clusters.filter((c) => deployed[c.name] !== undefined && deployed[c.name] !== c.kubernetesVersion).map((c) => `${deployed[c.name]} → ${c.kubernetesVersion}`))];
+  return [{
+    path: "fleet.rollout.waves",
+    message: `one deploy would move the clusters of waves ${moving.map((w) => w.name).join(", ")} (Kubernetes ${steps.join(", ")}); a change reaches one wave per deploy: promote the waves one at a time (npm run rollout -- promote), or set rollout.allowMultipleWaves for this deploy`,
+  }];
 }

@@ -123,15 +123,6 @@ export function clusterUpgradePolicy(fleet: { readonly supportType: SupportType 
   return { supportType: fleet.supportType };
 }
 
-/**
- * The Kubernetes version `cluster` runs. Every reader of a cluster's version goes through here
- * (control plane, node group, add-ons, the versions the next run checks), so moving from one
- * fleet-wide version to one per cluster changes this function only.
- */
-export function kubernetesVersionOf(fleet: { readonly kubernetesVersion: string }, _cluster: { readonly name: string }): string {
-  return fleet.kubernetesVersion;
-}
-
 /** The EKS add-on versions every cluster runs, for one Kubernetes minor. */
 export interface CoreAddonVersions {
   readonly vpcCni: string;
@@ -170,11 +161,6 @@ export const CORE_ADDON_VERSIONS: Readonly<Record<string, CoreAddonVersions>> = 
   "1.35": { vpcCni: "v1.21.1-eksbuild.3", kubeProxy: "v1.35.0-eksbuild.2", coreDns: "v1.13.2-eksbuild.1", ebsCsiDriver: "v1.64.0-eksbuild.1" },
   "1.36": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.21", coreDns: "v1.14.3-eksbuild.16", ebsCsiDriver: "v1.64.0-eksbuild.1" },
 };
-
-/** The add-on versions of the Kubernetes version `cluster` runs. */
-export function addonVersionsOf(fleet: { readonly kubernetesVersion: string }, cluster: { readonly name: string }): CoreAddonVersions {
-  return CORE_ADDON_VERSIONS[kubernetesVersionOf(fleet, cluster)];
-}
 
 /** Why the fleet cannot run `version`'s add-ons, or undefined: a version needs a row above. */
 export function addonVersionsProblem(version: string): string | undefined {
