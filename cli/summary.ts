@@ -8,7 +8,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
   const perCluster = new Map<string, number>();
   for (const r of plan.resources) if (r.cluster) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
   const fleetWide = plan.resources.filter((r) => r.cluster === null).length;
-  const endpoint = spec.apiAccessCidrs.length ? `private + ${spec.apiAccessCidrs.join(", ")}` : "private only";
+  const endpoint = `private + ${spec.apiAccessCidrs.join(", ")}`;
 
   const rows = spec.clusters.map((c) => [
     c.name,
