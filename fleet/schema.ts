@@ -255,6 +255,8 @@ export const fleetSchema = z.strictObject({
     .strictObject({
       /** Regions infrastructure and data may live in (data residency). @default [] (no restriction) */
       allowedRegions: z.array(z.string()).default([]),
+      /** Most the stack may cost a month (USD, the plan's estimate); above it the plan fails (exit 1). @default none */
+      maxMonthlyUsd: z.number().positive().optional(),
     })
     .optional(),
 });
