@@ -106,9 +106,10 @@ export const gitopsPaths = (root: string, cluster: string): Record<TreeLayer, st
 });
 
 /**
- * Where each in-cluster agent runs and which IAM role it assumes (IRSA). The Pulumi side
- * installs the agent with this service account and creates the role; the GitOps side
- * refers to the same names (e.g. a ClusterSecretStore authenticating as the ESO account).
+ * Where each in-cluster agent runs and which IAM role it uses: a role per cluster through IRSA
+ * (`agentRoleName`), or one for the fleet through EKS Pod Identity (`POD_IDENTITY_AGENTS`,
+ * `podIdentityRoleName`). The Pulumi side installs the agent with this service account and
+ * creates the role; the GitOps side refers to the same names.
  */
 export const AGENTS = {
   externalSecrets: { namespace: "external-secrets", serviceAccount: "external-secrets", role: "external-secrets" },
