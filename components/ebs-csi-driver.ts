@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
+import { ClusterSpec, CORE_ADDON_VERSIONS, FleetSpec, names } from "../fleet";
 import { FleetRole, OWN_CLUSTER, SESSION_TAGS } from "./pod-identity-role";
 import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
 import { clusterTags } from "./tags";
@@ -9,6 +9,8 @@ import { clusterTags } from "./tags";
 export interface EbsCsiDriverArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
+  /** The cluster's name as its output: the add-on is created and upgraded after the control plane. */
+  readonly clusterName: pulumi.Input<string>;
   /** The fleet-wide role of the driver's controller (`FleetAddonRoles.ebsCsiDriver`). */
   readonly role: FleetRole;
   /** The add-on's controller runs on nodes: it becomes ACTIVE only once they exist. */
@@ -17,7 +19,7 @@ export interface EbsCsiDriverArgs {
   readonly podIdentityAgent: pulumi.Resource;
 }
 
-/** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (driver ≥ 1.58, docs/tagging.md). */
+/** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (EBS_CSI_CLUSTER_TAG_SINCE, docs/tagging.md). */
 export const EBS_CSI_CLUSTER_TAG = "ebs.csi.aws.com/cluster-name";
 
 /**
@@ -53,12 +55,16 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
     new aws.kms.Alias(`${name}-key`, { name: names.volumeKeyAlias(fleet.name, cluster.name), targetKeyId: key.keyId }, { parent: this });
 
     this.addon = new aws.eks.Addon(`${name}-addon`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: args.clusterName,
       addonName: "aws-ebs-csi-driver",
+      // Pinned per Kubernetes version, at a driver that sets the tag the role requires (fleet/versions.ts).
+      addonVersion: CORE_ADDON_VERSIONS[cluster.kubernetesVersion].ebsCsiDriver,
       podIdentityAssociations: [{ roleArn: args.role.arn, serviceAccount: agent.serviceAccount }],
       // Tags every volume and snapshot with the cluster's name, which the role's policy requires.
       configurationValues: JSON.stringify({ controller: { k8sTagClusterId: cluster.eksClusterName } }),
       resolveConflictsOnCreate: "OVERWRITE",
+      // The fleet owns the configuration: an edit made out of band is reset on the next update.
+      resolveConflictsOnUpdate: "OVERWRITE",
       tags,
     }, { parent: this, dependsOn: [args.nodes, args.podIdentityAgent, ...(args.role.role ? [args.role.role] : [])] });
     this.keyArn = key.arn;

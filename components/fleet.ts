@@ -21,6 +21,7 @@ import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { Velero } from "./velero";
+import { ZonalAutoshift } from "./zonal-autoshift";
 
 export interface FleetArgs {
   readonly spec: FleetSpec;
@@ -155,7 +156,7 @@ export class Fleet extends pulumi.ComponentResource {
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
     await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
     const podIdentity = { podIdentityAgent: c.podIdentityAgent };
-    await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, nodes: c.systemNodes, role: shared.roles.ebsCsiDriver, ...podIdentity }, { parent: c }));
+    await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName, nodes: c.systemNodes, role: shared.roles.ebsCsiDriver, ...podIdentity }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, {
       ...common,
       endpoint: c.endpoint,
@@ -184,6 +185,7 @@ export class Fleet extends pulumi.ComponentResource {
       certificateArn: shared.certificates.arns[clusterSpec.region],
       zoneId: shared.zoneId,
     }, { parent: c }));
+    if (spec.zonalAutoshift) new ZonalAutoshift(`${name}-zonal-autoshift`, { fleet: spec, cluster: clusterSpec, clusterArn: c.clusterArn, loadBalancer }, { parent: c });
     if (spec.gitops.engine === "flux") {
       await built(new FluxAgent(`${name}-flux`, { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider, serviceWebhook, treePrerequisites }, { parent: c }));
     }
