@@ -24,6 +24,19 @@ describe("zonal shift", () => {
     }
   });
 
+  it("has Karpenter keep new nodes out of a shifted zone, reading the shift of its own cluster only", () => {
+    for (const ev of [plain, autoshift]) {
+      const releases = ev.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "karpenter");
+      expect(releases).toHaveLength(2);
+      for (const release of releases) {
+        const settings = (release.inputs.values as any).settings;
+        expect([settings.clusterName, settings.enableZonalShift]).toEqual([settings.clusterName, true]);
+        const role = ev.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.arn === undefined && JSON.stringify(r.inputs.inlinePolicies ?? "").includes("arc-zonal-shift:GetManagedResource") && JSON.stringify(r.inputs.inlinePolicies).includes(`cluster/${settings.clusterName}\\"`));
+        expect([settings.clusterName, role !== undefined]).toEqual([settings.clusterName, true]);
+      }
+    }
+  });
+
   it("leaves zonal autoshift off unless the stack asks for it", () => {
     expect(ofType(plain, AUTOSHIFT)).toEqual([]);
     expect(ofType(plain, ALARM).filter((a) => String(a.inputs.name).includes("zonal"))).toEqual([]);
