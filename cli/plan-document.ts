@@ -14,9 +14,17 @@ export interface PlanResource {
   /** URNs this resource waits for at deploy time (see `RecordedResource.dependsOn`). */
   readonly dependsOn: string[];
   readonly inputs: Record<string, unknown>;
+  /** Per input property, the URNs whose outputs flow into it; only properties that have any. */
+  readonly propertyDependencies?: Record<string, string[]>;
   /** Set (true) only for a resource with that option: deleting it needs a deliberate step. */
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
+  /** Resource options the engine diffs and replaces by, present only when set (see `RecordedResource`). */
+  readonly ignoreChanges?: string[];
+  readonly replaceOnChanges?: string[];
+  readonly replacementTrigger?: unknown;
+  readonly replaceWith?: string[];
+  readonly deleteBeforeReplace?: boolean;
 }
 
 /** `plan.json`: stable, sorted, no timestamps, secrets shown as "[secret]". */
@@ -55,8 +63,14 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       region: r.region,
       dependsOn: r.dependsOn,
       inputs: sortKeys(r.inputs) as Record<string, unknown>,
+      ...(r.propertyDependencies ? { propertyDependencies: sortKeys(r.propertyDependencies) as Record<string, string[]> } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(r.ignoreChanges ? { ignoreChanges: r.ignoreChanges } : {}),
+      ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
+      ...(r.replacementTrigger !== undefined ? { replacementTrigger: sortKeys(r.replacementTrigger) } : {}),
+      ...(r.replaceWith ? { replaceWith: r.replaceWith } : {}),
+      ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {

@@ -1,5 +1,6 @@
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { mockCall, mockState } from "./mock-state";
+import { deserializeProperty } from "@pulumi/pulumi/runtime/rpc";
+import { mockCall, mockState, ReplaceOptions } from "./mock-state";
 
 /** One registered resource, as the engine received it. */
 export interface RecordedResource {
@@ -17,9 +18,20 @@ export interface RecordedResource {
   readonly dependsOn: string[];
   /** Inputs with secrets replaced by "[secret]" and resource references by their URN. */
   readonly inputs: Record<string, unknown>;
+  /**
+   * Per input property, the resources whose outputs flow into it (the SDK's property
+   * dependencies): what a changed value came from. Only properties that have any.
+   */
+  readonly propertyDependencies?: Record<string, string[]>;
   /** The `protect` and `retainOnDelete` resource options, present only when set. */
   readonly protect?: true;
   readonly retainOnDelete?: true;
+  /** The resource options that change how the engine diffs and replaces it, present only when set. */
+  readonly ignoreChanges?: string[];
+  readonly replaceOnChanges?: string[];
+  readonly replacementTrigger?: unknown;
+  readonly replaceWith?: string[];
+  readonly deleteBeforeReplace?: true;
 }
 
 // Sigils of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
@@ -37,10 +49,11 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export class RecordingMonitor extends MockMonitor {
   readonly recorded = new Map<string, RecordedResource>();
   private nextRegion = "";
+  private nextOptions: ReplaceOptions | undefined;
 
   constructor(protected readonly homeRegion: string, protected readonly accountId: string) {
     super({
-      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId }),
+      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId, options: this.nextOptions }),
       call: (args) => mockCall(args.token, args.inputs, regionOfProvider(args.provider) ?? this.homeRegion, accountId),
     });
   }
@@ -49,8 +62,9 @@ export class RecordingMonitor extends MockMonitor {
     const raw = req.getObject().toJavaScript() as Record<string, unknown>;
     const parent: string = req.getParent() || null;
     const region = this.regionOf(req, raw, parent);
-    // MockMonitor calls `newResource` before its first await, so this hint is still ours.
+    // MockMonitor calls `newResource` before its first await, so these hints are still ours.
     this.nextRegion = region ?? this.homeRegion;
+    this.nextOptions = this.replaceOptions(req);
     return super.registerResource(req, (err: any, response: any) => {
       if (!err) this.record(response.getUrn(), req, raw, parent, region);
       callback(err, response);
@@ -67,9 +81,28 @@ export class RecordingMonitor extends MockMonitor {
       region,
       dependsOn: dependenciesOf(req),
       inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
+      ...propertyDependenciesOf(req),
       ...(req.getProtect() ? { protect: true as const } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true as const } : {}),
+      ...(req.getIgnorechangesList().length ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
+      ...(req.getReplaceonchangesList().length ? { replaceOnChanges: [...req.getReplaceonchangesList()] } : {}),
+      ...(req.hasReplacementTrigger() ? { replacementTrigger: redact(req.getReplacementTrigger().toJavaScript()) } : {}),
+      ...(req.getReplaceWithList().length ? { replaceWith: [...req.getReplaceWithList()].sort() } : {}),
+      ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
     });
+  }
+
+  /**
+   * The options besides the provider's rules that replace a resource, as the mock state needs
+   * them: `replaceWith` resources by their current ID, so their replacement changes this one's identity.
+   */
+  protected replaceOptions(req: any): ReplaceOptions | undefined {
+    const replaceOnChanges: string[] = req.getReplaceonchangesList();
+    const replaceWith: string[] = req.getReplaceWithList();
+    const trigger = req.hasReplacementTrigger() ? deserializeProperty(req.getReplacementTrigger().toJavaScript()) : undefined;
+    if (!replaceOnChanges.length && !replaceWith.length && trigger === undefined) return undefined;
+    const resources: Map<string, { id: string | null }> = (this as any).resources;
+    return { replaceOnChanges, replacementTrigger: trigger, replaceWith: replaceWith.map((urn) => resources.get(urn)?.id ?? urn) };
   }
 
   /** A resource's region: its own `region` input, else its provider's, else its parent's. */
@@ -80,6 +113,15 @@ export class RecordingMonitor extends MockMonitor {
     if (parent) return this.recorded.get(parent)?.region ?? null;
     return req.getType().startsWith("aws:") ? this.homeRegion : null;
   }
+}
+
+function propertyDependenciesOf(req: any): { propertyDependencies?: Record<string, string[]> } {
+  const found: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+    const urns: string[] = deps.getUrnsList();
+    if (urns.length) found[key] = [...new Set(urns)].sort();
+  });
+  return Object.keys(found).length ? { propertyDependencies: found } : {};
 }
 
 function dependenciesOf(req: any): string[] {
