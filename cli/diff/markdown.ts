@@ -64,7 +64,8 @@ interface Compared {
 
 function compareSides(input: DiffInput): Compared {
   const plans = comparePlans(input.base.plan, input.head.plan);
-  return { input, plans, trees: compareTrees(input.base.tree, input.head.tree), risks: foldRisks(assessRisks(input.base.plan, input.head.plan, plans)) };
+  const risks = assessRisks(input.base.plan, input.head.plan, plans, { base: input.base.tree, head: input.head.tree });
+  return { input, plans, trees: compareTrees(input.base.tree, input.head.tree), risks: foldRisks(risks) };
 }
 
 function renderCompared({ input, plans, trees, risks }: Compared, options: RenderOptions): string {
@@ -101,7 +102,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
     "",
   ];
 
-  if (risks.length === 0) out.push("### ✅ Nothing needs attention", "", "No replacement, no deletion of stateful resources, no DNS, backup, IAM, role or DR change for the worse, no new policy violation.", "");
+  if (risks.length === 0) out.push("### ✅ Nothing needs attention", "", "No replacement, node rollout, upgrade, deletion or prune of stateful resources, no DNS, backup, IAM, role or DR change for the worse, no new policy violation.", "");
   else {
     const { lines, omitted } = renderFolded(risks.map((r) => ({ ...r, lines: [`- ${r.lines[0]}`] })), MAX_RISKS);
     out.push(`### ⚠️ Needs attention (${risks.length})`, "", ...lines, ...(omitted ? [`- … and ${omitted} more: see Resources below`] : []), "");
@@ -121,7 +122,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
 
   out.push("", "### Resources", "");
   if (plans.resources.size === 0) out.push("No resource changes.");
-  else out.push(...foldedSection("resource", resourceEntries(plans.resources, regionOf, detail), heading, options));
+  else out.push(...foldedSection("resource", resourceEntries(plans.resources, plans.cascade, regionOf, detail), heading, options));
 
   out.push("", "### Rendered manifests", "");
   if (trees.size === 0) out.push(head.tree.size === 0 ? "No GitOps tree rendered at either side." : "No manifest changes.");

@@ -81,7 +81,7 @@ export class RecordingMonitor extends MockMonitor {
       region,
       dependsOn: dependenciesOf(req),
       inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
-      ...propertyDependenciesOf(req),
+      ...this.propertyDependenciesOf(req),
       ...(req.getProtect() ? { protect: true as const } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true as const } : {}),
       ...(req.getIgnorechangesList().length ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
@@ -90,6 +90,25 @@ export class RecordingMonitor extends MockMonitor {
       ...(req.getReplaceWithList().length ? { replaceWith: [...req.getReplaceWithList()].sort() } : {}),
       ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
     });
+  }
+
+  /**
+   * The SDK's property dependencies, and under `replacementTrigger` the resource whose ID the
+   * trigger is (the request carries the trigger's value, not where it came from).
+   */
+  private propertyDependenciesOf(req: any): { propertyDependencies?: Record<string, string[]> } {
+    const found: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      const urns: string[] = deps.getUrnsList();
+      if (urns.length) found[key] = [...new Set(urns)].sort();
+    });
+    const trigger = req.hasReplacementTrigger() ? deserializeProperty(req.getReplacementTrigger().toJavaScript()) : undefined;
+    if (typeof trigger === "string") {
+      const resources: Map<string, { id: string | null }> = (this as any).resources;
+      const source = [...resources.entries()].find(([, r]) => r.id === trigger)?.[0];
+      if (source) found.replacementTrigger = [source];
+    }
+    return Object.keys(found).length ? { propertyDependencies: found } : {};
   }
 
   /**
@@ -113,15 +132,6 @@ export class RecordingMonitor extends MockMonitor {
     if (parent) return this.recorded.get(parent)?.region ?? null;
     return req.getType().startsWith("aws:") ? this.homeRegion : null;
   }
-}
-
-function propertyDependenciesOf(req: any): { propertyDependencies?: Record<string, string[]> } {
-  const found: Record<string, string[]> = {};
-  req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-    const urns: string[] = deps.getUrnsList();
-    if (urns.length) found[key] = [...new Set(urns)].sort();
-  });
-  return Object.keys(found).length ? { propertyDependencies: found } : {};
 }
 
 function dependenciesOf(req: any): string[] {
