@@ -107,22 +107,24 @@ function pruneLoss(o: TreeObject, tree: TreeReader, prunedNamespaces: ReadonlySe
   const { kind, metadata = {} } = o.object;
   const inCluster = [...tree.ofCluster(o.cluster, "StorageClass"), ...tree.ofCluster(o.cluster, "PersistentVolumeClaim"), ...tree.ofCluster(o.cluster, "StatefulSet")];
   if (kind === "Namespace") {
-    const claims = inCluster.filter((t) => t.object.metadata?.namespace === metadata.name);
+    const inside = inCluster.filter((t) => t.object.metadata?.namespace === metadata.name);
     const volumes = [
-      ...claims.filter((t) => t.object.kind === "PersistentVolumeClaim").map((t) => `PVC \`${t.object.metadata.name}\`${reclaimText(inCluster, t.object.spec?.storageClassName)}`),
-      ...claims.filter((t) => t.object.kind === "StatefulSet").flatMap((t) => (t.object.spec?.volumeClaimTemplates ?? []).map((v: any) => `the PVCs of StatefulSet \`${t.object.metadata.name}\`'s volumeClaimTemplate \`${v.metadata?.name}\`${reclaimText(inCluster, v.spec?.storageClassName)}`)),
+      ...inside.filter((t) => t.object.kind === "PersistentVolumeClaim").map((t) => ({ label: `PVC \`${t.object.metadata.name}\``, storageClass: t.object.spec?.storageClassName })),
+      ...inside.filter((t) => t.object.kind === "StatefulSet").flatMap((t) => (t.object.spec?.volumeClaimTemplates ?? []).map((v: any) => ({ label: `the PVCs of StatefulSet \`${t.object.metadata.name}\`'s volumeClaimTemplate \`${v.metadata?.name}\``, storageClass: v.spec?.storageClassName }))),
+      { label: "every PVC created in it at run time", storageClass: undefined },
     ];
-    return `Kubernetes deletes everything in the namespace${volumes.length ? `, with ${volumes.join(", ")}` : ""}, and every PVC created in it at run time${reclaimText(inCluster, undefined)}`;
+    const classes = [...new Set(volumes.map((v) => reclaimText(inCluster, v.storageClass)).filter(Boolean))];
+    return `Kubernetes deletes everything in the namespace, with ${volumes.map((v) => v.label).join(", ")}${classes.length ? `;${classes.join(";")}` : ""}`;
   }
   if (metadata.namespace && prunedNamespaces.has(`${o.cluster}/${metadata.namespace}`)) return undefined;
   if (kind === "CustomResourceDefinition") return `Kubernetes deletes every \`${o.object.spec?.names?.kind ?? metadata.name}\` object with it, in every namespace (Kubernetes docs, "Delete a CustomResourceDefinition")`;
-  if (kind === "PersistentVolumeClaim") return `its volume goes${reclaimText(inCluster, o.object.spec?.storageClassName)}`;
+  if (kind === "PersistentVolumeClaim") return `its volume is released;${reclaimText(inCluster, o.object.spec?.storageClassName) || " what happens to it depends on its StorageClass"}`;
   if (kind === "StatefulSet") {
     const templates = (o.object.spec?.volumeClaimTemplates ?? []).map((v: any) => `\`${v.metadata?.name}\``);
     // Kubernetes docs, StatefulSets "PersistentVolumeClaim retention": whenDeleted defaults to Retain.
     const deletes = o.object.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === "Delete";
     return templates.length
-      ? `its pods stop; the PVCs of volumeClaimTemplates ${templates.join(", ")} ${deletes ? `are **deleted** too (\`persistentVolumeClaimRetentionPolicy.whenDeleted: Delete\`)${reclaimText(inCluster, o.object.spec?.volumeClaimTemplates?.[0]?.spec?.storageClassName)}` : "stay (`whenDeleted` defaults to Retain) and are reattached if it comes back"}`
+      ? `its pods stop; the PVCs of volumeClaimTemplates ${templates.join(", ")} ${deletes ? `are **deleted** too (\`persistentVolumeClaimRetentionPolicy.whenDeleted: Delete\`);${reclaimText(inCluster, o.object.spec?.volumeClaimTemplates?.[0]?.spec?.storageClassName)}` : "stay (`whenDeleted` defaults to Retain) and are reattached if it comes back"}`
       : "its pods stop";
   }
   return undefined;
@@ -134,7 +136,7 @@ function reclaimText(tree: readonly TreeObject[], className: string | undefined)
   const sc = className ? classes.find((t) => t.object.metadata?.name === className) : classes.find((t) => t.object.metadata?.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true");
   if (!sc) return "";
   const policy = sc.object.reclaimPolicy ?? "Delete";
-  return policy === "Delete" ? ` (StorageClass \`${sc.object.metadata.name}\` \`reclaimPolicy: Delete\`: **the EBS volumes are deleted**)` : ` (StorageClass \`${sc.object.metadata.name}\` \`reclaimPolicy: ${policy}\`: the EBS volumes stay)`;
+  return policy === "Delete" ? ` StorageClass \`${sc.object.metadata.name}\` has \`reclaimPolicy: Delete\`: **its EBS volumes are deleted**` : ` StorageClass \`${sc.object.metadata.name}\` has \`reclaimPolicy: ${policy}\`: its EBS volumes stay`;
 }
 
 /** Whether the object carries its agent's prune protection. */

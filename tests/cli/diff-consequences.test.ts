@@ -129,7 +129,7 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     const pruned = risks.filter((r) => r.kind === "deleted" && r.text.startsWith("Namespace `payments` is **pruned**"));
     expect(pruned.map((r) => r.cluster).sort()).toEqual(["c0", "c1", "c2"]);
     expect(pruned[0].text).toContain("by Flux Kustomization `platform`: Kubernetes deletes everything in the namespace");
-    expect(pruned[0].text).toContain("`reclaimPolicy: Delete`: **the EBS volumes are deleted**");
+    expect(pruned[0].text).toContain("StorageClass `gp3-encrypted` has `reclaimPolicy: Delete`: **its EBS volumes are deleted**");
     expect(markdown).toMatch(/### ⚠️ Needs attention[\s\S]*- Namespace `payments` is \*\*pruned\*\*[^\n]*— on 3 clusters: `c0`, `c1`, `c2`/);
     // Its Velero schedule stops covering it too.
     expect(texts(risks, "backup-scope", "c0")).toContainEqual("Velero schedule `velero/fleet-backup` backs up less: namespace `payments` is no longer included");
