@@ -1,3 +1,4 @@
+import * as YAML from "yaml";
 import { renderTree } from "../../charts";
 import { parseFleet } from "../../fleet";
 import { Cascade } from "../../cli/diff/cascade";
@@ -18,8 +19,10 @@ import { fleetConfig, stackConfig } from "../fixtures/fleets";
  * or of a different kind), so five evaluations cover every consequence below.
  */
 const base = fleetConfig(3);
-// c1 backs up to c0 whatever else changes: removing c2 then re-partners nobody.
+// Fixed backup partners: removing c2 then re-partners nobody, so no key policy should grant more.
+base.clusters[0].backupPartner = "c1";
 base.clusters[1].backupPartner = "c0";
+base.clusters[2].backupPartner = "c0";
 const edit = (change: (fleet: Record<string, any>) => void) => {
   const fleet = JSON.parse(JSON.stringify(base));
   change(fleet);
@@ -124,26 +127,38 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     if (!followed.length) expect(upgrade).toContain("node group `c0-nodes-group` keeps the old version");
   });
 
+  /** The base tree with Flux's prune protection on or off for the `payments` Namespace, whatever the renderer does. */
+  const withProtection = (on: boolean): ManifestTree =>
+    new Map([...sides.get("base")!.tree].map(([file, content]) => {
+      if (!/\/namespace-payments\.yaml$/.test(file)) return [file, content];
+      const namespace = YAML.parse(content);
+      const annotations = { ...namespace.metadata.annotations };
+      if (on) annotations["kustomize.toolkit.fluxcd.io/prune"] = "disabled";
+      else delete annotations["kustomize.toolkit.fluxcd.io/prune"];
+      namespace.metadata.annotations = Object.keys(annotations).length ? annotations : undefined;
+      return [file, YAML.stringify(namespace)];
+    }));
+
   it("a namespace rename prunes the old Namespace on every cluster: data loss, with its StorageClass's reclaim policy", () => {
-    const { risks, markdown } = diff("renamedNamespace");
+    const { risks, markdown } = diff("renamedNamespace", "base", withProtection(false));
     const pruned = risks.filter((r) => r.kind === "deleted" && r.text.startsWith("Namespace `payments` is **pruned**"));
     expect(pruned.map((r) => r.cluster).sort()).toEqual(["c0", "c1", "c2"]);
     expect(pruned[0].text).toContain("by Flux Kustomization `platform`: Kubernetes deletes everything in the namespace");
-    expect(pruned[0].text).toContain("StorageClass `gp3-encrypted` has `reclaimPolicy: Delete`: **its EBS volumes are deleted**");
+    const storageClass = YAML.parse([...sides.get("base")!.tree].find(([f]) => f.startsWith("clusters/c0/") && /\/storageclass-/.test(f))![1]);
+    expect(pruned[0].text).toContain(`StorageClass \`${storageClass.metadata.name}\` has \`reclaimPolicy: ${storageClass.reclaimPolicy ?? "Delete"}\``);
     expect(markdown).toMatch(/### ⚠️ Needs attention[\s\S]*- Namespace `payments` is \*\*pruned\*\*[^\n]*— on 3 clusters: `c0`, `c1`, `c2`/);
     // Its Velero schedule stops covering it too.
-    expect(texts(risks, "backup-scope", "c0")).toContainEqual("Velero schedule `velero/fleet-backup` backs up less: namespace `payments` is no longer included");
+    expect(texts(risks, "backup-scope", "c0")).toContainEqual(expect.stringMatching(/^Velero schedule `velero\/[\w-]+` backs up less: namespace `payments` is no longer included$/));
   });
 
-  it("a prune-protected namespace leaving Git is orphaned, not deleted", () => {
-    // The base as it would be rendered with Flux's prune protection on the namespace.
-    const protectedTree: ManifestTree = new Map([...sides.get("base")!.tree].map(([file, content]) => [
-      file,
-      /\/namespace-payments\.yaml$/.test(file) ? content.replace(/^metadata:\n/m, "metadata:\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n") : content,
-    ]));
-    const { risks } = diff("renamedNamespace", "base", protectedTree);
+  it("a prune-protected namespace leaving Git is orphaned, not deleted, and the rendered tree is read as it is", () => {
+    const { risks } = diff("renamedNamespace", "base", withProtection(true));
     expect(risks.some((r) => r.kind === "deleted" && r.text.includes("Namespace `payments`"))).toBe(false);
     expect(texts(risks, "orphaned", "c1")).toEqual([expect.stringMatching(/^Namespace `payments` leaves Git but is \*\*orphaned, not deleted\*\* \(prune-protected by `kustomize\.toolkit\.fluxcd\.io\/prune`\)/)]);
+    // As rendered: protected or not, the diff says what the renderer's annotation means.
+    const rendered = [...sides.get("base")!.tree].find(([f]) => f === "clusters/c1/platform/namespace-payments.yaml")![1];
+    const isProtected = YAML.parse(rendered).metadata?.annotations?.["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
+    expect(diff("renamedNamespace").risks.filter((r) => r.cluster === "c1" && r.text.startsWith("Namespace `payments`")).map((r) => r.kind)).toEqual([isProtected ? "orphaned" : "deleted"]);
   });
 
   it("removing a cluster shows the principals its peers' key policies drop, and no KMS policy grants more", () => {
