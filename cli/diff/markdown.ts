@@ -2,6 +2,7 @@ import { DrFigures } from "../../fleet";
 import { Violation } from "../../policies/violation";
 import { PlanDocument } from "../plan-document";
 import { ScopedEntry } from "./across-clusters";
+import { Cascade } from "./cascade";
 import { comparePlans, FLEET_WIDE, ResourceChanges } from "./compare-plans";
 import { compareTrees, FileChanges, ManifestTree } from "./compare-trees";
 import { assessRisks, foldRisks } from "./risks";
@@ -92,7 +93,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
     "",
     [
       `**${base.plan.clusters.length} → ${head.plan.clusters.length} clusters**`,
-      `resources **+${count("added", plans.resources.values())} −${count("removed", plans.resources.values())} ~${count("changed", plans.resources.values())}**`,
+      `resources **+${count("added", plans.resources.values())} −${count("removed", plans.resources.values())} ~${count("changed", plans.resources.values())}**${replacedCount(plans.cascade)}`,
       `manifests **+${count("added", trees.values())} −${count("removed", trees.values())} ~${count("changed", trees.values())}**`,
       `policies **${mandatory} mandatory · ${head.plan.violations.length - mandatory} advisory**`,
       `RTO **${seconds(base, "rtoSeconds")} → ${seconds(head, "rtoSeconds")}**`,
@@ -176,6 +177,15 @@ export function renderComments(inputs: readonly DiffInput[], limit = COMMENT_LIM
   }
   const notice = "\n> The comment was cut to fit GitHub's size limit; run `npm run diff` locally for everything.\n";
   return `${last.slice(0, limit - notice.length - 1)}\n${notice}`;
+}
+
+/** ` (3 replaced, 1 refused)`: of the changed resources, those that are not simple updates. */
+function replacedCount(cascade: Cascade): string {
+  const counts = new Map<string, number>();
+  for (const c of cascade.values()) if (c.action !== "update") counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  const label: Record<string, string> = { replace: "replaced", "may-replace": "may replace", refused: "refused" };
+  const parts = ["replace", "may-replace", "refused"].filter((a) => counts.has(a)).map((a) => `${counts.get(a)} ${label[a]}`);
+  return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
 function seconds(side: DiffSide, key: keyof Omit<DrFigures, "notes">): string {

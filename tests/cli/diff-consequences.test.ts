@@ -87,6 +87,7 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     );
     const root = texts(risks, "replaced", "c1").find((t) => t.startsWith("`c1-vpc`"))!;
     expect(root).toMatch(/is \*\*replaced\*\*: `cidrBlock` cannot change in place \(hashicorp\/terraform-provider-aws internal\/service\/ec2\/vpc_\.go\)/);
+    expect(markdown).toMatch(/resources \*\*\+0 −0 ~\d+\*\* \(\d+ replaced, 1 refused\)|resources \*\*\+0 −0 ~\d+\*\* \(\d+ replaced\)/);
     expect(root).toMatch(/replaces \d+: .*NatGateway ×3 \(`c1-nat-0`, `c1-nat-1`, `c1-nat-2`\).*LoadBalancer ×1 \(`c1-lb`\)/);
     // The NLB goes because a network load balancer cannot lose a subnet, and its listener and DNS name follow it.
     expect(markdown).toContain("- ± **replace** `aws:lb/listener:Listener` `c1-lb-https` — replaced because `loadBalancerArn` changed ← `c1-lb` (LoadBalancer) replaced because `subnets[0]` changed (a network load balancer cannot lose a subnet) ← `c1-public-0` (Subnet)");
