@@ -16,7 +16,7 @@ import { fleetConfig, stackConfig } from "../fixtures/fleets";
 /**
  * Real plans and rendered trees of one stack file before and after a change, compared as
  * `npm run diff` compares them. Each head carries independent changes (on different clusters
- * or of a different kind), so five evaluations cover every consequence below.
+ * or of a different kind), so four evaluations cover every consequence below.
  */
 const base = fleetConfig(3);
 // Fixed backup partners: removing c2 then re-partners nobody, so no key policy should grant more.
@@ -35,12 +35,10 @@ const STACKS: Record<string, Record<string, any>> = {
     f.clusters[1].vpcCidr = "10.9.0.0/16";
     f.clusters[0].nodes.instanceTypes = ["m7i.large"];
   }),
-  // Bigger node disks everywhere, and the next Kubernetes version.
+  // Bigger node disks everywhere, the next Kubernetes version, and `payments` renamed `billing`.
   nodes: edit((f) => {
     for (const c of f.clusters) c.nodes.diskSizeGiB = 80;
     f.kubernetesVersion = "1.34";
-  }),
-  renamedNamespace: edit((f) => {
     f.namespaces = [{ name: "billing", admins: ["payments-admins"] }];
     f.secrets = [{ name: "payments/db-credentials", namespace: "billing" }];
   }),
@@ -141,7 +139,7 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     }));
 
   it("a namespace rename prunes the old Namespace on every cluster: data loss, with its StorageClass's reclaim policy", () => {
-    const { risks, markdown } = diff("renamedNamespace", "base", withProtection(false));
+    const { risks, markdown } = diff("nodes", "base", withProtection(false));
     const pruned = risks.filter((r) => r.kind === "deleted" && r.text.startsWith("Namespace `payments` is **pruned**"));
     expect(pruned.map((r) => r.cluster).sort()).toEqual(["c0", "c1", "c2"]);
     expect(pruned[0].text).toContain("by Flux Kustomization `platform`: Kubernetes deletes everything in the namespace");
@@ -153,13 +151,13 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
   });
 
   it("a prune-protected namespace leaving Git is orphaned, not deleted, and the rendered tree is read as it is", () => {
-    const { risks } = diff("renamedNamespace", "base", withProtection(true));
+    const { risks } = diff("nodes", "base", withProtection(true));
     expect(risks.some((r) => r.kind === "deleted" && r.text.includes("Namespace `payments`"))).toBe(false);
     expect(texts(risks, "orphaned", "c1")).toEqual([expect.stringMatching(/^Namespace `payments` leaves Git but is \*\*orphaned, not deleted\*\* \(prune-protected by `kustomize\.toolkit\.fluxcd\.io\/prune`\)/)]);
     // As rendered: protected or not, the diff says what the renderer's annotation means.
     const rendered = [...sides.get("base")!.tree].find(([f]) => f === "clusters/c1/platform/namespace-payments.yaml")![1];
     const isProtected = YAML.parse(rendered).metadata?.annotations?.["kustomize.toolkit.fluxcd.io/prune"] === "disabled";
-    expect(diff("renamedNamespace").risks.filter((r) => r.cluster === "c1" && r.text.startsWith("Namespace `payments`")).map((r) => r.kind)).toEqual([isProtected ? "orphaned" : "deleted"]);
+    expect(diff("nodes").risks.filter((r) => r.cluster === "c1" && r.text.startsWith("Namespace `payments`")).map((r) => r.kind)).toEqual([isProtected ? "orphaned" : "deleted"]);
   });
 
   it("removing a cluster shows the principals its peers' key policies drop, and no KMS policy grants more", () => {
