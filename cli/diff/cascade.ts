@@ -183,7 +183,10 @@ export function explain(changes: Cascade, change: Change): string {
     const cause = current.decisive ? changes.get(current.causes.get(current.decisive) ?? "") : current.causes.has("replaceWith") ? changes.get(current.causes.get("replaceWith")!) : undefined;
     const name = current === change ? "" : `\`${current.resource.name}\` (${current.resource.type.split(":").pop()}) `;
     if (!cause || seen.has(cause.resource.urn)) {
-      parts.push(`${name}${VERB[current.action]}: ${own(current)}`);
+      // A value from a resource this change adds: the chain ends at the new one.
+      const added = current.decisive ? current.causes.get(current.decisive) : undefined;
+      if (added && !changes.has(added)) parts.push(`${name}${VERB[current.action]} because \`${current.decisive!.replace(/^inputs\./, "")}\` changed`, `\`${added.split("::").pop()}\` (${added.split("::")[2]?.split("$").pop()?.split(":").pop()}) is new`);
+      else parts.push(`${name}${VERB[current.action]}: ${own(current)}`);
       break;
     }
     // A replacement decided from old and new values says which rule decided it.

@@ -221,6 +221,12 @@ describe("values and folding across clusters", () => {
     expect(md).toContain("- ± **replace** `aws:ec2/securityGroup:SecurityGroup` `c0-sg` — replaced because `vpcId` changed ← `c0-vpc` (Vpc) replaced: `cidrBlock` — on `c0`");
     expect(md).toContain("- ± **replace** `aws:sqs/queue:Queue` `c0-queue` — replaced because `replaceWith` ← `c0-vpc` (Vpc) replaced: `cidrBlock` — on `c0`");
     expect(md).toContain("In its wake it replaces 2: SecurityGroup ×1 (`c0-sg`), Queue ×1 (`c0-queue`)");
+
+    // A value from a resource the change adds ends the chain there.
+    const lb = resource("c0", "aws:lb/loadBalancer:LoadBalancer", "c0-lb-2", { name: "lb-2" });
+    const record = (target: string) => ({ ...resource("c0", "aws:route53/record:Record", "c0-hostname", { name: "c0.example.com", aliases: [{ name: target }] }), propertyDependencies: { aliases: [lb.urn] } });
+    const moved = renderDiff(input(plan({ c0: "primary" }, [record("lb-1.elb")]), plan({ c0: "primary" }, [record("lb-2.elb"), lb])));
+    expect(moved).toContain("- ~ `aws:route53/record:Record` `c0-hostname` — updated because `aliases[0].name` changed ← `c0-lb-2` (LoadBalancer) is new — on `c0`");
   });
 
   it("names worse DR figures and new violations under Needs attention", () => {
