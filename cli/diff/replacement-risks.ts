@@ -48,7 +48,7 @@ export function replacementRisks(cascade: Cascade): Risk[] {
     // Replaced dependents that hold state are named on their own: their data goes with them.
     for (const c of replaced) {
       const dependentLoss = deletionLoss(c.before);
-      if ((dependentLoss || c.resource.protect) && !COMPUTE_TYPES.has(c.resource.type)) {
+      if ((dependentLoss || c.resource.protect || c.resource.deleteBeforeReplace) && !COMPUTE_TYPES.has(c.resource.type)) {
         risks.push(risk("replaced", c, `\`${c.resource.name}\` (\`${c.resource.type}\`) is ${explain(cascade, c)}${dependentLoss ? `; replacing it ${dependentLoss}` : ""}${protectedNote(c)}`));
       }
     }
@@ -65,5 +65,6 @@ export function replacementRisks(cascade: Cascade): Risk[] {
 }
 
 function protectedNote(c: Change): string {
-  return c.resource.protect ? " — **protected**: `pulumi up` fails until it is unprotected" : "";
+  const gap = c.resource.deleteBeforeReplace ? " — deleted **before** its replacement exists (`deleteBeforeReplace`): it is missing in between" : "";
+  return `${gap}${c.resource.protect ? " — **protected**: `pulumi up` fails until it is unprotected" : ""}`;
 }

@@ -216,11 +216,12 @@ describe("values and folding across clusters", () => {
   it("traces an update to the replacement it follows, and a replacement through replaceWith", () => {
     const vpc = (cidr: string) => resource("c0", "aws:ec2/vpc:Vpc", "c0-vpc", { cidrBlock: cidr });
     const group = (vpcId: string) => ({ ...resource("c0", "aws:ec2/securityGroup:SecurityGroup", "c0-sg", { vpcId }), propertyDependencies: { vpcId: [vpc("").urn] } });
-    const queue = (id: string) => ({ ...resource("c0", "aws:sqs/queue:Queue", "c0-queue", { tags: { vpc: id } }), replaceWith: [vpc("").urn] });
+    const queue = (id: string) => ({ ...resource("c0", "aws:sqs/queue:Queue", "c0-queue", { tags: { vpc: id } }), replaceWith: [vpc("").urn], deleteBeforeReplace: true });
     const md = renderDiff(input(plan({ c0: "primary" }, [vpc("10.0.0.0/16"), group("vpc-1"), queue("a")]), plan({ c0: "primary" }, [vpc("10.1.0.0/16"), group("vpc-2"), queue("a")])));
     expect(md).toContain("- ± **replace** `aws:ec2/securityGroup:SecurityGroup` `c0-sg` — replaced because `vpcId` changed ← `c0-vpc` (Vpc) replaced: `cidrBlock` — on `c0`");
     expect(md).toContain("- ± **replace** `aws:sqs/queue:Queue` `c0-queue` — replaced because `replaceWith` ← `c0-vpc` (Vpc) replaced: `cidrBlock` — on `c0`");
     expect(md).toContain("In its wake it replaces 2: SecurityGroup ×1 (`c0-sg`), Queue ×1 (`c0-queue`)");
+    expect(md).toContain("- `c0-queue` (`aws:sqs/queue:Queue`) is replaced because `replaceWith` ← `c0-vpc` (Vpc) replaced: `cidrBlock` — deleted **before** its replacement exists (`deleteBeforeReplace`): it is missing in between — on `c0`");
 
     // A value from a resource the change adds ends the chain there.
     const lb = resource("c0", "aws:lb/loadBalancer:LoadBalancer", "c0-lb-2", { name: "lb-2" });
