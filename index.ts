@@ -1,4 +1,5 @@
 import { Fleet } from "./components/fleet";
+import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
 
 /**
@@ -7,6 +8,7 @@ import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
  */
 export = async function fleetProgram() {
   const spec = fleetFromPulumiConfig();
+  await checkUpgradesSinceLastDeployment(spec);
   const fleet = await Fleet.create(spec.name, { spec });
   return {
     clusters: fleet.clusters.map((c) => ({
@@ -21,5 +23,8 @@ export = async function fleetProgram() {
     globalAccelerator: fleet.accelerator ? { dnsName: fleet.accelerator.dnsName, ipAddresses: fleet.accelerator.ipAddresses } : undefined,
     kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
     dr: spec.dr,
+    // Read back by the next run (fleet/last-deployment.ts). Each entry waits for its control
+    // plane: a run that fails before the control planes are through keeps the previous record.
+    [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => spec.kubernetesVersion)])),
   };
 };

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { fleetFromStackFile, FleetSpec, stackNameOf } from "../fleet";
+import { FleetConfigError, fleetFromStackFile, FleetSpec, stackNameOf } from "../fleet";
+import { upgradeProblems, versionsInPlan } from "../fleet/upgrades";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
@@ -45,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
           planBase(dir, baseConfigFile(root, dir, file), out("base"), stack),
           spec ? planHead(root, file, out("head")) : undefined,
         ]);
+        // The base is what is deployed, as far as an offline diff can know: a version step EKS
+        // refuses there would fail the deploy half-way, so it is bad input now.
+        const skipped = spec ? upgradeProblems(spec, versionsInPlan(base.plan.resources), `at the base ${flags.base}`) : [];
+        if (skipped.length > 0) throw new FleetConfigError(skipped);
         const head = plannedHead ?? deletedAtHead(file, base);
         planned.push({
           base: { ...base, label: `${flags.base} (${commit.slice(0, 7)})` },

@@ -1,3 +1,6 @@
+/** Karpenter publishes its controller chart and its CRD chart at the same version (aws/karpenter-provider-aws hack/release/common.sh). */
+const KARPENTER_VERSION = "1.14.1";
+
 /**
  * Every Helm chart the fleet installs, pinned in one place. Bump a version here and the
  * offline plan and the PR diff show the change on every cluster.
@@ -6,15 +9,28 @@ export const CHARTS = {
   flux2: { repo: "https://fluxcd-community.github.io/helm-charts", chart: "flux2", version: "2.18.3" },
   argocd: { repo: "https://argoproj.github.io/argo-helm", chart: "argo-cd", version: "10.1.1" },
   externalSecrets: { repo: "https://charts.external-secrets.io", chart: "external-secrets", version: "2.9.0" },
-  // Chart 11.4 / Velero 1.17 pairs with plugin-for-aws 1.13, the newest fully documented pair.
-  velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "11.4.0" },
+  // Chart 12.1 / Velero 1.18.1: its CRD-upgrade job runs in the Velero image. Chart 11.x ran it
+  // in bitnamilegacy/kubectl:<cluster minor>, which stops at 1.33 (components/chart-images.ts).
+  velero: { repo: "https://vmware-tanzu.github.io/helm-charts", chart: "velero", version: "12.1.0" },
   loadBalancerController: { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "3.5.0" },
   externalDns: { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" },
   // Published only as an OCI artifact (aws/karpenter-provider-aws charts/karpenter, v1.14.1).
-  karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: "1.14.1" },
+  karpenter: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter", version: KARPENTER_VERSION },
+  // Its CRDs as a chart of their own, which upgrades them (Karpenter upgrade guide, "CRD Upgrades").
+  karpenterCrd: { repo: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd", version: KARPENTER_VERSION },
 } as const;
 
-export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.13.2";
+/**
+ * The Load Balancer Controller chart's `crds/` files at the commit of aws/eks-charts that
+ * published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0 (#1354)"), byte-identical to
+ * kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller/crds.
+ * Bump it with `loadBalancerController`: the commit that publishes the new chart version.
+ */
+const EKS_CHARTS_LBC_3_5_0 = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds";
+export const LOAD_BALANCER_CONTROLLER_CRDS = [`${EKS_CHARTS_LBC_3_5_0}/crds.yaml`, `${EKS_CHARTS_LBC_3_5_0}/gateway-crds.yaml`] as const;
+
+/** The plugin line of Velero 1.18 is 1.14 (velero-io/velero site/content/docs/v1.18/upgrade-to-1.18.md). */
+export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";
 
 export type ChartName = keyof typeof CHARTS;
 

@@ -29,7 +29,7 @@ export interface KarpenterArgs extends ServiceCreatingAddonArgs {
  * drained before AWS reclaims them.
  */
 export class Karpenter extends pulumi.ComponentResource {
-  /** Installs the NodePool and EC2NodeClass CRDs: the GitOps agent applies those objects after it. */
+  /** The controller, after its CRDs (NodePool, EC2NodeClass, …): the GitOps agent applies those objects after it. */
   public readonly release: k8s.helm.v3.Release;
 
   constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -101,16 +101,29 @@ export class Karpenter extends pulumi.ComponentResource {
       }),
     }, parent);
 
+    // The CRDs as a release of their own, before the controller: Helm installs a chart's crds/
+    // once and never upgrades them (Helm docs, "Custom Resource Definitions"). `takeOwnership`
+    // adopts CRDs an earlier install of the controller chart created without Helm's ownership
+    // labels (Karpenter troubleshooting, "Helm Error when installing the karpenter-crd chart").
+    const crds = new k8s.helm.v3.Release(`${name}-crds`, {
+      name: "karpenter-crd",
+      ...chartSource("karpenterCrd"),
+      namespace: agent.namespace,
+      createNamespace: true,
+      takeOwnership: true,
+    }, { parent: this, provider: args.kubernetesProvider });
+
     this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "karpenter",
       ...chartSource("karpenter"),
       namespace: agent.namespace,
       createNamespace: true,
+      skipCrds: true,
       values: {
         serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
         settings: { clusterName: cluster.eksClusterName, clusterEndpoint: args.endpoint, interruptionQueue: queue.name },
       },
-    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, nodeAccess, ...attachments] });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, nodeAccess, crds, ...attachments] });
     this.registerOutputs({});
   }
 }

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../fleet";
-import { chartSource } from "./chart-versions";
+import { chartSource, LOAD_BALANCER_CONTROLLER_CRDS } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
 import { ClusterAddonArgs } from "./addon-args";
@@ -34,17 +34,27 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       statements: loadBalancerControllerStatements({ eksClusterName: cluster.eksClusterName, region: cluster.region, accountId: fleet.accountId, vpcId: args.vpcId }),
     }, { parent: this });
 
+    // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as
+    // resources of their own, so a chart bump upgrades them: Helm installs crds/ once and never
+    // upgrades it (Helm docs, "Custom Resource Definitions"). No CRD chart exists for this
+    // controller, and a copy here would drift from the chart, so the provider reads the chart's
+    // own files at the pinned commit; the offline plan shows each URL.
+    const crds = LOAD_BALANCER_CONTROLLER_CRDS.map((file) =>
+      new k8s.yaml.v2.ConfigFile(`${name}-${file.split("/").pop()!.replace(/\.yaml$/, "")}`, { file }, { parent: this, provider: args.kubernetesProvider }),
+    );
+
     this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "aws-load-balancer-controller",
       ...chartSource("loadBalancerController"),
       namespace: agent.namespace,
+      skipCrds: true,
       values: {
         clusterName: cluster.eksClusterName,
         region: cluster.region,
         vpcId: args.vpcId,
         serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
       },
-    }, { parent: this, provider: args.kubernetesProvider });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: crds });
     this.registerOutputs({});
   }
 }

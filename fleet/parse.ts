@@ -7,9 +7,10 @@ import { buildFleetSpec, FleetSpec } from "./spec";
 /**
  * The one way into the fleet model: raw config (from a stack file or from
  * `pulumi.Config`) in, an immutable `FleetSpec` out, or a `FleetConfigError` listing
- * every problem by its config path.
+ * every problem by its config path. `now` is the day the Kubernetes version is judged
+ * against (EKS's release calendar); tests set it.
  */
-export function parseFleet(raw: unknown, homeRegion: unknown): FleetSpec {
+export function parseFleet(raw: unknown, homeRegion: unknown, now: Date = new Date()): FleetSpec {
   const problems: Problem[] = [];
   if (typeof homeRegion !== "string" || homeRegion === "") {
     problems.push({ path: "aws:region", message: "is required: the home region for Route 53 and the secrets' primary copies" });
@@ -19,7 +20,7 @@ export function parseFleet(raw: unknown, homeRegion: unknown): FleetSpec {
   if (problems.length > 0) throw new FleetConfigError(problems);
 
   const config = parsed.data!;
-  const ruleProblems = checkFleet(config, homeRegion as string);
+  const ruleProblems = checkFleet(config, homeRegion as string, now);
   if (ruleProblems.length > 0) throw new FleetConfigError(ruleProblems);
   return buildFleetSpec(config, homeRegion as string);
 }

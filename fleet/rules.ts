@@ -6,7 +6,7 @@ import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { standbyHubOf } from "./spec";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
+import { versionProblem } from "./versions";
 import { zoneCountOf } from "./zones";
 
 /**
@@ -22,10 +22,10 @@ export const VPC_PREFIX_RANGE = { min: 16, max: 20 } as const;
  * The rules no single field can express. Each returns every problem it finds, so one run
  * reports everything wrong with a stack file, not just the first mistake.
  */
-export function checkFleet(fleet: FleetConfig, homeRegion: string): Problem[] {
+export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): Problem[] {
   return [
     ...checkHomeRegion(homeRegion),
-    ...checkScalars(fleet),
+    ...checkScalars(fleet, now),
     ...checkClusters(fleet),
     ...checkRoles(fleet),
     ...checkGitops(fleet),
@@ -41,14 +41,11 @@ function checkHomeRegion(homeRegion: string): Problem[] {
   return problem ? [{ path: "aws:region", message: problem }] : [];
 }
 
-function checkScalars(fleet: FleetConfig): Problem[] {
+/** `now` dates the version check: EKS offers a version from its release to its end of extended support. */
+function checkScalars(fleet: FleetConfig, now: Date): Problem[] {
   const problems: Problem[] = [];
-  if (!SUPPORTED_KUBERNETES_VERSIONS.includes(fleet.kubernetesVersion)) {
-    problems.push({
-      path: "fleet.kubernetesVersion",
-      message: `'${fleet.kubernetesVersion}' is not a supported EKS version (${SUPPORTED_KUBERNETES_VERSIONS.join(", ")})`,
-    });
-  }
+  const version = versionProblem(fleet.kubernetesVersion, now);
+  if (version) problems.push({ path: "fleet.kubernetesVersion", message: version });
   const cron = cronProblem(fleet.backup.schedule);
   if (cron) problems.push({ path: "fleet.backup.schedule", message: cron });
   const retention = durationSeconds(fleet.backup.retention);

@@ -60,7 +60,14 @@ export const fleetSchema = z.strictObject({
    * @default warm
    */
   standby: z.enum(["warm", "pilot-light"]).optional(),
+  /** EKS minor version of every cluster, e.g. "1.35"; see the README's "Versions". */
   kubernetesVersion: z.string(),
+  /**
+   * Lets the clusters stay on a version past its end of standard support, billed as EKS
+   * extended support (six times the control-plane price). Without it the clusters' upgrade
+   * policy is STANDARD and the version policy fails a version out of standard support. @default false
+   */
+  extendedSupport: z.boolean().default(false),
   /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
   apiAccessCidrs: z.array(z.string()).default([]),
   /** IAM roles granted cluster-admin through EKS access entries (e.g. the CI deploy role). @default [] */

@@ -5,6 +5,7 @@ import { FleetConfig } from "./schema";
 import { MAX_ZONES, zoneCountOf } from "./zones";
 import * as names from "./names";
 import { deepFreeze } from "./deep-freeze";
+import { SupportType, supportTypeOf } from "./versions";
 
 export type Mode = FleetConfig["mode"];
 /** `active` is every cluster of an active-active fleet. */
@@ -61,6 +62,10 @@ export interface FleetSpec {
   /** Active-passive only: what a secondary runs. */
   readonly standby?: Standby;
   readonly kubernetesVersion: string;
+  /** The stack opted in to EKS extended support (`extendedSupport: true`). */
+  readonly extendedSupport: boolean;
+  /** What every cluster's `upgradePolicy.supportType` must be: STANDARD unless the stack opted in (`clusterUpgradePolicy`). */
+  readonly supportType: SupportType;
   /** `aws:region`: Route 53, the secrets' primary region. */
   readonly homeRegion: string;
   readonly apiAccessCidrs: readonly string[];
@@ -119,6 +124,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     mode: config.mode,
     standby,
     kubernetesVersion: config.kubernetesVersion,
+    extendedSupport: config.extendedSupport,
+    supportType: supportTypeOf(config.extendedSupport),
     homeRegion,
     apiAccessCidrs: config.apiAccessCidrs,
     clusterAdmins: config.clusterAdmins,

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../fleet/versions";
 import { asArray, known, present, validateResourceOfTypes } from "./support";
 
 /**
@@ -14,13 +13,14 @@ import { asArray, known, present, validateResourceOfTypes } from "./support";
 
 export const EKS_COMPONENT = "eks:index:Cluster";
 export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
-const CLUSTERS = [EKS_COMPONENT, EKS_CLUSTER];
+/** Both shapes of a cluster every EKS rule reads. */
+export const CLUSTERS = [EKS_COMPONENT, EKS_CLUSTER];
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const WORLD = ["0.0.0.0/0", "::/0"];
 
 /** A component whose inputs the engine did not pass along: nothing to judge here. */
-const blind = (type: string, props: Record<string, unknown>) => type === EKS_COMPONENT && Object.keys(props).length === 0;
+export const blind = (type: string, props: Record<string, unknown>) => type === EKS_COMPONENT && Object.keys(props).length === 0;
 
 export const eksSecretsEncrypted: ResourceValidationPolicy = {
   name: "eks-secrets-encrypted",
@@ -96,23 +96,6 @@ export const eksApiAuthentication: ResourceValidationPolicy = {
   }),
 };
 
-export const eksSupportedVersion: ResourceValidationPolicy = {
-  name: "eks-supported-version",
-  description: "Checks whether EKS clusters pin a Kubernetes version in EKS standard support.",
-  enforcementLevel: "mandatory",
-  validateResource: validateResourceOfTypes(CLUSTERS, (props, args, reportViolation) => {
-    if (blind(args.type, props)) return;
-    if (!present(() => props.version)) {
-      reportViolation(`No Kubernetes version is pinned, so EKS picks one. Set version to one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}.`);
-      return;
-    }
-    const version = known(() => props.version);
-    if (typeof version === "string" && !SUPPORTED_KUBERNETES_VERSIONS.includes(version)) {
-      reportViolation(`Kubernetes ${version} is not in EKS standard support. Set version (fleet key kubernetesVersion) to one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}.`);
-    }
-  }),
-};
-
 export const nodesImdsv2: ResourceValidationPolicy = {
   name: "nodes-imdsv2",
   description: "Checks whether node launch templates require IMDSv2 with a hop limit of 1, so pods cannot use the node's role.",
@@ -134,6 +117,5 @@ export const eksPolicies: ResourceValidationPolicy[] = [
   eksEndpointNotPublic,
   eksControlPlaneLogs,
   eksApiAuthentication,
-  eksSupportedVersion,
   nodesImdsv2,
 ];

@@ -1,5 +1,6 @@
 import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, ManifestTree, noSecrets, quotaAndLimits } from "./manifests";
 import { networkPolicies } from "./network";
+import { karpenterAmiPinned } from "./node-images";
 import { podSecurityPolicies } from "./pod-security";
 import { rbacPolicies } from "./rbac";
 import { Violation } from "./violation";
@@ -11,6 +12,7 @@ export const manifestPolicies: ManifestPolicy[] = [
   defaultDenyNetworkPolicy,
   quotaAndLimits,
   fleetConsistentRbac,
+  karpenterAmiPinned,
   ...rbacPolicies,
   ...podSecurityPolicies,
   ...networkPolicies,

@@ -7,6 +7,16 @@ import { Replication, replicate } from "../replicate";
 const KARPENTER_API = "karpenter.sh/v1";
 const KARPENTER_AWS_API = "karpenter.k8s.aws/v1";
 
+/**
+ * The EKS optimized AL2023 AMI release Karpenter's nodes boot, pinned: with `@latest` every AMI
+ * AWS publishes drifts and replaces every node, which Karpenter's docs advise against in
+ * production (NodeClasses, spec.amiSelectorTerms). Release v20260714 ships AL2023 AMIs for
+ * Kubernetes 1.30–1.36, x86_64 and arm64 (awslabs/amazon-eks-ami CHANGELOG.md, "AMI Release
+ * v20260714"). A bump is a reviewed change: the diff shows each cluster's EC2NodeClass, and
+ * Karpenter replaces the nodes once the agent applies it.
+ */
+export const KARPENTER_AMI_ALIAS = "al2023@v20260714";
+
 /** The EBS CSI driver's ownership tag: the driver may attach volumes only to instances carrying it. */
 const EBS_CSI_CLUSTER_TAG = "ebs.csi.aws.com/cluster-name";
 
@@ -59,7 +69,7 @@ function nodeClassSpec(fleet: FleetSpec, cluster: ClusterSpec) {
   const clusterTag = `kubernetes.io/cluster/${cluster.eksClusterName}`;
   return {
     role: names.karpenterNodeRoleName(fleet.name, cluster.name),
-    amiSelectorTerms: [{ alias: "al2023@latest" }],
+    amiSelectorTerms: [{ alias: KARPENTER_AMI_ALIAS }],
     // The private subnets (the public ones are for load balancers only).
     subnetSelectorTerms: [{ tags: { [clusterTag]: "shared", "kubernetes.io/role/internal-elb": "1" } }],
     // Only the security group EKS creates for the cluster, as on the managed nodes: the Load

@@ -182,6 +182,8 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     properties: [...K8S_IDENTITY.properties, "binaryData", "data"],
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: ConfigMap .binaryData, .data unless enableConfigMapMutable)",
   },
+  // A component the provider expands: never replaced itself; each object it applies is, when its identity changes.
+  "kubernetes:yaml/v2:ConfigFile": { properties: [], source: "pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/configfile.go (Construct registers the file's objects as children)" },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,

@@ -42,7 +42,8 @@ let failedListener: ((reason: unknown) => void) | undefined;
 async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
   const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId) : new RecordingMonitor(homeRegion, accountId);
-  pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false);
+  // The organization a self-managed backend gives every stack (the program names its own stack with it).
+  pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false, "organization");
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
@@ -75,7 +76,7 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     return { resources: [...monitor.recorded.values()], outputs };
   } catch (err) {
     failedListener = onRejection;
-    throw err;
+    throw configProblem(err) ?? err;
   } finally {
     if (failedListener !== onRejection) process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;

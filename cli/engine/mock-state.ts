@@ -220,6 +220,10 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       Object.assign(state, { arn: id });
       break;
     }
+    case "pulumi:pulumi:StackReference":
+      // Offline there is no deployed stack to read: no outputs, as on a first deploy.
+      Object.assign(state, { outputs: {}, secretOutputNames: [] });
+      break;
     case "eks:index:Cluster":
       Object.assign(state, eksClusterState(String(inputs.name ?? name), region, accountId, seed));
       break;

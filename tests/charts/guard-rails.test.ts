@@ -7,7 +7,7 @@ import { FleetConfigError, names } from "../../fleet";
 import { evaluateTree } from "../../policies/evaluate";
 import { fleetConsistentRbac } from "../../policies/manifests";
 import { loadTree } from "../../policies/tree";
-import { fleetConfig } from "../fixtures/fleets";
+import { CURRENT_VERSION, fleetConfig } from "../fixtures/fleets";
 import { find, fleetOf, objectsOf, parsed } from "./render-helpers";
 import { parseFleet } from "../../fleet";
 import { tempDir } from "../support/temp-dirs";
@@ -18,9 +18,9 @@ describe("pod security admission labels", () => {
   it("every namespace the fleet creates enforces restricted (audit and warn too), pinned to the fleet's version", () => {
     const objects = objectsOf(parsed(renderFleet(fleetOf(2), fleetReplications(fleetOf(2), []))), "c0");
     const restricted = {
-      [`${PSA}/enforce`]: "restricted", [`${PSA}/enforce-version`]: "v1.33",
-      [`${PSA}/audit`]: "restricted", [`${PSA}/audit-version`]: "v1.33",
-      [`${PSA}/warn`]: "restricted", [`${PSA}/warn-version`]: "v1.33",
+      [`${PSA}/enforce`]: "restricted", [`${PSA}/enforce-version`]: `v${CURRENT_VERSION}`,
+      [`${PSA}/audit`]: "restricted", [`${PSA}/audit-version`]: `v${CURRENT_VERSION}`,
+      [`${PSA}/warn`]: "restricted", [`${PSA}/warn-version`]: `v${CURRENT_VERSION}`,
     };
     expect(find(objects, "Namespace", "payments").metadata.labels).toEqual(restricted);
     // The gateway's namespace also injects the Load Balancer Controller's readiness gate.

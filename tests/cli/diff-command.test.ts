@@ -8,6 +8,7 @@ import { stacksToDiff } from "../../cli/diff/stacks";
 import { readTree } from "../../cli/diff/compare-trees";
 import { main as diff } from "../../cli/diff";
 import { reportFailure, UsageError } from "../../cli/errors";
+import { minorOf, offeredVersions } from "../../fleet/versions";
 
 const PROJECT = path.resolve(__dirname, "../..");
 const EU_CLUSTER = `      - name: euw1
@@ -74,6 +75,23 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     expect(printed[0]).toContain("--base: unknown git ref 'no-such-ref'");
     expect(printed.join("\n")).not.toMatch(/\n\s+at /);
   });
+
+  it("refuses, with exit 2 and the reason, a change of more than one minor version from what the base runs", async () => {
+    const [from, , to] = offeredVersions(new Date()).slice(-3);
+    const prod = path.join(repo, "Pulumi.prod.yaml");
+    const setVersion = (version: string) => fs.writeFileSync(prod, fs.readFileSync(prod, "utf8").replace(/kubernetesVersion: "[^"]*"/, `kubernetesVersion: "${version}"`));
+    setVersion(from);
+    git(repo, "commit", "--quiet", "-am", `prod on ${from}`);
+    setVersion(to);
+    const printed: string[] = [];
+    const cwd = process.cwd();
+    process.chdir(repo);
+    const failure = await diff(["--base", "HEAD", "--stack", "prod"]).then(() => undefined, (err: unknown) => err).finally(() => process.chdir(cwd));
+    expect(reportFailure(failure, (line) => printed.push(line))).toBe(2);
+    expect(printed).toEqual([
+      `fleet.kubernetesVersion: use1, usw2, euw1 run ${from} (at the base HEAD): EKS upgrades a control plane one minor version at a time; set 1.${minorOf(from)! + 1}, deploy, then go on to ${to}`,
+    ]);
+  }, 120_000);
 });
 
 describe("diff inputs", () => {

@@ -5,6 +5,7 @@ import * as path from "path";
 import { reportFailure } from "../../cli/errors";
 import { main } from "../../cli/plan";
 import { PlanDocument } from "../../cli/plan-document";
+import { offeredVersions } from "../../fleet/versions";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 const ROOT = path.join(__dirname, "../..");
@@ -113,7 +114,7 @@ describe("npm run plan", () => {
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split("\n").sort()).toEqual([
       "fleet.clusters[1].vpcCidr: '10.0.0.0/16' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)",
-      "fleet.kubernetesVersion: '1.10' is not a supported EKS version (1.32, 1.33, 1.34, 1.35)",
+      `fleet.kubernetesVersion: '1.10' is not a version EKS offers; choose one EKS offers today (${offeredVersions(new Date()).join(", ")})`,
     ]);
     expect(fs.existsSync(badOut)).toBe(false);
   });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { FleetConfigError, parseFleet, SUPPORTED_KUBERNETES_VERSIONS } from "../../fleet";
+import { FleetConfigError, parseFleet } from "../../fleet";
+import { offeredVersions } from "../../fleet/versions";
 
 const REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2"];
 
@@ -13,7 +14,7 @@ const validFleet = fc
     activeActive: fc.boolean(),
     argocd: fc.boolean(),
     primary: fc.nat(),
-    version: fc.constantFrom(...SUPPORTED_KUBERNETES_VERSIONS),
+    version: fc.constantFrom(...offeredVersions(new Date())),
     schedule: fc.constantFrom("0 * * * *", "*/30 * * * *", "@daily", "15 2 * * 1-5"),
     nodes: fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 5 })),
   })

@@ -31,7 +31,6 @@ const cases: [string, Mutation, string][] = [
   ["a bad retention", (r) => (r.backup = { retention: "30d" }), "fleet.backup.retention: '30d' must be a duration of at least 1h, such as 720h"],
   ["a malformed account ID", (r) => (r.accountId = "12345"), "fleet.accountId: must be a 12-digit AWS account ID in quotes"],
   ["an account ID as a number", (r) => (r.accountId = 123456789012), "fleet.accountId: Invalid input: expected string, received number"],
-  ["an unsupported Kubernetes version", (r) => (r.kubernetesVersion = "1.25"), "fleet.kubernetesVersion: '1.25' is not a supported EKS version (1.32, 1.33, 1.34, 1.35)"],
   ["a wrong type", (r) => (r.clusters[0].nodes.min = "two"), "fleet.clusters[0].nodes.min: Invalid input: expected number, received string"],
   ["a missing key", (r) => delete r.clusters[0].vpcCidr, "fleet.clusters[0].vpcCidr: is required (string)"],
   ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[0].nodes.min: min (4) must not exceed desired (3)"],

@@ -6,6 +6,7 @@ import { main } from "../../cli/check";
 import { UsageError } from "../../cli/errors";
 import { goodTree, writeTree } from "./tree-fixture";
 import { changed, resource } from "./harness";
+import { CURRENT_VERSION } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -27,7 +28,7 @@ const brokenPlan = () =>
   writePlan([
     resource("aws:s3/bucket:Bucket", "scratch", { bucket: "prod-scratch" }, { id: "prod-scratch" }),
     resource("eks:index:Cluster", "use1-eks", {
-      version: "1.33", encryptionConfigKeyArn: "k", authenticationMode: "API",
+      version: CURRENT_VERSION, encryptionConfigKeyArn: "k", authenticationMode: "API",
       enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"],
     }),

@@ -1,8 +1,9 @@
 import {
-  eksApiAuthentication, eksControlPlaneLogs, eksEndpointNotPublic, eksSecretsEncrypted, eksSupportedVersion, nodesImdsv2,
+  eksApiAuthentication, eksControlPlaneLogs, eksEndpointNotPublic, eksSecretsEncrypted, nodesImdsv2,
 } from "../../policies/eks";
 import { resourceArgs } from "../../policies/evaluate";
 import { changed, resource, resourceMessages } from "./harness";
+import { CURRENT_VERSION } from "../fixtures/fleets";
 
 const LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -10,7 +11,7 @@ const LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 const component = () =>
   resource("eks:index:Cluster", "use1-eks", {
     name: "prod-use1",
-    version: "1.33",
+    version: CURRENT_VERSION,
     encryptionConfigKeyArn: "arn:aws:kms:us-east-1:123456789012:key/abc",
     endpointPublicAccess: true,
     publicAccessCidrs: ["203.0.113.0/24"],
@@ -22,7 +23,7 @@ const component = () =>
 const awsCluster = () =>
   resource("aws:eks/cluster:Cluster", "use1-eks-eksCluster", {
     name: "prod-use1",
-    version: "1.33",
+    version: CURRENT_VERSION,
     encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
     vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: ["subnet-1"] },
     enabledClusterLogTypes: LOGS,
@@ -35,7 +36,7 @@ const template = () =>
   });
 
 describe("EKS rules", () => {
-  const all = [eksSecretsEncrypted, eksEndpointNotPublic, eksControlPlaneLogs, eksApiAuthentication, eksSupportedVersion];
+  const all = [eksSecretsEncrypted, eksEndpointNotPublic, eksControlPlaneLogs, eksApiAuthentication];
 
   it.each(all.map((p) => [p.name, p]))("%s passes the secure component and AWS cluster", async (_, policy) => {
     expect(await resourceMessages(policy, component())).toEqual([]);
@@ -87,15 +88,6 @@ describe("EKS rules", () => {
     ]);
     expect(await resourceMessages(eksApiAuthentication, changed(awsCluster(), (r) => delete r.inputs.accessConfig))).toEqual([
       "Authentication mode is CONFIG_MAP (the default). Set accessConfig.authenticationMode to \"API\" and grant access with access entries.",
-    ]);
-  });
-
-  it("eks-supported-version: an extended-support or unpinned version", async () => {
-    expect(await resourceMessages(eksSupportedVersion, changed(component(), (r) => (r.inputs.version = "1.29")))).toEqual([
-      "Kubernetes 1.29 is not in EKS standard support. Set version (fleet key kubernetesVersion) to one of 1.32, 1.33, 1.34, 1.35.",
-    ]);
-    expect(await resourceMessages(eksSupportedVersion, changed(awsCluster(), (r) => delete r.inputs.version))).toEqual([
-      "No Kubernetes version is pinned, so EKS picks one. Set version to one of 1.32, 1.33, 1.34, 1.35.",
     ]);
   });
 

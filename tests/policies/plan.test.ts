@@ -1,5 +1,6 @@
 import * as path from "path";
 import { planStack } from "../../cli/engine/plan-stack";
+import { EKS_VERSIONS, supportPhase } from "../../fleet/versions";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
 
@@ -9,9 +10,18 @@ function stackFile(fleet: Record<string, unknown>): string {
 }
 
 describe("npm run plan runs the policies", () => {
-  it("the prod stack passes every rule", async () => {
+  it("the prod stack passes every rule (the calendar's reminder aside: in its last 60 days of standard support, upgrade prod)", async () => {
     const { document } = await planStack(path.resolve(__dirname, "../../Pulumi.prod.yaml"));
-    expect(document.violations).toEqual([]);
+    expect(document.violations.filter((v) => v.policy !== "eks-version-support-ending")).toEqual([]);
+  });
+
+  it("fails a fleet on a version out of EKS standard support, on every cluster", async () => {
+    const aged = EKS_VERSIONS.filter((v) => supportPhase(v.version, new Date()) === "extended").at(-1)!.version;
+    const { document } = await planStack(stackFile(fleetConfig(2, { kubernetesVersion: aged })));
+    expect(document.violations).toEqual([
+      expect.objectContaining({ policy: "eks-version-standard-support", enforcement: "mandatory", urn: expect.stringMatching(/::c0-eks$/), message: expect.stringContaining(`Kubernetes ${aged} left EKS standard support`) }),
+      expect.objectContaining({ policy: "eks-version-standard-support", enforcement: "mandatory", urn: expect.stringMatching(/::c1-eks$/) }),
+    ]);
   });
 
   it("records violations in plan.json, with the pack config taken from the fleet's policy key", async () => {
