@@ -6,7 +6,8 @@ import * as names from "../fleet/names";
 import { differingPointers, objectDigest, objectKey, OverrideEntry, PlacementEntry, serializeOverrideRecord } from "../policies/override-record";
 import { Layer, manifestOf, originOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
-import { appsManifest } from "./standby";
+import { pruneProtected } from "./prune-safety";
+import { appsLayer } from "./standby";
 import { objectProblems } from "./validate";
 
 export const LAYERS: readonly Layer[] = ["platform", "apps"];
@@ -116,9 +117,13 @@ function renderCluster(fleet: FleetSpec, cluster: ClusterSpec, replications: rea
   for (const [layer, chart] of charts) {
     try {
       const objects = chart.node.findAll().filter(ApiObject.isApiObject);
-      result.set(layer, objects.map((object) => {
-        const manifest = manifestOf(object);
-        return { manifest: layer === "apps" ? appsManifest(manifest, cluster) : manifest, ...originOf(object) };
+      const manifests = objects.map(manifestOf);
+      // The apps layer at the cluster's state (charts/standby.ts): the whole layer, so an autoscaler's target is known.
+      const shaped = layer === "apps" ? appsLayer(manifests, cluster) : manifests;
+      result.set(layer, objects.map((object, i) => {
+        const origin = originOf(object);
+        // Every object that holds data, whoever rendered it (charts or replicated/), is kept from the agents' pruning.
+        return { manifest: pruneProtected(shaped[i]), ...origin, ...(origin?.before ? { before: pruneProtected(origin.before) } : {}) };
       }));
     } catch (err) {
       // A JSON patch on a path that does not exist fails here, after every override ran.

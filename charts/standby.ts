@@ -1,4 +1,4 @@
-import type { ClusterSpec } from "../fleet";
+import type { AppsState, ClusterSpec } from "../fleet";
 
 /**
  * Annotations of the apps layer: `eks-fleet.io/apps` says on each object what its cluster's
@@ -9,11 +9,26 @@ export const APPS_STATE_ANNOTATION = "eks-fleet.io/apps";
 export const WARM_REPLICAS_ANNOTATION = "eks-fleet.io/warm-replicas";
 /** A DaemonSet on a stopped cluster selects nodes with this label, which no node carries. */
 export const STOPPED_NODE_LABEL = { "eks-fleet.io/apps": "stopped" } as const;
-
-const SCALED = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
-const SUSPENDED = new Set(["CronJob", "Job"]);
+/** KEDA holds a ScaledObject's target at this count and stops scaling it (keda.sh docs, "Pause autoscaling"). */
+export const KEDA_PAUSED_REPLICAS = "autoscaling.keda.sh/paused-replicas";
+/** KEDA stops creating Jobs for a ScaledJob while this is "true" (kedacore/keda#3828). */
+export const KEDA_PAUSED = "autoscaling.keda.sh/paused";
 
 type Manifest = Record<string, any>;
+
+/** `group/Kind`, the core group written as an empty group: how this module names a kind. */
+const kindOf = (m: Manifest) => `${String(m.apiVersion ?? "").split("/").slice(0, -1).join("/")}/${m.kind}`;
+
+/** Workloads with a replica count (an autoscaler may own it). */
+const SCALED = new Set(["apps/Deployment", "apps/StatefulSet", "apps/ReplicaSet", "/ReplicationController", "argoproj.io/Rollout"]);
+const SUSPENDED = new Set(["batch/CronJob", "batch/Job"]);
+const HPA = new Set(["autoscaling/HorizontalPodAutoscaler"]);
+const KEDA_SCALED_OBJECT = "keda.sh/ScaledObject";
+const KEDA_SCALED_JOB = "keda.sh/ScaledJob";
+const DAEMON_SET = "apps/DaemonSet";
+const PDB = "policy/PodDisruptionBudget";
+/** Every kind that runs pods which this module knows how to hold at a standby's scale. */
+const KNOWN_POD_RUNNERS = [...SCALED, ...SUSPENDED, DAEMON_SET, KEDA_SCALED_JOB].map((k) => k.replace(/^\//, "")).sort();
 
 /**
  * The apps layer as a cluster of this state must run it. Suspending the GitOps agent would
@@ -21,38 +36,110 @@ type Manifest = Record<string, any>;
  * state is written into the manifests both Flux and Argo CD apply: a demoted cluster that
  * comes back reads from Git that its apps stop, without anyone reaching it.
  * - running: unchanged;
- * - warm: workloads at their warm replica count, autoscaler minimums lowered to it (so load
- *   scales them up after a failover), CronJobs and Jobs suspended (one copy writes);
+ * - warm: workloads at their warm replica count, except those an autoscaler owns (a
+ *   HorizontalPodAutoscaler or KEDA ScaledObject targets them): they carry no `replicas`, so
+ *   the agent never resets what the autoscaler chose under load, and the autoscaler's
+ *   minimum, lowered to the warm count, keeps them warm. CronJobs, Jobs and ScaledJobs are
+ *   suspended (one copy writes);
  * - stopped: workloads at zero (a HorizontalPodAutoscaler does not act on a zero-replica
- *   target), CronJobs and Jobs suspended, DaemonSets on no node. Objects stay, so a
- *   promotion only scales up: volumes, Services and ConfigMaps are kept.
+ *   target; KEDA is paused at zero), CronJobs, Jobs and ScaledJobs suspended, DaemonSets on
+ *   no node. Objects stay, so a promotion only scales up: volumes, Services and ConfigMaps
+ *   are kept.
+ * On both, a PodDisruptionBudget allows one pod out at a time, so a budget written for full
+ * scale never blocks a node drain (upgrades, Karpenter consolidation) beside a warm replica.
+ * Anything else that runs pods is refused: a standby would run it at full scale.
  */
-export function appsManifest(manifest: Manifest, cluster: ClusterSpec): Manifest {
-  if (cluster.apps === "running") return manifest;
-  const kind = String(manifest.kind);
+export function appsLayer(manifests: readonly Manifest[], cluster: ClusterSpec): Manifest[] {
+  const state = cluster.apps;
+  if (state === "running") return [...manifests];
+  const owners = autoscalerTargets(manifests);
+  const byKey = new Map(manifests.map((m) => [targetKey(m.metadata?.namespace, kindOf(m), m.metadata?.name), m]));
+  return manifests.map((m) => standbyManifest(m, state, owners, byKey));
+}
+
+function standbyManifest(manifest: Manifest, state: Exclude<AppsState, "running">, owners: ReadonlySet<string>, byKey: ReadonlyMap<string, Manifest>): Manifest {
+  const kind = kindOf(manifest);
   const changed = structuredClone(manifest);
   const spec = (changed.spec ??= {});
+  const annotations: Record<string, string> = { ...(changed.metadata?.annotations ?? {}) };
   if (SCALED.has(kind)) {
-    spec.replicas = cluster.apps === "warm" ? warmReplicas(manifest) : 0;
-  } else if (kind === "HorizontalPodAutoscaler" && cluster.apps === "warm") {
-    spec.minReplicas = Math.min(spec.minReplicas ?? 1, warmReplicas(manifest));
+    const autoscaled = owners.has(targetKey(manifest.metadata?.namespace, kind, manifest.metadata?.name));
+    if (state === "stopped") spec.replicas = 0;
+    else if (autoscaled) delete spec.replicas;
+    else spec.replicas = warmReplicas(manifest, manifest.spec?.replicas ?? 1);
+  } else if (HPA.has(kind) || kind === KEDA_SCALED_OBJECT) {
+    const keda = kind === KEDA_SCALED_OBJECT;
+    if (state === "stopped") {
+      // An HPA does not act on a target at zero; KEDA would scale it up from zero on its triggers.
+      if (!keda) return manifest;
+      annotations[KEDA_PAUSED_REPLICAS] = "0";
+    } else {
+      const field = keda ? "minReplicaCount" : "minReplicas";
+      const own = spec[field] ?? (keda ? 0 : 1);
+      const target = byKey.get(targetKey(manifest.metadata?.namespace, targetKind(spec.scaleTargetRef), spec.scaleTargetRef?.name));
+      spec[field] = Math.min(own, warmReplicas(manifest, own, target));
+    }
   } else if (SUSPENDED.has(kind)) {
     spec.suspend = true;
-  } else if (kind === "DaemonSet" && cluster.apps === "stopped") {
+  } else if (kind === KEDA_SCALED_JOB) {
+    annotations[KEDA_PAUSED] = "true";
+  } else if (kind === DAEMON_SET) {
+    if (state !== "stopped") return manifest;
     const pod = ((spec.template ??= {}).spec ??= {});
     pod.nodeSelector = { ...(pod.nodeSelector ?? {}), ...STOPPED_NODE_LABEL };
+  } else if (kind === PDB) {
+    if (allowsOneOut(spec)) return manifest;
+    delete spec.minAvailable;
+    spec.maxUnavailable = 1;
+  } else if (runsPods(manifest)) {
+    const where = `${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ""}${manifest.metadata?.name}`;
+    throw new Error(
+      `${manifest.kind} ${where} runs pods, and a standby cannot hold a ${manifest.kind} at its scale (it scales ${KNOWN_POD_RUNNERS.join(", ")}): ` +
+        "render it only where the cluster serves (`.to(Select.serving())` on its replication in charts/fleet-charts.ts) or use a kind the standby scales",
+    );
   } else {
     return manifest;
   }
-  changed.metadata = { ...changed.metadata, annotations: { ...(changed.metadata?.annotations ?? {}), [APPS_STATE_ANNOTATION]: cluster.apps } };
+  changed.metadata = { ...changed.metadata, annotations: { ...annotations, [APPS_STATE_ANNOTATION]: state } };
   return changed;
 }
 
-function warmReplicas(manifest: Manifest): number {
-  const own = manifest.kind === "HorizontalPodAutoscaler" ? manifest.spec?.minReplicas ?? 1 : manifest.spec?.replicas ?? 1;
-  const raw = String(manifest.metadata?.annotations?.[WARM_REPLICAS_ANNOTATION] ?? "1");
+/** `namespace/group/Kind/name` of every workload an autoscaler in the layer owns. */
+function autoscalerTargets(manifests: readonly Manifest[]): Set<string> {
+  const owners = manifests.filter((m) => HPA.has(kindOf(m)) || kindOf(m) === KEDA_SCALED_OBJECT);
+  return new Set(owners.map((m) => targetKey(m.metadata?.namespace, targetKind(m.spec?.scaleTargetRef), m.spec?.scaleTargetRef?.name)));
+}
+
+/** An autoscaler's `scaleTargetRef` as `group/Kind` (KEDA defaults to an apps/v1 Deployment). */
+function targetKind(ref: { apiVersion?: string; kind?: string } | undefined): string {
+  return kindOf({ apiVersion: ref?.apiVersion ?? "apps/v1", kind: ref?.kind ?? "Deployment" });
+}
+
+const targetKey = (namespace: string | undefined, kind: string, name: string | undefined) => `${namespace ?? ""}/${kind}/${name}`;
+
+/** A budget that lets a drain evict one healthy pod even beside a single replica. */
+function allowsOneOut(spec: Manifest): boolean {
+  const max = spec.maxUnavailable;
+  return spec.minAvailable === undefined && max !== undefined && (typeof max === "number" ? max >= 1 : !/^0+%?$/.test(String(max)));
+}
+
+/** A pod, or an object with a pod template or a replica count: it would run at full scale on a standby. */
+function runsPods(manifest: Manifest): boolean {
+  const spec = manifest.spec ?? {};
+  return manifest.kind === "Pod" || typeof spec.replicas === "number" || spec.template?.spec?.containers !== undefined
+    || spec.jobTemplate !== undefined || spec.jobTargetRef !== undefined;
+}
+
+/**
+ * The warm count of a workload or autoscaler: its own `eks-fleet.io/warm-replicas` (or, for an
+ * autoscaler, its target's), default 1, never above `own`.
+ */
+function warmReplicas(manifest: Manifest, own: number, target?: Manifest): number {
+  const annotated = manifest.metadata?.annotations?.[WARM_REPLICAS_ANNOTATION] ?? target?.metadata?.annotations?.[WARM_REPLICAS_ANNOTATION];
+  const raw = String(annotated ?? "1");
   if (!/^\d+$/.test(raw)) {
-    throw new Error(`${manifest.kind} ${manifest.metadata?.name}: annotation ${WARM_REPLICAS_ANNOTATION} must be a whole number, got '${raw}'`);
+    const source = manifest.metadata?.annotations?.[WARM_REPLICAS_ANNOTATION] !== undefined ? manifest : target!;
+    throw new Error(`${source.kind} ${source.metadata?.name}: annotation ${WARM_REPLICAS_ANNOTATION} must be a whole number, got '${raw}'`);
   }
   return Math.min(own, Number(raw));
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, FleetSpec, REPLICATION_BOUND_SECONDS } from "../fleet";
 import { BackupStorage, backupReplicationRoleName } from "./backup-storage";
 import { clusterTags } from "./tags";
 
@@ -15,8 +15,42 @@ export interface BackupReplicationArgs {
   readonly destination: BackupStorage;
 }
 
-/** Replication Time Control: S3 replicates 99.99 % of objects within 15 minutes. */
-const RTC_MINUTES = 15;
+/** Replication Time Control: S3 replicates 99.99 % of objects within 15 minutes (fleet/dr.ts). */
+const RTC_MINUTES = REPLICATION_BOUND_SECONDS / 60;
+
+/** The replication rule of a cluster's prefix (its id is a dimension of the rule's metrics). */
+export const replicationRuleId = (cluster: string) => `${cluster}-backups`;
+
+/**
+ * Who may assume a cluster's replication role, against the confused deputy (IAM user guide,
+ * "The confused deputy problem"; AWS condition keys `aws:SourceAccount`, `aws:SourceArn`):
+ * S3 only while replicating this cluster's bucket, and S3 Batch Operations only for a job of
+ * this account in the bucket's region (Batch Replication of existing objects when a pair
+ * moves: docs/RUNBOOK.md, "When a backup partner changes"; AWS S3 user guide, "Configuring
+ * an IAM role for S3 Batch Replication").
+ */
+export function replicationTrustPolicy(fleet: FleetSpec, cluster: ClusterSpec) {
+  const account = { StringEquals: { "aws:SourceAccount": fleet.accountId } };
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "S3ReplicatesThisBucket",
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { ...account, ArnLike: { "aws:SourceArn": `arn:aws:s3:::${cluster.backup.bucket}` } },
+      },
+      {
+        Sid: "BatchReplicationOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "batchoperations.s3.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { ...account, ArnLike: { "aws:SourceArn": `arn:aws:s3:${cluster.region}:${fleet.accountId}:job/*` } },
+      },
+    ],
+  };
+}
 
 /**
  * Replicates one cluster's backups (its `<cluster>/` prefix) into its partner's bucket in
@@ -31,16 +65,16 @@ export class BackupReplication extends pulumi.ComponentResource {
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: backupReplicationRoleName(fleet, cluster.name),
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: JSON.stringify(replicationTrustPolicy(fleet, cluster)),
       inlinePolicies: [{
         name: "replicate-backups",
         policy: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
-            { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: source.bucketArn },
+            // PutInventoryConfiguration: a Batch Replication job generates its manifest from an inventory of the bucket.
+            { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket", "s3:PutInventoryConfiguration"], Resource: source.bucketArn },
+            // What a Batch Replication job does to each existing object of the prefix.
+            { Effect: "Allow", Action: "s3:InitiateReplication", Resource: pulumi.interpolate`${source.bucketArn}/${cluster.name}/*` },
             {
               Effect: "Allow",
               Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
@@ -63,7 +97,7 @@ export class BackupReplication extends pulumi.ComponentResource {
       bucket: source.bucketName,
       role: role.arn,
       rules: [{
-        id: `${cluster.name}-backups`,
+        id: replicationRuleId(cluster.name),
         status: "Enabled",
         filter: { prefix: `${cluster.name}/` },
         // Deletions stay local: a backup deleted (or expired, or wiped by an attacker) here
@@ -80,6 +114,39 @@ export class BackupReplication extends pulumi.ComponentResource {
       }],
     }, { parent: this, dependsOn: [source.versioning, destination.versioning] });
 
+    new aws.cloudwatch.MetricAlarm(`${name}-latency`, replicationLatencyAlarmArgs(fleet, cluster), { parent: this });
     this.registerOutputs({});
   }
+}
+
+/**
+ * An alarm on the rule's `ReplicationLatency` (the most seconds the destination is behind),
+ * raised once it passes Replication Time Control's bound: a minute-by-minute metric, so a
+ * breach is seen within a minute or two, long before anyone would look at a restore. S3
+ * publishes replication metrics in the destination bucket's region (AWS S3 user guide,
+ * "Using S3 Replication metrics"), so the alarm lives there; its dimensions are names the
+ * fleet computes, so it waits for no resource of another region. It notifies
+ * `backup.alarmTopic` in that region when the stack names one.
+ */
+export function replicationLatencyAlarmArgs(fleet: FleetSpec, cluster: ClusterSpec): aws.cloudwatch.MetricAlarmArgs {
+  const partner = fleet.clusters.find((c) => c.name === cluster.backup.partner)!;
+  const topic = fleet.backup.alarmTopic ? [`arn:aws:sns:${partner.region}:${fleet.accountId}:${fleet.backup.alarmTopic}`] : [];
+  return {
+    region: partner.region,
+    name: `${cluster.eksClusterName}-backup-replication-latency`,
+    alarmDescription: `Backups of ${cluster.name} (${cluster.region}) reach ${partner.name}'s bucket (${partner.region}) later than S3 Replication Time Control's ${RTC_MINUTES} minutes: the RPO in plan.json no longer holds (docs/RUNBOOK.md, section 5).`,
+    namespace: "AWS/S3",
+    metricName: "ReplicationLatency",
+    dimensions: { SourceBucket: cluster.backup.bucket, DestinationBucket: partner.backup.bucket, RuleId: replicationRuleId(cluster.name) },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: REPLICATION_BOUND_SECONDS,
+    comparisonOperator: "GreaterThanThreshold",
+    // S3 publishes the metric even when nothing replicates; it starts 15 minutes after RTC is on.
+    treatMissingData: "missing",
+    alarmActions: topic,
+    okActions: topic,
+    tags: clusterTags(fleet, cluster),
+  };
 }

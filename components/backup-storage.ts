@@ -28,6 +28,8 @@ export const REPLICA_GRACE_DAYS = 2;
  * (vmware-tanzu/velero#6916).
  */
 export const VELERO_EXPIRABLE_FOLDERS = ["backups", "restores"] as const;
+/** Kopia's repository folder under a location's prefix (pkg/persistence/object_store_layout.go). */
+export const KOPIA_FOLDER = "kopia";
 
 /**
  * Lifecycle rules of one cluster's bucket, per prefix it holds.
@@ -35,6 +37,10 @@ export const VELERO_EXPIRABLE_FOLDERS = ["backups", "restores"] as const;
  *   removes what versioning keeps behind (noncurrent versions, then the lone delete markers).
  * - A peer's replicated prefix: no Velero deletes there (the location is read-only and delete
  *   markers are not replicated), so current versions expire after the retention plus a grace.
+ * - Kopia's repository under either: only what is no longer current goes, the versions a
+ *   blob leaves when Kopia's maintenance deletes or rewrites it (and then the lone delete
+ *   markers). Current versions are the repository itself and are never touched: a rule that
+ *   expired them would make every file-system backup unrestorable (vmware-tanzu/velero#6916).
  */
 export function backupLifecycleRules(cluster: ClusterSpec, retentionDays: number): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
   const abortIncompleteMultipartUpload = { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS };
@@ -48,10 +54,19 @@ export function backupLifecycleRules(cluster: ClusterSpec, retentionDays: number
       noncurrentVersionExpiration,
       abortIncompleteMultipartUpload,
     }));
+  const kopia = (prefix: string) => ({
+    id: `${prefix}-${KOPIA_FOLDER}-noncurrent`,
+    status: "Enabled",
+    filter: { prefix: `${prefix}/${KOPIA_FOLDER}/` },
+    expiration: { expiredObjectDeleteMarker: true },
+    noncurrentVersionExpiration,
+    abortIncompleteMultipartUpload,
+  });
   return [
     ...rules(cluster.backup.prefix, { expiredObjectDeleteMarker: true }),
     // With `days`, S3 also removes the delete markers it leaves once they are old enough.
     ...cluster.backup.replicasFrom.flatMap((peer) => rules(peer, { days: retentionDays + REPLICA_GRACE_DAYS })),
+    ...[cluster.backup.prefix, ...cluster.backup.replicasFrom].map(kopia),
   ];
 }
 

@@ -150,11 +150,15 @@ export class Fleet extends pulumi.ComponentResource {
     await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
     await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, nodes: c.systemNodes }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
-    const velero = await built(new Velero(`${name}-velero`, { ...common, storage, serviceWebhook }, { parent: c }));
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, {
+    const regionKeyArn = shared.secrets.keyArns[clusterSpec.region];
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, serviceWebhook }, { parent: c }));
+    // Velero reads its repository password through External Secrets, so it comes after it.
+    const velero = await built(new Velero(`${name}-velero`, {
       ...common,
-      regionKeyArn: shared.secrets.keyArns[clusterSpec.region],
+      storage,
       serviceWebhook,
+      regionKeyArn,
+      externalSecrets: externalSecrets.release,
     }, { parent: c }));
     const treePrerequisites = [serviceWebhook, externalSecrets.release, velero.release, karpenter.release];
     const loadBalancer = await built(new ClusterLoadBalancer(`${name}-lb`, {

@@ -72,6 +72,10 @@ export class FluxAgent extends pulumi.ComponentResource {
           retryInterval: RETRY_INTERVAL,
           path: `./${path}`,
           prune: true,
+          // Deleting a Kustomization (an engine switch, a removed agent) leaves what it applied in
+          // place; `prune` still removes what leaves Git (fluxcd/kustomize-controller
+          // docs/spec/v1/kustomizations.md, "Deletion policy").
+          deletionPolicy: "Orphan",
           sourceRef: { kind: "GitRepository", name: names.FLUX_OBJECTS.source },
           ...extra,
         },

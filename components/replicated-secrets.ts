@@ -19,6 +19,8 @@ export interface ReplicatedSecretsArgs {
 export class ReplicatedSecrets extends pulumi.ComponentResource {
   /** The secrets key of each fleet region, for the External Secrets roles. */
   public readonly keyArns: Record<string, pulumi.Output<string>>;
+  /** The fleet's Kopia repository password (value written out of band, once): Velero waits for it. */
+  public readonly repositoryPassword: aws.secretsmanager.Secret;
 
   constructor(name: string, args: ReplicatedSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:secrets:ReplicatedSecrets", name, {}, opts);
@@ -42,6 +44,11 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
         sid: "ExternalSecretsThroughSecretsManager",
         actions: ["kms:Decrypt", "kms:DescribeKey"],
         ...rolesViaService(fleet.accountId, externalSecretsRoles(fleet, region), "secretsmanager", region),
+      }, {
+        // Velero's role reads the repository password (its SecretStore authenticates as Velero).
+        sid: "VeleroThroughSecretsManager",
+        actions: ["kms:Decrypt", "kms:DescribeKey"],
+        ...rolesViaService(fleet.accountId, agentRoles(fleet, region, "velero"), "secretsmanager", region),
       }]),
       tags,
     }, { parent: this, provider: provider(region), protect: region === fleet.homeRegion }).arn]));
@@ -58,13 +65,29 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
       }, { parent: this, provider: provider(home), protect: true });
     }
 
+    // The Kopia repository password of every cluster's Velero, replicated like every fleet
+    // secret. Its value is written once, out of band (README, "Backups"); each cluster's Velero
+    // waits for it. Changing it later would lock Velero out of every existing repository.
+    this.repositoryPassword = new aws.secretsmanager.Secret(`${name}-repository-password`, {
+      name: names.repositoryPasswordSecretName(fleet.name),
+      description: "Kopia repository password of every cluster's Velero (read through a SecretStore in the velero namespace); written once, never changed",
+      kmsKeyId: this.keyArns[home],
+      replicas: regions.filter((r) => r !== home).map((region) => ({ region, kmsKeyId: this.keyArns[region] })),
+      tags,
+    }, { parent: this, provider: provider(home), protect: true });
+
     this.registerOutputs({ keyArns: this.keyArns });
   }
 }
 
 /** The External Secrets roles of the clusters in `region` (names computed in `fleet/`). */
 function externalSecretsRoles(fleet: FleetSpec, region: string): string[] {
+  return agentRoles(fleet, region, "externalSecrets");
+}
+
+/** One agent's roles in the clusters of `region`. */
+function agentRoles(fleet: FleetSpec, region: string, agent: names.AgentName): string[] {
   return fleet.clusters
     .filter((c) => c.region === region)
-    .map((c) => names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, c.name, names.AGENTS.externalSecrets.role)));
+    .map((c) => names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, c.name, names.AGENTS[agent].role)));
 }

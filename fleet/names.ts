@@ -93,8 +93,25 @@ export const FLUX_OBJECTS = { source: "fleet", platform: "platform", apps: "apps
 export const OWN_BACKUP_LOCATION = "default";
 /** Read-only location on the replica of a peer's backups that lands in this cluster's bucket. */
 export const replicaBackupLocation = (peer: string) => `replica-${peer}`;
-/** The Velero Schedule each cluster runs (rendered into the GitOps platform layer). */
-export const BACKUP_SCHEDULE = "fleet-backup";
+/**
+ * The Velero Schedule a cluster runs (rendered into its GitOps platform layer), named after the
+ * cluster: Velero names a backup `<schedule>-<UTC timestamp to the second>` and its sync imports
+ * only names it does not have yet (vmware-tanzu/velero pkg/controller/backup_sync_controller.go),
+ * so two clusters on the same cron time must never share a schedule name.
+ */
+export const backupScheduleName = (cluster: string) => `${cluster}-backup`;
+
+/**
+ * Secrets Manager name of the fleet's Kopia repository password: one per fleet, because a
+ * restore in a surviving region opens the failed cluster's repository with it.
+ */
+export const repositoryPasswordSecretName = (fleet: string) => `${fleet}/velero/repository-password`;
+/**
+ * The Secret (in Velero's namespace) and key Velero reads every repository's password from;
+ * Velero creates it with a static default only when it is missing at start
+ * (vmware-tanzu/velero pkg/repository/keys/keys.go, EnsureCommonRepositoryKey).
+ */
+export const VELERO_REPOSITORY_CREDENTIALS = { secret: "velero-repo-credentials", key: "repository-password" } as const;
 
 /** The namespace of the ingress gateway the fleet renders (its Service is every cluster's health-check target). */
 export const GATEWAY_NAMESPACE = "ingress";

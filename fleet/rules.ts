@@ -52,6 +52,10 @@ function checkScalars(fleet: FleetConfig, now: Date): Problem[] {
   if (retention === undefined || retention < 3600) {
     problems.push({ path: "fleet.backup.retention", message: `'${fleet.backup.retention}' must be a duration of at least 1h, such as 720h` });
   }
+  const maxDuration = durationSeconds(fleet.backup.maxDuration);
+  if (maxDuration === undefined || maxDuration < 60) {
+    problems.push({ path: "fleet.backup.maxDuration", message: `'${fleet.backup.maxDuration}' must be a duration of at least 1m, such as 30m` });
+  }
   fleet.apiAccessCidrs.forEach((cidr, i) => {
     const path = `fleet.apiAccessCidrs[${i}]`;
     const parsed = parseIpv4Cidr(cidr);

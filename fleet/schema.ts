@@ -46,7 +46,7 @@ export const clusterSchema = z.strictObject({
   nodes: nodesSchema,
   /** Free-form labels used by selective replication (`charts/`). @default {} */
   labels: z.record(z.string().regex(/^[a-z0-9A-Z._/-]{1,63}$/, "must be a label key"), z.string().max(63)).default({}),
-  /** The cluster whose bucket receives this cluster's backups. @default the next cluster in another region */
+  /** The cluster whose bucket receives this cluster's backups. @default a balanced ring over the regions (fleet/backup-partners.ts) */
   backupPartner: z.string().optional(),
 });
 
@@ -122,6 +122,16 @@ export const fleetSchema = z.strictObject({
       schedule: z.string().default("0 * * * *"),
       /** Velero TTL and S3 lifecycle, as a Go duration in hours. @default 720h */
       retention: z.string().default("720h"),
+      /**
+       * The longest one backup runs, from its scheduled start until its last object is written
+       * (a Go duration; measure it with `velero backup describe`): part of the RPO. @default 30m
+       */
+      maxDuration: z.string().default("30m"),
+      /**
+       * Name of an SNS topic that exists under this name in every cluster region (a CloudWatch
+       * alarm notifies a topic of its own region): the replication alarms notify it. @default none
+       */
+      alarmTopic: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "must be an SNS topic name: letters, digits, '-' and '_'").optional(),
     })
     .prefault({}),
   namespaces: z

@@ -1,3 +1,4 @@
+import { backupPartners } from "./backup-partners";
 import { carve, parseIpv4Cidr, Ipv4Network } from "./cidr";
 import { DrFigures, drFigures, Standby } from "./dr";
 import { durationSeconds } from "./schedule";
@@ -72,7 +73,7 @@ export interface FleetSpec {
   readonly clusterAdmins: readonly string[];
   readonly gitops: FleetConfig["gitops"];
   readonly dns: FleetConfig["dns"];
-  readonly backup: FleetConfig["backup"] & { readonly retentionDays: number };
+  readonly backup: FleetConfig["backup"] & { readonly retentionDays: number; readonly maxDurationSeconds: number };
   readonly namespaces: FleetConfig["namespaces"];
   readonly secrets: FleetConfig["secrets"];
   readonly clusters: readonly ClusterSpec[];
@@ -92,7 +93,7 @@ export interface FleetSpec {
 
 /** Builds the immutable model from a config that already passed `checkFleet`. */
 export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSpec {
-  const partners = backupPartners(config);
+  const partners = backupPartners(config.clusters);
   const standby: Standby | undefined = config.mode === "active-passive" ? config.standby ?? "warm" : undefined;
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
@@ -131,7 +132,11 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     clusterAdmins: config.clusterAdmins,
     gitops: config.gitops,
     dns: config.dns,
-    backup: { ...config.backup, retentionDays: Math.ceil(durationSeconds(config.backup.retention)! / 86400) },
+    backup: {
+      ...config.backup,
+      retentionDays: Math.ceil(durationSeconds(config.backup.retention)! / 86400),
+      maxDurationSeconds: durationSeconds(config.backup.maxDuration)!,
+    },
     namespaces: config.namespaces,
     secrets: config.secrets,
     clusters,
@@ -140,24 +145,17 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     secondaries: clusters.filter((c) => c.role === "secondary"),
     hub: clusters.find((c) => c.name === config.gitops.hub),
     standbyHub: standbyHubOf(clusters, config.gitops.hub),
-    dr: drFigures({ ttl: config.dns.ttl, schedule: config.backup.schedule, mode: config.mode, standby, engine: config.gitops.engine, accelerator: config.dns.globalAccelerator }),
+    dr: drFigures({
+      ttl: config.dns.ttl,
+      schedule: config.backup.schedule,
+      backupDurationSeconds: durationSeconds(config.backup.maxDuration)!,
+      mode: config.mode,
+      standby,
+      engine: config.gitops.engine,
+      accelerator: config.dns.globalAccelerator,
+    }),
   };
   return deepFreeze(spec);
-}
-
-/**
- * Each cluster's backups go to one partner in another region: the next such cluster in
- * fleet order, wrapping around (a ring), so replication cost grows linearly with the fleet.
- */
-function backupPartners(config: FleetConfig): Map<string, string> {
-  const { clusters } = config;
-  return new Map(
-    clusters.map((c, i) => {
-      if (c.backupPartner) return [c.name, c.backupPartner];
-      const ring = [...clusters.slice(i + 1), ...clusters.slice(0, i)];
-      return [c.name, ring.find((peer) => peer.region !== c.region)!.name];
-    }),
-  );
 }
 
 export function standbyHubOf<C extends { readonly name: string; readonly region: string }>(clusters: readonly C[], hub: string | undefined): C | undefined {

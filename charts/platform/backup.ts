@@ -12,6 +12,8 @@ export interface VeleroScheduleProps {
   readonly ttl: string;
   /** Namespaces to back up. */
   readonly includedNamespaces: readonly string[];
+  /** Resources never backed up (Velero resource names, e.g. `secrets`). @default [] */
+  readonly excludedResources?: readonly string[];
   /** @default names.OWN_BACKUP_LOCATION */
   readonly storageLocation?: string;
   /**
@@ -35,6 +37,7 @@ export class VeleroSchedule extends ApiObject {
           ttl: props.ttl,
           storageLocation: props.storageLocation ?? names.OWN_BACKUP_LOCATION,
           includedNamespaces: [...props.includedNamespaces],
+          ...(props.excludedResources?.length ? { excludedResources: [...props.excludedResources] } : {}),
           defaultVolumesToFsBackup: props.defaultVolumesToFsBackup ?? true,
         },
       },
@@ -42,14 +45,28 @@ export class VeleroSchedule extends ApiObject {
   }
 }
 
-/** Each cluster backs up the fleet namespaces into its own bucket, which replicates to its partner region. */
+/**
+ * Secrets are never backed up: every Secret of the fleet namespaces is written by External
+ * Secrets from Secrets Manager (the tree holds none), and a restore gets them back from the
+ * restoring region's replica. Backups replicate across regions and live for the retention, so
+ * a credential in them would outlive its rotation. Velero's resource filtering:
+ * site/content/docs/v1.18/resource-filtering.md, `excludedResources` of the backup template.
+ */
+export const NEVER_BACKED_UP = ["secrets"] as const;
+
+/**
+ * Each cluster backs up the fleet namespaces into its own bucket, which replicates to its
+ * partner region, under a schedule named after the cluster so that backups replicated from a
+ * peer never share a name with its own.
+ */
 export function backupReplication(): Replication {
-  return replicate("backup", (scope, { fleet }) => {
-    new VeleroSchedule(scope, "schedule", names.BACKUP_SCHEDULE, {
+  return replicate("backup", (scope, { fleet, cluster }) => {
+    new VeleroSchedule(scope, "schedule", names.backupScheduleName(cluster.name), {
       schedule: fleet.backup.schedule,
       ttl: fleet.backup.retention,
       // Never empty: Velero reads an empty list as "every namespace".
       includedNamespaces: [...fleet.namespaces.map((ns) => ns.name), INGRESS_NAMESPACE],
+      excludedResources: NEVER_BACKED_UP,
     });
   });
 }

@@ -21,8 +21,9 @@ export function deletionLoss(r: PlanResource): string | undefined {
     case "aws:eks/cluster:Cluster":
       return `deletes EKS cluster \`${i.name ?? r.name}\` and everything running in it`;
     case KUSTOMIZATION:
-      // fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Prune": deleting a pruning Kustomization garbage-collects what it applied.
-      return valueAt(i, "spec.prune") === true
+      // fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Prune" and "Deletion policy": deleting a pruning
+      // Kustomization garbage-collects what it applied, unless its deletion policy orphans it.
+      return valueAt(i, "spec.prune") === true && valueAt(i, "spec.deletionPolicy") !== "Orphan"
         ? `deletes Flux Kustomization \`${valueAt(i, "metadata.name")}\` with \`prune: true\`: Flux deletes every object it applied (namespaces, CRDs and their resources)`
         : undefined;
     case APPLICATION_SET:

@@ -133,6 +133,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}acm/certificate.go`,
   },
   "aws:acm/certificateValidation:CertificateValidation": { properties: ["certificateArn", "validationRecordFqdns"], source: `${TF}acm/certificate_validation.go` },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": { properties: ["name"], source: `${TF}cloudwatch/metric_alarm.go` },
   "aws:cloudwatch/logGroup:LogGroup": { properties: ["name", "namePrefix", "logGroupClass"], source: `${TF}logs/group.go` },
   "aws:cloudwatch/eventRule:EventRule": { properties: ["name", "namePrefix", "eventBusName"], source: `${TF}events/rule.go` },
   "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "eventBusName", "targetId"], source: `${TF}events/target.go` },
@@ -187,6 +188,10 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
+  "kubernetes:core/v1:Namespace": K8S_IDENTITY,
+  "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:SecretStore": K8S_IDENTITY,
+  "kubernetes:external-secrets.io/v1:ExternalSecret": K8S_IDENTITY,
 };
 
 /** vpc_security_group_{ingress,egress}_rule ModifyPlan: a rule whose source switches kind is replaced. */

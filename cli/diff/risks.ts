@@ -141,7 +141,9 @@ function backupPartnerRisks(base: PlanDocument, head: PlanDocument, leaving: Rea
       kind: "backup-partner",
       cluster,
       region: regionOf.get(cluster) ?? null,
-      text: `backup partner of \`${cluster}\` changes: \`${was}\` → **\`${now}\`**; backups already replicated stay only in \`${was}\`'s bucket${leaving.has(was) ? ", which leaves the fleet" : ""}`,
+      // S3 replication copies only objects written after its rule exists: the new partner gets no existing backup, nor the
+      // Kopia repository objects every later volume backup builds on, until S3 Batch Replication copies them.
+      text: `backup partner of \`${cluster}\` changes: \`${was}\` → **\`${now}\`**; backups already replicated stay only in \`${was}\`'s bucket${leaving.has(was) ? ", which leaves the fleet" : ""}, and \`${now}\` can restore none of \`${cluster}\`'s volume backups until S3 Batch Replication copies its existing objects (docs/RUNBOOK.md, "When a backup partner changes")`,
     });
   }
   // Replication a staying cluster loses: its backups would exist in its own region only.

@@ -116,14 +116,15 @@ describe("per-cluster values", () => {
     expect(find(c1, "ResourceQuota", "quota", "ingress").spec.hard["services.loadbalancers"]).toBe("0");
   });
 
-  it("schedules Velero backups of the fleet namespaces into the cluster's own location, volumes by file system", () => {
-    const schedule = find(c1, "Schedule", names.BACKUP_SCHEDULE, "velero");
+  it("schedules Velero backups of the fleet namespaces into the cluster's own location, volumes by file system, no Secrets", () => {
+    const schedule = find(c1, "Schedule", names.backupScheduleName("c1"), "velero");
     expect(schedule.apiVersion).toBe("velero.io/v1");
     expect(schedule.spec.schedule).toBe(fleet.backup.schedule);
     expect(schedule.spec.template).toEqual({
       ttl: fleet.backup.retention,
       storageLocation: names.OWN_BACKUP_LOCATION,
       includedNamespaces: ["payments", "search", "ingress"],
+      excludedResources: ["secrets"],
       defaultVolumesToFsBackup: true,
     });
   });

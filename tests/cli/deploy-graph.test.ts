@@ -76,6 +76,11 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
     allows: (from, to, spec) => /-backup-replication-(role|config)$/.test(from.name) && to.cluster === spec.clusters.find((c) => c.name === from.cluster)?.backup.partner,
   },
   {
+    why: "a replication rule's latency alarm lives where S3 publishes the rule's metrics, the partner's region, under the rule's component",
+    allows: (from, to, spec) => from.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && to.type === "eks-fleet:backup:BackupReplication"
+      && from.region === spec.clusters.find((c) => c.name === spec.clusters.find((s) => s.name === to.cluster)?.backup.partner)?.region,
+  },
+  {
     why: "a secret's replica in each fleet region is encrypted with that region's key",
     allows: (from, to) => from.type === "aws:secretsmanager/secret:Secret" && to.type === "aws:kms/key:Key" && to.name.startsWith("secrets-key-"),
   },

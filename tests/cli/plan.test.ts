@@ -52,7 +52,7 @@ describe("npm run plan", () => {
   it("records which resources are protected or retained, so a preview can say how to really delete them", () => {
     const flagged = (flag: "protect" | "retainOnDelete") => plan.resources.filter((r) => r[flag]).map((r) => r.name).sort();
     expect(flagged("retainOnDelete")).toEqual(["c0-backup-bucket", "c0-backup-key", "c1-backup-bucket", "c1-backup-key", "c2-backup-bucket", "c2-backup-key"]);
-    expect(flagged("protect")).toEqual(["secrets-key-us-east-1", "secrets-payments-db-credentials"]);
+    expect(flagged("protect")).toEqual(["secrets-key-us-east-1", "secrets-payments-db-credentials", "secrets-repository-password"]);
     // Keys that die with their cluster or region are neither.
     expect(plan.resources.find((r) => r.name === "c0-secrets" && r.type === "aws:kms/key:Key")).not.toHaveProperty("protect");
   });
@@ -64,9 +64,10 @@ describe("npm run plan", () => {
       expect(r.dependsOn).toEqual([...r.dependsOn].sort());
       for (const dep of r.dependsOn) expect(urns.has(dep)).toBe(true);
     }
-    // The release takes the role ARN as an input and installs through the cluster's provider.
+    // The service account takes the role ARN as an input; the release waits for it and installs through the cluster's provider.
+    expect(byName("c0-velero-service-account").dependsOn).toContain(byName("c0-velero-irsa-role").urn);
     const velero = byName("c0-velero-release").dependsOn;
-    expect(velero).toEqual(expect.arrayContaining([byName("c0-velero-irsa-role").urn, byName("c0-k8s").urn]));
+    expect(velero).toEqual(expect.arrayContaining([byName("c0-velero-service-account").urn, byName("c0-velero-repository-password").urn, byName("c0-k8s").urn]));
     expect(velero).not.toContain(byName("c1-k8s").urn);
     expect(byName("c0-k8s").dependsOn).toContain(byName("c0-nodes-group").urn);
   });

@@ -3,6 +3,7 @@ import * as path from "path";
 import { fleetFromStackFile, GITOPS_PICKUP_SECONDS, names, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
 import { FAILOVER_SLOTS } from "../../components/dns-routing";
 import { WARM_REPLICAS_ANNOTATION } from "../../charts/standby";
+import { replicationLatencyAlarmArgs, replicationRuleId } from "../../components/backup-replication";
 import { fleetConfig } from "../fixtures/fleets";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -15,19 +16,31 @@ const [primary, standby] = [spec.primary!, spec.secondaries[0]];
 describe("docs/RUNBOOK.md", () => {
   it("uses the Velero names the fleet deploys", () => {
     const velero = `-n ${names.AGENTS.velero.namespace}`;
-    expect(runbook).toContain(`velero backup-location get ${velero}`);
-    expect(runbook).toContain(`velero backup get ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(primary.name)}`);
-    expect(runbook).toContain(`velero backup get ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(standby.name)}`);
-    expect(runbook).toContain(`| Velero schedule | \`${names.BACKUP_SCHEDULE}\``);
+    expect(runbook).toContain(`velero backup-location get --kubecontext ${standby.name} ${velero}`);
+    expect(runbook).toContain(`velero backup get --kubecontext ${standby.name} ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(primary.name)}`);
+    expect(runbook).toContain(`velero backup get --kubecontext ${primary.name} ${velero} -l velero.io/storage-location=${names.replicaBackupLocation(standby.name)}`);
+    expect(runbook).toContain(`| Velero schedule | \`${names.backupScheduleName("<cluster>")}\``);
     expect(runbook).toContain(`| Own backup location (read-write) | \`${names.OWN_BACKUP_LOCATION}\``);
-    expect(runbook).toContain(`--from-backup ${names.BACKUP_SCHEDULE}-`);
+    expect(runbook).toContain(`--from-backup ${names.backupScheduleName(primary.name)}-`);
     expect(runbook).toContain(`\`${names.CLUSTER_SECRET_STORE}\` ClusterSecretStore`);
+    expect(runbook).toContain(`--from-schedule ${names.backupScheduleName(standby.name)} --wait`);
+    expect(runbook).toContain(`Secrets Manager \`${names.repositoryPasswordSecretName(spec.name)}\``);
+    expect(runbook).toContain(`Secret \`${names.AGENTS.velero.namespace}/${names.VELERO_REPOSITORY_CREDENTIALS.secret}\``);
+  });
+
+  it("waits for the fail-back backup on the names S3 and Velero use: the partner's bucket, the rule, the alarm", () => {
+    const source = standby.backup.bucket;
+    expect(standby.backup.partner).toBe(primary.name);
+    expect(runbook).toContain(`Name=SourceBucket,Value=${source} Name=DestinationBucket,Value=${primary.backup.bucket} Name=RuleId,Value=${replicationRuleId(standby.name)}`);
+    expect(runbook).toContain(`--bucket ${source}`);
+    expect(runbook).toContain(`--alarm-names ${replicationLatencyAlarmArgs(spec, standby).name}`);
+    expect(runbook).toContain(`--role-arn arn:aws:iam::${spec.accountId}:role/${spec.name}-${standby.name}-backup-replication`);
   });
 
   it("names the Flux apps Kustomization and the prod clusters as configured", () => {
     expect(runbook).toContain(`-n ${names.AGENTS.flux.namespace} patch kustomization ${names.FLUX_OBJECTS.apps}`);
     expect(runbook).toContain(`npm run failover -- --to ${standby.name}`);
-    expect(runbook).toContain(`npm run failover -- --to ${primary.name}`);
+    expect(runbook).toContain(`npm run failover -- --stack prod --to ${primary.name}`);
     expect(runbook).toContain(`\`${primary.name}\` in ${primary.region} is the primary`);
   });
 

@@ -25,6 +25,12 @@ describe("flux, active-passive", () => {
     expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true, dependsOn: [{ name: "platform" }] });
   });
 
+  it("orphans what a layer applied when its Kustomization is deleted (an engine switch deletes nothing)", () => {
+    const layers = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization");
+    expect(layers).toHaveLength(6);
+    for (const k of layers) expect((k.inputs.spec as any).deletionPolicy).toBe("Orphan");
+  });
+
   it("never suspends a layer: suspending leaves applied apps running, so the standby's state is in the tree", () => {
     for (const k of ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization")) expect((k.inputs.spec as any).suspend).toBeUndefined();
     // The primary's and a secondary's apps Kustomizations differ only in their folder.

@@ -19,16 +19,19 @@ describe("Replicated secrets and External Secrets", () => {
     ev = await evaluateProgram(stackConfig(fleetConfig(3)), ACCOUNT);
   });
 
+  const secretNamed = (name: string) => ofType(ev, "aws:secretsmanager/secret:Secret").find((s) => s.inputs.name === name) as RecordedResource;
+
   it("creates each fleet secret in the home region with a customer key, without a value", () => {
-    const [secret] = ofType(ev, "aws:secretsmanager/secret:Secret");
+    const secret = secretNamed("payments/db-credentials");
     expect(secret.region).toBe("us-east-1");
     expect(secret.inputs.name).toBe("payments/db-credentials");
     expect(secret.inputs.kmsKeyId).toMatch(/^arn:aws:kms:us-east-1:/);
     expect(ofType(ev, "aws:secretsmanager/secretVersion:SecretVersion")).toHaveLength(0);
   });
 
-  it("replicates the secret to the two other regions, each under a key of that region", () => {
-    const [secret] = ofType(ev, "aws:secretsmanager/secret:Secret");
+  it.each(["payments/db-credentials", "prod/velero/repository-password"])("replicates %s to the two other regions, each under a key of that region", (name) => {
+    const secret = secretNamed(name);
+    expect([secret.region, secret.protect]).toEqual(["us-east-1", true]);
     const replicas = secret.inputs.replicas as { region: string; kmsKeyId: string }[];
     expect(replicas.map((r) => r.region).sort()).toEqual(["eu-west-1", "us-west-2"]);
     for (const replica of replicas) expect(replica.kmsKeyId).toMatch(new RegExp(`^arn:aws:kms:${replica.region}:`));

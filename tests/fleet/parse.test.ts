@@ -1,5 +1,5 @@
 import { parseFleet } from "../../fleet";
-import { fleetConfig } from "../fixtures/fleets";
+import { fleetConfig, problemsOf } from "../fixtures/fleets";
 
 describe("parseFleet", () => {
   it("accepts a valid fleet and derives names, roles and subnets", () => {
@@ -20,7 +20,7 @@ describe("parseFleet", () => {
     const spec = parseFleet(fleetConfig(2, { gitops: { repoUrl: "https://example.com/x.git" }, dns: { zone: "example.com", record: "api.example.com" } }), "us-east-1");
     expect(spec.gitops).toEqual({ engine: "flux", repoUrl: "https://example.com/x.git", branch: "main", path: "gitops" });
     expect(spec.dns).toMatchObject({ healthCheckPath: "/healthz", ttl: 60, globalAccelerator: false });
-    expect(spec.backup).toEqual({ schedule: "0 * * * *", retention: "720h", retentionDays: 30 });
+    expect(spec.backup).toEqual({ schedule: "0 * * * *", retention: "720h", retentionDays: 30, maxDuration: "30m", maxDurationSeconds: 1800 });
   });
 
   it("lets active-active omit roles and marks every cluster as serving", () => {
@@ -48,7 +48,16 @@ describe("parseFleet", () => {
   it("computes DR figures from the health check, TTL and schedule", () => {
     const spec = parseFleet(fleetConfig(2, { backup: { schedule: "*/15 * * * *" } }), "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 60);
-    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 15 * 60);
+    // The longest gap, the longest backup (backup.maxDuration, 30 min by default), the replication bound.
+    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 30 * 60 + 15 * 60);
+  });
+
+  it("counts the longest backup in the RPO, and says the replication bound holds for 99.99% of objects, not all", () => {
+    const rpo = (maxDuration: string) => parseFleet(fleetConfig(2, { backup: { schedule: "0 * * * *", maxDuration } }), "us-east-1").dr;
+    expect(rpo("2h").rpoSeconds - rpo("30m").rpoSeconds).toBe(90 * 60);
+    expect(rpo("2h").notes.join("\n")).toContain("runs up to 7200 s (backup.maxDuration");
+    expect(rpo("2h").notes.join("\n")).toMatch(/holds for 99\.99% of objects, not all: a replication rule running later than 15 minutes raises its latency alarm/);
+    expect(problemsOf(fleetConfig(2, { backup: { maxDuration: "soon" } }))).toEqual(["fleet.backup.maxDuration: 'soon' must be a duration of at least 1m, such as 30m"]);
   });
 
   it("makes a warm standby the default: apps at reduced scale, DNS alone moves traffic", () => {

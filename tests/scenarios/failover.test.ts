@@ -22,6 +22,8 @@ const PROD = fs.readFileSync(path.join(PROJECT, "Pulumi.prod.yaml"), "utf8");
 /** An apps layer with one Deployment (3 replicas), so the tree shows what each cluster runs. */
 const RENDER = { replicatedDir: path.join(PROJECT, "tests/fixtures/replicated-apps") };
 
+/** prod's RPO: an hourly schedule, the default backup.maxDuration (30 min) and S3 RTC's 15 minutes. */
+const PROD_RPO = 3600 + 30 * 60 + 15 * 60;
 const RECORD = "aws:route53/record:Record";
 const SECRET = "kubernetes:core/v1:Secret";
 
@@ -141,22 +143,24 @@ describe.each([
     const velero = byName(after.document, "kubernetes:helm.sh/v3:Release").get("usw2-velero-release")!;
     const locations = (velero.inputs.values as any).configuration.backupStorageLocation;
     expect(locations).toContainEqual(expect.objectContaining({ name: "replica-use1", bucket: "prod-usw2-velero-123456789012", prefix: "use1", accessMode: "ReadOnly" }));
-    // …and no lifecycle rule of that bucket ever matches Kopia's repository under either prefix.
+    // …and no lifecycle rule of that bucket ever expires a current object of Kopia's repository under either prefix.
     const lifecycle = [...byName(after.document, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").values()];
     for (const rule of lifecycle.flatMap((l) => l.inputs.rules as any[])) {
-      for (const cluster of ["use1", "usw2"]) expect(`${cluster}/kopia/default/p0123`.startsWith(rule.filter.prefix)).toBe(false);
+      for (const cluster of ["use1", "usw2"]) {
+        if (`${cluster}/kopia/default/p0123`.startsWith(rule.filter.prefix)) expect([rule.expiration, rule.transitions]).toEqual([{ expiredObjectDeleteMarker: true }, undefined]);
+      }
     }
   });
 
-  it(`gives RTO ${expected.rto} s and RPO 4500 s before and after, and prints them with the targeted deploy`, () => {
+  it(`gives RTO ${expected.rto} s and RPO ${PROD_RPO} s before and after, and prints them with the targeted deploy`, () => {
     const { before, after } = play();
     expect([before.document.dr.rtoSeconds, after.document.dr.rtoSeconds]).toEqual([expected.rto, expected.rto]);
-    expect([before.document.dr.rpoSeconds, after.document.dr.rpoSeconds]).toEqual([4500, 4500]);
+    expect([before.document.dr.rpoSeconds, after.document.dr.rpoSeconds]).toEqual([PROD_RPO, PROD_RPO]);
     const printed = promotionReport(play(), { dryRun: true, file: "Pulumi.prod.yaml" }).join("\n");
-    expect(printed).toContain(`Recovery objectives: RTO ${expected.rto} s, RPO 4500 s (${standby} standby) → RTO ${expected.rto} s, RPO 4500 s (${standby} standby)`);
+    expect(printed).toContain(`Recovery objectives: RTO ${expected.rto} s, RPO ${PROD_RPO} s (${standby} standby) → RTO ${expected.rto} s, RPO ${PROD_RPO} s (${standby} standby)`);
     expect(printed).toContain("pulumi up --stack prod \\");
     expect(planSummary(after.spec, after.document)).toContain(
-      `DR: RTO ${expected.rto} s (${standby} standby: DNS ${standby === "warm" ? "alone" : "+ promotion"}) · RPO 4500 s · assumptions in plan.json dr.notes`,
+      `DR: RTO ${expected.rto} s (${standby} standby: DNS ${standby === "warm" ? "alone" : "+ promotion"}) · RPO ${PROD_RPO} s · assumptions in plan.json dr.notes`,
     );
     for (const urn of play().targets) expect(printed).toContain(`--target '${urn}'`);
     if (engine === "argocd") expect(printed).toContain("Left until us-east-1 is back (then run a full `pulumi up`): use1-argocd-spoke-registration-use1, usw2-argocd-spoke-registration-use1");
@@ -174,7 +178,7 @@ describe("an active-active fleet", () => {
     // Its latency records (one per cluster, health-checked) are pinned in tests/components/ha.test.ts.
     const { spec } = fleetFromStackFile(file);
     expect([webReplicas(spec, "use1"), webReplicas(spec, "usw2")]).toEqual([3, 3]);
-    expect([spec.dr.rtoSeconds, spec.dr.rpoSeconds]).toEqual([90, 4500]);
+    expect([spec.dr.rtoSeconds, spec.dr.rpoSeconds]).toEqual([90, PROD_RPO]);
   });
 });
 
