@@ -10,6 +10,7 @@ import { namespaceReplications } from "./platform/namespaces";
 import { fleetViewerReplication } from "./platform/rbac";
 import { secretsReplication } from "./platform/secrets";
 import { storageReplication } from "./platform/storage";
+import { healthAnswersReplication } from "./platform/traffic";
 
 /**
  * Everything the fleet replicates, in one list: the place to retarget (`.to(...)`) or
@@ -22,6 +23,7 @@ export function fleetReplications(fleet: FleetSpec, replicated: readonly Replica
     ...namespaceReplications(fleet),
     ingressReplication(fleet),
     ...(fleet.dns.gateway === "builtin" ? [gatewayReplication(fleet)] : []),
+    healthAnswersReplication(),
     secretsReplication(fleet),
     backupReplication(),
     storageReplication(),

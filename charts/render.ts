@@ -10,7 +10,7 @@ import { pruneProtected } from "./prune-safety";
 import { appsLayer } from "./standby";
 import { objectProblems } from "./validate";
 
-export const LAYERS: readonly Layer[] = ["platform", "apps"];
+export const LAYERS: readonly Layer[] = names.TREE_LAYERS;
 /** Lists each layer's files, so the folder exists (Git keeps no empty folder) and the agent applies exactly these. */
 export const KUSTOMIZATION_FILE = "kustomization.yaml";
 

@@ -1,11 +1,12 @@
 import { ApiObject, JsonPatch } from "cdk8s";
 import { Construct } from "constructs";
 import type { ClusterSpec, FleetSpec } from "../fleet";
+import type { TreeLayer } from "../fleet/names";
 import { FleetConfigError } from "../fleet/errors";
 import { Select } from "./select";
 
-/** The two folders each cluster's agent reconciles: the platform layer always, apps only where they run. */
-export type Layer = "platform" | "apps";
+/** The folders each cluster's agent reconciles (fleet/names.ts, TREE_LAYERS). */
+export type Layer = TreeLayer;
 
 /** What a replication's objects may depend on: the whole fleet and the cluster being rendered. */
 export interface RenderContext {

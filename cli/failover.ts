@@ -7,18 +7,20 @@ import { promotionReport } from "./failover/report";
 import { stackFileLock, writeStackFileText } from "./failover/stack-file";
 import { acquireLock } from "./lock";
 
-const USAGE = "npm run failover -- --to CLUSTER [--stack NAME | --config FILE] [--dry-run]";
+const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE] [--dry-run]";
 
 /**
  * `npm run failover`: makes a secondary the primary in the stack file (and the old
- * primary a secondary), keeping every comment and the formatting. Traffic has already
- * moved by then (Route 53 fails over on its own). Prints what the promotion changes and
- * the `pulumi up --target …` of the surviving side, which never needs the failed region;
- * `--dry-run` prints the same and writes nothing.
+ * primary a secondary), keeping every comment and the formatting; without `--to`, the
+ * takeover standby, to which Route 53 already sends the traffic when the primary fails.
+ * The commit is the switch: once the agents apply the re-rendered tree, the gateways'
+ * health answers move the traffic, with no Pulumi run and no call into the failed region.
+ * Prints the role and answer changes, the objectives, the tree files and any resource
+ * change (none); `--dry-run` prints the same and writes nothing.
  */
 export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, { ...STACK_OPTIONS, to: { type: "string" }, "dry-run": { type: "boolean" } }, USAGE);
-  if (!flags.to) throw new UsageError(`--to CLUSTER is required\nusage: ${USAGE}`);
+  if (flags.to === "") throw new UsageError(`--to: name the cluster to promote, or leave --to out to promote the takeover standby\nusage: ${USAGE}`);
   const { configFile } = stackArgs(flags);
   // The file must be a valid fleet before anything is touched (bad input: exit 2).
   fleetFromStackFile(configFile);
@@ -32,7 +34,13 @@ export async function main(argv: string[]): Promise<number> {
 
     console.log(promotionReport(played, { dryRun: !!flags["dry-run"], file: name }).join("\n"));
     if (!flags["dry-run"]) {
-      console.log(`\nNext: \`npm run synth\`, commit ${name} and gitops/, open a pull request (its diff comment shows the whole change) and merge it: the agents pull the new tree. Then run the targeted \`pulumi up\` above; a full one once every region is back.`);
+      const stack = flags.config !== undefined ? `--config ${flags.config}` : `--stack ${played.before.config.stack}`;
+      const tree = `${played.after.spec.gitops.path}/`;
+      console.log(
+        `\nNext: \`npm run synth -- ${stack}\`, commit ${name} and ${tree}, open a pull request (its diff comment shows the whole change) and merge it: ` +
+          `the agents apply the new tree and the gateways' answers move the traffic. Later, a normal \`pulumi up --stack ${played.before.config.stack}\` ` +
+          "reconciles the stack to the file; it changes no Route 53 or Global Accelerator resource.",
+      );
     }
   } finally {
     release();

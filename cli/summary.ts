@@ -25,10 +25,10 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
   const advisory = plan.violations.length - mandatory;
   return [
     `eks-fleet plan · stack ${plan.stack} · fleet ${spec.name} · ${spec.mode} · ${spec.clusters.length} clusters · ${plan.resources.length} resources`,
-    `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hub ? ` (hub ${spec.hub.name})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
+    `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hubs.length ? ` (hubs ${spec.hubs.map((h) => h.name).join(", ")})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
-    `DR: RTO ${plan.dr.rtoSeconds} s (${recoveryPath(spec)}) · RPO ${plan.dr.rpoSeconds} s · assumptions in plan.json dr.notes`,
+    `DR: ${recoveryObjectives(spec, plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
     ...estimateLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
@@ -60,5 +60,15 @@ function duration(seconds: number): string {
 function recoveryPath(spec: FleetSpec): string {
   const moves = spec.dns.globalAccelerator ? "Global Accelerator" : "DNS";
   if (spec.mode === "active-active") return `active-active: ${moves} alone`;
-  return spec.standby === "pilot-light" ? `pilot-light standby: ${moves} + promotion` : `warm standby: ${moves} alone`;
+  if (spec.dns.globalAccelerator) return `${spec.standby} standby: promotion`;
+  return spec.standby === "pilot-light" ? `pilot-light standby: ${moves} + promotion` : `warm standby: ${moves} alone, reduced capacity`;
+}
+
+/** The headline RTO and how traffic recovers, then the promotion's own figure when the headline is not already it. */
+function recoveryObjectives(spec: FleetSpec, plan: PlanDocument): string {
+  const { deliberate, rtoSeconds } = plan.dr;
+  const webhook = deliberate ? `${deliberate.withWebhookSeconds} s with the push webhook` : "";
+  if (!deliberate) return `RTO ${rtoSeconds} s (${recoveryPath(spec)})`;
+  if (deliberate.seconds === rtoSeconds) return `RTO ${rtoSeconds} s (${recoveryPath(spec)}, ${webhook})`;
+  return `RTO ${rtoSeconds} s (${recoveryPath(spec)}) · promotion ${deliberate.seconds} s (${webhook})`;
 }

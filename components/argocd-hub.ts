@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names } from "../fleet";
+import { FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
 import { RegionalCluster } from "./regional-cluster";
@@ -11,10 +11,8 @@ const ARGOCD_SERVICE_ACCOUNTS = ["argocd-application-controller", "argocd-server
 
 export interface ArgoCdHubArgs {
   readonly fleet: FleetSpec;
-  /** The cluster this install runs in: `fleet.hub` or `fleet.standbyHub`. */
+  /** The cluster this install runs in: its region's hub (`fleet.hubs`). */
   readonly hub: RegionalCluster;
-  /** A standby install: everything in place, its application and ApplicationSet controllers at zero replicas. @default false */
-  readonly standby?: boolean;
   /** The hub's Load Balancer Controller release: the chart creates Services its webhook mutates. */
   readonly serviceWebhook: pulumi.Resource;
 }
@@ -22,15 +20,16 @@ export interface ArgoCdHubArgs {
 /** A hub role's name: spokes trust exactly these ARNs, known before anything is deployed. */
 export const hubRoleName = (fleet: FleetSpec, hub: string) => names.agentRoleName(fleet.name, hub, names.AGENTS.argocd.role);
 
-/** The hubs of an Argo CD fleet: the active one and, in another region, the standby. */
-export const hubsOf = (fleet: FleetSpec) => [fleet.hub!, ...(fleet.standbyHub ? [fleet.standbyHub] : [])];
-
 /**
- * Argo CD on a hub cluster (the GitOps-bridge pattern): one install manages every
- * cluster; a standby install in another region holds the same objects with its
- * controllers at zero, so losing the hub's region never leaves the fleet unmanaged.
- * Each install's IRSA role may only assume the spokes' roles; ApplicationSets fan the
- * platform and apps layers out to the registered clusters.
+ * Argo CD on a region's hub cluster (the GitOps-bridge pattern), managing the clusters of
+ * its region, itself included. One active install per region, rather than one hub with a
+ * standby: a standby must be scaled up by someone and reaches every region's API endpoints,
+ * while a hub per region keeps running whatever other region is lost, so every surviving
+ * cluster always has an active reconciler; the cost grows with the regions, never as a mesh.
+ * Its IRSA role may only assume its region's spoke roles (IAM auth, no tokens); the AWS SDK
+ * in `argocd-k8s-auth` signs for the pod's own region (AWS_REGION from the EKS pod identity
+ * webhook; aws-sdk-go-v2 uses regional STS endpoints), so a hub needs nothing from another
+ * region. ApplicationSets fan the three layers out to the registered clusters.
  */
 export class ArgoCdHub extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
@@ -42,7 +41,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
     const { fleet, hub } = args;
     const namespace = names.AGENTS.argocd.namespace;
     const provider = hub.kubernetesProvider;
-    const spokeRoleArns = fleet.clusters.map((c) => names.roleArn(fleet.accountId, spokeRoleName(fleet, c.name)));
+    const spokeRoleArns = fleet.clusters.filter((c) => c.argocdHub === hub.spec.name).map((c) => names.roleArn(fleet.accountId, spokeRoleName(fleet, c.name)));
 
     const role = new IrsaRole(`${name}-irsa`, {
       roleName: hubRoleName(fleet, hub.spec.name),
@@ -63,18 +62,21 @@ export class ArgoCdHub extends pulumi.ComponentResource {
       createNamespace: true,
       values: {
         crds: { install: true },
-        // A standby hub reconciles nothing until someone scales these up (docs/RUNBOOK.md):
-        // two active hubs would both sync every cluster.
-        controller: { replicas: args.standby ? 0 : 1, serviceAccount: { annotations } },
+        controller: { replicas: 1, serviceAccount: { annotations } },
         server: { serviceAccount: { annotations } },
-        applicationSet: { replicas: args.standby ? 0 : 1, serviceAccount: { annotations } },
+        applicationSet: { replicas: 1, serviceAccount: { annotations } },
+        // The push webhook's shared secret, read from a Secret created out of band (labelled
+        // app.kubernetes.io/part-of: argocd): argocd-secret holds only a reference to it
+        // (argoproj/argo-cd docs/operator-manual/webhook.md, "$<secret>:<key>"), so the token
+        // is neither in Git nor in Pulumi's state.
+        configs: { secret: { githubSecret: `$${WEBHOOK_SECRET.name}:${WEBHOOK_SECRET.key}` } },
       },
     }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
     if (fleet.gitops.secretRef) registerRepository(`${name}-repository`, fleet, { parent: this, provider, dependsOn: [this.release] });
 
     const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
-    for (const layer of ["platform", "apps"] as const) {
+    for (const layer of names.TREE_LAYERS) {
       new k8s.apiextensions.CustomResource(`${name}-fleet-${layer}`, {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "ApplicationSet",
@@ -91,13 +93,16 @@ export const SYNC_RETRY = { limit: 10, backoff: { duration: "10s", factor: 2, ma
 
 /**
  * One ApplicationSet per layer, generating `<cluster>-<layer>` for every registered cluster
- * with the same automated sync whatever the role: what a standby runs is decided in the
- * rendered tree (charts/standby.ts), so a role flip changes no Application and two sets
- * never fight over one name. Deletion is decided on purpose: `preserveResourcesOnDeletion`
- * generates Applications without the resources finalizer, so removing a set or a cluster
- * Secret never deletes running workloads; stopping apps is a Git change, never a deletion.
+ * with the same automated sync whatever the role: what a standby runs and what its gateway
+ * answers are decided in the rendered tree (charts/standby.ts, charts/platform/traffic.ts),
+ * so a role flip changes no Application and two sets never fight over one name. The layers
+ * sync independently (no sync waves between them): the apps and the health answers never
+ * wait for the platform's health; a first sync that races the platform's namespaces or CRDs
+ * retries. Deletion is decided on purpose: `preserveResourcesOnDeletion` generates
+ * Applications without the resources finalizer, so removing a set or a cluster Secret never
+ * deletes running workloads; stopping apps is a Git change, never a deletion.
  */
-export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "apps") {
+export function fleetApplicationSetSpec(fleet: FleetSpec, layer: names.TreeLayer) {
   return {
     goTemplate: true,
     goTemplateOptions: ["missingkey=error"],
@@ -106,7 +111,7 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: "platform" | "a
     template: {
       metadata: {
         name: `{{.name}}-${layer}`,
-        labels: { "eks-fleet.io/cluster": "{{.name}}", "eks-fleet.io/role": '{{index .metadata.labels "fleet_role"}}' },
+        labels: { "eks-fleet.io/cluster": "{{.name}}", "eks-fleet.io/layer": layer },
       },
       spec: {
         project: "default",

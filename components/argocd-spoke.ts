@@ -11,8 +11,8 @@ const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSCl
 export interface ArgoCdSpokeArgs {
   readonly fleet: FleetSpec;
   readonly spoke: RegionalCluster;
-  /** Each hub (active first, then the standby): the registration Secret lives there, never in Git. */
-  readonly hubs: readonly SpokeHub[];
+  /** Its region's hub: the registration Secret lives there, never in Git. */
+  readonly hub: SpokeHub;
   /** The spoke's own releases whose CRDs and webhooks its tree relies on: registering it starts the sync. */
   readonly treePrerequisites: readonly pulumi.Resource[];
 }
@@ -29,9 +29,11 @@ export interface SpokeHub {
 }
 
 /**
- * Registers one cluster with the Argo CD hubs, IAM-authenticated: a role in the spoke's
- * account trusted only by the hubs' roles, an EKS access entry for it, and the cluster
- * Secret on each hub (labels = feature flags, annotations = metadata, no bearer token).
+ * Registers one cluster with its region's Argo CD hub (a hub registers itself the same way),
+ * IAM-authenticated: a role in the spoke's account trusted only by the hub's role, an EKS
+ * access entry for it, and the cluster Secret on the hub (labels = feature flags,
+ * annotations = metadata, no bearer token). Nothing here depends on the cluster's role:
+ * what it serves and runs is in Git, so a promotion changes no registration.
  */
 export class ArgoCdSpoke extends pulumi.ComponentResource {
   constructor(name: string, args: ArgoCdSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -39,13 +41,13 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
     const { fleet, spoke } = args;
     const cluster = spoke.spec;
     const tags = clusterTags(fleet, cluster);
-    const hubRoleArns = args.hubs.map((hub) => hub.roleArn);
+    const { hub } = args;
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: spokeRoleName(fleet, cluster.name),
       assumeRolePolicy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: hubRoleArns.length === 1 ? hubRoleArns[0] : hubRoleArns }, Action: "sts:AssumeRole" }],
+        Statement: [{ Effect: "Allow", Principal: { AWS: hub.roleArn }, Action: "sts:AssumeRole" }],
       }),
       tags,
     }, { parent: this });
@@ -75,8 +77,6 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
         labels: {
           "argocd.argoproj.io/secret-type": "cluster",
           environment: fleet.name,
-          fleet_role: cluster.role,
-          fleet_serves: String(cluster.serves),
           aws_cluster_name: cluster.eksClusterName,
           enable_external_secrets: "true",
           enable_velero: "true",
@@ -90,6 +90,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
           aws_vpc_id: spoke.vpcId,
           velero_bucket: cluster.backup.bucket,
           gitops_platform_path: cluster.gitopsPaths.platform,
+          gitops_traffic_path: cluster.gitopsPaths.traffic,
           gitops_apps_path: cluster.gitopsPaths.apps,
           external_secrets_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.externalSecrets.role)),
           velero_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.velero.role)),
@@ -98,15 +99,13 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
       type: "Opaque",
       stringData: { name: cluster.name, server: spoke.endpoint, config: pulumi.secret(config) },
     };
-    // The same Secret on the standby hub, so it can take over without a deploy. Named by
-    // the hub cluster, so swapping `gitops.hub` and its standby moves no Secret; the alias
-    // keeps the active hub's Secret from before the standby hub existed.
-    args.hubs.forEach((hub, i) => new k8s.core.v1.Secret(`${name}-registration-${hub.cluster.spec.name}`, registration, {
+    // Named by the hub cluster, as when a fleet had one hub and a standby: a cluster whose
+    // hub stays the same keeps its Secret.
+    new k8s.core.v1.Secret(`${name}-registration-${hub.cluster.spec.name}`, registration, {
       parent: this,
       provider: hub.cluster.kubernetesProvider,
       dependsOn: [hub.release, ...args.treePrerequisites],
-      aliases: i === 0 ? [{ name: `${name}-registration` }] : [],
-    }));
+    });
     this.registerOutputs({});
   }
 }

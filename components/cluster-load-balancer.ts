@@ -1,12 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, HEALTH_CHECK, names } from "../fleet";
+import { ClusterSpec, FleetSpec, HEALTH_CHECK, healthPaths, names } from "../fleet";
 import { clusterTags } from "./tags";
 
 /** TLS 1.3 and 1.2 only (the ELB default policy still accepts TLS 1.0). */
 export const GATEWAY_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** The public port clients, Route 53 health checks and Global Accelerator connect to. */
 export const GATEWAY_PUBLIC_PORT = 443;
+/**
+ * With Global Accelerator: the port of the listener that puts the serving target group behind
+ * the NLB (a target group is checked only once a listener uses it). Nothing reaches it: the
+ * NLB's security group admits 443 only.
+ */
+export const SERVING_LISTENER_PORT = 8443;
 
 export interface ClusterLoadBalancerArgs {
   readonly fleet: FleetSpec;
@@ -27,10 +33,15 @@ export interface ClusterLoadBalancerArgs {
  * created by a controller after deploy, so Route 53 and Global Accelerator point at an ARN
  * and a name known to the plan: an internet-facing NLB in the public subnets, a TLS
  * listener on 443 with the fleet's certificate, and an IP target group (plain HTTP on the
- * gateway port, health-checked on the fleet's health path) that the AWS Load Balancer
- * Controller fills with the gateway pods through the rendered TargetGroupBinding.
+ * gateway port) that the AWS Load Balancer Controller fills with the gateway pods through
+ * the rendered TargetGroupBinding. That group checks the gateway's live path, never its
+ * role: its pods carry the controller's readiness gate, and a standby's gateway must stay
+ * Ready and in service (Route 53 checks the role through it).
  *
- * `<cluster>.<record>` is an alias of the NLB that evaluates its target health.
+ * With Global Accelerator, a second target group checks the serving answer through the
+ * nodes (names.gatewayServingTargetGroupName), so the accelerator sees the endpoint healthy
+ * exactly while the cluster serves. `<cluster>.<record>` is an alias of the NLB that
+ * evaluates its target health.
  */
 export class ClusterLoadBalancer extends pulumi.ComponentResource {
   public readonly arn: pulumi.Output<string>;
@@ -43,12 +54,19 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
     const parent = { parent: this };
     const { fleet, cluster } = args;
     const tags = clusterTags(fleet, cluster);
+    const accelerated = fleet.dns.globalAccelerator;
+    const paths = healthPaths(fleet.dns.healthCheckPath);
 
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-nlb`, {
       vpcId: args.vpcId,
       description: `NLB of ${cluster.eksClusterName}: HTTPS in, the gateway port out to the pods`,
       ingress: [{ protocol: "tcp", fromPort: GATEWAY_PUBLIC_PORT, toPort: GATEWAY_PUBLIC_PORT, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from clients, Global Accelerator and Route 53 health checkers" }],
-      egress: [{ protocol: "tcp", fromPort: names.GATEWAY_PORT, toPort: names.GATEWAY_PORT, securityGroups: [args.podSecurityGroupId], description: "Traffic and health checks to the gateway pods" }],
+      egress: [
+        { protocol: "tcp", fromPort: names.GATEWAY_PORT, toPort: names.GATEWAY_PORT, securityGroups: [args.podSecurityGroupId], description: "Traffic and health checks to the gateway pods" },
+        ...(accelerated
+          ? [{ protocol: "tcp", fromPort: names.GATEWAY_SERVING_NODE_PORT, toPort: names.GATEWAY_SERVING_NODE_PORT, securityGroups: [args.podSecurityGroupId], description: "Serving health checks to the nodes" }]
+          : []),
+      ],
       tags: { ...tags, Name: `${name}-nlb` },
     }, parent);
 
@@ -91,7 +109,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
         enabled: true,
         protocol: "HTTP",
         port: "traffic-port",
-        path: fleet.dns.healthCheckPath,
+        path: paths.live,
         matcher: "200",
         interval: HEALTH_CHECK.requestIntervalSeconds,
         healthyThreshold: HEALTH_CHECK.failureThreshold,
@@ -109,6 +127,45 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
       defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
       tags,
     }, parent);
+
+    if (accelerated) {
+      // The nodes carry the cluster security group (managed nodes by default, Karpenter's
+      // through its EC2NodeClass), the same group the pods' ENIs carry.
+      new aws.vpc.SecurityGroupIngressRule(`${name}-to-serving`, {
+        securityGroupId: args.podSecurityGroupId,
+        referencedSecurityGroupId: securityGroup.id,
+        ipProtocol: "tcp",
+        fromPort: names.GATEWAY_SERVING_NODE_PORT,
+        toPort: names.GATEWAY_SERVING_NODE_PORT,
+        description: `Serving health checks from the NLB of ${cluster.eksClusterName}`,
+        tags,
+      }, parent);
+      const serving = new aws.lb.TargetGroup(`${name}-serving`, {
+        name: names.gatewayServingTargetGroupName(fleet.name, cluster.name),
+        vpcId: args.vpcId,
+        targetType: "instance",
+        protocol: "TCP",
+        port: names.GATEWAY_SERVING_NODE_PORT,
+        healthCheck: {
+          enabled: true,
+          protocol: "HTTP",
+          port: "traffic-port",
+          path: paths.serving,
+          matcher: "200",
+          interval: HEALTH_CHECK.requestIntervalSeconds,
+          healthyThreshold: HEALTH_CHECK.failureThreshold,
+          unhealthyThreshold: HEALTH_CHECK.failureThreshold,
+        },
+        tags: { ...tags, "elbv2.k8s.aws/cluster": cluster.eksClusterName },
+      }, parent);
+      new aws.lb.Listener(`${name}-serving-check`, {
+        loadBalancerArn: loadBalancer.arn,
+        port: SERVING_LISTENER_PORT,
+        protocol: "TCP",
+        defaultActions: [{ type: "forward", targetGroupArn: serving.arn }],
+        tags,
+      }, parent);
+    }
 
     new aws.route53.Record(`${name}-hostname`, {
       zoneId: args.zoneId,

@@ -1,10 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, HEALTH_CHECK } from "../fleet";
+import { ClusterSpec, FleetSpec, HEALTH_CHECK, healthPaths } from "../fleet";
 import { clusterTags } from "./tags";
 
-/** `setIdentifier`s of the failover records: slots that keep their identity when roles flip. */
-export const FAILOVER_SLOTS = { primary: "primary", secondary: "secondary", standbySet: "standby" } as const;
+/** `setIdentifier`s of the failover records: slots, never cluster names, so nothing about them depends on roles. */
+export const FAILOVER_SLOTS = { primary: "primary", secondary: "secondary" } as const;
+
+/**
+ * The names the failover records alias: a weighted set over every cluster, each record with
+ * its own cluster's check. The leading underscore keeps them apart from the cluster
+ * hostnames (`<cluster>.<record>`, cluster names are DNS labels); clients never see them,
+ * since Route 53 answers an alias with its target's records.
+ */
+export const ANSWER_SETS = { serving: (record: string) => `_serving.${record}`, takeover: (record: string) => `_takeover.${record}` } as const;
 
 export interface DnsRoutingArgs {
   readonly fleet: FleetSpec;
@@ -12,86 +20,93 @@ export interface DnsRoutingArgs {
 }
 
 /**
- * Route 53 for the fleet's record: a health check per cluster on its stable hostname,
- * and records that move traffic by themselves — PRIMARY/SECONDARY failover in
- * active-passive, latency records in active-active. Failover is data-plane only: no
- * deploy is on the path. With several secondaries, the SECONDARY answer is a latency set
- * (`standby.<record>`) over every cluster, so the nearest healthy one takes over.
+ * Route 53 for the fleet's record. Every cluster has a health check on its serving answer
+ * (and, in active-passive, one on its takeover answer); the records never depend on roles,
+ * so a promotion changes none of them: the gateways' answers, rendered from Git, move the
+ * traffic (fleet/traffic.ts).
+ *
+ * - active-active: a latency record per cluster, each with its own serving check.
+ * - active-passive: `<record>` PRIMARY is an alias of `_serving.<record>` and SECONDARY of
+ *   `_takeover.<record>`, each a weighted set over every cluster whose records carry their
+ *   own cluster's check. Only the primary answers "serving", so PRIMARY answers with it;
+ *   when it fails, PRIMARY turns unhealthy (an alias of a weighted set is healthy while one
+ *   of its records is) and Route 53 answers SECONDARY: the one takeover standby, for every
+ *   client. A demoted primary that comes back keeps failing its serving check until a
+ *   deliberate fail-back. When the takeover standby is promoted it answers both changes at
+ *   once, and Route 53 counts a check healthy while more than 18% of its checkers pass it
+ *   ("How Amazon Route 53 determines whether a health check is healthy"): its serving check
+ *   turns healthy before its takeover check turns unhealthy, so the switch leaves no gap. If both sets are unhealthy Route 53 answers PRIMARY, and a set
+ *   with no healthy record answers as if all were healthy (Route 53 developer guide, "How
+ *   Amazon Route 53 chooses records when health checking is configured"): the name never
+ *   black-holes, and that fail-open is the only time a non-serving cluster gets traffic.
  */
 export class DnsRouting extends pulumi.ComponentResource {
+  /** Each cluster's serving check (and takeover check, active-passive), by cluster name. */
   public readonly healthCheckIds: Record<string, pulumi.Output<string>> = {};
+  public readonly takeoverCheckIds: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: DnsRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:dns:DnsRouting", name, {}, opts);
     const { fleet, zoneId } = args;
     const { record, ttl } = fleet.dns;
+    const paths = healthPaths(fleet.dns.healthCheckPath);
+    const passive = fleet.mode === "active-passive";
 
-    for (const cluster of fleet.clusters) {
-      const check = new aws.route53.HealthCheck(`${name}-${cluster.name}`, {
+    const check = (id: string, cluster: ClusterSpec, resourcePath: string) =>
+      new aws.route53.HealthCheck(id, {
         type: "HTTPS",
         fqdn: cluster.hostname,
         port: 443,
-        resourcePath: fleet.dns.healthCheckPath,
+        resourcePath,
         requestInterval: HEALTH_CHECK.requestIntervalSeconds,
         failureThreshold: HEALTH_CHECK.failureThreshold,
-        tags: { ...clusterTags(fleet, cluster), Name: cluster.hostname },
-      }, { parent: this });
-      this.healthCheckIds[cluster.name] = check.id;
+        tags: { ...clusterTags(fleet, cluster), Name: `${cluster.hostname}${resourcePath}` },
+      }, { parent: this }).id;
+    for (const cluster of fleet.clusters) {
+      this.healthCheckIds[cluster.name] = check(`${name}-${cluster.name}`, cluster, paths.serving);
+      if (passive) this.takeoverCheckIds[cluster.name] = check(`${name}-${cluster.name}-takeover`, cluster, paths.takeover);
     }
 
-    const cname = (recordName: string, suffix: string, target: string, routing: Partial<aws.route53.RecordArgs>) =>
-      new aws.route53.Record(`${name}-${suffix}`, { zoneId, name: recordName, type: "CNAME", ttl, records: [target], ...routing }, {
-        parent: this,
-        // A failover group is one PRIMARY and one SECONDARY record per name and type (Route 53
-        // API, ResourceRecordSet.Failover): replacing one (only when its identity changes,
-        // e.g. the first deploy with slot identifiers) must delete the old one first.
-        deleteBeforeReplace: !!routing.failoverRoutingPolicies,
-      });
-    const latency = (recordName: string, prefix: string, cluster: ClusterSpec) =>
-      cname(recordName, `${prefix}${cluster.name}`, cluster.hostname, {
-        setIdentifier: cluster.name,
-        latencyRoutingPolicies: [{ region: cluster.region }],
-        healthCheckId: this.healthCheckIds[cluster.name],
-      });
+    const cname = (id: string, recordName: string, cluster: ClusterSpec, routing: Partial<aws.route53.RecordArgs>) =>
+      new aws.route53.Record(id, { zoneId, name: recordName, type: "CNAME", ttl, records: [cluster.hostname], setIdentifier: cluster.name, ...routing }, { parent: this });
 
-    if (fleet.mode === "active-active") {
-      for (const cluster of fleet.clusters) latency(record, "latency-", cluster);
-    } else {
-      // A record's identity (name, type, setIdentifier, routing policy) names the slot, never
-      // a cluster: the provider sends a setIdentifier change as DELETE + CREATE in one batch,
-      // which Route 53 rejects while the other record still holds that identifier
-      // (hashicorp/terraform-provider-aws internal/service/route53/record.go). A failover
-      // then only updates `records` and `healthCheckId` of the two slots.
-      const primary = fleet.primary!;
-      cname(record, "primary", primary.hostname, {
-        setIdentifier: FAILOVER_SLOTS.primary,
-        failoverRoutingPolicies: [{ type: "PRIMARY" }],
-        healthCheckId: this.healthCheckIds[primary.name],
-      });
-      const [only, ...others] = fleet.secondaries;
-      if (others.length === 0) {
-        cname(record, "secondary", only.hostname, {
-          setIdentifier: FAILOVER_SLOTS.secondary,
-          failoverRoutingPolicies: [{ type: "SECONDARY" }],
-          healthCheckId: this.healthCheckIds[only.name],
+    if (!passive) {
+      for (const cluster of fleet.clusters) {
+        cname(`${name}-latency-${cluster.name}`, record, cluster, {
+          latencyRoutingPolicies: [{ region: cluster.region }],
+          healthCheckId: this.healthCheckIds[cluster.name],
         });
-      } else {
-        // Every cluster is in the standby set, whatever its role, so a failover changes no
-        // record there: while the primary is healthy the set is never asked, and when it is
-        // not, its own health check keeps it out of the answers.
-        const standby = `standby.${record}`;
-        const standbyRecords = fleet.clusters.map((cluster) => latency(standby, "standby-", cluster));
-        // An alias with target health: SECONDARY is healthy while any standby is.
-        new aws.route53.Record(`${name}-secondary`, {
+      }
+    } else {
+      const answerSet = (answer: keyof typeof ANSWER_SETS, checks: Record<string, pulumi.Output<string>>) =>
+        fleet.clusters.map((cluster) =>
+          cname(`${name}-${answer}-${cluster.name}`, ANSWER_SETS[answer](record), cluster, {
+            weightedRoutingPolicies: [{ weight: 1 }],
+            healthCheckId: checks[cluster.name],
+          }),
+        );
+      const failover = (slot: keyof typeof FAILOVER_SLOTS, type: "PRIMARY" | "SECONDARY", target: string, set: aws.route53.Record[]) =>
+        new aws.route53.Record(`${name}-${slot}`, {
           zoneId,
           name: record,
           type: "CNAME",
-          setIdentifier: FAILOVER_SLOTS.standbySet,
-          failoverRoutingPolicies: [{ type: "SECONDARY" }],
-          aliases: [{ name: standby, zoneId, evaluateTargetHealth: true }],
-        }, { parent: this, dependsOn: standbyRecords, deleteBeforeReplace: true });
-      }
+          setIdentifier: FAILOVER_SLOTS[slot],
+          failoverRoutingPolicies: [{ type }],
+          aliases: [{ name: target, zoneId, evaluateTargetHealth: true }],
+        }, {
+          parent: this,
+          dependsOn: set,
+          // A failover group is one PRIMARY and one SECONDARY record per name and type (Route 53
+          // API, ResourceRecordSet.Failover): replacing one (only when its identity changes, as
+          // on the first deploy of this layout) must delete the old one first. The AWS provider
+          // sends a setIdentifier change as DELETE + CREATE in one batch, which Route 53 rejects
+          // while another record holds the identifier (hashicorp/terraform-provider-aws
+          // internal/service/route53/record.go).
+          deleteBeforeReplace: true,
+        });
+      failover("primary", "PRIMARY", ANSWER_SETS.serving(record), answerSet("serving", this.healthCheckIds));
+      failover("secondary", "SECONDARY", ANSWER_SETS.takeover(record), answerSet("takeover", this.takeoverCheckIds));
     }
-    this.registerOutputs({ healthCheckIds: this.healthCheckIds });
+    this.registerOutputs({ healthCheckIds: this.healthCheckIds, takeoverCheckIds: this.takeoverCheckIds });
   }
 }

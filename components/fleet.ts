@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
-import { ArgoCdHub, hubsOf } from "./argocd-hub";
+import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
@@ -56,7 +56,7 @@ async function built<T>(component: T): Promise<T> {
  * The whole fleet: one AWS provider per region (clusters sharing a region share it), one
  * `RegionalCluster` per cluster with its in-cluster agents, and the fleet-wide DNS.
  * Per-cluster add-ons are parented under their cluster, so they inherit its region.
- * Built one component at a time (`Fleet.create`, `built`), the Argo CD hubs first.
+ * Built one component at a time (`Fleet.create`, `built`), the Argo CD hubs (one per region) first.
  */
 export class Fleet extends pulumi.ComponentResource {
   public readonly spec: FleetSpec;
@@ -99,27 +99,26 @@ export class Fleet extends pulumi.ComponentResource {
     };
     const byName = new Map<string, BuiltCluster>();
 
-    // The Argo CD hubs reach every spoke's public endpoint from their NAT addresses, so the
-    // hubs are built first (active, then standby) and each later cluster allows exactly
-    // those /32s (see `hubEgressCidrs`). The standby hub is a spoke of the active one.
-    const hubEgress: pulumi.Output<string>[] = [];
-    const hubs: SpokeHub[] = [];
-    for (const [i, hubSpec] of (spec.hub ? hubsOf(spec) : []).entries()) {
-      const hub = await this.addCluster(spec, hubSpec, shared, hubEgress.length > 0 ? [...hubEgress] : undefined);
+    // Each region's Argo CD hub reaches its region's spokes' public endpoints from its NAT
+    // addresses, so the hubs are built first and each other cluster admits exactly its own
+    // hub's /32s (see `hubEgressCidrs`); a hub reaches itself through its private endpoint.
+    const hubs = new Map<string, SpokeHub>();
+    for (const hubSpec of spec.hubs) {
+      const hub = await this.addCluster(spec, hubSpec, shared);
       byName.set(hubSpec.name, hub);
-      hubEgress.push(...hub.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
-      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, standby: i > 0, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
-      hubs.push({ cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
+      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
+      hubs.set(hubSpec.name, { cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
     }
     // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
     const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
-      new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hubs, treePrerequisites }, { parent: cluster });
+      new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hub: hubs.get(cluster.spec.argocdHub!)!, treePrerequisites }, { parent: cluster });
     for (const hub of byName.values()) registerSpoke(hub);
     for (const clusterSpec of spec.clusters) {
       if (byName.has(clusterSpec.name)) continue;
-      const c = await this.addCluster(spec, clusterSpec, shared, hubEgress.length > 0 ? hubEgress : undefined);
+      const hub = clusterSpec.argocdHub ? hubs.get(clusterSpec.argocdHub)! : undefined;
+      const c = await this.addCluster(spec, clusterSpec, shared, hub?.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
       byName.set(clusterSpec.name, c);
-      if (hubs.length > 0) registerSpoke(c);
+      if (hub) registerSpoke(c);
     }
 
     for (const clusterSpec of spec.clusters) {

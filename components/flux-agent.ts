@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names } from "../fleet";
+import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names, WEBHOOK_SECRET } from "../fleet";
 import { chartSource } from "./chart-versions";
 
 export interface FluxAgentArgs {
@@ -21,11 +21,29 @@ export interface FluxAgentArgs {
 const RETRY_INTERVAL = "1m";
 
 /**
- * Flux in one cluster, pulling that cluster's two folders of the GitOps tree. Both layers
- * always reconcile and prune, whatever the cluster's role: what a standby runs is decided
- * in the rendered tree (charts/standby.ts), because a suspended Kustomization would leave
- * applied workloads running (fluxcd/kustomize-controller docs, "Suspend"). A failover
- * therefore changes nothing here.
+ * How `traffic` and `apps` wait for `platform`: until it has applied once (its inventory is
+ * set right after the apply, before its health checks run; fluxcd/kustomize-controller
+ * internal/controller/kustomization_controller.go), never for its health. A `readyExpr`
+ * replaces the built-in check, which would wait for `platform` to be Ready at the same
+ * revision (docs/spec/v1/kustomizations.md, "Dependency Ready Expression"; Flux 2.7+, and
+ * the pinned flux2 chart 2.18.3 ships Flux 2.8.5). So on a first deploy the namespaces and
+ * CRDs exist before the apps, and afterwards an ExternalSecret without a value, an unhealthy
+ * NodeClass or a webhook that rejects a platform object never holds back the apps or a
+ * promotion. The price: a later commit that adds a namespace together with its apps may see
+ * `apps` apply first, fail on the missing namespace and succeed at its retry a minute later.
+ * `has()` guards each level: a Kustomization that never reconciled has no status.
+ */
+export const PLATFORM_APPLIED_ONCE = "has(dep.status) && has(dep.status.inventory)";
+
+/**
+ * Flux in one cluster, pulling that cluster's three folders of the GitOps tree: `platform`
+ * (waits for its objects' health, which it reports), `traffic` (the health answers: the
+ * failover switch) and `apps`, the latter two needing `platform` only to have applied once.
+ * Every layer always reconciles and prunes, whatever the cluster's role: what a standby runs
+ * is decided in the rendered tree (charts/standby.ts), because a suspended Kustomization
+ * would leave applied workloads running (fluxcd/kustomize-controller docs, "Suspend"). A
+ * failover therefore changes nothing here. A GitHub Receiver makes a push reach the agent in
+ * seconds (the gateway exposes its path; README, "Webhook receivers").
  */
 export class FluxAgent extends pulumi.ComponentResource {
   constructor(name: string, args: FluxAgentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -80,10 +98,27 @@ export class FluxAgent extends pulumi.ComponentResource {
           ...extra,
         },
       }, crOpts);
-    // `wait`: Ready only once every object is healthy, so `apps` (which depends on it) never
-    // races the platform's CRDs, namespaces and secrets.
+    // `wait`: Ready only once every object is healthy, which it reports; nothing waits for that.
     layer(names.FLUX_OBJECTS.platform, cluster.gitopsPaths.platform, { wait: true, timeout: "5m" });
-    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, { dependsOn: [{ name: names.FLUX_OBJECTS.platform }] });
+    const afterPlatform = { dependsOn: [{ name: names.FLUX_OBJECTS.platform, readyExpr: PLATFORM_APPLIED_ONCE }] };
+    layer(names.FLUX_OBJECTS.traffic, cluster.gitopsPaths.traffic, afterPlatform);
+    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, afterPlatform);
+
+    // A push to the repository triggers a fetch at once (fluxcd/notification-controller
+    // docs/spec/v1/receivers.md, type github: the HMAC of the payload is checked against the
+    // token). The Secret holding the token is created out of band; without it the Receiver
+    // stays not Ready and the GitRepository's one-minute poll still picks the commit up.
+    new k8s.apiextensions.CustomResource(`${name}-receiver`, {
+      apiVersion: "notification.toolkit.fluxcd.io/v1",
+      kind: "Receiver",
+      metadata: metadata(names.FLUX_OBJECTS.receiver),
+      spec: {
+        type: "github",
+        events: ["ping", "push"],
+        secretRef: { name: WEBHOOK_SECRET.name },
+        resources: [{ apiVersion: "source.toolkit.fluxcd.io/v1", kind: "GitRepository", name: names.FLUX_OBJECTS.source }],
+      },
+    }, crOpts);
     this.registerOutputs({});
   }
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, HEALTH_CHECK } from "../fleet";
+import { FleetSpec, HEALTH_CHECK } from "../fleet";
 import { ClusterLoadBalancer, GATEWAY_PUBLIC_PORT } from "./cluster-load-balancer";
 
 export interface GlobalAcceleratorArgs {
@@ -11,28 +11,25 @@ export interface GlobalAcceleratorArgs {
 }
 
 /**
- * Traffic dial and endpoint weight of a region's endpoint group. A group that holds a
- * serving cluster takes traffic (dial 100); a standby-only group is dialled to 0. Global
- * Accelerator ignores dials when it fails over, but never sends traffic to a weight-0
- * endpoint, so a standby alone in its region keeps weight 100 (it takes over when the
- * serving groups are unhealthy), and one beside a serving cluster gets 0 (it takes nothing).
- * Source: AWS Global Accelerator guide, "How failover works for unhealthy endpoints".
+ * Every endpoint group's traffic dial and every endpoint's weight: the same whatever the
+ * roles, so a promotion changes nothing here. Health alone decides: an NLB endpoint is
+ * healthy only while each of its target groups has a healthy target (AWS Global Accelerator
+ * developer guide, "Health check options"), and its serving target group checks the
+ * gateway's serving answer (components/cluster-load-balancer.ts). Clients go to the closest
+ * group with a healthy endpoint among their three closest (the guide, "How failover works
+ * for unhealthy endpoints"; rules.ts keeps an active-passive fleet within three regions).
  */
-export function endpointGroupShape(clusters: readonly ClusterSpec[]) {
-  const serving = clusters.some((c) => c.serves);
-  return {
-    trafficDialPercentage: serving ? 100 : 0,
-    weights: clusters.map((c) => (c.serves || !serving ? 100 : 0)),
-  };
-}
+export const ENDPOINT_GROUP = { trafficDialPercentage: 100, weight: 100 } as const;
 
 /**
  * An AWS Global Accelerator over the fleet (`dns.globalAccelerator: true`): two static
  * anycast IPv4 addresses, a TCP listener on 443 and one endpoint group per fleet region whose
  * endpoints are that region's NLBs. TLS still terminates at each NLB. `<record>` becomes an
- * alias of the accelerator: failover happens in Global Accelerator's data plane, driven by
- * the NLB target groups' health checks on the fleet's health path (for load balancer
- * endpoints they replace the endpoint group's own settings, which mirror them here).
+ * alias of the accelerator. The accelerator sends every client to a serving cluster: the
+ * primary, or the closest of all in active-active. When no endpoint is healthy (the
+ * primary's region lost, no promotion yet) it fails open: each client goes to a random
+ * endpoint of its closest group, the failed region's included, until the promoted
+ * cluster's answers make it healthy (about 30 s after its serving check passes).
  */
 export class GlobalAccelerator extends pulumi.ComponentResource {
   public readonly dnsName: pulumi.Output<string>;
@@ -61,19 +58,20 @@ export class GlobalAccelerator extends pulumi.ComponentResource {
 
     for (const region of fleet.regions) {
       const clusters = fleet.clusters.filter((c) => c.region === region);
-      const { trafficDialPercentage, weights } = endpointGroupShape(clusters);
       new aws.globalaccelerator.EndpointGroup(`${name}-${region}`, {
         listenerArn: listener.arn,
         endpointGroupRegion: region,
-        trafficDialPercentage,
+        trafficDialPercentage: ENDPOINT_GROUP.trafficDialPercentage,
+        // Used for EC2 and Elastic IP endpoints only; NLB endpoints take their target groups'
+        // health. Set to what that health means here: the serving answer.
         healthCheckProtocol: "HTTPS",
         healthCheckPort: GATEWAY_PUBLIC_PORT,
         healthCheckPath: fleet.dns.healthCheckPath,
         healthCheckIntervalSeconds: HEALTH_CHECK.requestIntervalSeconds,
         thresholdCount: HEALTH_CHECK.failureThreshold,
-        endpointConfigurations: clusters.map((c, i) => ({
+        endpointConfigurations: clusters.map((c) => ({
           endpointId: loadBalancers.get(c.name)!.arn,
-          weight: weights[i],
+          weight: ENDPOINT_GROUP.weight,
           clientIpPreservationEnabled: false,
         })),
       }, parent);

@@ -35,6 +35,23 @@ export const GATEWAY_PORT = 8080;
  */
 export const gatewayTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-gw`);
 
+/**
+ * With Global Accelerator: a second target group on the cluster's NLB whose health check is
+ * the gateway's serving answer. Global Accelerator counts an NLB endpoint healthy only while
+ * every target group behind it has a healthy target (AWS Global Accelerator developer guide,
+ * "Health check options"), so the endpoint is healthy exactly while the cluster serves.
+ */
+export const gatewayServingTargetGroupName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-serving`);
+
+/**
+ * The node port of the Service that the serving target group reaches the gateway through.
+ * Instance targets (the nodes) rather than pod IPs: the Load Balancer Controller injects a
+ * pod readiness gate only for IP targets (aws-load-balancer-controller
+ * pkg/inject/pod_readiness), so a standby's gateway pods stay Ready while this group sees
+ * them answer "not serving".
+ */
+export const GATEWAY_SERVING_NODE_PORT = 30808;
+
 /** The program-owned NLB in front of a cluster's gateway. */
 export const gatewayLoadBalancerName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-nlb`);
 
@@ -44,9 +61,19 @@ function elbName(name: string): string {
   return `${name.slice(0, 23).replace(/-+$/, "")}-${digest}`;
 }
 
+/**
+ * The layers of a cluster's GitOps tree, each a folder its agent applies on its own:
+ * `platform` (namespaces, CRDs, RBAC, the gateway, the add-ons' objects), `traffic` (the
+ * cluster's health answers: the failover switch, kept apart so nothing else in the tree can
+ * hold it back) and `apps`.
+ */
+export const TREE_LAYERS = ["platform", "traffic", "apps"] as const;
+export type TreeLayer = (typeof TREE_LAYERS)[number];
+
 /** Folders of the GitOps tree a cluster's agent reconciles, relative to the repository root. */
-export const gitopsPaths = (root: string, cluster: string) => ({
+export const gitopsPaths = (root: string, cluster: string): Record<TreeLayer, string> => ({
   platform: `${root}/clusters/${cluster}/platform`,
+  traffic: `${root}/clusters/${cluster}/traffic`,
   apps: `${root}/clusters/${cluster}/apps`,
 });
 
@@ -86,8 +113,8 @@ export type AgentName = keyof typeof AGENTS;
 /** The ClusterSecretStore every cluster has, reading its own region's replica of each secret. */
 export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
 
-/** Flux objects (in `flux-system`) that reconcile a cluster's two layers. */
-export const FLUX_OBJECTS = { source: "fleet", platform: "platform", apps: "apps" } as const;
+/** Flux objects (in `flux-system`): the source, a Kustomization per layer, the push-webhook Receiver. */
+export const FLUX_OBJECTS = { source: "fleet", platform: "platform", traffic: "traffic", apps: "apps", receiver: "fleet" } as const;
 
 /** Velero backup storage locations: `default` is the cluster's own bucket (read-write). */
 export const OWN_BACKUP_LOCATION = "default";

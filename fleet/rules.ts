@@ -5,7 +5,7 @@ import { checkInputLimits } from "./input-limits";
 import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
-import { standbyHubOf } from "./spec";
+import { argocdHubs } from "./spec";
 import { versionProblem } from "./versions";
 import { zoneCountOf } from "./zones";
 
@@ -138,32 +138,64 @@ function checkRoles(fleet: FleetConfig): Problem[] {
 }
 
 function checkGitops(fleet: FleetConfig): Problem[] {
-  const { engine, hub } = fleet.gitops;
-  const names = fleet.clusters.map((c) => c.name);
-  if (engine === "argocd") {
-    if (hub === undefined) return [{ path: "fleet.gitops.hub", message: "argocd needs a hub: the name of the cluster that runs Argo CD" }];
-    if (!names.includes(hub)) return [{ path: "fleet.gitops.hub", message: `'${hub}' is not a cluster of this fleet (${names.join(", ")})` }];
-    return [];
+  const { engine, hub, hubs } = fleet.gitops;
+  const problems: Problem[] = [];
+  if (hub !== undefined) {
+    // A single hub with a standby left every cluster of another region without a reconciler
+    // until someone acted; now every region runs its own (fleet/spec.ts, argocdHubs).
+    const cluster = fleet.clusters.find((c) => c.name === hub);
+    const pin = cluster ? ` or, to keep '${hub}' as its region's hub when it is not the first cluster there, write gitops.hubs: { ${cluster.region}: ${hub} }` : "";
+    problems.push({
+      path: "fleet.gitops.hub",
+      message: `replaced by one Argo CD hub per region (the region's first cluster by default): remove gitops.hub${pin}`,
+    });
   }
-  return hub === undefined ? [] : [{ path: "fleet.gitops.hub", message: "only the argocd engine has a hub; flux runs in every cluster" }];
+  if (hubs === undefined) return problems;
+  if (engine !== "argocd") return [...problems, { path: "fleet.gitops.hubs", message: "only the argocd engine has hubs; flux runs in every cluster" }];
+  for (const [region, name] of Object.entries(hubs)) {
+    const path = `fleet.gitops.hubs.${region}`;
+    const cluster = fleet.clusters.find((c) => c.name === name);
+    if (!fleet.clusters.some((c) => c.region === region)) problems.push({ path, message: `no cluster of this fleet is in ${region}` });
+    else if (!cluster) problems.push({ path, message: `'${name}' is not a cluster of this fleet (${fleet.clusters.map((c) => c.name).join(", ")})` });
+    else if (cluster.region !== region) problems.push({ path, message: `'${name}' is in ${cluster.region}; a hub manages the clusters of its own region` });
+  }
+  return problems;
 }
 
-/** Every spoke's public endpoint lists `apiAccessCidrs` plus the Argo CD hub's NAT addresses (one per zone). */
+/**
+ * Every cluster's public endpoint lists `apiAccessCidrs` plus, with Argo CD, the NAT
+ * addresses of its region's hub (one per zone) unless it is the hub itself.
+ */
 function checkPublicAccessCidrs(fleet: FleetConfig): Problem[] {
-  // Every spoke admits the NAT addresses of the hub and of its standby.
-  const hub = fleet.gitops.engine === "argocd" ? fleet.clusters.find((c) => c.name === fleet.gitops.hub) : undefined;
-  const hubs = hub ? [hub, standbyHubOf(fleet.clusters, hub.name)].filter((c) => c !== undefined) : [];
-  const hubAddresses = hubs.reduce((sum, c) => sum + zoneCountOf(c.region), 0);
+  const hubs = fleet.gitops.engine === "argocd" ? argocdHubs(fleet.clusters, fleet.gitops.hubs) : new Map<string, string>();
+  const hubAddresses = Math.max(0, ...fleet.clusters.map((c) => (hubs.has(c.region) && hubs.get(c.region) !== c.name ? zoneCountOf(c.region) : 0)));
   const total = fleet.apiAccessCidrs.length + hubAddresses;
   if (total <= EKS_MAX_PUBLIC_ACCESS_CIDRS) return [];
-  const why = hubAddresses ? ` with the Argo CD hubs' ${hubAddresses} NAT addresses` : "";
+  const why = hubAddresses ? ` with an Argo CD hub's ${hubAddresses} NAT addresses` : "";
   return [{ path: "fleet.apiAccessCidrs", message: `${fleet.apiAccessCidrs.length} ranges${why} exceed the ${EKS_MAX_PUBLIC_ACCESS_CIDRS} public access CIDRs EKS allows per cluster; list at most ${EKS_MAX_PUBLIC_ACCESS_CIDRS - hubAddresses}` }];
 }
 
+/**
+ * Global Accelerator looks for a healthy endpoint in the three endpoint groups closest to a
+ * client and otherwise fails open to the closest one (AWS Global Accelerator developer guide,
+ * "How failover works for unhealthy endpoints"). In active-passive only the primary's
+ * endpoint is healthy, so every client must have the primary's region among its three
+ * closest: at most three regions.
+ */
+export const ACCELERATOR_MAX_PASSIVE_REGIONS = 3;
+
 function checkDns(fleet: FleetConfig): Problem[] {
+  const problems: Problem[] = [];
   const { zone, record } = fleet.dns;
-  if (record === zone || record.endsWith(`.${zone}`)) return [];
-  return [{ path: "fleet.dns.record", message: `'${record}' is not inside the zone '${zone}'` }];
+  if (record !== zone && !record.endsWith(`.${zone}`)) problems.push({ path: "fleet.dns.record", message: `'${record}' is not inside the zone '${zone}'` });
+  const regions = new Set(fleet.clusters.map((c) => c.region)).size;
+  if (fleet.dns.globalAccelerator && fleet.mode === "active-passive" && regions > ACCELERATOR_MAX_PASSIVE_REGIONS) {
+    problems.push({
+      path: "fleet.dns.globalAccelerator",
+      message: `an active-passive fleet behind Global Accelerator spans at most ${ACCELERATOR_MAX_PASSIVE_REGIONS} regions (found ${regions}): the accelerator looks for the one serving cluster only in the ${ACCELERATOR_MAX_PASSIVE_REGIONS} regions closest to each client. Use Route 53 (globalAccelerator: false) or active-active`,
+    });
+  }
+  return problems;
 }
 
 function checkNamespaces(fleet: FleetConfig): Problem[] {

@@ -85,20 +85,27 @@ export const fleetSchema = z.strictObject({
      * the repository's credentials: required for ssh:// URLs, optional for https. @default none (a public repository)
      */
     secretRef: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a Kubernetes Secret name").max(253).optional(),
-    /** Argo CD only: the cluster that runs Argo CD and manages the others. */
-    hub: z.string().optional(),
+    /**
+     * Argo CD only: the cluster that runs Argo CD in a region, keyed by region. Every region
+     * has its own hub managing the clusters of that region, so losing a region never leaves
+     * a surviving cluster without a reconciler. @default the region's first cluster
+     */
+    hubs: z.record(z.string(), z.string()).optional(),
+    /** Retired (a single hub and its standby): `rules.ts` says what to write instead. */
+    hub: z.unknown().optional(),
   }),
   dns: z.strictObject({
     zone: hostname,
     record: hostname,
     /**
-     * Path every cluster's gateway answers with 200; Route 53, the load balancer and Global
-     * Accelerator probe it. Plain URL characters only: it is written into the gateway's config.
+     * Path every cluster's gateway answers with 200 while Git says the cluster serves, and 503
+     * otherwise; `<path>/takeover` and `<path>/live` are derived from it (fleet/traffic.ts).
+     * Plain URL characters only: it is written into the gateway's config.
      * @default /healthz
      */
     healthCheckPath: z
       .string()
-      .max(255, "must be at most 255 characters (Route 53's limit)")
+      .max(246, "must be at most 246 characters (Route 53 checks up to 255, and '/takeover' is appended to it)")
       .regex(/^\/[A-Za-z0-9._~\/-]*$/, "must start with '/' and use only letters, digits and . _ ~ / -")
       .default("/healthz"),
     /** @default 60 */

@@ -43,6 +43,14 @@ export interface ClusterSpec {
   readonly role: ClusterRole;
   /** Takes traffic and runs apps at full scale without a promotion. */
   readonly serves: boolean;
+  /**
+   * Active-passive only: the one standby that takes the traffic when the primary fails, before
+   * anyone acts (Route 53's SECONDARY answer): the primary's backup partner, whose bucket
+   * already holds the primary's backups.
+   */
+  readonly takeover: boolean;
+  /** Argo CD only: the cluster whose Argo CD manages this one (its region's hub; itself on a hub). */
+  readonly argocdHub?: string;
   /** How the rendered apps layer runs on this cluster (derived from the role and `standby`). */
   readonly apps: AppsState;
   readonly vpcCidr: string;
@@ -52,7 +60,7 @@ export interface ClusterSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly eksClusterName: string;
   readonly hostname: string;
-  readonly gitopsPaths: { readonly platform: string; readonly apps: string };
+  readonly gitopsPaths: Readonly<Record<names.TreeLayer, string>>;
   readonly backup: BackupSpec;
 }
 
@@ -81,13 +89,14 @@ export interface FleetSpec {
   readonly regions: readonly string[];
   readonly primary?: ClusterSpec;
   readonly secondaries: readonly ClusterSpec[];
-  readonly hub?: ClusterSpec;
+  /** Active-passive only: the standby that takes over when the primary fails (`ClusterSpec.takeover`). */
+  readonly takeover?: ClusterSpec;
   /**
-   * Argo CD only: a second install in another region with its controllers scaled to zero,
-   * registered with every cluster, to take over when the hub's region is lost (docs/RUNBOOK.md).
-   * The next cluster after the hub, in fleet order, in another region.
+   * Argo CD only: one hub per region, each managing the clusters of its region (empty with
+   * Flux), in cluster order. Losing a region loses only that region's reconciler, never a
+   * surviving cluster's; the cost grows with the regions, not as a mesh.
    */
-  readonly standbyHub?: ClusterSpec;
+  readonly hubs: readonly ClusterSpec[];
   readonly dr: DrFigures;
 }
 
@@ -95,6 +104,9 @@ export interface FleetSpec {
 export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSpec {
   const partners = backupPartners(config.clusters);
   const standby: Standby | undefined = config.mode === "active-passive" ? config.standby ?? "warm" : undefined;
+  const primaryConfig = config.mode === "active-passive" ? config.clusters.find((c) => c.role === "primary") : undefined;
+  const takeoverName = primaryConfig ? partners.get(primaryConfig.name) : undefined;
+  const hubByRegion = config.gitops.engine === "argocd" ? argocdHubs(config.clusters, config.gitops.hubs) : new Map<string, string>();
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
     return {
@@ -103,6 +115,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       region: c.region,
       role,
       serves: role !== "secondary",
+      takeover: c.name === takeoverName,
+      ...(hubByRegion.size > 0 ? { argocdHub: hubByRegion.get(c.region)! } : {}),
       apps: role !== "secondary" ? "running" : standby === "pilot-light" ? "stopped" : "warm",
       vpcCidr: c.vpcCidr,
       subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneCountOf(c.region)),
@@ -143,8 +157,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     regions: [...new Set(clusters.map((c) => c.region))],
     primary: clusters.find((c) => c.role === "primary"),
     secondaries: clusters.filter((c) => c.role === "secondary"),
-    hub: clusters.find((c) => c.name === config.gitops.hub),
-    standbyHub: standbyHubOf(clusters, config.gitops.hub),
+    takeover: clusters.find((c) => c.takeover),
+    hubs: clusters.filter((c) => [...hubByRegion.values()].includes(c.name)),
     dr: drFigures({
       ttl: config.dns.ttl,
       schedule: config.backup.schedule,
@@ -158,10 +172,18 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
   return deepFreeze(spec);
 }
 
-export function standbyHubOf<C extends { readonly name: string; readonly region: string }>(clusters: readonly C[], hub: string | undefined): C | undefined {
-  const at = clusters.findIndex((c) => c.name === hub);
-  if (at < 0) return undefined;
-  return [...clusters.slice(at + 1), ...clusters.slice(0, at)].find((c) => c.region !== clusters[at].region);
+/**
+ * The Argo CD hub of each region: the cluster `gitops.hubs` pins there, else the region's
+ * first cluster in fleet order. A hub manages only its own region's clusters, so a region
+ * outage takes down exactly the reconciler of the clusters it takes down.
+ */
+export function argocdHubs(
+  clusters: readonly { readonly name: string; readonly region: string }[],
+  pinned: Readonly<Record<string, string>> = {},
+): Map<string, string> {
+  const hubs = new Map<string, string>();
+  for (const c of clusters) if (!hubs.has(c.region)) hubs.set(c.region, pinned[c.region] ?? c.name);
+  return hubs;
 }
 
 /**

@@ -12,13 +12,13 @@ export class TreeError extends Error {
   }
 }
 
-const LAYERS = ["platform", "apps"] as const;
+const LAYERS = names.TREE_LAYERS;
 /** The only files the renderer writes outside the layers: its override record and its marker. */
 const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.TREE_MARKER];
 
 /**
  * Reads a rendered GitOps tree the way the agents apply it: for each
- * `clusters/<cluster>/{platform,apps}/`, the documents its `kustomization.yaml` lists (YAML
+ * `clusters/<cluster>/{platform,traffic,apps}/`, the documents its `kustomization.yaml` lists (YAML
  * or JSON, several per file, `List` items unwrapped). Everything else is recorded too: each
  * way the tree departs from what the renderer writes (`layout`), and every file's documents
  * (`files`), since a Secret in any file of the repository leaks even if nothing applies it.
@@ -95,7 +95,7 @@ export function treeOf(all: readonly TreeEntry[], clusters: readonly string[] = 
     }
   }
   for (const entry of all.filter((f) => f.kind === "file" && !inLayer.has(f.path) && !ROOT_FILES.includes(f.path))) {
-    layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|apps/); the rendered tree holds nothing else. Delete it.` });
+    layout.push({ file: entry.path, message: `${entry.path} is outside the layer folders (clusters/<cluster>/platform|traffic|apps/); the rendered tree holds nothing else. Delete it.` });
   }
   if (problems.length > 0) throw new TreeError(problems);
   return { clusters, objects, files, layout, overrides: readOverrides(contents.get(names.OVERRIDE_RECORD_FILE), problems) };

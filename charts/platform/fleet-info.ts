@@ -18,6 +18,8 @@ export function fleetInfoReplication(): Replication {
         role: cluster.role,
         mode: fleet.mode,
         serves: String(cluster.serves),
+        // The one standby that takes the traffic when the primary fails (Route 53's SECONDARY answer).
+        takeover: String(cluster.takeover),
         hostname: cluster.hostname,
         eksClusterName: cluster.eksClusterName,
       },

@@ -1,9 +1,11 @@
 import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
 import { k8s } from "../k8s";
 import type { FleetSpec } from "../../fleet";
 import * as names from "../../fleet/names";
 import { Replication, replicate } from "../replicate";
 import { DEFAULT_QUOTA, NamespaceBaseline, NAMESPACE_NAME_LABEL } from "./namespace-baseline";
+import { webhookUpstreams } from "./webhooks";
 
 /** Where the gateway runs (the fleet's builtin one or yours); the fleet renders the namespace and its binding. */
 export const INGRESS_NAMESPACE = names.GATEWAY_NAMESPACE;
@@ -16,6 +18,8 @@ export const GATEWAY_SELECTOR = { "app.kubernetes.io/name": "ingress-gateway" } 
 export const GATEWAY_PORTS = { http: names.GATEWAY_PORT } as const;
 /** Name of the Service and the TargetGroupBinding that put the gateway pods behind the NLB. */
 export const GATEWAY_SERVICE = "ingress-gateway";
+/** With Global Accelerator: the NodePort Service and the binding of the serving target group. */
+export const GATEWAY_SERVING_SERVICE = "ingress-gateway-serving";
 
 /**
  * The ingress namespace and how its gateway pods join the cluster's load balancer. The
@@ -29,6 +33,15 @@ export function ingressReplication(fleet: FleetSpec): Replication {
   return replicate("ingress", (scope, { cluster }) => {
     const gatewayPods = { matchLabels: { ...GATEWAY_SELECTOR } };
     const gatewayPort = { protocol: "TCP", port: k8s.IntOrString.fromNumber(GATEWAY_PORTS.http) };
+    const namespaces = fleet.namespaces.map((ns) => ns.name);
+    const egress: k8s.NetworkPolicyEgressRule[] = [
+      ...(namespaces.length === 0 ? [] : [{ to: [{ namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: namespaces }] } }] }]),
+      // The agents' webhook endpoints the gateway hands pushes to (charts/platform/webhooks.ts).
+      ...webhookUpstreams(fleet, cluster).map((w) => ({
+        to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: w.namespace } }, podSelector: { matchLabels: { ...w.podLabels } } }],
+        ports: [{ protocol: "TCP", port: k8s.IntOrString.fromNumber(w.podPort) }],
+      })),
+    ];
     new NamespaceBaseline(scope, "baseline", {
       name: INGRESS_NAMESPACE,
       // No LoadBalancer Service here (quota 0): the program owns the cluster's NLB.
@@ -48,24 +61,7 @@ export function ingressReplication(fleet: FleetSpec): Replication {
         },
         {
           name: "allow-gateway-to-fleet-namespaces",
-          spec: {
-            podSelector: gatewayPods,
-            policyTypes: ["Egress"],
-            egress:
-              fleet.namespaces.length === 0
-                ? []
-                : [
-                    {
-                      to: [
-                        {
-                          namespaceSelector: {
-                            matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: "In", values: fleet.namespaces.map((ns) => ns.name) }],
-                          },
-                        },
-                      ],
-                    },
-                  ],
-          },
+          spec: { podSelector: gatewayPods, policyTypes: ["Egress"], egress },
         },
       ],
     });
@@ -90,5 +86,34 @@ export function ingressReplication(fleet: FleetSpec): Replication {
         // No `networking`: the program already lets the NLB's security group reach the pods.
       },
     });
+    if (fleet.dns.globalAccelerator) servingBinding(scope, fleet.name, cluster.name);
+  });
+}
+
+/**
+ * With Global Accelerator: the gateway pods also join the NLB's serving target group, as
+ * instance targets through a NodePort Service (no pod readiness gate: the controller injects
+ * one only for IP targets, aws-load-balancer-controller pkg/inject/pod_readiness). That group
+ * health-checks the serving answer, so the accelerator sees the endpoint healthy exactly
+ * while the cluster serves, and its pods stay Ready whatever the role.
+ */
+function servingBinding(scope: Construct, fleet: string, cluster: string): void {
+  new k8s.KubeService(scope, "serving", {
+    metadata: { name: GATEWAY_SERVING_SERVICE, namespace: INGRESS_NAMESPACE },
+    spec: {
+      type: "NodePort",
+      selector: { ...GATEWAY_SELECTOR },
+      ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: k8s.IntOrString.fromString("http"), nodePort: names.GATEWAY_SERVING_NODE_PORT }],
+    },
+  });
+  new ApiObject(scope, "serving-binding", {
+    apiVersion: "elbv2.k8s.aws/v1beta1",
+    kind: "TargetGroupBinding",
+    metadata: { name: GATEWAY_SERVING_SERVICE, namespace: INGRESS_NAMESPACE },
+    spec: {
+      serviceRef: { name: GATEWAY_SERVING_SERVICE, port: 80 },
+      targetGroupName: names.gatewayServingTargetGroupName(fleet, cluster),
+      targetType: "instance",
+    },
   });
 }

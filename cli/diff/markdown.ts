@@ -1,4 +1,3 @@
-import { DrFigures } from "../../fleet";
 import { Violation } from "../../policies/violation";
 import { PlanDocument } from "../plan-document";
 import { ScopedEntry } from "./across-clusters";
@@ -131,7 +130,11 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
 
   out.push("", "### Policies", "", ...policyLines(plans.violations));
   out.push("", "### Disaster recovery", "", "| | Base | Head |", "| --- | --- | --- |");
-  out.push(`| RTO | ${seconds(base, "rtoSeconds")} | ${seconds(head, "rtoSeconds")} |`, `| RPO | ${seconds(base, "rpoSeconds")} | ${seconds(head, "rpoSeconds")} |`);
+  out.push(`| RTO | ${seconds(base, "rtoSeconds")} | ${seconds(head, "rtoSeconds")} |`);
+  // Per path (fleet/dr.ts): health checks alone, and the promotion commit (polling; with the push webhook).
+  if (base.plan.dr.automatic || head.plan.dr.automatic) out.push(`| RTO, automatic | ${pathSeconds(base, "automatic")} | ${pathSeconds(head, "automatic")} |`);
+  if (base.plan.dr.deliberate || head.plan.dr.deliberate) out.push(`| RTO, promotion | ${pathSeconds(base, "deliberate")} | ${pathSeconds(head, "deliberate")} |`);
+  out.push(`| RPO | ${seconds(base, "rpoSeconds")} | ${seconds(head, "rpoSeconds")} |`);
   if (head.plan.dr.notes.length) out.push("", ...details("How these figures are computed", head.plan.dr.notes.map((n) => `- ${n}`)));
 
   out.push("", "### Fleet topology (head)", "");
@@ -188,8 +191,15 @@ function replacedCount(cascade: Cascade): string {
   return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
-function seconds(side: DiffSide, key: keyof Omit<DrFigures, "notes">): string {
+function seconds(side: DiffSide, key: "rtoSeconds" | "rpoSeconds"): string {
   return side.plan.clusters.length === 0 ? "—" : `${side.plan.dr[key]} s`;
+}
+
+function pathSeconds(side: DiffSide, path: "automatic" | "deliberate"): string {
+  const { dr } = side.plan;
+  if (side.plan.clusters.length === 0 || !dr[path]) return "—";
+  if (path === "automatic") return `${dr.automatic!.seconds} s (${dr.automatic!.capacity} capacity)`;
+  return `${dr.deliberate!.seconds} s (${dr.deliberate!.withWebhookSeconds} s with the webhook)`;
 }
 
 function policyLines(v: { head: readonly Violation[]; introduced: readonly Violation[]; fixed: readonly Violation[] }): string[] {

@@ -187,6 +187,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "kubernetes:yaml/v2:ConfigFile": { properties: [], source: "pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/configfile.go (Construct registers the file's objects as children)" },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,
   "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization": K8S_IDENTITY,
+  "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver": K8S_IDENTITY,
   "kubernetes:argoproj.io/v1alpha1:ApplicationSet": K8S_IDENTITY,
   "kubernetes:core/v1:Namespace": K8S_IDENTITY,
   "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,

@@ -6,8 +6,10 @@ export interface Topology {
   readonly mode: Mode;
   /** The Route 53 record clients resolve. */
   readonly record: string;
-  readonly gitops: { readonly engine: "flux" | "argocd"; readonly repoUrl: string; readonly branch: string; readonly hub?: string };
-  readonly clusters: readonly { readonly name: string; readonly region: string; readonly role: string; readonly partner: string }[];
+  readonly gitops: { readonly engine: "flux" | "argocd"; readonly repoUrl: string; readonly branch: string };
+  /** `hub`: Argo CD only, the cluster whose Argo CD manages this one (its region's hub). */
+  /** `takeover`: the standby Route 53's SECONDARY answer names (the primary's backup partner). */
+  readonly clusters: readonly { readonly name: string; readonly region: string; readonly role: string; readonly partner: string; readonly hub?: string; readonly takeover?: boolean }[];
 }
 
 export function topologyOf(spec: FleetSpec): Topology {
@@ -15,8 +17,15 @@ export function topologyOf(spec: FleetSpec): Topology {
     fleet: spec.name,
     mode: spec.mode,
     record: spec.dns.record,
-    gitops: { engine: spec.gitops.engine, repoUrl: spec.gitops.repoUrl, branch: spec.gitops.branch, hub: spec.hub?.name },
-    clusters: spec.clusters.map((c) => ({ name: c.name, region: c.region, role: c.role, partner: c.backup.partner })),
+    gitops: { engine: spec.gitops.engine, repoUrl: spec.gitops.repoUrl, branch: spec.gitops.branch },
+    clusters: spec.clusters.map((c) => ({
+      name: c.name,
+      region: c.region,
+      role: c.role,
+      partner: c.backup.partner,
+      ...(c.argocdHub ? { hub: c.argocdHub } : {}),
+      ...(c.takeover ? { takeover: true } : {}),
+    })),
   };
 }
 
@@ -37,18 +46,19 @@ export function mermaidTopology(t: Topology): string {
   lines.push(`  git[("${label(t.gitops.repoUrl)}<br/>${label(t.gitops.branch)}")]`);
   lines.push(`  dns{{"${label(t.record)}"}}`);
 
-  const hub = t.gitops.engine === "argocd" ? t.clusters.find((c) => c.name === t.gitops.hub) : undefined;
-  if (hub) {
-    lines.push(`  git -->|argocd| ${id(hub.name)}`);
-    for (const c of t.clusters) if (c !== hub) lines.push(`  ${id(hub.name)} -->|syncs| ${id(c.name)}`);
+  if (t.gitops.engine === "argocd") {
+    // One hub per region, syncing the clusters of its region.
+    for (const hub of new Set(t.clusters.map((c) => c.hub).filter((h): h is string => !!h))) lines.push(`  git -->|argocd| ${id(hub)}`);
+    for (const c of t.clusters) if (c.hub && c.hub !== c.name) lines.push(`  ${id(c.hub)} -->|syncs| ${id(c.name)}`);
   } else {
-    // A warm standby reconciles its platform layer; its apps wait for a promotion.
-    for (const c of t.clusters) lines.push(`  git -->|${c.role === "secondary" ? "flux: platform only" : "flux"}| ${id(c.name)}`);
+    // Every cluster reconciles every layer; what a standby runs is written in its tree.
+    for (const c of t.clusters) lines.push(`  git -->|flux| ${id(c.name)}`);
   }
 
   for (const c of t.clusters) {
-    const answer = t.mode === "active-active" ? "latency" : c.role === "primary" ? "PRIMARY" : "SECONDARY";
-    lines.push(`  dns -->|${answer}| ${id(c.name)}`);
+    // Only the primary answers "serving" and only the takeover standby "takeover".
+    const answer = t.mode === "active-active" ? "latency" : c.role === "primary" ? "PRIMARY" : c.takeover ? "SECONDARY" : undefined;
+    if (answer) lines.push(`  dns -->|${answer}| ${id(c.name)}`);
   }
   for (const c of t.clusters) if (c.partner && c.partner !== c.name) lines.push(`  ${id(c.name)} -.->|backups| ${id(c.partner)}`);
   return lines.join("\n");

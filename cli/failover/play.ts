@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { renderTree, SynthOptions } from "../../charts";
+import { healthAnswersOf } from "../../charts/platform/traffic";
 import { comparePlans } from "../diff/compare-plans";
 import { planStack, StackPlan } from "../engine/plan-stack";
 import { PlanDocument, PlanResource } from "../plan-document";
@@ -30,6 +31,15 @@ export interface TreeChange {
   readonly kind: "added" | "removed" | "changed";
 }
 
+/** A cluster's health answers before and after the promotion (charts/platform/traffic.ts). */
+export interface AnswerChange {
+  readonly cluster: string;
+  readonly region: string;
+  readonly before: HealthAnswers;
+  readonly after: HealthAnswers;
+}
+type HealthAnswers = ReturnType<typeof healthAnswersOf>;
+
 export interface PlayedPromotion {
   /** The stack file as read: writing the promotion back keeps every byte it does not change. */
   readonly original: StackFileText;
@@ -40,20 +50,21 @@ export interface PlayedPromotion {
   readonly after: StackPlan;
   /** Every resource the promotion changes, sorted by URN. */
   readonly changes: readonly PromotedChange[];
-  /** URNs for `pulumi up --target` (as the engine names them): the surviving side's changes. */
-  readonly targets: readonly string[];
+  /** What each cluster's gateway answers before and after: the traffic switch. */
+  readonly answers: readonly AnswerChange[];
   /** Files of the rendered GitOps tree the promotion changes. */
   readonly tree: readonly TreeChange[];
 }
 
 /**
- * Plays a promotion offline: promotes `target` in the stack file's text (nothing is
- * written to it), plans the fleet before and after, and says which resources change,
- * where each lives, which of them the surviving side can apply without the failed region
- * (the `--target` list), and what changes in the rendered tree. `npm run failover` and the
- * scenario tests both use it, so what the command prints is what the tests assert.
+ * Plays a promotion offline: promotes `target` (default: the takeover standby) in the stack
+ * file's text (nothing is written to it), plans the fleet before and after, and says what
+ * each cluster's gateway answers before and after, what changes in the rendered tree, and
+ * which resources change (none should: roles live in Git) with where each lives. `npm run
+ * failover` and the scenario tests both use it, so what the command prints is what the
+ * tests assert.
  */
-export async function playPromotion(configFile: string, target: string, render: SynthOptions = {}): Promise<PlayedPromotion> {
+export async function playPromotion(configFile: string, target: string | undefined, render: SynthOptions = {}): Promise<PlayedPromotion> {
   const name = path.basename(configFile);
   const original = readStackFileText(configFile);
   const promotion = promote(original.text, target, name);
@@ -73,7 +84,12 @@ export async function playPromotion(configFile: string, target: string, render: 
       before,
       after,
       changes,
-      targets: changes.filter((c) => c.side === "surviving").map((c) => engineUrn(c.kind === "removed" ? before.document : after.document, c.urn)),
+      answers: before.spec.clusters.map((c) => ({
+        cluster: c.name,
+        region: c.region,
+        before: healthAnswersOf(c),
+        after: healthAnswersOf(after.spec.clusters.find((a) => a.name === c.name)!),
+      })),
       tree: treeChanges(before, after, render),
     };
   } finally {
@@ -115,20 +131,6 @@ export function locationOf(plan: PlanDocument, resource: PlanResource): string {
   const cluster = provider?.cluster ?? null;
   const region = cluster ? plan.clusters.find((c) => c.name === cluster)?.region : undefined;
   return region ?? resource.region ?? "global";
-}
-
-/**
- * A resource's URN as the Pulumi engine writes it: the qualified type chains the types of
- * every ancestor below the stack (pulumi/pulumi sdk/go/common/resource/urn.go, `NewURN`
- * with the parent's qualified type), where the SDK's mock engine keeps only the parent's.
- */
-export function engineUrn(plan: PlanDocument, urn: string): string {
-  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-  const types: string[] = [];
-  let resource = byUrn.get(urn);
-  const { name } = resource!;
-  for (; resource; resource = resource.parent ? byUrn.get(resource.parent) : undefined) types.unshift(resource.type);
-  return `urn:pulumi:${plan.stack}::${plan.project}::${types.join("$")}::${name}`;
 }
 
 function treeChanges(before: StackPlan, after: StackPlan, render: SynthOptions): TreeChange[] {

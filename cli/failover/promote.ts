@@ -15,16 +15,19 @@ export interface Promotion {
   readonly changes: readonly RoleChange[];
   /** The fleet as it will be after the promotion (already validated). */
   readonly spec: FleetSpec;
+  /** The promoted cluster was chosen as the takeover standby (no `--to`). */
+  readonly byDefault: boolean;
 }
 
 /**
  * Promotes `target` to primary and the current primary to secondary in a stack file's
- * text. The Document API finds the two `role` scalars; the edit splices their source
- * ranges rather than re-serialising the document, because `doc.toString()` re-flows
- * flow maps and drops the alignment of trailing comments. Every other byte is kept.
- * Refusals are bad input (exit 2).
+ * text; without a target, the takeover standby: the one Route 53 already sends traffic to
+ * when the primary fails, whose bucket holds the primary's backups. The Document API finds
+ * the two `role` scalars; the edit splices their source ranges rather than re-serialising
+ * the document, because `doc.toString()` re-flows flow maps and drops the alignment of
+ * trailing comments. Every other byte is kept. Refusals are bad input (exit 2).
  */
-export function promote(text: string, target: string, file = "the stack file"): Promotion {
+export function promote(text: string, requested: string | undefined, file = "the stack file"): Promotion {
   const doc = YAML.parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML (${doc.errors[0].message.split("\n")[0]})`);
   const config = doc.get("config");
@@ -41,6 +44,7 @@ export function promote(text: string, target: string, file = "the stack file"): 
   const items = YAML.isSeq(clusters) ? clusters.items.filter(YAML.isMap) : [];
   items.forEach(refuseIndirectRole);
   const byName = (n: string) => items.find((c) => c.get("name") === n);
+  const target = requested ?? validate(text, fleetKey!).takeover!.name;
   const chosen = byName(target);
   if (!chosen) {
     throw new UsageError(`--to: no cluster named '${target}' in ${file} (clusters: ${items.map((c) => String(c.get("name"))).join(", ") || "none"})`);
@@ -60,7 +64,7 @@ export function promote(text: string, target: string, file = "the stack file"): 
     const after = spec.clusters.find((x) => x.name === cluster)!;
     return { cluster, region: after.region, from: String(c.get("role")), to: after.role };
   });
-  return { text: next, changes, spec };
+  return { text: next, changes, spec, byDefault: requested === undefined };
 }
 
 /**

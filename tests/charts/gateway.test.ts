@@ -1,5 +1,5 @@
-import { gatewayConfig, GATEWAY_IMAGE } from "../../charts";
-import { names } from "../../fleet";
+import { GATEWAY_IMAGE } from "../../charts";
+import { names, parseFleet } from "../../fleet";
 import { fleetConfig, problemsOf } from "../fixtures/fleets";
 import { find, fleetOf, Manifest, objectsOf, render } from "./render-helpers";
 
@@ -38,16 +38,53 @@ describe("the builtin gateway", () => {
     expect(pod.containers.flatMap((c: Manifest) => c.ports.map((p: Manifest) => p.containerPort))).toEqual([8080]);
   });
 
-  it("answers the configured health path with 200 and everything else with 404", () => {
+  it("answers serving and takeover from the traffic layer's answers, liveness always, everything else 404", () => {
     const conf: string = find(c1, "ConfigMap", "ingress-gateway", "ingress").data["nginx.conf"];
-    expect(conf).toBe(gatewayConfig("/ready"));
-    expect(conf).toMatch(/location = \/ready \{[^}]*return 200 /);
+    expect(conf).toMatch(/location = \/ready \{[^}]*root \/etc\/gateway\/answers; try_files \/serving @no; \}/);
+    expect(conf).toMatch(/location = \/ready\/takeover \{[^}]*root \/etc\/gateway\/answers; try_files \/takeover @no; \}/);
+    expect(conf).toMatch(/location @no \{[^}]*return 503 /);
+    expect(conf).toMatch(/location = \/ready\/live \{[^}]*return 200 /);
     expect(conf).toMatch(/location \/ \{ return 404 /);
     expect(conf).not.toContain("/healthz");
     expect(conf).toMatch(/listen 8080 default_server;/);
     expect(conf).toMatch(/pid \/tmp\/nginx\.pid;/);
-    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(probe.httpGet).toEqual({ path: "/ready", port: "http" });
-    expect(container.command).toEqual(["nginx", "-c", "/etc/gateway/nginx.conf", "-g", "daemon off;"]);
+    // The answers are the traffic layer's ConfigMap, mounted where nginx looks (optional: "no" until it exists).
+    expect(container.volumeMounts).toContainEqual({ name: "answers", mountPath: "/etc/gateway/answers", readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: "answers", configMap: { name: "health-answers", optional: true } });
+    // Probes check liveness, never the role: a standby's gateway stays Ready behind the NLB.
+    for (const probe of [container.readinessProbe, container.livenessProbe]) expect(probe.httpGet).toEqual({ path: "/ready/live", port: "http" });
+    expect(container.command.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(container.command[2]).toMatch(/> \/tmp\/resolver\.conf && exec nginx -c \/etc\/gateway\/config\/nginx\.conf -g 'daemon off;'$/);
+    expect(conf).toContain("include /tmp/resolver.conf;");
+  });
+
+  it("hands the agent's push webhook to its Service: Flux's receiver everywhere, Argo CD's server on hubs only", () => {
+    const conf: string = find(c1, "ConfigMap", "ingress-gateway", "ingress").data["nginx.conf"];
+    expect(conf).toMatch(/location \/hook\/ \{\n\s+limit_except POST \{ deny all; \}[\s\S]*set \$webhook_0 http:\/\/webhook-receiver\.flux-system\.svc\.cluster\.local;\n\s+proxy_pass \$webhook_0;/);
+    const raw = fleetConfig(3, { gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git" } });
+    raw.clusters[2].region = "us-east-1";
+    const argocd = render(parseFleet(raw, "us-east-1"));
+    const confOf = (cluster: string) => find(objectsOf(argocd, cluster), "ConfigMap", "ingress-gateway", "ingress").data["nginx.conf"] as string;
+    // c0 is us-east-1's hub, c2 its spoke there.
+    expect(confOf("c0")).toMatch(/location = \/api\/webhook \{[\s\S]*https:\/\/argocd-server\.argocd\.svc\.cluster\.local/);
+    expect(confOf("c2")).not.toMatch(/webhook/);
+    expect(confOf("c0")).not.toContain("/hook/");
+    // Egress to exactly the webhook's pods, besides the fleet's namespaces.
+    const egress = find(objectsOf(argocd, "c0"), "NetworkPolicy", "allow-gateway-to-fleet-namespaces", "ingress").spec.egress;
+    expect(egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "argocd" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "argocd-server" } } }],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    });
+    expect(find(c1, "NetworkPolicy", "allow-gateway-to-fleet-namespaces", "ingress").spec.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "flux-system" } }, podSelector: { matchLabels: { app: "notification-controller" } } }],
+      ports: [{ protocol: "TCP", port: 9292 }],
+    });
+  });
+
+  it("restarts no pod when the role changes: the config is the same, only the answers differ", () => {
+    const conf = (tree: Map<string, Manifest>, cluster: string) => find(objectsOf(tree, cluster), "ConfigMap", "ingress-gateway", "ingress").data["nginx.conf"];
+    expect(conf(builtin, "c0")).toBe(conf(builtin, "c1"));
+    expect(find(objectsOf(builtin, "c0"), "Deployment", "ingress-gateway", "ingress")).toEqual(deployment);
   });
 
   it("rolls its pods when the config changes", () => {

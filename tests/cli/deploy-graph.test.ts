@@ -20,10 +20,11 @@ function threeRegions(overrides: Record<string, unknown> = {}) {
   raw.clusters[2].region = "us-west-1";
   return raw;
 }
-/** Argo CD with its hub in us-west-1 and private-only endpoints (no apiAccessCidrs). */
+/** Argo CD with private-only endpoints (no apiAccessCidrs) and a spoke, c3, beside its hub c2 in us-west-1. */
 const argocd = () => {
   const raw = threeRegions({ apiAccessCidrs: [] });
-  raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c2" };
+  raw.gitops = { ...raw.gitops, engine: "argocd" };
+  raw.clusters.push({ ...raw.clusters[2], name: "c3", role: "secondary", vpcCidr: "10.3.0.0/16" });
   return raw;
 };
 const activeActive = () => {
@@ -66,9 +67,9 @@ beforeAll(async () => {
 /**
  * The only edges allowed between regions, each a deliberate part of the design:
  * backups replicate to a partner region, a secret is created once with a replica (and
- * that replica's key) per region, and Argo CD's hub must be known to its spokes.
+ * that replica's key) per region, and one certificate validation record serves every
+ * region. Argo CD's hubs manage their own region only, so none of their edges is here.
  */
-const isHub = (spec: FleetSpec, cluster: string | null) => cluster !== null && [spec.hub?.name, spec.standbyHub?.name].includes(cluster);
 
 const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: PlanResource, spec: FleetSpec) => boolean }[] = [
   {
@@ -88,18 +89,6 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
     why: "every region's ACM certificate validates through one Route 53 record (Route 53 is global), under a fleet-wide component",
     allows: (from, to) => from.type.startsWith("aws:acm/") && (to.type === "aws:route53/record:Record" || to.type === "eks-fleet:ingress:GatewayCertificates"),
   },
-  {
-    why: "a spoke's public endpoint admits the Argo CD hubs' NAT addresses (the standby hub's too)",
-    allows: (from, to, spec) => from.type === "eks:index:Cluster" && to.type === "aws:ec2/eip:Eip" && isHub(spec, to.cluster),
-  },
-  {
-    why: "a spoke role's trust policy names both hub roles, which IAM requires to exist",
-    allows: (from, to, spec) => from.name.endsWith("-argocd-spoke-role") && to.type === "aws:iam/role:Role" && isHub(spec, to.cluster),
-  },
-  {
-    why: "a spoke's cluster Secret lives on each hub: it needs that hub's Argo CD namespace and API",
-    allows: (from, to) => from.name.endsWith(`-argocd-spoke-registration-${to.cluster}`),
-  },
 ];
 
 describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name) => {
@@ -118,7 +107,7 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
     expect(unexplained).toEqual([]);
   });
 
-  it("builds every cluster and its add-ons without waiting for another region (Argo CD spokes: only the hub's addresses)", () => {
+  it("builds every cluster and its add-ons without waiting for another region", () => {
     const { plan, graph, spec } = get();
     for (const cluster of spec.clusters) {
       const ready = plan.resources.filter((r) => r.cluster === cluster.name && (r.type === "kubernetes:helm.sh/v3:Release" || r.type === "aws:eks/nodeGroup:NodeGroup"));
@@ -131,13 +120,7 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
           if (dep.region !== null && dep.region !== cluster.region && !dep.type.startsWith("eks-fleet:")) foreign.add(`${dep.type} ${dep.name}`);
         }
       }
-      // Hubs are built active first, then standby; every later cluster admits the earlier hubs.
-      const hubs = spec.hub ? [spec.hub, ...(spec.standbyHub ? [spec.standbyHub] : [])] : [];
-      const earlier = hubs.includes(cluster) ? hubs.slice(0, hubs.indexOf(cluster)) : hubs;
-      const hubAddresses = earlier
-        .filter((hub) => hub.region !== cluster.region)
-        .flatMap((hub) => hub.subnets.public.map((_, i) => `aws:ec2/eip:Eip ${hub.name}-nat-${i}`));
-      expect([...foreign].sort()).toEqual(hubAddresses.sort());
+      expect([cluster.name, [...foreign]]).toEqual([cluster.name, []]);
     }
   });
 
@@ -150,24 +133,21 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
 });
 
 describe("ordering the Argo CD hub and spokes need", () => {
-  it("creates every spoke role after the hub role it trusts, and every spoke after the hub's NAT addresses", () => {
+  it("creates a spoke's role after its region's hub role, and the spoke after that hub's NAT addresses", () => {
     const { plan, graph } = planned.get("argocd")!;
-    const hubRole = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === "prod-c2-argocd")!;
-    const spokeRoles = plan.resources.filter((r) => r.name.endsWith("-argocd-spoke-role"));
-    expect(spokeRoles).toHaveLength(3);
-    for (const role of spokeRoles) expect(graph.waitsFor(role.urn, hubRole.urn)).toBe(true);
+    const role = (name: string) => plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === name)!;
+    expect(graph.waitsFor(role("prod-c3-argocd-spoke").urn, role("prod-c2-argocd").urn)).toBe(true);
+    expect(graph.waitsFor(role("prod-c3-argocd-spoke").urn, role("prod-c0-argocd").urn)).toBe(false);
     const hubIps = plan.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === "c2");
     expect(hubIps).toHaveLength(2);
-    for (const spoke of ["c0-eks", "c1-eks"]) {
-      const eks = plan.resources.find((r) => r.name === spoke)!;
-      for (const ip of hubIps) expect(graph.waitsFor(eks.urn, ip.urn)).toBe(true);
-    }
+    const eks = plan.resources.find((r) => r.name === "c3-eks")!;
+    for (const ip of hubIps) expect(graph.waitsFor(eks.urn, ip.urn)).toBe(true);
   });
 
   it("registers a spoke's access entry once the spoke's own control plane exists, not the hub's Argo CD", () => {
     const { plan, graph } = planned.get("argocd")!;
-    const entry = plan.resources.find((r) => r.name === "c0-argocd-spoke-access")!;
-    expect(graph.waitsFor(entry.urn, plan.resources.find((r) => r.name === "c0-eks")!.urn)).toBe(true);
+    const entry = plan.resources.find((r) => r.name === "c3-argocd-spoke-access")!;
+    expect(graph.waitsFor(entry.urn, plan.resources.find((r) => r.name === "c3-eks")!.urn)).toBe(true);
     expect(graph.waitsFor(entry.urn, plan.resources.find((r) => r.name === "c2-argocd-argocd")!.urn)).toBe(false);
   });
 });
@@ -188,14 +168,12 @@ describe("a cluster in us-west-1", () => {
 });
 
 describe("Argo CD with private-only endpoints", () => {
-  it("opens each spoke's public endpoint to the hubs' NAT addresses alone and keeps the hub private", () => {
+  it("opens a spoke's public endpoint to its hub's NAT addresses alone and keeps every hub private", () => {
     const { plan } = planned.get("argocd")!;
     const eks = (cluster: string) => plan.resources.find((r) => r.type === "eks:index:Cluster" && r.cluster === cluster)!.inputs;
-    const addresses = (count: number) => Array.from({ length: count }, () => expect.stringMatching(/\/32$/));
-    // The hub c2 (us-west-1) has two zones; its standby c0 (us-east-1) three and admits the hub's two.
-    expect(eks("c0")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: addresses(2) });
-    expect(eks("c1")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: addresses(5) });
-    expect(eks("c2")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    // c3's hub c2 is in us-west-1, two zones: two addresses.
+    expect(eks("c3")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [expect.stringMatching(/\/32$/), expect.stringMatching(/\/32$/)] });
+    for (const hub of ["c0", "c1", "c2"]) expect(eks(hub)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
   });
 });
 

@@ -119,6 +119,19 @@ describe("renderDiff", () => {
     expect(fromNothing).toContain("> **Note:** `Pulumi.prod.yaml` does not exist at the base");
   });
 
+  it("shows the RTO of each recovery path: health checks alone, and the promotion", () => {
+    const dr = (promotion: number) => ({
+      rtoSeconds: 90,
+      rpoSeconds: 4500,
+      automatic: { seconds: 90, terms: [], capacity: "reduced" as const },
+      deliberate: { seconds: promotion, terms: [], withWebhookSeconds: promotion - 50 },
+      notes: [],
+    });
+    const md = renderDiff(input(plan({ c0: "primary" }, [], { dr: dr(630) }), plan({ c0: "primary" }, [], { dr: dr(750) })));
+    expect(md).toContain("| RTO, automatic | 90 s (reduced capacity) | 90 s (reduced capacity) |");
+    expect(md).toContain("| RTO, promotion | 630 s (580 s with the webhook) | 750 s (700 s with the webhook) |");
+  });
+
   it("ends with the Mermaid topology of the head fleet", () => {
     const md = renderDiff(input(twoClusters, plan({ c0: "primary", c1: "secondary", c2: "secondary" })));
     const mermaid = md.slice(md.indexOf("```mermaid"));
@@ -159,16 +172,19 @@ describe("changedPaths", () => {
 });
 
 describe("mermaidTopology", () => {
-  it("draws latency answers for active-active and routes Argo CD through its hub", () => {
+  it("draws latency answers for active-active and routes Argo CD through each region's hub", () => {
     const raw = fleetConfig(3, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, engine: "argocd" };
+    raw.clusters[2].region = "us-east-1";
     const chart = mermaidTopology(topologyOf(parseFleet(raw, "us-east-1")));
     expect(chart).toContain("dns -->|latency| c_c1");
     expect(chart).not.toContain("PRIMARY");
     expect(chart).toContain("git -->|argocd| c_c0");
+    expect(chart).toContain("git -->|argocd| c_c1");
     expect(chart).toContain("c_c0 -->|syncs| c_c2");
-    expect(chart).not.toContain("git -->|argocd| c_c1");
+    expect(chart).not.toContain("git -->|argocd| c_c2");
+    expect(chart).not.toMatch(/c_c[01] -->\|syncs\| c_c1/);
   });
 });
 

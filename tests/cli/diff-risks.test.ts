@@ -13,7 +13,7 @@ import { fleetConfig, stackConfig } from "../fixtures/fleets";
  */
 const twoClusters = fleetConfig(2);
 const argocdActiveActive = () => {
-  const raw = fleetConfig(2, { mode: "active-active", gitops: { ...twoClusters.gitops, engine: "argocd", hub: "c0" } });
+  const raw = fleetConfig(2, { mode: "active-active", gitops: { ...twoClusters.gitops, engine: "argocd" } });
   raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
   return raw;
 };
@@ -53,15 +53,12 @@ describe("what needs attention, from real plans of before/after stack files", ()
       "backup partner of `c1` changes: `c0` → **`c2`**; backups already replicated stay only in `c0`'s bucket, and `c2` can restore none of `c1`'s volume backups until S3 Batch Replication copies its existing objects (docs/RUNBOOK.md, \"When a backup partner changes\")",
     ]);
     expect(texts(found, "deleted")).toEqual([]);
-    // With two secondaries the SECONDARY slot becomes an alias of the latency set over every
-    // cluster, and the new cluster's own name aliases its NLB.
+    // The new cluster joins both answer sets (its own checks decide whether it is ever
+    // answered), and its own name aliases its NLB; the failover records stay as they are.
     expect(texts(found, "dns")).toEqual([
-      "DNS answer joins: api.example.com (`standby`) → `standby.api.example.com` (failover SECONDARY)",
-      "DNS answer joins: standby.api.example.com (`c0`) → `c0.api.example.com` (latency us-east-1)",
-      "DNS answer joins: standby.api.example.com (`c1`) → `c1.api.example.com` (latency us-west-2)",
-      "DNS answer joins: standby.api.example.com (`c2`) → `c2.api.example.com` (latency eu-west-1)",
+      "DNS answer joins: _serving.api.example.com (`c2`) → `c2.api.example.com` (weighted 1)",
+      "DNS answer joins: _takeover.api.example.com (`c2`) → `c2.api.example.com` (weighted 1)",
       expect.stringMatching(/^DNS answer joins: c2\.api\.example\.com → `prod-c2-nlb-\w+\.elb\.eu-west-1\.amazonaws\.com` \(simple\)$/),
-      "DNS answer leaves: api.example.com (`secondary`) → `c1.api.example.com` (failover SECONDARY)",
     ]);
   });
 
@@ -94,17 +91,13 @@ describe("what needs attention, from real plans of before/after stack files", ()
     expect(foldRisks(widened)).toHaveLength(1);
   });
 
-  it("a role flip names both clusters and moves the PRIMARY answer", () => {
+  it("a role flip names both clusters and moves no DNS record: the health answers in the tree move the traffic", () => {
     const found = risks("twoClusters", "flippedMoreSecrets");
     expect(texts(found, "role-flip")).toEqual([
       "role flip: `c0` primary → **secondary**, is demoted: its apps scale down to standby scale (none in pilot-light)",
       "role flip: `c1` secondary → **primary**, is promoted: it takes traffic and runs the apps",
     ]);
-    expect(texts(found, "dns")).toEqual([
-      // The records keep their identity (slots `primary`, `secondary`): only their targets move.
-      "DNS answer changes: api.example.com (`primary`) failover PRIMARY, `c0.api.example.com` → **`c1.api.example.com`**",
-      "DNS answer changes: api.example.com (`secondary`) failover SECONDARY, `c1.api.example.com` → **`c0.api.example.com`**",
-    ]);
+    expect(texts(found, "dns")).toEqual([]);
   });
 
   it("a DNS mode switch active-passive → active-active changes every answer's routing policy", () => {

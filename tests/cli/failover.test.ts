@@ -68,23 +68,27 @@ describe("npm run failover", () => {
       expect(after.split("\n").length).toBe(before.split("\n").length);
     });
 
-    it("leaves a fleet that still plans, with the roles swapped", async () => {
+    it("leaves a fleet that still plans, with the roles swapped and the records as they were", async () => {
       const { document } = await planStack(run.file);
       expect(document.clusters).toEqual([
         { name: "use1", region: "us-east-1", role: "secondary" },
         { name: "usw2", region: "us-west-2", role: "primary" },
       ]);
       const primary = document.resources.find((r) => r.name === "dns-primary")!;
-      expect(primary.inputs).toMatchObject({ setIdentifier: "primary", records: ["usw2.api.example.com"] });
+      expect(primary.inputs).toMatchObject({ setIdentifier: "primary", aliases: [{ name: "_serving.api.example.com", evaluateTargetHealth: true }] });
     });
 
-    it("prints the role changes and what changes in the plan", () => {
+    it("prints the role changes, the health answers that move the traffic, and that no resource changes", () => {
       const { printed } = run;
+      expect(printed).toContain("Promoted usw2 to primary in Pulumi.prod.yaml:");
       expect(printed).toContain("use1  us-east-1       primary → secondary");
       expect(printed).toContain("usw2  us-west-2       secondary → primary");
-      expect(printed).toContain("~ global  aws:route53/record:Record dns-primary: inputs.healthCheckId, inputs.records[0]");
-      expect(printed).toContain("~ clusters/usw2/platform/configmap-kube-public-fleet-info.yaml");
-      expect(printed).toContain("--target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-secondary'");
+      expect(printed).toContain("Health answers (serving / takeover) once the agents apply the tree:\n  use1  us-east-1       yes / no → no / yes\n  usw2  us-west-2       no / yes → yes / no");
+      expect(printed).toContain("~ clusters/usw2/traffic/configmap-ingress-health-answers.yaml");
+      expect(printed).toContain("Resources: none change (roles live in Git only).");
+      expect(printed).toContain("Traffic moves when the agents apply the commit: no Pulumi run, no Route 53 call, nothing in us-east-1.");
+      expect(printed).not.toContain("--target");
+      expect(printed).toContain(`Next: \`npm run synth -- --config ${run.file}\`, commit Pulumi.prod.yaml and gitops/,`);
     });
   });
 
@@ -98,7 +102,7 @@ describe("npm run failover", () => {
   it.each([
     ["an unknown cluster", ["--to", "euw1"], "--to: no cluster named 'euw1' in Pulumi.prod.yaml (clusters: use1, usw2)"],
     ["the current primary", ["--to", "use1"], "--to: 'use1' is already the primary"],
-    ["a missing --to", [], "--to CLUSTER is required"],
+    ["an empty --to", ["--to", ""], "--to: name the cluster to promote, or leave --to out to promote the takeover standby"],
   ])("refuses %s and leaves the file alone", async (_, args, message) => {
     const file = prodCopy();
     const before = fs.readFileSync(file, "utf8");
@@ -106,6 +110,16 @@ describe("npm run failover", () => {
     await expect(run).rejects.toThrow(UsageError);
     await expect(run).rejects.toThrow(message);
     expect(fs.readFileSync(file, "utf8")).toBe(before);
+  });
+
+  it("promotes the takeover standby when --to is left out: the primary's backup partner, not just any standby", async () => {
+    const raw = fleetConfig(3);
+    raw.clusters[0].backupPartner = "c2";
+    const file = stackFileOf(raw);
+    await main(["--config", file]);
+    const roles = fs.readFileSync(file, "utf8").match(/role: \w+/g);
+    expect(roles).toEqual(["role: secondary", "role: secondary", "role: primary"]);
+    expect((console.log as jest.Mock).mock.calls.flat().join("\n")).toContain("Promoted c2 to primary in Pulumi.test.yaml (the takeover standby: c0's backup partner, already holding its backups):");
   });
 
   it("refuses an active-active fleet", async () => {

@@ -27,7 +27,7 @@ function stackFile(name: string, fleet: unknown): string {
 }
 
 const argocd = fleetConfig(3);
-argocd.gitops = { ...argocd.gitops, engine: "argocd", hub: "c1" };
+argocd.gitops = { ...argocd.gitops, engine: "argocd" };
 const activeActive = fleetConfig(2, { mode: "active-active" });
 for (const cluster of activeActive.clusters) delete cluster.role;
 const FLEETS: Record<string, string> = {

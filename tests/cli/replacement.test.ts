@@ -12,7 +12,7 @@ const ROOT = path.join(__dirname, "../..");
 function stacks(): Record<string, { fleet: unknown; region: unknown }> {
   const prod = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).config;
   const variant = fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
-  variant.gitops = { ...variant.gitops, engine: "argocd", hub: "c2", secretRef: "platform-repo" };
+  variant.gitops = { ...variant.gitops, engine: "argocd", secretRef: "platform-repo" };
   return {
     prod: { fleet: prod["eks-fleet:fleet"], region: prod["aws:region"] },
     argocdGlobalAccelerator: { fleet: variant, region: "us-east-1" },

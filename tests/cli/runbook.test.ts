@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { fleetFromStackFile, GITOPS_PICKUP_SECONDS, names, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
-import { FAILOVER_SLOTS } from "../../components/dns-routing";
+import { fleetFromStackFile, HEALTH_ANSWERS, healthPaths, names, parseFleet } from "../../fleet";
+import { ANSWER_SETS, FAILOVER_SLOTS } from "../../components/dns-routing";
 import { WARM_REPLICAS_ANNOTATION } from "../../charts/standby";
 import { replicationLatencyAlarmArgs, replicationRuleId } from "../../components/backup-replication";
 import { fleetConfig } from "../fixtures/fleets";
@@ -39,14 +39,23 @@ describe("docs/RUNBOOK.md", () => {
 
   it("names the Flux apps Kustomization and the prod clusters as configured", () => {
     expect(runbook).toContain(`-n ${names.AGENTS.flux.namespace} patch kustomization ${names.FLUX_OBJECTS.apps}`);
-    expect(runbook).toContain(`npm run failover -- --to ${standby.name}`);
+    expect(runbook).toContain(`npm run failover -- --stack prod --dry-run`);
     expect(runbook).toContain(`npm run failover -- --stack prod --to ${primary.name}`);
+    // Without --to, failover promotes the takeover standby: the one the runbook names.
+    expect(spec.takeover!.name).toBe(standby.name);
+    expect(runbook).toContain(`| Takeover standby | the primary's backup partner: \`${standby.name}\` for prod`);
     expect(runbook).toContain(`\`${primary.name}\` in ${primary.region} is the primary`);
   });
 
   it("quotes the health-check figures and the prod stack's RTO and RPO", () => {
     expect(runbook).toContain(`every **10 s**, unhealthy after **3**`);
-    expect(runbook).toContain(`RTO ${spec.dr.rtoSeconds} s, RPO ${spec.dr.rpoSeconds} s for prod`);
+    expect(runbook).toContain(
+      `RTO ${spec.dr.rtoSeconds} s, RPO ${spec.dr.rpoSeconds} s for prod; promotion ${spec.dr.deliberate!.seconds} s (${spec.dr.deliberate!.withWebhookSeconds} s with the push webhook)`,
+    );
+    expect(runbook).toContain(`${spec.dr.deliberate!.seconds} s, ${spec.dr.deliberate!.withWebhookSeconds} s with the webhook`);
+    const paths = healthPaths(spec.dns.healthCheckPath);
+    expect(runbook).toContain(`\`${paths.serving}\` (serving: 200 only on the primary), \`${paths.takeover}\` (200 only on the takeover standby), \`${paths.live}\``);
+    expect(runbook).toContain(`ConfigMap \`${HEALTH_ANSWERS.namespace}/${HEALTH_ANSWERS.name}\``);
     expect(runbook).toContain(`(\`dns.ttl\`, ${spec.dns.ttl} s)`);
   });
 
@@ -62,25 +71,27 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`(\`${WARM_REPLICAS_ANNOTATION}\`, default 1)`);
     const pilot = (engine: string) => {
       const raw = fleetConfig(2, { standby: "pilot-light" });
-      raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+      raw.gitops = { ...raw.gitops, engine };
       return parseFleet(raw, "us-east-1").dr.rtoSeconds;
     };
-    const { decideAndMergeSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
+    expect(runbook).toContain(`RTO = the promotion's: ${pilot("flux")} s with Flux, ${pilot("argocd")} s with Argo CD (polling)`);
+  });
+
+  it("promotes with one commit and names the record slots and the sets they alias", () => {
+    expect(runbook).toContain(`npm run synth -- --stack prod`);
+    expect(runbook).not.toMatch(/pulumi up [^\n]*--target/);
     expect(runbook).toContain(
-      `merge (assumed ${decideAndMergeSeconds} s) + agent pickup (Flux ${GITOPS_PICKUP_SECONDS.flux} s, Argo CD ${GITOPS_PICKUP_SECONDS.argocd} s) + pods ready (assumed ${podsReadySeconds} s): ${pilot("flux")} s with Flux, ${pilot("argocd")} s with Argo CD`,
+      `\`${FAILOVER_SLOTS.primary}\` (PRIMARY, alias of \`${ANSWER_SETS.serving(spec.dns.record)}\`) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, alias of \`${ANSWER_SETS.takeover(spec.dns.record)}\`)`,
     );
   });
 
-  it("promotes with the targeted deploy failover prints, and names the record slots", () => {
-    expect(runbook).toContain(`npm run failover -- --to ${standby.name} --dry-run`);
-    expect(runbook).toContain(`pulumi up --stack prod \\ --target 'urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:dns:DnsRouting$aws:route53/record:Record::dns-primary'`);
-    expect(runbook).toContain(`\`${FAILOVER_SLOTS.primary}\` (PRIMARY) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, or \`${FAILOVER_SLOTS.standbySet}\``);
-  });
-
-  it("gives a break-glass for both engines and a takeover by the standby Argo CD hub", () => {
-    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.flux.namespace} patch kustomization ${names.FLUX_OBJECTS.apps} --type merge -p '{"spec":{"suspend":true}}'`);
+  it("gives a break-glass for both engines that flips the survivor's answer by hand", () => {
+    const flux = `kubectl --context ${standby.name} -n ${names.AGENTS.flux.namespace} patch kustomization`;
+    expect(runbook).toContain(`${flux} ${names.FLUX_OBJECTS.apps} --type merge -p '{"spec":{"suspend":true}}'`);
+    expect(runbook).toContain(`${flux} ${names.FLUX_OBJECTS.traffic} --type merge -p '{"spec":{"suspend":true}}'`);
+    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${HEALTH_ANSWERS.namespace} patch configmap ${HEALTH_ANSWERS.name} --type merge -p '{"data":{"${HEALTH_ANSWERS.keys.serving}":"yes\\n"}}'`);
     expect(runbook).toContain(`argocd app set ${standby.name}-apps --sync-policy none`);
-    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale statefulset argocd-application-controller --replicas=1`);
+    expect(runbook).toContain(`argocd app set ${standby.name}-traffic --sync-policy none`);
     expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
   });
 

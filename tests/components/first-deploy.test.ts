@@ -5,7 +5,7 @@ import { DependencyGraph } from "../../cli/engine/graph";
 import { RecordedResource } from "../../cli/engine/recording-monitor";
 import { LBC_UPSTREAM_ACTIONS } from "../../components/load-balancer-controller-policy";
 import { refuseCreator } from "../../components/cluster-access";
-import { parseFleet } from "../../fleet";
+import { names, parseFleet } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 import * as YAML from "yaml";
 
@@ -69,7 +69,7 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
       const needed = [...groups].filter((g) => !definedInTree.has(g));
       expect(needed.filter((g) => !(g in chartOfGroup))).toEqual([]);
       const kustomizations = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization");
-      expect(kustomizations).toHaveLength(2 * CLUSTERS.length);
+      expect(kustomizations).toHaveLength(names.TREE_LAYERS.length * CLUSTERS.length);
       for (const k of kustomizations) {
         const cluster = k.name.split("-")[0];
         for (const group of needed) expect([k.name, group, graph.waitsFor(k.urn, releaseOf(cluster, chartOfGroup[group]).urn)]).toEqual([k.name, group, true]);

@@ -1,5 +1,6 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
+import { FleetSpec, names, parseFleet, WEBHOOK_SECRET } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
@@ -22,12 +23,23 @@ describe("flux, active-passive", () => {
   it("installs flux in every cluster and points each at its own folders", () => {
     expect(ofType(ev, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "flux2")).toHaveLength(3);
     expect(kustomization(ev, "c1-flux-platform").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/platform", prune: true });
-    expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true, dependsOn: [{ name: "platform" }] });
+    expect(kustomization(ev, "c1-flux-traffic").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/traffic", prune: true });
+    expect(kustomization(ev, "c1-flux-apps").inputs.spec).toMatchObject({ path: "./gitops/clusters/c1/apps", prune: true });
+  });
+
+  it("picks a push up in seconds: a GitHub Receiver on the fleet's source, its token in a Secret made out of band", () => {
+    const receivers = ofType(ev, "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver");
+    expect(receivers.map((r) => r.name)).toEqual(["c0-flux-receiver", "c1-flux-receiver", "c2-flux-receiver"]);
+    expect(receivers[1].inputs).toMatchObject({
+      metadata: { name: "fleet", namespace: "flux-system" },
+      spec: { type: "github", events: ["ping", "push"], secretRef: { name: WEBHOOK_SECRET.name }, resources: [{ kind: "GitRepository", name: "fleet" }] },
+    });
+    expect(ev.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")).toEqual([]);
   });
 
   it("orphans what a layer applied when its Kustomization is deleted (an engine switch deletes nothing)", () => {
     const layers = ofType(ev, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization");
-    expect(layers).toHaveLength(6);
+    expect(layers).toHaveLength(3 * names.TREE_LAYERS.length);
     for (const k of layers) expect((k.inputs.spec as any).deletionPolicy).toBe("Orphan");
   });
 
@@ -43,13 +55,14 @@ describe("flux, active-passive", () => {
     expect(kustomization(ev, "c2-flux-apps").inputs.spec).toMatchObject({ retryInterval: "1m" });
   });
 
-  it("health-checks every cluster's hostname every 10 s", () => {
+  it("health-checks every cluster's serving and takeover answers every 10 s", () => {
     const checks = ofType(ev, "aws:route53/healthCheck:HealthCheck");
-    expect(checks.map((c) => [c.inputs.fqdn, c.inputs.requestInterval, c.inputs.failureThreshold, c.inputs.resourcePath])).toEqual([
-      ["c0.api.example.com", 10, 3, "/healthz"],
-      ["c1.api.example.com", 10, 3, "/healthz"],
-      ["c2.api.example.com", 10, 3, "/healthz"],
-    ]);
+    expect(checks.map((c) => [c.inputs.fqdn, c.inputs.requestInterval, c.inputs.failureThreshold, c.inputs.resourcePath])).toEqual(
+      ["c0", "c1", "c2"].flatMap((c) => [
+        [`${c}.api.example.com`, 10, 3, "/healthz"],
+        [`${c}.api.example.com`, 10, 3, "/healthz/takeover"],
+      ]),
+    );
   });
 
   it("health-checks over HTTPS on the port where each cluster's NLB terminates TLS", () => {
@@ -64,16 +77,33 @@ describe("flux, active-passive", () => {
     }
   });
 
-  it("fails over from the primary slot to a latency set over every cluster, with health checks", () => {
+  it("answers PRIMARY from a set over every cluster by serving answer, SECONDARY from one by takeover answer", () => {
     const records = ofType(ev, "aws:route53/record:Record");
-    const primary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "PRIMARY")!;
-    expect(primary.inputs).toMatchObject({ name: "api.example.com", records: ["c0.api.example.com"], setIdentifier: "primary" });
-    expect(primary.inputs.healthCheckId).toBeDefined();
-    const secondary = records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === "SECONDARY")!;
-    expect(secondary.inputs.aliases).toEqual([expect.objectContaining({ name: "standby.api.example.com", evaluateTargetHealth: true })]);
-    const standby = records.filter((r) => r.inputs.name === "standby.api.example.com");
-    expect(standby.map((r) => r.inputs.setIdentifier)).toEqual(["c0", "c1", "c2"]);
-    for (const r of standby) expect(r.inputs.healthCheckId).toBeDefined();
+    const failover = (type: string) => records.find((r) => (r.inputs.failoverRoutingPolicies as any)?.[0]?.type === type)!;
+    expect(failover("PRIMARY").inputs).toMatchObject({ name: "api.example.com", type: "CNAME", setIdentifier: "primary", aliases: [{ name: "_serving.api.example.com", evaluateTargetHealth: true }] });
+    expect(failover("SECONDARY").inputs).toMatchObject({ name: "api.example.com", type: "CNAME", setIdentifier: "secondary", aliases: [{ name: "_takeover.api.example.com", evaluateTargetHealth: true }] });
+    for (const set of ["_serving.api.example.com", "_takeover.api.example.com"]) {
+      const members = records.filter((r) => r.inputs.name === set);
+      expect(members.map((r) => [r.inputs.setIdentifier, r.inputs.type, r.inputs.weightedRoutingPolicies, r.inputs.records])).toEqual(
+        ["c0", "c1", "c2"].map((c) => [c, "CNAME", [{ weight: 1 }], [`${c}.api.example.com`]]),
+      );
+    }
+  });
+
+  it("wires every record to its own cluster's check, on the answer its set is about", () => {
+    const checks = new Map(ofType(ev, "aws:route53/healthCheck:HealthCheck").map((c) => [c.urn, c]));
+    const paths = { "_serving.api.example.com": "/healthz", "_takeover.api.example.com": "/healthz/takeover" } as Record<string, string>;
+    const members = ofType(ev, "aws:route53/record:Record").filter((r) => String(r.inputs.name) in paths);
+    expect(members).toHaveLength(6);
+    for (const record of members) {
+      // The check a record carries is the one its healthCheckId comes from.
+      const used = record.dependsOn.filter((urn) => checks.has(urn)).map((urn) => checks.get(urn)!.inputs);
+      expect([record.inputs.name, record.inputs.records, used]).toEqual([
+        record.inputs.name,
+        record.inputs.records,
+        [expect.objectContaining({ fqdn: (record.inputs.records as string[])[0], resourcePath: paths[String(record.inputs.name)] })],
+      ]);
+    }
   });
 
   it("scopes ExternalDNS record changes to the fleet's zone and owns records per cluster", () => {
@@ -98,106 +128,125 @@ describe("flux, active-passive", () => {
   });
 });
 
-describe("argocd hub and spokes", () => {
+describe("argocd: a hub per region", () => {
   let ev: Evaluation;
+  let spec: FleetSpec;
+  /** c0 and c2 share us-east-1 (hub c0, spoke c2); c1 is us-west-2's hub. */
   beforeAll(async () => {
     const raw = fleetConfig(3);
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, engine: "argocd" };
+    raw.clusters[2].region = "us-east-1";
+    spec = parseFleet(raw, "us-east-1");
     ev = await evaluateProgram(stackConfig(raw), ACCOUNT);
   });
+  const release = (cluster: string, chart: string) => ofType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.name.startsWith(`${cluster}-`) && String(r.inputs.chart).endsWith(chart));
+  const hubOfSecret = (name: string) => name.split("-registration-")[1];
 
-  it("installs Argo CD on the hub and a standby in another region with its controllers at zero, and no Flux", () => {
+  it("runs an active Argo CD on each region's hub, and no Flux", () => {
     const argo = ofType(ev, "kubernetes:helm.sh/v3:Release").filter((r) => r.inputs.chart === "argo-cd");
-    expect(argo.map((r) => [r.name, (r.inputs.values as any).controller.replicas, (r.inputs.values as any).applicationSet.replicas])).toEqual([
-      ["c0-argocd-argocd", 1, 1],
-      ["c1-argocd-argocd", 0, 0],
+    expect(argo.map((r) => [r.name, r.region, (r.inputs.values as any).controller.replicas, (r.inputs.values as any).applicationSet.replicas])).toEqual([
+      ["c0-argocd-argocd", "us-east-1", 1, 1],
+      ["c1-argocd-argocd", "us-west-2", 1, 1],
     ]);
-    expect(argo.map((r) => r.region)).toEqual(["us-east-1", "us-west-2"]);
+    // The webhook secret is a reference to a Secret made out of band, never the token.
+    for (const r of argo) expect((r.inputs.values as any).configs.secret).toEqual({ githubSecret: `$${WEBHOOK_SECRET.name}:${WEBHOOK_SECRET.key}` });
     expect(ofType(ev, "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart)).not.toContain("flux2");
     expect(ev.resources.filter((r) => r.type.includes("fluxcd"))).toEqual([]);
   });
 
-  it("registers every cluster on both hubs with IAM auth and no bearer token", () => {
-    const secrets = ofType(ev, "kubernetes:core/v1:Secret");
-    expect(secrets.map((s) => [s.name, (s.inputs.metadata as any).name]).sort()).toEqual([
-      ["c0-argocd-spoke-registration-c0", "c0"], ["c0-argocd-spoke-registration-c1", "c0"],
-      ["c1-argocd-spoke-registration-c0", "c1"], ["c1-argocd-spoke-registration-c1", "c1"],
-      ["c2-argocd-spoke-registration-c0", "c2"], ["c2-argocd-spoke-registration-c1", "c2"],
-    ]);
-    for (const s of secrets) {
-      expect((s.inputs.metadata as any).labels).toMatchObject({ "argocd.argoproj.io/secret-type": "cluster" });
-      expect(JSON.stringify(s.inputs)).not.toMatch(/bearerToken/);
+  it("leaves every surviving cluster an active reconciler, whichever region is lost", () => {
+    for (const lost of spec.regions) {
+      for (const cluster of spec.clusters.filter((c) => c.region !== lost)) {
+        const registrations = ofType(ev, "kubernetes:core/v1:Secret").filter((s) => (s.inputs.metadata as any).name === cluster.name);
+        const hubs = registrations.map((s) => spec.clusters.find((c) => c.name === hubOfSecret(s.name))!);
+        // Registered on a hub outside the lost region, whose controllers run.
+        const alive = hubs.filter((h) => h.region !== lost && (release(h.name, "argo-cd")!.inputs.values as any).controller.replicas > 0);
+        expect([lost, cluster.name, alive.length]).toEqual([lost, cluster.name, 1]);
+      }
     }
-    expect((secrets.find((s) => s.name === "c1-argocd-spoke-registration-c0")!.inputs.metadata as any).labels).toMatchObject({ fleet_role: "secondary", fleet_serves: "false" });
   });
 
-  it("lets each spoke role be assumed by the two hub roles only", () => {
-    const spoke = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c2-argocd-spoke")!;
-    expect(JSON.parse(String(spoke.inputs.assumeRolePolicy)).Statement).toEqual([
-      { Effect: "Allow", Principal: { AWS: ["arn:aws:iam::123456789012:role/prod-c0-argocd", "arn:aws:iam::123456789012:role/prod-c1-argocd"] }, Action: "sts:AssumeRole" },
+  it("registers every cluster on its own region's hub only, with IAM auth, no bearer token and no role", () => {
+    const secrets = ofType(ev, "kubernetes:core/v1:Secret");
+    expect(secrets.map((s) => [s.name, (s.inputs.metadata as any).name]).sort()).toEqual([
+      ["c0-argocd-spoke-registration-c0", "c0"],
+      ["c1-argocd-spoke-registration-c1", "c1"],
+      ["c2-argocd-spoke-registration-c0", "c2"],
     ]);
+    for (const s of secrets) {
+      const { labels, annotations } = s.inputs.metadata as any;
+      expect(labels).toMatchObject({ "argocd.argoproj.io/secret-type": "cluster" });
+      // What a cluster serves is in Git: a promotion changes no registration.
+      expect(Object.keys(labels).filter((k) => /role|serves/.test(k))).toEqual([]);
+      expect(annotations.gitops_traffic_path).toBe(`gitops/clusters/${(s.inputs.metadata as any).name}/traffic`);
+      expect(JSON.stringify(s.inputs)).not.toMatch(/bearerToken/);
+    }
+  });
+
+  it("lets each spoke role be assumed by its own hub's role only, and each hub assume only its region's spokes", () => {
+    const role = (name: string) => ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!;
+    expect(JSON.parse(String(role("prod-c2-argocd-spoke").inputs.assumeRolePolicy)).Statement).toEqual([
+      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/prod-c0-argocd" }, Action: "sts:AssumeRole" },
+    ]);
+    expect(JSON.parse(String(role("prod-c1-argocd-spoke").inputs.assumeRolePolicy)).Statement[0].Principal).toEqual({ AWS: "arn:aws:iam::123456789012:role/prod-c1-argocd" });
+    const assumable = (hub: string) => ((role(`prod-${hub}-argocd`).inputs.inlinePolicies as { policy: string }[]).flatMap((p) => JSON.parse(p.policy).Statement.flatMap((st: any) => [st.Resource].flat())));
+    expect(assumable("c0")).toEqual(["arn:aws:iam::123456789012:role/prod-c0-argocd-spoke", "arn:aws:iam::123456789012:role/prod-c2-argocd-spoke"]);
+    expect(assumable("c1")).toEqual(["arn:aws:iam::123456789012:role/prod-c1-argocd-spoke"]);
     expect(ofType(ev, "aws:eks/accessEntry:AccessEntry").filter((e) => e.name.includes("argocd-spoke")).map((e) => e.inputs.clusterName)).toEqual(["prod-c0", "prod-c1", "prod-c2"]);
   });
 
   it("lets the ApplicationSets reach a cluster only after the releases its tree needs, and Argo CD after the hub's webhook", () => {
     const graph = new DependencyGraph(ev.resources);
-    const release = (cluster: string, chart: string) => ofType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.name.startsWith(`${cluster}-`) && String(r.inputs.chart).endsWith(chart))!;
-    const argocd = release("c0", "argo-cd");
-    expect(graph.waitsFor(argocd.urn, release("c0", "aws-load-balancer-controller").urn)).toBe(true);
+    expect(graph.waitsFor(release("c0", "argo-cd")!.urn, release("c0", "aws-load-balancer-controller")!.urn)).toBe(true);
     // The registration Secret is what makes the ApplicationSets generate a cluster's Applications.
     for (const secret of ofType(ev, "kubernetes:core/v1:Secret")) {
       const cluster = (secret.inputs.metadata as any).name;
       for (const chart of ["external-secrets", "velero", "karpenter", "aws-load-balancer-controller"]) {
-        expect([cluster, chart, graph.waitsFor(secret.urn, release(cluster, chart).urn)]).toEqual([cluster, chart, true]);
+        expect([cluster, chart, graph.waitsFor(secret.urn, release(cluster, chart)!.urn)]).toEqual([cluster, chart, true]);
       }
     }
-    // Each hub's ApplicationSets (the standby's too) wait for that hub's own Argo CD.
     for (const set of ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet")) {
       const hub = set.name.split("-")[0];
-      expect([set.name, graph.waitsFor(set.urn, release(hub, "argo-cd").urn)]).toEqual([set.name, true]);
+      expect([set.name, graph.waitsFor(set.urn, release(hub, "argo-cd")!.urn)]).toEqual([set.name, true]);
     }
-    expect(ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").map((s) => s.name.split("-")[0]).sort()).toEqual(["c0", "c0", "c1", "c1"]);
+    expect(ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").map((s) => s.name.split("-")[0]).sort()).toEqual(["c0", "c0", "c0", "c1", "c1", "c1"]);
   });
 
-  it("creates each spoke role only after the hub roles it trusts exist", () => {
-    const hubRoles = ofType(ev, "aws:iam/role:Role").filter((r) => ["prod-c0-argocd", "prod-c1-argocd"].includes(String(r.inputs.name))).map((r) => r.urn);
-    expect(hubRoles).toHaveLength(2);
-    for (const name of ["prod-c0-argocd-spoke", "prod-c1-argocd-spoke", "prod-c2-argocd-spoke"]) {
-      expect(ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!.dependsOn).toEqual(expect.arrayContaining(hubRoles));
+  it("creates each spoke role only after the hub role it trusts exists", () => {
+    const roleUrn = (name: string) => ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === name)!;
+    for (const [spoke, hub] of [["c0", "c0"], ["c1", "c1"], ["c2", "c0"]]) {
+      expect(roleUrn(`prod-${spoke}-argocd-spoke`).dependsOn).toContain(roleUrn(`prod-${hub}-argocd`).urn);
     }
   });
 
-  it("lets the hubs reach every spoke's endpoint from their NAT addresses, and only from there", () => {
+  it("lets a hub reach its region's spokes from its NAT addresses, and only from there", () => {
     const ipsOf = (cluster: string) => ofType(ev, "aws:ec2/eip:Eip").filter((e) => e.name.startsWith(`${cluster}-`)).map((e) => e.urn);
     expect(ipsOf("c0")).toHaveLength(3);
     const eks = (name: string) => ofType(ev, "eks:index:Cluster").find((r) => r.name === name)!;
-    // The standby hub (c1) is a spoke of the active one; every other spoke admits both hubs.
-    for (const [spoke, hubs] of [["c1-eks", ["c0"]], ["c2-eks", ["c0", "c1"]]] as const) {
-      const cidrs = eks(spoke).inputs.publicAccessCidrs as string[];
-      expect(cidrs[0]).toBe("203.0.113.0/24");
-      const hubIps = hubs.flatMap(ipsOf);
-      expect(cidrs.slice(1)).toHaveLength(hubIps.length);
-      for (const cidr of cidrs.slice(1)) expect(cidr).toMatch(/^198\.51\.100\.\d+\/32$/);
-      expect(eks(spoke).dependsOn).toEqual(expect.arrayContaining(hubIps));
-    }
-    // The active hub talks to itself through its private endpoint.
+    const cidrs = eks("c2-eks").inputs.publicAccessCidrs as string[];
+    expect(cidrs[0]).toBe("203.0.113.0/24");
+    expect(cidrs.slice(1)).toHaveLength(3);
+    for (const cidr of cidrs.slice(1)) expect(cidr).toMatch(/^198\.51\.100\.\d+\/32$/);
+    expect(eks("c2-eks").dependsOn).toEqual(expect.arrayContaining(ipsOf("c0")));
+    // Hubs talk to themselves through their private endpoints; no hub reaches another region.
     expect(eks("c0-eks").inputs.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
+    expect(eks("c1-eks").inputs.publicAccessCidrs).toEqual(["203.0.113.0/24"]);
   });
 
   it("generates one Application per cluster and layer, auto-synced with retries whatever the role", () => {
     const sets = ofType(ev, "kubernetes:argoproj.io/v1alpha1:ApplicationSet").filter((s) => s.name.startsWith("c0-"));
-    expect(sets.map((s) => (s.inputs.metadata as any).name)).toEqual(["fleet-platform", "fleet-apps"]);
+    expect(sets.map((s) => (s.inputs.metadata as any).name)).toEqual(["fleet-platform", "fleet-traffic", "fleet-apps"]);
     for (const set of sets) {
-      const spec = set.inputs.spec as any;
+      const setSpec = set.inputs.spec as any;
       // A second set generating the same names would fight it on a role flip.
-      expect(spec.template.metadata.name).toMatch(/^\{\{\.name\}\}-(platform|apps)$/);
-      expect(spec.template.spec.syncPolicy).toEqual({
+      expect(setSpec.template.metadata.name).toMatch(/^\{\{\.name\}\}-(platform|traffic|apps)$/);
+      expect(setSpec.template.spec.syncPolicy).toEqual({
         automated: { prune: true, selfHeal: true },
         syncOptions: ["SkipDryRunOnMissingResource=true"],
         retry: { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } },
       });
       // Removing a set or a cluster Secret never deletes running workloads.
-      expect(spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+      expect(setSpec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
     }
   });
 });
@@ -214,7 +263,12 @@ describe("active-active", () => {
       ["c2", "eu-west-1"],
     ]);
     expect(records.filter((r) => r.inputs.failoverRoutingPolicies)).toEqual([]);
-    for (const r of records) expect(r.inputs.healthCheckId).toBeDefined();
-    expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(6);
+    // Each latency record carries its own cluster's serving check; there is no takeover answer.
+    const checks = new Map(ofType(ev, "aws:route53/healthCheck:HealthCheck").map((c) => [c.urn, c.inputs]));
+    expect([...checks.values()].map((c) => c.resourcePath)).toEqual(["/healthz", "/healthz", "/healthz"]);
+    for (const r of records) {
+      expect(r.dependsOn.filter((urn) => checks.has(urn)).map((urn) => checks.get(urn)!.fqdn)).toEqual([`${r.inputs.setIdentifier}.api.example.com`]);
+    }
+    expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(3 * 3);
   });
 });

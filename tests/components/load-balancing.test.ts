@@ -1,7 +1,7 @@
 import { renderTree } from "../../charts";
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { names, parseFleet } from "../../fleet";
-import { endpointGroupShape } from "../../components/global-accelerator";
+import { SERVING_LISTENER_PORT } from "../../components/cluster-load-balancer";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 import * as YAML from "yaml";
 
@@ -42,36 +42,69 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     for (const v of ofType(ev, "aws:acm/certificateValidation:CertificateValidation")) expect(v.dependsOn).toContain(validation.urn);
   });
 
-  it("health-checks the gateway pods on the fleet's health path, in a target group the controller may fill", () => {
-    const groups = ofType(ev, "aws:lb/targetGroup:TargetGroup");
+  it("health-checks the gateway pods on their live path, never the role, in a target group the controller may fill", () => {
+    const groups = ofType(ev, "aws:lb/targetGroup:TargetGroup").filter((g) => g.inputs.targetType === "ip");
     expect(groups.map((g) => [g.inputs.name, (g.inputs.tags as any)["elbv2.k8s.aws/cluster"]])).toEqual([
       ["prod-c0-gw", "prod-c0"],
       ["prod-c1-gw", "prod-c1"],
       ["prod-c2-gw", "prod-c2"],
     ]);
-    expect(groups[1].inputs).toMatchObject({ targetType: "ip", protocol: "TCP", port: 8080, healthCheck: { protocol: "HTTP", path: "/healthz", matcher: "200" } });
+    // The pods carry the controller's readiness gate on this group: a standby's must stay healthy.
+    expect(groups[1].inputs).toMatchObject({ targetType: "ip", protocol: "TCP", port: 8080, healthCheck: { protocol: "HTTP", path: "/healthz/live", matcher: "200" } });
     for (const lb of ofType(ev, "aws:lb/loadBalancer:LoadBalancer")) expect(lb.inputs.tags).not.toHaveProperty(["elbv2.k8s.aws/cluster"]);
+  });
+
+  it("puts a serving target group behind each NLB: the nodes, checked on the serving answer, behind a listener nothing reaches", () => {
+    const serving = ofType(ev, "aws:lb/targetGroup:TargetGroup").filter((g) => g.inputs.targetType === "instance");
+    expect(serving.map((g) => [g.inputs.name, g.region, g.inputs.port, (g.inputs.healthCheck as any).path, (g.inputs.tags as any)["elbv2.k8s.aws/cluster"]])).toEqual([
+      ["prod-c0-serving", "us-east-1", names.GATEWAY_SERVING_NODE_PORT, "/healthz", "prod-c0"],
+      ["prod-c1-serving", "us-west-2", names.GATEWAY_SERVING_NODE_PORT, "/healthz", "prod-c1"],
+      ["prod-c2-serving", "us-east-1", names.GATEWAY_SERVING_NODE_PORT, "/healthz", "prod-c2"],
+    ]);
+    for (const cluster of ["c0", "c1", "c2"]) {
+      const listener = byName(ev, `${cluster}-lb-serving-check`);
+      expect(listener.inputs).toMatchObject({ protocol: "TCP", port: SERVING_LISTENER_PORT });
+      expect(listener.dependsOn).toEqual(expect.arrayContaining([byName(ev, `${cluster}-lb`).urn, byName(ev, `${cluster}-lb-serving`).urn]));
+      expect((byName(ev, `${cluster}-lb-nlb`).inputs.ingress as any[]).map((r) => r.fromPort)).toEqual([443]);
+    }
+    const rule = byName(ev, "c1-lb-to-serving");
+    expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: names.GATEWAY_SERVING_NODE_PORT, toPort: names.GATEWAY_SERVING_NODE_PORT });
   });
 
   it("lets only the NLB's security group reach the pods, on the gateway port", () => {
     const nlbGroup = byName(ev, "c1-lb-nlb");
     expect(nlbGroup.inputs.ingress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 443, toPort: 443 })]);
-    expect(nlbGroup.inputs.egress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [expect.stringMatching(/^sg-/)] })]);
+    expect(nlbGroup.inputs.egress).toEqual([
+      expect.objectContaining({ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [expect.stringMatching(/^sg-/)] }),
+      expect.objectContaining({ protocol: "tcp", fromPort: names.GATEWAY_SERVING_NODE_PORT, toPort: names.GATEWAY_SERVING_NODE_PORT, securityGroups: [expect.stringMatching(/^sg-/)] }),
+    ]);
     const rule = byName(ev, "c1-lb-to-gateway");
     expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
     expect(rule.inputs.securityGroupId).toBe((nlbGroup.inputs.egress as any)[0].securityGroups[0]);
     expect(rule.dependsOn).toContain(nlbGroup.urn);
   });
 
-  it("binds each cluster's gateway to a target group the plan creates in that cluster's region", () => {
-    const planned = new Map(ofType(ev, "aws:lb/targetGroup:TargetGroup").map((g) => [g.inputs.name, g.region]));
+  it("binds each cluster's gateway to its own NLB's target groups, serving ones through the nodes", () => {
+    const planned = ofType(ev, "aws:lb/targetGroup:TargetGroup");
     const spec = parseFleet(raw, "us-east-1");
-    const bindings = renderTree(spec)
+    const tree = renderTree(spec);
+    const bindings = tree
       .filter((f) => /\/targetgroupbinding-/.test(f.path))
       .map((f) => ({ cluster: f.path.split("/")[1], binding: YAML.parse(f.content) }));
-    expect(bindings.map((b) => b.cluster)).toEqual(["c0", "c1", "c2"]);
+    expect(bindings.map((b) => [b.cluster, b.binding.spec.targetType])).toEqual([
+      ["c0", "instance"], ["c0", "ip"], ["c1", "instance"], ["c1", "ip"], ["c2", "instance"], ["c2", "ip"],
+    ]);
     for (const { cluster, binding } of bindings) {
-      expect(planned.get(binding.spec.targetGroupName)).toBe(spec.clusters.find((c) => c.name === cluster)!.region);
+      // The group a binding fills is the one behind this cluster's own NLB (its listener's forward target).
+      const group = planned.find((g) => g.inputs.name === binding.spec.targetGroupName)!;
+      const listener = ofType(ev, "aws:lb/listener:Listener").find((l) => l.dependsOn.includes(group.urn))!;
+      expect([cluster, listener.dependsOn]).toEqual([cluster, expect.arrayContaining([byName(ev, `${cluster}-lb`).urn])]);
+      const service = tree.find((f) => f.path === `clusters/${cluster}/platform/service-ingress-${binding.spec.serviceRef.name}.yaml`)!;
+      expect(YAML.parse(service.content).spec.selector).toEqual({ "app.kubernetes.io/name": "ingress-gateway" });
+      if (binding.spec.targetType === "instance") {
+        // Instance targets: the node port the program's target group and security group use.
+        expect(YAML.parse(service.content).spec).toMatchObject({ type: "NodePort", ports: [{ nodePort: group.inputs.port }] });
+      }
     }
   });
 
@@ -85,7 +118,7 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     }
   });
 
-  it("plans an accelerator with one endpoint group per region, the NLBs as endpoints and dials by role", () => {
+  it("plans an accelerator with one endpoint group per region and the NLBs as endpoints, the same whatever the roles", () => {
     expect(ofType(ev, "aws:globalaccelerator/accelerator:Accelerator")).toHaveLength(1);
     expect(ofType(ev, "aws:globalaccelerator/listener:Listener").map((l) => [l.inputs.protocol, l.inputs.portRanges])).toEqual([["TCP", [{ fromPort: 443, toPort: 443 }]]]);
     const groups = ofType(ev, "aws:globalaccelerator/endpointGroup:EndpointGroup");
@@ -93,10 +126,19 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     expect(groups.map((g) => [g.inputs.endpointGroupRegion, g.inputs.trafficDialPercentage, g.inputs.endpointConfigurations])).toEqual([
       ["us-east-1", 100, [
         { endpointId: nlbArn("c0", "us-east-1"), weight: 100, clientIpPreservationEnabled: false },
-        { endpointId: nlbArn("c2", "us-east-1"), weight: 0, clientIpPreservationEnabled: false },
+        { endpointId: nlbArn("c2", "us-east-1"), weight: 100, clientIpPreservationEnabled: false },
       ]],
-      ["us-west-2", 0, [{ endpointId: nlbArn("c1", "us-west-2"), weight: 100, clientIpPreservationEnabled: false }]],
+      ["us-west-2", 100, [{ endpointId: nlbArn("c1", "us-west-2"), weight: 100, clientIpPreservationEnabled: false }]],
     ]);
+    // Each endpoint is its own cluster's NLB, whose serving group checks that cluster's answer.
+    for (const group of groups) {
+      for (const endpoint of group.inputs.endpointConfigurations as { endpointId: string }[]) {
+        const cluster = endpoint.endpointId.match(/loadbalancer\/net\/prod-(c\d)-nlb\//)![1];
+        const nlb = byName(ev, `${cluster}-lb`);
+        expect(group.dependsOn).toContain(nlb.urn);
+        expect([cluster, nlb.region]).toEqual([cluster, group.inputs.endpointGroupRegion]);
+      }
+    }
     for (const g of groups) {
       expect(g.inputs).toMatchObject({ healthCheckProtocol: "HTTPS", healthCheckPort: 443, healthCheckPath: "/healthz", healthCheckIntervalSeconds: 10, thresholdCount: 3 });
     }
@@ -114,14 +156,3 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
   });
 });
 
-describe("endpoint group dials", () => {
-  it("sends traffic to every region in active-active and keeps a lone standby reachable by failover", () => {
-    const spec = parseFleet(fleetConfig(2, { mode: "active-active", clusters: fleetConfig(2).clusters.map(({ role, ...c }: any) => c) }), "us-east-1");
-    expect(spec.clusters.map((c) => endpointGroupShape([c]))).toEqual([
-      { trafficDialPercentage: 100, weights: [100] },
-      { trafficDialPercentage: 100, weights: [100] },
-    ]);
-    const passive = parseFleet(fleetConfig(2), "us-east-1");
-    expect(endpointGroupShape([passive.clusters[1]])).toEqual({ trafficDialPercentage: 0, weights: [100] });
-  });
-});

@@ -15,10 +15,10 @@ describe("a private repository: gitops.secretRef names a Secret created out of b
 
   it("Argo CD gets it as repository credentials: label and url added, no key material in Pulumi", async () => {
     const raw = fleetConfig(2);
-    raw.gitops = { ...raw.gitops, ...PRIVATE, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, ...PRIVATE, engine: "argocd" };
     const ev = await evaluateProgram(stackConfig(raw), "123456789012");
     const patches = ev.resources.filter((r) => r.type === "kubernetes:core/v1:SecretPatch");
-    // One on each hub: the active one (c0) and its standby (c1) both pull the repository.
+    // One on each region's hub (c0 in us-east-1, c1 in us-west-2): both pull the repository.
     expect(patches.map((p) => p.name)).toEqual(["c0-argocd-repository", "c1-argocd-repository"]);
     for (const { inputs } of patches) {
       const patch = inputs as { metadata: any; data: Record<string, string> };

@@ -28,7 +28,7 @@ const refused: [string, Mutation, string][] = [
   ["a descriptor with a newline", (r) => (r.backup = { schedule: "@daily\n" }), "fleet.backup.schedule: '@daily' is not a schedule Velero accepts: unknown descriptor (Velero knows @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly and @every <duration>)"],
   ["a retention past Go's longest duration", (r) => (r.backup = { retention: "9999999h" }), "fleet.backup.retention: '9999999h' exceeds the longest duration Velero can hold (2562047h)"],
   ["a DNS record too long for cluster names", (r) => (r.dns.record = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.example.com`), "fleet.dns.record: must be at most 236 characters, so that <cluster>.<record> fits Route 53's 253"],
-  ["a health check path past Route 53's 255", (r) => (r.dns.healthCheckPath = `/${"x".repeat(255)}`), "fleet.dns.healthCheckPath: must be at most 255 characters (Route 53's limit)"],
+  ["a health check path whose takeover path passes Route 53's 255", (r) => (r.dns.healthCheckPath = `/${"x".repeat(246)}`), "fleet.dns.healthCheckPath: must be at most 246 characters (Route 53 checks up to 255, and '/takeover' is appended to it)"],
   ["a node group past the EKS quota", (r) => (r.clusters[0].nodes.max = 451), "fleet.clusters[0].nodes.max: 451 exceeds the EKS quota of 450 nodes per managed node group"],
   ["a branch starting with '-'", (r) => (r.gitops.branch = "--upload-pack=x"), "fleet.gitops.branch: '--upload-pack=x' is not a valid Git branch name (see git check-ref-format)"],
   ["a branch with '..'", (r) => (r.gitops.branch = "a..b"), "fleet.gitops.branch: 'a..b' is not a valid Git branch name (see git check-ref-format)"],

@@ -1,4 +1,4 @@
-import { parseFleet } from "../../fleet";
+import { CONFIGMAP_PROJECTION_SECONDS, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
 import { fleetConfig, problemsOf } from "../fixtures/fleets";
 
 describe("parseFleet", () => {
@@ -10,7 +10,7 @@ describe("parseFleet", () => {
       eksClusterName: "prod-c1",
       hostname: "c1.api.example.com",
       serves: false,
-      gitopsPaths: { platform: "gitops/clusters/c1/platform", apps: "gitops/clusters/c1/apps" },
+      gitopsPaths: { platform: "gitops/clusters/c1/platform", traffic: "gitops/clusters/c1/traffic", apps: "gitops/clusters/c1/apps" },
       subnets: { private: ["10.1.0.0/19", "10.1.32.0/19", "10.1.64.0/19"], public: ["10.1.96.0/22", "10.1.100.0/22", "10.1.104.0/22"] },
     });
     expect(Object.isFrozen(spec.clusters[0].nodes)).toBe(true);
@@ -60,48 +60,75 @@ describe("parseFleet", () => {
     expect(problemsOf(fleetConfig(2, { backup: { maxDuration: "soon" } }))).toEqual(["fleet.backup.maxDuration: 'soon' must be a duration of at least 1m, such as 30m"]);
   });
 
-  it("makes a warm standby the default: apps at reduced scale, DNS alone moves traffic", () => {
+  it("makes a warm standby the default: apps at reduced scale, DNS alone moves traffic to the reduced copy", () => {
     const spec = parseFleet(fleetConfig(3), "us-east-1");
     expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual(["warm", "running", "warm", "warm"]);
-    expect(spec.dr.rtoSeconds).toBe(30 + 60);
-    expect(spec.dr.notes.join("\n")).toMatch(/Warm standby: .*eks-fleet\.io\/warm-replicas, default 1/);
+    expect(spec.dr.automatic).toMatchObject({ seconds: 30 + 60, capacity: "reduced" });
+    expect(spec.dr.rtoSeconds).toBe(spec.dr.automatic!.seconds);
+    expect(spec.dr.notes.join("\n")).toMatch(/warm standby's apps at their warm replica count \(annotation eks-fleet\.io\/warm-replicas, default 1\)/);
+  });
+
+  it("designates one takeover standby: the primary's backup partner, or the partner it names", () => {
+    const spec = parseFleet(fleetConfig(3), "us-east-1");
+    expect(spec.clusters.map((c) => [c.name, c.takeover])).toEqual([["c0", false], ["c1", true], ["c2", false]]);
+    expect(spec.takeover?.name).toBe(spec.primary!.backup.partner);
+    const raw = fleetConfig(3);
+    raw.clusters[0].backupPartner = "c2";
+    expect(parseFleet(raw, "us-east-1").takeover?.name).toBe("c2");
+    const active = fleetConfig(3, { mode: "active-active" });
+    active.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    expect(parseFleet(active, "us-east-1").clusters.filter((c) => c.takeover)).toEqual([]);
   });
 
   it.each([
-    ["flux", 30 + 300 + 60 + 120],
-    ["argocd", 30 + 300 + 180 + 120],
-  ])("counts the promotion in a pilot light's RTO (%s)", (engine, rto) => {
+    ["flux", 60],
+    ["argocd", 180],
+  ] as const)("counts the promotion in a pilot light's RTO (%s), and the webhook's shorter pickup beside it", (engine, polling) => {
     const raw = fleetConfig(2, { standby: "pilot-light" });
-    raw.gitops = { ...raw.gitops, engine, ...(engine === "argocd" ? { hub: "c1" } : {}) };
+    raw.gitops = { ...raw.gitops, engine };
     const spec = parseFleet(raw, "us-east-1");
     expect(spec.clusters.map((c) => c.apps)).toEqual(["running", "stopped"]);
-    expect(spec.dr.rtoSeconds).toBe(rto);
-    const notes = spec.dr.notes.join("\n");
-    expect(notes).toContain(`npm run failover merged (assumed 300 s), ${engine === "flux" ? "Flux" : "Argo CD"} picking up the commit (${engine === "flux" ? 60 : 180} s), pods ready (assumed 120 s)`);
-    expect(notes).toContain("node group");
+    // Traffic moves on its own, but finds no apps until the promotion.
+    expect(spec.dr.automatic).toMatchObject({ seconds: 90, capacity: "none" });
+    const { decideAndMergeSeconds, webhookPickupSeconds, nodeProvisioningSeconds, podsReadySeconds } = PROMOTION_ASSUMPTIONS;
+    const deliberate = 30 + decideAndMergeSeconds + polling + Math.max(CONFIGMAP_PROJECTION_SECONDS + 30 + 60, nodeProvisioningSeconds + podsReadySeconds);
+    expect(spec.dr.deliberate).toMatchObject({ seconds: deliberate, withWebhookSeconds: deliberate - polling + webhookPickupSeconds });
+    expect(spec.dr.deliberate!.terms.reduce((sum, t) => sum + t.seconds, 0)).toBe(deliberate);
+    expect(spec.dr.rtoSeconds).toBe(deliberate);
+    expect(spec.dr.notes.join("\n")).toContain(`${engine === "flux" ? "Flux" : "Argo CD"} picks up the commit by polling (${polling} s)`);
   });
 
-  it("counts Global Accelerator's shift instead of the TTL when it moves traffic", () => {
-    const spec = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } }), "us-east-1");
+  it("counts Global Accelerator's shift instead of the TTL, and has no automatic failover in active-passive", () => {
+    const active = fleetConfig(2, { mode: "active-active", dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } });
+    active.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    const spec = parseFleet(active, "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 30);
-    expect(spec.dr.notes[0]).toMatch(/^RTO: the NLB target group .* Global Accelerator moves new connections .* no DNS TTL is involved\.$/);
-    const pilot = parseFleet(fleetConfig(2, { standby: "pilot-light", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
-    expect(pilot.dr.rtoSeconds).toBe(30 + 300 + 60 + 120);
+    expect(spec.dr.automatic!.terms.map((t) => t.what)).toEqual([expect.stringMatching(/^the NLB target group/), "Global Accelerator moves new connections"]);
+    // Only the primary answers "serving": when it is lost, the accelerator fails open until the promotion.
+    const passive = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
+    expect(passive.dr.automatic).toBeUndefined();
+    expect(passive.dr.rtoSeconds).toBe(passive.dr.deliberate!.seconds);
+    expect(passive.dr.notes[0]).toMatch(/^Automatic failover: none that restores service\..*fails open/);
   });
 
-  it("runs every app everywhere in active-active, with no standby", () => {
+  it("runs every app everywhere in active-active, with no standby and nothing to promote", () => {
     const raw = fleetConfig(2, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
     const spec = parseFleet(raw, "us-east-1");
     expect([spec.standby, ...spec.clusters.map((c) => c.apps)]).toEqual([undefined, "running", "running"]);
     expect(spec.dr.rtoSeconds).toBe(90);
+    expect(spec.dr.deliberate).toBeUndefined();
   });
 
-  it("keeps a standby Argo CD hub in another region than the hub", () => {
+  it("runs an Argo CD hub in every region, the region's first cluster unless one is pinned", () => {
     const raw = fleetConfig(4);
     raw.clusters[1].region = "us-east-1";
-    raw.gitops = { ...raw.gitops, engine: "argocd", hub: "c0" };
+    raw.gitops = { ...raw.gitops, engine: "argocd" };
     const spec = parseFleet(raw, "us-east-1");
-    expect([spec.hub?.name, spec.standbyHub?.name]).toEqual(["c0", "c2"]);
+    expect(spec.hubs.map((h) => h.name)).toEqual(["c0", "c2", "c3"]);
+    expect(spec.clusters.map((c) => c.argocdHub)).toEqual(["c0", "c0", "c2", "c3"]);
+    raw.gitops.hubs = { "us-east-1": "c1" };
+    expect(parseFleet(raw, "us-east-1").clusters.map((c) => c.argocdHub)).toEqual(["c1", "c1", "c2", "c3"]);
+    expect(parseFleet(fleetConfig(2), "us-east-1").hubs).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ const validFleet = fc
       accountId: "210987654321",
       mode: f.activeActive ? "active-active" : "active-passive",
       kubernetesVersion: f.version,
-      gitops: { engine: f.argocd ? "argocd" : "flux", repoUrl: "https://git.example.com/fleet.git", ...(f.argocd ? { hub: f.names[primary] } : {}) },
+      gitops: { engine: f.argocd ? "argocd" : "flux", repoUrl: "https://git.example.com/fleet.git", ...(f.argocd ? { hubs: { [regions[primary]]: f.names[primary] } } : {}) },
       dns: { zone: "example.net", record: "app.example.net" },
       backup: { schedule: f.schedule },
       namespaces: [{ name: "team", admins: ["team-admins"] }],

@@ -22,9 +22,13 @@ const cases: [string, Mutation, string][] = [
   ["an unknown standby", (r) => (r.standby = "cold"), 'fleet.standby: Invalid option: expected one of "warm"|"pilot-light"'],
   ["an unknown mode", (r) => (r.mode = "active-standby"), 'fleet.mode: Invalid option: expected one of "active-active"|"active-passive"'],
   ["an unknown engine", (r) => (r.gitops.engine = "fleet"), 'fleet.gitops.engine: Invalid option: expected one of "flux"|"argocd"'],
-  ["argocd without a hub", (r) => (r.gitops.engine = "argocd"), "fleet.gitops.hub: argocd needs a hub: the name of the cluster that runs Argo CD"],
-  ["argocd with an unknown hub", (r) => Object.assign(r.gitops, { engine: "argocd", hub: "c9" }), "fleet.gitops.hub: 'c9' is not a cluster of this fleet (c0, c1, c2)"],
-  ["a hub under flux", (r) => (r.gitops.hub = "c0"), "fleet.gitops.hub: only the argocd engine has a hub; flux runs in every cluster"],
+  ["the retired single hub, with what to write instead", (r) => { r.clusters[2].region = "us-east-1"; Object.assign(r.gitops, { engine: "argocd", hub: "c2" }); }, "fleet.gitops.hub: replaced by one Argo CD hub per region (the region's first cluster by default): remove gitops.hub or, to keep 'c2' as its region's hub when it is not the first cluster there, write gitops.hubs: { us-east-1: c2 }"],
+  ["the retired hub naming no cluster", (r) => Object.assign(r.gitops, { engine: "argocd", hub: "c9" }), "fleet.gitops.hub: replaced by one Argo CD hub per region (the region's first cluster by default): remove gitops.hub"],
+  ["a pinned hub in a region without clusters", (r) => Object.assign(r.gitops, { engine: "argocd", hubs: { "eu-central-1": "c0" } }), "fleet.gitops.hubs.eu-central-1: no cluster of this fleet is in eu-central-1"],
+  ["a pinned hub naming no cluster", (r) => Object.assign(r.gitops, { engine: "argocd", hubs: { "us-east-1": "c9" } }), "fleet.gitops.hubs.us-east-1: 'c9' is not a cluster of this fleet (c0, c1, c2)"],
+  ["a pinned hub in another region", (r) => Object.assign(r.gitops, { engine: "argocd", hubs: { "us-east-1": "c1" } }), "fleet.gitops.hubs.us-east-1: 'c1' is in us-west-2; a hub manages the clusters of its own region"],
+  ["hubs under flux", (r) => (r.gitops.hubs = { "us-east-1": "c0" }), "fleet.gitops.hubs: only the argocd engine has hubs; flux runs in every cluster"],
+  ["an active-passive accelerator over four regions", (r) => { r.dns.globalAccelerator = true; r.clusters.push({ ...r.clusters[2], name: "c3", region: "eu-central-1", vpcCidr: "10.3.0.0/16", role: "secondary" }); }, "fleet.dns.globalAccelerator: an active-passive fleet behind Global Accelerator spans at most 3 regions (found 4): the accelerator looks for the one serving cluster only in the 3 regions closest to each client. Use Route 53 (globalAccelerator: false) or active-active"],
   ["a record outside its zone", (r) => (r.dns.record = "api.example.org"), "fleet.dns.record: 'api.example.org' is not inside the zone 'example.com'"],
   ["an invalid cron", (r) => (r.backup = { schedule: "61 * * * *" }), "fleet.backup.schedule: '61 * * * *' is not a schedule Velero accepts: minute '61': 61 is above 59"],
   ["a six-field cron", (r) => (r.backup = { schedule: "0 0 * * * *" }), "fleet.backup.schedule: '0 0 * * * *' is not a schedule Velero accepts: has 6 fields; Velero's cron takes five (minute hour day-of-month month day-of-week)"],
@@ -40,7 +44,7 @@ const cases: [string, Mutation, string][] = [
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
   ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
-  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); Object.assign(r.gitops, { engine: "argocd", hub: "c0" }); }, "fleet.apiAccessCidrs: 38 ranges with the Argo CD hubs' 6 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 34"],
+  ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); r.gitops.engine = "argocd"; r.clusters[2].region = "us-east-1"; }, "fleet.apiAccessCidrs: 38 ranges with an Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
   ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
 ];
 
@@ -78,10 +82,23 @@ describe("rejected fleet configs", () => {
     expect(problemsOf(fleetConfig(3))).toEqual([]);
   });
 
-  it("accepts public access CIDRs up to the EKS limit, counting a two-zone hub's two NAT addresses and its standby's three", () => {
-    const raw = fleetConfig(3, { apiAccessCidrs: ranges(35) });
-    Object.assign(raw.gitops, { engine: "argocd", hub: "c1" });
+  it("accepts public access CIDRs up to the EKS limit, counting the NAT addresses of a spoke's own hub only", () => {
+    // c2 shares us-west-1 (two zones) with its hub c1: 38 + 2. Hubs and clusters alone in their region admit no hub.
+    const raw = fleetConfig(3, { apiAccessCidrs: ranges(38) });
+    raw.gitops.engine = "argocd";
     raw.clusters[1].region = "us-west-1";
+    raw.clusters[2].region = "us-west-1";
     expect(problemsOf(raw)).toEqual([]);
+    raw.apiAccessCidrs = ranges(39);
+    expect(problemsOf(raw)).toEqual(["fleet.apiAccessCidrs: 39 ranges with an Argo CD hub's 2 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 38"]);
+    // A fleet of one cluster per region has no spoke at all: every cluster is its region's hub.
+    expect(problemsOf(fleetConfig(3, { apiAccessCidrs: ranges(40), gitops: { ...raw.gitops } }))).toEqual([]);
+  });
+
+  it("accepts an active-passive accelerator over three regions, and active-active over more", () => {
+    expect(problemsOf(fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }))).toEqual([]);
+    const wide = fleetConfig(4, { mode: "active-active", dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
+    wide.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    expect(problemsOf(wide)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { promisify } from "util";
 import * as path from "path";
 import * as YAML from "yaml";
 import { canonicalJson } from "../../policies/override-record";
+import * as names from "../../fleet/names";
 import { loadTree } from "../../policies/tree";
 import { goodTree, writeTree } from "./tree-fixture";
 
@@ -24,7 +25,7 @@ async function built(layer: string): Promise<string[]> {
 function checked(root: string): Map<string, string[]> {
   const byLayer = new Map<string, string[]>();
   const tree = loadTree(root);
-  for (const cluster of tree.clusters) for (const layer of ["platform", "apps"]) byLayer.set(`clusters/${cluster}/${layer}`, []);
+  for (const cluster of tree.clusters) for (const layer of names.TREE_LAYERS) byLayer.set(`clusters/${cluster}/${layer}`, []);
   for (const o of tree.objects) byLayer.get(`clusters/${o.cluster}/${o.layer}`)!.push(canonicalJson(o.object));
   for (const list of byLayer.values()) list.sort();
   return byLayer;
@@ -45,7 +46,7 @@ const shapes = () => {
       .flatMap((root) => [...checked(root)].map(([layer, objects]) => ({ dir: path.join(root, layer), objects })))
       // The second tree's other cluster holds nothing the first does not.
       .filter(({ dir }) => !/gitops-[^/]+\/clusters\/usw2\//.test(dir));
-    expect(layers).toHaveLength(6);
+    expect(layers).toHaveLength(3 * names.TREE_LAYERS.length);
     const outputs = await Promise.all(layers.map(({ dir }) => built(dir)));
     layers.forEach(({ dir, objects }, i) => expect({ dir, objects: outputs[i] }).toEqual({ dir, objects }));
   }, 30_000);

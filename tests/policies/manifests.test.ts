@@ -69,7 +69,7 @@ describe("manifest rules", () => {
     expect(all(dropped).map((v) => v.policy)).toEqual(expect.arrayContaining(["manifests-closed-world", "manifests-default-deny-network-policy"]));
     expect(run(closedWorld, { ...base, "clusters/use1/extra/cm.yaml": { kind: "ConfigMap" } })).toEqual([{
       file: "clusters/use1/extra/cm.yaml",
-      message: "clusters/use1/extra/cm.yaml is outside the layer folders (clusters/<cluster>/platform|apps/); the rendered tree holds nothing else. Delete it.",
+      message: "clusters/use1/extra/cm.yaml is outside the layer folders (clusters/<cluster>/platform|traffic|apps/); the rendered tree holds nothing else. Delete it.",
     }]);
     expect(run(closedWorld, { ...base, [K]: null })).toEqual([{ file: K, message: `${K} is missing; without it the agent applies whatever it finds in ${P}/.` }]);
     const deletion = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "payments" }, $patch: "delete" };

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import * as names from "../../fleet/names";
 import { tempDir } from "../support/temp-dirs";
 
 const PSA = {
@@ -79,7 +80,7 @@ export function writeTree(files: Record<string, object | string | null>): string
     Object.keys(files)
       .map((f) => /^(clusters\/[^/]+)\//.exec(f)?.[1])
       .filter((c): c is string => !!c)
-      .flatMap((c) => [`${c}/platform`, `${c}/apps`]),
+      .flatMap((c) => names.TREE_LAYERS.map((layer) => `${c}/${layer}`)),
   );
   const all: Record<string, object | string | null> = { ...files };
   for (const layer of layers) {
