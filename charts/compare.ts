@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { readBounded } from "../fleet/safe-files";
 import { TREE_MARKER, TREE_MARKER_CONTENT } from "./output-folder";
 import { RenderedFile } from "./render";
 
@@ -13,21 +14,30 @@ export interface TreeChanges {
   readonly changed: readonly string[];
 }
 
-/** Missing, extra and changed files of the folder `dir` against `files` and the marker. */
+/**
+ * Missing, extra and changed files of the folder `dir` against `files` and the marker. Only
+ * regular files are read, and only when their size matches: a link, a FIFO or a device in
+ * the folder is a change, never followed, waited on or read.
+ */
 export function treeChanges(dir: string, files: readonly RenderedFile[]): TreeChanges {
   // Every written tree carries the marker beside the rendered files.
   const expected = new Map([...files.map((f): [string, string] => [f.path, f.content]), [TREE_MARKER, TREE_MARKER_CONTENT]]);
-  const onDisk = fs.existsSync(dir) ? listFiles(dir) : [];
-  const present = new Set(onDisk);
+  const onDisk = fs.existsSync(dir) ? listEntries(dir) : [];
+  const present = new Set(onDisk.map((entry) => entry.path));
   const extra: string[] = [];
   const changed: string[] = [];
-  for (const file of onDisk) {
-    const content = expected.get(file);
-    if (content === undefined) extra.push(file);
-    else if (fs.readFileSync(path.join(dir, file), "utf8") !== content) changed.push(file);
+  for (const entry of onDisk) {
+    const content = expected.get(entry.path);
+    if (content === undefined) extra.push(entry.path);
+    else if (!sameContent(path.join(dir, entry.path), entry.stat, content)) changed.push(entry.path);
   }
   const missing = [...expected.keys()].filter((file) => !present.has(file));
   return { missing: missing.sort(), extra: extra.sort(), changed: changed.sort() };
+}
+
+function sameContent(file: string, stat: fs.Stats, content: string): boolean {
+  if (!stat.isFile() || stat.size !== Buffer.byteLength(content)) return false;
+  return readBounded(file, file, stat.size + 1).toString("utf8") === content;
 }
 
 /** Files that differ between the folder `dir` and `files` (missing, extra or changed), sorted. */
@@ -48,9 +58,10 @@ export function staleTreeReport(shown: string, changes: TreeChanges, rerun: stri
   ];
 }
 
-function listFiles(dir: string, prefix = ""): string[] {
+/** Every entry under `dir` but folders (links are entries, not followed), with its lstat. */
+function listEntries(dir: string, prefix = ""): { path: string; stat: fs.Stats }[] {
   return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? listFiles(dir, relative) : [relative];
+    return entry.isDirectory() ? listEntries(dir, relative) : [{ path: relative, stat: fs.lstatSync(path.join(dir, relative)) }];
   });
 }

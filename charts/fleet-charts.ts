@@ -7,7 +7,7 @@ import { fleetInfoReplication } from "./platform/fleet-info";
 import { gatewayReplication } from "./platform/gateway";
 import { ingressReplication } from "./platform/ingress";
 import { namespaceReplications } from "./platform/namespaces";
-import { fleetViewerReplication } from "./platform/rbac";
+import { fleetViewerReplication, layerAccessReplication } from "./platform/rbac";
 import { secretsReplication } from "./platform/secrets";
 import { storageReplication } from "./platform/storage";
 import { healthAnswersReplication } from "./platform/traffic";
@@ -20,6 +20,7 @@ export function fleetReplications(fleet: FleetSpec, replicated: readonly Replica
   return [
     fleetInfoReplication(),
     fleetViewerReplication(),
+    layerAccessReplication(fleet),
     ...namespaceReplications(fleet),
     ingressReplication(fleet),
     ...(fleet.dns.gateway === "builtin" ? [gatewayReplication(fleet)] : []),

@@ -54,11 +54,24 @@ export function holdsTree(dir: string): boolean {
   return fs.lstatSync(path.join(dir, TREE_MARKER), { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
-/** `dir` with every existing ancestor resolved through symbolic links; a file on the way is bad input. */
+/**
+ * Whether `dir` is itself a folder (not a link to one) that holds a tree this program rendered
+ * or is rendering: the only work folders (`.<name>.eks-fleet-{new,old}`) a run ever moves or
+ * removes. A staging folder gets its marker first, so even a half-written one is recognized.
+ */
+export function isOwnTree(dir: string): boolean {
+  return (fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false) && holdsTree(dir);
+}
+
+/**
+ * `dir` with every existing ancestor resolved through symbolic links; a file on the way is bad
+ * input, and so is a link that leads nowhere (writing "through" it would replace the link).
+ */
 function realTarget(dir: string, fail: (message: string) => never): string {
   let existing = dir;
   const rest: string[] = [];
   while (!fs.existsSync(existing)) {
+    if (isSymbolicLink(existing)) fail(`'${existing}' is a symbolic link that leads nowhere`);
     const parent = path.dirname(existing);
     if (parent === existing) break;
     rest.unshift(path.basename(existing));
@@ -66,6 +79,14 @@ function realTarget(dir: string, fail: (message: string) => never): string {
   }
   if (rest.length > 0 && !fs.statSync(existing).isDirectory()) fail(`'${existing}' is a file, not a folder`);
   return path.join(safeRealpath(existing), ...rest);
+}
+
+function isSymbolicLink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false; // missing, or a file on the way (reported below)
+  }
 }
 
 /** The repository of this program and the one around the working directory. */

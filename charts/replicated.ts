@@ -1,13 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ApiObject } from "cdk8s";
-import * as YAML from "yaml";
 import { FleetConfigError, type Problem } from "../fleet/errors";
-import { documentProblem } from "../policies/closed-world";
+import { MAX_MANIFEST_FILE_BYTES, readBounded } from "../fleet/safe-files";
+import { documentProblem, documentsOf } from "../policies/closed-world";
 import { Layer, Replication, replicate } from "./replicate";
 
-/** The repository's folder of plain YAML replicated to every cluster: `replicated/<layer>/*.yaml`. */
-export const REPLICATED_DIR = path.resolve(__dirname, "..", "replicated");
+import { REPLICATED_DIR } from "./replicated-files";
+
+export { REPLICATED_DIR };
 
 export interface ReplicatedFile {
   /** Path relative to the replicated folder, e.g. `platform/maintenancewindows.yaml`. */
@@ -30,14 +31,21 @@ export function loadReplicated(dir: string = REPLICATED_DIR): ReplicatedFile[] {
     for (const name of fs.readdirSync(folder).filter((f) => YAML_FILE.test(f) && fs.lstatSync(path.join(folder, f)).isFile()).sort()) {
       const file = `${layer}/${name}`;
       const objects: Record<string, unknown>[] = [];
-      YAML.parseAllDocuments(fs.readFileSync(path.join(folder, name), "utf8"), { uniqueKeys: true }).forEach((doc, i) => {
+      let documents: unknown[];
+      try {
+        const text = readBounded(path.join(folder, name), `replicated/${file}`, MAX_MANIFEST_FILE_BYTES, "a file of Kubernetes objects is far smaller").toString("utf8");
+        // Read as kustomize reads it (merge keys, aliases, go-yaml scalars), so what is rendered is what an agent would apply.
+        documents = documentsOf(text);
+      } catch (err) {
+        if (err instanceof FleetConfigError) problems.push(...err.problems);
+        else problems.push({ path: `replicated/${file}`, message: (err as Error).message });
+        continue;
+      }
+      documents.forEach((value, i) => {
         const where = `replicated/${file}#${i}`;
-        if (doc.errors.length > 0) return void problems.push({ path: where, message: `not valid YAML (${doc.errors[0].message.split("\n")[0]})` });
-        const value = doc.toJS({ maxAliasCount: 50 });
-        if (value === null || value === undefined) return; // empty document (e.g. after a trailing ---)
-        const problem = basicProblem(value) ?? closedWorldProblem(value);
+        const problem = basicProblem(value) ?? closedWorldProblem(value as Record<string, unknown>);
         if (problem) return void problems.push({ path: where, message: problem });
-        objects.push(value);
+        objects.push(value as Record<string, unknown>);
       });
       files.push({ file, layer, objects });
     }

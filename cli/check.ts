@@ -7,6 +7,10 @@ import { renderDrift } from "./render-drift";
 import { PlanResourceLike, PolicyConfig, sortViolations } from "../policies/evaluate";
 import { TreeError } from "../policies/tree";
 import { Violation } from "../policies/violation";
+import { FleetConfigError, formatProblem, readBounded } from "../fleet";
+
+/** A plan.json grows ~150 KB per cluster; this bounds what a wrong --plan can cost. */
+const MAX_PLAN_BYTES = 256 * 1024 * 1024;
 
 const USAGE = "npm run check -- [--plan FILE] [--gitops DIR [--stack NAME | --config FILE]] [--policy-config FILE] [--json]";
 
@@ -48,9 +52,11 @@ export async function main(argv: string[]): Promise<number> {
 function readJson(file: string, flag: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    // Bounded like every read: a FIFO or /dev/zero given as --plan must not hang the check.
+    text = readBounded(file, file, MAX_PLAN_BYTES).toString("utf8");
   } catch (err) {
-    throw new UsageError(`${flag}: ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message}`);
+    if (err instanceof FleetConfigError) throw new UsageError(`${flag}: ${formatProblem(err.problems[0])}`);
+    throw err;
   }
   try {
     return JSON.parse(text);

@@ -13,6 +13,7 @@ const FILE_ERRORS: Record<string, string> = {
   EPERM: "operation not permitted",
   EROFS: "read-only file system",
   ENOSPC: "no space left on device",
+  EFBIG: "file too large",
   EDQUOT: "disk quota exceeded",
   ENOTDIR: "a part of the path is a file, not a folder",
   EISDIR: "is a folder, not a file",
@@ -29,24 +30,28 @@ const FILE_ERRORS: Record<string, string> = {
 
 /**
  * Runs a command with the exit-code contract of every command: 0 ok, 1 a mandatory
- * policy violation, 2 bad input (one line per problem, never a stack trace).
+ * policy violation, 2 bad input (one line per problem, never a stack trace), 70 an internal
+ * error (a bug: its full message, and the stack trace with `--debug`).
  */
 export function runCommand(main: (argv: string[]) => Promise<number>): void {
   redactStream(process.stdout);
   redactStream(process.stderr);
   exitQuietlyOnBrokenPipe(process.stdout);
-  main(process.argv.slice(2)).then(
+  // Every command takes --debug; it changes only how an internal error is reported.
+  const argv = process.argv.slice(2);
+  const debug = argv.includes("--debug") || !!process.env.EKS_FLEET_DEBUG;
+  main(argv.filter((arg) => arg !== "--debug")).then(
     (code) => {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.exitCode = reportFailure(err, (line) => console.error(line));
+      process.exitCode = reportFailure(err, (line) => console.error(line), debug);
     },
   );
 }
 
 /** Prints `err` as one line per problem and returns the exit code it means. */
-export function reportFailure(err: unknown, print: (line: string) => void): number {
+export function reportFailure(err: unknown, print: (line: string) => void, debug = false): number {
   if (err instanceof FleetConfigError) {
     for (const problem of err.problems) print(formatProblem(problem));
     return EXIT.badInput;
@@ -61,8 +66,11 @@ export function reportFailure(err: unknown, print: (line: string) => void): numb
     print(`${file ? shownPath(file) : "file system"}: ${FILE_ERRORS[code]} (${code})`);
     return EXIT.badInput;
   }
-  print(`internal error: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
-  if (process.env.EKS_FLEET_DEBUG) console.error(err);
+  // A bug: the whole message (never cut to its first line), then the trace on request.
+  const message = String((err as Error)?.message ?? err);
+  print(`internal error (exit ${EXIT.internal}): ${message}`);
+  if (debug) print(String((err as Error)?.stack ?? err));
+  else print("This is a bug in eks-fleet. Run the command again with --debug to see the stack trace, and include it in a report.");
   return EXIT.internal;
 }
 

@@ -4,10 +4,11 @@ import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { playPromotion } from "./failover/play";
 import { promotionReport } from "./failover/report";
-import { stackFileLock, writeStackFileText } from "./failover/stack-file";
+import { lockedStackFile, writeStackFileText } from "./failover/stack-file";
 import { acquireLock } from "./lock";
+import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
 
-const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE] [--dry-run]";
+const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE] [--dry-run] [--unavailable REGION ...]";
 
 /**
  * `npm run failover`: makes a secondary the primary in the stack file (and the old
@@ -16,20 +17,22 @@ const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE]
  * The commit is the switch: once the agents apply the re-rendered tree, the gateways'
  * health answers move the traffic, with no Pulumi run and no call into the failed region.
  * Prints the role and answer changes, the objectives, the tree files and any resource
- * change (none); `--dry-run` prints the same and writes nothing.
+ * change (none); `--dry-run` prints the same and writes nothing. `--unavailable REGION` plays
+ * it as during an outage of REGION: a call the program would make into it is bad input (exit 2).
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, to: { type: "string" }, "dry-run": { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } }, USAGE);
   if (flags.to === "") throw new UsageError(`--to: name the cluster to promote, or leave --to out to promote the takeover standby\nusage: ${USAGE}`);
   const { configFile } = stackArgs(flags);
+  const unavailable = unavailableRegions(flags.unavailable);
   // The file must be a valid fleet before anything is touched (bad input: exit 2).
   fleetFromStackFile(configFile);
   const name = path.basename(configFile);
   // Two failovers on one file run one after the other; the second sees the first's edit.
-  const release = await acquireLock(stackFileLock(configFile), { shown: name });
+  const release = await acquireLock(lockedStackFile(configFile), { shown: name, command: "npm run failover" });
   try {
     // Planned from a private copy, so a dry run (or a failing plan) leaves the file untouched.
-    const played = await playPromotion(configFile, flags.to);
+    const played = await playPromotion(configFile, flags.to, {}, unavailable);
     if (!flags["dry-run"]) writeStackFileText(played.original, played.promotion.text);
 
     console.log(promotionReport(played, { dryRun: !!flags["dry-run"], file: name }).join("\n"));

@@ -2,55 +2,72 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
-import { checkOutputFolder, holdsTree, workFile } from "../charts/output-folder";
-import { recoverSwap, swapInTree } from "../charts/write-tree";
-import { fleetFromStackFile } from "../fleet";
+import { checkOutputFolder, isOwnTree } from "../charts/output-folder";
+import { checkWorkPathsFree, recoverSwap, swapInTree } from "../charts/write-tree";
+import { FleetConfigError, fleetFromStackFile } from "../fleet";
 import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
 import { sortViolations } from "../policies/violation";
 import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
-import { stableJson, writeFileAtomic } from "./write";
-import { acquireLock } from "./lock";
+import { commitFile, StagedFile, stableJson, stageFile } from "./write";
+import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
+import { acquireLock, kindOf } from "./lock";
 import { redact } from "./redact";
 
-const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json]";
+const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...]";
 
 /**
  * `npm run plan`: what `pulumi up` would create, without the Pulumi CLI or AWS: evaluates
  * index.ts under the mock engine, writes `<out>/plan.json`, prints a per-cluster summary.
+ * `--unavailable REGION` (repeatable) plans as during an outage of REGION: the first call
+ * the program would make into it ends the plan with exit 2, naming what made it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
   const { configFile } = stackArgs(flags);
+  const unavailable = unavailableRegions(flags.unavailable);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
   const out = checkOutputFolder(flags.out ?? "out", "--out", holdsPlan);
   const treeDir = path.join(out, "gitops");
   const root = path.relative(process.cwd(), treeDir) || "gitops";
   const tree = checkOutputFolder(treeDir, root);
+  const planFile = path.join(out, "plan.json");
+  // Every output path is checked before anything changes.
+  checkPlanFile(planFile);
+  checkWorkPathsFree(tree, root);
   // The same tree `npm run synth` writes, so policies and reviews see what the agents will
   // apply: rendered, checked by the manifest rules and staged by a worker while this thread
   // evaluates. It loads its modules while this thread reads the stack file.
   startTreeWorker();
   const stack = fleetFromStackFile(configFile);
-  // From here on, a failure removes what this run made: the staged tree, the folders it created.
+  // From here on, a failure removes what this run made: the staged tree and plan, the folders it created.
   const created = fs.mkdirSync(out, { recursive: true });
   let release = () => undefined as void;
   let rendering: Promise<CheckedTree> | undefined;
+  let stagedPlan: StagedFile | undefined;
   let document: PlanDocument;
   let json: string;
   try {
-    release = await acquireLock(workFile(out, "lock"));
+    release = await acquireLock(out, { shown: path.relative(process.cwd(), out) || out, command: "npm run plan" });
+    // Again under the lock: a run that held it may have changed the folder.
+    checkOutputFolder(out, "--out", holdsPlan);
+    checkPlanFile(planFile);
     rendering = renderTreeInWorker(stack.spec, root, tree);
+    // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
+    rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
-    const planned = (await planFleet(stack.spec, stack.config)).document;
+    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable)).document;
     const { staged, violations } = await rendering;
     document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
     json = redact(stableJson(document));
-    swapInTree(staged);
-    writeFileAtomic(path.join(out, "plan.json"), json);
+    // Written in full before the tree moves; the two take their places together or not at all.
+    stagedPlan = stageFile(planFile, json);
+    const ready = stagedPlan;
+    swapInTree(staged, () => commitFile(ready));
   } catch (err) {
+    if (stagedPlan) fs.rmSync(stagedPlan.temporary, { force: true });
     if (rendering) {
       await rendering.catch(() => undefined);
       recoverSwap(tree);
@@ -78,12 +95,23 @@ function removeEmptyFolders(deepest: string, first: string): void {
   }
 }
 
-/** A plan folder holds only what `plan` writes: plan.json, the rendered gitops/ tree and their work files. */
+/**
+ * A plan folder holds only what `plan` writes: plan.json, the rendered gitops/ tree (a folder,
+ * not a link to one) and their work files.
+ */
 function holdsPlan(dir: string): boolean {
   return fs.readdirSync(dir).every((name) => {
-    if (name === "gitops") return holdsTree(path.join(dir, name));
-    return name === "plan.json" || /^plan\.json\.\d+\.tmp$/.test(name) || name.startsWith(".gitops.eks-fleet-");
+    if (name === "gitops") return isOwnTree(path.join(dir, name));
+    return name === "plan.json" || /^\.plan\.json\.[0-9a-f]{12}\.tmp$/.test(name) || /^plan\.json\.\d+\.tmp$/.test(name) || name.startsWith(".gitops.eks-fleet-");
   });
+}
+
+/** plan.json is replaced only when it is a regular file: never a folder, a link or a FIFO. */
+function checkPlanFile(file: string): void {
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) {
+    throw new FleetConfigError([{ path: path.relative(process.cwd(), file) || file, message: `is ${kindOf(stat)}, not the plan this program writes; it is left as it is: move it away` }]);
+  }
 }
 
 if (require.main === module) {

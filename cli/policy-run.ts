@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { FLEET_KEY, StackConfig } from "../fleet";
+import { accessPolicyHolders, FLEET_KEY, FleetSpec, StackConfig } from "../fleet";
 import { evaluateResources, evaluateTree, PlanResourceLike, PolicyConfig } from "../policies/evaluate";
 import { loadTree } from "../policies/tree";
 import { Violation } from "../policies/violation";
@@ -29,9 +29,17 @@ export function treeViolationsIfPresent(dir: string): Violation[] {
   return fs.existsSync(dir) ? evaluateTree(loadTree(dir)) : [];
 }
 
-/** The pack config a stack's fleet key implies (`policy.allowedRegions`). */
-export function policyConfigOf(config: StackConfig): PolicyConfig {
+/**
+ * The pack config a stack implies: `policy.allowedRegions` of its fleet key, and who may hold
+ * which EKS access policy (fleet/access.ts). The same JSON goes to `pulumi preview
+ * --policy-pack-config` for the CrossGuard pack.
+ */
+export function policyConfigOf(config: StackConfig, spec: FleetSpec): PolicyConfig {
   const fleet = config.values[FLEET_KEY] as { policy?: { allowedRegions?: string[] } } | undefined;
   const allowedRegions = fleet?.policy?.allowedRegions ?? [];
-  return allowedRegions.length > 0 ? { "regions-allowed": { allowedRegions } } : {};
+  const holders = accessPolicyHolders(spec);
+  return {
+    ...(allowedRegions.length > 0 ? { "regions-allowed": { allowedRegions } } : {}),
+    "eks-access-entries": { adminPrincipals: holders.admin, viewPrincipals: holders.view },
+  };
 }

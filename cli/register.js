@@ -43,11 +43,18 @@ function compiled(filename) {
   } catch {
     const code = compile(source, filename);
     // Write then rename, so a concurrent run never reads half a file. The name is the thread's
-    // own: the plan's tree worker compiles the same sources as its main thread, in the same process.
-    fs.mkdirSync(CACHE, { recursive: true });
+    // own: the plan's tree worker compiles the same sources as its main thread, in the same
+    // process. Created exclusively (never through a link); the cache is only a cache, so a
+    // write that fails (a full disk, a read-only tree) costs a compile next time, nothing more.
     const temporary = `${cached}.${process.pid}-${threadId}.tmp`;
-    fs.writeFileSync(temporary, code);
-    fs.renameSync(temporary, cached);
+    try {
+      fs.mkdirSync(CACHE, { recursive: true });
+      fs.writeFileSync(temporary, code, { flag: "wx" });
+      fs.renameSync(temporary, cached);
+    } catch (err) {
+      // A write that failed after the create leaves our file; EEXIST means it is not ours.
+      if (err.code !== "EEXIST") fs.rmSync(temporary, { force: true });
+    }
     return code;
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { checkOutputFolder, renderTree, staleTreeReport, synthTree, treeChanges, workFile } from "../charts";
+import { checkOutputFolder, renderTree, staleTreeReport, synthTree, treeChanges } from "../charts";
 import { fleetFromStackFile, projectDirOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
@@ -33,13 +33,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   return withLock(
-    workFile(out, "lock"),
+    out,
     () => {
       const files = synthTree(spec, out, { root: shown });
       console.log(`Wrote ${files.length} files for ${spec.clusters.length} clusters into ${shown}/`);
       return EXIT.ok;
     },
-    { shown },
+    { shown, command: "npm run synth" },
   );
 }
 

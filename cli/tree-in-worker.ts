@@ -23,9 +23,19 @@ export interface TreeRequest {
   readonly dir: string;
 }
 
-export type TreeReply = { readonly id: number } & ({ tree: CheckedTree } | { problems: Problem[] } | { error: string });
+/** An error that crossed from the worker: its message, stack and, for a file-system error, code and path. */
+export interface WorkerError {
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+  readonly path?: string;
+}
+
+export type TreeReply = { readonly id: number } & ({ tree: CheckedTree } | { problems: Problem[] } | { error: WorkerError });
 
 interface Pending {
+  /** The worker the request went to: only its failure fails the request. */
+  readonly thread: Worker;
   resolve(tree: CheckedTree): void;
   reject(err: unknown): void;
 }
@@ -50,8 +60,8 @@ let idle: NodeJS.Timeout | undefined;
  */
 export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string): Promise<CheckedTree> {
   const id = nextId++;
-  const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { resolve, reject }));
   const thread = startTreeWorker();
+  const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { thread, resolve, reject }));
   clearTimeout(idle);
   thread.ref(); // a request in flight keeps the process alive until its reply
   thread.postMessage({ id, spec, root, dir } satisfies TreeRequest);
@@ -92,13 +102,17 @@ function treeWorker(): Worker {
     pending.delete(reply.id);
     if ("tree" in reply) waiting?.resolve(reply.tree);
     else if ("problems" in reply) waiting?.reject(new FleetConfigError(reply.problems));
-    else waiting?.reject(new Error(reply.error));
+    else waiting?.reject(Object.assign(new Error(reply.error.message), reply.error));
     if (pending.size === 0) idleFrom(started, idleAfterReplyMs);
   });
+  // A worker stopped while idle exits too: requests already sent to its successor are not its to fail.
   const fail = (err: unknown) => {
     if (worker === started) worker = undefined;
-    for (const waiting of pending.values()) waiting.reject(err);
-    pending.clear();
+    for (const [id, waiting] of pending) {
+      if (waiting.thread !== started) continue;
+      pending.delete(id);
+      waiting.reject(err);
+    }
   };
   started.on("error", fail);
   started.on("exit", (code) => fail(new Error(`the tree worker exited (${code}) without a result`)));

@@ -19,7 +19,9 @@ parentPort!.on("message", ({ id, spec, root, dir }: TreeRequest) => {
     const violations = evaluateTree(treeOfRendered(files));
     reply = { id, tree: { staged: stageTree(dir, files, root), violations } };
   } catch (err) {
-    reply = err instanceof FleetConfigError ? { id, problems: [...err.problems] } : { id, error: (err as Error)?.stack ?? String(err) };
+    // A file-system error keeps its code and path across the thread: it is bad input naming the path (exit 2).
+    const { message, stack, code, path } = (err ?? {}) as NodeJS.ErrnoException;
+    reply = err instanceof FleetConfigError ? { id, problems: [...err.problems] } : { id, error: { message: message ?? String(err), stack, code, path } };
   }
   parentPort!.postMessage(reply);
 });

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
+import { ARGOCD_SPOKE_ROLE, FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
+import { appProjectName, ArgoCdProjects } from "./argocd-projects";
 import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
 import { RegionalCluster } from "./regional-cluster";
@@ -75,7 +76,8 @@ export class ArgoCdHub extends pulumi.ComponentResource {
 
     if (fleet.gitops.secretRef) registerRepository(`${name}-repository`, fleet, { parent: this, provider, dependsOn: [this.release] });
 
-    const appSetOpts = { parent: this, provider, dependsOn: [this.release] };
+    const projects = new ArgoCdProjects(`${name}-projects`, { fleet, kubernetesProvider: provider, release: this.release }, { parent: this });
+    const appSetOpts = { parent: this, provider, dependsOn: [this.release, ...projects.resources] };
     for (const layer of names.TREE_LAYERS) {
       new k8s.apiextensions.CustomResource(`${name}-fleet-${layer}`, {
         apiVersion: "argoproj.io/v1alpha1",
@@ -114,7 +116,8 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: names.TreeLayer
         labels: { "eks-fleet.io/cluster": "{{.name}}", "eks-fleet.io/layer": layer },
       },
       spec: {
-        project: "default",
+        // Each layer's AppProject whitelists that layer's kinds (components/argocd-projects.ts).
+        project: appProjectName(layer),
         source: { repoURL: fleet.gitops.repoUrl, targetRevision: fleet.gitops.branch, path: `{{index .metadata.annotations "gitops_${layer}_path"}}` },
         destination: { server: "{{.server}}" },
         syncPolicy: {
@@ -128,7 +131,7 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: names.TreeLayer
   };
 }
 
-export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, "argocd-spoke");
+export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, ARGOCD_SPOKE_ROLE);
 
 /**
  * A private repository: the Secret `gitops.secretRef` (created out of band in `argocd`,

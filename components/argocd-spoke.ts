@@ -92,7 +92,6 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
           gitops_platform_path: cluster.gitopsPaths.platform,
           gitops_traffic_path: cluster.gitopsPaths.traffic,
           gitops_apps_path: cluster.gitopsPaths.apps,
-          external_secrets_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.externalSecrets.role)),
           velero_role_arn: names.roleArn(fleet.accountId, names.agentRoleName(fleet.name, cluster.name, names.AGENTS.velero.role)),
         },
       },

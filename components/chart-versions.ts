@@ -21,13 +21,32 @@ export const CHARTS = {
 } as const;
 
 /**
- * The Load Balancer Controller chart's `crds/` files at the commit of aws/eks-charts that
- * published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0 (#1354)"), byte-identical to
- * kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller/crds.
- * Bump it with `loadBalancerController`: the commit that publishes the new chart version.
+ * The Load Balancer Controller chart's `crds/` files, copied from the commit of aws/eks-charts
+ * that published chart 3.5.0 ("aws-load-balancer-controller: v3.5.0 (#1354)"), byte-identical
+ * to kubernetes-sigs/aws-load-balancer-controller v3.5.0 helm/aws-load-balancer-controller/crds,
+ * as the templates of a local chart (`chart`) whose version is the controller chart's: a
+ * release of its own, which Helm upgrades when that version changes. Each file carries its Git
+ * blob ID at that commit (`git ls-tree <commit> stable/aws-load-balancer-controller/crds/`),
+ * which a test recomputes, and the test fails a controller chart bump until the files of its
+ * commit are copied in and Chart.yaml's version follows.
+ *
+ * Not a `kubernetes:yaml/v2:ConfigFile` of their URL: that is a component the Kubernetes
+ * provider builds on every run, targeted or not (pulumi/pulumi pkg/resource/deploy/
+ * source_eval.go constructs remote components outside the step generator), and its Construct
+ * refuses to while the cluster is unreachable (pulumi/pulumi-kubernetes provider/pkg/provider/
+ * provider_construct.go), so a deploy of the surviving side would fail while the other region is
+ * down (cli/engine/outage.ts). A Helm release checks and diffs without the cluster
+ * (helm_release.go: Create and Update refuse an unreachable cluster, Read and Delete call it;
+ * Check loads a local chart from disk). Nor one
+ * CustomResourceDefinition resource per CRD: 200 KB of schemas per cluster in every plan.
  */
-const EKS_CHARTS_LBC_3_5_0 = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds";
-export const LOAD_BALANCER_CONTROLLER_CRDS = [`${EKS_CHARTS_LBC_3_5_0}/crds.yaml`, `${EKS_CHARTS_LBC_3_5_0}/gateway-crds.yaml`] as const;
+export const LOAD_BALANCER_CONTROLLER_CRDS = {
+  chartVersion: "3.5.0",
+  source: "https://github.com/aws/eks-charts/tree/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds",
+  // Relative to the project, where Pulumi runs the program and its provider plugins.
+  chart: "./components/crds/aws-load-balancer-controller-crds",
+  files: { "crds.yaml": "f41daf7ae70237996b8a43befd70988cdaaeec5c", "gateway-crds.yaml": "10cf4f08c24fe2d046a642872f2b3644fc692ab4" },
+} as const;
 
 /** The plugin line of Velero 1.18 is 1.14 (velero-io/velero site/content/docs/v1.18/upgrade-to-1.18.md). */
 export const VELERO_AWS_PLUGIN_IMAGE = "velero/velero-plugin-for-aws:v1.14.2";

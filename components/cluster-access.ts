@@ -1,47 +1,37 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec } from "../fleet";
+import { accessGrants, FleetSpec } from "../fleet";
 
-export const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
-
-/**
- * The role behind an IAM caller ARN, as `account/role-name`: STS names an assumed role
- * `arn:aws:sts::<account>:assumed-role/<name>/<session>` without the role's path, so roles
- * are compared by account and name. Anything that is not a role yields `undefined`.
- */
-export function roleOf(arn: string): string | undefined {
-  const assumed = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  if (assumed) return `${assumed[1]}/${assumed[2]}`;
-  const role = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return role ? `${role[1]}/${role[2]}` : undefined;
+export interface ClusterAccessArgs {
+  readonly fleet: FleetSpec;
+  /** The cluster's name as its output: every entry waits for the control plane. */
+  readonly clusterName: pulumi.Input<string>;
+  readonly tags: Record<string, string>;
 }
 
 /**
- * The `accessEntries` of `eks.Cluster`: cluster-admin for every role in `clusterAdmins`.
- *
- * The identity that runs `pulumi up` creates the clusters, and @pulumi/eks 4.3 always
- * creates them with `bootstrapClusterCreatorAdminPermissions: true` (pulumi/pulumi-eks
- * nodejs/eks/cluster/cluster.ts), so EKS itself gives that identity a cluster-admin access
- * entry. A second entry for it fails with 409 ResourceInUseException, so a caller listed
- * in `clusterAdmins` is refused before the cluster is created (each entry's principal
- * waits for the caller's identity, and the cluster for its entries).
+ * The cluster's access entries, one per principal the fleet names (`fleet/access.ts`): the
+ * deploy role and every `clusterAdmins` role get AmazonEKSClusterAdminPolicy, the preview role
+ * AmazonEKSViewPolicy, all cluster-wide. The cluster grants its creator nothing, so without
+ * the deploy role's entry not even `pulumi up` could install the in-cluster agents; whatever
+ * talks to the cluster's API through the program waits for `grants`.
  */
-export function adminAccessEntries(fleet: FleetSpec, callerArn: pulumi.Output<string>) {
-  return Object.fromEntries(
-    fleet.clusterAdmins.map((principalArn, i) => [`admin-${i}`, {
-      principalArn: callerArn.apply((caller) => refuseCreator(i, principalArn, caller)),
-      accessPolicies: { admin: { policyArn: CLUSTER_ADMIN_POLICY, accessScope: { type: "cluster" } } },
-    }]),
-  );
-}
+export class ClusterAccess extends pulumi.ComponentResource {
+  /** The policy associations: once they exist, the listed principals can use the API. */
+  public readonly grants: pulumi.Resource[];
 
-/** `principalArn` (entry `index` of `clusterAdmins`), unless it is the deploying identity's role. */
-export function refuseCreator(index: number, principalArn: string, callerArn: string): string {
-  const callerRole = roleOf(callerArn);
-  if (callerRole !== undefined && callerRole === roleOf(principalArn)) {
-    throw new pulumi.RunError(
-      `fleet.clusterAdmins[${index}]: ${principalArn} runs this deployment, and EKS already gives the cluster creator ` +
-      "cluster-admin; remove it from clusterAdmins (it keeps its access) or deploy as another role",
-    );
+  constructor(name: string, args: ClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:cluster:ClusterAccess", name, {}, opts);
+    const parent = { parent: this };
+    this.grants = accessGrants(args.fleet).map(({ key, principalArn, policyArn }) => {
+      const entry = new aws.eks.AccessEntry(`${name}-${key}`, { clusterName: args.clusterName, principalArn, type: "STANDARD", tags: args.tags }, parent);
+      return new aws.eks.AccessPolicyAssociation(`${name}-${key}-policy`, {
+        clusterName: entry.clusterName,
+        principalArn: entry.principalArn,
+        policyArn,
+        accessScope: { type: "cluster" },
+      }, parent);
+    });
+    this.registerOutputs({});
   }
-  return principalArn;
 }

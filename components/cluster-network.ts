@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, zones } from "../fleet";
+import { ClusterSpec } from "../fleet";
 
 export interface ClusterNetworkArgs {
   /** The cluster whose subnets (computed in `fleet/`) this network carries. */
@@ -13,7 +13,8 @@ export interface ClusterNetworkArgs {
  * A VPC over three availability zones (two where the region offers two): private subnets
  * for nodes and pods (no public IPs, egress through one NAT gateway per zone so a zone
  * outage cannot cut the others off), public subnets for internet-facing load balancers only.
- * Zones are chosen by zone ID, never by name: see `fleet/zones.ts`.
+ * Zones are named by zone ID, never by name, from the fleet model (`fleet/zones.ts` or the
+ * cluster's `zoneIds`): no zone lookup, so a deploy never needs the region to choose them.
  */
 export class ClusterNetwork extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
@@ -26,7 +27,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
     super("eks-fleet:network:ClusterNetwork", name, {}, opts);
     const parent = { parent: this };
     const { cluster, tags } = args;
-    const zoneIds = chosenZoneIds(cluster, this);
+    const { zoneIds } = cluster;
     const shared = `kubernetes.io/cluster/${args.eksClusterName}`;
 
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
@@ -80,22 +81,4 @@ export class ClusterNetwork extends pulumi.ComponentResource {
     this.vpcId = vpc.id;
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds, natPublicIps: this.natPublicIps });
   }
-}
-
-/**
- * The zone IDs the cluster's subnets go to, one per subnet pair, from the zones the account
- * sees in the region (available, no opt-in needed: Local and Wavelength Zones stay out).
- * Fails the deploy, naming the region, when the account offers too few supported zones.
- */
-function chosenZoneIds(cluster: ClusterSpec, parent: pulumi.Resource): pulumi.Output<string>[] {
-  const offered = aws.getAvailabilityZonesOutput({
-    state: "available",
-    filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-  }, { parent });
-  const chosen = offered.zoneIds.apply((ids) => {
-    const choice = zones.chooseZoneIds(ids, cluster.subnets.private.length, cluster.region);
-    if (typeof choice === "string") throw new pulumi.ResourceError(`fleet.clusters[${cluster.index}].region: ${choice}`, parent);
-    return choice;
-  });
-  return cluster.subnets.private.map((_, i) => chosen.apply((ids) => ids[i]));
 }

@@ -8,7 +8,7 @@ import { clusterTags } from "./tags";
 export const CONTROL_PLANE_LOG_RETENTION_DAYS = 365;
 
 /** The group EKS writes control-plane logs to; it creates it (unencrypted, kept forever) unless it exists. */
-export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
+export const controlPlaneLogGroupName = names.controlPlaneLogGroupName;
 
 export interface ControlPlaneLogsArgs {
   readonly fleet: FleetSpec;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
+import { regionalProvider } from "./aws-providers";
 import { BackupReplication } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
@@ -15,6 +16,7 @@ import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
 import { Karpenter } from "./karpenter";
 import { LoadBalancerController } from "./load-balancer-controller";
+import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { Velero } from "./velero";
@@ -25,7 +27,8 @@ export interface FleetArgs {
 
 /** What every cluster's add-ons share: the DNS zone, the per-region secret keys and certificates. */
 interface FleetWide {
-  readonly zoneId: pulumi.Output<string>;
+  /** From the stack file (`dns.zoneId`), never looked up: a lookup would need Route 53's API on every run. */
+  readonly zoneId: string;
   readonly secrets: ReplicatedSecrets;
   readonly certificates: GatewayCertificates;
 }
@@ -80,18 +83,13 @@ export class Fleet extends pulumi.ComponentResource {
     const { spec } = args;
     this.spec = spec;
     const allRegions = [...new Set([spec.homeRegion, ...spec.regions])];
-    this.providers = new Map(
-      allRegions.map((region) => [region, new aws.Provider(`aws-${region}`, {
-        region: region as aws.Region,
-        defaultTags: { tags: { "eks-fleet/fleet": spec.name, "eks-fleet/managed-by": "pulumi" } },
-      }, { parent: this })]),
-    );
+    this.providers = new Map(allRegions.map((region) => [region, regionalProvider(spec, region, { parent: this })]));
     this.building = this.build(spec);
   }
 
   private async build(spec: FleetSpec): Promise<void> {
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
-    const zoneId = aws.route53.getZoneOutput({ name: spec.dns.zone, privateZone: false }, home).zoneId;
+    const zoneId = spec.dns.zoneId;
     const shared: FleetWide = {
       zoneId,
       secrets: new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this }),
@@ -143,6 +141,7 @@ export class Fleet extends pulumi.ComponentResource {
     const name = clusterSpec.name;
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
+    new NamespaceAdminAccess(`${name}-namespace-admins`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName }, { parent: c });
     const irsa = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
     const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
@@ -150,7 +149,7 @@ export class Fleet extends pulumi.ComponentResource {
     await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, nodes: c.systemNodes }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
     const regionKeyArn = shared.secrets.keyArns[clusterSpec.region];
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, serviceWebhook }, { parent: c }));
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secrets.arns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.
     const velero = await built(new Velero(`${name}-velero`, {
       ...common,

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, GITOPS_PICKUP_SECONDS, names, WEBHOOK_SECRET } from "../fleet";
 import { chartSource } from "./chart-versions";
+import { FLUX_LOCKDOWN_VALUES, FluxLayerAccess } from "./flux-lockdown";
 
 export interface FluxAgentArgs {
   readonly fleet: FleetSpec;
@@ -62,10 +63,13 @@ export class FluxAgent extends pulumi.ComponentResource {
         // Image automation writes to Git; rendered manifests are written by CI only.
         imageAutomationController: { create: false },
         imageReflectionController: { create: false },
+        // Each layer applies with its own account's rights (components/flux-lockdown.ts).
+        ...FLUX_LOCKDOWN_VALUES,
       },
     }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
-    const crOpts = { parent: this, provider, dependsOn: [release, ...args.treePrerequisites] };
+    const access = new FluxLayerAccess(`${name}-layer-access`, { kubernetesProvider: provider, release }, { parent: this });
+    const crOpts = { parent: this, provider, dependsOn: [release, ...args.treePrerequisites, ...access.resources] };
     const metadata = (objectName: string) => ({ name: objectName, namespace });
     new k8s.apiextensions.CustomResource(`${name}-source`, {
       apiVersion: "source.toolkit.fluxcd.io/v1",
@@ -95,6 +99,7 @@ export class FluxAgent extends pulumi.ComponentResource {
           // docs/spec/v1/kustomizations.md, "Deletion policy").
           deletionPolicy: "Orphan",
           sourceRef: { kind: "GitRepository", name: names.FLUX_OBJECTS.source },
+          serviceAccountName: names.fluxLayerServiceAccount(layerName),
           ...extra,
         },
       }, crOpts);

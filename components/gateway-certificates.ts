@@ -36,7 +36,8 @@ export class GatewayCertificates extends pulumi.ComponentResource {
         domainName: `*.${record}`,
         subjectAlternativeNames: [record],
         validationMethod: "DNS",
-        tags: { "eks-fleet/fleet": fleet.name, Name: `*.${record}` },
+        // A tag value takes no '*' (ACM API Reference, Tag): the certificate is named by the record it serves.
+        tags: { "eks-fleet/fleet": fleet.name, Name: record },
       }, inRegion(region)),
     }));
 

@@ -125,11 +125,5 @@ export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Rec
   ];
 }
 
-/** The EventBridge events Karpenter reacts to (same template): it drains a node before AWS takes it away. */
-export const INTERRUPTION_EVENTS: Record<string, { source: string; detailType: string }> = {
-  "scheduled-change": { source: "aws.health", detailType: "AWS Health Event" },
-  "spot-interruption": { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
-  rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
-  "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
-  "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
-};
+/** The EventBridge events Karpenter reacts to: named in the fleet model, which checks the rule names they make. */
+export { KARPENTER_INTERRUPTION_EVENTS as INTERRUPTION_EVENTS } from "../fleet/names";

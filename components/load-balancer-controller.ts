@@ -34,14 +34,17 @@ export class LoadBalancerController extends pulumi.ComponentResource {
       statements: loadBalancerControllerStatements({ eksClusterName: cluster.eksClusterName, region: cluster.region, accountId: fleet.accountId, vpcId: args.vpcId }),
     }, { parent: this });
 
-    // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as
-    // resources of their own, so a chart bump upgrades them: Helm installs crds/ once and never
-    // upgrades it (Helm docs, "Custom Resource Definitions"). No CRD chart exists for this
-    // controller, and a copy here would drift from the chart, so the provider reads the chart's
-    // own files at the pinned commit; the offline plan shows each URL.
-    const crds = LOAD_BALANCER_CONTROLLER_CRDS.map((file) =>
-      new k8s.yaml.v2.ConfigFile(`${name}-${file.split("/").pop()!.replace(/\.yaml$/, "")}`, { file }, { parent: this, provider: args.kubernetesProvider }),
-    );
+    // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as a
+    // release of their own, before the controller, so a chart bump upgrades them: Helm installs
+    // crds/ once and never upgrades it (Helm docs, "Custom Resource Definitions"). No CRD chart
+    // is published for this controller; chart-versions.ts says where its files come from.
+    // `takeOwnership` adopts the CRDs an earlier install of the controller chart created.
+    const crds = new k8s.helm.v3.Release(`${name}-crds`, {
+      name: "aws-load-balancer-controller-crds",
+      chart: LOAD_BALANCER_CONTROLLER_CRDS.chart,
+      namespace: agent.namespace,
+      takeOwnership: true,
+    }, { parent: this, provider: args.kubernetesProvider });
 
     this.release = new k8s.helm.v3.Release(`${name}-release`, {
       name: "aws-load-balancer-controller",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NodesSpec } from "../fleet";
+import { nodeAmiType, NodesSpec } from "../fleet";
 
 /** AWS-managed policies every EKS worker node needs (the CNI policy is per node so pods get IPs). */
 const NODE_POLICIES = [
@@ -10,7 +10,13 @@ const NODE_POLICIES = [
 ];
 
 export interface ManagedNodesArgs {
+  /** The cluster's name as its output: only the node group waits for the control plane. */
   readonly clusterName: pulumi.Input<string>;
+  /**
+   * The add-ons a node needs to become Ready (pod networking): the node group waits for them,
+   * else its nodes stay NotReady and the group fails to create. @default none
+   */
+  readonly networking?: pulumi.Resource[];
   readonly nodes: NodesSpec;
   /** Private subnets only: nodes never get public IPs. */
   readonly subnetIds: pulumi.Input<string>[];
@@ -19,7 +25,10 @@ export interface ManagedNodesArgs {
 
 /**
  * An EKS managed node group whose launch template enforces IMDSv2 with a hop limit of 1,
- * so pods cannot borrow the node's instance role through the metadata service.
+ * so pods cannot borrow the node's instance role through the metadata service. The node
+ * role and launch template do not wait for the cluster; EKS gives the node role its access
+ * entry (type EC2_LINUX) itself when the group is created (EKS User Guide, "Grant IAM users
+ * access to Kubernetes with EKS access entries").
  */
 export class ManagedNodes extends pulumi.ComponentResource {
   public readonly nodeGroupName: pulumi.Output<string>;
@@ -52,14 +61,15 @@ export class ManagedNodes extends pulumi.ComponentResource {
       clusterName: args.clusterName,
       nodeRoleArn: role.arn,
       subnetIds: args.subnetIds,
-      amiType: "AL2023_x86_64_STANDARD",
+      // The architecture of its instance types (a mix is refused when the fleet is parsed).
+      amiType: nodeAmiType(nodes.instanceTypes)!,
       instanceTypes: [...nodes.instanceTypes],
       scalingConfig: { minSize: nodes.min, desiredSize: nodes.desired, maxSize: nodes.max },
       // One node at a time keeps the replicas of every workload serving during upgrades.
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
       tags,
-    }, { parent: this, dependsOn: attachments });
+    }, { parent: this, dependsOn: [...attachments, ...(args.networking ?? [])] });
 
     this.nodeGroupName = group.nodeGroupName;
     this.roleArn = role.arn;

@@ -1,17 +1,16 @@
 import * as aws from "@pulumi/aws";
-import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec, names } from "../fleet";
-import { adminAccessEntries } from "./cluster-access";
+import { ClusterSpec, CORE_ADDON_VERSIONS, FleetSpec, names } from "../fleet";
+import { ClusterAccess } from "./cluster-access";
 import { ClusterNetwork } from "./cluster-network";
+import { ControlPlane } from "./control-plane";
 import { ControlPlaneLogs } from "./control-plane-logs";
 import { ENCRYPT_DECRYPT, keyPolicy, viaService } from "./key-policy";
+import { kubeconfigFor } from "./kubeconfig";
 import { ManagedNodes } from "./managed-nodes";
+import { PodNetworking } from "./pod-networking";
 import { clusterTags } from "./tags";
-
-/** Every control-plane log type: audit trails must survive a lost cluster. */
-export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
 export interface RegionalClusterArgs {
   readonly fleet: FleetSpec;
@@ -27,7 +26,8 @@ export interface RegionalClusterArgs {
  * One EKS cluster of the fleet, in its own region and VPC, with the security baseline
  * built in: secrets envelope-encrypted with a rotating KMS key, a private endpoint (or
  * one limited to `apiAccessCidrs`), all control-plane logs, access entries instead of
- * the aws-auth ConfigMap, and IMDSv2-only nodes in private subnets.
+ * the aws-auth ConfigMap, and IMDSv2-only nodes in private subnets. Built from provider
+ * resources only, so a plan shows every resource AWS will see and no run looks anything up.
  *
  * Pass the region's AWS provider through `opts.providers`; every child inherits it.
  */
@@ -38,6 +38,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server, for clients registered elsewhere (Argo CD). */
   public readonly certificateAuthority: pulumi.Output<string>;
+  /** Built locally from the endpoint and CA; authenticates with `aws eks get-token` (a secret). */
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly oidcProviderArn: pulumi.Output<string>;
   public readonly oidcIssuer: pulumi.Output<string>;
@@ -52,7 +53,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
   /** Public subnets, one per zone: where the cluster's internet-facing load balancer lives. */
   public readonly publicSubnetIds: pulumi.Output<string>[];
   public readonly secretsKeyArn: pulumi.Output<string>;
-  /** The EKS control plane, for resources that name the cluster (access entries, add-ons). */
+  /** The EKS cluster (`aws.eks.Cluster`), for resources that name the cluster (access entries, add-ons). */
   public readonly controlPlane: pulumi.Resource;
   /** The system node group: controllers that need a node to become ready wait for it. */
   public readonly systemNodes: pulumi.Resource;
@@ -81,59 +82,57 @@ export class RegionalCluster extends pulumi.ComponentResource {
     new aws.kms.Alias(`${name}-secrets`, { name: names.kmsAliasName(fleet.name, cluster.name, "eks-secrets"), targetKeyId: key.keyId }, parent);
 
     const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
-
     const logs = new ControlPlaneLogs(`${name}-logs`, { fleet, cluster }, parent);
-    const caller = aws.getCallerIdentityOutput({}, parent).arn;
 
-    const publicCidrs: pulumi.Input<string>[] = [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])];
-    const control = new eks.Cluster(`${name}-eks`, {
-      // Through the log group's output, so the cluster inside the component waits for it
-      // (else EKS creates an unencrypted group that never expires, and ours would collide).
-      name: logs.logGroup.name.apply(() => cluster.eksClusterName),
-      version: fleet.kubernetesVersion,
-      vpcId: network.vpcId,
-      privateSubnetIds: network.privateSubnetIds,
-      publicSubnetIds: network.publicSubnetIds,
-      endpointPrivateAccess: true,
-      endpointPublicAccess: publicCidrs.length > 0,
-      publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
-      encryptionConfigKeyArn: key.arn,
-      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
-      authenticationMode: eks.AuthenticationMode.Api,
-      accessEntries: adminAccessEntries(fleet, caller),
-      // Enforces the default-deny NetworkPolicies of the GitOps tree (VPC CNI network policy
-      // agent: pulumi/pulumi-eks nodejs/eks/addons/cni-addon.ts sets `enableNetworkPolicy`).
-      vpcCniOptions: { enableNetworkPolicy: true },
-      skipDefaultNodeGroup: true,
-      nodeAssociatePublicIpAddress: false,
-      createOidcProvider: true,
+    const control = new ControlPlane(`${name}-eks`, {
+      fleet,
+      cluster,
+      subnetIds: [...network.publicSubnetIds, ...network.privateSubnetIds],
+      secretsKeyArn: key.arn,
+      logGroup: logs.logGroup,
+      publicAccessCidrs: [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])],
       tags,
-    }, { parent: this, dependsOn: [logs.logGroup] });
+    }, parent);
+    const access = new ClusterAccess(`${name}-access`, { fleet, clusterName: control.name, tags }, parent);
 
+    // EKS installs no networking add-ons of its own (bootstrapSelfManagedAddons: false): pod
+    // networking before the nodes, CoreDNS (a Deployment, ACTIVE only once it runs) after them.
+    const versions = CORE_ADDON_VERSIONS[fleet.kubernetesVersion];
+    const networking = new PodNetworking(`${name}-networking`, { clusterName: control.name, versions, tags }, parent);
     const nodes = new ManagedNodes(`${name}-nodes`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: control.name,
       nodes: cluster.nodes,
       subnetIds: network.privateSubnetIds,
+      networking: networking.addons,
       tags,
-    }, { parent: this, dependsOn: [control] });
-
-    this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
-      kubeconfig: pulumi.secret(control.kubeconfigJson),
-      enableServerSideApply: true,
+    }, parent);
+    const dns = new aws.eks.Addon(`${name}-coredns`, {
+      clusterName: control.name,
+      addonName: "coredns",
+      addonVersion: versions.coreDns,
+      resolveConflictsOnUpdate: "OVERWRITE",
+      preserve: true,
+      tags,
     }, { parent: this, dependsOn: [nodes] });
 
-    this.controlPlane = control;
+    // In-cluster agents need nodes, cluster DNS and the deploy role's access entry.
+    this.kubeconfig = kubeconfigFor({ clusterName: control.name, endpoint: control.endpoint, certificateAuthority: control.certificateAuthority, region: cluster.region });
+    this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
+      kubeconfig: this.kubeconfig,
+      enableServerSideApply: true,
+    }, { parent: this, dependsOn: [nodes, dns, ...access.grants] });
+
+    this.controlPlane = control.cluster;
     this.systemNodes = nodes;
-    this.clusterName = control.eksCluster.name;
-    this.endpoint = control.eksCluster.endpoint;
-    this.certificateAuthority = control.eksCluster.certificateAuthority.data;
-    this.kubeconfig = pulumi.secret(control.kubeconfigJson);
+    this.clusterName = control.name;
+    this.endpoint = control.endpoint;
+    this.certificateAuthority = control.certificateAuthority;
     this.oidcProviderArn = control.oidcProviderArn;
     this.oidcIssuer = control.oidcIssuer;
     this.vpcId = network.vpcId;
     this.natPublicIps = network.natPublicIps;
     this.publicSubnetIds = network.publicSubnetIds;
-    this.podSecurityGroupId = control.eksCluster.vpcConfig.clusterSecurityGroupId;
+    this.podSecurityGroupId = control.clusterSecurityGroupId;
     this.secretsKeyArn = key.arn;
     this.registerOutputs({
       clusterName: this.clusterName,

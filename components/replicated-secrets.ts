@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetSpec, names } from "../fleet";
-import { keyPolicy, rolesViaService } from "./key-policy";
+import { FleetSpec, names, secretNamespaces } from "../fleet";
+import { KeyUser, keyPolicy, rolesViaService } from "./key-policy";
 
 export interface ReplicatedSecretsArgs {
   /** The fleet: its `secrets`, `homeRegion` and `regions`. */
@@ -17,8 +17,10 @@ export interface ReplicatedSecretsArgs {
  * Values are set out of band; none is ever in the program or in Git.
  */
 export class ReplicatedSecrets extends pulumi.ComponentResource {
-  /** The secrets key of each fleet region, for the External Secrets roles. */
+  /** The secrets key of each fleet region, for the secrets readers' and Velero's roles. */
   public readonly keyArns: Record<string, pulumi.Output<string>>;
+  /** Each `fleet.secrets` entry's ARN (home region), by Secrets Manager name: the readers' roles name exact ARNs. */
+  public readonly arns: Record<string, pulumi.Output<string>> = {};
   /** The fleet's Kopia repository password (value written out of band, once): Velero waits for it. */
   public readonly repositoryPassword: aws.secretsmanager.Secret;
 
@@ -38,31 +40,22 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
       description: `Secrets Manager replicas of fleet ${fleet.name} in ${region}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      // Read by the External Secrets roles of this region's clusters, through Secrets Manager only.
+      // Read by the secrets readers and Velero of this region's clusters, through Secrets Manager only.
       // (The home region may have no cluster: then only the account's administrators.)
-      policy: keyPolicy(fleet.accountId, externalSecretsRoles(fleet, region).length === 0 ? [] : [{
-        sid: "ExternalSecretsThroughSecretsManager",
-        actions: ["kms:Decrypt", "kms:DescribeKey"],
-        ...rolesViaService(fleet.accountId, externalSecretsRoles(fleet, region), "secretsmanager", region),
-      }, {
-        // Velero's role reads the repository password (its SecretStore authenticates as Velero).
-        sid: "VeleroThroughSecretsManager",
-        actions: ["kms:Decrypt", "kms:DescribeKey"],
-        ...rolesViaService(fleet.accountId, agentRoles(fleet, region, "velero"), "secretsmanager", region),
-      }]),
+      policy: keyPolicy(fleet.accountId, secretsKeyUsers(fleet, region)),
       tags,
     }, { parent: this, provider: provider(region), protect: region === fleet.homeRegion }).arn]));
 
     const home = fleet.homeRegion;
     for (const secret of fleet.secrets) {
       // Protected: its value is written out of band and lives only here, so deleting it is a deliberate step.
-      new aws.secretsmanager.Secret(`${name}-${secret.name.replace(/[^A-Za-z0-9-]/g, "-")}`, {
+      this.arns[secret.name] = new aws.secretsmanager.Secret(`${name}-${secret.name.replace(/[^A-Za-z0-9-]/g, "-")}`, {
         name: secret.name,
         description: `Read by External Secrets in namespace ${secret.namespace} of every cluster`,
         kmsKeyId: this.keyArns[home],
         replicas: regions.filter((r) => r !== home).map((region) => ({ region, kmsKeyId: this.keyArns[region] })),
         tags,
-      }, { parent: this, provider: provider(home), protect: true });
+      }, { parent: this, provider: provider(home), protect: true }).arn;
     }
 
     // The Kopia repository password of every cluster's Velero, replicated like every fleet
@@ -76,13 +69,27 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
       tags,
     }, { parent: this, provider: provider(home), protect: true });
 
-    this.registerOutputs({ keyArns: this.keyArns });
+    this.registerOutputs({ keyArns: this.keyArns, arns: this.arns });
   }
 }
 
-/** The External Secrets roles of the clusters in `region` (names computed in `fleet/`). */
-function externalSecretsRoles(fleet: FleetSpec, region: string): string[] {
-  return agentRoles(fleet, region, "externalSecrets");
+/**
+ * Who may decrypt with a region's secrets key, through Secrets Manager only: the secrets
+ * readers (the fleet's secrets) and Velero (the repository password, read through its own
+ * SecretStore) of that region's clusters. None when the region has no cluster.
+ */
+function secretsKeyUsers(fleet: FleetSpec, region: string): KeyUser[] {
+  const users: [string, string[]][] = [["ExternalSecretsThroughSecretsManager", secretsReaderRoles(fleet, region)], ["VeleroThroughSecretsManager", agentRoles(fleet, region, "velero")]];
+  return users
+    .filter(([, roles]) => roles.length > 0)
+    .map(([sid, roles]) => ({ sid, actions: ["kms:Decrypt", "kms:DescribeKey"], ...rolesViaService(fleet.accountId, roles, "secretsmanager", region) }));
+}
+
+/** The secrets readers' roles of the clusters in `region`, one per namespace with secrets (names computed in `fleet/`). */
+function secretsReaderRoles(fleet: FleetSpec, region: string): string[] {
+  return fleet.clusters
+    .filter((c) => c.region === region)
+    .flatMap((c) => secretNamespaces(fleet).map((namespace) => names.roleArn(fleet.accountId, names.namespaceSecretsRoleName(fleet.name, c.name, namespace))));
 }
 
 /** One agent's roles in the clusters of `region`. */

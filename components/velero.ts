@@ -5,7 +5,7 @@ import { BackupStorage } from "./backup-storage";
 import { chartSource, VELERO_AWS_PLUGIN_IMAGE } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { ServiceCreatingAddonArgs } from "./addon-args";
-import { secretArnPattern } from "./external-secrets";
+import { externalSecretsTokenGrant, secretArnPattern } from "./external-secrets";
 
 export interface VeleroArgs extends ServiceCreatingAddonArgs {
   /** The cluster's own backup bucket and key (its name is its prefix, `backup.replicasFrom` its read-only locations). */
@@ -52,12 +52,14 @@ export class Velero extends pulumi.ComponentResource {
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, {
       metadata: { name: agent.serviceAccount, namespace: agent.namespace, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
     }, { ...k8sOpts, dependsOn: [namespace] });
+    // External Secrets mints tokens for no account unless granted (components/external-secrets.ts).
+    const tokenGrant = externalSecretsTokenGrant(`${name}-token-grant`, agent.namespace, agent.serviceAccount, { ...k8sOpts, dependsOn: [namespace] });
     const store = new k8s.apiextensions.CustomResource(`${name}-secret-store`, {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: "SecretStore",
       metadata: { name: REPOSITORY_PASSWORD_STORE, namespace: agent.namespace },
       spec: repositoryPasswordStore(cluster),
-    }, { ...k8sOpts, dependsOn: [serviceAccount, args.externalSecrets] });
+    }, { ...k8sOpts, dependsOn: [serviceAccount, args.externalSecrets, ...tokenGrant] });
     const password = new k8s.apiextensions.CustomResource(`${name}-repository-password`, {
       apiVersion: EXTERNAL_SECRETS_API,
       kind: "ExternalSecret",

@@ -1,7 +1,9 @@
 import { contains, Ipv4Network, overlaps, parseIpv4Cidr, size } from "./cidr";
 import { Problem } from "./errors";
-import { SUPPORTED_REGIONS } from "./regions";
-import { durationSeconds } from "./schedule";
+import { regionProblem } from "./regions";
+import { checkAwsNames } from "./aws-names";
+import { architectureOf, nodeAmiType } from "./instance-types";
+import { cronProblem, durationSeconds, scheduleGaps } from "./schedule";
 import { FleetConfig } from "./schema";
 
 /**
@@ -9,7 +11,17 @@ import { FleetConfig } from "./schema";
  * accept and do something else with): each check names the field and says what to write.
  */
 export function checkInputLimits(fleet: FleetConfig): Problem[] {
-  return [...checkRepository(fleet), ...checkDnsLimits(fleet), ...checkNetworks(fleet), ...checkCounts(fleet), ...checkAllowedRegions(fleet)];
+  return [
+    ...checkRepository(fleet),
+    ...checkDnsLimits(fleet),
+    ...checkNetworks(fleet),
+    ...checkCounts(fleet),
+    ...checkNodes(fleet),
+    ...checkBackupSchedule(fleet),
+    ...checkClusterAdmins(fleet),
+    ...checkAllowedRegions(fleet),
+    ...checkAwsNames(fleet),
+  ];
 }
 
 /** Route 53: a name of at most 255 bytes on the wire, i.e. 253 characters written out. */
@@ -85,7 +97,21 @@ function checkDnsLimits(fleet: FleetConfig): Problem[] {
   if (record.length + 1 + MAX_CLUSTER_NAME > MAX_DNS_NAME) {
     problems.push({ path: "fleet.dns.record", message: `must be at most ${MAX_DNS_NAME - 1 - MAX_CLUSTER_NAME} characters, so that <cluster>.${"<record>"} fits Route 53's ${MAX_DNS_NAME}` });
   }
+  const path = healthPathProblem(fleet.dns.healthCheckPath);
+  if (path) problems.push({ path: "fleet.dns.healthCheckPath", message: path });
   return problems;
+}
+
+/**
+ * The gateway answers the health check at an exact nginx location, and nginx matches a
+ * request only after resolving '.' and '..' segments and merging '//' (nginx
+ * ngx_http_core_module, "location"): such a path never matches, and every cluster looks down.
+ */
+export function healthPathProblem(path: string): string | undefined {
+  if (path.includes("//")) return `'${path}' has an empty segment ('//'): the gateway's exact match never sees it, so every health check would fail; write it without`;
+  const dot = path.split("/").find((segment) => segment === "." || segment === "..");
+  if (dot) return `'${path}' has a '${dot}' segment: the gateway resolves it before matching, so every health check would fail; write the path it resolves to`;
+  return undefined;
 }
 
 /** Ranges that are not public unicast addresses (RFC 6890), by name. */
@@ -152,9 +178,65 @@ function checkCounts(fleet: FleetConfig): Problem[] {
   return problems;
 }
 
+/**
+ * The system node group runs what every cluster needs before anything else can be scheduled
+ * (CoreDNS, Karpenter, the GitOps agent), on one AMI for all its instance types.
+ */
+function checkNodes(fleet: FleetConfig): Problem[] {
+  return fleet.clusters.flatMap((cluster, i) => {
+    const problems: Problem[] = [];
+    const { desired, instanceTypes } = cluster.nodes;
+    if (desired === 0) {
+      problems.push({ path: `fleet.clusters[${i}].nodes.desired`, message: "0 leaves the system node group empty: CoreDNS, Karpenter and the GitOps agent run there, so nothing could be scheduled; at least 1" });
+    }
+    if (nodeAmiType(instanceTypes) === undefined) {
+      const by = (arch: string) => instanceTypes.filter((t) => architectureOf(t) === arch).join(", ");
+      problems.push({ path: `fleet.clusters[${i}].nodes.instanceTypes`, message: `mixes Graviton (arm64: ${by("arm64")}) and x86-64 (${by("x86_64")}) types; a node group runs one AMI, so list one architecture` });
+    }
+    return problems;
+  });
+}
+
+/**
+ * Velero evaluates schedules once a minute and skips a run while the schedule's previous backup
+ * is still running (vmware-tanzu/velero `pkg/controller/schedule_controller.go`,
+ * `checkIfBackupInNewOrProgress`): a schedule that starts backups more often than one runs
+ * (`backup.maxDuration`) backs up no more often, and the RPO the plan reports, which counts
+ * the gap between starts, would not hold.
+ */
+const VELERO_SCHEDULE_CHECK_SECONDS = 60;
+
+function checkBackupSchedule(fleet: FleetConfig): Problem[] {
+  const { schedule, maxDuration } = fleet.backup;
+  if (cronProblem(schedule)) return []; // reported by rules.ts
+  const gaps = scheduleGaps(schedule);
+  const path = "fleet.backup.schedule";
+  if (!gaps) return [{ path, message: `'${schedule}' never runs (no date matches it), so nothing would be backed up` }];
+  const duration = durationSeconds(maxDuration);
+  if (duration === undefined) return []; // reported by rules.ts
+  if (gaps.shortest < Math.max(duration, VELERO_SCHEDULE_CHECK_SECONDS)) {
+    const floor = duration >= VELERO_SCHEDULE_CHECK_SECONDS ? `a backup runs (backup.maxDuration, ${maxDuration})` : "Velero checks its schedules (once a minute)";
+    return [{ path, message: `'${schedule}' starts backups ${gaps.shortest} s apart, more often than ${floor}: Velero skips a run while the last backup is still running, so the RPO the plan reports would not hold; start them further apart or lower backup.maxDuration` }];
+  }
+  return [];
+}
+
+/** EKS refuses a second access entry for one principal (409 ResourceInUseException). */
+function checkClusterAdmins(fleet: FleetConfig): Problem[] {
+  const first = new Map<string, number>();
+  return fleet.clusterAdmins.flatMap((arn, i) => {
+    const seen = first.get(arn);
+    if (seen === undefined) {
+      first.set(arn, i);
+      return [];
+    }
+    return [{ path: `fleet.clusterAdmins[${i}]`, message: `'${arn}' is already fleet.clusterAdmins[${seen}]: EKS refuses a second access entry for one principal` }];
+  });
+}
+
 function checkAllowedRegions(fleet: FleetConfig): Problem[] {
-  const known = new Set(SUPPORTED_REGIONS);
-  return (fleet.policy?.allowedRegions ?? []).flatMap((region, i) =>
-    known.has(region) ? [] : [{ path: `fleet.policy.allowedRegions[${i}]`, message: `unknown AWS region '${region}'` }],
-  );
+  return (fleet.policy?.allowedRegions ?? []).flatMap((region, i) => {
+    const problem = regionProblem(region);
+    return problem ? [{ path: `fleet.policy.allowedRegions[${i}]`, message: problem }] : [];
+  });
 }

@@ -19,8 +19,24 @@ export const roleArn = (accountId: string, roleName: string) => `arn:aws:iam::${
 
 export const kmsAliasName = (fleet: string, cluster: string, purpose: string) => `alias/${fleet}-${cluster}-${purpose}`;
 
+/** The log group EKS writes a cluster's control-plane logs to (EKS User Guide, "Control plane logs"). */
+export const controlPlaneLogGroupName = (eksClusterName: string) => `/aws/eks/${eksClusterName}/cluster`;
+
+/**
+ * The EventBridge events Karpenter reacts to (its interruption-queue template): it drains a
+ * node before AWS takes it away. Each gets a rule and a target named after the cluster and the event.
+ */
+export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { readonly source: string; readonly detailType: string }>> = {
+  "scheduled-change": { source: "aws.health", detailType: "AWS Health Event" },
+  "spot-interruption": { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+  rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+  "instance-state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
+};
+
 /** Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53. */
 export const clusterHostname = (cluster: string, record: string) => `${cluster}.${record}`;
+
 
 /**
  * The container port every cluster's gateway serves plain HTTP on: the program's NLB target
@@ -56,9 +72,14 @@ export const GATEWAY_SERVING_NODE_PORT = 30808;
 export const gatewayLoadBalancerName = (fleet: string, cluster: string) => elbName(`${fleet}-${cluster}-nlb`);
 
 function elbName(name: string): string {
-  if (name.length <= 32) return name;
+  return shortened(name, 32);
+}
+
+/** `name`, or when longer than `max` its start and 8 hex digits of its SHA-256, so distinct names stay distinct. */
+function shortened(name: string, max: number): string {
+  if (name.length <= max) return name;
   const digest = createHash("sha256").update(name).digest("hex").slice(0, 8);
-  return `${name.slice(0, 23).replace(/-+$/, "")}-${digest}`;
+  return `${name.slice(0, max - 9).replace(/-+$/, "")}-${digest}`;
 }
 
 /**
@@ -110,8 +131,36 @@ export const KARPENTER_OBJECTS = { nodePool: "workloads", nodeClass: "workloads"
 
 export type AgentName = keyof typeof AGENTS;
 
-/** The ClusterSecretStore every cluster has, reading its own region's replica of each secret. */
-export const CLUSTER_SECRET_STORE = "aws-secrets-manager";
+/**
+ * The service account External Secrets authenticates as in each namespace with secrets
+ * (IRSA): its role reads only that namespace's secrets. No workload may run as it.
+ */
+export const SECRETS_READER_SERVICE_ACCOUNT = "secrets-reader";
+
+/** The SecretStore of each namespace with secrets, reading its own region's replica of that namespace's secrets. */
+export const NAMESPACE_SECRET_STORE = "aws-secrets-manager";
+
+/** The Role (and RoleBinding) in each such namespace that lets External Secrets mint tokens for the secrets reader only. */
+export const SECRETS_TOKEN_ROLE = "external-secrets-token";
+
+/**
+ * IAM role of the secrets reader of one namespace in one cluster, e.g. `prod-use1-secrets-payments`.
+ * IAM role names stop at 64 characters: a longer one keeps its start and a hash of the whole.
+ */
+export const namespaceSecretsRoleName = (fleet: string, cluster: string, namespace: string) => shortened(`${fleet}-${cluster}-secrets-${namespace}`, 64);
+
+/** The fleet-wide read-only ClusterRole (never Secrets) and the group bound to it on every cluster. */
+export const FLEET_VIEWER_ROLE = "fleet-viewer";
+export const FLEET_VIEWERS_GROUP = "fleet-viewers";
+
+/** The service account (in `flux-system`) that applies one layer of the tree: it holds only that layer's rights. */
+export const fluxLayerServiceAccount = (layer: string) => `fleet-${layer}`;
+
+/** The Argo CD AppProject (on each hub) that a layer's Applications belong to: it whitelists that layer's kinds. */
+export const argocdLayerProject = (layer: string) => `fleet-${layer}`;
+
+/** The ClusterRole of a layer's rights, generated from the allow-list (policies/allow-list.ts). */
+export const layerRoleName = (layer: string) => `eks-fleet-${layer}-layer`;
 
 /** Flux objects (in `flux-system`): the source, a Kustomization per layer, the push-webhook Receiver. */
 export const FLUX_OBJECTS = { source: "fleet", platform: "platform", traffic: "traffic", apps: "apps", receiver: "fleet" } as const;

@@ -4,7 +4,7 @@ import { FleetConfigError } from "./errors";
 import { PROJECT, stackFile } from "./load";
 import { parseFleet } from "./parse";
 import { FleetSpec } from "./spec";
-import { checkDistinctGitopsPath } from "./stack-paths";
+import { checkDistinctSiblings } from "./stack-paths";
 
 // Not in the fleet index: the offline commands and the tree renderer read the fleet without the Pulumi SDK.
 
@@ -15,7 +15,7 @@ export function fleetFromPulumiConfig(): FleetSpec {
   try {
     const spec = parseFleet(raw, homeRegion);
     const own = stackFile(pulumi.getStack());
-    if (fs.existsSync(own)) checkDistinctGitopsPath(spec, own);
+    if (fs.existsSync(own)) checkDistinctSiblings(spec, own);
     return spec;
   } catch (err) {
     if (err instanceof FleetConfigError) throw new pulumi.RunError(`invalid stack config:\n${err.message}`);

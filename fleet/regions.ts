@@ -1,3 +1,5 @@
+import { didYouMean } from "./suggest";
+
 /**
  * AWS commercial regions a fleet may use. Each cluster spreads its subnets over three
  * availability zones, or two where the region offers only two (see `zones.ts`).
@@ -13,5 +15,5 @@ export const SUPPORTED_REGIONS: readonly string[] = [
 
 /** Returns why `region` cannot be used, or undefined when it can. */
 export function regionProblem(region: string): string | undefined {
-  return SUPPORTED_REGIONS.includes(region) ? undefined : `unknown AWS region '${region}'`;
+  return SUPPORTED_REGIONS.includes(region) ? undefined : `unknown AWS region '${region}'${didYouMean(region, SUPPORTED_REGIONS)}`;
 }

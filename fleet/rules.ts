@@ -6,8 +6,9 @@ import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { argocdHubs } from "./spec";
-import { versionProblem } from "./versions";
-import { zoneCountOf } from "./zones";
+import { addonVersionsProblem, versionProblem } from "./versions";
+import { zoneCountOf, zoneIdsProblem } from "./zones";
+import { checkNamespaceAdmins } from "./access";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
@@ -30,8 +31,10 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkRoles(fleet),
     ...checkGitops(fleet),
     ...checkPublicAccessCidrs(fleet),
+    ...checkAccessPrincipals(fleet),
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
+    ...checkNamespaceAdmins(fleet),
     ...checkInputLimits(fleet),
   ];
 }
@@ -44,7 +47,7 @@ function checkHomeRegion(homeRegion: string): Problem[] {
 /** `now` dates the version check: EKS offers a version from its release to its end of extended support. */
 function checkScalars(fleet: FleetConfig, now: Date): Problem[] {
   const problems: Problem[] = [];
-  const version = versionProblem(fleet.kubernetesVersion, now);
+  const version = versionProblem(fleet.kubernetesVersion, now) ?? addonVersionsProblem(fleet.kubernetesVersion);
   if (version) problems.push({ path: "fleet.kubernetesVersion", message: version });
   const cron = cronProblem(fleet.backup.schedule);
   if (cron) problems.push({ path: "fleet.backup.schedule", message: cron });
@@ -92,6 +95,11 @@ function checkClusters(fleet: FleetConfig): Problem[] {
       const clash = networks.find((other) => overlaps(other.network, parsed));
       if (clash) problems.push({ path: at("vpcCidr"), message: `'${cluster.vpcCidr}' overlaps fleet.clusters[${clash.index}].vpcCidr (${clash.cidr})` });
       networks.push({ index: i, network: parsed, cidr: cluster.vpcCidr });
+    }
+
+    if (cluster.zoneIds !== undefined && !region) {
+      const zones = zoneIdsProblem(cluster.zoneIds, cluster.region);
+      if (zones) problems.push({ path: at("zoneIds"), message: zones });
     }
 
     const { min, desired, max } = cluster.nodes;
@@ -168,11 +176,55 @@ function checkGitops(fleet: FleetConfig): Problem[] {
  */
 function checkPublicAccessCidrs(fleet: FleetConfig): Problem[] {
   const hubs = fleet.gitops.engine === "argocd" ? argocdHubs(fleet.clusters, fleet.gitops.hubs) : new Map<string, string>();
-  const hubAddresses = Math.max(0, ...fleet.clusters.map((c) => (hubs.has(c.region) && hubs.get(c.region) !== c.name ? zoneCountOf(c.region) : 0)));
+  // A hub has a NAT address per zone: its own zoneIds when it names them.
+  const natAddresses = (name: string) => {
+    const hub = fleet.clusters.find((c) => c.name === name);
+    return hub ? (hub.zoneIds?.length ?? zoneCountOf(hub.region)) : 0;
+  };
+  const hubAddresses = Math.max(0, ...fleet.clusters.map((c) => {
+    const hub = hubs.get(c.region);
+    return hub !== undefined && hub !== c.name ? natAddresses(hub) : 0;
+  }));
   const total = fleet.apiAccessCidrs.length + hubAddresses;
   if (total <= EKS_MAX_PUBLIC_ACCESS_CIDRS) return [];
   const why = hubAddresses ? ` with an Argo CD hub's ${hubAddresses} NAT addresses` : "";
   return [{ path: "fleet.apiAccessCidrs", message: `${fleet.apiAccessCidrs.length} ranges${why} exceed the ${EKS_MAX_PUBLIC_ACCESS_CIDRS} public access CIDRs EKS allows per cluster; list at most ${EKS_MAX_PUBLIC_ACCESS_CIDRS - hubAddresses}` }];
+}
+
+/** `account/role-name` of a role ARN: IAM role names are unique in an account whatever their path. */
+function roleKey(arn: string): string {
+  const [, account, name] = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn) ?? [];
+  return `${account}/${name}`;
+}
+
+/**
+ * The principals that get access entries: the deploy role (admin), clusterAdmins (admin) and
+ * the preview role (view). Each may appear once: a second access entry for one principal
+ * fails with 409 ResourceInUseException (pulumi/pulumi-eks#2373). The deploy and preview
+ * roles work in the fleet's own account: that is where the deploy creates everything.
+ */
+function checkAccessPrincipals(fleet: FleetConfig): Problem[] {
+  const problems: Problem[] = [];
+  const principals: { path: string; arn: string }[] = [
+    { path: "fleet.deployRoleArn", arn: fleet.deployRoleArn },
+    ...fleet.clusterAdmins.map((arn, i) => ({ path: `fleet.clusterAdmins[${i}]`, arn })),
+    ...(fleet.previewRoleArn ? [{ path: "fleet.previewRoleArn", arn: fleet.previewRoleArn }] : []),
+  ];
+  principals.forEach(({ path, arn }, i) => {
+    const first = principals.findIndex((p) => roleKey(p.arn) === roleKey(arn));
+    // The same ARN twice in clusterAdmins is input-limits.ts's to report.
+    const repeatedAdmin = principals[first].arn === arn && path.startsWith("fleet.clusterAdmins") && principals[first].path.startsWith("fleet.clusterAdmins");
+    if (first < i && !repeatedAdmin) {
+      problems.push({ path, message: `${arn} is ${principals[first].path} already; each role gets one access entry (a second one fails with 409 ResourceInUseException)` });
+    }
+  });
+  for (const key of ["deployRoleArn", "previewRoleArn"] as const) {
+    const account = /^arn:aws:iam::(\d{12}):/.exec(fleet[key] ?? "")?.[1];
+    if (account !== undefined && account !== fleet.accountId) {
+      problems.push({ path: `fleet.${key}`, message: `is a role of account ${account}, not of fleet.accountId (${fleet.accountId}): it must work in the account the fleet is deployed to` });
+    }
+  }
+  return problems;
 }
 
 /**

@@ -146,7 +146,13 @@ export function goDurationSeconds(text: string): number | undefined {
   return match[1] === "-" ? -total : total;
 }
 
-const gaps = new Map<string, number>();
+/** The shortest and the longest time between two runs of a schedule, in seconds. */
+export interface ScheduleGaps {
+  readonly shortest: number;
+  readonly longest: number;
+}
+
+const gaps = new Map<string, ScheduleGaps | undefined>();
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
 /** Where every scan starts: a fixed instant, so the figure never depends on when it runs. */
@@ -154,30 +160,51 @@ const SCAN_FROM = Date.UTC(2025, 0, 1);
 
 /**
  * The longest gap between two runs of `schedule`, in seconds: the worst case a backup can
- * be behind when a region is lost. The scan covers one period of the pattern: a day (plus
- * the wrap-around) for daily patterns, eight days for weekly ones, a year otherwise.
+ * be behind when a region is lost.
  */
 export function longestGapSeconds(schedule: string): number {
-  const known = gaps.get(schedule);
-  if (known !== undefined) return known;
+  const found = scheduleGaps(schedule);
+  if (!found) throw new Error(`invalid schedule '${schedule}': it never runs`);
+  return found.longest;
+}
+
+/**
+ * The shortest and longest gaps between runs of a schedule Velero accepts, or undefined when
+ * it never runs (`0 0 30 2 *`). The scan covers one period of the pattern: a day (plus the
+ * wrap-around) for daily patterns, eight days for weekly ones, a year otherwise.
+ */
+export function scheduleGaps(schedule: string): ScheduleGaps | undefined {
+  if (gaps.has(schedule)) return gaps.get(schedule);
   const parsed = parseVeleroSchedule(schedule);
   if (typeof parsed === "string") throw new Error(`invalid schedule '${schedule}': ${parsed}`);
-  if ("everySeconds" in parsed) return parsed.everySeconds;
-  const [, , dayOfMonth, month, dayOfWeek] = parsed.cron.split(" ");
-  const weekly = dayOfMonth === "*" && month === "*";
-  const period = !weekly ? 366 * DAY : dayOfWeek === "*" ? 25 * HOUR : 8 * DAY;
-  const next = parsed.tz === "UTC" || parsed.tz === "Local" ? utcRuns(parsed.cron) : zonedRuns(parsed.cron, parsed.tz);
-  let previous = next();
-  const horizon = previous + period;
-  let longest = 0;
-  while (previous < horizon) {
-    const run = next();
-    longest = Math.max(longest, run - previous);
-    previous = run;
+  let found: ScheduleGaps | undefined;
+  if ("everySeconds" in parsed) {
+    found = { shortest: parsed.everySeconds, longest: parsed.everySeconds };
+  } else {
+    const [, , dayOfMonth, month, dayOfWeek] = parsed.cron.split(" ");
+    const weekly = dayOfMonth === "*" && month === "*";
+    const period = !weekly ? 366 * DAY : dayOfWeek === "*" ? 25 * HOUR : 8 * DAY;
+    const next = parsed.tz === "UTC" || parsed.tz === "Local" ? utcRuns(parsed.cron) : zonedRuns(parsed.cron, parsed.tz);
+    let previous = next();
+    if (previous !== NEVER) {
+      const horizon = previous + period;
+      let longest = 0;
+      let shortest = Infinity;
+      while (previous < horizon) {
+        const run = next();
+        longest = Math.max(longest, run - previous);
+        shortest = Math.min(shortest, run - previous);
+        previous = run;
+      }
+      found = { shortest: shortest / 1000, longest: longest / 1000 };
+    }
   }
-  gaps.set(schedule, longest / 1000);
-  return longest / 1000;
+  gaps.set(schedule, found);
+  return found;
 }
+
+/** What a run iterator returns for a pattern that never matches a date. */
+const NEVER = -1;
 
 /**
  * The runs of a five-field pattern in UTC after `SCAN_FROM`, one per call, as robfig/cron
@@ -212,15 +239,27 @@ function utcRuns(cron: string): () => number {
       const run = day + times[index++];
       if (run > last) return (last = run);
     }
-    throw new Error(`cron '${cron}' never runs`);
+    return NEVER;
   };
 }
 
 /** A pattern in another zone: cron-parser, which follows the zone's clock changes. */
 function zonedRuns(cron: string, tz: string): () => number {
   const { CronExpressionParser }: typeof import("cron-parser") = require("cron-parser");
-  const runs = CronExpressionParser.parse(cron, { tz, currentDate: new Date(SCAN_FROM) });
-  return () => runs.next().getTime();
+  // cron-parser refuses a pattern that matches no date (30 February), at parse or first run.
+  let runs: ReturnType<typeof CronExpressionParser.parse> | undefined;
+  try {
+    runs = CronExpressionParser.parse(cron, { tz, currentDate: new Date(SCAN_FROM) });
+  } catch {
+    return () => NEVER;
+  }
+  return () => {
+    try {
+      return runs!.next().getTime();
+    } catch {
+      return NEVER;
+    }
+  };
 }
 
 /** Parses a Go duration made of hours, minutes and seconds (`720h`, `90m`, `1h30m`). */

@@ -48,6 +48,12 @@ export const clusterSchema = z.strictObject({
   labels: z.record(z.string().regex(/^[a-z0-9A-Z._/-]{1,63}$/, "must be a label key"), z.string().max(63)).default({}),
   /** The cluster whose bucket receives this cluster's backups. @default a balanced ring over the regions (fleet/backup-partners.ts) */
   backupPartner: z.string().optional(),
+  /**
+   * Availability Zone IDs (`use1-az1`) for this cluster's subnet pairs, for an account that
+   * lacks one of the defaults: two or three of the cluster's region, none that EKS refuses.
+   * @default the region's first usable zone IDs (fleet/zones.ts)
+   */
+  zoneIds: z.array(z.string()).optional(),
 });
 
 export const fleetSchema = z.strictObject({
@@ -70,8 +76,19 @@ export const fleetSchema = z.strictObject({
   extendedSupport: z.boolean().default(false),
   /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
   apiAccessCidrs: z.array(z.string()).default([]),
-  /** IAM roles granted cluster-admin through EKS access entries (e.g. the CI deploy role). @default [] */
+  /** IAM roles granted cluster-admin through EKS access entries (people, break-glass roles). @default [] */
   clusterAdmins: z.array(iamRoleArn).default([]),
+  /**
+   * The role that runs `pulumi up` (CI assumes it). It creates the clusters, which grant their
+   * creator nothing (bootstrap admin is off), so it gets its own cluster-admin access entry.
+   * Must not also be listed in clusterAdmins.
+   */
+  deployRoleArn: iamRoleArn,
+  /**
+   * The role pull-request previews and the drift check run as: a view-only access entry
+   * (AmazonEKSViewPolicy, cluster scope) in every cluster. @default none
+   */
+  previewRoleArn: iamRoleArn.optional(),
   gitops: z.strictObject({
     /** @default flux */
     engine: z.enum(["flux", "argocd"]).default("flux"),
@@ -96,6 +113,13 @@ export const fleetSchema = z.strictObject({
   }),
   dns: z.strictObject({
     zone: hostname,
+    /**
+     * The ID of the public Route 53 hosted zone of `zone` (`aws route53 list-hosted-zones-by-name
+     * --dns-name <zone>`): given, not looked up, so no deploy needs Route 53's API to find it.
+     */
+    zoneId: z
+      .string()
+      .regex(/^[A-Z0-9]{1,32}$/, "must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ: the Id that `aws route53 list-hosted-zones-by-name --dns-name <zone>` prints, without /hostedzone/"),
     record: hostname,
     /**
      * Path every cluster's gateway answers with 200 while Git says the cluster serves, and 503
@@ -145,8 +169,16 @@ export const fleetSchema = z.strictObject({
     .array(
       z.strictObject({
         name: label(63),
-        /** Groups bound to `admin` in this namespace. @default [] */
-        admins: z.array(z.string().min(1)).default([]),
+        /**
+         * Kubernetes groups bound to the built-in `admin` ClusterRole in this namespace. Not a
+         * `system:` group (those are Kubernetes' own: every user, node or component). @default []
+         */
+        admins: z.array(z.string().min(1).regex(/^(?!system:)/, "must not start with 'system:' (a group Kubernetes defines)")).default([]),
+        /**
+         * IAM roles that administer this namespace: each gets an EKS access entry whose
+         * `kubernetesGroups` are the `admins` of every namespace naming it. @default []
+         */
+        adminRoles: z.array(iamRoleArn).default([]),
         /** Pod Security Standard enforced in it (Pod Security Admission). @default restricted */
         podSecurity: z.enum(["restricted", "baseline"]).default("restricted"),
       }),

@@ -3,7 +3,7 @@ import { carve, parseIpv4Cidr, Ipv4Network } from "./cidr";
 import { DrFigures, drFigures, Standby } from "./dr";
 import { durationSeconds } from "./schedule";
 import { FleetConfig } from "./schema";
-import { MAX_ZONES, zoneCountOf } from "./zones";
+import { defaultZoneIds, MAX_ZONES } from "./zones";
 import * as names from "./names";
 import { deepFreeze } from "./deep-freeze";
 import { SupportType, supportTypeOf } from "./versions";
@@ -54,6 +54,8 @@ export interface ClusterSpec {
   /** How the rendered apps layer runs on this cluster (derived from the role and `standby`). */
   readonly apps: AppsState;
   readonly vpcCidr: string;
+  /** The Availability Zone IDs of its subnet pairs, in order (fleet/zones.ts, or the cluster's `zoneIds`). */
+  readonly zoneIds: readonly string[];
   /** One private and one public subnet per availability zone: three, or two where the region offers two. */
   readonly subnets: { readonly private: readonly string[]; readonly public: readonly string[] };
   readonly nodes: NodesSpec;
@@ -79,6 +81,10 @@ export interface FleetSpec {
   readonly homeRegion: string;
   readonly apiAccessCidrs: readonly string[];
   readonly clusterAdmins: readonly string[];
+  /** The role that runs `pulumi up`: cluster-admin through its own access entry. */
+  readonly deployRoleArn: string;
+  /** The role previews and drift checks run as: view-only access entry. */
+  readonly previewRoleArn?: string;
   readonly gitops: FleetConfig["gitops"];
   readonly dns: FleetConfig["dns"];
   readonly backup: FleetConfig["backup"] & { readonly retentionDays: number; readonly maxDurationSeconds: number };
@@ -109,6 +115,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
   const hubByRegion = config.gitops.engine === "argocd" ? argocdHubs(config.clusters, config.gitops.hubs) : new Map<string, string>();
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
+    const zoneIds = c.zoneIds ?? defaultZoneIds(c.region);
     return {
       name: c.name,
       index,
@@ -119,7 +126,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       ...(hubByRegion.size > 0 ? { argocdHub: hubByRegion.get(c.region)! } : {}),
       apps: role !== "secondary" ? "running" : standby === "pilot-light" ? "stopped" : "warm",
       vpcCidr: c.vpcCidr,
-      subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneCountOf(c.region)),
+      zoneIds,
+      subnets: subnetsOf(parseIpv4Cidr(c.vpcCidr) as Ipv4Network, zoneIds.length),
       nodes: c.nodes,
       labels: c.labels,
       eksClusterName: names.eksClusterName(config.name, c.name),
@@ -144,6 +152,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     homeRegion,
     apiAccessCidrs: config.apiAccessCidrs,
     clusterAdmins: config.clusterAdmins,
+    deployRoleArn: config.deployRoleArn,
+    previewRoleArn: config.previewRoleArn,
     gitops: config.gitops,
     dns: config.dns,
     backup: {

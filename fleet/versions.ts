@@ -122,3 +122,30 @@ export function supportTypeOf(extendedSupport: boolean): SupportType {
 export function clusterUpgradePolicy(fleet: { readonly supportType: SupportType }): { supportType: SupportType } {
   return { supportType: fleet.supportType };
 }
+
+/** The EKS add-on versions of the networking add-ons every cluster runs, for one Kubernetes minor. */
+export interface CoreAddonVersions {
+  readonly vpcCni: string;
+  readonly kubeProxy: string;
+  readonly coreDns: string;
+}
+
+/**
+ * Pinned, never looked up at deploy time (a lookup is a call into the cluster's region on
+ * every run, and picks a new version without a change in Git). kube-proxy follows the
+ * cluster's minor version; CoreDNS and the VPC CNI are compatible across several. Each row is
+ * a set published for that minor and deployed together; `aws eks describe-addon-versions
+ * --kubernetes-version <minor> --addon-name <name>` lists what EKS offers when bumping one.
+ */
+export const CORE_ADDON_VERSIONS: Readonly<Record<string, CoreAddonVersions>> = {
+  "1.32": { vpcCni: "v1.19.2-eksbuild.1", kubeProxy: "v1.32.0-eksbuild.2", coreDns: "v1.11.4-eksbuild.2" },
+  "1.33": { vpcCni: "v1.20.0-eksbuild.1", kubeProxy: "v1.33.0-eksbuild.2", coreDns: "v1.12.2-eksbuild.4" },
+  "1.34": { vpcCni: "v1.20.4-eksbuild.2", kubeProxy: "v1.34.0-eksbuild.2", coreDns: "v1.12.3-eksbuild.1" },
+  "1.35": { vpcCni: "v1.21.1-eksbuild.3", kubeProxy: "v1.35.0-eksbuild.2", coreDns: "v1.13.2-eksbuild.1" },
+  "1.36": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.21", coreDns: "v1.14.3-eksbuild.16" },
+};
+
+/** Why the fleet cannot run `version`'s networking add-ons, or undefined: a version needs a row above. */
+export function addonVersionsProblem(version: string): string | undefined {
+  return CORE_ADDON_VERSIONS[version] ? undefined : `no networking add-on versions are pinned for ${version}: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version ${version})`;
+}

@@ -1,5 +1,5 @@
-import * as YAML from "yaml";
 import { deepFreeze } from "../fleet/deep-freeze";
+import { kustomizeDocuments } from "./kustomize-yaml";
 
 /**
  * What the agents apply, read with kustomize's semantics, and nothing else. The renderer
@@ -15,27 +15,21 @@ export const KUSTOMIZATION_API = "kustomize.config.k8s.io/v1beta1";
 const KUSTOMIZATION_KEYS = ["apiVersion", "kind", "resources"];
 /** A file next to the kustomization: no folder, no `..`, no URL, no absolute path. */
 const PLAIN_FILE = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-/** Files read for a Secret anywhere in the tree; bigger or binary files are not YAML the agents apply. */
-const MAX_SCAN_BYTES = 1 << 20;
-
 /**
- * The documents of a YAML or JSON text (JSON is YAML), empty ones skipped like kustomize
- * does. Throws with the parser's first message when the text is not YAML.
+ * The documents of a YAML or JSON text (JSON is YAML) as kustomize reads them: merge keys
+ * expanded, aliases resolved, scalars typed as go-yaml types them, empty documents skipped
+ * (policies/kustomize-yaml.ts). Throws with a one-line reason when kustomize could not read it.
  */
 export function documentsOf(text: string): unknown[] {
-  const documents: unknown[] = [];
-  for (const doc of YAML.parseAllDocuments(text, { uniqueKeys: true }) as YAML.Document[]) {
-    if (doc.errors.length > 0) throw new Error(`not valid YAML (${doc.errors[0].message.split("\n")[0]})`);
-    // The alias cap stops "billion laughs" files before they expand.
-    const value = doc.toJS({ maxAliasCount: 50 });
-    if (value !== null && value !== undefined) documents.push(value);
-  }
-  return documents;
+  return kustomizeDocuments(text);
 }
 
-/** The documents of any file, for the Secret scan: undefined when it is binary, too big or not YAML. */
+/**
+ * The documents of any file, for the Secret scan, whatever its size: undefined only when no
+ * agent could read it as YAML (a NUL byte, or not YAML at all).
+ */
 export function scannableDocuments(bytes: Buffer, read: (text: string) => unknown[] = documentsOf): unknown[] | undefined {
-  if (bytes.length > MAX_SCAN_BYTES || bytes.includes(0)) return undefined;
+  if (bytes.includes(0)) return undefined;
   try {
     return read(bytes.toString("utf8"));
   } catch {

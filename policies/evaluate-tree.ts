@@ -1,13 +1,16 @@
+import { admissionPolicies } from "./admission";
 import { closedWorld, defaultDenyNetworkPolicy, fleetConsistentRbac, ManifestPolicy, ManifestTree, noSecrets, quotaAndLimits } from "./manifests";
 import { networkPolicies } from "./network";
 import { karpenterAmiPinned } from "./node-images";
 import { podSecurityPolicies } from "./pod-security";
 import { rbacPolicies } from "./rbac";
 import { Violation } from "./violation";
+import { workloadPolicies } from "./workloads";
 
 /** Every rule over the rendered tree (what the agents apply, read by policies/tree.ts). */
 export const manifestPolicies: ManifestPolicy[] = [
   closedWorld,
+  ...admissionPolicies,
   noSecrets,
   defaultDenyNetworkPolicy,
   quotaAndLimits,
@@ -16,6 +19,7 @@ export const manifestPolicies: ManifestPolicy[] = [
   ...rbacPolicies,
   ...podSecurityPolicies,
   ...networkPolicies,
+  ...workloadPolicies,
 ];
 
 /** Runs every manifest rule over a rendered tree. */

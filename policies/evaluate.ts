@@ -2,6 +2,7 @@ import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, Stack
 import { eksPolicies } from "./eks";
 import { elbPolicies } from "./elb";
 import { fleetPolicies } from "./fleet";
+import { gitopsAgentPolicies } from "./gitops-agents";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { logsPolicies } from "./logs";
@@ -22,7 +23,7 @@ export { sortViolations } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies, ...gitopsAgentPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
 
 /** A resource as `plan.json` records it; `id` helps joins by value (the mock engine's id). */

@@ -1,5 +1,6 @@
 import { PolicyPack } from "@pulumi/policy";
 import { resourcePolicies, stackPolicies } from "./evaluate";
+import { gitopsTree } from "./gitops-tree";
 
 /**
  * The CrossGuard pack: `pulumi preview --policy-pack policies`. Constructing a PolicyPack
@@ -10,8 +11,9 @@ const loadedByPulumi = /[\\/]run-policy-pack[\\/]/.test(require.main?.filename ?
 
 if (loadedByPulumi) {
   new PolicyPack("eks-fleet", {
-    description: "Security baseline and HA rules of an eks-fleet stack (manifest rules run in npm run plan/check).",
+    description: "Security baseline and HA rules of an eks-fleet stack, and the manifest rules over the GitOps tree its agents apply.",
     enforcementLevel: "mandatory",
-    policies: [...resourcePolicies, ...stackPolicies],
+    // The tree rule reads the committed tree: offline, plan checks the tree it renders instead.
+    policies: [...resourcePolicies, ...stackPolicies, gitopsTree],
   });
 }

@@ -10,7 +10,7 @@ import { kindOf, ManifestObject, ManifestPolicy, nameOf, namespaceOf, replicated
 export const PSA_LABEL = "pod-security.kubernetes.io/enforce";
 export type PodSecurityLevel = "restricted" | "baseline";
 
-/** Where the pod template sits in each workload kind. */
+/** Where the pod template sits in each workload kind (`podSpecOf`). */
 const POD_SPEC_PATH: Readonly<Record<string, readonly string[]>> = {
   Pod: ["spec"],
   Deployment: ["spec", "template", "spec"],
@@ -20,6 +20,9 @@ const POD_SPEC_PATH: Readonly<Record<string, readonly string[]>> = {
   ReplicationController: ["spec", "template", "spec"],
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+  // The apps layer's other pod runners (policies/allow-list.ts): Argo Rollouts, KEDA ScaledJobs.
+  Rollout: ["spec", "template", "spec"],
+  ScaledJob: ["spec", "jobTargetRef", "template", "spec"],
 };
 
 /** Baseline: capabilities a container may add (the container runtime's defaults). */
@@ -34,7 +37,7 @@ const RESTRICTED_VOLUMES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephe
 
 type Spec = Record<string, any>;
 
-function podSpecOf(o: ManifestObject): Spec | undefined {
+export function podSpecOf(o: ManifestObject): Spec | undefined {
   const path = POD_SPEC_PATH[kindOf(o)];
   if (!path) return undefined;
   const spec = path.reduce<any>((at, key) => (at && typeof at === "object" ? at[key] : undefined), o.object);

@@ -1,5 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { EKS_CLUSTER, EKS_COMPONENT } from "./eks";
+import { EKS_CLUSTER } from "./eks";
 import { asArray, known, ofType, present, regionOf } from "./support";
 
 export const SECRET = "aws:secretsmanager/secret:Secret";
@@ -13,7 +13,7 @@ export interface SecretsConfig {
 
 /** The fleet's regions as the stack shows them: where its EKS clusters are. */
 export function clusterRegions(resources: readonly PolicyResource[]): string[] {
-  const regions = ofType(resources, EKS_COMPONENT, EKS_CLUSTER).map(regionOf).filter((r): r is string => r !== undefined);
+  const regions = ofType(resources, EKS_CLUSTER).map(regionOf).filter((r): r is string => r !== undefined);
   return [...new Set(regions)].sort();
 }
 

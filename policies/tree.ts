@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as names from "../fleet/names";
+import { MAX_MANIFEST_FILE_BYTES, readBounded } from "../fleet/safe-files";
 import { documentProblem, documentReader, KUSTOMIZATION, kustomizationProblems, scannableDocuments, unwrapLists } from "./closed-world";
 import { LayoutProblem, ManifestObject, ManifestTree, TreeFile } from "./manifests";
 import { OverrideRecord, parseOverrideRecord } from "./override-record";
@@ -12,6 +13,7 @@ export class TreeError extends Error {
   }
 }
 
+/** The layer folders of each cluster (the allow-list has a table for each: policies/allow-list.ts). */
 const LAYERS = names.TREE_LAYERS;
 /** The only files the renderer writes outside the layers: its override record and its marker. */
 const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.TREE_MARKER];
@@ -27,7 +29,9 @@ export function loadTree(root: string): ManifestTree {
   const clustersDir = path.join(root, "clusters");
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new TreeError([`${root}: not a directory`]);
   if (!fs.existsSync(clustersDir)) throw new TreeError([`${root}: not a GitOps tree (no clusters/ folder)`]);
-  const entries = walk(root).map((entry) => (entry.kind === "file" ? { ...entry, content: fs.readFileSync(path.join(root, entry.path)) } : entry));
+  // Read like every file: bounded, and never a FIFO or a device swapped in after the walk.
+  const read = (file: string) => readBounded(path.join(root, file), file, MAX_MANIFEST_FILE_BYTES, "a file of Kubernetes objects is far smaller");
+  const entries = walk(root).map((entry) => (entry.kind === "file" ? { ...entry, content: read(entry.path) } : entry));
   const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.isSymbolicLink()).map((d) => d.name).sort();
   return treeOf(entries, clusters);
 }

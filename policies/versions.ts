@@ -2,7 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import {
   daysOfStandardSupportLeft, eksVersion, minorOf, STANDARD_SUPPORT_WARNING_DAYS, standardVersions, supportPhase, versionProblem,
 } from "../fleet/versions";
-import { blind, CLUSTERS } from "./eks";
+import { EKS_CLUSTER } from "./eks";
 import { known, present, validateResourceOfTypes } from "./support";
 
 /**
@@ -23,8 +23,7 @@ export function versionPolicies(now: Clock = () => new Date()): ResourceValidati
     name: "eks-version-standard-support",
     description: "Checks whether EKS clusters pin a Kubernetes version EKS offers today and, unless the stack opted in to extended support, one still in standard support.",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfTypes(CLUSTERS, (props, args, reportViolation) => {
-      if (blind(args.type, props)) return;
+    validateResource: validateResourceOfTypes([EKS_CLUSTER], (props, _args, reportViolation) => {
       const today = now();
       const standard = standardVersions(today).join(", ") || "none listed in fleet/versions.ts: add EKS's newer versions";
       if (!present(() => props.version)) {
@@ -56,8 +55,7 @@ export function versionPolicies(now: Clock = () => new Date()): ResourceValidati
     name: "eks-version-support-ending",
     description: `Warns in the last ${STANDARD_SUPPORT_WARNING_DAYS} days of a Kubernetes version's EKS standard support, and while a stack that opted in runs on extended support.`,
     enforcementLevel: "advisory",
-    validateResource: validateResourceOfTypes(CLUSTERS, (props, args, reportViolation) => {
-      if (blind(args.type, props)) return;
+    validateResource: validateResourceOfTypes([EKS_CLUSTER], (props, _args, reportViolation) => {
       const version = known(() => props.version);
       if (typeof version !== "string") return;
       const today = now();

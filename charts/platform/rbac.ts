@@ -1,9 +1,12 @@
+import type { FleetSpec } from "../../fleet";
+import * as names from "../../fleet/names";
+import { LAYER_NAMES, layerNamespaces } from "../../policies/allow-list";
 import { k8s } from "../k8s";
 import { Replication, replicate } from "../replicate";
 
-/** The group that may read (never change, never read Secrets) on every cluster of the fleet. */
-export const FLEET_VIEWERS_GROUP = "fleet-viewers";
-export const FLEET_VIEWER_ROLE = "fleet-viewer";
+/** The group that may read (never change, never read Secrets) on every cluster of the fleet, and its role. */
+export const FLEET_VIEWERS_GROUP = names.FLEET_VIEWERS_GROUP;
+export const FLEET_VIEWER_ROLE = names.FLEET_VIEWER_ROLE;
 
 const READ = ["get", "list", "watch"];
 
@@ -40,5 +43,28 @@ export function fleetViewerReplication(): Replication {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: FLEET_VIEWER_ROLE },
       subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: FLEET_VIEWERS_GROUP }],
     });
+  });
+}
+
+/**
+ * Where each Flux layer other than the platform may write: its account gets its layer's role
+ * (generated from the allow-list, components/flux-lockdown.ts) in the layer's namespaces
+ * (policies/allow-list.ts layerNamespaces: each namespace the fleet creates for the apps, the
+ * gateway's for the traffic layer), and nowhere else. Rendered by the platform layer, which
+ * the others wait for. Argo CD limits its layers with AppProjects instead
+ * (components/argocd-projects.ts).
+ */
+export function layerAccessReplication(fleet: FleetSpec): Replication {
+  return replicate("layer-access", (scope) => {
+    if (fleet.gitops.engine !== "flux") return;
+    for (const layer of LAYER_NAMES.filter((l) => l !== "platform")) {
+      for (const namespace of layerNamespaces(fleet, layer)) {
+        new k8s.KubeRoleBinding(scope, `${namespace}-${layer}`, {
+          metadata: { name: names.layerRoleName(layer), namespace },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: names.layerRoleName(layer) },
+          subjects: [{ kind: "ServiceAccount", name: names.fluxLayerServiceAccount(layer), namespace: names.AGENTS.flux.namespace }],
+        });
+      }
+    }
   });
 }

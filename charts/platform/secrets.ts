@@ -1,8 +1,10 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import type { FleetSpec } from "../../fleet";
+import type { ClusterSpec, FleetSpec } from "../../fleet";
+import { secretNamespaces } from "../../fleet/access";
 import { FleetConfigError } from "../../fleet/errors";
 import * as names from "../../fleet/names";
+import { k8s } from "../k8s";
 import { Replication, replicate } from "../replicate";
 
 /** external-secrets.io/v1 is served from ESO 0.16 on; v1beta1 is no longer served since 0.17 (chart 2.x serves v1 only). */
@@ -23,37 +25,50 @@ export function externalSecretName(secretName: string): string {
 }
 
 /**
- * The cluster's ClusterSecretStore (its own region's replica of each secret, read as the
- * ESO service account through IRSA, usable only from namespaces that declare secrets) and
- * one ExternalSecret per `fleet.secrets` entry. The Secret itself never reaches Git.
+ * Per namespace with secrets: a SecretStore that reads its own region's replicas as that
+ * namespace's secrets reader, whose IAM role (components/external-secrets.ts) may read that
+ * namespace's secrets only; and one ExternalSecret per `fleet.secrets` entry. The store always
+ * names its service account: without `auth`, External Secrets would fall back to the
+ * controller's own credentials (external-secrets/external-secrets
+ * `providers/v1/aws/auth/auth.go`, `constructCredsProvider`). The Secret never reaches Git.
  */
 export function secretsReplication(fleet: FleetSpec): Replication {
   checkNames(fleet);
   return replicate("secrets", (scope, { cluster }) => {
-    const namespaces = [...new Set(fleet.secrets.map((s) => s.namespace))].sort();
-    // An empty `conditions` list would let every namespace use the store: with no secrets there is no store.
-    if (namespaces.length === 0) return;
-    clusterSecretStore(scope, cluster.region, namespaces);
+    for (const namespace of secretNamespaces(fleet)) secretsReader(scope, fleet, cluster, namespace);
     for (const secret of fleet.secrets) externalSecret(scope, secret.name, secret.namespace);
   });
 }
 
-function clusterSecretStore(scope: Construct, region: string, namespaces: string[]): ApiObject {
-  const { serviceAccount, namespace } = names.AGENTS.externalSecrets;
-  return new ApiObject(scope, "store", {
-    apiVersion: EXTERNAL_SECRETS_API,
-    kind: "ClusterSecretStore",
-    metadata: { name: names.CLUSTER_SECRET_STORE },
-    spec: {
-      provider: {
-        aws: {
-          service: "SecretsManager",
-          region,
-          auth: { jwt: { serviceAccountRef: { name: serviceAccount, namespace } } },
-        },
-      },
-      conditions: [{ namespaces }],
+function secretsReader(scope: Construct, fleet: FleetSpec, cluster: ClusterSpec, namespace: string): void {
+  const reader = names.SECRETS_READER_SERVICE_ACCOUNT;
+  const controller = names.AGENTS.externalSecrets;
+  const id = (what: string) => `${namespace}-${what}`;
+  new k8s.KubeServiceAccount(scope, id("reader"), {
+    metadata: {
+      name: reader,
+      namespace,
+      annotations: { "eks.amazonaws.com/role-arn": names.roleArn(fleet.accountId, names.namespaceSecretsRoleName(fleet.name, cluster.name, namespace)) },
     },
+    // Only External Secrets uses it, through tokens it requests; no pod mounts one.
+    automountServiceAccountToken: false,
+  });
+  new ApiObject(scope, id("store"), {
+    apiVersion: EXTERNAL_SECRETS_API,
+    kind: "SecretStore",
+    metadata: { name: names.NAMESPACE_SECRET_STORE, namespace },
+    spec: { provider: { aws: { service: "SecretsManager", region: cluster.region, auth: { jwt: { serviceAccountRef: { name: reader } } } } } },
+  });
+  // The chart grants no token creation (rbac.serviceAccountTokenCreate: false): here External
+  // Secrets may mint tokens for this reader only (the chart's values.yaml documents this pattern).
+  new k8s.KubeRole(scope, id("token-role"), {
+    metadata: { name: names.SECRETS_TOKEN_ROLE, namespace },
+    rules: [{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [reader], verbs: ["create"] }],
+  });
+  new k8s.KubeRoleBinding(scope, id("token-binding"), {
+    metadata: { name: names.SECRETS_TOKEN_ROLE, namespace },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: names.SECRETS_TOKEN_ROLE },
+    subjects: [{ kind: "ServiceAccount", name: controller.serviceAccount, namespace: controller.namespace }],
   });
 }
 
@@ -65,7 +80,7 @@ function externalSecret(scope: Construct, key: string, namespace: string): ApiOb
     metadata: { name, namespace },
     spec: {
       refreshInterval: REFRESH_INTERVAL,
-      secretStoreRef: { kind: "ClusterSecretStore", name: names.CLUSTER_SECRET_STORE },
+      secretStoreRef: { kind: "SecretStore", name: names.NAMESPACE_SECRET_STORE },
       target: { name, creationPolicy: "Owner" },
       dataFrom: [{ extract: { key } }],
     },

@@ -193,6 +193,23 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "kubernetes:core/v1:ServiceAccount": K8S_IDENTITY,
   "kubernetes:external-secrets.io/v1:SecretStore": K8S_IDENTITY,
   "kubernetes:external-secrets.io/v1:ExternalSecret": K8S_IDENTITY,
+  // Argo CD's projects per layer, and the patch that empties `default` (components/argocd-projects.ts).
+  "kubernetes:argoproj.io/v1alpha1:AppProject": K8S_IDENTITY,
+  "kubernetes:argoproj.io/v1alpha1:AppProjectPatch": {
+    properties: K8S_IDENTITY.properties,
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (patch identity: .metadata.name, .metadata.namespace)",
+  },
+  // The GitOps layers' rights (components/flux-lockdown.ts), and External Secrets' token grants.
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": K8S_IDENTITY,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": K8S_IDENTITY,
+  "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": {
+    properties: [...K8S_IDENTITY.properties, "roleRef"],
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: RoleBinding and ClusterRoleBinding .roleRef)",
+  },
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": {
+    properties: [...K8S_IDENTITY.properties, "roleRef"],
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: RoleBinding and ClusterRoleBinding .roleRef)",
+  },
 };
 
 /** vpc_security_group_{ingress,egress}_rule ModifyPlan: a rule whose source switches kind is replaced. */

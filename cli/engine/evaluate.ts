@@ -20,12 +20,13 @@ export type Engine = "fast" | "reference";
 /**
  * Runs the real program (`index.ts`) against the Pulumi SDK's mock engine, with the
  * stack's config set exactly as the CLI would set it, and returns every resource it
- * registered. No CLI, no credentials, no network.
+ * registered. No CLI, no credentials, no network. With `unavailable` regions, the first call
+ * the program makes into one of them fails the evaluation (`RegionUnavailableError`).
  */
-export function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast"): Promise<Evaluation> {
+export function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast", unavailable: readonly string[] = []): Promise<Evaluation> {
   // The SDK's runtime state is global and the program yields between clusters, so two
   // evaluations in one process (diff's two sides, a test) must take turns.
-  const run = evaluating.then(() => evaluateOnce(config, accountId, engine));
+  const run = evaluating.then(() => evaluateOnce(config, accountId, engine, new Set(unavailable)));
   evaluating = run.catch(() => undefined);
   return run;
 }
@@ -39,9 +40,9 @@ let evaluating: Promise<unknown> = Promise.resolve();
  */
 let failedListener: ((reason: unknown) => void) | undefined;
 
-async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine): Promise<Evaluation> {
+async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine, unavailable: ReadonlySet<string>): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
-  const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId) : new RecordingMonitor(homeRegion, accountId);
+  const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId, unavailable) : new RecordingMonitor(homeRegion, accountId, unavailable);
   // The organization a self-managed backend gives every stack (the program names its own stack with it).
   pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false, "organization");
   pulumi.runtime.setAllConfig(
@@ -67,21 +68,41 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
   const restore = engine === "fast" ? withoutBookkeeping() : () => undefined;
+  let running: Promise<unknown> = Promise.resolve();
   try {
     // Loaded lazily: the program reads its config at load time of each run, not at import.
     const program: () => Promise<Record<string, unknown>> = require("../../index");
-    const outputs = await Promise.race([program().then(resolve), failed]);
+    const run = program();
+    running = run;
+    const outputs = await Promise.race([run.then(resolve), failed]);
     await pulumi.runtime.disconnect();
+    if (monitor.outageHit) throw monitor.outageHit;
     if (failures.length > 0) throw configProblem(failures[0]) ?? failures[0];
     return { resources: [...monitor.recorded.values()], outputs };
   } catch (err) {
     failedListener = onRejection;
-    throw configProblem(err) ?? err;
+    await runOut(running, () => failures.length);
+    // A call into an unavailable region fails whatever waited on it: the call is the cause.
+    throw monitor.outageHit ?? configProblem(err) ?? err;
   } finally {
     if (failedListener !== onRejection) process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
     restore();
+  }
+}
+
+/**
+ * After its first failure the program goes on constructing the fleet, and what it registers
+ * then fails the same way. It is let run out, until its last component is constructed and no
+ * rejection came for a moment, so none of it lands in the next evaluation of this process
+ * (diff's other side, a test).
+ */
+async function runOut(running: Promise<unknown>, rejections: () => number): Promise<void> {
+  await running.catch(() => undefined);
+  for (let seen = -1; seen !== rejections(); ) {
+    seen = rejections();
+    await new Promise((done) => setTimeout(done, 50));
   }
 }
 

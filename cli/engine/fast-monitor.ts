@@ -20,6 +20,8 @@ export class FastMonitor extends RecordingMonitor {
       const type: string = req.getType();
       const name: string = req.getName();
       const region = this.regionOf(req, raw, parent);
+      const refused = this.outageOf(req, raw, region);
+      if (refused) return callback(refused, undefined);
       const urn: string = (this as any).newUrn(parent, type, name);
       // Recorded first: deserializing below may reuse parts of `raw`.
       this.record(urn, req, raw, parent, region);

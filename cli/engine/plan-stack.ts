@@ -15,16 +15,19 @@ export interface StackPlan {
  * evaluates the program under mocks, runs the infrastructure policies and assembles `plan.json`. Shared by `plan`, `diff`
  * and the benchmark, so they can never disagree.
  */
-export async function planStack(configFile: string, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
+export async function planStack(configFile: string, violations: readonly Violation[] = [], engine: Engine = "fast", unavailable: readonly string[] = []): Promise<StackPlan> {
   const { spec, config } = fleetFromStackFile(configFile);
-  return planFleet(spec, config, violations, engine);
+  return planFleet(spec, config, violations, engine, unavailable);
 }
 
-/** `planStack` of a stack file already read and validated. */
-export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast"): Promise<StackPlan> {
-  const { resources } = await evaluateProgram(config, spec.accountId, engine);
+/**
+ * `planStack` of a stack file already read and validated. With `unavailable` regions, a call
+ * into one of them fails the plan (`RegionUnavailableError`, exit 2).
+ */
+export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast", unavailable: readonly string[] = []): Promise<StackPlan> {
+  const { resources } = await evaluateProgram(config, spec.accountId, engine, unavailable);
   const planned = planDocument(config.stack, spec, resources, []);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
-  const found = await infraViolations(planned.resources, policyConfigOf(config));
+  const found = await infraViolations(planned.resources, policyConfigOf(config, spec));
   return { spec, config, document: { ...planned, violations: sortViolations([...violations, ...found]) } };
 }

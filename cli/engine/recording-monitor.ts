@@ -1,6 +1,7 @@
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { deserializeProperty } from "@pulumi/pulumi/runtime/rpc";
 import { mockCall, mockState, ReplaceOptions } from "./mock-state";
+import { awsProviderCall, providerName, RegionUnavailableError } from "./outage";
 
 /** One registered resource, as the engine received it. */
 export interface RecordedResource {
@@ -48,20 +49,43 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  */
 export class RecordingMonitor extends MockMonitor {
   readonly recorded = new Map<string, RecordedResource>();
+  /** The first call the program made into an unavailable region (`--unavailable`), if any. */
+  outageHit?: RegionUnavailableError;
   private nextRegion = "";
   private nextOptions: ReplaceOptions | undefined;
 
-  constructor(protected readonly homeRegion: string, protected readonly accountId: string) {
+  /** `unavailable`: regions whose calls fail as in an outage (cli/engine/outage.ts). */
+  constructor(protected readonly homeRegion: string, protected readonly accountId: string, protected readonly unavailable: ReadonlySet<string> = new Set()) {
     super({
       newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId, options: this.nextOptions }),
-      call: (args) => mockCall(args.token, args.inputs, regionOfProvider(args.provider) ?? this.homeRegion, accountId),
+      call: (args) => mockCall(args.token, args.inputs),
     });
+  }
+
+  async invoke(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const ref: string = req.getProvider();
+    const region = this.regionOfRef(ref) ?? (req.getTok().startsWith("aws:") ? this.homeRegion : null);
+    if (region && this.unavailable.has(region)) {
+      return callback(this.refuse(region, `the data source ${req.getTok()}${ref ? ` through provider ${providerName(ref)}` : ""} calls ${region} on every run`), undefined);
+    }
+    return super.invoke(req, callback);
+  }
+
+  async readResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    const ref: string = req.getProvider();
+    const region = this.regionOfRef(ref) ?? (req.getType().startsWith("aws:") ? this.homeRegion : null);
+    if (region && this.unavailable.has(region)) {
+      return callback(this.refuse(region, `reading ${req.getType()} ${req.getName()}${ref ? ` through provider ${providerName(ref)}` : ""} calls ${region} on every run`), undefined);
+    }
+    return super.readResource(req, callback);
   }
 
   async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
     const raw = req.getObject().toJavaScript() as Record<string, unknown>;
     const parent: string = req.getParent() || null;
     const region = this.regionOf(req, raw, parent);
+    const refused = this.outageOf(req, raw, region);
+    if (refused) return callback(refused, undefined);
     // MockMonitor calls `newResource` before its first await, so these hints are still ours.
     this.nextRegion = region ?? this.homeRegion;
     this.nextOptions = this.replaceOptions(req);
@@ -122,6 +146,39 @@ export class RecordingMonitor extends MockMonitor {
     if (!replaceOnChanges.length && !replaceWith.length && trigger === undefined) return undefined;
     const resources: Map<string, { id: string | null }> = (this as any).resources;
     return { replaceOnChanges, replacementTrigger: trigger, replaceWith: replaceWith.map((urn) => resources.get(urn)?.id ?? urn) };
+  }
+
+  /**
+   * The call registering this resource makes into an unavailable region, as the error to
+   * answer with: configuring an AWS provider without the skip flags, or a remote component,
+   * whose plugin runs its own code (lookups included) on every run.
+   */
+  protected outageOf(req: any, raw: Record<string, unknown>, region: string | null): RegionUnavailableError | undefined {
+    if (this.unavailable.size === 0) return undefined;
+    const type: string = req.getType();
+    if (type === "pulumi:providers:aws") {
+      const call = awsProviderCall(raw, String(raw.region ?? this.homeRegion), this.unavailable);
+      if (call) return this.refuse(call.region, `provider ${req.getName()} ${call.why}`);
+    } else if (req.getRemote() && region && this.unavailable.has(region)) {
+      const why = type.startsWith("kubernetes:")
+        ? `the Kubernetes provider builds on every run and refuses to build while its cluster in ${region} is unreachable`
+        : `its provider plugin builds, calling ${region}, on every run`;
+      return this.refuse(region, `${req.getName()} (${type}) is a component ${why}`);
+    }
+    return undefined;
+  }
+
+  /** Records the first call into an unavailable region and returns the error for the engine to answer with. */
+  protected refuse(region: string, detail: string): RegionUnavailableError {
+    const error = new RegionUnavailableError(region, detail);
+    this.outageHit ??= error;
+    return error;
+  }
+
+  /** The region of the provider behind a reference: an AWS provider's id, else the region recorded for it. */
+  private regionOfRef(ref: string | undefined): string | null {
+    if (!ref) return null;
+    return regionOfProvider(ref) ?? this.recorded.get(ref.slice(0, ref.lastIndexOf("::")))?.region ?? null;
   }
 
   /** A resource's region: its own `region` input, else its provider's, else its parent's. */

@@ -62,9 +62,10 @@ export interface PlayedPromotion {
  * each cluster's gateway answers before and after, what changes in the rendered tree, and
  * which resources change (none should: roles live in Git) with where each lives. `npm run
  * failover` and the scenario tests both use it, so what the command prints is what the
- * tests assert.
+ * tests assert. Both plans evaluate under the outage of the `unavailable` regions
+ * (cli/engine/outage.ts).
  */
-export async function playPromotion(configFile: string, target: string | undefined, render: SynthOptions = {}): Promise<PlayedPromotion> {
+export async function playPromotion(configFile: string, target: string | undefined, render: SynthOptions = {}, unavailable: readonly string[] = []): Promise<PlayedPromotion> {
   const name = path.basename(configFile);
   const original = readStackFileText(configFile);
   const promotion = promote(original.text, target, name);
@@ -73,8 +74,8 @@ export async function playPromotion(configFile: string, target: string | undefin
   try {
     const copy = path.join(scratch, name);
     fs.writeFileSync(copy, encodeStackFile(original, promotion.text), { mode: 0o600 });
-    const before = await planStack(configFile);
-    const after = await planStack(copy);
+    const before = await planStack(configFile, [], "fast", unavailable);
+    const after = await planStack(copy, [], "fast", unavailable);
     const failedRegion = before.spec.primary!.region;
     const changes = promotedChanges(before.document, after.document, failedRegion);
     return {

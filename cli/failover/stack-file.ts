@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { readBounded } from "../../fleet";
+import { readBounded, withPath, writeNewFile } from "../../fleet";
 import { UsageError } from "../errors";
 
 /**
@@ -32,31 +32,34 @@ export function encodeStackFile(original: StackFileText, text: string): Buffer {
 }
 
 /**
- * Replaces the file's content with `text`, atomically (a temporary file beside it, then a
- * rename) and with its mode kept. Refuses when the file changed since it was read: another
- * edit must not be lost.
+ * Replaces the file's content with `text`, atomically and with its mode kept. The new content
+ * is written into a folder of its own beside the file (mkdtemp: a new folder, private to this
+ * user, so nothing planted there is written through), then renamed over the file. Refuses
+ * when the file changed since it was read: another edit must not be lost.
  */
 export function writeStackFileText(original: StackFileText, text: string): void {
-  const now = fs.readFileSync(original.file);
+  const now = readBounded(original.file, path.basename(original.file));
   if (!now.equals(original.bytes)) {
     throw new UsageError(`${path.basename(original.file)}: changed while failover was planning; run it again on the new content`);
   }
   const { mode } = fs.statSync(original.file);
-  const temporary = path.join(path.dirname(original.file), `.${path.basename(original.file)}.eks-fleet-new`);
+  const folder = fs.mkdtempSync(path.join(path.dirname(original.file), `.${path.basename(original.file)}.eks-fleet-`));
+  const temporary = path.join(folder, path.basename(original.file));
   try {
-    fs.writeFileSync(temporary, encodeStackFile(original, text), { mode: mode & 0o7777 });
+    writeNewFile(temporary, encodeStackFile(original, text), mode & 0o7777, original.file);
     fs.chmodSync(temporary, mode & 0o7777); // the umask must not narrow it
     fs.renameSync(temporary, original.file);
   } catch (err) {
+    throw withPath(err, original.file);
+  } finally {
     fs.rmSync(temporary, { force: true });
-    throw err;
+    fs.rmdirSync(folder);
   }
 }
 
-/** The lock that serializes two `failover`s on one stack file (beside the file the link leads to). */
-export function stackFileLock(configFile: string): string {
-  const file = realFile(configFile);
-  return path.join(path.dirname(file), `.${path.basename(file)}.eks-fleet-lock`);
+/** The path whose lock serializes two `failover`s on one stack file: the file a link leads to. */
+export function lockedStackFile(configFile: string): string {
+  return realFile(configFile);
 }
 
 function realFile(configFile: string): string {

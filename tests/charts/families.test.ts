@@ -44,7 +44,7 @@ describe("RBAC", () => {
     const binding = find(c1, "RoleBinding", "namespace-admins", "payments");
     expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" });
     expect(binding.subjects.map((s: any) => `${s.kind}/${s.name}`)).toEqual(["Group/payments-admins", "Group/sre"]);
-    expect(c1.filter((o) => o.kind === "RoleBinding" && o.metadata.namespace === "search")).toEqual([]);
+    expect(c1.filter((o) => o.kind === "RoleBinding" && o.metadata.name === "namespace-admins" && o.metadata.namespace === "search")).toEqual([]);
   });
 
   it("gives fleet-viewers read-only access that never includes Secrets", () => {
@@ -59,17 +59,25 @@ describe("RBAC", () => {
 });
 
 describe("secrets", () => {
-  it("points the ClusterSecretStore at the cluster's own region, as the ESO service account, for the namespaces with secrets only", () => {
+  it("gives each namespace with secrets its own store, in the cluster's region, as that namespace's secrets reader", () => {
     for (const cluster of fleet.clusters) {
-      const store = find(objectsOf(tree, cluster.name), "ClusterSecretStore", names.CLUSTER_SECRET_STORE);
+      const objects = objectsOf(tree, cluster.name);
+      const store = find(objects, "SecretStore", names.NAMESPACE_SECRET_STORE, "payments");
       expect(store.apiVersion).toBe("external-secrets.io/v1");
-      expect(store.spec.provider.aws).toEqual({
-        service: "SecretsManager",
-        region: cluster.region,
-        auth: { jwt: { serviceAccountRef: { name: names.AGENTS.externalSecrets.serviceAccount, namespace: names.AGENTS.externalSecrets.namespace } } },
-      });
-      expect(store.spec.conditions).toEqual([{ namespaces: ["payments"] }]);
+      // `auth` is always set: without it External Secrets would use the controller's own credentials.
+      expect(store.spec.provider.aws).toEqual({ service: "SecretsManager", region: cluster.region, auth: { jwt: { serviceAccountRef: { name: names.SECRETS_READER_SERVICE_ACCOUNT } } } });
+      const reader = find(objects, "ServiceAccount", names.SECRETS_READER_SERVICE_ACCOUNT, "payments");
+      expect(reader.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(names.roleArn(fleet.accountId, names.namespaceSecretsRoleName(fleet.name, cluster.name, "payments")));
+      expect(reader.automountServiceAccountToken).toBe(false);
+      // The namespace without secrets gets none of it.
+      expect(objects.filter((o) => o.metadata.namespace === "search" && ["SecretStore", "ServiceAccount", "Role"].includes(o.kind))).toEqual([]);
+      expect(objects.filter((o) => o.kind === "ClusterSecretStore")).toEqual([]);
     }
+  });
+
+  it("lets External Secrets mint tokens for the secrets reader only", () => {
+    expect(find(c1, "Role", names.SECRETS_TOKEN_ROLE, "payments").rules).toEqual([{ apiGroups: [""], resources: ["serviceaccounts/token"], resourceNames: [names.SECRETS_READER_SERVICE_ACCOUNT], verbs: ["create"] }]);
+    expect(find(c1, "RoleBinding", names.SECRETS_TOKEN_ROLE, "payments").subjects).toEqual([{ kind: "ServiceAccount", name: names.AGENTS.externalSecrets.serviceAccount, namespace: names.AGENTS.externalSecrets.namespace }]);
   });
 
   it("renders one ExternalSecret per fleet.secrets entry, extracting the whole secret", () => {
@@ -77,15 +85,15 @@ describe("secrets", () => {
     expect(secrets.map((s) => `${s.metadata.namespace}/${s.metadata.name}`).sort()).toEqual(["payments/payments-api-key", "payments/payments-db-credentials"]);
     expect(find(c1, "ExternalSecret", "payments-db-credentials", "payments").spec).toEqual({
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: names.CLUSTER_SECRET_STORE },
+      secretStoreRef: { kind: "SecretStore", name: names.NAMESPACE_SECRET_STORE },
       target: { name: "payments-db-credentials", creationPolicy: "Owner" },
       dataFrom: [{ extract: { key: "payments/db-credentials" } }],
     });
   });
 
-  it("renders no store at all when no namespace has secrets (an unrestricted store would serve every namespace)", () => {
+  it("renders no store at all when no namespace has secrets", () => {
     const objects = objectsOf(render(fleetOf(2, { secrets: [] })), "c0");
-    expect(objects.filter((o) => o.kind === "ClusterSecretStore" || o.kind === "ExternalSecret")).toEqual([]);
+    expect(objects.filter((o) => ["SecretStore", "ExternalSecret", "ServiceAccount"].includes(o.kind) && o.metadata.namespace !== "ingress")).toEqual([]);
   });
 
   it("never puts a Secret in the tree", () => {

@@ -1,10 +1,10 @@
 import { GATEWAY_IMAGE } from "../../charts";
 import { names, parseFleet } from "../../fleet";
-import { fleetConfig, problemsOf } from "../fixtures/fleets";
+import { fleetConfig, problemsOf, ZONE_ID } from "../fixtures/fleets";
 import { find, fleetOf, Manifest, objectsOf, render } from "./render-helpers";
 
-const builtin = render(fleetOf(3, { dns: { zone: "example.com", record: "api.example.com", healthCheckPath: "/ready" } }));
-const external = render(fleetOf(3, { dns: { zone: "example.com", record: "api.example.com", gateway: "external" } }));
+const builtin = render(fleetOf(3, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", healthCheckPath: "/ready" } }));
+const external = render(fleetOf(3, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", gateway: "external" } }));
 const gatewayKinds = ["Deployment", "ConfigMap", "PodDisruptionBudget", "ServiceAccount"];
 const gatewayObjects = (objects: Manifest[]) => objects.filter((o) => gatewayKinds.includes(o.kind) && o.metadata.namespace === "ingress");
 
@@ -118,7 +118,7 @@ describe("dns.gateway: external", () => {
 });
 
 describe("gateway config keys", () => {
-  const withDns = (dns: Record<string, unknown>) => fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", ...dns } });
+  const withDns = (dns: Record<string, unknown>) => fleetConfig(2, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", ...dns } });
 
   it("rejects an unknown gateway and a health path nginx or Route 53 could not take, naming the key", () => {
     expect(problemsOf(withDns({ gateway: "envoy" }))).toEqual(["fleet.dns.gateway: must be builtin (the fleet's gateway) or external (your own, bound by label)"]);

@@ -100,7 +100,7 @@ describe("npm run synth", () => {
   it("renders the stack into --out and --check then finds it current", async () => {
     const out = path.join(work, "tree");
     expect(await synthMain(["--config", path.join(ROOT, "Pulumi.prod.yaml"), "--out", out])).toBe(0);
-    expect(fs.existsSync(path.join(out, "clusters/use1/platform/clustersecretstore-aws-secrets-manager.yaml"))).toBe(true);
+    expect(fs.existsSync(path.join(out, "clusters/use1/platform/secretstore-payments-aws-secrets-manager.yaml"))).toBe(true);
     expect(await synthMain(["--config", path.join(ROOT, "Pulumi.prod.yaml"), "--out", out, "--check"])).toBe(0);
     fs.rmSync(path.join(out, "clusters/usw2/apps/kustomization.yaml"));
     expect(await synthMain(["--config", path.join(ROOT, "Pulumi.prod.yaml"), "--out", out, "--check"])).toBe(1);

@@ -107,6 +107,15 @@ describe("replicated/ YAML", () => {
     const problems = problemsOf(() => loadReplicated(dir));
     expect(problems[0]).toBe("replicated/platform/x.yaml#0: must be a Kubernetes object (a map)");
     expect(problems[1]).toBe("replicated/platform/x.yaml#1: field metadata.name: must be a non-empty string");
-    expect(problems[2]).toMatch(/^replicated\/platform\/y.yaml#0: not valid YAML/);
+    expect(problems[2]).toMatch(/^replicated\/platform\/y.yaml: not valid YAML/);
+  });
+
+  it("reads a file as kustomize does: a merge key cannot hide what it merges", () => {
+    fs.writeFileSync(
+      path.join(dir, "platform", "m.yaml"),
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: m\n  namespace: payments\n  labels: &ref {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nroleRef:\n  <<: *ref\nsubjects: []\n",
+    );
+    const [file] = loadReplicated(dir);
+    expect(file.objects[0].roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" });
   });
 });

@@ -38,8 +38,11 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
   let repo: string;
   beforeAll(() => {
     repo = scratchRepo();
-    // A second stack with its own tree: unchanged by the pull request, so not previewed.
-    const staging = fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8").replace("path: gitops }", "path: gitops-staging }");
+    // A second stack with its own tree, name and record: unchanged by the pull request, so not previewed.
+    const staging = fs.readFileSync(path.join(repo, "Pulumi.prod.yaml"), "utf8")
+      .replace("path: gitops }", "path: gitops-staging }")
+      .replace("name: prod", "name: staging")
+      .replace("record: api.example.com", "record: api-staging.example.com");
     fs.writeFileSync(path.join(repo, "Pulumi.staging.yaml"), staging);
     git(repo, "add", "Pulumi.staging.yaml");
     git(repo, "commit", "--quiet", "-m", "staging stack");
@@ -159,7 +162,7 @@ describe("diff inputs", () => {
       fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  aws:region: us-east-1\n  eks-fleet:fleet: { name: Bad }\n");
       const invalid = await planBase(PROJECT, path.join(dir, "Pulumi.bad.yaml"), path.join(dir, "out"), "bad");
       expect(invalid.plan.resources).toEqual([]);
-      expect(invalid.note).toMatch(/^`Pulumi.bad.yaml` is not valid at the base \(fleet\..*\): compared against an empty fleet\.$/);
+      expect(invalid.note).toMatch(/^`Pulumi.bad.yaml` is not valid at the base \(.*Pulumi\.bad\.yaml:3:28: fleet\..*\): compared against an empty fleet\.$/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -17,9 +17,14 @@ function stackFile(name: string, fleet: unknown): string {
   return writeStackFile(file, fleet);
 }
 
-/** Runs the real command line, as a user would. */
-function cli(args: string[]) {
-  return spawnSync(process.execPath, ["-r", path.join(ROOT, "cli/register.js"), path.join(ROOT, "cli/plan.ts"), ...args], { cwd: dir, encoding: "utf8" });
+/** Runs the real command line, as a user would; `change` names a program change to apply first (tests/support/program-changes.ts). */
+function cli(args: string[], change?: string) {
+  const preload = change ? ["-r", path.join(ROOT, "tests/support/with-change.ts")] : [];
+  return spawnSync(process.execPath, ["-r", path.join(ROOT, "cli/register.js"), ...preload, path.join(ROOT, "cli/plan.ts"), ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, PROGRAM_CHANGE: change ?? "" },
+  });
 }
 
 describe("npm run plan", () => {
@@ -75,7 +80,7 @@ describe("npm run plan", () => {
   it("sorts resources by URN and tags each with its cluster and region", () => {
     const urns = plan.resources.map((r) => r.urn);
     expect(urns).toEqual([...urns].sort());
-    const eks = plan.resources.filter((r) => r.type === "eks:index:Cluster");
+    const eks = plan.resources.filter((r) => r.type === "aws:eks/cluster:Cluster");
     expect(eks.map((r) => [r.cluster, r.region])).toEqual([["c0", "us-east-1"], ["c1", "us-west-2"], ["c2", "eu-west-1"]]);
     for (const r of plan.resources.filter((r) => r.type.startsWith("aws:"))) expect(r.region).not.toBeNull();
     const parents = new Set(plan.resources.map((r) => r.urn));
@@ -112,27 +117,32 @@ describe("npm run plan", () => {
     bad.kubernetesVersion = "1.10";
     const badOut = path.join(dir, "bad-out");
     const run = cli(["--config", stackFile("bad", bad), "--out", badOut]);
+    // Where the stack file holds the version, as line:column.
+    const lines = fs.readFileSync(path.join(dir, "Pulumi.bad.yaml"), "utf8").split("\n");
+    const row = lines.findIndex((l) => l.includes("kubernetesVersion:"));
+    const kubernetesVersionLine = `${row + 1}:${lines[row].indexOf('"1.10"') + 1}`;
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split("\n").sort()).toEqual([
-      "fleet.clusters[1].vpcCidr: '10.0.0.0/16' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)",
-      `fleet.kubernetesVersion: '1.10' is not a version EKS offers; choose one EKS offers today (${offeredVersions(new Date()).join(", ")})`,
+      expect.stringMatching(/^Pulumi\.bad\.yaml:\d+:\d+: fleet\.clusters\[c1\]\.vpcCidr: '10\.0\.0\.0\/16' overlaps fleet\.clusters\[c0\]\.vpcCidr \(10\.0\.0\.0\/16\)$/),
+      `Pulumi.bad.yaml:${kubernetesVersionLine}: fleet.kubernetesVersion: '1.10' is not a version EKS offers; choose one EKS offers today (${offeredVersions(new Date()).join(", ")})`,
     ]);
     expect(fs.existsSync(badOut)).toBe(false);
   });
 
   it("exits 2 on a problem found while evaluating, and leaves no plan, staged tree, lock or folder behind", () => {
-    // The mock engine deploys as role/deployer, which EKS makes admin of every cluster it creates.
+    // Providers that validate their credentials when configured, planned with us-east-1 down.
     // A real process: the rest of the program keeps failing after the first error is reported.
-    const config = stackFile("creator", { ...fleetConfig(2), clusterAdmins: ["arn:aws:iam::123456789012:role/deployer"] });
-    const problem = /^fleet\.clusterAdmins\[0\]: arn:aws:iam::123456789012:role\/deployer runs this deployment[^\n]*$/;
+    const config = path.join(dir, "Pulumi.three.yaml");
+    const down = (args: string[]) => cli([...args, "--unavailable", "us-east-1"], "validating");
+    const problem = /^--unavailable us-east-1: provider aws-us-east-1 validates its credentials with STS in us-east-1 when configured[^\n]*$/;
 
-    const fresh = cli(["--config", config, "--out", path.join("new-parent", "deeper", "out")]);
+    const fresh = down(["--config", config, "--out", path.join("new-parent", "deeper", "out")]);
     expect([fresh.status, fresh.stderr.trim()]).toEqual([2, expect.stringMatching(problem)]);
     expect(fs.existsSync(path.join(dir, "new-parent"))).toBe(false);
 
     // Over an earlier plan: that plan and its tree stay exactly as they were.
     const before = fs.readdirSync(dir).sort();
-    const over = cli(["--config", config, "--out", out]);
+    const over = down(["--config", config, "--out", out]);
     expect([over.status, over.stderr.trim()]).toEqual([2, expect.stringMatching(problem)]);
     expect(fs.readdirSync(dir).sort()).toEqual(before);
     expect(fs.readdirSync(out).sort()).toEqual(["gitops", "plan.json"]);

@@ -4,14 +4,14 @@ import * as YAML from "yaml";
 import { parseFleet } from "../../fleet";
 import { conditionalReplacements, hasReplaceRule, identityInputs, refusals, REPLACE_ON_CHANGE, replacingKeys } from "../../cli/diff/replacement";
 import { evaluateProgram } from "../../cli/engine/evaluate";
-import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import { fleetConfig, stackConfig, ZONE_ID } from "../fixtures/fleets";
 
 const ROOT = path.join(__dirname, "../..");
 
 /** The prod stack as committed, and a variant that turns on what prod leaves off: Argo CD (with a repository Secret) and Global Accelerator. */
 function stacks(): Record<string, { fleet: unknown; region: unknown }> {
   const prod = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).config;
-  const variant = fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
+  const variant = fleetConfig(3, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", globalAccelerator: true } });
   variant.gitops = { ...variant.gitops, engine: "argocd", secretRef: "platform-repo" };
   return {
     prod: { fleet: prod["eks-fleet:fleet"], region: prod["aws:region"] },

@@ -22,7 +22,7 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`| Velero schedule | \`${names.backupScheduleName("<cluster>")}\``);
     expect(runbook).toContain(`| Own backup location (read-write) | \`${names.OWN_BACKUP_LOCATION}\``);
     expect(runbook).toContain(`--from-backup ${names.backupScheduleName(primary.name)}-`);
-    expect(runbook).toContain(`\`${names.CLUSTER_SECRET_STORE}\` ClusterSecretStore`);
+    expect(runbook).toContain(`\`${names.NAMESPACE_SECRET_STORE}\` SecretStore (as that namespace's \`${names.SECRETS_READER_SERVICE_ACCOUNT}\``);
     expect(runbook).toContain(`--from-schedule ${names.backupScheduleName(standby.name)} --wait`);
     expect(runbook).toContain(`Secrets Manager \`${names.repositoryPasswordSecretName(spec.name)}\``);
     expect(runbook).toContain(`Secret \`${names.AGENTS.velero.namespace}/${names.VELERO_REPOSITORY_CREDENTIALS.secret}\``);
@@ -79,7 +79,10 @@ describe("docs/RUNBOOK.md", () => {
 
   it("promotes with one commit and names the record slots and the sets they alias", () => {
     expect(runbook).toContain(`npm run synth -- --stack prod`);
-    expect(runbook).not.toMatch(/pulumi up [^\n]*--target/);
+    // The promotion needs no targeted deploy; only a deploy that cannot wait for the failed region does (2b).
+    const promotion = runbook.slice(runbook.indexOf("## 2. Promote the standby"), runbook.indexOf("### 2b."));
+    expect(promotion).toContain("npm run failover -- --stack prod --dry-run");
+    expect(promotion).not.toMatch(/pulumi up [^\n]*--target/);
     expect(runbook).toContain(
       `\`${FAILOVER_SLOTS.primary}\` (PRIMARY, alias of \`${ANSWER_SETS.serving(spec.dns.record)}\`) and \`${FAILOVER_SLOTS.secondary}\` (SECONDARY, alias of \`${ANSWER_SETS.takeover(spec.dns.record)}\`)`,
     );
@@ -93,6 +96,13 @@ describe("docs/RUNBOOK.md", () => {
     expect(runbook).toContain(`argocd app set ${standby.name}-apps --sync-policy none`);
     expect(runbook).toContain(`argocd app set ${standby.name}-traffic --sync-policy none`);
     expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
+  });
+
+  it("deploys the surviving side with the commands that prove it needs no call into the failed region", () => {
+    expect(runbook).toContain(`npm run plan -- --stack prod --unavailable ${primary.region}`);
+    expect(runbook).toContain(`npm run failover -- --stack prod --to ${standby.name} --dry-run --unavailable ${primary.region}`);
+    expect(runbook).toContain("pulumi up --stack prod --target '<urn>'");
+    expect(runbook).toContain("PULUMI_K8S_SKIP_UPDATE_UNREACHABLE=true");
   });
 
   it("only runs npm scripts this project has, besides synth from the GitOps renderer", () => {

@@ -109,12 +109,12 @@ describe("GitHub workflows", () => {
     expect(preview.if).toContain("env.HAS_PULUMI_TOKEN == 'true'");
     expect(w.jobs.preview.env?.HAS_PULUMI_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN != '' }}");
     expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].if).toBe(preview.if);
-    // The AWS role comes from a repository variable and is assumed by OIDC: no keys anywhere.
-    expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toMatchObject({ "role-to-assume": "${{ vars.AWS_PREVIEW_ROLE_ARN }}" });
+    // The AWS role is the one the stack file names, assumed by OIDC: no keys anywhere.
+    expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toMatchObject({ "role-to-assume": "${{ steps.roles.outputs.preview }}" });
     expect(w.jobs.preview.permissions).toMatchObject({ "id-token": "write" });
     // Where it cannot run, it says so and why.
     const skipped = steps(w).find((s) => s.name === "No cloud credentials for this run")!;
-    expect(skipped.if).toBe("env.HAS_PULUMI_TOKEN != 'true' || vars.AWS_PREVIEW_ROLE_ARN == ''");
+    expect(skipped.if).toBe("env.HAS_PULUMI_TOKEN != 'true'");
     expect(skipped.run).toContain("::notice title=pulumi preview skipped::");
   });
 
@@ -178,6 +178,20 @@ describe("GitHub workflows", () => {
     expect(stepUsing(w, "pulumi/actions")[0].with).toMatchObject({ command: "up", policyPacks: "policies" });
     expect(stepUsing(w, "pulumi/actions")[0].env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
     expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toHaveProperty("role-to-assume");
+  });
+
+  it.each([
+    ["deploy.yml", "deploy"],
+    ["drift.yml", "preview"],
+    ["pull-request.yml", "preview"],
+  ])("%s assumes the %s role its stack file names, never one set beside it", (name, role) => {
+    const w = workflows.get(name)!;
+    const [roles] = steps(w).filter((s) => (s as { id?: string }).id === "roles");
+    expect(roles.run).toBe('npm run --silent roles -- --stack "$STACK" >> "$GITHUB_OUTPUT"');
+    expect(roles.env).toEqual({ STACK: "${{ matrix.stack }}" });
+    for (const s of stepUsing(w, "aws-actions/configure-aws-credentials")) expect(s.with?.["role-to-assume"]).toBe(`\${{ steps.roles.outputs.${role} }}`);
+    // The command prints what the step appends to $GITHUB_OUTPUT.
+    expect(JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")).scripts.roles).toMatch(/ cli\/roles\.ts$/);
   });
 
   it("checks for drift on a schedule, fails visibly and files an issue", () => {

@@ -4,14 +4,11 @@ import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
 import { RecordedResource } from "../../cli/engine/recording-monitor";
 import { LBC_UPSTREAM_ACTIONS } from "../../components/load-balancer-controller-policy";
-import { refuseCreator } from "../../components/cluster-access";
 import { names, parseFleet } from "../../fleet";
-import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import { DEPLOY_ROLE, fleetConfig, stackConfig } from "../fixtures/fleets";
 import * as YAML from "yaml";
 
 const ACCOUNT = "123456789012";
-/** The identity the mock engine answers for `getCallerIdentity`: the cluster creator. */
-const CREATOR = `arn:aws:iam::${ACCOUNT}:role/deployer`;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CLUSTERS = ["c0", "c1"];
 
@@ -37,8 +34,8 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
 
   describe("ordering", () => {
     it("creates every chart that makes a Service after its own cluster's Load Balancer Controller", () => {
-      // Karpenter's CRD chart holds CRDs only, no Service.
-      const releases = ofType(ev, RELEASE).filter((r) => r.inputs.chart !== "aws-load-balancer-controller" && r.inputs.name !== "karpenter-crd");
+      // The CRD charts (Karpenter's, the Load Balancer Controller's) hold CRDs only, no Service.
+      const releases = ofType(ev, RELEASE).filter((r) => r.inputs.chart !== "aws-load-balancer-controller" && !["karpenter-crd", "aws-load-balancer-controller-crds"].includes(String(r.inputs.name)));
       // flux2, external-dns, external-secrets, velero, karpenter: every one creates Services.
       expect(releases).toHaveLength(5 * CLUSTERS.length);
       for (const release of releases) {
@@ -82,7 +79,7 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
       for (const cluster of CLUSTERS) {
         const group = ofType(ev, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === `/aws/eks/prod-${cluster}/cluster`)!;
         expect(group.inputs).toMatchObject({ retentionInDays: 365, kmsKeyId: expect.stringMatching(/^arn:aws:kms:/) });
-        const eks = ofType(ev, "eks:index:Cluster").find((c) => c.name === `${cluster}-eks`)!;
+        const eks = ofType(ev, "aws:eks/cluster:Cluster").find((c) => c.inputs.name === `prod-${cluster}`)!;
         expect(graph.waitsFor(eks.urn, group.urn)).toBe(true);
       }
     });
@@ -90,9 +87,9 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
 
   describe("every cluster can serve", () => {
     it("enforces NetworkPolicies with the VPC CNI network policy agent", () => {
-      const clusters = ofType(ev, "eks:index:Cluster");
-      expect(clusters).toHaveLength(CLUSTERS.length);
-      for (const c of clusters) expect(c.inputs.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
+      const cnis = ofType(ev, "aws:eks/addon:Addon").filter((a) => a.inputs.addonName === "vpc-cni");
+      expect(cnis.map((a) => a.inputs.clusterName)).toEqual(CLUSTERS.map((c) => `prod-${c}`));
+      for (const c of cnis) expect(JSON.parse(String(c.inputs.configurationValues))).toMatchObject({ enableNetworkPolicy: "true" });
     });
 
     it("installs the EBS CSI driver add-on with its own role, after the system nodes", () => {
@@ -206,34 +203,14 @@ describe("a first deploy: ordering, add-ons and least privilege", () => {
       ]);
     });
 
-    it("never adds an access entry for the cluster creator, and no principal twice", () => {
+    it("gives each principal one access entry per cluster, the deploy role's included (EKS refuses a second: 409)", () => {
       const principals = new Map<string, string[]>();
-      const add = (cluster: string, principal: unknown) => principals.set(cluster, [...(principals.get(cluster) ?? []), String(principal)]);
-      for (const c of ofType(ev, "eks:index:Cluster")) for (const e of Object.values((c.inputs.accessEntries ?? {}) as Record<string, any>)) add(String(c.inputs.name), e.principalArn);
-      for (const e of ofType(ev, "aws:eks/accessEntry:AccessEntry")) add(String(e.inputs.clusterName), e.inputs.principalArn);
+      for (const e of ofType(ev, "aws:eks/accessEntry:AccessEntry")) principals.set(String(e.inputs.clusterName), [...(principals.get(String(e.inputs.clusterName)) ?? []), String(e.inputs.principalArn)]);
+      expect([...principals.keys()].sort()).toEqual(CLUSTERS.map((c) => `prod-${c}`));
       for (const [, list] of principals) {
-        expect(list).not.toContain(CREATOR);
+        expect(list.filter((p) => p === DEPLOY_ROLE)).toHaveLength(1);
         expect(new Set(list).size).toBe(list.length);
       }
     });
-  });
-});
-
-describe("the cluster creator's access", () => {
-  const admins = [`arn:aws:iam::${ACCOUNT}:role/platform-admins`, `arn:aws:iam::${ACCOUNT}:role/ci/deployer`];
-  const assumedDeployer = `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci-run-42`;
-
-  it("refuses a clusterAdmins entry for the deploying identity, which EKS already makes admin", () => {
-    // STS names the assumed role without its path: the same role as role/ci/deployer.
-    expect(() => refuseCreator(1, admins[1], assumedDeployer)).toThrow(
-      /^fleet\.clusterAdmins\[1\]: arn:aws:iam::123456789012:role\/ci\/deployer runs this deployment/,
-    );
-    expect(() => refuseCreator(0, CREATOR, CREATOR)).toThrow(/^fleet\.clusterAdmins\[0\]/);
-  });
-
-  it("keeps every other admin entry, and all of them when another identity deploys", () => {
-    expect(refuseCreator(0, admins[0], assumedDeployer)).toBe(admins[0]);
-    expect(refuseCreator(1, admins[1], `arn:aws:sts::999999999999:assumed-role/deployer/x`)).toBe(admins[1]);
-    expect(refuseCreator(1, admins[1], `arn:aws:iam::${ACCOUNT}:user/deployer`)).toBe(admins[1]);
   });
 });

@@ -2,7 +2,7 @@ import { renderTree } from "../../charts";
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { names, parseFleet } from "../../fleet";
 import { SERVING_LISTENER_PORT } from "../../components/cluster-load-balancer";
-import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import { fleetConfig, stackConfig, ZONE_ID } from "../fixtures/fleets";
 import * as YAML from "yaml";
 
 const ACCOUNT = "123456789012";
@@ -11,7 +11,7 @@ const ofType = (ev: Evaluation, type: string) => ev.resources.filter((r) => r.ty
 const byName = (ev: Evaluation, name: string) => ev.resources.find((r) => r.name === name && r.custom)!;
 
 /** c0 primary and c2 standby share us-east-1; c1 is the standby in us-west-2. */
-const raw = fleetConfig(3, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } });
+const raw = fleetConfig(3, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", globalAccelerator: true } });
 raw.clusters[2].region = "us-east-1";
 
 describe("program-owned load balancers and Global Accelerator (active-passive)", () => {

@@ -16,7 +16,10 @@ const asList = (v: string | string[]) => [v].flat();
 describe("Replicated secrets and External Secrets", () => {
   let ev: Evaluation;
   beforeAll(async () => {
-    ev = await evaluateProgram(stackConfig(fleetConfig(3)), ACCOUNT);
+    ev = await evaluateProgram(stackConfig(fleetConfig(3, {
+      namespaces: [{ name: "payments", admins: ["payments-admins"] }, { name: "search" }],
+      secrets: [{ name: "payments/db-credentials", namespace: "payments" }, { name: "search/api-key", namespace: "search" }],
+    })), ACCOUNT);
   });
 
   const secretNamed = (name: string) => ofType(ev, "aws:secretsmanager/secret:Secret").find((s) => s.inputs.name === name) as RecordedResource;
@@ -52,17 +55,33 @@ describe("Replicated secrets and External Secrets", () => {
     expect(broad).toEqual([]);
   });
 
-  it.each([["c0", "us-east-1"], ["c1", "us-west-2"], ["c2", "eu-west-1"]])("lets External Secrets in %s read only its own region's replicas", (cluster, region) => {
-    const role = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === `prod-${cluster}-external-secrets`) as RecordedResource;
-    const statements = roleStatements(role);
-    const secretArns = statements.filter((s) => asList(s.Action).includes("secretsmanager:GetSecretValue")).flatMap((s) => asList(s.Resource));
-    expect(secretArns).toEqual([`arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:payments/db-credentials-??????`]);
-    const keyArns = statements.filter((s) => asList(s.Action).includes("kms:Decrypt")).flatMap((s) => asList(s.Resource));
-    expect(keyArns).toHaveLength(1);
-    expect(keyArns[0]).toMatch(new RegExp(`^arn:aws:kms:${region}:`));
+  it.each([["c0", "us-east-1"], ["c1", "us-west-2"], ["c2", "eu-west-1"]])("lets each namespace's secrets reader in %s read exactly its own secrets, in its own region", (cluster, region) => {
+    for (const [namespace, secret] of [["payments", "payments/db-credentials"], ["search", "search/api-key"]]) {
+      const role = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === `prod-${cluster}-secrets-${namespace}`) as RecordedResource;
+      // Trusted by that namespace's reader alone.
+      expect(Object.values(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Condition.StringEquals)).toContain(`system:serviceaccount:${namespace}:secrets-reader`);
+      const statements = roleStatements(role);
+      const secretArns = statements.filter((s) => asList(s.Action).includes("secretsmanager:GetSecretValue")).flatMap((s) => asList(s.Resource));
+      // The exact ARN (random suffix included) of the replica in this region: no pattern, no other namespace's secret.
+      expect(secretArns).toHaveLength(1);
+      expect(secretArns[0]).toMatch(new RegExp(`^arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${secret}-\\w{6}$`));
+      const keyArns = statements.filter((s) => asList(s.Action).includes("kms:Decrypt")).flatMap((s) => asList(s.Resource));
+      expect(keyArns).toHaveLength(1);
+      expect(keyArns[0]).toMatch(new RegExp(`^arn:aws:kms:${region}:`));
+    }
   });
 
-  it("installs External Secrets with CRDs and the IRSA service account", () => {
+  it("gives the External Secrets controller no AWS role to fall back to", () => {
+    expect(ofType(ev, "aws:iam/role:Role").filter((r) => /-external-secrets$/.test(String(r.inputs.name)))).toEqual([]);
+  });
+
+  it("lets only the secrets readers of a region's clusters decrypt with its key, through Secrets Manager", () => {
+    const key = ofType(ev, "aws:kms/key:Key").find((k) => k.name === "secrets-key-us-west-2") as RecordedResource;
+    const statement = JSON.parse(key.inputs.policy as string).Statement.find((s: { Sid: string }) => s.Sid === "ExternalSecretsThroughSecretsManager");
+    expect(statement.Condition.ArnEquals["aws:PrincipalArn"]).toEqual(["payments", "search"].map((ns) => `arn:aws:iam::${ACCOUNT}:role/prod-c1-secrets-${ns}`));
+  });
+
+  it("installs External Secrets with CRDs, no role, no aggregation into admin/edit, no token creation of its own and no cluster-wide stores", () => {
     const release = ofType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.name === "c2-external-secrets-release") as RecordedResource;
     expect(release.inputs).toMatchObject({
       chart: "external-secrets",
@@ -70,8 +89,14 @@ describe("Replicated secrets and External Secrets", () => {
       createNamespace: true,
       values: {
         installCRDs: true,
-        serviceAccount: { name: "external-secrets", annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/prod-c2-external-secrets` } },
+        serviceAccount: { name: "external-secrets" },
+        rbac: { aggregateToEdit: false, aggregateToAdmin: false, serviceAccountTokenCreate: false },
+        processClusterStore: false,
+        processClusterExternalSecret: false,
+        processPushSecret: false,
+        processClusterPushSecret: false,
       },
     });
+    expect((release.inputs.values as any).serviceAccount.annotations).toBeUndefined();
   });
 });

@@ -20,8 +20,8 @@ const refused: [string, Mutation, string][] = [
   ["a private API CIDR", (r) => (r.apiAccessCidrs = ["10.0.0.0/8"]), "fleet.apiAccessCidrs[0]: '10.0.0.0/8' includes 10.0.0.0/8 (private (RFC 1918)); the public endpoint sees public addresses: list your CI and VPN egress ranges"],
   ["a loopback API CIDR", (r) => (r.apiAccessCidrs = ["127.0.0.1/32"]), "fleet.apiAccessCidrs[0]: '127.0.0.1/32' includes 127.0.0.0/8 (loopback); the public endpoint sees public addresses: list your CI and VPN egress ranges"],
   ["a multicast API CIDR", (r) => (r.apiAccessCidrs = ["224.0.0.0/8"]), "fleet.apiAccessCidrs[0]: '224.0.0.0/8' includes 224.0.0.0/4 (multicast); the public endpoint sees public addresses: list your CI and VPN egress ranges"],
-  ["a public VPC range", (r) => (r.clusters[1].vpcCidr = "8.8.0.0/16"), "fleet.clusters[1].vpcCidr: '8.8.0.0/16' is outside private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10)"],
-  ["a VPC CIDR with leading zeros (read as octal)", (r) => (r.clusters[1].vpcCidr = "010.010.0.0/16"), "fleet.clusters[1].vpcCidr: '010.010.0.0/16' must be written in plain decimal (a.b.c.d/n, no leading zeros)"],
+  ["a public VPC range", (r) => (r.clusters[1].vpcCidr = "8.8.0.0/16"), "fleet.clusters[c1].vpcCidr: '8.8.0.0/16' is outside private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10)"],
+  ["a VPC CIDR with leading zeros (read as octal)", (r) => (r.clusters[1].vpcCidr = "010.010.0.0/16"), "fleet.clusters[c1].vpcCidr: '010.010.0.0/16' must be written in plain decimal (a.b.c.d/n, no leading zeros)"],
   ["a cron 'L'", (r) => (r.backup = { schedule: "0 0 L * *" }), "fleet.backup.schedule: '0 0 L * *' is not a schedule Velero accepts: day of month 'L': 'L' is not a number"],
   ["a cron '#'", (r) => (r.backup = { schedule: "0 0 * * 1#2" }), "fleet.backup.schedule: '0 0 * * 1#2' is not a schedule Velero accepts: day of week '1#2': '1#2' is not a number or name"],
   ["a day of week 7", (r) => (r.backup = { schedule: "0 0 * * 7" }), "fleet.backup.schedule: '0 0 * * 7' is not a schedule Velero accepts: day of week '7': 7 is above 6"],
@@ -29,7 +29,7 @@ const refused: [string, Mutation, string][] = [
   ["a retention past Go's longest duration", (r) => (r.backup = { retention: "9999999h" }), "fleet.backup.retention: '9999999h' exceeds the longest duration Velero can hold (2562047h)"],
   ["a DNS record too long for cluster names", (r) => (r.dns.record = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.example.com`), "fleet.dns.record: must be at most 236 characters, so that <cluster>.<record> fits Route 53's 253"],
   ["a health check path whose takeover path passes Route 53's 255", (r) => (r.dns.healthCheckPath = `/${"x".repeat(246)}`), "fleet.dns.healthCheckPath: must be at most 246 characters (Route 53 checks up to 255, and '/takeover' is appended to it)"],
-  ["a node group past the EKS quota", (r) => (r.clusters[0].nodes.max = 451), "fleet.clusters[0].nodes.max: 451 exceeds the EKS quota of 450 nodes per managed node group"],
+  ["a node group past the EKS quota", (r) => (r.clusters[0].nodes.max = 451), "fleet.clusters[c0].nodes.max: 451 exceeds the EKS quota of 450 nodes per managed node group"],
   ["a branch starting with '-'", (r) => (r.gitops.branch = "--upload-pack=x"), "fleet.gitops.branch: '--upload-pack=x' is not a valid Git branch name (see git check-ref-format)"],
   ["a branch with '..'", (r) => (r.gitops.branch = "a..b"), "fleet.gitops.branch: 'a..b' is not a valid Git branch name (see git check-ref-format)"],
   ["a branch ending in .lock", (r) => (r.gitops.branch = "release.lock"), "fleet.gitops.branch: 'release.lock' is not a valid Git branch name (see git check-ref-format)"],
@@ -56,7 +56,7 @@ describe("input AWS, Git, Flux or Velero would refuse is refused up front", () =
 describe("what Velero and AWS accept stays accepted", () => {
   const accepted: [string, Mutation][] = [
     ["a schedule with a trailing newline (robfig/cron splits on any whitespace)", (r) => (r.backup = { schedule: "0 * * * *\n" })],
-    ["names, ranges, steps and '?'", (r) => (r.backup = { schedule: "*/15 2 ? jan-dec mon-fri" })],
+    ["names, ranges, steps and '?' (backups that end before the next starts)", (r) => (r.backup = { schedule: "*/15 2 ? jan-dec mon-fri", maxDuration: "15m" })],
     ["@every and a time zone", (r) => (r.backup = { schedule: "@every 6h" })],
     ["a TZ= prefix", (r) => (r.backup = { schedule: "TZ=Europe/Berlin 0 3 * * *" })],
     ["a private repository over ssh with its Secret", (r) => Object.assign(r.gitops, { repoUrl: "ssh://git@github.com/acme/platform.git", secretRef: "git-deploy-key" })],

@@ -47,9 +47,9 @@ describe("reading a stack file", () => {
     expect(problems(write("Pulumi.empty.yaml", "\n \n"))).toEqual([`${path.join(dir, "Pulumi.empty.yaml")}: file is empty`]);
   });
 
-  it("rejects a file that is not YAML", () => {
+  it("rejects a file that is not YAML, at the line and column", () => {
     const [line] = problems(write("Pulumi.bad.yaml", "config:\n  eks-fleet:fleet: {name: [\n"));
-    expect(line.startsWith(`${path.join(dir, "Pulumi.bad.yaml")}: not valid YAML (`)).toBe(true);
+    expect(line).toMatch(new RegExp(`^${path.join(dir, "Pulumi.bad.yaml")}:\\d+:\\d+: not valid YAML \\(`));
   });
 
   it("rejects YAML without a config map or fleet key", () => {
@@ -67,9 +67,16 @@ describe("reading a stack file", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it("rejects duplicate keys, which YAML would otherwise silently resolve", () => {
+  it("rejects duplicate keys, which YAML would otherwise silently resolve, at the second one", () => {
     const [line] = problems(write("Pulumi.dup.yaml", "config:\n  aws:region: us-east-1\n  aws:region: us-west-2\n  eks-fleet:fleet: {}\n"));
-    expect(line).toMatch(/Pulumi\.dup\.yaml: not valid YAML \(.*unique/i);
+    expect(line).toBe(`${path.join(dir, "Pulumi.dup.yaml")}:3:3: not valid YAML (map keys must be unique: 'aws:region' appears twice)`);
+  });
+
+  it("rejects keys that differ only by YAML type (1 and \"1\"), which would merge into one", () => {
+    const fleet = YAML.stringify({ config: { "aws:region": "us-east-1", "eks-fleet:fleet": fleetConfig(2) } });
+    const text = fleet.replace("      - name: c0\n", '      - name: c0\n        labels: { 1: a, "1": b }\n');
+    expect(text).toContain('"1": b');
+    expect(problems(write("Pulumi.types.yaml", text))).toEqual([expect.stringMatching(/Pulumi\.types\.yaml:\d+:\d+: not valid YAML \(map keys must be unique: '1' appears twice\)$/)]);
   });
 });
 

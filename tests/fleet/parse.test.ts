@@ -1,5 +1,5 @@
 import { CONFIGMAP_PROJECTION_SECONDS, parseFleet, PROMOTION_ASSUMPTIONS } from "../../fleet";
-import { fleetConfig, problemsOf } from "../fixtures/fleets";
+import { fleetConfig, problemsOf, ZONE_ID } from "../fixtures/fleets";
 
 describe("parseFleet", () => {
   it("accepts a valid fleet and derives names, roles and subnets", () => {
@@ -17,7 +17,7 @@ describe("parseFleet", () => {
   });
 
   it("applies documented defaults", () => {
-    const spec = parseFleet(fleetConfig(2, { gitops: { repoUrl: "https://example.com/x.git" }, dns: { zone: "example.com", record: "api.example.com" } }), "us-east-1");
+    const spec = parseFleet(fleetConfig(2, { gitops: { repoUrl: "https://example.com/x.git" }, dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com" } }), "us-east-1");
     expect(spec.gitops).toEqual({ engine: "flux", repoUrl: "https://example.com/x.git", branch: "main", path: "gitops" });
     expect(spec.dns).toMatchObject({ healthCheckPath: "/healthz", ttl: 60, globalAccelerator: false });
     expect(spec.backup).toEqual({ schedule: "0 * * * *", retention: "720h", retentionDays: 30, maxDuration: "30m", maxDurationSeconds: 1800 });
@@ -46,14 +46,16 @@ describe("parseFleet", () => {
   });
 
   it("computes DR figures from the health check, TTL and schedule", () => {
-    const spec = parseFleet(fleetConfig(2, { backup: { schedule: "*/15 * * * *" } }), "us-east-1");
+    // Backups start no more often than one runs (a shorter gap is refused: Velero would skip runs).
+    const spec = parseFleet(fleetConfig(2, { backup: { schedule: "*/15 * * * *", maxDuration: "10m" } }), "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 60);
-    // The longest gap, the longest backup (backup.maxDuration, 30 min by default), the replication bound.
-    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 30 * 60 + 15 * 60);
+    // The longest gap, the longest backup (backup.maxDuration), the replication bound.
+    expect(spec.dr.rpoSeconds).toBe(15 * 60 + 10 * 60 + 15 * 60);
   });
 
   it("counts the longest backup in the RPO, and says the replication bound holds for 99.99% of objects, not all", () => {
-    const rpo = (maxDuration: string) => parseFleet(fleetConfig(2, { backup: { schedule: "0 * * * *", maxDuration } }), "us-east-1").dr;
+    // Every two hours: a backup of up to 2h ends before the next starts.
+    const rpo = (maxDuration: string) => parseFleet(fleetConfig(2, { backup: { schedule: "0 */2 * * *", maxDuration } }), "us-east-1").dr;
     expect(rpo("2h").rpoSeconds - rpo("30m").rpoSeconds).toBe(90 * 60);
     expect(rpo("2h").notes.join("\n")).toContain("runs up to 7200 s (backup.maxDuration");
     expect(rpo("2h").notes.join("\n")).toMatch(/holds for 99\.99% of objects, not all: a replication rule running later than 15 minutes raises its latency alarm/);
@@ -99,13 +101,13 @@ describe("parseFleet", () => {
   });
 
   it("counts Global Accelerator's shift instead of the TTL, and has no automatic failover in active-passive", () => {
-    const active = fleetConfig(2, { mode: "active-active", dns: { zone: "example.com", record: "api.example.com", ttl: 300, globalAccelerator: true } });
+    const active = fleetConfig(2, { mode: "active-active", dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", ttl: 300, globalAccelerator: true } });
     active.clusters.forEach((c: Record<string, unknown>) => delete c.role);
     const spec = parseFleet(active, "us-east-1");
     expect(spec.dr.rtoSeconds).toBe(30 + 30);
     expect(spec.dr.automatic!.terms.map((t) => t.what)).toEqual([expect.stringMatching(/^the NLB target group/), "Global Accelerator moves new connections"]);
     // Only the primary answers "serving": when it is lost, the accelerator fails open until the promotion.
-    const passive = parseFleet(fleetConfig(2, { dns: { zone: "example.com", record: "api.example.com", globalAccelerator: true } }), "us-east-1");
+    const passive = parseFleet(fleetConfig(2, { dns: { zone: "example.com", zoneId: ZONE_ID, record: "api.example.com", globalAccelerator: true } }), "us-east-1");
     expect(passive.dr.automatic).toBeUndefined();
     expect(passive.dr.rtoSeconds).toBe(passive.dr.deliberate!.seconds);
     expect(passive.dr.notes[0]).toMatch(/^Automatic failover: none that restores service\..*fails open/);

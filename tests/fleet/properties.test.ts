@@ -8,7 +8,8 @@ const REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central
 const validFleet = fc
   .record({
     size: fc.integer({ min: 2, max: 6 }),
-    names: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/), { minLength: 6, maxLength: 6 }),
+    // Not a label the program uses under the record, nor one whose security group would start with "sg-".
+    names: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/).filter((n) => n !== "standby" && n !== "sg"), { minLength: 6, maxLength: 6 }),
     octets: fc.uniqueArray(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 }),
     regions: fc.array(fc.constantFrom(...REGIONS), { minLength: 6, maxLength: 6 }),
     activeActive: fc.boolean(),
@@ -29,7 +30,8 @@ const validFleet = fc
       mode: f.activeActive ? "active-active" : "active-passive",
       kubernetesVersion: f.version,
       gitops: { engine: f.argocd ? "argocd" : "flux", repoUrl: "https://git.example.com/fleet.git", ...(f.argocd ? { hubs: { [regions[primary]]: f.names[primary] } } : {}) },
-      dns: { zone: "example.net", record: "app.example.net" },
+      deployRoleArn: "arn:aws:iam::210987654321:role/deploy",
+      dns: { zone: "example.net", zoneId: "Z04567890ABCDEFGHIJKL", record: "app.example.net" },
       backup: { schedule: f.schedule },
       namespaces: [{ name: "team", admins: ["team-admins"] }],
       secrets: [{ name: "team/api-key", namespace: "team" }],
@@ -38,7 +40,8 @@ const validFleet = fc
         region,
         ...(f.activeActive ? {} : { role: i === primary ? "primary" : "secondary" }),
         vpcCidr: `10.${f.octets[i]}.0.0/16`,
-        nodes: { instanceTypes: ["m7g.large"], min: a, desired: b, max: Math.max(c, 1) },
+        // The system node group runs at least one node.
+        nodes: { instanceTypes: ["m7g.large"], min: a, desired: Math.max(b, 1), max: Math.max(c, 1) },
       })),
     } as Record<string, any>;
   });

@@ -1,21 +1,21 @@
-import { fleetConfig, problemsOf } from "../fixtures/fleets";
+import { DEPLOY_ROLE, fleetConfig, problemsOf } from "../fixtures/fleets";
 
 type Mutation = (raw: Record<string, any>) => void;
 const ranges = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
 
 /** Each bad input, the mutation that produces it, and the line the user must see. */
 const cases: [string, Mutation, string][] = [
-  ["an invalid CIDR", (r) => (r.clusters[1].vpcCidr = "10.300.0.0/16"), "fleet.clusters[1].vpcCidr: '10.300.0.0/16' is not an IPv4 CIDR block"],
-  ["a CIDR with host bits", (r) => (r.clusters[1].vpcCidr = "10.1.2.0/16"), "fleet.clusters[1].vpcCidr: '10.1.2.0/16' has host bits set (network address is 10.1.0.0/16)"],
-  ["overlapping CIDRs", (r) => (r.clusters[1].vpcCidr = "10.0.128.0/17"), "fleet.clusters[1].vpcCidr: '10.0.128.0/17' overlaps fleet.clusters[0].vpcCidr (10.0.0.0/16)"],
-  ["a VPC too small to carve", (r) => (r.clusters[1].vpcCidr = "10.1.0.0/24"), "fleet.clusters[1].vpcCidr: '10.1.0.0/24' must be between /16 and /20"],
+  ["an invalid CIDR", (r) => (r.clusters[1].vpcCidr = "10.300.0.0/16"), "fleet.clusters[c1].vpcCidr: '10.300.0.0/16' is not an IPv4 CIDR block"],
+  ["a CIDR with host bits", (r) => (r.clusters[1].vpcCidr = "10.1.2.0/16"), "fleet.clusters[c1].vpcCidr: '10.1.2.0/16' has host bits set (network address is 10.1.0.0/16)"],
+  ["overlapping CIDRs", (r) => (r.clusters[1].vpcCidr = "10.0.128.0/17"), "fleet.clusters[c1].vpcCidr: '10.0.128.0/17' overlaps fleet.clusters[c0].vpcCidr (10.0.0.0/16)"],
+  ["a VPC too small to carve", (r) => (r.clusters[1].vpcCidr = "10.1.0.0/24"), "fleet.clusters[c1].vpcCidr: '10.1.0.0/24' must be between /16 and /20"],
   ["a duplicate name", (r) => (r.clusters[1].name = "c0"), "fleet.clusters[1].name: 'c0' is already the name of fleet.clusters[0]"],
   ["a non-DNS name", (r) => (r.clusters[1].name = "US_West"), "fleet.clusters[1].name: must be a DNS label: lowercase letters, digits and '-', starting with a letter"],
-  ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[1].region: unknown AWS region 'us-north-9'"],
+  ["an unknown region", (r) => (r.clusters[1].region = "us-north-9"), "fleet.clusters[c1].region: unknown AWS region 'us-north-9'; did you mean 'eu-north-1'?"],
   ["two primaries", (r) => (r.clusters[1].role = "primary"), "fleet.clusters: active-passive needs exactly one primary (found 2: c0, c1)"],
   ["no primary", (r) => (r.clusters[0].role = "secondary"), "fleet.clusters: active-passive needs exactly one primary (found 0)"],
-  ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[1].role: active-passive needs a role: primary or secondary"],
-  ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
+  ["a missing role in active-passive", (r) => delete r.clusters[1].role, "fleet.clusters[c1].role: active-passive needs a role: primary or secondary"],
+  ["a secondary in active-active", (r) => (r.mode = "active-active"), "fleet.clusters[c1].role: active-active has no secondaries: every cluster serves; omit role or switch mode to active-passive"],
   ["one cluster", (r) => r.clusters.splice(1), "fleet.clusters: a fleet needs at least two clusters for high availability (found 1)"],
   ["a single region", (r) => r.clusters.forEach((c: { region: string }) => (c.region = "us-east-1")), "fleet.clusters: all clusters are in one region; a fleet needs at least two regions to survive a regional outage"],
   ["a standby in active-active", (r) => { r.mode = "active-active"; r.standby = "warm"; }, "fleet.standby: active-active has no standby: every cluster serves; remove standby or switch mode to active-passive"],
@@ -34,18 +34,57 @@ const cases: [string, Mutation, string][] = [
   ["a six-field cron", (r) => (r.backup = { schedule: "0 0 * * * *" }), "fleet.backup.schedule: '0 0 * * * *' is not a schedule Velero accepts: has 6 fields; Velero's cron takes five (minute hour day-of-month month day-of-week)"],
   ["a bad retention", (r) => (r.backup = { retention: "30d" }), "fleet.backup.retention: '30d' must be a duration of at least 1h, such as 720h"],
   ["a malformed account ID", (r) => (r.accountId = "12345"), "fleet.accountId: must be a 12-digit AWS account ID in quotes"],
-  ["an account ID as a number", (r) => (r.accountId = 123456789012), "fleet.accountId: Invalid input: expected string, received number"],
-  ["a wrong type", (r) => (r.clusters[0].nodes.min = "two"), "fleet.clusters[0].nodes.min: Invalid input: expected number, received string"],
-  ["a missing key", (r) => delete r.clusters[0].vpcCidr, "fleet.clusters[0].vpcCidr: is required (string)"],
-  ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[0].nodes.min: min (4) must not exceed desired (3)"],
-  ["desired above max", (r) => (r.clusters[0].nodes.desired = 7), "fleet.clusters[0].nodes.desired: desired (7) must not exceed max (6)"],
+  ["an account ID as a number", (r) => (r.accountId = 123456789012), "fleet.accountId: expected text, but YAML read the number 123456789012; quote it (\"123456789012\") so it stays as written"],
+  ["a wrong type", (r) => (r.clusters[0].nodes.min = "two"), "fleet.clusters[c0].nodes.min: Invalid input: expected number, received string"],
+  ["a missing key", (r) => delete r.clusters[0].vpcCidr, "fleet.clusters[c0].vpcCidr: is required (string)"],
+  ["min above desired", (r) => (r.clusters[0].nodes.min = 4), "fleet.clusters[c0].nodes.min: min (4) must not exceed desired (3)"],
+  ["desired above max", (r) => (r.clusters[0].nodes.desired = 7), "fleet.clusters[c0].nodes.desired: desired (7) must not exceed max (6)"],
   ["a secret in an undeclared namespace", (r) => (r.secrets[0].namespace = "billing"), "fleet.secrets[0].namespace: 'billing' is not declared in fleet.namespaces"],
-  ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[0].vpcCdir: unknown key (check the spelling; see the README's config reference)"],
+  ["a system: admin group", (r) => (r.namespaces[0].admins = ["system:masters"]), "fleet.namespaces[0].admins[0]: must not start with 'system:' (a group Kubernetes defines)"],
+  ["an admin role without groups", (r) => (r.namespaces[0] = { name: "payments", adminRoles: ["arn:aws:iam::123456789012:role/payments"] }), "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/payments would be given no group: list the groups it acts as in fleet.namespaces[0].admins"],
+  ["an admin role that is a cluster admin", (r) => { r.clusterAdmins = ["arn:aws:iam::123456789012:role/ops"]; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/ops"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/ops is also fleet.clusterAdmins[0]: it already administers the whole cluster through its access entry, and EKS allows one access entry per role"],
+  ["an admin role that is the deploy role under another path", (r) => (r.namespaces[0].adminRoles = [r.deployRoleArn.replace(":role/", ":role/teams/")]), `fleet.namespaces[0].adminRoles[0]: ${DEPLOY_ROLE.replace(":role/", ":role/teams/")} is also fleet.deployRoleArn: it already administers the whole cluster through its access entry, and EKS allows one access entry per role`],
+  ["an admin role that is the preview role", (r) => { r.previewRoleArn = "arn:aws:iam::123456789012:role/preview"; r.namespaces[0].adminRoles = ["arn:aws:iam::123456789012:role/preview"]; }, "fleet.namespaces[0].adminRoles[0]: arn:aws:iam::123456789012:role/preview is also fleet.previewRoleArn: it already reads the whole cluster through its access entry, and EKS allows one access entry per role"],
+  ["an admin role that is not a role ARN", (r) => (r.namespaces[0].adminRoles = ["payments-admins"]), "fleet.namespaces[0].adminRoles[0]: must be an IAM role ARN"],
+  ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[c0].vpcCdir: unknown key; did you mean 'vpcCidr'? (see the README's config reference)"],
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
   ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
   ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
   ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); r.gitops.engine = "argocd"; r.clusters[2].region = "us-east-1"; }, "fleet.apiAccessCidrs: 38 ranges with an Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
-  ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
+  ["no hosted zone ID", (r) => delete r.dns.zoneId, "fleet.dns.zoneId: is required (string)"],
+  [
+    "a hosted zone ID as the API returns it, with /hostedzone/",
+    (r) => (r.dns.zoneId = "/hostedzone/Z0123456789ABCDEFGHIJ"),
+    "fleet.dns.zoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ: the Id that `aws route53 list-hosted-zones-by-name --dns-name <zone>` prints, without /hostedzone/",
+  ],
+  [
+    "the zone's name as its ID",
+    (r) => (r.dns.zoneId = "example.com"),
+    "fleet.dns.zoneId: must be a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ: the Id that `aws route53 list-hosted-zones-by-name --dns-name <zone>` prints, without /hostedzone/",
+  ],
+  ["no deploy role", (r) => delete r.deployRoleArn, "fleet.deployRoleArn: is required (string)"],
+  ["a deploy role that is not a role", (r) => (r.deployRoleArn = "arn:aws:iam::123456789012:user/ci"), "fleet.deployRoleArn: must be an IAM role ARN"],
+  [
+    "the deploy role listed in clusterAdmins too",
+    (r) => (r.clusterAdmins = ["arn:aws:iam::123456789012:role/platform-admins", "arn:aws:iam::123456789012:role/ci/eks-fleet-deploy"]),
+    "fleet.clusterAdmins[1]: arn:aws:iam::123456789012:role/ci/eks-fleet-deploy is fleet.deployRoleArn already; each role gets one access entry (a second one fails with 409 ResourceInUseException)",
+  ],
+  [
+    "a cluster admin as the preview role",
+    (r) => Object.assign(r, { clusterAdmins: ["arn:aws:iam::123456789012:role/platform-admins"], previewRoleArn: "arn:aws:iam::123456789012:role/platform-admins" }),
+    "fleet.previewRoleArn: arn:aws:iam::123456789012:role/platform-admins is fleet.clusterAdmins[0] already; each role gets one access entry (a second one fails with 409 ResourceInUseException)",
+  ],
+  [
+    "a deploy role of another account",
+    (r) => (r.deployRoleArn = "arn:aws:iam::999999999999:role/eks-fleet-deploy"),
+    "fleet.deployRoleArn: is a role of account 999999999999, not of fleet.accountId (123456789012): it must work in the account the fleet is deployed to",
+  ],
+  [
+    "a preview role of another account",
+    (r) => (r.previewRoleArn = "arn:aws:iam::999999999999:role/eks-fleet-preview"),
+    "fleet.previewRoleArn: is a role of account 999999999999, not of fleet.accountId (123456789012): it must work in the account the fleet is deployed to",
+  ],
+  ["a backup partner in the same region", (r) => { r.clusters[2].region = "us-east-1"; r.clusters[0].backupPartner = "c2"; }, "fleet.clusters[c0].backupPartner: 'c2' is in us-east-1 too; backups must leave the region"],
 ];
 
 describe("rejected fleet configs", () => {

@@ -7,8 +7,8 @@ import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 /** A project folder (Pulumi.yaml beside its stack files), as in a repository holding several stacks. */
 let project: string;
-const stack = (name: string, gitopsPath?: string) => {
-  const fleet = fleetConfig(2, { name });
+const stack = (name: string, gitopsPath?: string, overrides: Record<string, unknown> = {}) => {
+  const fleet = fleetConfig(2, { name, dns: { zone: "example.com", record: `${name}.example.com` }, ...overrides });
   if (gitopsPath === undefined) delete fleet.gitops.path;
   else fleet.gitops.path = gitopsPath;
   const file = path.join(project, `Pulumi.${name}.yaml`);
@@ -39,13 +39,25 @@ describe("several stacks in one project", () => {
   it("rejects a GitOps path another stack already renders into, naming the key and the other stack", () => {
     const prod = stack("prod");
     const staging = stack("staging");
-    expect(problems(staging)).toEqual([`fleet.gitops.path: 'gitops' is also the GitOps tree of stack 'prod' ('gitops' in ${prod}): give each stack its own path, e.g. gitops-staging`]);
+    expect(problems(staging)).toEqual([expect.stringMatching(/^.*Pulumi\.staging\.yaml:\d+:\d+: fleet\.gitops\.path: /)]);
+    expect(problems(staging)[0]).toContain(`fleet.gitops.path: 'gitops' is also the GitOps tree of stack 'prod' ('gitops' in ${prod}): give each stack its own path, e.g. gitops-staging`);
     // Nested trees collide too: a render replaces its whole folder.
     stack("staging", "gitops/staging");
-    expect(problems(staging)[0]).toMatch(/^fleet\.gitops\.path: 'gitops\/staging' overlaps the GitOps tree of stack 'prod'/);
+    expect(problems(staging)[0]).toMatch(/: fleet\.gitops\.path: 'gitops\/staging' overlaps the GitOps tree of stack 'prod'/);
     stack("staging", "gitops-staging");
     expect(problems(staging)).toEqual([]);
     expect(problems(prod)).toEqual([]);
+  });
+
+  it("rejects a fleet name or a DNS record another stack of the project already uses", () => {
+    const prod = stack("prod");
+    const copy = stack("copy", "gitops-copy", { name: "prod", dns: { zone: "example.com", record: "prod.example.com" } });
+    expect(problems(copy)).toEqual([
+      `${copy}:4:11: fleet.name: 'prod' is also the fleet name of stack 'prod' (${prod}): the two would manage the same IAM roles, buckets and clusters; give each stack its own name`,
+      `${copy}:18:15: fleet.dns.record: 'prod.example.com' is also the record of stack 'prod' (${prod}): one stack's records would take the other's traffic; give each stack its own record`,
+    ]);
+    stack("copy", "gitops-copy", { name: "copy", dns: { zone: "example.com", record: "copy.example.com" } });
+    expect(problems(copy)).toEqual([]);
   });
 
   it("ignores stack files outside a project, and siblings it cannot read", () => {

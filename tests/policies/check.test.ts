@@ -27,10 +27,11 @@ function writePlan(resources: object[]): string {
 const brokenPlan = () =>
   writePlan([
     resource("aws:s3/bucket:Bucket", "scratch", { bucket: "prod-scratch" }, { id: "prod-scratch" }),
-    resource("eks:index:Cluster", "use1-eks", {
-      version: CURRENT_VERSION, encryptionConfigKeyArn: "k", authenticationMode: "API",
+    resource("aws:eks/cluster:Cluster", "use1-eks-cluster", {
+      version: CURRENT_VERSION, encryptionConfig: { resources: ["secrets"], provider: { keyArn: "k" } },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
-      endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"],
+      vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] },
     }),
     resource("aws:iam/policy:Policy", "velero", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }) }),
   ]);
@@ -74,7 +75,7 @@ describe("npm run check", () => {
     const rows = out.split("\n");
     const row = (rule: string, where: string) => rows.find((r) => r.startsWith(rule) && r.includes(where));
     expect(row("s3-bucket-versioned", "aws:s3/bucket:Bucket::scratch")).toMatch(/mandatory .*Bucket 'prod-scratch': versioning is not enabled/);
-    expect(row("eks-endpoint-not-public", "eks:index:Cluster::use1-eks")).toMatch(/public to the world \(0\.0\.0\.0\/0\)/);
+    expect(row("eks-endpoint-not-public", "aws:eks/cluster:Cluster::use1-eks-cluster")).toMatch(/public to the world \(0\.0\.0\.0\/0\)/);
     expect(row("iam-no-data-plane-wildcard", "aws:iam/policy:Policy::velero")).toMatch(/allows s3:\* on Resource "\*"/);
     expect(row("manifests-no-secret", "clusters/use1/apps/secret-db.yaml")).toBeDefined();
     expect(row("rbac-no-broad-subject", "clusters/use1/platform/crb-everyone.yaml")).toMatch(/system:authenticated/);
@@ -115,6 +116,8 @@ describe("npm run check", () => {
       ["a JSON 6902 patch rebinding a role", { [`${P}/kustomization.yaml`]: kustomization({ patchesJson6902: [{ target: { kind: "RoleBinding", name: "payments-admins" }, path: "p.json" }] }) }, "manifests-closed-world", `${P}/kustomization.yaml`],
       ["a file dropped from resources:", { [`${P}/kustomization.yaml`]: kustomization({}, ["namespace-payments.yaml"]) }, "manifests-closed-world", `${P}/networkpolicy-payments-default-deny.yaml`],
       ["a plaintext Secret no agent applies", { "docs/leak.txt": YAML.stringify(secret) }, "manifests-no-secret", "docs/leak.txt"],
+      // Bigger than the 1 MiB the Secret scan once stopped at: every file is scanned whole.
+      ["a Secret in a listed file of 2 MiB", { [`${P}/big.yaml`]: `# ${"x".repeat(2 << 20)}\n${YAML.stringify(secret)}` }, "manifests-no-secret", `${P}/big.yaml`],
     ];
     it.each(evasions)("%s", async (_, extra, rule, file) => {
       const log = jest.spyOn(console, "log").mockImplementation(() => undefined);

@@ -1,6 +1,5 @@
 import { evaluateTree } from "../../policies/evaluate";
 import { ManifestPolicy } from "../../policies/manifests";
-import { noAllowAll } from "../../policies/network";
 import { namespaceLabels, podSecurityPolicies, workloadSecurity } from "../../policies/pod-security";
 import { loadTree } from "../../policies/tree";
 import { changed } from "./harness";
@@ -83,28 +82,5 @@ describe("pod security", () => {
     expect(run(namespaceLabels, changed(goodTree(), (f) => (f[ns].metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged")))).toEqual([
       { file: ns, message: `Namespace 'payments' in cluster use1 enforces 'privileged', ${fix}` },
     ]);
-  });
-});
-
-describe("network-no-allow-all", () => {
-  const POLICY = "clusters/use1/platform/networkpolicy-payments-allow-https.yaml";
-  const message = (direction: string) =>
-    `NetworkPolicy 'payments/allow-https' in cluster use1 allows all ${direction} (rule 1: any peer, any port), which cancels default-deny. Name the peers (pod or namespace selectors, CIDRs) or the ports it needs.`;
-
-  it("passes rules restricted to ports, same-namespace pods or labelled namespaces", () => {
-    const ok = changed(goodTree(), (f) => {
-      f[POLICY].spec.ingress.push({ from: [{ podSelector: {} }] }, { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } }] });
-    });
-    expect(run(noAllowAll, ok)).toEqual([]);
-  });
-
-  it.each([
-    ["ingress", { ingress: [{}] }],
-    ["ingress", { ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] }],
-    ["egress", { policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "::/0" } }] }] }],
-    ["egress", { policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: {}, podSelector: {} }] }] }],
-    ["ingress", { ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ protocol: "TCP" }] }] }],
-  ])("an allow-all %s rule: %j", (direction, spec) => {
-    expect(run(noAllowAll, changed(goodTree(), (f) => Object.assign(f[POLICY].spec, spec)))).toEqual([{ file: POLICY, message: message(direction) }]);
   });
 });

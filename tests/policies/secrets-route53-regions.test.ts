@@ -4,8 +4,8 @@ import { secretsReplicated } from "../../policies/secretsmanager";
 import { changed, resource, stackMessages } from "./harness";
 
 const clusters = [
-  resource("eks:index:Cluster", "use1-eks", { name: "prod-use1" }, { region: "us-east-1" }),
-  resource("eks:index:Cluster", "usw2-eks", { name: "prod-usw2" }, { region: "us-west-2" }),
+  resource("aws:eks/cluster:Cluster", "use1-eks-cluster", { name: "prod-use1" }, { region: "us-east-1" }),
+  resource("aws:eks/cluster:Cluster", "usw2-eks-cluster", { name: "prod-usw2" }, { region: "us-west-2" }),
 ];
 const secret = () =>
   resource("aws:secretsmanager/secret:Secret", "payments-db", {

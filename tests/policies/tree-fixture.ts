@@ -61,9 +61,9 @@ export function goodTree(clusters = ["use1", "usw2"]): Record<string, any> {
       apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "fleet-viewer" },
       rules: [{ apiGroups: [""], resources: ["pods", "services"], verbs: ["get", "list", "watch"] }],
     });
-    files[`clusters/${c}/apps/externalsecret-payments-db.yaml`] = {
-      apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "db", namespace: "payments" }, spec: { secretStoreRef: { kind: "ClusterSecretStore", name: "aws-secrets-manager" } },
-    };
+    at("externalsecret-payments-db.yaml", {
+      apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "db", namespace: "payments" }, spec: { secretStoreRef: { kind: "SecretStore", name: "aws-secrets-manager" } },
+    });
     files[`clusters/${c}/apps/deployment-payments-api.yaml`] = hardenedDeployment();
   }
   return files;

@@ -10,7 +10,7 @@ import { fakeRepository, snapshot, worldOf } from "./helpers";
 
 const errno = (code: string, file?: string) => Object.assign(new Error(`${code}: boom, write '${file}'`), { code, path: file });
 
-describe("every failure is one line and exit 1 or 2", () => {
+describe("every failure is one line and exit 1 or 2, or a bug's message and exit 70", () => {
   it.each([
     ["ENOSPC", "no space left on device"],
     ["EROFS", "read-only file system"],
@@ -22,10 +22,12 @@ describe("every failure is one line and exit 1 or 2", () => {
     expect(lines).toEqual([`gitops/x.yaml: ${words} (${code})`]);
   });
 
-  it("an unexpected error is one line, never a stack trace", () => {
+  it("an unexpected error prints its message and how to see more, never the stack trace", () => {
     const lines: string[] = [];
-    expect(reportFailure(new Error("first\n    at frame (x.ts:1)"), (l) => lines.push(l))).toBe(70);
-    expect(lines).toEqual(["internal error: first"]);
+    const bug = new Error("cannot read properties of undefined");
+    expect(reportFailure(bug, (l) => lines.push(l))).toBe(70);
+    expect(lines.join("\n")).not.toContain(bug.stack!.split("\n")[1]);
+    expect(lines[0]).toBe("internal error (exit 70): cannot read properties of undefined");
   });
 
   it("output piped into a reader that went away (head) ends quietly with the command's code", () => {

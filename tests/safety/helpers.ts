@@ -34,7 +34,10 @@ export function worldOf(repo: string): string {
   return path.resolve(repo, "..", "..", "..", "..", "..");
 }
 
-/** Every file and symbolic link under `dir` with a hash of its bytes and its mode, except under `skip`. */
+/**
+ * Every file, symbolic link, FIFO and empty folder under `dir` with a hash of its bytes (a
+ * link's target; nothing for a FIFO, which is never opened) and its mode, except under `skip`.
+ */
 export function snapshot(dir: string, skip: (absolute: string) => boolean = () => false): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (folder: string) => {
@@ -42,8 +45,13 @@ export function snapshot(dir: string, skip: (absolute: string) => boolean = () =
       const full = path.join(folder, entry.name);
       if (skip(full)) continue;
       const stat = fs.lstatSync(full);
-      if (entry.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = `${stat.mode.toString(8)} ${entry.isSymbolicLink() ? fs.readlinkSync(full) : crypto.createHash("sha1").update(fs.readFileSync(full)).digest("hex")}`;
+      if (entry.isDirectory()) {
+        if (fs.readdirSync(full).length === 0) out[`${path.relative(dir, full)}/`] = stat.mode.toString(8);
+        walk(full);
+      } else {
+        const content = entry.isSymbolicLink() ? fs.readlinkSync(full) : entry.isFile() ? crypto.createHash("sha1").update(fs.readFileSync(full)).digest("hex") : "special";
+        out[path.relative(dir, full)] = `${stat.mode.toString(8)} ${content}`;
+      }
     }
   };
   walk(dir);

@@ -47,9 +47,9 @@ describe("synth --out refuses every folder it did not write", () => {
   it("refuses a non-empty folder without the marker, and the repository root from a subfolder", async () => {
     fs.mkdirSync(path.join(repo, "mine"));
     fs.writeFileSync(path.join(repo, "mine", "keep.yaml"), "k: 1\n");
+    fs.mkdirSync(path.join(repo, "sub"));
     const before = snapshot(repo);
     expect(await inDir(repo, () => outcome(() => synthMain(["--out", "mine"])))).toMatch(/--out: is not empty and has no \.eks-fleet-tree file/);
-    fs.mkdirSync(path.join(repo, "sub"));
     expect(await inDir(path.join(repo, "sub"), () => outcome(() => synthMain(["--config", "../Pulumi.prod.yaml", "--out", ".."])))).toMatch(/parent of the working directory/);
     expect(snapshot(repo)).toEqual(before);
   });
@@ -98,8 +98,11 @@ describe("the swap survives a kill at any step", () => {
   it("keeps the old tree and drops a half-written new one, and the folders of earlier versions", () => {
     const target = path.join(repo, "gitops");
     writeTreeAtomic(target, FILES);
+    // A staging folder gets the marker before anything else, so a half-written one has it.
     fs.mkdirSync(path.join(workFile(target, "new"), "clusters"), { recursive: true });
+    fs.writeFileSync(path.join(workFile(target, "new"), TREE_MARKER), "");
     fs.mkdirSync(path.join(repo, ".gitops.new-AbC123"));
+    fs.writeFileSync(path.join(repo, ".gitops.new-AbC123", TREE_MARKER), "");
     writeTreeAtomic(target, FILES);
     expect(fs.readdirSync(repo).filter((n) => n.includes("gitops"))).toEqual(["gitops"]);
   });
@@ -114,20 +117,22 @@ describe("the swap survives a kill at any step", () => {
 });
 
 describe("the lock", () => {
-  const lock = () => path.join(repo, ".gitops.eks-fleet-lock");
+  const target = () => path.join(repo, "gitops");
+  const lock = () => workFile(target(), "lock");
+  const holder = (pid: number) => JSON.stringify({ lock: "eks-fleet", covers: target(), pid, host: require("os").hostname(), since: "then" });
 
   it("takes over a lock whose process is gone", async () => {
-    fs.writeFileSync(lock(), JSON.stringify({ pid: 99_999_999, host: require("os").hostname(), since: "then" }));
-    expect(await withLock(lock(), () => "ran")).toBe("ran");
+    fs.writeFileSync(lock(), holder(99_999_999));
+    expect(await withLock(target(), () => "ran")).toBe("ran");
     expect(fs.existsSync(lock())).toBe(false);
   });
 
   it("waits for a live holder, then fails with one line naming it", async () => {
-    fs.writeFileSync(lock(), JSON.stringify({ pid: process.ppid, host: require("os").hostname(), since: "then" }));
-    const error = await outcome(() => withLock(lock(), () => "ran", { waitMs: 150, shown: "gitops" }));
+    fs.writeFileSync(lock(), holder(process.ppid));
+    const error = await outcome(() => withLock(target(), () => "ran", { waitMs: 150, shown: "gitops" }));
     expect(error).toMatch(new RegExp(`^gitops: in use by another run \\(pid ${process.ppid} on .* since then\\); wait for it`));
     setTimeout(() => fs.rmSync(lock()), 150);
-    expect(await withLock(lock(), () => "ran", { waitMs: 5000 })).toBe("ran");
+    expect(await withLock(target(), () => "ran", { waitMs: 5000 })).toBe("ran");
   });
 
   it("serializes two runs in one process: the second starts after the first ends", async () => {
@@ -137,7 +142,7 @@ describe("the lock", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       order.push(`${name} end`);
     };
-    await Promise.all([withLock(lock(), slow("a")), withLock(lock(), slow("b"))]);
+    await Promise.all([withLock(target(), slow("a")), withLock(target(), slow("b"))]);
     expect(order).toEqual(["a start", "a end", "b start", "b end"]);
   });
 });

@@ -1,0 +1,111 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, clusterUpgradePolicy, FleetSpec } from "../fleet";
+
+/** Every control-plane log type: audit trails must survive a lost cluster. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+/** The one managed policy a cluster role needs without Auto Mode (pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts `createCore`). */
+const CLUSTER_ROLE_POLICY = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy";
+
+/** The audience IRSA tokens carry (EKS User Guide, "Create an IAM OIDC provider for your cluster"). */
+export const IRSA_AUDIENCE = "sts.amazonaws.com";
+
+export interface ControlPlaneArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
+  /** Where EKS places the control plane's network interfaces: the cluster's private and public subnets. */
+  readonly subnetIds: pulumi.Input<string>[];
+  /** KMS key that envelope-encrypts Kubernetes secrets; in the cluster's region. */
+  readonly secretsKeyArn: pulumi.Input<string>;
+  /** The cluster's log group: the cluster waits for it, else EKS creates its own (unencrypted, kept forever). */
+  readonly logGroup: pulumi.Resource;
+  /** Ranges allowed on the public endpoint; none makes the endpoint private-only. */
+  readonly publicAccessCidrs: pulumi.Input<string>[];
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * The EKS control plane from provider resources, so a plan shows what AWS will see: the
+ * cluster role, the cluster (secrets encryption, every log type, a private endpoint or one
+ * limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
+ *
+ * - The cluster grants its creator nothing (`bootstrapClusterCreatorAdminPermissions: false`):
+ *   who may use the API is what `ClusterAccess` lists, the deploy role included.
+ * - `bootstrapSelfManagedAddons: false`: EKS installs no self-managed VPC CNI, kube-proxy or
+ *   CoreDNS (EKS API reference, CreateCluster); the cluster runs them as EKS add-ons
+ *   (`PodNetworking`, `RegionalCluster`), pinned in fleet/versions.ts.
+ * - No security groups of its own: EKS creates the cluster security group (all traffic among
+ *   its members, tagged `kubernetes.io/cluster/<name>: owned`) and puts it on managed nodes
+ *   whose launch template names none (EKS User Guide, "Default cluster security group"). The
+ *   extra cluster and node groups @pulumi/eks created served its self-managed default node
+ *   group, which this fleet never ran.
+ * - The OIDC provider has no thumbprint: IAM verifies EKS's issuer with its own trusted CAs
+ *   and, given none, fetches the thumbprint itself (@pulumi/aws 7.48 iam/openIdConnectProvider.d.ts,
+ *   `thumbprintLists`), so no deploy fetches a certificate.
+ */
+export class ControlPlane extends pulumi.ComponentResource {
+  public readonly cluster: aws.eks.Cluster;
+  public readonly name: pulumi.Output<string>;
+  public readonly endpoint: pulumi.Output<string>;
+  /** Base64 CA bundle of the API server. */
+  public readonly certificateAuthority: pulumi.Output<string>;
+  public readonly oidcProviderArn: pulumi.Output<string>;
+  /** The issuer without `https://`, as IRSA trust policies name it. */
+  public readonly oidcIssuer: pulumi.Output<string>;
+  /** The security group EKS creates for the cluster and puts on managed nodes and pod ENIs. */
+  public readonly clusterSecurityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:cluster:ControlPlane", name, {}, opts);
+    const parent = { parent: this };
+    const { fleet, cluster, tags } = args;
+
+    const role = new aws.iam.Role(`${name}-role`, {
+      description: `EKS control plane of ${cluster.eksClusterName}`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        // The trust policy of the EKS User Guide's "Amazon EKS cluster IAM role"; @pulumi/eks also
+        // allowed sts:TagSession, which only EKS Auto Mode uses.
+        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags,
+    }, parent);
+    const policy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, { role: role.name, policyArn: CLUSTER_ROLE_POLICY }, parent);
+
+    const publicAccess = args.publicAccessCidrs.length > 0;
+    this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
+      name: cluster.eksClusterName,
+      roleArn: role.arn,
+      version: fleet.kubernetesVersion,
+      vpcConfig: {
+        subnetIds: args.subnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        publicAccessCidrs: publicAccess ? args.publicAccessCidrs : undefined,
+      },
+      encryptionConfig: { provider: { keyArn: args.secretsKeyArn }, resources: ["secrets"] },
+      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      bootstrapSelfManagedAddons: false,
+      // Explicit: EKS's default (EXTENDED) bills extended support silently once the version ages.
+      upgradePolicy: clusterUpgradePolicy(fleet),
+      tags: { ...tags, Name: cluster.eksClusterName },
+    }, { parent: this, dependsOn: [args.logGroup, policy] });
+
+    const issuerUrl = this.cluster.identities.apply((identities) => identities[0].oidcs[0].issuer);
+    const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
+      url: issuerUrl,
+      clientIdLists: [IRSA_AUDIENCE],
+      tags,
+    }, parent);
+
+    this.name = this.cluster.name;
+    this.endpoint = this.cluster.endpoint;
+    this.certificateAuthority = this.cluster.certificateAuthority.data;
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuer = oidc.url.apply((url) => url.replace(/^https:\/\//, ""));
+    this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+    this.registerOutputs({ name: this.name, endpoint: this.endpoint, oidcProviderArn: this.oidcProviderArn });
+  }
+}
