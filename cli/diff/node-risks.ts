@@ -24,7 +24,8 @@ export function nodeRisks(head: PlanDocument, cascade: Cascade): Risk[] {
     const r = c.resource;
     if (CLUSTER_TYPES.has(r.type) && c.action === "replace") {
       const inside = managedInside(head, r);
-      risks.push(risk("nodes", r, `EKS cluster \`${clusterName(r)}\` (\`${r.name}\`) is **replaced**: a new, empty control plane with a new endpoint, OIDC issuer and certificate authority; all workloads on it are rescheduled onto the new cluster${inside ? `, and the ${inside} resources Pulumi manages inside it are created there again` : ""} — ${explain(cascade, c)}`));
+      const first = r.deleteBeforeReplace ? "; the old cluster is deleted **before** the new one exists (`deleteBeforeReplace`): the cluster serves nothing in between" : "";
+      risks.push(risk("nodes", r, `EKS cluster \`${clusterName(r)}\` (\`${r.name}\`) is **replaced**: a new, empty control plane with a new endpoint, OIDC issuer and certificate authority; all workloads on it are rescheduled onto the new cluster${inside ? `, and the ${inside} resources Pulumi manages inside it are created there again` : ""}${first} — ${explain(cascade, c)}`));
     }
     if (r.type === NODE_GROUP && c.action === "replace") {
       risks.push(risk("nodes", r, `node group \`${r.name}\` (cluster \`${(r.inputs as any).clusterName}\`) is **replaced**: all workloads on it are rescheduled as its nodes are drained and deleted — ${explain(cascade, c)}`));

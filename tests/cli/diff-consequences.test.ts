@@ -75,11 +75,24 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     for (const name of ["c1-vpc", "c1-private-0", "c1-public-2", "c1-nat-0", "c1-nat-1", "c1-nat-2", "c1-nodes-group", "c1-lb", "c1-lb-https", "c1-lb-gateway"]) {
       expect({ name, action: actionOf(plans.cascade, name) }).toEqual({ name, action: "replace" });
     }
-    // The EKS cluster cannot stay: replaced when the program ties it to its VPC, else the update EKS refuses.
-    const cluster = [...plans.cascade.values()].find((c) => c.resource.name === "c1-eks")!;
-    const tied = !!(cluster.resource.replaceWith?.length || cluster.resource.replacementTrigger !== undefined);
+    // EKS cannot move a cluster to another VPC: the program replaces it with its VPC (replacementTrigger), deleting
+    // the old one first; without that the provider's in-place update would be refused.
+    const cluster = [...plans.cascade.values()].find((c) => c.resource.type === "aws:eks/cluster:Cluster" && c.resource.cluster === "c1")!;
+    const tied = cluster.resource.replaceWith?.length || cluster.resource.replacementTrigger !== undefined;
     expect(cluster.action).toBe(tied ? "replace" : "refused");
-    if (!tied) expect(texts(risks, "refused", "c1")).toEqual([expect.stringMatching(/^`c1-eks` .*\*\*cannot be updated in place\*\*: EKS cannot move a cluster to another VPC .*`pulumi up` fails there.* ← `c1-vpc` \(Vpc\) replaced: `cidrBlock`/)]);
+    if (tied) {
+      const line = texts(risks, "nodes", "c1").find((t) => t.startsWith(`EKS cluster \`prod-c1\` (\`${cluster.resource.name}\`) is **replaced**`))!;
+      expect(line).toContain("all workloads on it are rescheduled");
+      expect(line).toContain("the old cluster is deleted **before** the new one exists (`deleteBeforeReplace`)");
+      expect(line.endsWith("— replaced because `replacementTrigger` changed ← `c1-vpc` (Vpc) replaced: `cidrBlock`")).toBe(true);
+      // Its new OIDC issuer reaches the IAM OIDC provider (url forces a new one) and every IRSA role's trust.
+      const oidc = [...plans.cascade.values()].find((c) => c.resource.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" && c.resource.cluster === "c1");
+      expect(oidc?.action).toBe("replace");
+      expect(actionOf(plans.cascade, "c1-velero-irsa-role")).toBe("update");
+      expect(actionOf(plans.cascade, "c0-velero-irsa-role")).toBeUndefined();
+    } else {
+      expect(texts(risks, "refused", "c1")).toEqual([expect.stringMatching(/\*\*cannot be updated in place\*\*: EKS cannot move a cluster to another VPC .* ← `c1-vpc` \(Vpc\) replaced: `cidrBlock`/)]);
+    }
     // Nothing on c0's network, and no cluster other than c1's, is touched.
     expect(actionOf(plans.cascade, "c0-vpc")).toBeUndefined();
 

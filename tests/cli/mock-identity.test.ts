@@ -34,11 +34,13 @@ describe("offline identity: what a replacement changes, a replacement changes", 
   });
 
   it("gives a replaced EKS cluster a new OIDC issuer and endpoint, so every IRSA trust follows", () => {
-    const a = state("eks:index:Cluster", { name: "prod-c0", serviceRole: "arn:aws:iam::123456789012:role/a" }).state;
-    const b = state("eks:index:Cluster", { name: "prod-c0", serviceRole: "arn:aws:iam::123456789012:role/b" }).state;
-    expect(a.oidcIssuer).not.toBe(b.oidcIssuer);
-    expect((a.eksCluster as any).endpoint).not.toBe((b.eksCluster as any).endpoint);
-    expect((a.eksCluster as any).arn).toBe((b.eksCluster as any).arn);
+    const cluster = (roleArn: string) => state("aws:eks/cluster:Cluster", { name: "prod-c0", roleArn, vpcConfig: { subnetIds: ["subnet-1"] } }).state as Record<string, any>;
+    const [a, b] = [cluster("arn:aws:iam::123456789012:role/a"), cluster("arn:aws:iam::123456789012:role/b")];
+    expect(a.identities[0].oidcs[0].issuer).not.toBe(b.identities[0].oidcs[0].issuer);
+    expect(a.endpoint).not.toBe(b.endpoint);
+    expect(a.vpcConfig.clusterSecurityGroupId).not.toBe(b.vpcConfig.clusterSecurityGroupId);
+    // Its ARN is made of its name, which stays.
+    expect(a.arn).toBe(b.arn);
   });
 
   it("advances a launch template's latestVersion when its content changes, not when only its tags do", () => {
