@@ -1,13 +1,16 @@
 import { Fleet } from "./components/fleet";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
+import { readRolloutState, treeDirOf, withClusterReleases } from "./fleet/rollout-state";
 
 /**
  * The whole program. Pulumi calls the exported function and publishes what it returns
  * as stack outputs; `npm run plan` calls the very same function under the mock engine.
  */
 export = async function fleetProgram() {
-  const spec = fleetFromPulumiConfig();
+  // Each cluster at the version its wave was promoted to (the tree's rollout.json): an upgrade reaches one wave per deploy.
+  const configured = fleetFromPulumiConfig();
+  const spec = withClusterReleases(configured, readRolloutState(treeDirOf(configured)));
   await checkUpgradesSinceLastDeployment(spec);
   const fleet = await Fleet.create(spec.name, { spec });
   return {
@@ -23,8 +26,15 @@ export = async function fleetProgram() {
     globalAccelerator: fleet.accelerator ? { dnsName: fleet.accelerator.dnsName, ipAddresses: fleet.accelerator.ipAddresses } : undefined,
     kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
     dr: spec.dr,
+    // What the rollout gates read of each cluster's health (operations/rollout/live-source.ts):
+    // every check and target group, whatever the roles, which Git decides.
+    healthSignals: Object.fromEntries(fleet.clusters.map((c) => {
+      const lb = fleet.loadBalancers.get(c.spec.name)!;
+      const checks = fleet.dns ? { healthChecks: { serving: fleet.dns.healthCheckIds[c.spec.name], takeover: fleet.dns.takeoverCheckIds[c.spec.name] } } : {};
+      return [c.spec.name, { ...checks, loadBalancer: lb.arn, gatewayTargetGroup: lb.targetGroupArn, servingTargetGroup: lb.servingTargetGroupArn }];
+    })),
     // Read back by the next run (fleet/last-deployment.ts). Each entry waits for its control
     // plane: a run that fails before the control planes are through keeps the previous record.
-    [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => spec.kubernetesVersion)])),
+    [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => c.spec.kubernetesVersion)])),
   };
 };

@@ -165,7 +165,8 @@ function sorted(value: unknown): unknown {
   return value;
 }
 
-function toYaml(manifest: Record<string, unknown>): string {
+/** A manifest as the renderer writes it into Git. */
+export function toYaml(manifest: Record<string, unknown>): string {
   // lineWidth 0: long strings stay on one line, so a change shows as a one-line diff.
   return YAML.stringify(canonical(manifest), { lineWidth: 0 });
 }

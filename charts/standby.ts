@@ -7,6 +7,13 @@ import type { AppsState, ClusterSpec } from "../fleet";
  */
 export const APPS_STATE_ANNOTATION = "eks-fleet.io/apps";
 export const WARM_REPLICAS_ANNOTATION = "eks-fleet.io/warm-replicas";
+/**
+ * What the standby state changed on an object, as JSON pointers to the values it had before
+ * (`[value]`, or `[]` where there was none): `runningManifest` puts them back. A wave that has
+ * not been promoted keeps its files while a failover changes roles (charts/kept-waves.ts), so
+ * the renderer must turn those files back into the running form and apply the new state.
+ */
+export const APPS_ORIGINAL_ANNOTATION = "eks-fleet.io/apps-original";
 /** A DaemonSet on a stopped cluster selects nodes with this label, which no node carries. */
 export const STOPPED_NODE_LABEL = { "eks-fleet.io/apps": "stopped" } as const;
 /** KEDA holds a ScaledObject's target at this count and stops scaling it (keda.sh docs, "Pause autoscaling"). */
@@ -62,35 +69,46 @@ function standbyManifest(manifest: Manifest, state: Exclude<AppsState, "running"
   const changed = structuredClone(manifest);
   const spec = (changed.spec ??= {});
   const annotations: Record<string, string> = { ...(changed.metadata?.annotations ?? {}) };
+  const originals: Record<string, [unknown] | []> = {};
+  // Every change goes through these two, so what it replaced is recorded.
+  const set = (at: Manifest, key: string, value: unknown, pointer: string) => {
+    originals[pointer] = key in at ? [at[key]] : [];
+    at[key] = value;
+  };
+  const remove = (at: Manifest, key: string, pointer: string) => {
+    originals[pointer] = key in at ? [at[key]] : [];
+    delete at[key];
+  };
+  const annotation = (key: string, value: string) => set(annotations, key, value, `/metadata/annotations/${escapePointer(key)}`);
   if (SCALED.has(kind)) {
     const autoscaled = owners.has(targetKey(manifest.metadata?.namespace, kind, manifest.metadata?.name));
-    if (state === "stopped") spec.replicas = 0;
-    else if (autoscaled) delete spec.replicas;
-    else spec.replicas = warmReplicas(manifest, manifest.spec?.replicas ?? 1);
+    if (state === "stopped") set(spec, "replicas", 0, "/spec/replicas");
+    else if (autoscaled) remove(spec, "replicas", "/spec/replicas");
+    else set(spec, "replicas", warmReplicas(manifest, manifest.spec?.replicas ?? 1), "/spec/replicas");
   } else if (HPA.has(kind) || kind === KEDA_SCALED_OBJECT) {
     const keda = kind === KEDA_SCALED_OBJECT;
     if (state === "stopped") {
       // An HPA does not act on a target at zero; KEDA would scale it up from zero on its triggers.
       if (!keda) return manifest;
-      annotations[KEDA_PAUSED_REPLICAS] = "0";
+      annotation(KEDA_PAUSED_REPLICAS, "0");
     } else {
       const field = keda ? "minReplicaCount" : "minReplicas";
       const own = spec[field] ?? (keda ? 0 : 1);
       const target = byKey.get(targetKey(manifest.metadata?.namespace, targetKind(spec.scaleTargetRef), spec.scaleTargetRef?.name));
-      spec[field] = Math.min(own, warmReplicas(manifest, own, target));
+      set(spec, field, Math.min(own, warmReplicas(manifest, own, target)), `/spec/${field}`);
     }
   } else if (SUSPENDED.has(kind)) {
-    spec.suspend = true;
+    set(spec, "suspend", true, "/spec/suspend");
   } else if (kind === KEDA_SCALED_JOB) {
-    annotations[KEDA_PAUSED] = "true";
+    annotation(KEDA_PAUSED, "true");
   } else if (kind === DAEMON_SET) {
     if (state !== "stopped") return manifest;
     const pod = ((spec.template ??= {}).spec ??= {});
-    pod.nodeSelector = { ...(pod.nodeSelector ?? {}), ...STOPPED_NODE_LABEL };
+    set(pod, "nodeSelector", { ...(pod.nodeSelector ?? {}), ...STOPPED_NODE_LABEL }, "/spec/template/spec/nodeSelector");
   } else if (kind === PDB) {
     if (allowsOneOut(spec)) return manifest;
-    delete spec.minAvailable;
-    spec.maxUnavailable = 1;
+    remove(spec, "minAvailable", "/spec/minAvailable");
+    set(spec, "maxUnavailable", 1, "/spec/maxUnavailable");
   } else if (runsPods(manifest)) {
     const where = `${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ""}${manifest.metadata?.name}`;
     throw new Error(
@@ -100,9 +118,35 @@ function standbyManifest(manifest: Manifest, state: Exclude<AppsState, "running"
   } else {
     return manifest;
   }
-  changed.metadata = { ...changed.metadata, annotations: { ...annotations, [APPS_STATE_ANNOTATION]: state } };
+  if (changed.metadata?.annotations === undefined) originals["/metadata/annotations"] = [];
+  changed.metadata = { ...changed.metadata, annotations: { ...annotations, [APPS_STATE_ANNOTATION]: state, [APPS_ORIGINAL_ANNOTATION]: JSON.stringify(sortedRecord(originals)) } };
   return changed;
 }
+
+/**
+ * An apps-layer object as a running cluster renders it: what `appsLayer` changed for a warm or
+ * stopped state put back from its `eks-fleet.io/apps-original` record; anything else unchanged.
+ */
+export function runningManifest(manifest: Manifest): Manifest {
+  const record = manifest.metadata?.annotations?.[APPS_ORIGINAL_ANNOTATION];
+  if (record === undefined) return manifest;
+  const running = structuredClone(manifest);
+  const originals = JSON.parse(record) as Record<string, [unknown] | []>;
+  const { [APPS_STATE_ANNOTATION]: _state, [APPS_ORIGINAL_ANNOTATION]: _record, ...annotations } = running.metadata.annotations as Record<string, string>;
+  running.metadata.annotations = annotations;
+  for (const [pointer, was] of Object.entries(originals)) {
+    if (pointer === "/metadata/annotations") continue;
+    const keys = pointer.split("/").slice(1).map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const parent = keys.slice(0, -1).reduce((at: Manifest, key) => (at[key] ??= {}), running);
+    if (was.length === 1) parent[keys.at(-1)!] = was[0];
+    else delete parent[keys.at(-1)!];
+  }
+  if (originals["/metadata/annotations"] && Object.keys(running.metadata.annotations).length === 0) delete running.metadata.annotations;
+  return running;
+}
+
+const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+const sortedRecord = (record: Record<string, [unknown] | []>) => Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
 
 /** `namespace/group/Kind/name` of every workload an autoscaler in the layer owns. */
 function autoscalerTargets(manifests: readonly Manifest[]): Set<string> {

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FleetConfigError, fleetFromStackFile, FleetSpec, stackNameOf } from "../fleet";
-import { upgradeProblems, versionsInPlan } from "../fleet/upgrades";
+import { FleetConfigError, fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, stackNameOf, withClusterReleases } from "../fleet";
+import { multiWaveProblems, upgradeProblems, versionsInPlan } from "../fleet/upgrades";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   const files = chosen ? [stackArgs(flags).configFile] : stacksToDiff(root, commit, process.cwd());
   // Every head must be valid input first: its errors are the author's to fix (exit 2).
   const heads = new Map<string, FleetSpec | undefined>();
-  for (const file of files) heads.set(file, chosen || fs.existsSync(file) ? fleetFromStackFile(file).spec : undefined);
+  for (const file of files) heads.set(file, chosen || fs.existsSync(file) ? headSpec(file) : undefined);
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-diff-"));
   const forget = onInterrupt(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
         ]);
         // The base is what is deployed, as far as an offline diff can know: a version step EKS
         // refuses there would fail the deploy half-way, so it is bad input now.
-        const skipped = spec ? upgradeProblems(spec, versionsInPlan(base.plan.resources), `at the base ${flags.base}`) : [];
+        const baseVersions = versionsInPlan(base.plan.resources);
+        const skipped = spec ? [...upgradeProblems(spec, baseVersions, `at the base ${flags.base}`), ...multiWaveProblems(spec, baseVersions)] : [];
         if (skipped.length > 0) throw new FleetConfigError(skipped);
         const head = plannedHead ?? deletedAtHead(file, base);
         planned.push({
@@ -65,6 +66,12 @@ export async function main(argv: string[]): Promise<number> {
     forget();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The head's fleet, each cluster at the version its wave is promoted to (the tree's rollout.json). */
+function headSpec(file: string): FleetSpec {
+  const { spec } = fleetFromStackFile(file);
+  return withClusterReleases(spec, readRolloutState(path.resolve(projectFolderOf(file), spec.gitops.path)));
 }
 
 /** A stack file the change deletes: nothing is deployed from it any more, and nothing is destroyed either. */

@@ -1,5 +1,6 @@
-import { DrFigures, FleetSpec, PROJECT } from "../fleet";
+import { DrFigures, FleetSpec, PROJECT, RolloutState } from "../fleet";
 import { DeployEstimate, deployEstimate } from "./deploy-estimate";
+import { rolloutSchedule, RolloutSchedule } from "../operations/rollout/schedule";
 import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
@@ -37,12 +38,14 @@ export interface PlanDocument {
   readonly dr: DrFigures;
   /** Expected wall time of a first `pulumi up` and its critical path, from `dependsOn`. */
   readonly estimate: DeployEstimate;
+  /** The waves a change goes through, where each stands and the time to reach the whole fleet (absent in plans of older code). */
+  readonly rollout?: RolloutSchedule;
 }
 
 const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
 const CLUSTER_TAG = "eks-fleet/cluster";
 
-export function planDocument(stack: string, spec: FleetSpec, recorded: readonly RecordedResource[], violations: readonly Violation[]): PlanDocument {
+export function planDocument(stack: string, spec: FleetSpec, recorded: readonly RecordedResource[], violations: readonly Violation[], rolloutState?: RolloutState): PlanDocument {
   const byUrn = new Map(recorded.map((r) => [r.urn, r]));
   const clusterNames = new Set(spec.clusters.map((c) => c.name));
   const clusterOf = (resource: RecordedResource): string | null => {
@@ -81,5 +84,6 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     violations: sortViolations(violations),
     dr: spec.dr,
     estimate: deployEstimate(resources),
+    rollout: rolloutSchedule(spec, rolloutState),
   };
 }

@@ -4,7 +4,7 @@ import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
 import { checkOutputFolder, isOwnTree } from "../charts/output-folder";
 import { checkWorkPathsFree, recoverSwap, swapInTree } from "../charts/write-tree";
-import { FleetConfigError, fleetFromStackFile } from "../fleet";
+import { FleetConfigError, fleetFromStackFile, projectFolderOf } from "../fleet";
 import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
 import { sortViolations } from "../policies/violation";
@@ -53,7 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     // Again under the lock: a run that held it may have changed the folder.
     checkOutputFolder(out, "--out", holdsPlan);
     checkPlanFile(planFile);
-    rendering = renderTreeInWorker(stack.spec, root, tree);
+    // The stack's own tree says where each wave stands; the plan's copy goes to --out.
+    const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
+    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir);
     // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { renderTree, treeDifferences } from "../charts";
+import { readKeptTree, renderTree, treeDifferences } from "../charts";
 import { fleetFromStackFile } from "../fleet";
 import { Violation } from "../policies/violation";
 
@@ -9,7 +9,7 @@ import { Violation } from "../policies/violation";
  */
 export function renderDrift(dir: string, configFile: string): Violation[] {
   const { spec } = fleetFromStackFile(configFile);
-  return treeDifferences(dir, renderTree(spec)).map((file) => ({
+  return treeDifferences(dir, renderTree(spec, { kept: readKeptTree(dir) })).map((file) => ({
     policy: "manifests-fresh-render",
     enforcement: "mandatory",
     urn: null,

@@ -30,6 +30,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
     `DR: ${recoveryObjectives(spec, plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
     ...estimateLines(plan),
+    ...rolloutLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
       : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn}: ${v.message}`).join("\n")}`,
@@ -46,6 +47,17 @@ function estimateLines(plan: PlanDocument): string[] {
   return [
     `Deploy: a first pulumi up takes about ${duration(plan.estimate.firstUpSeconds)} (unbounded parallelism, typical creation times)`,
     `  critical path: ${chain.join(" → ")}`,
+  ];
+}
+
+/** The waves, the first a change reaches, and the time to reach every cluster. */
+function rolloutLines(plan: PlanDocument): string[] {
+  const { rollout } = plan;
+  if (!rollout) return [];
+  const waves = rollout.waves.map((w) => `${w.name} (${w.clusters.join(", ")}; bake ${duration(w.bakeSeconds)})`).join(" → ");
+  return [
+    `Rollout: ${waves}`,
+    `  a change reaches ${rollout.firstWave} first; the whole fleet in about ${duration(rollout.toWholeFleetSeconds)} (bakes plus pickup, apply, gates and promotions; terms in plan.json rollout)${rollout.behind.length ? `; behind: ${rollout.behind.join(", ")}` : ""}`,
   ];
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { checkOutputFolder, renderTree, staleTreeReport, synthTree, treeChanges } from "../charts";
+import { checkOutputFolder, readKeptTree, recoverSwap, renderTree, staleTreeReport, synthTree, treeChanges } from "../charts";
 import { fleetFromStackFile, projectDirOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
@@ -26,7 +26,8 @@ export async function main(argv: string[]): Promise<number> {
 
   if (flags.check) {
     const rerun = ["npm run synth", ...(flags.stack || flags.config || flags.out ? ["--"] : []), ...(flags.stack ? ["--stack", flags.stack] : flags.config ? ["--config", flags.config] : []), ...(flags.out ? ["--out", flags.out] : [])].join(" ");
-    const stale = staleTreeReport(shown, treeChanges(out, renderTree(spec, { root: shown })), rerun);
+    // Waves that have not been promoted keep the files on disk, checked against rollout.json.
+    const stale = staleTreeReport(shown, treeChanges(out, renderTree(spec, { root: shown, kept: readKeptTree(out, shown) })), rerun);
     for (const line of stale) console.error(line);
     if (stale.length === 0) console.log(`${shown} matches a fresh render`);
     return stale.length === 0 ? EXIT.ok : EXIT.violations;
@@ -35,7 +36,9 @@ export async function main(argv: string[]): Promise<number> {
   return withLock(
     out,
     () => {
-      const files = synthTree(spec, out, { root: shown });
+      // An interrupted swap is finished first: the tree on disk is what the waves keep.
+      recoverSwap(out);
+      const files = synthTree(spec, out, { root: shown, kept: readKeptTree(out, shown) });
       console.log(`Wrote ${files.length} files for ${spec.clusters.length} clusters into ${shown}/`);
       return EXIT.ok;
     },

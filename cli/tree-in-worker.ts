@@ -21,6 +21,8 @@ export interface TreeRequest {
   readonly spec: FleetSpec;
   readonly root: string;
   readonly dir: string;
+  /** The stack's own tree, whose unpromoted waves keep their files (charts/kept-waves.ts). */
+  readonly keptDir?: string;
 }
 
 /** An error that crossed from the worker: its message, stack and, for a file-system error, code and path. */
@@ -58,13 +60,13 @@ let idle: NodeJS.Timeout | undefined;
  * (`swapInTree`), or lets the promise settle before cleaning up after a failure. The worker's
  * side is cli/tree-worker.ts.
  */
-export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string): Promise<CheckedTree> {
+export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string, keptDir?: string): Promise<CheckedTree> {
   const id = nextId++;
   const thread = startTreeWorker();
   const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { thread, resolve, reject }));
   clearTimeout(idle);
   thread.ref(); // a request in flight keeps the process alive until its reply
-  thread.postMessage({ id, spec, root, dir } satisfies TreeRequest);
+  thread.postMessage({ id, spec, root, dir, keptDir } satisfies TreeRequest);
   return result;
 }
 

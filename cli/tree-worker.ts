@@ -1,4 +1,5 @@
 import { parentPort } from "worker_threads";
+import { readKeptTree } from "../charts/kept-waves";
 import { renderTree } from "../charts/synth";
 import { stageTree } from "../charts/write-tree";
 import { FleetConfigError } from "../fleet/errors";
@@ -12,10 +13,10 @@ import type { TreeReply, TreeRequest } from "./tree-in-worker";
  * violations and the staged tree (or the bad-input problems) back. Loads cdk8s and the tree
  * rules only: not the Pulumi SDK, the resource rules or the fleet's schema.
  */
-parentPort!.on("message", ({ id, spec, root, dir }: TreeRequest) => {
+parentPort!.on("message", ({ id, spec, root, dir, keptDir }: TreeRequest) => {
   let reply: TreeReply;
   try {
-    const files = renderTree(spec, { root });
+    const files = renderTree(spec, { root, kept: keptDir ? readKeptTree(keptDir) : undefined });
     const violations = evaluateTree(treeOfRendered(files));
     reply = { id, tree: { staged: stageTree(dir, files, root), violations } };
   } catch (err) {

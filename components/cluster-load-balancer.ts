@@ -48,6 +48,8 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** With Global Accelerator: the target group that checks the serving answer (the endpoint's health). */
+  public readonly servingTargetGroupArn?: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:ingress:ClusterLoadBalancer", name, {}, opts);
@@ -128,6 +130,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
       tags,
     }, parent);
 
+    let servingGroup: aws.lb.TargetGroup | undefined;
     if (accelerated) {
       // The nodes carry the cluster security group (managed nodes by default, Karpenter's
       // through its EC2NodeClass), the same group the pods' ENIs carry.
@@ -140,7 +143,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
         description: `Serving health checks from the NLB of ${cluster.eksClusterName}`,
         tags,
       }, parent);
-      const serving = new aws.lb.TargetGroup(`${name}-serving`, {
+      const serving = (servingGroup = new aws.lb.TargetGroup(`${name}-serving`, {
         name: names.gatewayServingTargetGroupName(fleet.name, cluster.name),
         vpcId: args.vpcId,
         targetType: "instance",
@@ -157,7 +160,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
           unhealthyThreshold: HEALTH_CHECK.failureThreshold,
         },
         tags: { ...tags, "elbv2.k8s.aws/cluster": cluster.eksClusterName },
-      }, parent);
+      }, parent));
       new aws.lb.Listener(`${name}-serving-check`, {
         loadBalancerArn: loadBalancer.arn,
         port: SERVING_LISTENER_PORT,
@@ -180,6 +183,7 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
     this.dnsName = loadBalancer.dnsName;
     this.zoneId = loadBalancer.zoneId;
     this.targetGroupArn = targetGroup.arn;
+    if (servingGroup) this.servingTargetGroupArn = servingGroup.arn;
     this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
   }
 }

@@ -79,7 +79,8 @@ export class ControlPlane extends pulumi.ComponentResource {
     this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
       name: cluster.eksClusterName,
       roleArn: role.arn,
-      version: fleet.kubernetesVersion,
+      // The cluster's own version: an upgrade reaches one wave per deploy (ClusterSpec.kubernetesVersion).
+      version: cluster.kubernetesVersion,
       vpcConfig: {
         subnetIds: args.subnetIds,
         endpointPrivateAccess: true,

@@ -69,6 +69,8 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
   /** Present when `dns.globalAccelerator` is on. */
   public accelerator?: GlobalAccelerator;
+  /** Route 53's records and health checks, when there is no accelerator. */
+  public dns?: DnsRouting;
   private readonly building: Promise<void>;
 
   /** The fleet, once every cluster and fleet-wide resource is constructed. */
@@ -128,7 +130,7 @@ export class Fleet extends pulumi.ComponentResource {
     }
     // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else Route 53 does.
     if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers: this.loadBalancers }, home);
-    else new DnsRouting("dns", { fleet: spec, zoneId }, home);
+    else this.dns = new DnsRouting("dns", { fleet: spec, zoneId }, home);
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
   }
 

@@ -65,6 +65,12 @@ export class FluxAgent extends pulumi.ComponentResource {
         imageReflectionController: { create: false },
         // Each layer applies with its own account's rights (components/flux-lockdown.ts).
         ...FLUX_LOCKDOWN_VALUES,
+        // A new commit cancels a health check still waiting on the previous one (opt-in since
+        // kustomize-controller v1.7, internal/features/features.go), so a failover commit never
+        // waits behind the apps layer's health check of a bad change.
+        kustomizeController: {
+          container: { additionalArgs: [...FLUX_LOCKDOWN_VALUES.kustomizeController.container.additionalArgs, "--feature-gates=CancelHealthCheckOnNewRevision=true"] },
+        },
       },
     }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
 
@@ -107,7 +113,9 @@ export class FluxAgent extends pulumi.ComponentResource {
     layer(names.FLUX_OBJECTS.platform, cluster.gitopsPaths.platform, { wait: true, timeout: "5m" });
     const afterPlatform = { dependsOn: [{ name: names.FLUX_OBJECTS.platform, readyExpr: PLATFORM_APPLIED_ONCE }] };
     layer(names.FLUX_OBJECTS.traffic, cluster.gitopsPaths.traffic, afterPlatform);
-    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, afterPlatform);
+    // `wait`: Ready says the apps are healthy at the applied commit, which the rollout gates read
+    // (operations/rollout/agents.ts); nothing depends on it, and a new commit cancels the wait.
+    layer(names.FLUX_OBJECTS.apps, cluster.gitopsPaths.apps, { ...afterPlatform, wait: true, timeout: "10m" });
 
     // A push to the repository triggers a fetch at once (fluxcd/notification-controller
     // docs/spec/v1/receivers.md, type github: the HMAC of the payload is checked against the

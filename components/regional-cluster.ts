@@ -98,7 +98,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
 
     // EKS installs no networking add-ons of its own (bootstrapSelfManagedAddons: false): pod
     // networking before the nodes, CoreDNS (a Deployment, ACTIVE only once it runs) after them.
-    const versions = CORE_ADDON_VERSIONS[fleet.kubernetesVersion];
+    // The add-ons of the version this cluster runs, which its wave decides (ClusterSpec.kubernetesVersion).
+    const versions = CORE_ADDON_VERSIONS[cluster.kubernetesVersion];
     const networking = new PodNetworking(`${name}-networking`, { clusterName: control.name, versions, tags }, parent);
     const nodes = new ManagedNodes(`${name}-nodes`, {
       clusterName: control.name,

@@ -14,3 +14,5 @@ export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD
 export { addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
 export { architectureOf, nodeAmiType } from "./instance-types";
+export { WaveSpec, RolloutSpec, RolloutChecks, checkFor, EKS_ROLLBACK_WINDOW_SECONDS, UPGRADE_BAKE_LIMIT_SECONDS } from "./waves";
+export { ClusterRollout, RolloutHalt, RolloutState, readRolloutState, parseRolloutState, serializeRolloutState, withClusterReleases, followsSource, treeDirOf, projectFolderOf, ROLLOUT_STATE_FILE } from "./rollout-state";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetConfigError } from "./errors";
 import { FleetSpec } from "./spec";
-import { DeployedVersions, upgradeProblems } from "./upgrades";
+import { DeployedVersions, multiWaveProblems, upgradeProblems } from "./upgrades";
 
 // Not in the fleet index: like pulumi-config.ts, this side needs the Pulumi SDK.
 
@@ -25,6 +25,7 @@ export async function lastDeployedVersions(): Promise<DeployedVersions> {
 
 /** Under `pulumi up/preview`: a version change EKS would refuse half-way is a `RunError` before anything deploys. */
 export async function checkUpgradesSinceLastDeployment(spec: FleetSpec): Promise<void> {
-  const problems = upgradeProblems(spec, await lastDeployedVersions(), "at the last deployment of this stack");
+  const deployed = await lastDeployedVersions();
+  const problems = [...upgradeProblems(spec, deployed, "at the last deployment of this stack"), ...multiWaveProblems(spec, deployed)];
   if (problems.length > 0) throw new pulumi.RunError(`invalid stack config:\n${new FleetConfigError(problems).message}`);
 }

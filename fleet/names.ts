@@ -210,6 +210,9 @@ export const isReservedNamespace = (name: string): boolean => RESERVED_NAMESPACE
 /** Written by the renderer at the GitOps tree's root: the overrides declared in code (policies/override-record.ts). */
 export const OVERRIDE_RECORD_FILE = "overrides.json";
 
+/** Written at the GitOps tree's root with the tree: where each wave stands (fleet/rollout-state.ts). */
+export const ROLLOUT_STATE_FILE = "rollout.json";
+
 /** The file at the root of every tree the renderer writes: only a folder holding it is ever replaced. */
 export const TREE_MARKER = ".eks-fleet-tree";
 export const TREE_MARKER_CONTENT =

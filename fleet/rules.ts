@@ -7,6 +7,7 @@ import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { argocdHubs } from "./spec";
 import { addonVersionsProblem, versionProblem } from "./versions";
+import { checkWaves } from "./waves";
 import { zoneCountOf, zoneIdsProblem } from "./zones";
 import { checkNamespaceAdmins } from "./access";
 
@@ -35,6 +36,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkDns(fleet),
     ...checkNamespaces(fleet),
     ...checkNamespaceAdmins(fleet),
+    ...checkWaves(fleet),
     ...checkInputLimits(fleet),
   ];
 }

@@ -194,6 +194,44 @@ export const fleetSchema = z.strictObject({
     )
     .default([]),
   clusters: z.array(clusterSchema),
+  /**
+   * How a change reaches the fleet: wave by wave, each wave baking before the next gets it
+   * (README, "Rolling out a change"). Git changes and cluster upgrades alike.
+   */
+  rollout: z
+    .strictObject({
+      /**
+       * Named groups of clusters, in the order a change reaches them; every cluster in exactly
+       * one. @default a canary standby, the other standbys, then the primary (active-passive);
+       * a canary and two waves spread over the regions (active-active) — fleet/waves.ts
+       */
+      waves: z
+        .array(
+          z.strictObject({
+            name: label(32),
+            clusters: z.array(z.string()).min(1, "must list at least one cluster"),
+            /** How long the wave runs a change, applied and healthy, before the next wave gets it (a Go duration). */
+            bake: z.string(),
+          }),
+        )
+        .optional(),
+      /** The bake of each derived wave. @default 1h */
+      bake: z.string().default("1h"),
+      /** How often the gates are evaluated while watching a rollout: a failed gate halts within one interval. @default 1m */
+      gateInterval: z.string().default("1m"),
+      /** Checks every wave's clusters must pass during the bake; `{cluster}`, `{region}`, `{hostname}` name each cluster. */
+      checks: z
+        .strictObject({
+          /** CloudWatch alarm names (in each cluster's region) that must stay in OK for the whole bake. @default [] */
+          alarms: z.array(z.string().regex(/^[^\n]{1,255}$/, "must be a CloudWatch alarm name")).default([]),
+          /** HTTPS URLs that must answer 2xx when a gate is evaluated. @default [] */
+          probes: z.array(z.string().regex(/^https:\/\/\S+$/, "must be an https:// URL")).default([]),
+        })
+        .prefault({}),
+      /** Lets one change move the clusters of several waves in one deploy (remove it again once deployed). @default false */
+      allowMultipleWaves: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Policy settings the offline checks read (the CrossGuard pack takes the same via --policy-pack-config). */
   policy: z
     .strictObject({

@@ -7,6 +7,7 @@ import { defaultZoneIds, MAX_ZONES } from "./zones";
 import * as names from "./names";
 import { deepFreeze } from "./deep-freeze";
 import { SupportType, supportTypeOf } from "./versions";
+import { buildRollout, buildWaves, RolloutSpec, WaveSpec } from "./waves";
 
 export type Mode = FleetConfig["mode"];
 /** `active` is every cluster of an active-active fleet. */
@@ -64,6 +65,15 @@ export interface ClusterSpec {
   readonly hostname: string;
   readonly gitopsPaths: Readonly<Record<names.TreeLayer, string>>;
   readonly backup: BackupSpec;
+  /** The wave (`FleetSpec.waves`) this cluster is in. */
+  readonly wave: string;
+  /**
+   * The Kubernetes minor version this cluster runs: `fleet.kubernetesVersion` once its wave has
+   * it, the version its wave was promoted to while an upgrade rolls through the waves before it
+   * (charts/rollout-state.ts, `withClusterReleases`). Every version reader (control plane, node
+   * groups, add-ons) reads this, never the fleet's.
+   */
+  readonly kubernetesVersion: string;
 }
 
 export interface FleetSpec {
@@ -72,6 +82,7 @@ export interface FleetSpec {
   readonly mode: Mode;
   /** Active-passive only: what a secondary runs. */
   readonly standby?: Standby;
+  /** The version the fleet is going to: the first wave gets it, the others when promoted (`ClusterSpec.kubernetesVersion`). */
   readonly kubernetesVersion: string;
   /** The stack opted in to EKS extended support (`extendedSupport: true`). */
   readonly extendedSupport: boolean;
@@ -104,6 +115,9 @@ export interface FleetSpec {
    */
   readonly hubs: readonly ClusterSpec[];
   readonly dr: DrFigures;
+  /** The order a change reaches the clusters, each wave baking before the next (fleet/waves.ts). */
+  readonly waves: readonly WaveSpec[];
+  readonly rollout: RolloutSpec;
 }
 
 /** Builds the immutable model from a config that already passed `checkFleet`. */
@@ -113,6 +127,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
   const primaryConfig = config.mode === "active-passive" ? config.clusters.find((c) => c.role === "primary") : undefined;
   const takeoverName = primaryConfig ? partners.get(primaryConfig.name) : undefined;
   const hubByRegion = config.gitops.engine === "argocd" ? argocdHubs(config.clusters, config.gitops.hubs) : new Map<string, string>();
+  const waves = buildWaves(config);
   const clusters: ClusterSpec[] = config.clusters.map((c, index) => {
     const role: ClusterRole = config.mode === "active-active" ? "active" : c.role!;
     const zoneIds = c.zoneIds ?? defaultZoneIds(c.region);
@@ -139,6 +154,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
         partner: partners.get(c.name)!,
         replicasFrom: config.clusters.filter((peer) => partners.get(peer.name) === c.name).map((peer) => peer.name),
       },
+      wave: waves.find((w) => w.clusters.includes(c.name))!.name,
+      kubernetesVersion: config.kubernetesVersion,
     };
   });
   const spec: FleetSpec = {
@@ -178,6 +195,8 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       engine: config.gitops.engine,
       accelerator: config.dns.globalAccelerator,
     }),
+    waves,
+    rollout: buildRollout(config),
   };
   return deepFreeze(spec);
 }

@@ -16,22 +16,24 @@ const CLUSTER_TYPES = ["aws:eks/cluster:Cluster", "eks:index:Cluster"];
  * `where` names where the deployed versions were read, for the message.
  */
 export function upgradeProblems(spec: FleetSpec, deployed: DeployedVersions, where: string): Problem[] {
-  const target = minorOf(spec.kubernetesVersion);
-  if (target === undefined) return [];
-  const byVersion = new Map<string, string[]>();
+  // Each cluster against its own version: a wave still held at the previous one is not moving.
+  const byStep = new Map<string, { running: string; target: string; clusters: string[] }>();
   for (const cluster of spec.clusters) {
     const running = deployed[cluster.name];
+    const target = minorOf(cluster.kubernetesVersion);
     const minor = running === undefined ? undefined : minorOf(running);
-    if (minor === undefined || Math.abs(target - minor) <= 1) continue;
-    byVersion.set(running, [...(byVersion.get(running) ?? []), cluster.name]);
+    if (target === undefined || minor === undefined || Math.abs(target - minor) <= 1) continue;
+    const key = `${running} ${cluster.kubernetesVersion}`;
+    const step = byStep.get(key) ?? { running, target: cluster.kubernetesVersion, clusters: [] };
+    byStep.set(key, { ...step, clusters: [...step.clusters, cluster.name] });
   }
-  return [...byVersion].map(([running, clusters]) => {
+  return [...byStep.values()].map(({ running, target, clusters }) => {
     const minor = minorOf(running)!;
     const who = `${clusters.join(", ")} ${clusters.length === 1 ? "runs" : "run"} ${running} (${where})`;
     const message =
-      target > minor
-        ? `${who}: EKS upgrades a control plane one minor version at a time; set 1.${minor + 1}, deploy, then go on to ${spec.kubernetesVersion}`
-        : `${who}: EKS cannot downgrade a control plane to ${spec.kubernetesVersion}; it only rolls back to the previous minor version (1.${minor - 1}), within 7 days of an upgrade`;
+      minorOf(target)! > minor
+        ? `${who}: EKS upgrades a control plane one minor version at a time; set 1.${minor + 1}, deploy, then go on to ${target}`
+        : `${who}: EKS cannot downgrade a control plane to ${target}; it only rolls back to the previous minor version (1.${minor - 1}), within 7 days of an upgrade`;
     return { path: "fleet.kubernetesVersion", message };
   });
 }
@@ -43,4 +45,25 @@ export function versionsInPlan(resources: readonly { type: string; cluster?: str
     if (CLUSTER_TYPES.includes(r.type) && r.cluster && typeof r.inputs.version === "string") versions[r.cluster] = r.inputs.version;
   }
   return versions;
+}
+
+/**
+ * A change reaches one wave per deploy: the clusters whose Kubernetes version would change
+ * from what was deployed (`deployed`), by wave; more than one wave is refused unless the
+ * stack asks (`rollout.allowMultipleWaves`). A first wave's move with the waves after it held
+ * by the rollout state (their promoted versions) passes; a state edited to move two waves, or
+ * a fleet without one, does not. Clusters not deployed yet are created at any version.
+ */
+export function multiWaveProblems(spec: FleetSpec, deployed: DeployedVersions): Problem[] {
+  if (spec.rollout.allowMultipleWaves) return [];
+  const moving = spec.waves.filter((w) => w.clusters.some((name) => {
+    const running = deployed[name];
+    return running !== undefined && running !== spec.clusters.find((c) => c.name === name)!.kubernetesVersion;
+  }));
+  if (moving.length < 2) return [];
+  const steps = [...new Set(spec.clusters.filter((c) => deployed[c.name] !== undefined && deployed[c.name] !== c.kubernetesVersion).map((c) => `${deployed[c.name]} → ${c.kubernetesVersion}`))];
+  return [{
+    path: "fleet.rollout.waves",
+    message: `one deploy would move the clusters of waves ${moving.map((w) => w.name).join(", ")} (Kubernetes ${steps.join(", ")}); a change reaches one wave per deploy: promote the waves one at a time (npm run rollout -- promote), or set rollout.allowMultipleWaves for this deploy`,
+  }];
 }

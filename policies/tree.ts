@@ -15,8 +15,8 @@ export class TreeError extends Error {
 
 /** The layer folders of each cluster (the allow-list has a table for each: policies/allow-list.ts). */
 const LAYERS = names.TREE_LAYERS;
-/** The only files the renderer writes outside the layers: its override record and its marker. */
-const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.TREE_MARKER];
+/** The only files the renderer writes outside the layers: its override record, the rollout state and its marker. */
+const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.ROLLOUT_STATE_FILE, names.TREE_MARKER];
 
 /**
  * Reads a rendered GitOps tree the way the agents apply it: for each

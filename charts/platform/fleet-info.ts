@@ -1,3 +1,4 @@
+import type { ClusterSpec } from "../../fleet";
 import { k8s } from "../k8s";
 import { Replication, replicate } from "../replicate";
 
@@ -15,14 +16,36 @@ export function fleetInfoReplication(): Replication {
         fleet: fleet.name,
         cluster: cluster.name,
         region: cluster.region,
-        role: cluster.role,
         mode: fleet.mode,
-        serves: String(cluster.serves),
-        // The one standby that takes the traffic when the primary fails (Route 53's SECONDARY answer).
-        takeover: String(cluster.takeover),
+        ...roleKeys(cluster),
         hostname: cluster.hostname,
         eksClusterName: cluster.eksClusterName,
       },
     });
   });
+}
+
+/**
+ * The keys that say the cluster's role. Like the health answers, they follow a failover on
+ * every wave at once, also on a wave that keeps its files until it is promoted
+ * (charts/kept-waves.ts sets them on the kept copy).
+ */
+function roleKeys(cluster: ClusterSpec): Record<"role" | "serves" | "takeover", string> {
+  // takeover: the one standby that takes the traffic when the primary fails (Route 53's SECONDARY answer).
+  return { role: cluster.role, serves: String(cluster.serves), takeover: String(cluster.takeover) };
+}
+
+type Manifest = Record<string, any>;
+const isFleetInfo = (m: Manifest) => m.kind === "ConfigMap" && m.metadata?.name === FLEET_INFO.name && m.metadata?.namespace === FLEET_INFO.namespace;
+
+/** `manifest` with the role keys of `cluster` when it is the fleet-info ConfigMap; else unchanged. */
+export function fleetInfoWithRole(manifest: Manifest, cluster: ClusterSpec): Manifest {
+  return isFleetInfo(manifest) ? { ...manifest, data: { ...manifest.data, ...roleKeys(cluster) } } : manifest;
+}
+
+/** `manifest` without the role keys when it is the fleet-info ConfigMap: what no role changes. */
+export function fleetInfoWithoutRole(manifest: Manifest): Manifest {
+  if (!isFleetInfo(manifest)) return manifest;
+  const { role: _r, serves: _s, takeover: _t, ...data } = manifest.data ?? {};
+  return { ...manifest, data };
 }

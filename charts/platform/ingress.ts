@@ -47,7 +47,7 @@ export function ingressReplication(fleet: FleetSpec): Replication {
       // No LoadBalancer Service here (quota 0): the program owns the cluster's NLB.
       quota: DEFAULT_QUOTA,
       // The gateway needs no privilege: it listens on an unprivileged port (GATEWAY_PORTS).
-      podSecurity: { level: "restricted", version: fleet.kubernetesVersion },
+      podSecurity: { level: "restricted", version: cluster.kubernetesVersion },
       labels: {
         // Pods become Ready only once the NLB sees them healthy, so a rollout never empties the target group.
         "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",

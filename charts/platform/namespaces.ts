@@ -14,12 +14,13 @@ const fromIngress: k8s.NetworkPolicySpec = {
 /** One replication per namespace of `fleet.namespaces`, so an override can target one namespace by name. */
 export function namespaceReplications(fleet: FleetSpec): Replication[] {
   return fleet.namespaces.map((ns) =>
-    replicate(`namespace-${ns.name}`, (scope) => {
+    replicate(`namespace-${ns.name}`, (scope, { cluster }) => {
       new NamespaceBaseline(scope, "baseline", {
         name: ns.name,
         admins: ns.admins,
         allow: [{ name: "allow-from-ingress", spec: fromIngress }],
-        podSecurity: { level: ns.podSecurity, version: fleet.kubernetesVersion },
+        // The cluster's own version: a wave still on the previous one keeps its label.
+        podSecurity: { level: ns.podSecurity, version: cluster.kubernetesVersion },
       });
     }),
   );

@@ -120,6 +120,8 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
     }
   }
 
+  out.push(...rolloutSection(head.plan, trees));
+
   out.push("", "### Resources", "");
   if (plans.resources.size === 0) out.push("No resource changes.");
   else out.push(...foldedSection("resource", resourceEntries(plans.resources, plans.cascade, regionOf, detail), heading, options));
@@ -226,4 +228,23 @@ function details(summary: string, body: string[]): string[] {
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/**
+ * The waves this change's manifests reach in this commit (clusters whose files change, by
+ * wave) and the schedule it then follows: the first wave first, each later wave when promoted.
+ */
+function rolloutSection(plan: PlanDocument, trees: ReadonlyMap<string, FileChanges>): string[] {
+  const rollout = plan.rollout;
+  if (!rollout) return [];
+  const touched = new Set([...trees.entries()].filter(([, g]) => g.added.length + g.removed.length + g.changed.length > 0).map(([cluster]) => cluster));
+  const reached = rollout.waves.filter((w) => w.clusters.some((c) => touched.has(c))).map((w) => w.name);
+  const hours = (s: number) => (s >= 3600 ? `${Math.round((s / 3600) * 10) / 10} h` : `${Math.round(s / 60)} min`);
+  return [
+    "",
+    "### Rollout",
+    "",
+    reached.length === 0 ? "This commit changes no cluster's files." : `This commit's files reach ${reached.map((w) => `\`${w}\``).join(", ")}${reached.length > 1 && reached[0] === rollout.firstWave ? " (the later waves' files change through their roles or a promotion)" : ""}.`,
+    `Waves: ${rollout.waves.map((w) => `\`${w.name}\` (${w.clusters.length} cluster${w.clusters.length === 1 ? "" : "s"}, bake ${hours(w.bakeSeconds)}, Kubernetes ${w.kubernetesVersions.join("/")})`).join(" → ")}; a change reaches \`${rollout.firstWave}\` first and the whole fleet in about ${hours(rollout.toWholeFleetSeconds)}${rollout.behind.length ? `; not promoted yet: ${rollout.behind.map((w) => `\`${w}\``).join(", ")}` : ""}.`,
+  ];
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FleetConfigError, PROJECT, StackConfig } from "../../fleet";
+import { FleetConfigError, PROJECT, projectFolderOf, StackConfig } from "../../fleet";
 import { FastMonitor } from "./fast-monitor";
 import { withoutBookkeeping } from "./without-bookkeeping";
 import { RecordedResource, RecordingMonitor } from "./recording-monitor";
@@ -49,6 +49,9 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     Object.fromEntries(Object.entries(config.values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
   );
 
+  // The program reads the stack's rendered tree (its rollout state) from the stack file's project.
+  const projectDir = process.env.EKS_FLEET_PROJECT_DIR;
+  process.env.EKS_FLEET_PROJECT_DIR = projectFolderOf(config.file);
   const failures: unknown[] = [];
   // A resource whose inputs fail to resolve never registers, so outputs that wait for it
   // would never resolve either: the first failure ends the evaluation.
@@ -88,6 +91,8 @@ async function evaluateOnce(config: StackConfig, accountId: string, engine: Engi
     if (failedListener !== onRejection) process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     process.setSourceMapsEnabled(sourceMaps);
+    if (projectDir === undefined) delete process.env.EKS_FLEET_PROJECT_DIR;
+    else process.env.EKS_FLEET_PROJECT_DIR = projectDir;
     restore();
   }
 }

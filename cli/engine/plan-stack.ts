@@ -1,4 +1,5 @@
-import { fleetFromStackFile, FleetSpec, StackConfig } from "../../fleet";
+import * as path from "path";
+import { fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, StackConfig } from "../../fleet";
 import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
 import { infraViolations, policyConfigOf } from "../policy-run";
@@ -26,7 +27,9 @@ export async function planStack(configFile: string, violations: readonly Violati
  */
 export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast", unavailable: readonly string[] = []): Promise<StackPlan> {
   const { resources } = await evaluateProgram(config, spec.accountId, engine, unavailable);
-  const planned = planDocument(config.stack, spec, resources, []);
+  // Where each wave stands: the stack's own tree (what the program reads too, index.ts).
+  const state = readRolloutState(path.resolve(projectFolderOf(config.file), spec.gitops.path));
+  const planned = planDocument(config.stack, spec, resources, [], state);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
   const found = await infraViolations(planned.resources, policyConfigOf(config, spec));
   return { spec, config, document: { ...planned, violations: sortViolations([...violations, ...found]) } };

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderTree, SynthOptions } from "../../charts";
+import { readKeptTree, renderTree, SynthOptions } from "../../charts";
+import { projectFolderOf } from "../../fleet";
 import { healthAnswersOf } from "../../charts/platform/traffic";
 import { comparePlans } from "../diff/compare-plans";
 import { planStack, StackPlan } from "../engine/plan-stack";
@@ -91,7 +92,8 @@ export async function playPromotion(configFile: string, target: string | undefin
         before: healthAnswersOf(c),
         after: healthAnswersOf(after.spec.clusters.find((a) => a.name === c.name)!),
       })),
-      tree: treeChanges(before, after, render),
+      // Waves that have not been promoted keep their files: the promotion reaches them through their roles only.
+      tree: treeChanges(before, after, { kept: readKeptTree(path.resolve(projectFolderOf(configFile), before.spec.gitops.path)), ...render }),
     };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -171,7 +171,7 @@ describe("file layout", () => {
     expect([...tree.keys()]).toContain("clusters/c1/platform/networkpolicy-payments-default-deny.yaml");
     expect([...tree.keys()]).toContain("clusters/c1/platform/clusterrole-fleet-viewer.yaml");
     for (const [file, object] of tree) {
-      if (file.endsWith("kustomization.yaml")) continue;
+      if (file.endsWith("kustomization.yaml") || !file.startsWith("clusters/")) continue;
       const expected = [object.kind, object.metadata.namespace, object.metadata.name].filter(Boolean).join("-").toLowerCase();
       expect(file.split("/").pop()).toBe(`${expected}.yaml`);
     }

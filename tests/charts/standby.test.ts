@@ -1,4 +1,5 @@
 import { renderFleet, replicatedReplications, Select } from "../../charts";
+import { APPS_STATE_ANNOTATION, runningManifest } from "../../charts/standby";
 import { FleetConfigError } from "../../fleet";
 import { fleetOf, Manifest, objectsOf, parsed } from "./render-helpers";
 
@@ -130,5 +131,28 @@ describe("a standby that cooperates with autoscalers and drains", () => {
       const activeActive = fleetOf(2, { mode: "active-active", clusters: fleetOf(2).clusters.map((c) => ({ name: c.name, region: c.region, vpcCidr: c.vpcCidr, nodes: { instanceTypes: ["m6i.large"], min: 2, desired: 3, max: 6 } })) });
       expect(() => renderFleet(activeActive, replications)).not.toThrow();
     }
+  });
+});
+
+describe("a standby's apps turned back into what a running cluster renders", () => {
+  const objects: Manifest[] = [
+    ...APPS,
+    deployment("api", {}, { "eks-fleet.io/warm-replicas": "3" }),
+    hpa({ apiVersion: "apps/v1", kind: "Deployment", name: "api" }, 5),
+    pdb("api", { minAvailable: 2 }),
+    { apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: { name: "worker", namespace: "payments" }, spec: { scaleTargetRef: { name: "worker" }, minReplicaCount: 2, triggers: [] } },
+    { apiVersion: "keda.sh/v1alpha1", kind: "ScaledJob", metadata: { name: "import", namespace: "payments", annotations: { team: "data" } }, spec: { jobTargetRef: { template: { spec: { containers: [{ name: "i", image: "i:1" }] } } }, triggers: [] } },
+  ];
+
+  it.each(["warm", "pilot-light"] as const)("%s: every object the state changed comes back exactly as the primary renders it, so a kept wave can take a new role", (standby) => {
+    const tree = parsed(renderFleet(fleetOf(2, { standby }), replicatedReplications([{ file: "apps/payments.yaml", layer: "apps", objects }])));
+    const standbyObjects = objectsOf(tree, "c1", "apps");
+    const changed = standbyObjects.filter((o) => o.metadata.annotations?.[APPS_STATE_ANNOTATION]);
+    expect(changed.length).toBeGreaterThan(5);
+    const byName = (o: Manifest) => `${o.kind}/${o.metadata.name}`;
+    const running = new Map(objectsOf(tree, "c0", "apps").map((o) => [byName(o), o]));
+    for (const object of standbyObjects) expect(runningManifest(object)).toEqual(running.get(byName(object)));
+    // The primary's objects carry no record and stay as they are.
+    for (const object of objectsOf(tree, "c0", "apps")) expect(runningManifest(object)).toBe(object);
   });
 });

@@ -84,6 +84,8 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     const prod = path.join(repo, "Pulumi.prod.yaml");
     const setVersion = (version: string) => fs.writeFileSync(prod, fs.readFileSync(prod, "utf8").replace(/kubernetesVersion: "[^"]*"/, `kubernetesVersion: "${version}"`));
     setVersion(from);
+    // No rollout state: every wave runs the fleet's version (with one, only the first wave moves).
+    git(repo, "rm", "--quiet", "gitops/rollout.json");
     git(repo, "commit", "--quiet", "-am", `prod on ${from}`);
     setVersion(to);
     const printed: string[] = [];
@@ -93,6 +95,8 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     expect(reportFailure(failure, (line) => printed.push(line))).toBe(2);
     expect(printed).toEqual([
       `fleet.kubernetesVersion: use1, usw2, euw1 run ${from} (at the base HEAD): EKS upgrades a control plane one minor version at a time; set 1.${minorOf(from)! + 1}, deploy, then go on to ${to}`,
+      // With no rollout state every wave would move at once, which a deploy refuses too.
+      `fleet.rollout.waves: one deploy would move the clusters of waves canary, standbys, primary (Kubernetes ${from} → ${to}); a change reaches one wave per deploy: promote the waves one at a time (npm run rollout -- promote), or set rollout.allowMultipleWaves for this deploy`,
     ]);
   }, 120_000);
 });

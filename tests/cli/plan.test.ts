@@ -42,7 +42,7 @@ describe("npm run plan", () => {
   });
 
   it("writes plan.json with the contract's fields", () => {
-    expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "estimate", "project", "resources", "stack", "violations"]);
+    expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "estimate", "project", "resources", "rollout", "stack", "violations"]);
     expect(plan).toMatchObject({ stack: "three", project: "eks-fleet" });
     expect(plan.clusters).toEqual([
       { name: "c0", region: "us-east-1", role: "primary" },

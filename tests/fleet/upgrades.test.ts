@@ -69,9 +69,14 @@ describe("pulumi up reads its own last outputs", () => {
     const refused = await checkUpgradesSinceLastDeployment(spec("1.36")).then(() => undefined, (err: unknown) => err);
     expect(refused).toBeInstanceOf(pulumi.RunError);
     expect((refused as Error).message).toBe(
-      "invalid stack config:\nfleet.kubernetesVersion: c0, c1 run 1.34 (at the last deployment of this stack): EKS upgrades a control plane one minor version at a time; set 1.35, deploy, then go on to 1.36",
+      "invalid stack config:\nfleet.kubernetesVersion: c0, c1 run 1.34 (at the last deployment of this stack): EKS upgrades a control plane one minor version at a time; set 1.35, deploy, then go on to 1.36\n" +
+        // No rollout state: both waves would move in this deploy.
+        "fleet.rollout.waves: one deploy would move the clusters of waves canary, primary (Kubernetes 1.34 → 1.36); a change reaches one wave per deploy: promote the waves one at a time (npm run rollout -- promote), or set rollout.allowMultipleWaves for this deploy",
     );
-    await expect(checkUpgradesSinceLastDeployment(spec("1.35"))).resolves.toBeUndefined();
+    // One minor up is a step EKS takes; on every wave at once only when asked (else the rollout state holds the later waves).
+    const asked = parseFleet({ ...fleetConfig(2), kubernetesVersion: "1.35", rollout: { allowMultipleWaves: true } }, "us-east-1", new Date("2026-12-03T12:00:00Z"));
+    await expect(checkUpgradesSinceLastDeployment(asked)).resolves.toBeUndefined();
+    await expect(checkUpgradesSinceLastDeployment(spec("1.35"))).rejects.toThrow("one deploy would move the clusters of waves canary, primary (Kubernetes 1.34 → 1.35)");
   });
 
   it("on a first deploy the stack has no outputs, and any version is created", async () => {

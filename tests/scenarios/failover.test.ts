@@ -71,6 +71,8 @@ async function play(variant: Variant): Promise<Played> {
   fs.mkdirSync(folder);
   const file = path.join(folder, "Pulumi.prod.yaml");
   fs.writeFileSync(file, VARIANTS[variant](PROD));
+  // A project of its own, so its tree (none yet) is not the repository's.
+  fs.writeFileSync(path.join(folder, "Pulumi.yaml"), "name: eks-fleet\nruntime: nodejs\n");
   // `npm run failover` without --to: what it plays, then what it writes.
   const promotion = await playPromotion(file, undefined, RENDER);
   writeStackFileText(promotion.original, promotion.promotion.text);
