@@ -131,9 +131,14 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       // Addresses from TEST-NET-2 (RFC 5737): documentation-only, never someone's real IP.
       Object.assign(state, { publicIp: `198.51.100.${parseInt(hash(seed, 4), 16) % 254 + 1}` });
       break;
-    case "aws:eks/nodeGroup:NodeGroup":
-      Object.assign(state, { nodeGroupName: inputs.nodeGroupName ?? autoName(name) });
+    case "aws:eks/nodeGroup:NodeGroup": {
+      // The provider's id is `<cluster>:<node group>`; EKS ends the ARN in an ID of its own, new for a replacement
+      // (hashicorp/terraform-provider-aws internal/service/eks/node_group.go, NodeGroupCreateResourceID).
+      const nodeGroupName = String(inputs.nodeGroupName ?? autoName(inputs.nodeGroupNamePrefix ?? name));
+      id = `${inputs.clusterName}:${nodeGroupName}`;
+      Object.assign(state, { nodeGroupName, arn: `arn:aws:eks:${region}:${accountId}:nodegroup/${inputs.clusterName}/${nodeGroupName}/${uuid(seed)}` });
       break;
+    }
     case "aws:cloudwatch/logGroup:LogGroup": {
       const groupName = inputs.name ?? autoName(name);
       Object.assign(state, { name: groupName, arn: `arn:aws:logs:${region}:${accountId}:log-group:${groupName}` });

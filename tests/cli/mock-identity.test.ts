@@ -43,6 +43,23 @@ describe("offline identity: what a replacement changes, a replacement changes", 
     expect(a.arn).toBe(b.arn);
   });
 
+  it("names a node group `<cluster>:<node group>` as the provider does, and gives a replaced one a new name and ARN", () => {
+    const nodeGroup = "aws:eks/nodeGroup:NodeGroup";
+    const group = (instanceTypes: string[], desiredSize = 3) => state(nodeGroup, { clusterName: "prod-c0", instanceTypes, scalingConfig: { desiredSize } });
+    const [a, b] = [group(["m6i.large"]), group(["m7i.large"])];
+    expect(a.id).toBe(`prod-c0:${a.state.nodeGroupName}`);
+    expect(String(a.state.arn).startsWith(`arn:aws:eks:eu-west-1:123456789012:nodegroup/prod-c0/${a.state.nodeGroupName}/`)).toBe(true);
+    expect(REPLACE_ON_CHANGE[nodeGroup].properties).toContain("instanceTypes");
+    expect(b.state.nodeGroupName).not.toBe(a.state.nodeGroupName);
+    expect(b.state.arn).not.toBe(a.state.arn);
+    // Scaling is updated in place: the same group.
+    expect(group(["m6i.large"], 5)).toEqual({ ...a, state: { ...a.state, scalingConfig: { desiredSize: 5 } } });
+    // An explicit name stays; the ARN still ends in an ID EKS draws anew for a replacement.
+    const named = (instanceTypes: string[]) => state(nodeGroup, { clusterName: "prod-c0", nodeGroupName: "system", instanceTypes });
+    expect(named(["m7i.large"]).id).toBe("prod-c0:system");
+    expect(named(["m6i.large"]).state.arn).not.toBe(named(["m7i.large"]).state.arn);
+  });
+
   it("advances a launch template's latestVersion when its content changes, not when only its tags do", () => {
     const version = (inputs: Record<string, unknown>) => state(TEMPLATE, inputs).state.latestVersion;
     expect(version(template(50))).not.toBe(version(template(80)));
