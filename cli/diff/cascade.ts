@@ -1,5 +1,6 @@
 import { PlanDocument, PlanResource } from "../plan-document";
 import { changedPaths } from "./values";
+import { replaceDependents } from "./dependents";
 import { conditionalReplacements, hasReplaceRule, RefusedChange, refusals, replacingKeys } from "./replacement";
 
 /**
@@ -76,21 +77,26 @@ export function analyzeCascade(base: PlanDocument, head: PlanDocument): Cascade 
     changes.set(urn, { ...c, causes, decisive });
   }
 
-  // replaceWith: replaced whenever one of the listed resources is; repeat until nothing new follows.
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const r of head.resources) {
-      const partner = (r.replaceWith ?? []).find((urn) => changes.get(urn)?.action === "replace");
-      const c = changes.get(r.urn);
-      if (!partner || c?.action === "replace" || !before.has(r.urn)) continue;
-      changes.set(r.urn, { ...(c ?? blank(r, before.get(r.urn)!)), action: "replace", forcing: ["`replaceWith`"], decisive: undefined, causes: new Map([["replaceWith", partner]]) });
-      grew = true;
-    }
-  }
+  // Replacements that follow from others (replaceWith, providers, hidden inputs, deletions first), then
+  // those decided from old and new values, and again what follows from them.
+  while (replaceWithPartners(head, before, changes) || replaceDependents(head.resources, before, changes));
   followConditionalReplacements(head, before, changes);
+  while (replaceWithPartners(head, before, changes) || replaceDependents(head.resources, before, changes));
   resolveRefusals(changes);
   return changes;
+}
+
+/** `replaceWith`: replaced whenever one of the listed resources is. Returns whether any was added. */
+function replaceWithPartners(head: PlanDocument, before: Map<string, PlanResource>, changes: Map<string, Change>): boolean {
+  let grew = false;
+  for (const r of head.resources) {
+    const partner = (r.replaceWith ?? []).find((urn) => changes.get(urn)?.action === "replace");
+    const c = changes.get(r.urn);
+    if (!partner || c?.action === "replace" || !before.has(r.urn)) continue;
+    changes.set(r.urn, { ...(c ?? blank(r, before.get(r.urn)!)), action: "replace", forcing: ["`replaceWith`"], decisive: undefined, causes: new Map([["replaceWith", partner]]) });
+    grew = true;
+  }
+  return grew;
 }
 
 function blank(resource: PlanResource, before: PlanResource): Change {

@@ -168,6 +168,12 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     refusedInPlace: [{ property: "vpcId", reason: "EKS cannot move a cluster to another VPC", source: EKS_SAME_VPC }],
     source: `pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts → ${TF}eks/cluster.go`,
   },
+  // The provider itself: replaced when its kubeconfig's active cluster changes or is unknown (a replaced
+  // cluster's endpoint), and with it every object it manages. The plan hides the kubeconfig: cli/diff/dependents.ts.
+  "pulumi:providers:kubernetes": {
+    properties: ["kubeconfig", "cluster", "context", "renderYamlToDirectory"],
+    source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (DiffConfig: replaces when the active cluster changes or the kubeconfig is unknown, or renderYamlToDirectory changes)",
+  },
   "kubernetes:helm.sh/v3:Release": { properties: ["name", "namespace"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/helm_release.go (release identity)" },
   // type always; data/stringData too unless the provider sets enableSecretMutable (the fleet's providers do not).
   "kubernetes:core/v1:Secret": {
