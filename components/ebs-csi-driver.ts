@@ -10,6 +10,11 @@ import { clusterTags } from "./tags";
 export interface EbsCsiDriverArgs extends IrsaAddonArgs {
   /** The add-on's controller runs on nodes: it becomes ACTIVE only once they exist. */
   readonly nodes: pulumi.Resource;
+  /**
+   * The EKS cluster's name as its output: a replaced cluster (deleted first) takes the add-on
+   * along and it is installed again in the new one.
+   */
+  readonly clusterName: pulumi.Input<string>;
 }
 
 /** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (driver ≥ 1.58, docs/tagging.md). */
@@ -57,7 +62,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.addon = new aws.eks.Addon(`${name}-addon`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: args.clusterName,
       addonName: "aws-ebs-csi-driver",
       serviceAccountRoleArn: role.arn,
       // Tags every volume and snapshot with the cluster's name, which the role's policy requires.

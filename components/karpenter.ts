@@ -16,8 +16,11 @@ const NODE_POLICIES = [
 
 export interface KarpenterArgs extends ServiceCreatingAddonArgs {
   readonly endpoint: pulumi.Input<string>;
-  /** The EKS cluster: the node access entry needs it. */
-  readonly controlPlane: pulumi.Resource;
+  /**
+   * The EKS cluster's name as its output: the node access entry reads it, so a replaced cluster
+   * (deleted first) takes the entry along and it is created again in the new one.
+   */
+  readonly clusterName: pulumi.Input<string>;
 }
 
 /**
@@ -49,11 +52,11 @@ export class Karpenter extends pulumi.ComponentResource {
     );
     // Nodes join through an access entry of type EC2_LINUX (no aws-auth ConfigMap).
     const nodeAccess = new aws.eks.AccessEntry(`${name}-node-access`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: args.clusterName,
       principalArn: nodeRole.arn,
       type: "EC2_LINUX",
       tags: identity.tags,
-    }, { parent: this, dependsOn: [args.controlPlane] });
+    }, parent);
 
     const queue = new aws.sqs.Queue(`${name}-interruptions`, {
       name: cluster.eksClusterName,

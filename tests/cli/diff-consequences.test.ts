@@ -75,6 +75,13 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     for (const name of ["c1-vpc", "c1-private-0", "c1-public-2", "c1-nat-0", "c1-nat-1", "c1-nat-2", "c1-nodes-group", "c1-lb", "c1-lb-https", "c1-lb-gateway"]) {
       expect({ name, action: actionOf(plans.cascade, name) }).toEqual({ name, action: "replace" });
     }
+    // Every route table and target group of the VPC goes with it (vpc_id is ForceNew on both).
+    const onCluster = (type: string, cluster: string) => sides.get("network")!.plan.resources.filter((r) => r.type === type && r.cluster === cluster);
+    for (const type of ["aws:ec2/routeTable:RouteTable", "aws:lb/targetGroup:TargetGroup"]) {
+      expect(replacingKeys(type, ["inputs.vpcId"])).toEqual(["inputs.vpcId"]);
+      expect(onCluster(type, "c1").length).toBeGreaterThan(0);
+      for (const r of onCluster(type, "c1")) expect({ name: r.name, action: plans.cascade.get(r.urn)?.action }).toEqual({ name: r.name, action: "replace" });
+    }
     // EKS cannot move a cluster to another VPC: the program replaces it with its VPC (replacementTrigger), deleting
     // the old one first; without that the provider's in-place update would be refused.
     const cluster = [...plans.cascade.values()].find((c) => c.resource.type === "aws:eks/cluster:Cluster" && c.resource.cluster === "c1")!;
@@ -90,6 +97,15 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
       expect(oidc?.action).toBe("replace");
       expect(actionOf(plans.cascade, "c1-velero-irsa-role")).toBe("update");
       expect(actionOf(plans.cascade, "c0-velero-irsa-role")).toBeUndefined();
+      // Deleted first, it takes along whatever names it in an input that forces a replacement (its add-ons and
+      // access entries, though the name stays), and its Kubernetes provider, with every object that provider manages.
+      for (const type of ["aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry", "pulumi:providers:kubernetes", "kubernetes:core/v1:Namespace", "kubernetes:helm.sh/v3:Release"]) {
+        expect(onCluster(type, "c1").length).toBeGreaterThan(0);
+        for (const r of onCluster(type, "c1")) expect({ name: r.name, action: plans.cascade.get(r.urn)?.action }).toEqual({ name: r.name, action: "replace" });
+        for (const r of onCluster(type, "c0")) expect({ name: r.name, action: plans.cascade.get(r.urn)?.action }).toEqual({ name: r.name, action: undefined });
+      }
+      const namespace = onCluster("kubernetes:core/v1:Namespace", "c1")[0];
+      expect(markdown).toContain(`- ± **replace** \`kubernetes:core/v1:Namespace\` \`${namespace.name}\` — replaced because \`provider\` changed ← \`c1-k8s\` (kubernetes) replaced because \`kubeconfig\` changed ← \`${cluster.resource.name}\` (Cluster) replaced because \`replacementTrigger\` changed ← \`c1-vpc\` (Vpc) replaced: \`cidrBlock\``);
     } else {
       expect(texts(risks, "refused", "c1")).toEqual([expect.stringMatching(/\*\*cannot be updated in place\*\*: EKS cannot move a cluster to another VPC .* ← `c1-vpc` \(Vpc\) replaced: `cidrBlock`/)]);
     }
