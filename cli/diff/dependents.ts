@@ -1,6 +1,6 @@
 import { PlanResource } from "../plan-document";
 import type { Change } from "./cascade";
-import { hasReplaceRule, replacingKeys } from "./replacement";
+import { deletedFirst, hasReplaceRule, replacingKeys } from "./replacement";
 
 /**
  * Replacements the engine derives from other replacements rather than from a resource's own
@@ -13,7 +13,7 @@ import { hasReplaceRule, replacingKeys } from "./replacement";
  *   and that reads a replaced resource is unknown in a real preview, hence changed; its type's
  *   rule decides whether that replaces it. The Kubernetes provider replaces itself when its
  *   kubeconfig is unknown (pulumi/pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig).
- * - A resource replaced with `deleteBeforeReplace` is deleted first, and so is every resource
+ * - A resource deleted before its replacement (`deleteBeforeReplace`, or a fixed name: `deletedFirst`) goes first, and so does every resource
  *   that reads it, directly or through others deleted with it, in an input that forces a
  *   replacement, or that it manages as provider: the engine sets those inputs to unknown and asks
  *   the provider's Diff (step_generator.go, `calculateDependentReplacements`). So an EKS cluster
@@ -26,7 +26,7 @@ export function replaceDependents(head: readonly PlanResource[], before: Readonl
   const isProvider = (urn: string) => /[:$]pulumi:providers:[^:]+::/.test(urn);
   const replaced = (urn: string) => changes.get(urn)?.action === "replace";
   // Resources deleted before their replacement exists, and those deleted ahead of them.
-  const condemned = new Set([...changes.values()].filter((c) => c.action === "replace" && c.resource.deleteBeforeReplace).map((c) => c.resource.urn));
+  const condemned = new Set([...changes.values()].filter((c) => c.action === "replace" && deletedFirst(c.resource)).map((c) => c.resource.urn));
   let grewAny = false;
   for (let grew = true; grew; ) {
     grew = false;

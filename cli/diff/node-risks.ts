@@ -1,6 +1,7 @@
 import { DependencyGraph } from "../engine/graph";
 import { PlanDocument, PlanResource } from "../plan-document";
 import { Cascade, Change, explain } from "./cascade";
+import { deletedFirst } from "./replacement";
 import type { Risk } from "./risks";
 import { minutes, rolloutOf, UPDATE_TIMES } from "./update-times";
 import { show, valueAt } from "./values";
@@ -24,7 +25,8 @@ export function nodeRisks(head: PlanDocument, cascade: Cascade): Risk[] {
     const r = c.resource;
     if (CLUSTER_TYPES.has(r.type) && c.action === "replace") {
       const inside = managedInside(head, r);
-      const first = r.deleteBeforeReplace ? "; the old cluster is deleted **before** the new one exists (`deleteBeforeReplace`): the cluster serves nothing in between" : "";
+      const why = deletedFirst(r);
+      const first = why ? `; the old cluster is deleted **before** the new one exists (${why}): the cluster serves nothing in between` : "";
       risks.push(risk("nodes", r, `EKS cluster \`${clusterName(r)}\` (\`${r.name}\`) is **replaced**: a new, empty control plane with a new endpoint, OIDC issuer and certificate authority; all workloads on it are rescheduled onto the new cluster${inside ? `, and the ${inside} resources Pulumi manages inside it are created there again` : ""}${first} — ${explain(cascade, c)}`));
     }
     if (r.type === NODE_GROUP && c.action === "replace") {

@@ -1,6 +1,6 @@
 import { Cascade, Change, explain, rootOf } from "./cascade";
 import { deletionLoss } from "./deletion";
-import { REPLACE_ON_CHANGE } from "./replacement";
+import { deletedFirst, REPLACE_ON_CHANGE } from "./replacement";
 import type { Risk } from "./risks";
 
 /** Types whose replacement has its own line in node-risks.ts (what happens to the workloads). */
@@ -48,7 +48,7 @@ export function replacementRisks(cascade: Cascade): Risk[] {
     // Replaced dependents that hold state are named on their own: their data goes with them.
     for (const c of replaced) {
       const dependentLoss = deletionLoss(c.before);
-      if ((dependentLoss || c.resource.protect || c.resource.deleteBeforeReplace) && !COMPUTE_TYPES.has(c.resource.type)) {
+      if ((dependentLoss || c.resource.protect || deletedFirst(c.resource)) && !COMPUTE_TYPES.has(c.resource.type)) {
         risks.push(risk("replaced", c, `\`${c.resource.name}\` (\`${c.resource.type}\`) is ${explain(cascade, c)}${dependentLoss ? `; replacing it ${dependentLoss}` : ""}${protectedNote(c)}`));
       }
     }
@@ -65,6 +65,7 @@ export function replacementRisks(cascade: Cascade): Risk[] {
 }
 
 function protectedNote(c: Change): string {
-  const gap = c.resource.deleteBeforeReplace ? " — deleted **before** its replacement exists (`deleteBeforeReplace`): it is missing in between" : "";
+  const first = deletedFirst(c.resource);
+  const gap = first ? ` — deleted **before** its replacement exists (${first}): it is missing in between` : "";
   return `${gap}${c.resource.protect ? " — **protected**: `pulumi up` fails until it is unprotected" : ""}`;
 }

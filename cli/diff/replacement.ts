@@ -262,3 +262,33 @@ export function identityInputs(type: string, inputs: Record<string, unknown>, ex
   const properties = [...(hasReplaceRule(type) ? REPLACE_ON_CHANGE[type].properties : []), ...extra];
   return properties.map((p) => (p === "*" ? inputs : p.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), inputs)));
 }
+
+/**
+ * Inputs the AWS provider fills in itself when the program leaves them out: `name` of every type
+ * that takes one (pulumi/pulumi-aws provider/resources.go, setAutonaming), an S3 bucket's `bucket`
+ * (AutoNameTransform there). Not a Route 53 record's name, which the SDK requires (@pulumi/aws
+ * route53/record.d.ts: no auto-name); tests/cli/replacement.test.ts reads the SDK's types for every
+ * planned type that takes a `name`.
+ */
+const AUTO_NAMED: Readonly<Record<string, readonly string[]>> = {
+  "aws:s3/bucket:Bucket": ["bucket"],
+  "aws:s3/bucketV2:BucketV2": ["bucket"],
+  "aws:route53/record:Record": [],
+};
+
+export function autoNamedInputs(type: string): readonly string[] {
+  if (!type.startsWith("aws:")) return [];
+  return Object.prototype.hasOwnProperty.call(AUTO_NAMED, type) ? AUTO_NAMED[type] : ["name"];
+}
+
+/**
+ * Why a replaced resource is deleted before its replacement exists, if it is: the
+ * `deleteBeforeReplace` option, or an auto-nameable input the program sets, since two resources
+ * cannot share the name (pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go,
+ * nameRequiresDeleteBeforeReplace: the provider's Diff asks for delete-before-replace then).
+ */
+export function deletedFirst(r: { readonly type: string; readonly inputs: Record<string, unknown>; readonly deleteBeforeReplace?: boolean }): string | undefined {
+  if (r.deleteBeforeReplace) return "`deleteBeforeReplace`";
+  const named = autoNamedInputs(r.type).find((p) => typeof r.inputs[p] === "string");
+  return named ? `its \`${named}\` is fixed, so the provider deletes it first` : undefined;
+}

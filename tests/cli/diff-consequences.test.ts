@@ -120,6 +120,8 @@ describe("consequences a reviewer gates a fleet change on, from real plans", () 
     expect(markdown).toMatch(/resources \*\*\+0 −0 ~\d+\*\* \(\d+ replaced, 1 refused\)|resources \*\*\+0 −0 ~\d+\*\* \(\d+ replaced\)/);
     expect(root).toMatch(/replaces \d+: .*NatGateway ×3 \(`c1-nat-0`, `c1-nat-1`, `c1-nat-2`\).*LoadBalancer ×1 \(`c1-lb`\)/);
     // The NLB goes because a network load balancer cannot lose a subnet, and its listener and DNS name follow it.
+    // Its name is fixed, so the old one is deleted before the new one exists: the cluster's entry point is missing in between.
+    expect(texts(risks, "replaced", "c1")).toContainEqual(expect.stringMatching(/^`c1-lb` \(`aws:lb\/loadBalancer:LoadBalancer`\) is replaced because `subnets\[0\]` changed .* — deleted \*\*before\*\* its replacement exists \(its `name` is fixed, so the provider deletes it first\): it is missing in between$/));
     expect(markdown).toContain("- ± **replace** `aws:lb/listener:Listener` `c1-lb-https` — replaced because `loadBalancerArn` changed ← `c1-lb` (LoadBalancer) replaced because `subnets[0]` changed (a network load balancer cannot lose a subnet) ← `c1-public-0` (Subnet)");
     expect(markdown).toMatch(/- ~ `aws:route53\/record:Record` `c1-lb-hostname` — updated because `aliases` changed ← `c1-lb` \(LoadBalancer\) replaced[^\n]*\n {2}- `aliases`: .*_\(new once `c1-lb` is replaced\)_/);
   });

@@ -1,6 +1,6 @@
 import { analyzeCascade, explain } from "../../cli/diff/cascade";
 import { emptyPlan } from "../../cli/diff/compare-plans";
-import { replacingKeys } from "../../cli/diff/replacement";
+import { deletedFirst, replacingKeys } from "../../cli/diff/replacement";
 import { PlanDocument, PlanResource } from "../../cli/plan-document";
 
 /**
@@ -21,9 +21,10 @@ function resource(type: string, name: string, inputs: Record<string, unknown>, r
 }
 
 /** A cluster whose role changes (its role forces a replacement), and what reads it. */
-function plans(options: { deleteBeforeReplace: boolean }): { base: PlanDocument; head: PlanDocument } {
+function plans(options: { deleteBeforeReplace: boolean; option?: boolean }): { base: PlanDocument; head: PlanDocument } {
   const side = (roleArn: string): PlanDocument => {
-    const cluster = resource(CLUSTER, "c1-eks", { name: "prod-c1", roleArn }, {}, options.deleteBeforeReplace ? { deleteBeforeReplace: true } : {});
+    // Named by the program, the provider deletes it first; named by Pulumi (a new name per replacement), it is created first.
+    const cluster = resource(CLUSTER, "c1-eks", { ...(options.deleteBeforeReplace && !options.option ? { name: "prod-c1" } : {}), roleArn }, {}, options.option ? { deleteBeforeReplace: true } : {});
     const addon = resource(ADDON, "c1-coredns", { addonName: "coredns", clusterName: "prod-c1" }, { clusterName: cluster.urn });
     const provider = resource(K8S, "c1-k8s", { kubeconfig: "[secret]" }, { kubeconfig: cluster.urn });
     return {
@@ -65,7 +66,17 @@ describe("replacements that follow from other replacements", () => {
     expect(of("c1-coredns")!.forcing).toEqual(["`clusterName` (reads a resource deleted before its replacement)"]);
   });
 
-  it("leaves those dependents alone when the replacement creates first: the name they read does not change", () => {
+  it("does the same for the deleteBeforeReplace option, and says why each goes first", () => {
+    expect(deletedFirst(plans({ deleteBeforeReplace: true }).head.resources[0])).toBe("its `name` is fixed, so the provider deletes it first");
+    const { base, head } = plans({ deleteBeforeReplace: true, option: true });
+    expect(deletedFirst(head.resources[0])).toBe("`deleteBeforeReplace`");
+    const { of } = actions(base, head);
+    expect([of("c1-coredns")?.action, of("c1-entry")?.action]).toEqual(["replace", "replace"]);
+    // A Route 53 record's name is never generated: the SDK requires it, and its replacement is not deleted first for it.
+    expect(deletedFirst({ type: "aws:route53/record:Record", inputs: { name: "c1.api.example.com" } })).toBeUndefined();
+  });
+
+  it("leaves those dependents alone when the replacement is created first", () => {
     const { base, head } = plans({ deleteBeforeReplace: false });
     const { of } = actions(base, head);
     expect(of("c1-eks")?.action).toBe("replace");

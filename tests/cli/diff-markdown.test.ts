@@ -212,12 +212,12 @@ describe("values and folding across clusters", () => {
     expect(md).toMatch(/<details>\n<summary>Per-cluster detail \(3 clusters\)<\/summary>\n\n\*\*`c0` · us-east-1\*\*/);
   });
 
-  it("says how to really delete a protected resource a change removes, and flags a replaced bucket", () => {
+  it("says how to really delete a protected resource a change removes, and flags a replaced bucket, named by the program so deleted first", () => {
     const secret = { ...resource(null, "aws:secretsmanager/secret:Secret", "secrets-payments-api-key", { name: "payments/api-key" }), protect: true };
     const bucket = (name: string) => resource("c0", "aws:s3/bucket:Bucket", "c0-logs", { bucket: name });
     const md = renderDiff(input(plan({ c0: "primary" }, [secret, bucket("old-logs")]), plan({ c0: "primary" }, [bucket("new-logs")])));
     expect(md).toContain(`- \`secrets-payments-api-key\` deletes secret \`payments/api-key\` (recoverable only within its recovery window) — **protected**: \`pulumi up\` fails until \`pulumi state unprotect '${secret.urn}'\``);
-    expect(md).toContain("- `c0-logs` (`aws:s3/bucket:Bucket`) is **replaced**: `bucket` cannot change in place (hashicorp/terraform-provider-aws internal/service/s3/bucket.go); replacing it deletes bucket `old-logs` and every object version in it — on `c0`");
+    expect(md).toContain("- `c0-logs` (`aws:s3/bucket:Bucket`) is **replaced**: `bucket` cannot change in place (hashicorp/terraform-provider-aws internal/service/s3/bucket.go); replacing it deletes bucket `old-logs` and every object version in it — deleted **before** its replacement exists (its `bucket` is fixed, so the provider deletes it first): it is missing in between — on `c0`");
     expect(md).toContain("- ± **replace** `aws:s3/bucket:Bucket` `c0-logs` — on `c0`\n  - `bucket`: `old-logs` → `new-logs`");
   });
 

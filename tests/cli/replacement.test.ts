@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { parseFleet } from "../../fleet";
-import { conditionalReplacements, hasReplaceRule, identityInputs, refusals, REPLACE_ON_CHANGE, replacingKeys } from "../../cli/diff/replacement";
+import { autoNamedInputs, conditionalReplacements, hasReplaceRule, identityInputs, refusals, REPLACE_ON_CHANGE, replacingKeys } from "../../cli/diff/replacement";
 import { evaluateProgram } from "../../cli/engine/evaluate";
 import { fleetConfig, stackConfig, ZONE_ID } from "../fixtures/fleets";
 
@@ -24,6 +24,8 @@ const isProviderResource = (type: string) => !type.startsWith("eks-fleet:") && !
 
 describe("REPLACE_ON_CHANGE", () => {
   const planned = new Map<string, Set<string>>();
+  /** AWS types the program gives a `name`. */
+  const named = new Set<string>();
 
   beforeAll(async () => {
     // Sequential: the mock engine is one process-wide runtime.
@@ -31,6 +33,7 @@ describe("REPLACE_ON_CHANGE", () => {
       const spec = parseFleet(fleet, region);
       const { resources } = await evaluateProgram(stackConfig(fleet, region, "prod"), spec.accountId);
       planned.set(name, new Set(resources.map((r) => r.type).filter(isProviderResource)));
+      for (const r of resources) if (r.type.startsWith("aws:") && typeof r.inputs.name === "string") named.add(r.type);
     }
   }, 60_000);
 
@@ -43,6 +46,19 @@ describe("REPLACE_ON_CHANGE", () => {
     const missing = [...types].filter((t) => !hasReplaceRule(t)).sort();
     // A new type needs a row — `properties: []` with its source if nothing forces a replacement.
     expect(missing).toEqual([]);
+  });
+
+  it("knows which names the AWS provider generates, as its SDK says: an auto-named input is optional there", () => {
+    // Several types, or the check proves little; one with a name it requires.
+    expect(named.size).toBeGreaterThan(5);
+    expect(named).toContain("aws:route53/record:Record");
+    for (const type of named) {
+      const [, module, resource] = /^aws:([^/]+)\/([^:]+):/.exec(type)!;
+      const types = fs.readFileSync(path.join(ROOT, "node_modules/@pulumi/aws", module, `${resource}.d.ts`), "utf8");
+      const args = types.slice(types.indexOf(`export interface ${type.split(":").pop()}Args {`));
+      const optional = /\n {4}name\?:/.test(args.slice(0, args.indexOf("\n}")));
+      expect({ type, autoNamed: autoNamedInputs(type).includes("name") }).toEqual({ type, autoNamed: optional });
+    }
   });
 
   it("names a source for every row", () => {
