@@ -67,6 +67,11 @@ export function assessRisks(base: PlanDocument, head: PlanDocument, plans: PlanC
       const effect = c.after!.role === "primary" ? "is promoted: it takes traffic and runs the apps" : c.before!.role === "primary" ? "is demoted: its apps scale down to standby scale (none in pilot-light)" : "changes role";
       add("role-flip", { cluster: c.name, region: c.after!.region }, `role flip: \`${c.name}\` ${c.before!.role} → **${c.after!.role}**, ${effect}`);
     }
+    // pulumi/pulumi-aws#5656 removed the replacement a provider's region change forced, so one `pulumi up` cannot
+    // move resources to another region; the maintainers' way is a destroy, then an up.
+    if (c.kind === "changed" && c.before!.region !== c.after!.region) {
+      add("refused", { cluster: c.name, region: c.after!.region }, `cluster \`${c.name}\` moves from ${c.before!.region} to **${c.after!.region}**: one \`pulumi up\` **cannot move** its AWS resources to another region (pulumi-aws no longer replaces them when their provider's region changes, pulumi/pulumi-aws#5656); remove the cluster in one change and add it in the new region, under a new name, in another`);
+    }
   }
 
   risks.push(...dnsRisks(base, head), ...backupPartnerRisks(base, head, leaving));
