@@ -111,6 +111,8 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}eks/node_group.go`,
   },
   "aws:eks/addon:Addon": { properties: ["addonName", "clusterName"], source: `${TF}eks/addon.go` },
+  // Plugin-framework resource: RequiresReplace() on resource_arn only; windows, dates, alarms and the status update in place.
+  "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": { properties: ["resourceArn"], source: `${TF}arczonalshift/zonal_autoshift_configuration.go` },
   // vpc_config.subnet_ids and security_group_ids are updated in place since provider v5.25 (UpdateClusterConfig),
   // but EKS keeps a cluster in the VPC it was created in. Removing encryption_config replaces (ForceNewIfChange 1 → 0).
   "aws:eks/cluster:Cluster": {
