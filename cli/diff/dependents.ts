@@ -84,7 +84,7 @@ function inherited(r: PlanResource, old: PlanResource, changes: ReadonlyMap<stri
     } else if (hidden && !existing?.keys.includes(key)) {
       sources.set(key, hidden);
       if (replacingKeys(r.type, [key], r.replaceOnChanges).length) forcingKeys.add(key);
-    } else if (deleted && !hasReplaceRule(r.type)) {
+    } else if (deleted && !hasReplaceRule(r.type) && !existing?.keys.includes(key)) {
       sources.set(key, deleted);
     }
   }

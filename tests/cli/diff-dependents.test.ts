@@ -76,6 +76,13 @@ describe("replacements that follow from other replacements", () => {
     expect(deletedFirst({ type: "aws:route53/record:Record", inputs: { name: "c1.api.example.com" } })).toBeUndefined();
   });
 
+  it("calls a dependent of a type without a rule \"may be replaced\", never in place", () => {
+    const { base, head } = plans({ deleteBeforeReplace: true });
+    const unknown = (p: PlanDocument) => ({ ...p, resources: [...p.resources, resource("aws:example/thing:Thing", "c1-thing", { cluster: "prod-c1" }, { cluster: p.resources[0].urn })] });
+    const { of } = actions(unknown(base), unknown(head));
+    expect(of("c1-thing")?.action).toBe("may-replace");
+  });
+
   it("leaves those dependents alone when the replacement is created first", () => {
     const { base, head } = plans({ deleteBeforeReplace: false });
     const { of } = actions(base, head);
