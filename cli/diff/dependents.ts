@@ -35,7 +35,7 @@ export function replaceDependents(head: readonly PlanResource[], before: Readonl
       const existing = changes.get(r.urn);
       // The program's own components have no provider and are never replaced themselves.
       if (!old || existing?.action === "replace" || r.type.startsWith("eks-fleet:")) continue;
-      const provider = r.dependsOn.find((d) => isProvider(d) && replaced(d));
+      const provider = r.dependsOn.find((d) => replaced(d) && isProvider(d));
       const found = provider
         ? { keys: ["provider"], sources: new Map([["provider", provider]]), forcing: ["`provider` (its provider is replaced)"], action: "replace" as const }
         : inherited(r, old, changes, condemned);
@@ -75,7 +75,8 @@ function inherited(r: PlanResource, old: PlanResource, changes: ReadonlyMap<stri
   const forcingKeys = new Set<string>();
   for (const [property, urns] of Object.entries(r.propertyDependencies ?? {})) {
     const key = `inputs.${property}`;
-    const hidden = isHidden(old.inputs[property], r.inputs[property]) ? urns.find((u) => changes.get(u)?.action === "replace") : undefined;
+    const source = urns.find((u) => changes.get(u)?.action === "replace");
+    const hidden = source && isHidden(old.inputs[property], r.inputs[property]) ? source : undefined;
     const deleted = urns.find((u) => condemned.has(u));
     // A deleted source counts only where its unknown value forces a replacement (Diff with unknowns).
     if (deleted && replacingKeys(r.type, [key], r.replaceOnChanges).length) {
