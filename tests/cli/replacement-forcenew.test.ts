@@ -48,7 +48,6 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   },
   "aws:iam/policy:Policy": { properties: ["name", "namePrefix", "path", "description"], source: `${TF}iam/policy.go` },
   "aws:iam/rolePolicy:RolePolicy": { properties: ["name", "namePrefix", "role"], source: `${TF}iam/role_policy.go` },
-  "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": { properties: ["resourceArn"], source: `${TF}arczonalshift/zonal_autoshift_configuration.go (RequiresReplace)` },
   "pulumi:providers:kubernetes": { properties: ["kubeconfig"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (DiffConfig: another active cluster, or an unknown kubeconfig)" },
   "kubernetes:core/v1:ConfigMap": { properties: ["metadata.name", "metadata.namespace", "data", "binaryData"], source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (ConfigMap data is immutable unless enableConfigMapMutable)" },
   "aws:iam/role:Role": { properties: ["name", "path"], source: `${TF}iam/role.go` },
