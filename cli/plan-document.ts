@@ -27,6 +27,9 @@ export interface PlanResource {
   readonly replacementTrigger?: unknown;
   readonly replaceWith?: string[];
   readonly deleteBeforeReplace?: boolean;
+  /** Set (true) only when a replacement deletes the old resource before creating the new one. */
+  /** URNs whose state this resource takes over (Pulumi aliases), only when set. */
+  readonly aliases?: string[];
 }
 
 /** `plan.json`: stable, sorted, no timestamps, secrets shown as "[secret]". */
@@ -77,6 +80,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       ...(r.replacementTrigger !== undefined ? { replacementTrigger: sortKeys(r.replacementTrigger) } : {}),
       ...(r.replaceWith ? { replaceWith: r.replaceWith } : {}),
       ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      ...(r.aliases ? { aliases: r.aliases } : {}),
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {

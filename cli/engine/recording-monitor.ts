@@ -33,6 +33,8 @@ export interface RecordedResource {
   readonly replacementTrigger?: unknown;
   readonly replaceWith?: string[];
   readonly deleteBeforeReplace?: true;
+  /** URNs the resource was known by (the `aliases` option), present only when set: state under them is this resource's. */
+  readonly aliases?: string[];
 }
 
 // Sigils of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
@@ -113,6 +115,7 @@ export class RecordingMonitor extends MockMonitor {
       ...(req.hasReplacementTrigger() ? { replacementTrigger: redact(req.getReplacementTrigger().toJavaScript()) } : {}),
       ...(req.getReplaceWithList().length ? { replaceWith: [...req.getReplaceWithList()].sort() } : {}),
       ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
+      ...this.aliasesOf(req, parent),
     });
   }
 
@@ -146,6 +149,25 @@ export class RecordingMonitor extends MockMonitor {
     if (!replaceOnChanges.length && !replaceWith.length && trigger === undefined) return undefined;
     const resources: Map<string, { id: string | null }> = (this as any).resources;
     return { replaceOnChanges, replacementTrigger: trigger, replaceWith: replaceWith.map((urn) => resources.get(urn)?.id ?? urn) };
+  }
+
+  /**
+   * The `aliases` option as the URNs it names, in this engine's URN scheme (the SDK's mock URNs
+   * carry the parent's type only). Without alias specs the SDK sends full URNs
+   * (sdk/nodejs/runtime/resource.ts prepareResource, allAliases); with them, specs.
+   */
+  private aliasesOf(req: any, parent: string | null): { aliases?: string[] } {
+    const specs = (req.getAliasesList() as any[]).map((alias) => {
+      if (alias.getUrn()) return alias.getUrn() as string;
+      const spec = alias.getSpec();
+      const aliasParent = spec.getNoparent() ? null : spec.getParenturn() || parent;
+      return (this as any).newUrn(aliasParent, spec.getType() || req.getType(), spec.getName() || req.getName()) as string;
+    });
+    const urns = [...(req.getAliasurnsList() as string[]), ...specs].map((urn) => {
+      const [prefix, project, type, ...name] = urn.split("::");
+      return [prefix, project, type.split("$").slice(-2).join("$"), ...name].join("::");
+    });
+    return urns.length ? { aliases: [...new Set(urns)].sort() } : {};
   }
 
   /**
