@@ -16,11 +16,18 @@ export interface PlanResource {
   /** URNs this resource waits for at deploy time (see `RecordedResource.dependsOn`). */
   readonly dependsOn: string[];
   readonly inputs: Record<string, unknown>;
+  /** Per input property, the URNs whose outputs flow into it; only properties that have any. */
+  readonly propertyDependencies?: Record<string, string[]>;
   /** Set (true) only for a resource with that option: deleting it needs a deliberate step. */
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
-  /** Set (true) only when a replacement deletes the old resource before creating the new one. */
+  /** Resource options the engine diffs and replaces by, present only when set (see `RecordedResource`). */
+  readonly ignoreChanges?: string[];
+  readonly replaceOnChanges?: string[];
+  readonly replacementTrigger?: unknown;
+  readonly replaceWith?: string[];
   readonly deleteBeforeReplace?: boolean;
+  /** Set (true) only when a replacement deletes the old resource before creating the new one. */
   /** URNs whose state this resource takes over (Pulumi aliases), only when set. */
   readonly aliases?: string[];
 }
@@ -65,8 +72,13 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       region: r.region,
       dependsOn: r.dependsOn,
       inputs: sortKeys(r.inputs) as Record<string, unknown>,
+      ...(r.propertyDependencies ? { propertyDependencies: sortKeys(r.propertyDependencies) as Record<string, string[]> } : {}),
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(r.ignoreChanges ? { ignoreChanges: r.ignoreChanges } : {}),
+      ...(r.replaceOnChanges ? { replaceOnChanges: r.replaceOnChanges } : {}),
+      ...(r.replacementTrigger !== undefined ? { replacementTrigger: sortKeys(r.replacementTrigger) } : {}),
+      ...(r.replaceWith ? { replaceWith: r.replaceWith } : {}),
       ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
       ...(r.aliases ? { aliases: r.aliases } : {}),
     }))

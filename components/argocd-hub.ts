@@ -44,7 +44,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
     const namespace = names.AGENTS.argocd.namespace;
     const provider = hub.kubernetesProvider;
     const associations = ARGOCD_SERVICE_ACCOUNTS.map((serviceAccount) => associateServiceAccount(`${name}-${serviceAccount}`, {
-      clusterName: hub.spec.eksClusterName,
+      clusterName: hub.clusterName,
       namespace,
       serviceAccount,
       role: args.role,

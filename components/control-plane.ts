@@ -16,6 +16,8 @@ export interface ControlPlaneArgs {
   readonly cluster: ClusterSpec;
   /** Where EKS places the control plane's network interfaces: the cluster's private and public subnets. */
   readonly subnetIds: pulumi.Input<string>[];
+  /** The VPC those subnets are in: a cluster cannot move to another, so a new VPC means a new cluster. */
+  readonly vpcId: pulumi.Input<string>;
   /** KMS key that envelope-encrypts Kubernetes secrets; in the cluster's region. */
   readonly secretsKeyArn: pulumi.Input<string>;
   /** The cluster's log group: the cluster waits for it, else EKS creates its own (unencrypted, kept forever). */
@@ -100,7 +102,15 @@ export class ControlPlane extends pulumi.ComponentResource {
       // Service (EKS User Guide, "Learn about ARC zonal shift in Amazon EKS"). Off by default.
       zonalShiftConfig: { enabled: true },
       tags: { ...tags, Name: cluster.eksClusterName },
-    }, { parent: this, dependsOn: [args.logGroup, policy] });
+    }, {
+      parent: this,
+      dependsOn: [args.logGroup, policy],
+      // The provider updates subnets in place, but EKS refuses subnets of another VPC ("You can't change
+      // which VPC you want to use after cluster creation", EKS User Guide clusters/create-cluster.adoc):
+      // a replaced VPC replaces the cluster, deleting the old one first since its name stays.
+      replacementTrigger: args.vpcId,
+      deleteBeforeReplace: true,
+    });
 
     const issuerUrl = this.cluster.identities.apply((identities) => identities[0].oidcs[0].issuer);
     const oidc = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {

@@ -9,7 +9,10 @@ import { clusterTags } from "./tags";
 export interface EbsCsiDriverArgs {
   readonly fleet: FleetSpec;
   readonly cluster: ClusterSpec;
-  /** The cluster's name as its output: the add-on is created and upgraded after the control plane. */
+  /**
+   * The cluster's name as its output: the add-on is created and upgraded after the control plane,
+   * and a replaced cluster (deleted first) takes it along, so it is installed again in the new one.
+   */
   readonly clusterName: pulumi.Input<string>;
   /** The fleet-wide role of the driver's controller (`FleetAddonRoles.ebsCsiDriver`). */
   readonly role: FleetRole;

@@ -162,7 +162,7 @@ export class Fleet extends pulumi.ComponentResource {
     const karpenter = await built(new Karpenter(`${name}-karpenter`, {
       ...common,
       endpoint: c.endpoint,
-      controlPlane: c.controlPlane,
+      clusterName: c.clusterName,
       serviceWebhook,
       role: shared.roles.karpenter,
       ...podIdentity,

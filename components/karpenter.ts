@@ -17,8 +17,11 @@ const NODE_POLICIES = [
 
 export interface KarpenterArgs extends ServiceCreatingAddonArgs {
   readonly endpoint: pulumi.Input<string>;
-  /** The EKS cluster: the node access entry and the Pod Identity association need it. */
-  readonly controlPlane: pulumi.Resource;
+  /**
+   * The EKS cluster's name as its output: the node access entry and the Pod Identity association
+   * read it, so a replaced cluster (deleted first) takes them along and they are created again in the new one.
+   */
+  readonly clusterName: pulumi.Input<string>;
   /** The fleet-wide Karpenter role (`FleetAddonRoles.karpenter`), scoped to each cluster by its session tags. */
   readonly role: FleetRole;
   /** The cluster's Pod Identity Agent, which hands the controller its credentials. */
@@ -54,11 +57,11 @@ export class Karpenter extends pulumi.ComponentResource {
     );
     // Nodes join through an access entry of type EC2_LINUX (no aws-auth ConfigMap).
     const nodeAccess = new aws.eks.AccessEntry(`${name}-node-access`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: args.clusterName,
       principalArn: nodeRole.arn,
       type: "EC2_LINUX",
       tags: identity.tags,
-    }, { parent: this, dependsOn: [args.controlPlane] });
+    }, parent);
 
     const queue = new aws.sqs.Queue(`${name}-interruptions`, {
       name: cluster.eksClusterName,
@@ -97,12 +100,12 @@ export class Karpenter extends pulumi.ComponentResource {
     // (karpenter-policy.ts); Karpenter supports Pod Identity since v0.34 (its getting-started
     // guide moved to podIdentityAssociations, aws/karpenter-provider-aws#5784).
     const association = associateServiceAccount(`${name}-pod-identity`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: args.clusterName,
       namespace: agent.namespace,
       serviceAccount: agent.serviceAccount,
       role: args.role,
       tags: identity.tags,
-      dependsOn: [args.controlPlane, args.podIdentityAgent],
+      dependsOn: [args.podIdentityAgent],
     }, parent);
 
     // The CRDs as a release of their own, before the controller: Helm installs a chart's crds/

@@ -119,8 +119,11 @@ export interface FleetRole {
 }
 
 export interface ServiceAccountAssociationArgs {
-  /** The EKS cluster's name (`ClusterSpec.eksClusterName`). */
-  readonly clusterName: string;
+  /**
+   * The EKS cluster's name as the cluster's output: a replaced cluster (deleted first) takes the
+   * association along, so it is created again in the new one.
+   */
+  readonly clusterName: pulumi.Input<string>;
   readonly namespace: string;
   readonly serviceAccount: string;
   readonly role: FleetRole;

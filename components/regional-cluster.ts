@@ -92,6 +92,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
       fleet,
       cluster,
       subnetIds: [...network.publicSubnetIds, ...network.privateSubnetIds],
+      vpcId: network.vpcId,
       secretsKeyArn: key.arn,
       logGroup: logs.logGroup,
       publicAccessCidrs: [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])],

@@ -1,6 +1,9 @@
 import { deployEstimate } from "../deploy-estimate";
 import { Violation } from "../../policies/violation";
 import { PlanDocument, PlanResource } from "../plan-document";
+import { analyzeCascade, Cascade, Change } from "./cascade";
+
+export { changedPaths } from "./values";
 
 type PlanCluster = PlanDocument["clusters"][number];
 
@@ -14,13 +17,8 @@ export interface ClusterChange {
   readonly after?: PlanCluster;
 }
 
-export interface ChangedResource {
-  readonly resource: PlanResource;
-  /** The same resource at the base. */
-  readonly before: PlanResource;
-  /** Dotted paths of the inputs that differ, e.g. `inputs.scalingConfig.desiredSize`. */
-  readonly keys: readonly string[];
-}
+/** A resource in both plans that changes, with what the engine does to it and why (cli/diff/cascade.ts). */
+export type ChangedResource = Change;
 
 export interface ResourceChanges {
   readonly added: readonly PlanResource[];
@@ -32,6 +30,8 @@ export interface PlanComparison {
   readonly clusters: readonly ClusterChange[];
   /** Per cluster name (or `FLEET_WIDE`), only groups with at least one change. */
   readonly resources: ReadonlyMap<string, ResourceChanges>;
+  /** Every changed resource by URN: its action (replace, update, …) and the changes it follows from. */
+  readonly cascade: Cascade;
   readonly violations: { readonly head: readonly Violation[]; readonly introduced: readonly Violation[]; readonly fixed: readonly Violation[] };
 }
 
@@ -42,9 +42,11 @@ export function emptyPlan(stack: string, project = "eks-fleet"): PlanDocument {
 
 /** Compares two plan documents by cluster name and resource URN. Pure: no git, no files. */
 export function comparePlans(base: PlanDocument, head: PlanDocument): PlanComparison {
+  const cascade = analyzeCascade(base, head);
   return {
     clusters: compareClusters(base.clusters, head.clusters),
-    resources: compareResources(base.resources, head.resources),
+    resources: compareResources(base.resources, head.resources, cascade),
+    cascade,
     violations: compareViolations(base.violations, head.violations),
   };
 }
@@ -62,7 +64,7 @@ function compareClusters(base: readonly PlanCluster[], head: readonly PlanCluste
   return changes;
 }
 
-function compareResources(base: readonly PlanResource[], head: readonly PlanResource[]): Map<string, ResourceChanges> {
+function compareResources(base: readonly PlanResource[], head: readonly PlanResource[], cascade: Cascade): Map<string, ResourceChanges> {
   const before = new Map(base.map((r) => [r.urn, r]));
   const after = new Map(head.map((r) => [r.urn, r]));
   const groups = new Map<string, { added: PlanResource[]; removed: PlanResource[]; changed: ChangedResource[] }>();
@@ -74,10 +76,7 @@ function compareResources(base: readonly PlanResource[], head: readonly PlanReso
   for (const r of head) {
     const old = before.get(r.urn);
     if (!old) group(r).added.push(r);
-    else {
-      const keys = changedPaths(old.inputs, r.inputs, "inputs");
-      if (keys.length > 0) group(r).changed.push({ resource: r, before: old, keys });
-    }
+    else if (cascade.has(r.urn)) group(r).changed.push(cascade.get(r.urn)!);
   }
   for (const r of base) if (!after.has(r.urn)) group(r).removed.push(r);
   return new Map([...groups.entries()].sort(([a], [b]) => groupOrder(a, b)));
@@ -87,22 +86,6 @@ function compareResources(base: readonly PlanResource[], head: readonly PlanReso
 function groupOrder(a: string, b: string): number {
   if (a === FLEET_WIDE || b === FLEET_WIDE) return a === FLEET_WIDE ? (b === FLEET_WIDE ? 0 : 1) : -1;
   return a.localeCompare(b);
-}
-
-/**
- * The paths at which two input values differ. Objects recurse by key; arrays of equal
- * length recurse by index (so one changed subnet names its index), otherwise the whole
- * array is one change.
- */
-export function changedPaths(before: unknown, after: unknown, at: string): string[] {
-  if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    return keys.flatMap((k) => changedPaths(before[k], after[k], `${at}.${k}`));
-  }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((item, i) => changedPaths(item, after[i], `${at}[${i}]`));
-  }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [at];
 }
 
 function compareViolations(base: readonly Violation[], head: readonly Violation[]) {
@@ -116,6 +99,3 @@ function compareViolations(base: readonly Violation[], head: readonly Violation[
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -1,6 +1,7 @@
 import { Violation } from "../../policies/violation";
 import { PlanDocument } from "../plan-document";
 import { ScopedEntry } from "./across-clusters";
+import { Cascade } from "./cascade";
 import { comparePlans, FLEET_WIDE, ResourceChanges } from "./compare-plans";
 import { compareTrees, FileChanges, ManifestTree } from "./compare-trees";
 import { costSection, costSummary } from "./cost";
@@ -64,7 +65,8 @@ interface Compared {
 
 function compareSides(input: DiffInput): Compared {
   const plans = comparePlans(input.base.plan, input.head.plan);
-  return { input, plans, trees: compareTrees(input.base.tree, input.head.tree), risks: foldRisks(assessRisks(input.base.plan, input.head.plan, plans)) };
+  const risks = assessRisks(input.base.plan, input.head.plan, plans, { base: input.base.tree, head: input.head.tree });
+  return { input, plans, trees: compareTrees(input.base.tree, input.head.tree), risks: foldRisks(risks) };
 }
 
 function renderCompared({ input, plans, trees, risks }: Compared, options: RenderOptions): string {
@@ -91,7 +93,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
     "",
     [
       `**${base.plan.clusters.length} → ${head.plan.clusters.length} clusters**`,
-      `resources **+${count("added", plans.resources.values())} −${count("removed", plans.resources.values())} ~${count("changed", plans.resources.values())}**`,
+      `resources **+${count("added", plans.resources.values())} −${count("removed", plans.resources.values())} ~${count("changed", plans.resources.values())}**${replacedCount(plans.cascade)}`,
       `manifests **+${count("added", trees.values())} −${count("removed", trees.values())} ~${count("changed", trees.values())}**`,
       `policies **${mandatory} mandatory · ${head.plan.violations.length - mandatory} advisory**`,
       `RTO **${seconds(base, "rtoSeconds")} → ${seconds(head, "rtoSeconds")}**`,
@@ -102,7 +104,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
     "",
   ];
 
-  if (risks.length === 0) out.push("### ✅ Nothing needs attention", "", "No replacement, no deletion of stateful resources, no DNS, backup, IAM, role or DR change for the worse, no new policy violation.", "");
+  if (risks.length === 0) out.push("### ✅ Nothing needs attention", "", "No replacement, node rollout, upgrade, deletion or prune of stateful resources, no DNS, backup, IAM, role or DR change for the worse, no new policy violation.", "");
   else {
     const { lines, omitted } = renderFolded(risks.map((r) => ({ ...r, lines: [`- ${r.lines[0]}`] })), MAX_RISKS);
     out.push(`### ⚠️ Needs attention (${risks.length})`, "", ...lines, ...(omitted ? [`- … and ${omitted} more: see Resources below`] : []), "");
@@ -124,7 +126,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
 
   out.push("", "### Resources", "");
   if (plans.resources.size === 0) out.push("No resource changes.");
-  else out.push(...foldedSection("resource", resourceEntries(plans.resources, regionOf, detail), heading, options));
+  else out.push(...foldedSection("resource", resourceEntries(plans.resources, plans.cascade, regionOf, detail), heading, options));
 
   out.push("", "### Rendered manifests", "");
   if (trees.size === 0) out.push(head.tree.size === 0 ? "No GitOps tree rendered at either side." : "No manifest changes.");
@@ -183,6 +185,15 @@ export function renderComments(inputs: readonly DiffInput[], limit = COMMENT_LIM
   }
   const notice = "\n> The comment was cut to fit GitHub's size limit; run `npm run diff` locally for everything.\n";
   return `${last.slice(0, limit - notice.length - 1)}\n${notice}`;
+}
+
+/** ` (3 replaced, 1 refused)`: of the changed resources, those that are not simple updates. */
+function replacedCount(cascade: Cascade): string {
+  const counts = new Map<string, number>();
+  for (const c of cascade.values()) if (c.action !== "update") counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  const label: Record<string, string> = { replace: "replaced", "may-replace": "may replace", refused: "refused" };
+  const parts = ["replace", "may-replace", "refused"].filter((a) => counts.has(a)).map((a) => `${counts.get(a)} ${label[a]}`);
+  return parts.length ? ` (${parts.join(", ")})` : "";
 }
 
 function seconds(side: DiffSide, key: "rtoSeconds" | "rpoSeconds"): string {

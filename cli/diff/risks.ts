@@ -1,11 +1,18 @@
-import { PlanDocument, PlanResource } from "../plan-document";
+import { PlanDocument } from "../plan-document";
 import { FoldedEntry, foldEntries, normalizerFor } from "./across-clusters";
 import { PlanComparison } from "./compare-plans";
+import { ManifestTree } from "./compare-trees";
+import { deletionLoss, deletionText } from "./deletion";
 import { replayRecordChanges } from "./dns-switch";
-import { REPLACE_ON_CHANGE, replacingKeys } from "./replacement";
-import { parsePolicy, policyDelta, valueAt } from "./values";
+import { describeGrant, grantChanges, parsePolicy, splitGrants } from "./grants";
+import { nodeRisks } from "./node-risks";
+import { replacementRisks } from "./replacement-risks";
+import { treeRisks } from "./tree-risks";
+import { valueAt } from "./values";
 
-export type RiskKind = "deleted" | "replaced" | "cluster-removed" | "role-flip" | "dns" | "backup-partner" | "iam-widened" | "dr-worse" | "violation";
+export type RiskKind =
+  | "deleted" | "refused" | "replaced" | "cluster-removed" | "nodes" | "upgrade" | "may-replace" | "orphaned"
+  | "role-flip" | "dns" | "backup-scope" | "backup-partner" | "iam-widened" | "iam-narrowed" | "dr-worse" | "violation";
 
 /** One thing a reviewer must look at, with the reason, for one cluster (or fleet-wide). */
 export interface Risk {
@@ -17,61 +24,19 @@ export interface Risk {
 }
 
 /** Most severe first: what loses data or traffic, then what changes who can do what. */
-const ORDER: readonly RiskKind[] = ["deleted", "replaced", "cluster-removed", "role-flip", "dns", "backup-partner", "iam-widened", "dr-worse", "violation"];
+const ORDER: readonly RiskKind[] = [
+  "deleted", "refused", "replaced", "cluster-removed", "nodes", "upgrade", "may-replace", "orphaned",
+  "role-flip", "dns", "backup-scope", "backup-partner", "iam-widened", "iam-narrowed", "dr-worse", "violation",
+];
 
-const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
-const APPLICATION_SET = "kubernetes:argoproj.io/v1alpha1:ApplicationSet";
-const APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application";
 const RECORD = "aws:route53/record:Record";
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
 
-/** Why deleting a resource of this type loses something; undefined when it holds no state. */
-function deletionLoss(r: PlanResource): string | undefined {
-  const i = r.inputs as Record<string, any>;
-  switch (r.type) {
-    case "aws:s3/bucket:Bucket":
-      return `deletes bucket \`${i.bucket ?? r.name}\` and every object version in it`;
-    case "aws:secretsmanager/secret:Secret":
-      return `deletes secret \`${i.name ?? r.name}\` (recoverable only within its recovery window)`;
-    case "aws:kms/key:Key":
-      return `schedules KMS key deletion (${i.deletionWindowInDays ?? 30} days): whatever it encrypts becomes unreadable`;
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return `deletes log group \`${i.name ?? r.name}\` and its logs`;
-    case "eks:index:Cluster":
-    case "aws:eks/cluster:Cluster":
-      return `deletes EKS cluster \`${i.name ?? r.name}\` and everything running in it`;
-    case KUSTOMIZATION:
-      // fluxcd/kustomize-controller docs/spec/v1/kustomizations.md, "Prune" and "Deletion policy": deleting a pruning
-      // Kustomization garbage-collects what it applied, unless its deletion policy orphans it.
-      return valueAt(i, "spec.prune") === true && valueAt(i, "spec.deletionPolicy") !== "Orphan"
-        ? `deletes Flux Kustomization \`${valueAt(i, "metadata.name")}\` with \`prune: true\`: Flux deletes every object it applied (namespaces, CRDs and their resources)`
-        : undefined;
-    case APPLICATION_SET:
-    case APPLICATION: {
-      // argoproj/argo-cd: generated Applications carry the resources finalizer unless preserveResourcesOnDeletion.
-      const preserved = valueAt(i, "spec.syncPolicy.preserveResourcesOnDeletion") === true;
-      const prune = valueAt(i, "spec.template.spec.syncPolicy.automated.prune") === true || valueAt(i, "spec.syncPolicy.automated.prune") === true;
-      return !preserved
-        ? `deletes Argo CD ${r.type === APPLICATION ? "Application" : "ApplicationSet"} \`${valueAt(i, "metadata.name")}\`${prune ? " (automated prune)" : ""}: its Applications' finalizer deletes what they applied`
-        : undefined;
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** One line for a deleted stateful resource: what is lost, or why nothing is and how to really delete it. */
-function deletionText(r: PlanResource, loss: string): string {
-  if (r.protect) return `\`${r.name}\` ${loss} — **protected**: \`pulumi up\` fails until \`pulumi state unprotect '${r.urn}'\``;
-  if (r.retainOnDelete) {
-    const bucket = r.type === "aws:s3/bucket:Bucket" ? ` \`s3://${(r.inputs as any).bucket}\`` : "";
-    return `\`${r.name}\`${bucket} leaves the stack but stays in AWS (\`retainOnDelete\`), with its data; to really delete it see docs/RUNBOOK.md ("Removing a cluster")`;
-  }
-  return `\`${r.name}\` ${loss}`;
-}
-
-/** Every risk of going from `base` to `head`, most severe first. */
-export function assessRisks(base: PlanDocument, head: PlanDocument, plans: PlanComparison): Risk[] {
+/**
+ * Every risk of going from `base` to `head`, most severe first. With the two rendered trees,
+ * also what the GitOps agents do with them (prunes, Karpenter drift, backup scope).
+ */
+export function assessRisks(base: PlanDocument, head: PlanDocument, plans: PlanComparison, trees?: { base: ManifestTree; head: ManifestTree }): Risk[] {
   const risks: Risk[] = [];
   const add = (kind: RiskKind, r: { cluster: string | null; region: string | null }, text: string) => risks.push({ kind, cluster: r.cluster, region: r.region, text });
   const leaving = new Set(plans.clusters.filter((c) => c.kind === "removed").map((c) => c.name));
@@ -82,28 +47,31 @@ export function assessRisks(base: PlanDocument, head: PlanDocument, plans: PlanC
       const loss = deletionLoss(r);
       if (loss) add("deleted", r, deletionText(r, loss));
     }
-    for (const { resource: r, before, keys } of changes.changed) {
-      const forcing = replacingKeys(r.type, keys);
-      if (forcing.length) {
-        // What goes is the resource as it is now, at the base.
-        const loss = deletionLoss(before);
-        add("replaced", r, `\`${r.name}\` (\`${r.type}\`) is **replaced**: ${forcing.map((k) => `\`${k.replace(/^inputs\./, "")}\``).join(", ")} cannot change in place (${REPLACE_ON_CHANGE[r.type].source})${loss ? `; replacing it ${loss}` : ""}${r.protect ? " — **protected**: `pulumi up` fails until it is unprotected" : ""}`);
-      }
+    for (const { resource: r, keys } of changes.changed) {
       for (const key of keys) {
         const before = parsePolicy(valueAt(baseByUrn.get(r.urn), key));
         const after = parsePolicy(valueAt(r, key));
-        if (!after) continue;
-        const widened = policyDelta(before, after).widened;
-        if (widened.length) add("iam-widened", r, `\`${r.name}\` \`${key.replace(/^inputs\./, "")}\` grants more: ${list(widened.map((g) => `\`${g}\``), 3)}`);
+        if (!before && !after) continue;
+        const { more, less } = splitGrants(grantChanges(before, after));
+        const where = `\`${r.name}\` \`${key.replace(/^inputs\./, "")}\``;
+        if (more.length) add("iam-widened", r, `${where} grants more: ${list(more.map((g) => describeGrant(g)), 3, "; ")}`);
+        if (less.length) add("iam-narrowed", r, `${where} grants less: ${list(less.map((g) => describeGrant(g)), 3, "; ")}`);
       }
     }
   }
+  risks.push(...replacementRisks(plans.cascade), ...nodeRisks(head, plans.cascade));
+  if (trees) risks.push(...treeRisks(trees.base, trees.head, head));
 
   for (const c of plans.clusters) {
     if (c.kind === "removed") add("cluster-removed", { cluster: c.name, region: c.before!.region }, `cluster \`${c.name}\` (${c.before!.region}, ${c.before!.role}) **leaves the fleet**: its workloads stop and its DNS answer goes`);
     if (c.kind === "changed" && c.before!.role !== c.after!.role) {
       const effect = c.after!.role === "primary" ? "is promoted: it takes traffic and runs the apps" : c.before!.role === "primary" ? "is demoted: its apps scale down to standby scale (none in pilot-light)" : "changes role";
       add("role-flip", { cluster: c.name, region: c.after!.region }, `role flip: \`${c.name}\` ${c.before!.role} → **${c.after!.role}**, ${effect}`);
+    }
+    // pulumi/pulumi-aws#5656 removed the replacement a provider's region change forced, so one `pulumi up` cannot
+    // move resources to another region; the maintainers' way is a destroy, then an up.
+    if (c.kind === "changed" && c.before!.region !== c.after!.region) {
+      add("refused", { cluster: c.name, region: c.after!.region }, `cluster \`${c.name}\` moves from ${c.before!.region} to **${c.after!.region}**: one \`pulumi up\` **cannot move** its AWS resources to another region (pulumi-aws no longer replaces them when their provider's region changes, pulumi/pulumi-aws#5656); remove the cluster in one change and add it in the new region, under a new name, in another`);
     }
   }
 
@@ -194,9 +162,22 @@ function backupPartnerRisks(base: PlanDocument, head: PlanDocument, leaving: Rea
       text: `backup partner of \`${cluster}\` changes: \`${was}\` → **\`${now}\`**; backups already replicated stay only in \`${was}\`'s bucket${leaving.has(was) ? ", which leaves the fleet" : ""}, and \`${now}\` can restore none of \`${cluster}\`'s volume backups until S3 Batch Replication copies its existing objects (docs/RUNBOOK.md, "When a backup partner changes")`,
     });
   }
+  // Replication a staying cluster loses: its backups would exist in its own region only.
+  const rules = (plan: PlanDocument) => new Map(plan.resources.filter((r) => r.type === REPLICATION && r.cluster).map((r) => [r.cluster!, new Set<string>(((r.inputs as any).rules ?? []).map((rule: any) => String(rule?.id ?? rule?.filter?.prefix ?? "")))]));
+  const [rulesBefore, rulesAfter] = [rules(base), rules(head)];
+  for (const [cluster, ids] of rulesBefore) {
+    if (leaving.has(cluster)) continue;
+    const now = rulesAfter.get(cluster);
+    const region = regionOf.get(cluster) ?? null;
+    if (!now) risks.push({ kind: "backup-scope", cluster, region, text: `backups of \`${cluster}\` are **no longer replicated** to another region: its replication configuration is removed, so a regional outage takes its only copy` });
+    else {
+      const gone = [...ids].filter((id) => !now.has(id));
+      if (gone.length) risks.push({ kind: "backup-scope", cluster, region, text: `backup replication of \`${cluster}\` loses rule${gone.length > 1 ? "s" : ""} ${gone.map((id) => `\`${id}\``).join(", ")}: what it covered is no longer copied to another region` });
+    }
+  }
   return risks;
 }
 
-function list(items: readonly string[], max: number): string {
-  return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+function list(items: readonly string[], max: number, separator = ", "): string {
+  return items.length <= max ? items.join(separator) : `${items.slice(0, max).join(separator)} and ${items.length - max} more`;
 }

@@ -1,9 +1,9 @@
 import { PlanResource } from "../plan-document";
 import { clusterList, FoldedEntry, foldEntries, Normalize, normalizerFor, ScopedEntry } from "./across-clusters";
-import { ChangedResource, FLEET_WIDE, ResourceChanges } from "./compare-plans";
+import { Action, Cascade, Change, explain } from "./cascade";
+import { FLEET_WIDE, ResourceChanges } from "./compare-plans";
 import { FileChanges } from "./compare-trees";
-import { replacingKeys } from "./replacement";
-import { formatValueChange, valueAt } from "./values";
+import { formatValueChange, show, valueAt } from "./values";
 
 export interface DetailOptions {
   /** Show each changed key's old → new value, not only its name. */
@@ -42,25 +42,35 @@ function byType(sign: string, verb: string, resources: readonly PlanResource[], 
   return [`- ${sign} ${resources.length} resource(s) ${verb}`, ...types];
 }
 
-function changedLines({ resource, before, keys }: ChangedResource, n: Normalize, options: DetailOptions): string[] {
-  const replaced = replacingKeys(resource.type, keys).length > 0;
-  const head = `- ${replaced ? "± **replace**" : "~"} \`${resource.type}\` \`${n(resource.name)}\``;
+const MARK: Record<Action, string> = { replace: "± **replace**", update: "~", "may-replace": "± **may replace**", refused: "✖ **update refused**" };
+
+function changedLines(cascade: Cascade, change: Change, n: Normalize, options: DetailOptions): string[] {
+  const { resource, before, keys } = change;
+  // A change that only follows others says so, down to its root; a root change speaks for itself in its keys.
+  const why = change.decisive && change.causes.has(change.decisive) ? ` — ${n(explain(cascade, change))}` : change.causes.has("replaceWith") ? ` — ${n(explain(cascade, change))}` : "";
+  const head = `- ${MARK[change.action]} \`${resource.type}\` \`${n(resource.name)}\`${why}`;
   if (!options.values) {
     const shown = keys.slice(0, MAX_KEYS).map((k) => `\`${k.replace(/^inputs\./, "")}\``).join(", ");
     return [`${head}: ${shown}${keys.length > MAX_KEYS ? ` and ${keys.length - MAX_KEYS} more` : ""}`];
   }
-  const values = keys.slice(0, MAX_KEYS).flatMap((k) => formatValueChange(k, valueAt(before, k), valueAt(resource, k)).map((l) => `  ${n(l)}`));
+  const value = (k: string) => {
+    const [old, now] = [valueAt(before, k), valueAt(resource, k)];
+    // Read from a resource replaced by a rule the offline values cannot show: new in a real deploy.
+    if (change.follows && JSON.stringify(old) === JSON.stringify(now)) return [`- \`${k.replace(/^inputs\./, "")}\`: ${show(old)} → _(new once \`${cascade.get(change.follows)?.resource.name}\` is replaced)_`];
+    return formatValueChange(k, old, now);
+  };
+  const values = keys.slice(0, MAX_KEYS).flatMap((k) => value(k).map((l) => `  ${n(l)}`));
   return [head, ...values, ...(keys.length > MAX_KEYS ? [`  - and ${keys.length - MAX_KEYS} more keys`] : [])];
 }
 
 /** Resource entries of every group (cluster or fleet-wide), not yet folded. */
-export function resourceEntries(groups: ReadonlyMap<string, ResourceChanges>, regionOf: (cluster: string) => string | null, options: DetailOptions): ScopedEntry[] {
+export function resourceEntries(groups: ReadonlyMap<string, ResourceChanges>, cascade: Cascade, regionOf: (cluster: string) => string | null, options: DetailOptions): ScopedEntry[] {
   const entries: ScopedEntry[] = [];
   for (const [cluster, changes] of groups) {
     const region = regionOf(cluster);
     entries.push(...scoped(cluster, region, (n) => byType("+", "added", changes.added, n)));
     const sorted = [...changes.changed].sort((a, b) => a.resource.type.localeCompare(b.resource.type) || a.resource.name.localeCompare(b.resource.name));
-    for (const c of sorted) entries.push(...scoped(cluster, region, (n) => changedLines(c, n, options)));
+    for (const c of sorted) entries.push(...scoped(cluster, region, (n) => changedLines(cascade, c, n, options)));
     entries.push(...scoped(cluster, region, (n) => byType("−", "removed", changes.removed, n)));
   }
   return entries;

@@ -1,9 +1,11 @@
 import { createHash } from "crypto";
+import { identityInputs } from "../diff/replacement";
 
 /**
- * Plausible outputs for the resources the fleet creates, derived only from names,
- * regions and the account ID, so every run of the offline plan is byte-identical and
- * later add-ons see realistic ARNs, OIDC issuers and kubeconfigs.
+ * Plausible outputs for the resources the fleet creates, derived only from names, regions,
+ * the account ID and the inputs that force a replacement, so every run of the offline plan
+ * is byte-identical, later add-ons see realistic ARNs, OIDC issuers and kubeconfigs, and a
+ * replaced resource gets a new identity that reaches whatever reads it.
  */
 export interface MockContext {
   readonly type: string;
@@ -11,14 +13,62 @@ export interface MockContext {
   readonly inputs: Record<string, any>;
   readonly region: string;
   readonly accountId: string;
+  /** The resource options that make the engine replace a resource besides its provider. */
+  readonly options?: ReplaceOptions;
+}
+
+/** `replaceOnChanges`, `replacementTrigger` and `replaceWith` (the IDs of those resources), as registered. */
+export interface ReplaceOptions {
+  readonly replaceOnChanges?: readonly string[];
+  readonly replacementTrigger?: unknown;
+  readonly replaceWith?: readonly string[];
 }
 
 export function hash(text: string, length = 8): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
-/** Pulumi auto-names add a random 7-character suffix; ours is derived from the name. */
-const autoName = (name: string) => `${name}-${hash(name, 7)}`;
+/**
+ * What a resource's generated identity is derived from: where it is, its name, and every input
+ * whose change replaces it (cli/diff/replacement.ts, plus the resource's own replacement options).
+ * A real `pulumi up` gives a replaced resource a new ID, new generated names and ARNs; here the
+ * same inputs give the same identity, and a change of any of them a new one.
+ */
+export function identitySeed(ctx: MockContext): string {
+  const { type, name, inputs, region, options = {} } = ctx;
+  const forcing = [identityInputs(type, inputs, options.replaceOnChanges), options.replacementTrigger, options.replaceWith];
+  return `${region}/${name}/${hash(stableJson(forcing), 16)}`;
+}
+
+/** JSON with sorted keys; anything that is not plain data stands for itself by its URN or class. */
+function stableJson(value: unknown): string {
+  if (value === undefined) return "null";
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return JSON.stringify(String((value as { urn?: unknown }).urn ?? proto?.constructor?.name));
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record).sort().map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What a new launch template version is made of: every input but its name, tags and version
+ * pointers (hashicorp/terraform-provider-aws internal/service/ec2/ec2_launch_template.go,
+ * resourceLaunchTemplateUpdate: a change of any template data or the description creates a version).
+ */
+const NOT_VERSIONED = new Set(["name", "namePrefix", "tags", "tagsAll", "defaultVersion", "updateDefaultVersion", "region"]);
+
+/**
+ * The template's `latestVersion`: a number that changes whenever its content does, so a node
+ * group that follows it updates (rolls its nodes) exactly when a real deploy would. It is not
+ * monotonic: offline there is no history to count from.
+ */
+function launchTemplateVersion(inputs: Record<string, unknown>): number {
+  const content = Object.fromEntries(Object.entries(inputs).filter(([k]) => !NOT_VERSIONED.has(k)));
+  return parseInt(hash(stableJson(content), 6), 16) + 1;
+}
 
 const ID_PREFIXES: Record<string, string> = {
   "aws:ec2/vpc:Vpc": "vpc",
@@ -34,9 +84,12 @@ const ID_PREFIXES: Record<string, string> = {
 
 export function mockState(ctx: MockContext): { id: string; state: Record<string, unknown> } {
   const { type, name, inputs, region, accountId } = ctx;
+  const seed = identitySeed(ctx);
+  // Pulumi auto-names add a random 7-character suffix, drawn anew for a replacement; ours comes from the identity.
+  const autoName = (base: string) => `${base}-${hash(seed, 7)}`;
   const state: Record<string, unknown> = { ...inputs };
   const prefix = ID_PREFIXES[type];
-  let id = prefix ? `${prefix}-${hash(`${region}/${name}`, 17)}` : `${name}-id`;
+  let id = prefix ? `${prefix}-${hash(seed, 17)}` : `${name}-${hash(seed, 8)}`;
 
   switch (type) {
     case "pulumi:providers:aws":
@@ -53,7 +106,7 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     }
     case "aws:kms/key:Key":
     case "aws:kms/replicaKey:ReplicaKey": {
-      const keyId = uuid(`${region}/${name}`);
+      const keyId = uuid(seed);
       Object.assign(state, { keyId, arn: `arn:aws:kms:${region}:${accountId}:key/${keyId}` });
       id = keyId;
       break;
@@ -67,20 +120,25 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     }
     case "aws:secretsmanager/secret:Secret": {
       const secretName = inputs.name ?? autoName(name);
-      Object.assign(state, { arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretName}-${hash(secretName, 6)}` });
+      Object.assign(state, { arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${secretName}-${hash(seed, 6)}` });
       id = String(state.arn);
       break;
     }
     case "aws:ec2/launchTemplate:LaunchTemplate":
-      Object.assign(state, { latestVersion: 1 });
+      Object.assign(state, { latestVersion: launchTemplateVersion(inputs) });
       break;
     case "aws:ec2/eip:Eip":
       // Addresses from TEST-NET-2 (RFC 5737): documentation-only, never someone's real IP.
-      Object.assign(state, { publicIp: `198.51.100.${parseInt(hash(`${region}/${name}`, 4), 16) % 254 + 1}` });
+      Object.assign(state, { publicIp: `198.51.100.${parseInt(hash(seed, 4), 16) % 254 + 1}` });
       break;
-    case "aws:eks/nodeGroup:NodeGroup":
-      Object.assign(state, { nodeGroupName: inputs.nodeGroupName ?? autoName(name) });
+    case "aws:eks/nodeGroup:NodeGroup": {
+      // The provider's id is `<cluster>:<node group>`; EKS ends the ARN in an ID of its own, new for a replacement
+      // (hashicorp/terraform-provider-aws internal/service/eks/node_group.go, NodeGroupCreateResourceID).
+      const nodeGroupName = String(inputs.nodeGroupName ?? autoName(inputs.nodeGroupNamePrefix ?? name));
+      id = `${inputs.clusterName}:${nodeGroupName}`;
+      Object.assign(state, { nodeGroupName, arn: `arn:aws:eks:${region}:${accountId}:nodegroup/${inputs.clusterName}/${nodeGroupName}/${uuid(seed)}` });
       break;
+    }
     case "aws:cloudwatch/logGroup:LogGroup": {
       const groupName = inputs.name ?? autoName(name);
       Object.assign(state, { name: groupName, arn: `arn:aws:logs:${region}:${accountId}:log-group:${groupName}` });
@@ -109,7 +167,7 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       break;
     case "aws:lb/loadBalancer:LoadBalancer": {
       const lbName = inputs.name ?? autoName(name).slice(0, 32);
-      const suffix = hash(`${region}/${lbName}`, 16);
+      const suffix = hash(seed, 16);
       const kind = inputs.loadBalancerType === "network" ? "net" : "app";
       id = `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${kind}/${lbName}/${suffix}`;
       Object.assign(state, { name: lbName, arn: id, arnSuffix: id.split(":loadbalancer/")[1], dnsName: `${lbName}-${suffix.slice(0, 10)}.elb.${region}.amazonaws.com`, zoneId: elbZoneId(region) });
@@ -117,16 +175,16 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     }
     case "aws:lb/targetGroup:TargetGroup": {
       const tgName = inputs.name ?? autoName(name).slice(0, 32);
-      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:targetgroup/${tgName}/${hash(`${region}/${tgName}`, 16)}`;
+      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:targetgroup/${tgName}/${hash(seed, 16)}`;
       Object.assign(state, { name: tgName, arn: id, arnSuffix: id.split(":")[5] });
       break;
     }
     case "aws:lb/listener:Listener":
-      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/${hash(`${region}/${name}`, 16)}`;
+      id = `arn:aws:elasticloadbalancing:${region}:${accountId}:listener/${hash(seed, 16)}`;
       Object.assign(state, { arn: id });
       break;
     case "aws:acm/certificate:Certificate": {
-      id = `arn:aws:acm:${region}:${accountId}:certificate/${uuid(`${region}/${name}`)}`;
+      id = `arn:aws:acm:${region}:${accountId}:certificate/${uuid(seed)}`;
       // ACM's validation CNAME depends on the names and the account only: the same in every region.
       const names = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(String);
       const domainValidationOptions = names.map((domainName) => {
@@ -148,9 +206,9 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       Object.assign(state, { fqdn: String(inputs.name ?? "").replace(/\.$/, "") });
       break;
     case "aws:globalaccelerator/accelerator:Accelerator": {
-      const acceleratorId = uuid(`accelerator/${name}`);
+      const acceleratorId = uuid(seed);
       id = `arn:aws:globalaccelerator::${accountId}:accelerator/${acceleratorId}`;
-      const octets = hash(name, 8).match(/../g)!.map((h) => parseInt(h, 16));
+      const octets = hash(seed, 8).match(/../g)!.map((h) => parseInt(h, 16));
       Object.assign(state, {
         arn: id,
         dnsName: `a${hash(acceleratorId, 16)}.awsglobalaccelerator.com`,
@@ -163,20 +221,21 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:globalaccelerator/listener:Listener":
     case "aws:globalaccelerator/endpointGroup:EndpointGroup": {
       const kind = type.endsWith(":Listener") ? "listener" : "endpoint-group";
-      id = `${inputs.acceleratorArn ?? inputs.listenerArn}/${kind}/${hash(name, 8)}`;
+      id = `${inputs.acceleratorArn ?? inputs.listenerArn}/${kind}/${hash(seed, 8)}`;
       Object.assign(state, { arn: id });
       break;
     }
     case "aws:eks/cluster:Cluster": {
       const clusterName = String(inputs.name ?? autoName(name));
-      // EKS names the issuer by an opaque ID, and the cluster security group it creates `eks-cluster-sg-<name>-<id>`.
-      const issuer = `https://oidc.eks.${region}.amazonaws.com/id/${hash(`${region}/${clusterName}`, 32).toUpperCase()}`;
+      // EKS names the issuer by an opaque ID, and the cluster security group it creates `eks-cluster-sg-<name>-<id>`:
+      // a replaced cluster gets new ones (and a new endpoint and CA), its ARN and ID follow its name.
+      const issuer = `https://oidc.eks.${region}.amazonaws.com/id/${hash(`${seed}/issuer`, 32).toUpperCase()}`;
       Object.assign(state, {
         arn: `arn:aws:eks:${region}:${accountId}:cluster/${clusterName}`,
-        endpoint: `https://${hash(clusterName, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
-        certificateAuthority: { data: Buffer.from(`mock CA of ${clusterName}`).toString("base64") },
+        endpoint: `https://${hash(`${seed}/endpoint`, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthority: { data: Buffer.from(`mock CA of ${clusterName} ${hash(seed, 8)}`).toString("base64") },
         identities: [{ oidcs: [{ issuer }] }],
-        vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: `sg-${hash(`${clusterName}/eks-cluster-sg`, 17)}` },
+        vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: `sg-${hash(`${seed}/eks-cluster-sg`, 17)}` },
         status: "ACTIVE",
       });
       id = clusterName;
@@ -192,7 +251,7 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:eks/addon:Addon":
       // The provider's id is `<cluster>:<add-on>` (hashicorp/terraform-provider-aws internal/service/eks/addon.go).
       id = `${inputs.clusterName}:${inputs.addonName}`;
-      Object.assign(state, { arn: `arn:aws:eks:${region}:${accountId}:addon/${inputs.clusterName}/${inputs.addonName}/${hash(id, 8)}` });
+      Object.assign(state, { arn: `arn:aws:eks:${region}:${accountId}:addon/${inputs.clusterName}/${inputs.addonName}/${hash(seed, 8)}` });
       break;
     case "aws:cloudwatch/metricAlarm:MetricAlarm": {
       // CloudWatch names an alarm's ARN after its name (CloudWatch API Reference, MetricAlarm: AlarmArn).
@@ -207,7 +266,7 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       break;
     case "aws:eks/accessEntry:AccessEntry":
       id = `${inputs.clusterName}:${inputs.principalArn}`;
-      Object.assign(state, { accessEntryArn: `arn:aws:eks:${region}:${accountId}:access-entry/${inputs.clusterName}/role/${hash(id, 12)}` });
+      Object.assign(state, { accessEntryArn: `arn:aws:eks:${region}:${accountId}:access-entry/${inputs.clusterName}/role/${hash(seed, 12)}` });
       break;
     case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
       id = `${inputs.clusterName}#${inputs.principalArn}#${inputs.policyArn}`;

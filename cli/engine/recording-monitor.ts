@@ -1,5 +1,6 @@
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { mockCall, mockState } from "./mock-state";
+import { deserializeProperty } from "@pulumi/pulumi/runtime/rpc";
+import { mockCall, mockState, ReplaceOptions } from "./mock-state";
 import { awsProviderCall, providerName, RegionUnavailableError } from "./outage";
 
 /** One registered resource, as the engine received it. */
@@ -18,10 +19,19 @@ export interface RecordedResource {
   readonly dependsOn: string[];
   /** Inputs with secrets replaced by "[secret]" and resource references by their URN. */
   readonly inputs: Record<string, unknown>;
+  /**
+   * Per input property, the resources whose outputs flow into it (the SDK's property
+   * dependencies): what a changed value came from. Only properties that have any.
+   */
+  readonly propertyDependencies?: Record<string, string[]>;
   /** The `protect` and `retainOnDelete` resource options, present only when set. */
   readonly protect?: true;
   readonly retainOnDelete?: true;
-  /** The `deleteBeforeReplace` option, present only when set: a replacement deletes the old resource first. */
+  /** The resource options that change how the engine diffs and replaces it, present only when set. */
+  readonly ignoreChanges?: string[];
+  readonly replaceOnChanges?: string[];
+  readonly replacementTrigger?: unknown;
+  readonly replaceWith?: string[];
   readonly deleteBeforeReplace?: true;
   /** URNs the resource was known by (the `aliases` option), present only when set: state under them is this resource's. */
   readonly aliases?: string[];
@@ -44,11 +54,12 @@ export class RecordingMonitor extends MockMonitor {
   /** The first call the program made into an unavailable region (`--unavailable`), if any. */
   outageHit?: RegionUnavailableError;
   private nextRegion = "";
+  private nextOptions: ReplaceOptions | undefined;
 
   /** `unavailable`: regions whose calls fail as in an outage (cli/engine/outage.ts). */
   constructor(protected readonly homeRegion: string, protected readonly accountId: string, protected readonly unavailable: ReadonlySet<string> = new Set()) {
     super({
-      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId }),
+      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId, options: this.nextOptions }),
       call: (args) => mockCall(args.token, args.inputs),
     });
   }
@@ -77,8 +88,9 @@ export class RecordingMonitor extends MockMonitor {
     const region = this.regionOf(req, raw, parent);
     const refused = this.outageOf(req, raw, region);
     if (refused) return callback(refused, undefined);
-    // MockMonitor calls `newResource` before its first await, so this hint is still ours.
+    // MockMonitor calls `newResource` before its first await, so these hints are still ours.
     this.nextRegion = region ?? this.homeRegion;
+    this.nextOptions = this.replaceOptions(req);
     return super.registerResource(req, (err: any, response: any) => {
       if (!err) this.record(response.getUrn(), req, raw, parent, region);
       callback(err, response);
@@ -95,11 +107,48 @@ export class RecordingMonitor extends MockMonitor {
       region,
       dependsOn: dependenciesOf(req),
       inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
+      ...this.propertyDependenciesOf(req),
       ...(req.getProtect() ? { protect: true as const } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true as const } : {}),
+      ...(req.getIgnorechangesList().length ? { ignoreChanges: [...req.getIgnorechangesList()] } : {}),
+      ...(req.getReplaceonchangesList().length ? { replaceOnChanges: [...req.getReplaceonchangesList()] } : {}),
+      ...(req.hasReplacementTrigger() ? { replacementTrigger: redact(req.getReplacementTrigger().toJavaScript()) } : {}),
+      ...(req.getReplaceWithList().length ? { replaceWith: [...req.getReplaceWithList()].sort() } : {}),
       ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
       ...this.aliasesOf(req, parent),
     });
+  }
+
+  /**
+   * The SDK's property dependencies, and under `replacementTrigger` the resource whose ID the
+   * trigger is (the request carries the trigger's value, not where it came from).
+   */
+  private propertyDependenciesOf(req: any): { propertyDependencies?: Record<string, string[]> } {
+    const found: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      const urns: string[] = deps.getUrnsList();
+      if (urns.length) found[key] = [...new Set(urns)].sort();
+    });
+    const trigger = req.hasReplacementTrigger() ? deserializeProperty(req.getReplacementTrigger().toJavaScript()) : undefined;
+    if (typeof trigger === "string") {
+      const resources: Map<string, { id: string | null }> = (this as any).resources;
+      const source = [...resources.entries()].find(([, r]) => r.id === trigger)?.[0];
+      if (source) found.replacementTrigger = [source];
+    }
+    return Object.keys(found).length ? { propertyDependencies: found } : {};
+  }
+
+  /**
+   * The options besides the provider's rules that replace a resource, as the mock state needs
+   * them: `replaceWith` resources by their current ID, so their replacement changes this one's identity.
+   */
+  protected replaceOptions(req: any): ReplaceOptions | undefined {
+    const replaceOnChanges: string[] = req.getReplaceonchangesList();
+    const replaceWith: string[] = req.getReplaceWithList();
+    const trigger = req.hasReplacementTrigger() ? deserializeProperty(req.getReplacementTrigger().toJavaScript()) : undefined;
+    if (!replaceOnChanges.length && !replaceWith.length && trigger === undefined) return undefined;
+    const resources: Map<string, { id: string | null }> = (this as any).resources;
+    return { replaceOnChanges, replacementTrigger: trigger, replaceWith: replaceWith.map((urn) => resources.get(urn)?.id ?? urn) };
   }
 
   /**

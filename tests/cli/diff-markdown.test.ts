@@ -192,14 +192,14 @@ describe("values and folding across clusters", () => {
   const policy = (actions: string[], bucket: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: `arn:aws:s3:::${bucket}/*` }] });
   const role = (c: string, actions: string[]) => resource(c, "aws:iam/role:Role", `${c}-velero-role`, { inlinePolicies: [{ name: "velero", policy: policy(actions, `prod-${c}-velero`) }] });
 
-  it("shows a JSON policy as added and removed actions and resources, long text as a unified diff, secrets redacted", () => {
+  it("shows a JSON policy as the grants it adds and removes, long text as a unified diff, secrets redacted", () => {
     const before = [role("c0", ["s3:GetObject"]), resource(null, "kubernetes:core/v1:ConfigMap", "motd", { data: { text: "line one\nline two\nline three" }, token: "[secret]" })];
     const after = [role("c0", ["s3:GetObject", "s3:PutObject"]), resource(null, "kubernetes:core/v1:ConfigMap", "motd", { data: { text: "line one\nline 2\nline three" }, token: "[secret]", password: "[secret]" })];
     const md = renderDiff(input(plan({ c0: "primary" }, before), plan({ c0: "primary" }, after)));
-    expect(md).toContain("  - `inlinePolicies[0].policy`: policy statements\n    ```diff\n    + action s3:PutObject\n    ```");
+    expect(md).toContain("  - `inlinePolicies[0].policy`: policy statements\n    ```diff\n    + grants s3:PutObject on arn:aws:s3:::prod-c0-velero/*\n    ```");
     expect(md).toContain("  - `data.text`:\n    ```diff\n    @@ -1,3 +1,3 @@\n     line one\n    -line two\n    +line 2\n     line three\n    ```");
     expect(md).toContain("  - `password`: _(unset)_ → `[secret]`");
-    expect(md).toContain("`c0-velero-role` `inlinePolicies[0].policy` grants more: `s3:PutObject on arn:aws:s3:::prod-c0-velero/*`");
+    expect(md).toContain("`c0-velero-role` `inlinePolicies[0].policy` grants more: `s3:PutObject` on `arn:aws:s3:::prod-c0-velero/*`");
   });
 
   it("shows a change identical on several clusters once, naming them, with per-cluster detail collapsed", () => {
@@ -207,18 +207,43 @@ describe("values and folding across clusters", () => {
     const three = { c0: "primary", c1: "secondary", c2: "secondary" };
     const md = renderDiff(input(plan(three, roles(["s3:GetObject"])), plan(three, roles(["s3:GetObject", "s3:DeleteObject"]))));
     expect(md).toContain("- ~ `aws:iam/role:Role` `{cluster}-velero-role` — on 3 clusters: `c0`, `c1`, `c2`");
-    expect(md.match(/\+ action s3:DeleteObject/g)).toHaveLength(4); // once folded, three times in the detail
-    expect(md).toContain("- `{cluster}-velero-role` `inlinePolicies[0].policy` grants more: `s3:DeleteObject on arn:aws:s3:::prod-{cluster}-velero/*` — on 3 clusters: `c0`, `c1`, `c2`");
+    expect(md.match(/\+ grants s3:DeleteObject/g)).toHaveLength(4); // once folded, three times in the detail
+    expect(md).toContain("- `{cluster}-velero-role` `inlinePolicies[0].policy` grants more: `s3:DeleteObject` on `arn:aws:s3:::prod-{cluster}-velero/*` — on 3 clusters: `c0`, `c1`, `c2`");
     expect(md).toMatch(/<details>\n<summary>Per-cluster detail \(3 clusters\)<\/summary>\n\n\*\*`c0` · us-east-1\*\*/);
   });
 
-  it("says how to really delete a protected resource a change removes, and flags a replaced bucket", () => {
+  it("says how to really delete a protected resource a change removes, and flags a replaced bucket, named by the program so deleted first", () => {
     const secret = { ...resource(null, "aws:secretsmanager/secret:Secret", "secrets-payments-api-key", { name: "payments/api-key" }), protect: true };
     const bucket = (name: string) => resource("c0", "aws:s3/bucket:Bucket", "c0-logs", { bucket: name });
     const md = renderDiff(input(plan({ c0: "primary" }, [secret, bucket("old-logs")]), plan({ c0: "primary" }, [bucket("new-logs")])));
     expect(md).toContain(`- \`secrets-payments-api-key\` deletes secret \`payments/api-key\` (recoverable only within its recovery window) — **protected**: \`pulumi up\` fails until \`pulumi state unprotect '${secret.urn}'\``);
-    expect(md).toContain("- `c0-logs` (`aws:s3/bucket:Bucket`) is **replaced**: `bucket` cannot change in place (hashicorp/terraform-provider-aws internal/service/s3/bucket.go); replacing it deletes bucket `old-logs` and every object version in it — on `c0`");
+    expect(md).toContain("- `c0-logs` (`aws:s3/bucket:Bucket`) is **replaced**: `bucket` cannot change in place (hashicorp/terraform-provider-aws internal/service/s3/bucket.go); replacing it deletes bucket `old-logs` and every object version in it — deleted **before** its replacement exists (its `bucket` is fixed, so the provider deletes it first): it is missing in between — on `c0`");
     expect(md).toContain("- ± **replace** `aws:s3/bucket:Bucket` `c0-logs` — on `c0`\n  - `bucket`: `old-logs` → `new-logs`");
+  });
+
+  it("shows a change to a type without a replacement rule as \"may replace\", never as in place", () => {
+    const widget = (size: number) => resource("c0", "aws:example/widget:Widget", "c0-widget", { size });
+    const md = renderDiff(input(plan({ c0: "primary" }, [widget(1)]), plan({ c0: "primary" }, [widget(2)])));
+    expect(md).toContain("- ± **may replace** `aws:example/widget:Widget` `c0-widget` — on `c0`\n  - `size`: `1` → `2`");
+    expect(md).not.toContain("- ~ `aws:example/widget:Widget`");
+    expect(md).toContain("- `c0-widget` (`aws:example/widget:Widget`) **may be replaced**: the preview has no replacement rule for this type (cli/diff/replacement.ts), so it cannot say the change is in place — may be replaced: `size` — on `c0`");
+  });
+
+  it("traces an update to the replacement it follows, and a replacement through replaceWith", () => {
+    const vpc = (cidr: string) => resource("c0", "aws:ec2/vpc:Vpc", "c0-vpc", { cidrBlock: cidr });
+    const group = (vpcId: string) => ({ ...resource("c0", "aws:ec2/securityGroup:SecurityGroup", "c0-sg", { vpcId }), propertyDependencies: { vpcId: [vpc("").urn] } });
+    const queue = (id: string) => ({ ...resource("c0", "aws:sqs/queue:Queue", "c0-queue", { tags: { vpc: id } }), replaceWith: [vpc("").urn], deleteBeforeReplace: true });
+    const md = renderDiff(input(plan({ c0: "primary" }, [vpc("10.0.0.0/16"), group("vpc-1"), queue("a")]), plan({ c0: "primary" }, [vpc("10.1.0.0/16"), group("vpc-2"), queue("a")])));
+    expect(md).toContain("- ± **replace** `aws:ec2/securityGroup:SecurityGroup` `c0-sg` — replaced because `vpcId` changed ← `c0-vpc` (Vpc) replaced: `cidrBlock` — on `c0`");
+    expect(md).toContain("- ± **replace** `aws:sqs/queue:Queue` `c0-queue` — replaced because `replaceWith` ← `c0-vpc` (Vpc) replaced: `cidrBlock` — on `c0`");
+    expect(md).toContain("In its wake it replaces 2: SecurityGroup ×1 (`c0-sg`), Queue ×1 (`c0-queue`)");
+    expect(md).toContain("- `c0-queue` (`aws:sqs/queue:Queue`) is replaced because `replaceWith` ← `c0-vpc` (Vpc) replaced: `cidrBlock` — deleted **before** its replacement exists (`deleteBeforeReplace`): it is missing in between — on `c0`");
+
+    // A value from a resource the change adds ends the chain there.
+    const lb = resource("c0", "aws:lb/loadBalancer:LoadBalancer", "c0-lb-2", { name: "lb-2" });
+    const record = (target: string) => ({ ...resource("c0", "aws:route53/record:Record", "c0-hostname", { name: "c0.example.com", aliases: [{ name: target }] }), propertyDependencies: { aliases: [lb.urn] } });
+    const moved = renderDiff(input(plan({ c0: "primary" }, [record("lb-1.elb")]), plan({ c0: "primary" }, [record("lb-2.elb"), lb])));
+    expect(moved).toContain("- ~ `aws:route53/record:Record` `c0-hostname` — updated because `aliases[0].name` changed ← `c0-lb-2` (LoadBalancer) is new — on `c0`");
   });
 
   it("names worse DR figures and new violations under Needs attention", () => {
@@ -261,7 +286,7 @@ describe("a 100-cluster fleet change", () => {
     const md = renderComment(input(base, head, { base: tree("base"), head: tree("head") }));
     expect(md.length).toBeLessThanOrEqual(65_536);
     const attention = md.slice(md.indexOf("### ⚠️ Needs attention"), md.indexOf("### Clusters"));
-    expect(attention).toContain("grants more: `s3:DeleteObject on arn:aws:s3:::prod-{cluster}-velero-123456789012`");
+    expect(attention).toContain("grants more: `s3:DeleteObject` on `arn:aws:s3:::prod-{cluster}-velero-123456789012`");
     expect(attention).toContain("on 100 clusters: `c0`, `c1`, `c2`");
     expect(attention).toContain("role flip: `c0` primary → **secondary**");
     expect(attention).toContain("DNS answer changes: api.example.com (`c1`) failover SECONDARY → **failover PRIMARY**");

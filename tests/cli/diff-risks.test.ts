@@ -1,5 +1,5 @@
 import { parseFleet } from "../../fleet";
-import { comparePlans } from "../../cli/diff/compare-plans";
+import { comparePlans, emptyPlan } from "../../cli/diff/compare-plans";
 import { renderDiff } from "../../cli/diff/markdown";
 import { assessRisks, foldRisks, Risk } from "../../cli/diff/risks";
 import { topologyOf } from "../../cli/diff/topology";
@@ -88,7 +88,7 @@ describe("what needs attention, from real plans of before/after stack files", ()
     // The exact ARN of the new secret's replica in the cluster's region, its random suffix included.
     const text = widened.find((r) => r.cluster === "c1")!.text.replace(/api-key-[0-9a-f]{6}`/g, "api-key-<suffix>`");
     expect(text).toBe(
-      "`c1-external-secrets-payments-reader-role` `inlinePolicies[0].policy` grants more: `secretsmanager:DescribeSecret on arn:aws:secretsmanager:us-west-2:123456789012:secret:payments/api-key-<suffix>`, `secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-west-2:123456789012:secret:payments/api-key-<suffix>`",
+      "`c1-external-secrets-payments-reader-role` `inlinePolicies[0].policy` grants more: `secretsmanager:DescribeSecret`, `secretsmanager:GetSecretValue` on `arn:aws:secretsmanager:us-west-2:123456789012:secret:payments/api-key-<suffix>`",
     );
     expect(foldRisks(widened)).toHaveLength(1);
   });
@@ -118,5 +118,18 @@ describe("what needs attention, from real plans of before/after stack files", ()
     const same = renderDiff({ base: { label: "main", plan: head, tree: new Map() }, head: { label: "working tree", plan: head, tree: new Map() }, topology: topologyOf(parseFleet(STACKS.twoClusters, "us-east-1")) });
     expect(same).toContain("### ✅ Nothing needs attention");
     if (process.env.SHOW_DIFF) console.log(md);
+  });
+});
+
+describe("a cluster that changes region", () => {
+  it("says one pulumi up cannot move it, and how to", () => {
+    const side = (region: string): PlanDocument => ({ ...emptyPlan("prod"), clusters: [{ name: "c0", region: "us-east-1", role: "primary" }, { name: "c1", region, role: "secondary" }] });
+    const [base, head] = [side("us-west-2"), side("eu-central-1")];
+    const found = assessRisks(base, head, comparePlans(base, head));
+    expect(found.filter((r) => r.kind === "refused").map((r) => [r.cluster, r.region, r.text])).toEqual([[
+      "c1", "eu-central-1",
+      expect.stringMatching(/^cluster `c1` moves from us-west-2 to \*\*eu-central-1\*\*: one `pulumi up` \*\*cannot move\*\* .*pulumi\/pulumi-aws#5656.*remove the cluster in one change and add it in the new region, under a new name, in another$/),
+    ]]);
+    expect(assessRisks(base, base, comparePlans(base, base)).filter((r) => r.kind === "refused")).toEqual([]);
   });
 });

@@ -109,6 +109,31 @@ describe("GitHub workflows", () => {
     expect(preview.if).toContain("env.HAS_PULUMI_TOKEN == 'true'");
     expect(w.jobs.preview.env?.HAS_PULUMI_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN != '' }}");
     expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].if).toBe(preview.if);
+    // The AWS role is the one the stack file names, assumed by OIDC: no keys anywhere.
+    expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toMatchObject({ "role-to-assume": "${{ steps.roles.outputs.preview }}" });
+    expect(w.jobs.preview.permissions).toMatchObject({ "id-token": "write" });
+    // Where it cannot run, it says so and why.
+    const skipped = steps(w).find((s) => s.name === "No cloud credentials for this run")!;
+    expect(skipped.if).toBe("env.HAS_PULUMI_TOKEN != 'true'");
+    expect(skipped.run).toContain("::notice title=pulumi preview skipped::");
+  });
+
+  it("gives branch protection one stable check that fails when any stack's preview fails", () => {
+    const w = workflows.get("pull-request.yml")!;
+    const job = w.jobs["preview-result"] as Job & { name: string; needs: string; if: string };
+    expect({ name: job.name, needs: job.needs, if: job.if }).toEqual({ name: "pulumi preview", needs: "preview", if: "always()" });
+    const script = job.steps![0].run!;
+    const exitCode = (result: string) => {
+      try {
+        require("child_process").execFileSync("bash", ["-euo", "pipefail", "-c", script], { env: { ...process.env, RESULT: result }, stdio: "pipe" });
+        return 0;
+      } catch (err) {
+        return (err as { status: number }).status;
+      }
+    };
+    // success covers stacks whose preview was skipped for lack of credentials (their legs pass with a notice).
+    expect(["success", "failure", "cancelled", "skipped"].map(exitCode)).toEqual([0, 1, 1, 1]);
+    expect(job.steps![0].env).toEqual({ RESULT: "${{ needs.preview.result }}" });
   });
 
   it("posts one sticky comment from a workflow that never checks out pull-request code", () => {
