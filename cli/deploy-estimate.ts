@@ -17,7 +17,7 @@ export interface DeployEstimate {
   readonly firstUpSeconds: number;
   /** The runner the deploy workflow uses, and how many operations it keeps in flight. */
   readonly runner: DeployRunner;
-  /** The same deploy with unbounded parallelism: the stacks' order still holds. */
+  /** The same deploy with unbounded parallelism, stacks and operations alike: the stacks' order still holds. */
   readonly unboundedSeconds: number;
   /** The longest chain through `dependsOn` and parents: no deploy of this graph is shorter. */
   readonly criticalPathSeconds: number;
@@ -37,7 +37,7 @@ export interface EstimateOptions {
 
 export const ESTIMATE_ASSUMPTIONS = [
   "every resource is created (first deploy); updates are usually far shorter",
-  "each stack is one pulumi up with its own slots (one CI job per stack); a stack starts when every stack its resources wait for has finished",
+  "each stack is one pulumi up with its own slots (one CI job per stack); a stack starts when every stack its resources wait for has finished and the matrix has a free job (max-parallel); no account limit on concurrent jobs",
   "within a stack a resource is registered once everything in its dependsOn and its parent exist, then queues for a slot, first come first served, and holds it until its create returns (pulumi/pulumi pkg/resource/deploy/step_executor.go)",
   "typical creation time per resource type (cli/creation-times.ts), no retries, throttling or quota waits, no time to start the program or load plugins",
 ];
@@ -48,7 +48,7 @@ export function deployEstimate(resources: readonly EstimatedResource[], options:
   const durationOf = (r: EstimatedResource) => creationTime(r.type, r.region).seconds;
   const stackOf = (r: EstimatedResource) => r.stack ?? options.stack ?? "stack";
   const runner = options.runner ?? workflowRunner();
-  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots });
+  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots, stackSlots: runner.stacksInParallel });
   const unbounded = scheduleDeploy(graph, { durationOf, stackOf, slots: Infinity });
   const { seconds, path } = criticalPath(graph, durationOf);
   return {

@@ -9,6 +9,8 @@ export interface DeployRunner {
   readonly vCpus: number;
   /** Operations in flight per stack: `--parallel` or PULUMI_PARALLEL when set, else 4 × vCPUs. */
   readonly slots: number;
+  /** Stacks deployed at once: the largest `strategy.max-parallel` of the jobs that run `pulumi up`; absent, no limit. */
+  readonly stacksInParallel?: number;
   /** Where the figures come from. */
   readonly basis: string;
 }
@@ -43,26 +45,37 @@ export function workflowRunner(): DeployRunner {
 
 /**
  * The runner of the first job (in file order) with a step that runs `pulumi up`, through
- * pulumi/actions (`command: up`) or a shell. A label this table does not size is taken as the
+ * pulumi/actions (`command: up`) or a shell, and how many stacks such jobs deploy at once. A label this table does not size is taken as the
  * smallest GitHub-hosted Linux runner, and so is a repository with no such job; the basis says so.
  */
 export function runnerOf(workflows: readonly string[]): DeployRunner {
+  let found: DeployRunner | undefined;
+  const matrices: number[] = [];
   for (const text of workflows) {
     const workflow = YAML.parse(text) ?? {};
     for (const job of Object.values<any>(workflow.jobs ?? {})) {
       const step = (job.steps ?? []).find((s: any) => (String(s.uses ?? "").startsWith("pulumi/actions") && s.with?.command === "up") || /\bpulumi up\b/.test(String(s.run ?? "")));
       if (!step) continue;
-      const label = String(job["runs-on"]);
-      const known = PRIVATE_REPOSITORY_VCPUS[label];
-      const vCpus = known ?? 2;
-      const sized = known
-        ? `${label} has ${vCpus} vCPUs in a private repository (${PUBLIC_REPOSITORY_VCPUS} in a public one), GitHub-hosted runners reference`
-        : `${label} is not a standard GitHub-hosted label: taken as ${vCpus} vCPUs`;
-      const parallel = Number(step.with?.parallel ?? step.env?.PULUMI_PARALLEL ?? job.env?.PULUMI_PARALLEL ?? workflow.env?.PULUMI_PARALLEL);
-      if (parallel >= 1) return { label, vCpus, slots: parallel, basis: `${sized}; the workflow sets ${parallel} operations in flight` };
-      return { label, vCpus, slots: SLOTS_PER_CPU * vCpus, basis: `${sized}; pulumi up keeps ${SLOTS_PER_CPU} × vCPUs operations in flight by default (pulumi/pulumi#15016)` };
+      const limit = Number(job.strategy?.["max-parallel"]);
+      if (limit >= 1) matrices.push(limit);
+      found ??= runnerOfJob(workflow, job, step);
     }
   }
-  const vCpus = PRIVATE_REPOSITORY_VCPUS["ubuntu-latest"];
-  return { label: "ubuntu-latest", vCpus, slots: SLOTS_PER_CPU * vCpus, basis: `no workflow job runs pulumi up: taken as ubuntu-latest in a private repository, ${SLOTS_PER_CPU} × ${vCpus} operations in flight` };
+  const runner = found ?? (() => {
+    const vCpus = PRIVATE_REPOSITORY_VCPUS["ubuntu-latest"];
+    return { label: "ubuntu-latest", vCpus, slots: SLOTS_PER_CPU * vCpus, basis: `no workflow job runs pulumi up: taken as ubuntu-latest in a private repository, ${SLOTS_PER_CPU} × ${vCpus} operations in flight` };
+  })();
+  return matrices.length ? { ...runner, stacksInParallel: Math.max(...matrices), basis: `${runner.basis}; at most ${Math.max(...matrices)} stacks at once (the matrix's max-parallel)` } : runner;
+}
+
+function runnerOfJob(workflow: any, job: any, step: any): DeployRunner {
+  const label = String(job["runs-on"]);
+  const known = PRIVATE_REPOSITORY_VCPUS[label];
+  const vCpus = known ?? 2;
+  const sized = known
+    ? `${label} has ${vCpus} vCPUs in a private repository (${PUBLIC_REPOSITORY_VCPUS} in a public one), GitHub-hosted runners reference`
+    : `${label} is not a standard GitHub-hosted label: taken as ${vCpus} vCPUs`;
+  const parallel = Number(step.with?.parallel ?? step.env?.PULUMI_PARALLEL ?? job.env?.PULUMI_PARALLEL ?? workflow.env?.PULUMI_PARALLEL);
+  if (parallel >= 1) return { label, vCpus, slots: parallel, basis: `${sized}; the workflow sets ${parallel} operations in flight` };
+  return { label, vCpus, slots: SLOTS_PER_CPU * vCpus, basis: `${sized}; pulumi up keeps ${SLOTS_PER_CPU} × vCPUs operations in flight by default (pulumi/pulumi#15016)` };
 }

@@ -8,6 +8,8 @@ export interface ScheduleOptions<R extends GraphResource> {
   readonly stackOf: (resource: R) => string;
   /** Operations in flight per stack (`pulumi up --parallel`); Infinity for unbounded. */
   readonly slots: number;
+  /** Stacks deployed at once (a CI matrix's `max-parallel`). @default Infinity */
+  readonly stackSlots?: number;
 }
 
 /** One stack's `pulumi up` in the schedule. */
@@ -40,7 +42,8 @@ export interface Schedule {
  * Stacks are separate `pulumi up` runs, each with its own workers (one CI job per stack). A
  * stack starts when every stack it depends on has finished, and it depends on each stack
  * one of its resources waits for: it reads their outputs, which exist only after their update.
- * A cycle between stacks cannot be deployed and is an error.
+ * At most `stackSlots` stacks run at once (a matrix's `max-parallel`), ready ones first come
+ * first served. A cycle between stacks cannot be deployed and is an error.
  */
 export function scheduleDeploy<R extends GraphResource>(graph: DependencyGraph<R>, options: ScheduleOptions<R>): Schedule {
   const { durationOf, stackOf, slots } = options;
@@ -63,30 +66,23 @@ export function scheduleDeploy<R extends GraphResource>(graph: DependencyGraph<R
     }
   }
 
-  const runs = new Map<string, StackRun>();
-  const visiting = new Set<string>();
-  const run = (stack: string): StackRun => {
-    const known = runs.get(stack);
-    if (known) return known;
-    if (visiting.has(stack)) throw new Error(`stacks wait for each other in a cycle through ${stack}`);
-    visiting.add(stack);
-    const before = [...after.get(stack)!].sort();
-    const startSeconds = Math.max(0, ...before.map((s) => run(s).finishSeconds));
-    visiting.delete(stack);
-    const finishSeconds = listSchedule(members.get(stack)!.map((r) => r.urn), waits, seconds, startSeconds, slots);
-    const result = { stack, resources: members.get(stack)!.length, after: before, startSeconds, finishSeconds };
-    runs.set(stack, result);
-    return result;
-  };
-  const stacks = [...members.keys()].sort().map(run).sort((a, b) => a.finishSeconds - b.finishSeconds || (a.stack < b.stack ? -1 : 1));
+  // A stack's update takes as long whenever it starts: its dependencies elsewhere are met by then.
+  const stackSeconds = new Map([...members].map(([stack, rs]) => [stack, listSchedule(rs.map((r) => r.urn), waits, seconds, slots, "a dependency cycle inside a stack").seconds]));
+  const afterLists = new Map([...after].map(([stack, set]) => [stack, [...set].sort()]));
+  // Stacks queue for the matrix's slots as steps queue for workers: first ready first served.
+  const { starts } = listSchedule([...members.keys()], afterLists, stackSeconds, options.stackSlots ?? Infinity, "stacks wait for each other in a cycle");
+  const stacks = [...members.keys()]
+    .map((stack) => ({ stack, resources: members.get(stack)!.length, after: afterLists.get(stack)!, startSeconds: starts.get(stack)!, finishSeconds: starts.get(stack)! + stackSeconds.get(stack)! }))
+    .sort((a, b) => a.finishSeconds - b.finishSeconds || (a.stack < b.stack ? -1 : 1));
   return { seconds: Math.max(0, ...stacks.map((s) => s.finishSeconds)), stacks };
 }
 
 /**
- * One stack's update from `start`: list scheduling over its resources with `slots` workers,
- * first ready first served. Dependencies outside the stack are already met (their stacks finished).
+ * List scheduling with `slots` workers, first ready first served, from time 0: steps of one
+ * stack (waits outside `urns` are already met), or stacks of a deploy. When each starts, and
+ * when the last finishes.
  */
-function listSchedule(urns: readonly string[], waits: ReadonlyMap<string, string[]>, seconds: ReadonlyMap<string, number>, start: number, slots: number): number {
+function listSchedule(urns: readonly string[], waits: ReadonlyMap<string, string[]>, seconds: ReadonlyMap<string, number>, slots: number, cycle: string): { seconds: number; starts: Map<string, number> } {
   const inStack = new Set(urns);
   const waiting = new Map<string, number>();
   const dependents = new Map<string, string[]>();
@@ -103,7 +99,8 @@ function listSchedule(urns: readonly string[], waits: ReadonlyMap<string, string
   const queue: string[] = urns.filter((urn) => waiting.get(urn) === 0).sort();
   let head = 0;
   const running = new MinHeap();
-  let now = start;
+  const starts = new Map<string, number>();
+  let now = 0;
   let done = 0;
   const finish = (urns: string[]) => {
     const ready: string[] = [];
@@ -122,19 +119,20 @@ function listSchedule(urns: readonly string[], waits: ReadonlyMap<string, string
     while (head < queue.length && running.size < slots) {
       const urn = queue[head++];
       const takes = seconds.get(urn)!;
+      starts.set(urn, now);
       if (takes > 0) running.push(now + takes, urn);
       else finish([urn]);
     }
     if (running.size === 0) {
       if (head < queue.length) continue;
-      throw new Error("dependency cycle inside a stack");
+      throw new Error(cycle);
     }
     now = running.peekTime();
     const ended: string[] = [];
     while (running.size > 0 && running.peekTime() === now) ended.push(running.pop());
     finish(ended.sort());
   }
-  return now;
+  return { seconds: now, starts };
 }
 
 /** Running steps by finish time (then URN), so the earliest finish is always on top. */

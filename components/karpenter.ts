@@ -125,7 +125,10 @@ export class Karpenter extends pulumi.ComponentResource {
       skipCrds: true,
       values: {
         serviceAccount: { name: agent.serviceAccount },
-        settings: { clusterName: cluster.eksClusterName, clusterEndpoint: args.endpoint, interruptionQueue: queue.name },
+        // Respect ARC zonal shifts of this cluster (zonalShiftConfig on): no new nodes in a shifted zone. Off by
+        // default; reads them with arc-zonal-shift:GetManagedResource (aws/karpenter-provider-aws charts/karpenter/values.yaml
+        // settings.enableZonalShift, v1.12+; getting-started cloudformation.yaml KarpenterControllerZonalShiftPolicy).
+        settings: { clusterName: cluster.eksClusterName, clusterEndpoint: args.endpoint, interruptionQueue: queue.name, enableZonalShift: true },
       },
     }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, nodeAccess, crds, association, ...attachments] });
     this.registerOutputs({});

@@ -14,8 +14,8 @@ interface Step {
   readonly stack: string;
 }
 const step = (urn: string, seconds: number, dependsOn: string[] = [], stack = "s", parent: string | null = null): Step => ({ urn, seconds, dependsOn, stack, parent });
-const schedule = (steps: Step[], slots: number) =>
-  scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots });
+const schedule = (steps: Step[], slots: number, stackSlots?: number) =>
+  scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots, stackSlots });
 
 describe("scheduleDeploy, one stack", () => {
   it("keeps at most `slots` operations in flight", () => {
@@ -65,6 +65,15 @@ describe("scheduleDeploy, several stacks", () => {
     expect(schedule(steps.map((s) => ({ ...s, stack: "one" })), 8).seconds).toBe(10 + 5 + 900);
   });
 
+  it("deploys at most `stackSlots` stacks at once, ready ones first come first served", () => {
+    // A fleet stack, then three cluster stacks of 900 s each; two jobs at a time.
+    const steps = [step("role", 10, [], "fleet"), ...["c0", "c1", "c2"].map((c) => step(`${c}-eks`, 900, ["role"], c))];
+    expect(schedule(steps, 8).stacks.map((s) => [s.stack, s.startSeconds])).toEqual([["fleet", 0], ["c0", 10], ["c1", 10], ["c2", 10]]);
+    const capped = schedule(steps, 8, 2);
+    expect(capped.stacks.map((s) => [s.stack, s.startSeconds, s.finishSeconds])).toEqual([["fleet", 0, 10], ["c0", 10, 910], ["c1", 10, 910], ["c2", 910, 1810]]);
+    expect(capped.seconds).toBe(1810);
+  });
+
   it("refuses stacks that wait for each other", () => {
     const steps = [step("a1", 1, ["b1"], "a"), step("b1", 1, [], "b"), step("b2", 1, ["a1"], "b")];
     expect(() => schedule(steps, 4)).toThrow("stacks wait for each other in a cycle");
@@ -97,6 +106,13 @@ describe("the runner the deploy workflow uses", () => {
     expect(runnerOf([workflow(up({}))])).toMatchObject({ label: "ubuntu-22.04", slots: 8 });
     expect(runnerOf([workflow(up({ parallel: 32 }))])).toMatchObject({ slots: 32 });
     expect(runnerOf([workflow(up({}), { PULUMI_PARALLEL: "12" })])).toMatchObject({ slots: 12 });
+  });
+
+  it("takes the largest max-parallel of the matrices that run pulumi up as the stacks deployed at once, and none without one", () => {
+    const up = (maxParallel?: number) => ({ "runs-on": "ubuntu-latest", ...(maxParallel ? { strategy: { "max-parallel": maxParallel, matrix: { stack: ["a"] } } } : {}), steps: [{ uses: "pulumi/actions@v6", with: { command: "up" } }] });
+    const two = YAML.stringify({ jobs: { fleet: up(8), clusters: up(16), lint: { "runs-on": "ubuntu-latest", strategy: { "max-parallel": 40 }, steps: [{ run: "npm test" }] } } });
+    expect(runnerOf([two])).toMatchObject({ slots: 8, stacksInParallel: 16 });
+    expect(runnerOf([workflow(up())]).stacksInParallel).toBeUndefined();
   });
 
   it("finds a shell step too, and takes a label it cannot size as the smallest standard runner, saying so", () => {
