@@ -11,6 +11,7 @@ import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
 import { stacksToDiff } from "./diff/stacks";
 import { Topology, topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
+import { shownTree, stackName } from "./next-steps";
 import { redact } from "./redact";
 
 const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
@@ -61,6 +62,12 @@ export async function main(argv: string[]): Promise<number> {
       return planned;
     });
     process.stdout.write(redact(renderComments(inputs)));
+    // On stderr: the comment on stdout goes to the pull request as it is.
+    for (const [configFile, spec] of heads) {
+      if (!spec) continue;
+      const stack = { configFile, spec };
+      console.error(`Next (stack ${stackName(stack)}): once reviewed, merge into ${spec.gitops.branch}: the agents apply ${shownTree(stack)} from it, and \`pulumi up --stack ${stackName(stack)}\` (the deploy workflow) the infrastructure.`);
+    }
     return inputs.some((i) => i.head.plan.violations.some((v) => v.enforcement === "mandatory")) ? EXIT.violations : EXIT.ok;
   } finally {
     forget();

@@ -2,7 +2,8 @@ import * as path from "path";
 import { fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, StackConfig } from "../../fleet";
 import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
-import { infraViolations, policyConfigOf } from "../policy-run";
+import { infraViolations, policyConfigOf, withMockIds } from "../policy-run";
+import { estimateCost } from "../../cost/estimate";
 import { Engine, evaluateProgram } from "./evaluate";
 
 export interface StackPlan {
@@ -30,7 +31,10 @@ export async function planFleet(spec: FleetSpec, config: StackConfig, violations
   // Where each wave stands: the stack's own tree (what the program reads too, index.ts).
   const state = readRolloutState(path.resolve(projectFolderOf(config.file), spec.gitops.path));
   const planned = planDocument(config.stack, spec, resources, [], state);
+  // Ids join records to checks and node groups to launch templates, for the rules and the cost alike.
+  const withIds = withMockIds(planned.resources);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
-  const found = await infraViolations(planned.resources, policyConfigOf(config, spec));
-  return { spec, config, document: { ...planned, violations: sortViolations([...violations, ...found]) } };
+  const found = await infraViolations(withIds, policyConfigOf(config, spec));
+  const cost = estimateCost(withIds, spec.clusters.map((c) => c.name));
+  return { spec, config, document: { ...planned, cost, violations: sortViolations([...violations, ...found]) } };
 }
