@@ -3,6 +3,7 @@ import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 import { UsageError } from "./errors";
 import { stackFile, stackNameOf } from "../fleet";
+import { UNAVAILABLE_OPTION } from "./engine/outage";
 
 export interface StackArgs {
   /** The stack file to read: `--config FILE`, or `Pulumi.<--stack>.yaml` (default prod). */
@@ -21,6 +22,21 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(ar
 export const STACK_OPTIONS = {
   stack: { type: "string" },
   config: { type: "string" },
+} as const;
+
+/**
+ * The flags of every `npm run` command, by script name: what each command parses (strictly),
+ * and what docs/RUNBOOK.md's commands are checked against. `rollout` takes its subcommand
+ * (status, promote, abort) before them.
+ */
+export const COMMAND_OPTIONS = {
+  plan: { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" } },
+  synth: { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } },
+  check: { ...STACK_OPTIONS, plan: { type: "string" }, gitops: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" } },
+  diff: { ...STACK_OPTIONS, base: { type: "string" } },
+  failover: { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } },
+  rollout: { ...STACK_OPTIONS, outputs: { type: "string" }, replay: { type: "string" }, watch: { type: "boolean" }, resume: { type: "boolean" }, write: { type: "boolean" } },
+  roles: { ...STACK_OPTIONS },
 } as const;
 
 /** The stack a command acts on without `--stack` or `--config`. */

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { FleetConfigError, fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, stackNameOf, withClusterReleases } from "../fleet";
 import { multiWaveProblems, upgradeProblems, versionsInPlan } from "../fleet/upgrades";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { DiffInput, renderComments } from "./diff/markdown";
@@ -23,7 +23,7 @@ const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
  * Exit 1 when a head has a mandatory policy violation.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, base: { type: "string" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.diff, USAGE);
   if (!flags.base) throw new UsageError(`--base GITREF is required\nusage: ${USAGE}`);
   const root = repoRoot(process.cwd());
   const commit = resolveCommit(root, flags.base);

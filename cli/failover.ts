@@ -1,13 +1,13 @@
 import * as path from "path";
 import { fleetFromStackFile, shownPath } from "../fleet";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { playPromotion } from "./failover/play";
 import { promotionReport } from "./failover/report";
 import { lockedStackFile, writeStackFileText } from "./failover/stack-file";
 import { acquireLock } from "./lock";
 import { npmCommand, shownTree, stackName } from "./next-steps";
-import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
+import { unavailableRegions } from "./engine/outage";
 
 const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE] [--dry-run] [--unavailable REGION ...]";
 
@@ -22,7 +22,7 @@ const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE]
  * it as during an outage of REGION: a call the program would make into it is bad input (exit 2).
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.failover, USAGE);
   if (flags.to === "") throw new UsageError(`--to: name the cluster to promote, or leave --to out to promote the takeover standby\nusage: ${USAGE}`);
   const { configFile } = stackArgs(flags);
   const unavailable = unavailableRegions(flags.unavailable);

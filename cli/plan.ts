@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
 import { checkOutputFolder, isOwnTree } from "../charts/output-folder";
 import { checkWorkPathsFree, recoverSwap, swapInTree } from "../charts/write-tree";
@@ -11,7 +11,7 @@ import { sortViolations } from "../policies/violation";
 import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { commitFile, StagedFile, stableJson, stageFile } from "./write";
-import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
+import { unavailableRegions } from "./engine/outage";
 import { acquireLock, kindOf } from "./lock";
 import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
 import { redact } from "./redact";
@@ -25,7 +25,7 @@ const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--jso
  * the program would make into it ends the plan with exit 2, naming what made it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.plan, USAGE);
   const { configFile } = stackArgs(flags);
   const unavailable = unavailableRegions(flags.unavailable);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).

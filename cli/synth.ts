@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkOutputFolder, readKeptTree, recoverSwap, renderTree, staleTreeReport, synthTree, treeChanges } from "../charts";
 import { fleetFromStackFile } from "../fleet";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
 import { withLock } from "./lock";
 import { npmCommand, stackName, treeDir } from "./next-steps";
@@ -15,7 +15,7 @@ const USAGE = "npm run synth [-- --stack NAME | --config FILE] [--out DIR] [--ch
  * exits 1 when the tree on disk differs (for CI).
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.synth, USAGE);
   const { configFile } = stackArgs(flags);
   const { spec } = fleetFromStackFile(configFile);
   // Each stack's own tree (its `gitops.path`, beside its stack file in the project), and only

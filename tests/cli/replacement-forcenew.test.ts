@@ -21,6 +21,8 @@ const TF = "hashicorp/terraform-provider-aws internal/service/";
  * pulumi/pulumi-kubernetes (an object's identity).
  */
 const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonly string[]; readonly source: string }>> = {
+  // resource_arn carries stringplanmodifier.RequiresReplace(); the practice-run alarms and windows update in place.
+  "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": { properties: ["resourceArn"], source: `${TF}arczonalshift/zonal_autoshift_configuration.go` },
   "aws:eks/nodeGroup:NodeGroup": {
     properties: ["amiType", "capacityType", "clusterName", "diskSize", "instanceTypes", "launchTemplate.id", "launchTemplate.name", "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "remoteAccess", "subnetIds"],
     source: `${TF}eks/node_group.go`,

@@ -111,14 +111,16 @@ describe("docs/RUNBOOK.md", () => {
     );
   });
 
-  it("gives a break-glass for both engines that flips the survivor's answer by hand", () => {
+  it("gives a break-glass for both engines that applies the promotion's own render to the survivor by hand", () => {
     const flux = `kubectl --context ${standby.name} -n ${names.AGENTS.flux.namespace} patch kustomization`;
     expect(runbook).toContain(`${flux} ${names.FLUX_OBJECTS.apps} --type merge -p '{"spec":{"suspend":true}}'`);
     expect(runbook).toContain(`${flux} ${names.FLUX_OBJECTS.traffic} --type merge -p '{"spec":{"suspend":true}}'`);
-    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${HEALTH_ANSWERS.namespace} patch configmap ${HEALTH_ANSWERS.name} --type merge -p '{"data":{"${HEALTH_ANSWERS.keys.serving}":"yes\\n"}}'`);
-    expect(runbook).toContain(`argocd app set ${standby.name}-apps --sync-policy none`);
-    expect(runbook).toContain(`argocd app set ${standby.name}-traffic --sync-policy none`);
-    expect(runbook).toContain(`kubectl --context ${standby.name} -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
+    for (const layer of ["traffic", "apps"]) {
+      expect(runbook).toContain(`kubectl --context ${standby.name} replace -k ${spec.gitops.path}/clusters/${standby.name}/${layer}`);
+      const automated = `kubectl --context <hub> -n ${names.AGENTS.argocd.namespace} patch application ${standby.name}-${layer} --type json -p '[{"op":"remove","path":"/spec/syncPolicy/automated"}]'`;
+      expect(runbook).toContain(automated);
+    }
+    expect(runbook).toContain(`kubectl --context <hub> -n ${names.AGENTS.argocd.namespace} scale deployment argocd-applicationset-controller --replicas=1`);
   });
 
   it("deploys the surviving side with the commands that prove it needs no call into the failed region", () => {
