@@ -42,7 +42,7 @@ const RENDER = { replicatedDir: path.resolve(__dirname, "../fixtures/replicated-
 const played = new Map<Variant, Outage>();
 beforeAll(async () => {
   for (const variant of NAMES) played.set(variant, await playOutage(VARIANTS[variant](PROD)));
-}, 180_000);
+}, 600_000); // seven variants, ~12 s of CPU: minutes of wall time on a busy 2-core runner
 
 const saying = (spec: FleetSpec, tree: readonly RenderedFile[], path: HealthPath) => spec.clusters.filter((c) => renderedAnswer(spec, tree, c.name, path) === 200).map((c) => c.name);
 /** The replica count of the fixture's Deployment in each cluster's rendered apps layer. */

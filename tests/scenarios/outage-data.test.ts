@@ -28,7 +28,7 @@ beforeAll(async () => {
     const text = HOMES[home](PROD);
     planned.set(home, await planDuringOutage(promote(text, undefined).text));
   }
-}, 120_000);
+}, 300_000);
 
 /**
  * The object-store permissions of the Velero AWS plugin's documented policy

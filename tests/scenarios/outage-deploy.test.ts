@@ -35,7 +35,7 @@ beforeAll(async () => {
   failedResized = await planDuringOutage(resized(text, "use1"));
   argo = await planDuringOutage(promoted(argoWithTwoInUsWest2()));
   argoTakeover = await planDuringOutage(promoted(argoWithTwoInUsWest2(", hubs: { us-west-2: usw2b }")));
-}, 120_000);
+}, 300_000);
 
 const plannedOk = (planned: Planned): PlanDocument => {
   if (planned.code !== 0) throw new Error(`plan with ${DOWN} unavailable exited ${planned.code}:\n${planned.printed}`);
