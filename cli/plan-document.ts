@@ -29,7 +29,7 @@ export interface PlanDocument {
   readonly resources: PlanResource[];
   readonly violations: Violation[];
   readonly dr: DrFigures;
-  /** Expected wall time of a first `pulumi up` and its critical path, from `dependsOn`. */
+  /** Expected wall time of a first deploy on the workflows' runner, unbounded, and its critical path, from `dependsOn`. */
   readonly estimate: DeployEstimate;
   /** The waves a change goes through, where each stands and the time to reach the whole fleet (absent in plans of older code). */
   readonly rollout?: RolloutSchedule;
@@ -72,7 +72,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     resources,
     violations: sortViolations(violations),
     dr: spec.dr,
-    estimate: deployEstimate(resources),
+    estimate: deployEstimate(resources, { stack }),
     rollout: rolloutSchedule(spec, rolloutState),
   };
 }
