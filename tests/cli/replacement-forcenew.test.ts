@@ -61,7 +61,6 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "aws:cloudwatch/logGroup:LogGroup": { properties: ["name"], source: `${TF}logs/group.go` },
   "aws:cloudwatch/metricAlarm:MetricAlarm": { properties: ["name"], source: `${TF}cloudwatch/metric_alarm.go (alarm_name)` },
   "aws:cloudwatch/eventRule:EventRule": { properties: ["name"], source: `${TF}events/rule.go` },
-  "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": { properties: ["resourceArn"], source: `${TF}arczonalshift/zonal_autoshift_configuration.go (resource_arn RequiresReplace)` },
   "aws:cloudwatch/eventTarget:EventTarget": { properties: ["rule", "targetId"], source: `${TF}events/target.go` },
   "aws:sqs/queue:Queue": { properties: ["name", "fifoQueue"], source: `${TF}sqs/queue.go` },
   "aws:sqs/queuePolicy:QueuePolicy": { properties: ["queueUrl"], source: `${TF}sqs/queue_policy.go` },
