@@ -19,6 +19,10 @@ export interface PlanResource {
   /** Set (true) only for a resource with that option: deleting it needs a deliberate step. */
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
+  /** Set (true) only when a replacement deletes the old resource before creating the new one. */
+  readonly deleteBeforeReplace?: boolean;
+  /** URNs whose state this resource takes over (Pulumi aliases), only when set. */
+  readonly aliases?: string[];
 }
 
 /** `plan.json`: stable, sorted, no timestamps, secrets shown as "[secret]". */
@@ -63,6 +67,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       inputs: sortKeys(r.inputs) as Record<string, unknown>,
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      ...(r.aliases ? { aliases: r.aliases } : {}),
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {

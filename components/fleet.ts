@@ -70,8 +70,8 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
   /** Present when `dns.globalAccelerator` is on. */
   public accelerator?: GlobalAccelerator;
-  /** Route 53's records and health checks, when there is no accelerator. */
-  public dns?: DnsRouting;
+  /** Route 53: `<record>` in every mode, and the health checks when there is no accelerator. */
+  public dns!: DnsRouting;
   private readonly building: Promise<void>;
 
   /** The fleet, once every cluster and fleet-wide resource is constructed. */
@@ -129,9 +129,11 @@ export class Fleet extends pulumi.ComponentResource {
       const destination = byName.get(clusterSpec.backup.partner)!.storage;
       new BackupReplication(`${clusterSpec.name}-backup-replication`, { fleet: spec, cluster: clusterSpec, source: storage, destination }, { parent: cluster });
     }
-    // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else Route 53 does.
-    if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers: this.loadBalancers }, home);
-    else this.dns = new DnsRouting("dns", { fleet: spec, zoneId }, home);
+    // With an accelerator, `<record>` points at it and Global Accelerator does the failover; else Route 53 does.
+    // DnsRouting owns `<record>` in every mode, so switching modes updates its records in place.
+    if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers: this.loadBalancers }, home);
+    const accelerator = this.accelerator && { component: this.accelerator, dnsName: this.accelerator.dnsName };
+    this.dns = new DnsRouting("dns", { fleet: spec, zoneId, accelerator }, home);
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
   }
 

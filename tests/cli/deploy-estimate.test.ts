@@ -48,7 +48,7 @@ beforeAll(async () => {
       work: resources.reduce((sum, r) => sum + creationTime(r.type, r.region).seconds, 0),
     });
   }
-}, 60_000);
+}, 180_000);
 
 describe("a cold deploy on the workflows' runner", () => {
   const slots = workflowRunner().slots;

@@ -149,11 +149,13 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     }
   });
 
-  it("makes the fleet record an alias of the accelerator instead of Route 53 failover records", () => {
+  it("points the fleet record at the accelerator instead of Route 53's health-checked sets", () => {
+    // The failover PRIMARY every DNS mode keeps at `<record>`, here without a health check (always answered) and no SECONDARY.
     const fleetRecords = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
     expect(fleetRecords.map((r) => r.inputs)).toEqual([
-      expect.objectContaining({ type: "A", aliases: [{ name: expect.stringMatching(/\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: false }] }),
+      expect.objectContaining({ type: "CNAME", setIdentifier: "primary", failoverRoutingPolicies: [{ type: "PRIMARY" }], records: [expect.stringMatching(/\.awsglobalaccelerator\.com$/)] }),
     ]);
+    expect(fleetRecords[0].inputs.healthCheckId).toBeUndefined();
     expect(ofType(ev, "aws:route53/healthCheck:HealthCheck")).toEqual([]);
     const outputs = ev.outputs.globalAccelerator as { dnsName: string; ipAddresses: string[] };
     expect(outputs.dnsName).toMatch(/\.awsglobalaccelerator\.com$/);
