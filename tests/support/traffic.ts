@@ -117,10 +117,14 @@ class Model {
       const accelerator = this.ofType("aws:globalaccelerator/accelerator:Accelerator").find((a) => this.out(a).state.dnsName === alias.name);
       return accelerator ? this.accelerated(accelerator) : this.answer(alias.name);
     }
+    // A CNAME: a cluster's hostname, the accelerator's name, or another record the resolver follows.
     const host = (record.inputs.records as string[])[0];
     const cluster = this.world.spec.clusters.find((c) => c.hostname === host);
-    if (!cluster) throw new Error(`record ${record.name} points at ${host}, no cluster's hostname`);
-    return [cluster.name];
+    if (cluster) return [cluster.name];
+    const accelerator = this.ofType("aws:globalaccelerator/accelerator:Accelerator").find((a) => this.out(a).state.dnsName === host);
+    if (accelerator) return this.accelerated(accelerator);
+    if (this.records(host).length > 0) return this.answer(host);
+    throw new Error(`record ${record.name} points at ${host}: no cluster, accelerator or record of that name`);
   }
 
   private healthy(record: PlanResource): boolean {
