@@ -8,12 +8,12 @@
 module.exports = {
   diff: {
     mutate: ["cli/diff/**/*.ts"],
-    tests: ["tests/cli/diff-markdown.test.ts", "tests/cli/diff-risks.test.ts", "tests/cli/diff-cost.test.ts", "tests/cli/replacement*.test.ts"],
+    tests: ["tests/cli/diff-markdown.test.ts", "tests/cli/diff-risks.test.ts", "tests/cli/diff-cost.test.ts", "tests/cli/replacement*.test.ts", "tests/cli/dns-switch.test.ts"],
   },
   dns: {
     mutate: ["components/dns-routing.ts", "components/global-accelerator.ts"],
     tests: [
-      "tests/components/dns-*.test.ts", "tests/components/ha.test.ts", "tests/components/load-balancing.test.ts",
+      "tests/components/dns-*.test.ts", "tests/cli/dns-switch.test.ts", "tests/components/ha.test.ts", "tests/components/load-balancing.test.ts",
       "tests/scenarios/*.test.ts", "tests/cli/failover.test.ts", "tests/cli/runbook.test.ts", "tests/policies/secrets-route53-regions.test.ts",
     ],
   },

@@ -11,6 +11,7 @@ import { DnsRouting } from "./dns-routing";
 import { EbsCsiDriver } from "./ebs-csi-driver";
 import { ExternalDns } from "./external-dns";
 import { ExternalSecretsOperator } from "./external-secrets";
+import { FleetAddonRoles } from "./fleet-addon-roles";
 import { FluxAgent } from "./flux-agent";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
@@ -32,6 +33,8 @@ interface FleetWide {
   readonly zoneId: string;
   readonly secrets: ReplicatedSecrets;
   readonly certificates: GatewayCertificates;
+  /** One role per Pod Identity add-on for the whole fleet. */
+  readonly roles: FleetAddonRoles;
 }
 
 /** One cluster with the parts of it that later clusters or fleet-wide resources refer to. */
@@ -97,6 +100,8 @@ export class Fleet extends pulumi.ComponentResource {
       zoneId,
       secrets: new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this }),
       certificates: new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home),
+      // IAM is global: the roles live with the fleet, outside every cluster.
+      roles: new FleetAddonRoles("addon-roles", { fleet: spec }, home),
     };
     const byName = new Map<string, BuiltCluster>();
 
@@ -107,8 +112,9 @@ export class Fleet extends pulumi.ComponentResource {
     for (const hubSpec of spec.hubs) {
       const hub = await this.addCluster(spec, hubSpec, shared);
       byName.set(hubSpec.name, hub);
-      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
-      hubs.set(hubSpec.name, { cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
+      const role = shared.roles.argocd!;
+      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook, role }, { parent: hub.cluster });
+      hubs.set(hubSpec.name, { cluster: hub.cluster, release: argocd.release, roleArn: role.role.arn });
     }
     // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
     const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
@@ -151,8 +157,16 @@ export class Fleet extends pulumi.ComponentResource {
     const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
     await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
-    await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, clusterName: c.clusterName, nodes: c.systemNodes }, { parent: c }));
-    const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
+    const podIdentity = { podIdentityAgent: c.podIdentityAgent };
+    await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName, nodes: c.systemNodes, role: shared.roles.ebsCsiDriver, ...podIdentity }, { parent: c }));
+    const karpenter = await built(new Karpenter(`${name}-karpenter`, {
+      ...common,
+      endpoint: c.endpoint,
+      controlPlane: c.controlPlane,
+      serviceWebhook,
+      role: shared.roles.karpenter,
+      ...podIdentity,
+    }, { parent: c }));
     const regionKeyArn = shared.secrets.keyArns[clusterSpec.region];
     const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secrets.arns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.

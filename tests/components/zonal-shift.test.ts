@@ -1,6 +1,7 @@
 import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
+import { SESSION_TAGS } from "../../components/pod-identity-role";
 
 const ACCOUNT = "123456789012";
 const EKS = "aws:eks/cluster:Cluster";
@@ -21,6 +22,22 @@ describe("zonal shift", () => {
       const clusters = ofType(ev, EKS);
       expect(clusters).toHaveLength(2);
       for (const c of clusters) expect([c.inputs.name, c.inputs.zonalShiftConfig]).toEqual([c.inputs.name, { enabled: true }]);
+    }
+  });
+
+  it("has Karpenter keep new nodes out of a shifted zone, reading the shift of its own cluster only", () => {
+    for (const ev of [plain, autoshift]) {
+      const releases = ev.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "karpenter");
+      expect(releases).toHaveLength(2);
+      for (const release of releases) {
+        const settings = (release.inputs.values as any).settings;
+        expect([settings.clusterName, settings.enableZonalShift]).toEqual([settings.clusterName, true]);
+        // The fleet's Karpenter role serves every cluster: the shift it may read is the one of the
+        // cluster named by the pod's own session tag (EKS Pod Identity), never another's.
+        const reads = ev.resources.filter((r) => r.type === "aws:iam/role:Role").flatMap((r) => ((r.inputs.inlinePolicies ?? []) as { policy: string }[]).flatMap((p) => JSON.parse(p.policy).Statement as Record<string, any>[]))
+          .filter((st) => [st.Action].flat().includes("arc-zonal-shift:GetManagedResource"));
+        expect(reads.map((st) => st.Condition?.StringLike?.["arc-zonal-shift:ResourceIdentifier"])).toEqual([`arn:aws:eks:*:${ACCOUNT}:cluster/\${aws:PrincipalTag/${SESSION_TAGS.clusterName}}`]);
+      }
     }
   });
 

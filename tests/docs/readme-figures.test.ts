@@ -48,6 +48,17 @@ describe("README figures", () => {
     expect(blockAfter("What `npm run plan` prints for the prod stack", "text")).toBe(summary);
   });
 
+  it("quotes the plan's lines elsewhere only as printed, `…` standing for what it leaves out", () => {
+    const printedLines = printed.split("\n");
+    const quotes = [...README.matchAll(/```text\n([\s\S]*?)\n```/g)].slice(1).flatMap((m) => m[1].split("\n"));
+    const planLines = quotes.filter((line) => /^(Deploy|DR|Cost|Rollout): |^  (unbounded|critical path)/.test(line));
+    expect(planLines.length).toBeGreaterThan(0);
+    for (const line of planLines) {
+      const pattern = new RegExp(`^${line.split(" … ").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(" .+ ")}$`);
+      expect({ line, printed: printedLines.some((p) => pattern.test(p)) }).toEqual({ line, printed: true });
+    }
+  });
+
   it("walks through the repository's own stack file, unabridged", () => {
     expect(blockAfter("## Describe your fleet", "yaml")).toBe(fs.readFileSync(STACK_FILE, "utf8").replace(/\n$/, ""));
   });
