@@ -92,6 +92,13 @@ describe("the surviving side depends on nothing in us-east-1 but what is declare
       ]),
       // A namespace's secret reader names the secret's ARN; the secret's primary copy lives in the home region, its replicas in every other.
       ...(spec.homeRegion === DOWN ? spec.clusters.filter((c) => c.region !== DOWN).map((c) => `${c.name} aws:iam/role:Role -> aws:secretsmanager/secret:Secret`) : []),
+      // The fleet's add-on roles (EKS Pod Identity) are made through the home region's provider; a
+      // survivor's association and add-on only name the role's ARN, and IAM is global (its data
+      // plane answers in every region: IAM User Guide, "Resilience in AWS Identity and Access Management").
+      ...(spec.homeRegion === DOWN ? spec.clusters.filter((c) => c.region !== DOWN).flatMap((c) => [
+        `${c.name} aws:eks/addon:Addon -> aws:iam/role:Role`,
+        `${c.name} aws:eks/podIdentityAssociation:PodIdentityAssociation -> aws:iam/role:Role`,
+      ]) : []),
     ]);
   };
 
@@ -131,13 +138,12 @@ describe("every surviving cluster keeps an agent that applies Git to it", () => 
     const iam = changes.filter((c) => c.type.startsWith("aws:iam/"));
     expect(changes.filter((c) => !iam.includes(c) && c.location !== "us-west-2").map(shown)).toEqual([]);
     expect(changes.filter((c) => !iam.includes(c)).length).toBeGreaterThan(0);
-    // The new hub's Argo CD role, and the region's spoke roles trusting it instead of the old hub's:
-    // docs/RUNBOOK.md (3) says a takeover waits for IAM when us-east-1 is down.
+    // The fleet's one Argo CD role (EKS Pod Identity) stays; the region's spoke roles trust it from
+    // the new hub's cluster instead of the old one's: docs/RUNBOOK.md (3) says a takeover waits for
+    // IAM when us-east-1 is down.
     expect(iam.map(shown).sort()).toEqual([
-      "added us-east-1 aws:iam/role:Role usw2b-argocd-irsa-role",
       "changed us-east-1 aws:iam/role:Role usw2-argocd-spoke-role",
       "changed us-east-1 aws:iam/role:Role usw2b-argocd-spoke-role",
-      "removed us-east-1 aws:iam/role:Role usw2-argocd-irsa-role",
     ]);
   });
 });

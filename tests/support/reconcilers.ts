@@ -51,9 +51,17 @@ export function reconcilersOf(spec: FleetSpec, plan: PlanDocument): Record<strin
       const { awsAuthConfig } = JSON.parse((secret.inputs.stringData as any).config);
       const spoke = clusterNamed(awsAuthConfig.clusterName);
       if (!hub || !controller || !spoke) continue;
-      const controllerRole = (controller.inputs.values as any).controller.serviceAccount.annotations["eks.amazonaws.com/role-arn"];
+      // The controller's role: an EKS Pod Identity association of its service account on the hub
+      // (or, with IRSA, the account's role annotation). A Pod Identity session carries the hub's
+      // EKS name as its transitive `eks-cluster-name` tag (EKS User Guide, "Grant pods access to
+      // AWS resources based on tags"), which a spoke's trust may require.
+      const controllerAccount = (controller.inputs.values as any).controller?.serviceAccount ?? {};
+      const association = plan.resources.find((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" && r.inputs.clusterName === hub.eksClusterName && r.inputs.serviceAccount === (controllerAccount.name ?? "argocd-application-controller"));
+      const controllerRole = association ? association.inputs.roleArn : controllerAccount.annotations?.["eks.amazonaws.com/role-arn"];
+      const sessionTags: Record<string, string> = association ? { "aws:PrincipalTag/eks-cluster-name": hub.eksClusterName } : {};
+      const conditionHolds = (condition: any) => Object.entries(condition?.StringEquals ?? {}).every(([key, value]) => sessionTags[key] === value) && Object.keys(condition ?? {}).every((op) => op === "StringEquals");
       const role = roles.find((r) => arnOf(r) === awsAuthConfig.roleARN);
-      const trusted = role && JSON.parse(String(role.inputs.assumeRolePolicy)).Statement.some((s: any) => s.Effect === "Allow" && s.Principal?.AWS === controllerRole && s.Action === "sts:AssumeRole");
+      const trusted = role && JSON.parse(String(role.inputs.assumeRolePolicy)).Statement.some((s: any) => s.Effect === "Allow" && s.Principal?.AWS === controllerRole && [s.Action].flat().includes("sts:AssumeRole") && conditionHolds(s.Condition));
       const entry = plan.resources.some((r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.inputs.clusterName === spoke.eksClusterName && r.inputs.principalArn === awsAuthConfig.roleARN);
       const endpoint = (plan.resources.find((r) => r.type === "aws:eks/cluster:Cluster" && r.inputs.name === spoke.eksClusterName)!.inputs.vpcConfig as any);
       const addresses = natAddresses(hub.name);
