@@ -1,228 +1,178 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { RenderedFile, renderTree } from "../../charts";
-import { comparePlans } from "../../cli/diff/compare-plans";
-import { main as failover } from "../../cli/failover";
-import { playPromotion, PlayedPromotion } from "../../cli/failover/play";
-import { promotionReport } from "../../cli/failover/report";
-import { writeStackFileText } from "../../cli/failover/stack-file";
-import { UsageError } from "../../cli/errors";
-import { main as plan } from "../../cli/plan";
-import { PlanDocument } from "../../cli/plan-document";
 import { planSummary } from "../../cli/summary";
-import { main as synth } from "../../cli/synth";
-import { fleetFromStackFile, FleetSpec } from "../../fleet";
+import { FleetSpec } from "../../fleet";
 import { HealthPath, renderedAnswer } from "../support/health-answers";
-import { tempDir } from "../support/temp-dirs";
+import { deployChanges, DOWN, homeElsewhere, Outage, playOutage, PROD, promoted, shown, Side } from "../support/outage-play";
+import { reconcilersOf } from "../support/reconcilers";
+import { byClientRegion, TrafficWorld } from "../support/traffic";
 
 /**
- * The whole failover, played offline as the on-call engineer plays it while us-east-1 (the
- * primary's and the home region) is down: promote the takeover standby (the code `npm run
- * failover` runs), `npm run synth`, then `npm run plan` of the promoted stack for the deploy
- * that reconciles it. Each variant is played once and shared by the assertions.
+ * Losing us-east-1, prod's primary's (and home) region, in each variant of the fleet. With
+ * us-east-1 unavailable to every command (tests/support/outage-play.ts): plan the stack as
+ * deployed, `npm run failover` (the takeover standby), `npm run synth`, and plan the promoted
+ * stack. Each variant is played once and shared by the assertions. Who serves is worked out
+ * from plan.json and the tree the way Route 53 and Global Accelerator decide it
+ * (tests/support/traffic.ts), for a client in each of the fleet's regions.
  */
-const PROJECT = path.resolve(__dirname, "../..");
-const PROD = fs.readFileSync(path.join(PROJECT, "Pulumi.prod.yaml"), "utf8");
-/** An apps layer with one Deployment (3 replicas), so the tree shows what each cluster runs. */
-const RENDER = { replicatedDir: path.join(PROJECT, "tests/fixtures/replicated-apps") };
-/** The region that is down. */
-const DOWN = "us-east-1";
-/**
- * The flags that make `npm run plan` run as if DOWN were unreachable, beside the usual ones:
- * the one place to name them, so every variant's plan runs the same way.
- */
-const OUTAGE_PLAN_FLAGS: readonly string[] = [];
+const THIRD_CLUSTER = ["      - name: euw1", "        region: eu-west-1", "        role: secondary", "        vpcCidr: 10.30.0.0/16", "        nodes: { instanceTypes: [m6i.large], min: 2, desired: 3, max: 6 }", ""].join("\n");
+const pilotLight = (text: string) => text.replace("    mode: active-passive ", "    standby: pilot-light\n    mode: active-passive ");
+const accelerated = (text: string) => text.replace("ttl: 60 }", "ttl: 60, globalAccelerator: true }");
+const activeActive = (text: string) => text.replace("mode: active-passive", "mode: active-active").replace(/\n {8}role: \w+/g, "");
 
-const VARIANTS = {
-  "Flux, two regions": (text: string) => text,
-  "Argo CD, the hub of the failed region down with it": (text: string) => text.replace("gitops: { engine: flux,", "gitops: { engine: argocd,"),
-  "three regions, pilot light": (text: string) =>
-    text.replace("    mode: active-passive ", "    standby: pilot-light\n    mode: active-passive ") +
-    ["      - name: euw1", "        region: eu-west-1", "        role: secondary", "        vpcCidr: 10.30.0.0/16", "        nodes: { instanceTypes: [m6i.large], min: 2, desired: 3, max: 6 }", ""].join("\n"),
-  "Global Accelerator": (text: string) => text.replace("ttl: 60 }", "ttl: 60, globalAccelerator: true }"),
+const PASSIVE = {
+  "Route 53, Flux, two regions, warm, the home region down with the primary": (text: string) => text,
+  "Route 53, Flux, two regions, warm, the home region elsewhere": homeElsewhere,
+  "Route 53, Argo CD, the hub of the failed region down with it": (text: string) => text.replace("gitops: { engine: flux,", "gitops: { engine: argocd,"),
+  "Route 53, three regions, pilot light": (text: string) => pilotLight(text) + THIRD_CLUSTER,
+  "Global Accelerator, three regions, pilot light": (text: string) => accelerated(pilotLight(text)) + THIRD_CLUSTER,
 } as const;
-type Variant = keyof typeof VARIANTS;
+const ACTIVE = {
+  "active-active, Route 53 latency records": activeActive,
+  "active-active, Global Accelerator": (text: string) => accelerated(activeActive(text)),
+} as const;
+type Variant = keyof typeof PASSIVE | keyof typeof ACTIVE;
+const VARIANTS: Record<Variant, (text: string) => string> = { ...PASSIVE, ...ACTIVE };
+const NAMES = Object.keys(VARIANTS) as Variant[];
 
-interface Played {
-  readonly promotion: PlayedPromotion;
-  /** Exit codes of `npm run synth` and `npm run plan` on the promoted stack file. */
-  readonly synthCode: number;
-  readonly planCode: number;
-  /** The tree `synth` wrote and the plan.json `plan` wrote, during the outage. */
-  readonly tree: RenderedFile[];
-  readonly outage: PlanDocument;
-  readonly after: FleetSpec;
-}
+/** An apps layer with one Deployment (3 replicas), so the tree shows what each cluster runs. */
+const RENDER = { replicatedDir: path.resolve(__dirname, "../fixtures/replicated-apps") };
 
-const dir = tempDir("eks-fleet-scenario-");
-const played = new Map<Variant, Played>();
-
-/** Every file under `root`, as the renderer's RenderedFile. */
-function readTree(root: string, at = ""): RenderedFile[] {
-  return fs.readdirSync(path.join(root, at), { withFileTypes: true }).flatMap((e) => {
-    const rel = at ? `${at}/${e.name}` : e.name;
-    return e.isDirectory() ? readTree(root, rel) : [{ path: rel, content: fs.readFileSync(path.join(root, rel), "utf8") }];
-  });
-}
-
-async function play(variant: Variant): Promise<Played> {
-  const folder = path.join(dir, variant.replace(/\W+/g, "-"));
-  fs.mkdirSync(folder);
-  const file = path.join(folder, "Pulumi.prod.yaml");
-  fs.writeFileSync(file, VARIANTS[variant](PROD));
-  // A project of its own, so its tree (none yet) is not the repository's.
-  fs.writeFileSync(path.join(folder, "Pulumi.yaml"), "name: eks-fleet\nruntime: nodejs\n");
-  // `npm run failover` without --to: what it plays, then what it writes.
-  const promotion = await playPromotion(file, undefined, RENDER);
-  writeStackFileText(promotion.original, promotion.promotion.text);
-  const synthCode = await synth(["--config", file, "--out", path.join(folder, "gitops")]);
-  const planCode = await plan(["--config", file, "--out", path.join(folder, "plan"), ...OUTAGE_PLAN_FLAGS]);
-  return {
-    promotion,
-    synthCode,
-    planCode,
-    tree: readTree(path.join(folder, "gitops")),
-    outage: JSON.parse(fs.readFileSync(path.join(folder, "plan", "plan.json"), "utf8")),
-    after: fleetFromStackFile(file).spec,
-  };
-}
-
+const played = new Map<Variant, Outage>();
 beforeAll(async () => {
-  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
-  try {
-    for (const variant of Object.keys(VARIANTS) as Variant[]) played.set(variant, await play(variant));
-  } finally {
-    log.mockRestore();
-  }
-}, 120_000);
+  for (const variant of NAMES) played.set(variant, await playOutage(VARIANTS[variant](PROD)));
+}, 600_000); // seven variants, ~12 s of CPU: minutes of wall time on a busy 2-core runner
 
-/** Each fleet's tree with the fixture's apps, rendered once. */
-const trees = new Map<FleetSpec, RenderedFile[]>();
-const rendered = (spec: FleetSpec) => trees.get(spec) ?? trees.set(spec, renderTree(spec, RENDER)).get(spec)!;
-/** The replica count of the fixture's Deployment in a cluster's rendered apps layer. */
-const webReplicas = (spec: FleetSpec, cluster: string) => {
-  const file = rendered(spec).find((f) => f.path === `clusters/${cluster}/apps/deployment-payments-web.yaml`)!;
-  return YAML.parse(file.content).spec.replicas as number;
+const saying = (spec: FleetSpec, tree: readonly RenderedFile[], path: HealthPath) => spec.clusters.filter((c) => renderedAnswer(spec, tree, c.name, path) === 200).map((c) => c.name);
+/** The replica count of the fixture's Deployment in each cluster's rendered apps layer. */
+const webReplicas = (spec: FleetSpec) => {
+  const tree = renderTree(spec, RENDER);
+  return spec.clusters.map((c) => YAML.parse(tree.find((f) => f.path === `clusters/${c.name}/apps/deployment-payments-web.yaml`)!.content).spec.replicas as number);
 };
+/** Every client, wherever it is, sent to `clusters`. */
+const everyClientTo = (spec: FleetSpec, clusters: string[]) => Object.fromEntries(spec.regions.map((r) => [r, clusters]));
+/** Each client sent to the clusters of its own region (what a fleet with a cluster per region and latency-based routing does). */
+const eachClientToItsRegion = (spec: FleetSpec) => Object.fromEntries(spec.regions.map((r) => [r, spec.clusters.filter((c) => c.region === r).map((c) => c.name)]));
+const world = (side: Side, down: string[]): TrafficWorld => ({ ...side, down: new Set(down) });
 
-describe.each(Object.keys(VARIANTS) as Variant[])("losing us-east-1 (%s)", (variant) => {
-  const get = () => played.get(variant)!;
-  const answers = (spec: FleetSpec, files: readonly RenderedFile[], path: HealthPath) =>
-    Object.fromEntries(spec.clusters.map((c) => [c.name, renderedAnswer(spec, files, c.name, path) === 200 ? "yes" : "no"]));
+describe.each(NAMES)("losing us-east-1 (%s)", (variant) => {
+  const outage = () => played.get(variant)!;
+  const passive = variant in PASSIVE;
 
-  it("promotes the takeover standby, renders and plans the surviving side: exit 0", () => {
-    const { promotion, synthCode, planCode, outage } = get();
-    expect(promotion.promotion.byDefault).toBe(true);
-    expect(promotion.promotion.changes.map((c) => `${c.cluster} ${c.from} → ${c.to}`)).toEqual(["use1 primary → secondary", "usw2 secondary → primary"]);
-    expect([synthCode, planCode]).toEqual([0, 0]);
-    expect(outage.clusters.find((c) => c.role === "primary")!.name).toBe("usw2");
-  });
-
-  it("changes no AWS resource in us-east-1, no Route 53 or Global Accelerator resource: none at all", () => {
-    const { promotion, outage } = get();
-    const changed = [...comparePlans(promotion.before.document, outage).resources.values()].flatMap((g) => [
-      ...g.added.map((r) => r.name),
-      ...g.removed.map((r) => r.name),
-      ...g.changed.map((c) => c.resource.name),
-    ]);
-    expect(changed).toEqual([]);
-    expect(promotion.changes).toEqual([]);
-  });
-
-  it("says in the tree that the demoted cluster does not serve and the promoted one does; one standby takes over", () => {
-    const { promotion, tree, after } = get();
-    const before = rendered(promotion.before.spec);
-    expect(answers(promotion.before.spec, before, "serving")).toMatchObject({ use1: "yes", usw2: "no" });
-    expect(answers(after, tree, "serving")).toMatchObject({ use1: "no", usw2: "yes" });
-    // Before: only usw2 (use1's backup partner) takes over; every other standby answers no.
-    const takeoverBefore = answers(promotion.before.spec, before, "takeover");
-    expect(Object.entries(takeoverBefore).filter(([, a]) => a === "yes").map(([c]) => c)).toEqual(["usw2"]);
-    // After: only the new primary's backup partner would take over from it.
-    const takeoverAfter = answers(after, tree, "takeover");
-    expect(Object.entries(takeoverAfter).filter(([, a]) => a === "yes").map(([c]) => c)).toEqual([after.primary!.backup.partner]);
-    for (const cluster of after.clusters) expect([cluster.name, renderedAnswer(after, tree, cluster.name, "live")]).toEqual([cluster.name, 200]);
-  });
-
-  it("starts the promoted cluster's apps and stops the demoted cluster's, in the tree", () => {
-    const { promotion, after } = get();
-    const standby = promotion.before.spec.standby === "pilot-light" ? 0 : 1;
-    expect([webReplicas(promotion.before.spec, "use1"), webReplicas(promotion.before.spec, "usw2")]).toEqual([3, standby]);
-    expect([webReplicas(after, "use1"), webReplicas(after, "usw2")]).toEqual([standby, 3]);
-    expect(promotion.tree.map((t) => t.path)).toEqual(expect.arrayContaining(["clusters/use1/apps/deployment-payments-web.yaml", "clusters/usw2/apps/deployment-payments-web.yaml"]));
-  });
-
-  it("keeps the backup ring, and the promoted cluster can read the failed cluster's backups", () => {
-    const { outage, after } = get();
-    const usw2 = after.clusters.find((c) => c.name === "usw2")!;
-    expect(usw2.backup.replicasFrom).toContain("use1");
-    const velero = outage.resources.find((r) => r.name === "usw2-velero-release")!;
-    const locations = (velero.inputs.values as any).configuration.backupStorageLocation;
-    expect(locations).toContainEqual(expect.objectContaining({ name: "replica-use1", bucket: usw2.backup.bucket, prefix: "use1", accessMode: "ReadOnly" }));
-    // …and no lifecycle rule of that bucket ever expires a current object of Kopia's repository under either prefix.
-    const lifecycle = outage.resources.filter((r) => r.type === "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
-    for (const rule of lifecycle.flatMap((l) => l.inputs.rules as any[])) {
-      for (const cluster of ["use1", "usw2"]) {
-        if (`${cluster}/kopia/default/p0123`.startsWith(rule.filter.prefix)) expect([rule.expiration, rule.transitions]).toEqual([{ expiredObjectDeleteMarker: true }, undefined]);
-      }
+  it("plans the stack as deployed, fails over, renders and plans again, every command with us-east-1 unavailable", () => {
+    const { before, failover, synth, plan } = outage();
+    const after = promoted(outage());
+    expect([synth.code, plan.code]).toEqual([0, 0]);
+    const roles = (spec: FleetSpec) => spec.clusters.map((c) => `${c.name} ${c.role}`);
+    if (!passive) {
+      expect(failover).toEqual({ code: 2, printed: "--to: fleet 'prod' is active-active: every cluster already serves traffic, there is no primary to move" });
+      expect(roles(after.spec)).toEqual(roles(before.spec));
+      return;
     }
+    expect(failover.code).toBe(0);
+    expect(roles(before.spec).filter((r) => !roles(after.spec).includes(r))).toEqual(["use1 primary", "usw2 secondary"]);
+    expect(roles(after.spec).filter((r) => !roles(before.spec).includes(r))).toEqual(["use1 secondary", "usw2 primary"]);
+    // The standby `failover` picks on its own is the failed primary's backup partner.
+    expect(before.spec.primary!.backup.partner).toBe("usw2");
+    expect(failover.printed).toContain("Resources: none change (roles live in Git only).");
+  });
+
+  it("the deploy that reconciles the stack afterwards changes no resource: none in us-east-1, in Route 53 or in Global Accelerator", () => {
+    const changes = deployChanges(outage().before.plan, promoted(outage()).plan);
+    expect(changes.filter((c) => /^aws:(route53|globalaccelerator)\//.test(c.type) || c.location === DOWN).map(shown)).toEqual([]);
+    expect(changes.map(shown)).toEqual([]);
+  });
+
+  it("renders who answers 'serving' and 'takeover': the promoted cluster and its partner after, the failed primary and its partner before", () => {
+    const { before } = outage();
+    const after = promoted(outage());
+    const all = before.spec.clusters.map((c) => c.name);
+    if (!passive) {
+      expect([saying(after.spec, after.tree, "serving"), saying(after.spec, after.tree, "takeover")]).toEqual([all, []]);
+      return;
+    }
+    expect(saying(before.spec, before.tree, "serving")).toEqual(["use1"]);
+    expect(saying(after.spec, after.tree, "serving")).toEqual(["usw2"]);
+    expect(saying(before.spec, before.tree, "takeover")).toEqual([before.spec.primary!.backup.partner]);
+    expect(saying(after.spec, after.tree, "takeover")).toEqual([after.spec.primary!.backup.partner]);
+    expect(saying(after.spec, after.tree, "live")).toEqual(all);
+  });
+
+  it("sends each client where a serving cluster is: before, when us-east-1 fails, once promoted, and once us-east-1 is back", () => {
+    const { before } = outage();
+    const after = promoted(outage());
+    const spec = before.spec;
+    if (!passive) {
+      expect(byClientRegion(world(before, []))).toEqual(eachClientToItsRegion(spec));
+      expect(byClientRegion(world(after, [DOWN]))).toEqual(everyClientTo(spec, ["usw2"]));
+      expect(byClientRegion(world(after, []))).toEqual(eachClientToItsRegion(spec));
+      return;
+    }
+    expect(byClientRegion(world(before, []))).toEqual(everyClientTo(spec, ["use1"]));
+    // Nobody acting yet. Route 53: PRIMARY fails, SECONDARY answers the one takeover standby for
+    // every client, clients near another standby included. The accelerator, whose only serving
+    // endpoint is gone, fails open: each client to its closest region's endpoints, until the promotion.
+    const hardFailure = byClientRegion(world(before, [DOWN]));
+    expect(hardFailure).toEqual(spec.dns.globalAccelerator ? eachClientToItsRegion(spec) : everyClientTo(spec, ["usw2"]));
+    // Promoted (a commit, applied by the survivors' agents), us-east-1 still down.
+    expect(byClientRegion(world(after, [DOWN]))).toEqual(everyClientTo(spec, ["usw2"]));
+    // us-east-1 is back: use1's gateway runs again, but its agent applied Git, which demoted it.
+    expect(byClientRegion(world(after, []))).toEqual(everyClientTo(spec, ["usw2"]));
+  });
+
+  it("keeps an active reconciler outside us-east-1 for every surviving cluster", () => {
+    const { spec, plan } = promoted(outage());
+    const reconcilers = reconcilersOf(spec, plan);
+    const regionOf = (name: string) => spec.clusters.find((c) => c.name === name)!.region;
+    for (const cluster of spec.clusters.filter((c) => c.region !== DOWN)) {
+      expect([cluster.name, reconcilers[cluster.name].filter((r) => regionOf(r) !== DOWN).length > 0]).toEqual([cluster.name, true]);
+    }
+    // …and the failed cluster's own, for when it comes back.
+    expect(reconcilers.use1.length).toBeGreaterThan(0);
+  });
+
+  it("starts the promoted cluster's apps and stops the demoted cluster's, in the tree; other standbys stay as they were", () => {
+    const { before } = outage();
+    const after = promoted(outage());
+    if (!passive) return expect(webReplicas(after.spec)).toEqual(after.spec.clusters.map(() => 3));
+    const standby = before.spec.standby === "pilot-light" ? 0 : 1;
+    const others = before.spec.clusters.slice(2).map(() => standby);
+    expect(webReplicas(before.spec)).toEqual([3, standby, ...others]);
+    expect(webReplicas(after.spec)).toEqual([standby, 3, ...others]);
   });
 
   it("prints the recovery objectives per path, the same before and after", () => {
-    const { promotion, outage, after } = get();
-    const { dr } = promotion.before.spec;
-    expect(outage.dr).toEqual(promotion.before.document.dr);
+    const { before, failover } = outage();
+    const after = promoted(outage());
+    const { dr } = before.spec;
+    expect(after.plan.dr).toEqual(before.plan.dr);
     // An hourly schedule, the default backup.maxDuration (30 min) and S3 RTC's 15 minutes.
     expect(dr.rpoSeconds).toBe(3600 + 30 * 60 + 15 * 60);
-    const printed = promotionReport(promotion, { dryRun: false, file: "Pulumi.prod.yaml" }).join("\n");
-    expect(printed).toContain(`Recovery objectives: RTO ${dr.rtoSeconds} s (`);
-    expect(printed).toContain(`promotion ${dr.deliberate!.seconds} s`);
-    expect(planSummary(after, outage)).toContain(`DR: RTO ${dr.rtoSeconds} s (`);
+    expect(planSummary(after.spec, after.plan)).toContain(`DR: RTO ${dr.rtoSeconds} s (`);
+    if (!passive) return;
+    expect(failover.printed).toContain(`Recovery objectives: RTO ${dr.rtoSeconds} s (`);
+    expect(failover.printed).toContain(`promotion ${dr.deliberate!.seconds} s`);
   });
 });
 
 describe("the variants' own guarantees", () => {
-  it("Argo CD: every surviving cluster keeps an active reconciler outside the failed region", () => {
-    const { after, outage } = played.get("Argo CD, the hub of the failed region down with it")!;
-    expect(after.hubs.find((h) => h.region === DOWN)?.name).toBe("use1");
-    for (const cluster of after.clusters.filter((c) => c.region !== DOWN)) {
-      const hub = after.clusters.find((c) => c.name === cluster.argocdHub)!;
-      expect(hub.region).not.toBe(DOWN);
-      const release = outage.resources.find((r) => r.name === `${hub.name}-argocd-argocd`)!;
-      expect((release.inputs.values as any).controller.replicas).toBe(1);
-    }
+  it("home region elsewhere: the failed region is the primary's only", () => {
+    const { before } = played.get("Route 53, Flux, two regions, warm, the home region elsewhere")!;
+    expect([before.spec.homeRegion, before.spec.primary!.region]).toEqual(["us-west-2", DOWN]);
+    expect(played.get("Route 53, Flux, two regions, warm, the home region down with the primary")!.before.spec.homeRegion).toBe(DOWN);
   });
 
-  it("three regions, pilot light: before the promotion only the takeover standby answers, so every client follows it", () => {
-    const { promotion } = played.get("three regions, pilot light")!;
-    const spec = promotion.before.spec;
-    const tree = rendered(spec);
-    expect(spec.clusters.map((c) => [c.name, renderedAnswer(spec, tree, c.name, "serving"), renderedAnswer(spec, tree, c.name, "takeover")])).toEqual([
-      ["use1", 200, 503],
-      ["usw2", 503, 200],
-      ["euw1", 503, 503],
-    ]);
-    // The one that takes over holds the failed primary's backups.
-    expect(spec.primary!.backup.partner).toBe("usw2");
+  it("Argo CD: the hub of us-east-1 goes down with it; us-west-2's hub reconciles usw2", () => {
+    const { spec, plan } = promoted(played.get("Route 53, Argo CD, the hub of the failed region down with it")!);
+    expect(spec.hubs.map((h) => `${h.name} ${h.region}`)).toEqual(["use1 us-east-1", "usw2 us-west-2"]);
+    expect(reconcilersOf(spec, plan)).toEqual({ use1: ["use1"], usw2: ["usw2"] });
   });
 
-  it("Global Accelerator: the endpoint groups stay as they were; the promoted cluster's serving group is what turns healthy", () => {
-    const { promotion, outage } = played.get("Global Accelerator")!;
-    const groups = (doc: PlanDocument) => doc.resources.filter((r) => r.type.startsWith("aws:globalaccelerator/")).map((r) => r.inputs);
-    expect(groups(outage)).toEqual(groups(promotion.before.document));
-    expect(groups(outage).length).toBeGreaterThan(0);
-  });
-});
-
-describe("an active-active fleet", () => {
-  it("has nothing to promote: every cluster runs its apps and serves", async () => {
-    const file = path.join(dir, "Pulumi.active.yaml");
-    fs.writeFileSync(file, PROD.replace("mode: active-passive", "mode: active-active").replace(/\n {8}role: \w+/g, ""));
-    await expect(failover(["--config", file, "--to", "usw2", "--dry-run"])).rejects.toThrow(
-      new UsageError("--to: fleet 'prod' is active-active: every cluster already serves traffic, there is no primary to move"),
-    );
-    const { spec } = fleetFromStackFile(file);
-    expect([webReplicas(spec, "use1"), webReplicas(spec, "usw2")]).toEqual([3, 3]);
-    expect(spec.clusters.map((c) => renderedAnswer(spec, rendered(spec), c.name, "serving"))).toEqual([200, 200]);
+  it("Global Accelerator: no endpoint group changes; the promoted cluster's serving group is what turns healthy", () => {
+    const outage = played.get("Global Accelerator, three regions, pilot light")!;
+    const groups = (side: Side) => side.plan.resources.filter((r) => r.type.startsWith("aws:globalaccelerator/")).map((r) => r.inputs);
+    expect(groups(promoted(outage))).toEqual(groups(outage.before));
+    expect(groups(outage.before).length).toBeGreaterThan(0);
   });
 });
