@@ -14,7 +14,7 @@ export interface FleetAddonRolesArgs {
  * whatever the number of clusters (each cluster associates its service account with it).
  * Built at fleet level, outside every cluster; clusters refer to them by the ARN computed from
  * the account and `names.podIdentityRoleName`. Which add-ons are here, and why the others keep
- * a role per cluster, is in the README ("Pod identity").
+ * a role per cluster, is in docs/REFERENCE.md ("Pod identity").
  */
 export class FleetAddonRoles extends pulumi.ComponentResource {
   public readonly karpenter: PodIdentityRole;

@@ -44,7 +44,7 @@ export const PLATFORM_APPLIED_ONCE = "has(dep.status) && has(dep.status.inventor
  * is decided in the rendered tree (charts/standby.ts), because a suspended Kustomization
  * would leave applied workloads running (fluxcd/kustomize-controller docs, "Suspend"). A
  * failover therefore changes nothing here. A GitHub Receiver makes a push reach the agent in
- * seconds (the gateway exposes its path; README, "Webhook receivers").
+ * seconds (the gateway exposes its path; docs/HIGH-AVAILABILITY.md, "Webhook receivers").
  */
 export class FluxAgent extends pulumi.ComponentResource {
   constructor(name: string, args: FluxAgentArgs, opts?: pulumi.ComponentResourceOptions) {

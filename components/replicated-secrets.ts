@@ -59,7 +59,7 @@ export class ReplicatedSecrets extends pulumi.ComponentResource {
     }
 
     // The Kopia repository password of every cluster's Velero, replicated like every fleet
-    // secret. Its value is written once, out of band (README, "Backups"); each cluster's Velero
+    // secret. Its value is written once, out of band (docs/HIGH-AVAILABILITY.md, "Backups"); each cluster's Velero
     // waits for it. Changing it later would lock Velero out of every existing repository.
     this.repositoryPassword = new aws.secretsmanager.Secret(`${name}-repository-password`, {
       name: names.repositoryPasswordSecretName(fleet.name),

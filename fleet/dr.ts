@@ -43,7 +43,7 @@ export const CONFIGMAP_PROJECTION_SECONDS = 60;
 export const PROMOTION_ASSUMPTIONS = {
   /** From the page to a merged `npm run failover` commit: decide, run, review, merge. */
   decideAndMergeSeconds: 300,
-  /** A push webhook delivered by the Git provider and the agent fetching the commit (README, "Webhook receivers"). */
+  /** A push webhook delivered by the Git provider and the agent fetching the commit (docs/HIGH-AVAILABILITY.md, "Webhook receivers"). */
   webhookPickupSeconds: 10,
   /**
    * Karpenter launching the nodes a full-scale apps layer needs: EC2 launch, boot, join, CNI

@@ -56,7 +56,7 @@ function toProblems(issue: z.core.$ZodIssue, raw: unknown, source: ConfigSource 
       const hint = didYouMean(key, known);
       return {
         path: configPath(path, [key]),
-        message: hint ? `unknown key${hint} (see the README's config reference)` : "unknown key (check the spelling; see the README's config reference)",
+        message: hint ? `unknown key${hint} (see docs/REFERENCE.md, Config reference)` : "unknown key (check the spelling; see docs/REFERENCE.md, Config reference)",
         meant: match && match !== key ? configPath(path, [match]) : undefined,
         onKey: true,
       };

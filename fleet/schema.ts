@@ -160,7 +160,7 @@ export const fleetSchema = z.strictObject({
     /**
      * Who serves `<cluster>.<record>` behind the fleet's load balancer: `builtin` renders a
      * hardened health-serving gateway in every cluster; `external` renders only the Service
-     * and TargetGroupBinding, for your own gateway pods (see the README's selector contract).
+     * and TargetGroupBinding, for your own gateway pods (see docs/HIGH-AVAILABILITY.md, "Your own gateway").
      * @default builtin
      */
     gateway: z.enum(["builtin", "external"], { error: "must be builtin (the fleet's gateway) or external (your own, bound by label)" }).default("builtin"),

@@ -11,9 +11,10 @@ export function healthAnswersOf(cluster: ClusterSpec): { readonly serving: boole
 /**
  * The traffic layer: one ConfigMap in the gateway's namespace whose keys are the answers
  * that are "yes" (`serving`, `takeover`). The gateway mounts it and serves a key's file with
- * 200, or 503 when it is absent; an external gateway reads the same keys (README, "Your own
- * gateway"). A promotion changes only this object on each cluster, in a layer of its own so
- * that no failing object elsewhere in the tree holds the switch back.
+ * 200, or 503 when it is absent; an external gateway reads the same keys
+ * (docs/HIGH-AVAILABILITY.md, "Your own gateway"). A promotion changes only this object on each
+ * cluster, in a layer of its own so that no failing object elsewhere in the tree holds the
+ * switch back.
  */
 export function healthAnswersReplication(): Replication {
   return replicate("health-answers", (scope, { cluster }) => {

@@ -73,7 +73,7 @@ describe("errors point at the line and name the cluster", () => {
       'Pulumi.schema.yaml:6:11: fleet.mode: Invalid option: expected one of "active-active"|"active-passive"; did you mean \'active-passive\'?',
       'Pulumi.schema.yaml:7:24: fleet.kubernetesVersion: expected text, but YAML read 1.30 as the number 1.3 (the trailing zero is lost); quote it: "1.30"',
       'Pulumi.schema.yaml:8:23: fleet.gitops.engine: Invalid option: expected one of "flux"|"argocd"; did you mean \'flux\'?',
-      "Pulumi.schema.yaml:15:18: fleet.clusters[euw1a].nodes.instanceType: unknown key; did you mean 'instanceTypes'? (see the README's config reference)",
+      "Pulumi.schema.yaml:15:18: fleet.clusters[euw1a].nodes.instanceType: unknown key; did you mean 'instanceTypes'? (see docs/REFERENCE.md, Config reference)",
     ]);
   });
 
@@ -110,8 +110,8 @@ describe("errors point at the line and name the cluster", () => {
     const raw = fleetConfig(2, { clusterAdmin: [] });
     raw.colour = "blue";
     expect(problemsOf(raw)).toEqual([
-      "fleet.clusterAdmin: unknown key; did you mean 'clusterAdmins'? (see the README's config reference)",
-      "fleet.colour: unknown key (check the spelling; see the README's config reference)",
+      "fleet.clusterAdmin: unknown key; did you mean 'clusterAdmins'? (see docs/REFERENCE.md, Config reference)",
+      "fleet.colour: unknown key (check the spelling; see docs/REFERENCE.md, Config reference)",
     ]);
   });
 
