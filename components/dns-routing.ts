@@ -17,6 +17,16 @@ export const ANSWER_SETS = { serving: (record: string) => `_serving.${record}`, 
 export interface DnsRoutingArgs {
   readonly fleet: FleetSpec;
   readonly zoneId: pulumi.Input<string>;
+  /**
+   * The clusters whose health checks and records this builds: in a per-cluster fleet, a cluster
+   * stack builds its own (deploy/stacks.ts). @default every cluster
+   */
+  readonly clusters?: readonly ClusterSpec[];
+  /**
+   * Whether this builds the failover records over the answer sets: in a per-cluster fleet, the
+   * home region's links stack, after every cluster stack made its records. @default true
+   */
+  readonly failoverRecords?: boolean;
 }
 
 /**
@@ -48,6 +58,7 @@ export class DnsRouting extends pulumi.ComponentResource {
   constructor(name: string, args: DnsRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:dns:DnsRouting", name, {}, opts);
     const { fleet, zoneId } = args;
+    const clusters = args.clusters ?? fleet.clusters;
     const { record, ttl } = fleet.dns;
     const paths = healthPaths(fleet.dns.healthCheckPath);
     const passive = fleet.mode === "active-passive";
@@ -62,7 +73,7 @@ export class DnsRouting extends pulumi.ComponentResource {
         failureThreshold: HEALTH_CHECK.failureThreshold,
         tags: { ...clusterTags(fleet, cluster), Name: `${cluster.hostname}${resourcePath}` },
       }, { parent: this }).id;
-    for (const cluster of fleet.clusters) {
+    for (const cluster of clusters) {
       this.healthCheckIds[cluster.name] = check(`${name}-${cluster.name}`, cluster, paths.serving);
       if (passive) this.takeoverCheckIds[cluster.name] = check(`${name}-${cluster.name}-takeover`, cluster, paths.takeover);
     }
@@ -71,7 +82,7 @@ export class DnsRouting extends pulumi.ComponentResource {
       new aws.route53.Record(id, { zoneId, name: recordName, type: "CNAME", ttl, records: [cluster.hostname], setIdentifier: cluster.name, ...routing }, { parent: this });
 
     if (!passive) {
-      for (const cluster of fleet.clusters) {
+      for (const cluster of clusters) {
         cname(`${name}-latency-${cluster.name}`, record, cluster, {
           latencyRoutingPolicies: [{ region: cluster.region }],
           healthCheckId: this.healthCheckIds[cluster.name],
@@ -79,7 +90,7 @@ export class DnsRouting extends pulumi.ComponentResource {
       }
     } else {
       const answerSet = (answer: keyof typeof ANSWER_SETS, checks: Record<string, pulumi.Output<string>>) =>
-        fleet.clusters.map((cluster) =>
+        clusters.map((cluster) =>
           cname(`${name}-${answer}-${cluster.name}`, ANSWER_SETS[answer](record), cluster, {
             weightedRoutingPolicies: [{ weight: 1 }],
             healthCheckId: checks[cluster.name],
@@ -104,8 +115,12 @@ export class DnsRouting extends pulumi.ComponentResource {
           // internal/service/route53/record.go).
           deleteBeforeReplace: true,
         });
-      failover("primary", "PRIMARY", ANSWER_SETS.serving(record), answerSet("serving", this.healthCheckIds));
-      failover("secondary", "SECONDARY", ANSWER_SETS.takeover(record), answerSet("takeover", this.takeoverCheckIds));
+      const serving = answerSet("serving", this.healthCheckIds);
+      const takeover = answerSet("takeover", this.takeoverCheckIds);
+      if (args.failoverRecords ?? true) {
+        failover("primary", "PRIMARY", ANSWER_SETS.serving(record), serving);
+        failover("secondary", "SECONDARY", ANSWER_SETS.takeover(record), takeover);
+      }
     }
     this.registerOutputs({ healthCheckIds: this.healthCheckIds, takeoverCheckIds: this.takeoverCheckIds });
   }

@@ -74,6 +74,13 @@ export const fleetSchema = z.strictObject({
    * policy is STANDARD and the version policy fails a version out of standard support. @default false
    */
   extendedSupport: z.boolean().default(false),
+  /**
+   * How the fleet is split into Pulumi stacks (README, "Stacks"). `single`: this stack holds
+   * everything. `per-cluster`: this stack holds what is fleet-wide, `<stack>.<cluster>` each
+   * cluster, `<stack>.links.<region>` what joins clusters; all read this one file. Switching
+   * an existing stack moves state (`npm run migrate`). @default single
+   */
+  stacks: z.enum(["single", "per-cluster"], { error: "must be single (one stack) or per-cluster (a fleet stack and a stack per cluster)" }).default("single"),
   /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
   apiAccessCidrs: z.array(z.string()).default([]),
   /** IAM roles granted cluster-admin through EKS access entries (people, break-glass roles). @default [] */

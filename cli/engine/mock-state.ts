@@ -11,6 +11,11 @@ export interface MockContext {
   readonly inputs: Record<string, any>;
   readonly region: string;
   readonly accountId: string;
+  /**
+   * The outputs of stacks planned earlier in this run, by stack name: what a StackReference to
+   * one of them reads (a per-cluster fleet's stacks, planned in deploy order). @default none
+   */
+  readonly stackOutputs?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 export function hash(text: string, length = 8): string {
@@ -201,10 +206,13 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
       id = `${inputs.clusterName}#${inputs.principalArn}#${inputs.policyArn}`;
       break;
-    case "pulumi:pulumi:StackReference":
-      // Offline there is no deployed stack to read: no outputs, as on a first deploy.
-      Object.assign(state, { outputs: {}, secretOutputNames: [] });
+    case "pulumi:pulumi:StackReference": {
+      // The outputs of a stack this run planned before (`<organization>/<project>/<stack>`);
+      // any other stack was never deployed here: no outputs, as on a first deploy.
+      const stack = String(inputs.name ?? "").split("/").pop()!;
+      Object.assign(state, { outputs: ctx.stackOutputs?.get(stack) ?? {}, secretOutputNames: [] });
       break;
+    }
     default:
       if (type.startsWith("aws:") && state.arn === undefined) state.arn = genericArn(type, region, accountId, inputs.name ?? name);
   }
