@@ -42,7 +42,7 @@ describe("npm run plan", () => {
   });
 
   it("writes plan.json with the contract's fields", () => {
-    expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "estimate", "project", "resources", "rollout", "stack", "violations"]);
+    expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "estimate", "project", "resources", "rollout", "stack", "stacks", "violations"]);
     expect(plan).toMatchObject({ stack: "three", project: "eks-fleet" });
     expect(plan.clusters).toEqual([
       { name: "c0", region: "us-east-1", role: "primary" },
@@ -51,7 +51,10 @@ describe("npm run plan", () => {
     ]);
     expect(plan.dr.rtoSeconds).toBe(90);
     const options = ["protect", "retainOnDelete"];
-    for (const r of plan.resources) expect(Object.keys(r).filter((k) => !options.includes(k)).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "type", "urn"]);
+    for (const r of plan.resources) expect(Object.keys(r).filter((k) => !options.includes(k)).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "stack", "type", "urn"]);
+    // One stack (fleet.stacks: single): every resource in it, one section counting them all.
+    expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["three"]));
+    expect(plan.stacks).toEqual([{ name: "three", kind: "single", reads: [], resources: plan.resources.length }]);
   });
 
   it("records which resources are protected or retained, so a preview can say how to really delete them", () => {
