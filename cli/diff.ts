@@ -7,13 +7,14 @@ import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { DiffInput, renderComments } from "./diff/markdown";
+import { touchedStacks } from "../deploy/touched";
 import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
 import { stacksToDiff } from "./diff/stacks";
 import { Topology, topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { redact } from "./redact";
 
-const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
+const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE] [--touched-stacks]";
 
 /**
  * `npm run diff`: plans and renders the fleet at a base revision (in a temporary git
@@ -22,7 +23,7 @@ const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
  * Exit 1 when a head has a mandatory policy violation.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, base: { type: "string" } }, USAGE);
+  const flags = parseFlags(argv, { ...STACK_OPTIONS, base: { type: "string" }, "touched-stacks": { type: "boolean" } }, USAGE);
   if (!flags.base) throw new UsageError(`--base GITREF is required\nusage: ${USAGE}`);
   const root = repoRoot(process.cwd());
   const commit = resolveCommit(root, flags.base);
@@ -60,7 +61,14 @@ export async function main(argv: string[]): Promise<number> {
       }
       return planned;
     });
-    process.stdout.write(redact(renderComments(inputs)));
+    // The stacks to preview and deploy (CI's matrix: npm run matrix -- --only), comma-separated, instead of the comment.
+    const touched = [...new Set(inputs.flatMap((i) => touchedStacks(i.base.plan, i.head.plan)))].sort();
+    if (flags["touched-stacks"]) {
+      process.stdout.write(`${touched.join(",")}\n`);
+      return EXIT.ok;
+    }
+    const stacks = touched.length === 0 ? "none" : touched.map((s) => `\`${s}\``).join(", ");
+    process.stdout.write(`${redact(renderComments(inputs)).trimEnd()}\n\n**Stacks this change touches** (CI previews and deploys only these): ${stacks}\n`);
     return inputs.some((i) => i.head.plan.violations.some((v) => v.enforcement === "mandatory")) ? EXIT.violations : EXIT.ok;
   } finally {
     forget();

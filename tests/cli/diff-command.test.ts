@@ -63,6 +63,7 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     expect(run.stdout).toContain("- backup partner of `usw2` changes: `use1` → **`euw1`**");
     expect(run.stdout).toContain("## eks-fleet diff · stack `prod`");
     expect(run.stdout).not.toContain("stack `staging`");
+    expect(run.stdout).toContain("**Stacks this change touches** (CI previews and deploys only these): `prod`");
     expect(git(repo, "worktree", "list").trim().split("\n")).toHaveLength(1);
   }, 120_000);
 
