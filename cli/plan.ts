@@ -15,7 +15,7 @@ import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
 import { acquireLock, kindOf } from "./lock";
 import { redact } from "./redact";
 
-const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...]";
+const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...] [--only-stack STACK]";
 
 /**
  * `npm run plan`: what `pulumi up` would create, without the Pulumi CLI or AWS: evaluates
@@ -24,7 +24,7 @@ const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--jso
  * the program would make into it ends the plan with exit 2, naming what made it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" }, "only-stack": { type: "string" } }, USAGE);
   const { configFile } = stackArgs(flags);
   const unavailable = unavailableRegions(flags.unavailable);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
@@ -60,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
-    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable)).document;
+    // `--only-stack`: one stack of a per-cluster fleet, after the stacks it reads (their resources left out).
+    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable, flags["only-stack"])).document;
     const { staged, violations } = await rendering;
     document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
     json = redact(stableJson(document));

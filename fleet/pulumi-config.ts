@@ -17,7 +17,8 @@ import { checkDistinctSiblings, stackPrefixes } from "./stack-paths";
  * CLI, pulumi/actions, the Automation API).
  */
 export function fleetFromPulumiConfig(): FleetSpec {
-  const fleetFile = new pulumi.Config(PROJECT).getObject<unknown>("fleet") === undefined ? fleetStackFile(pulumi.getStack()) : undefined;
+  const text = new pulumi.Config(PROJECT).get("fleet");
+  const fleetFile = text === undefined ? fleetStackFile(pulumi.getStack()) : undefined;
   if (fleetFile) {
     try {
       return fleetFromStackFile(fleetFile).spec;
@@ -29,7 +30,7 @@ export function fleetFromPulumiConfig(): FleetSpec {
   const raw = new pulumi.Config(PROJECT).getObject<unknown>("fleet");
   const homeRegion = new pulumi.Config("aws").get("region");
   try {
-    const spec = parseFleet(raw, homeRegion);
+    const spec = parsedOnce(`${homeRegion}\n${text}`, () => parseFleet(raw, homeRegion));
     const own = stackFile(pulumi.getStack());
     if (fs.existsSync(own)) checkDistinctSiblings(spec, own);
     return spec;
@@ -37,6 +38,17 @@ export function fleetFromPulumiConfig(): FleetSpec {
     if (err instanceof FleetConfigError) throw new pulumi.RunError(`invalid stack config:\n${err.message}`);
     throw err;
   }
+}
+
+/**
+ * The last config parsed in this process and its (deep-frozen) fleet: the offline plan of a
+ * per-cluster fleet runs the program once per stack with the same config, and parsing a
+ * 100-cluster fleet 111 times cost more than evaluating it.
+ */
+let lastParsed: { readonly key: string; readonly spec: FleetSpec } | undefined;
+function parsedOnce(key: string, parse: () => FleetSpec): FleetSpec {
+  if (lastParsed?.key !== key) lastParsed = { key, spec: parse() };
+  return lastParsed.spec;
 }
 
 /** The stack file of the fleet stack `stack` belongs to: the shortest proper prefix of its name with a file (as deploy/stacks.ts resolves it). */
