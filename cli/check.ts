@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { infraViolations, treeViolationsIfPresent } from "./policy-run";
 import { renderDrift } from "./render-drift";
@@ -21,11 +21,7 @@ const USAGE = "npm run check -- [--plan FILE] [--gitops DIR [--stack NAME | --co
  * a fresh render of that fleet model (which is what makes the override record trustworthy).
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(
-    argv,
-    { ...STACK_OPTIONS, plan: { type: "string" }, gitops: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" } },
-    USAGE,
-  );
+  const flags = parseFlags(argv, COMMAND_OPTIONS.check, USAGE);
   if (flags.plan === undefined && flags.gitops === undefined) throw new UsageError(`give --plan FILE, --gitops DIR or both\nusage: ${USAGE}`);
 
   const config = flags["policy-config"] === undefined ? {} : (readJson(flags["policy-config"], "--policy-config") as PolicyConfig);

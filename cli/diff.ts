@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { FleetConfigError, fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, stackNameOf, withClusterReleases } from "../fleet";
 import { multiWaveProblems, upgradeProblems, versionsInPlan } from "../fleet/upgrades";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { DiffInput, renderComments } from "./diff/markdown";
@@ -12,6 +12,7 @@ import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
 import { stacksToDiff } from "./diff/stacks";
 import { Topology, topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
+import { shownTree, stackName } from "./next-steps";
 import { redact } from "./redact";
 
 const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE] [--touched-stacks]";
@@ -23,7 +24,7 @@ const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE] [--t
  * Exit 1 when a head has a mandatory policy violation.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, base: { type: "string" }, "touched-stacks": { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.diff, USAGE);
   if (!flags.base) throw new UsageError(`--base GITREF is required\nusage: ${USAGE}`);
   const root = repoRoot(process.cwd());
   const commit = resolveCommit(root, flags.base);
@@ -69,6 +70,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     const stacks = touched.length === 0 ? "none" : touched.map((s) => `\`${s}\``).join(", ");
     process.stdout.write(`${redact(renderComments(inputs)).trimEnd()}\n\n**Stacks this change touches** (CI previews and deploys only these): ${stacks}\n`);
+    // On stderr: the comment on stdout goes to the pull request as it is.
+    for (const [configFile, spec] of heads) {
+      if (!spec) continue;
+      const stack = { configFile, spec };
+      console.error(`Next (stack ${stackName(stack)}): once reviewed, merge into ${spec.gitops.branch}: the agents apply ${shownTree(stack)} from it, and \`pulumi up --stack ${stackName(stack)}\` (the deploy workflow) the infrastructure.`);
+    }
     return inputs.some((i) => i.head.plan.violations.some((v) => v.enforcement === "mandatory")) ? EXIT.violations : EXIT.ok;
   } finally {
     forget();

@@ -1,12 +1,13 @@
 import * as path from "path";
-import { fleetFromStackFile } from "../fleet";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { fleetFromStackFile, shownPath } from "../fleet";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { playPromotion } from "./failover/play";
 import { promotionReport } from "./failover/report";
 import { lockedStackFile, writeStackFileText } from "./failover/stack-file";
 import { acquireLock } from "./lock";
-import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
+import { npmCommand, shownTree, stackName } from "./next-steps";
+import { unavailableRegions } from "./engine/outage";
 
 const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE] [--dry-run] [--unavailable REGION ...]";
 
@@ -21,7 +22,7 @@ const USAGE = "npm run failover -- [--to CLUSTER] [--stack NAME | --config FILE]
  * it as during an outage of REGION: a call the program would make into it is bad input (exit 2).
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.failover, USAGE);
   if (flags.to === "") throw new UsageError(`--to: name the cluster to promote, or leave --to out to promote the takeover standby\nusage: ${USAGE}`);
   const { configFile } = stackArgs(flags);
   const unavailable = unavailableRegions(flags.unavailable);
@@ -37,11 +38,10 @@ export async function main(argv: string[]): Promise<number> {
 
     console.log(promotionReport(played, { dryRun: !!flags["dry-run"], file: name }).join("\n"));
     if (!flags["dry-run"]) {
-      const stack = flags.config !== undefined ? `--config ${flags.config}` : `--stack ${played.before.config.stack}`;
-      const tree = `${played.after.spec.gitops.path}/`;
+      const stack = { configFile, spec: played.after.spec };
       console.log(
-        `\nNext: \`npm run synth -- ${stack}\`, commit ${name} and ${tree}, open a pull request (its diff comment shows the whole change) and merge it: ` +
-          `the agents apply the new tree and the gateways' answers move the traffic. Later, a normal \`pulumi up --stack ${played.before.config.stack}\` ` +
+        `\nNext: \`${npmCommand("synth", stack)}\`, commit ${shownPath(configFile)} and ${shownTree(stack)}, open a pull request (its diff comment shows the whole change) and merge it: ` +
+          `the agents apply the new tree and the gateways' answers move the traffic. Later, a normal \`pulumi up --stack ${stackName(stack)}\` ` +
           "reconciles the stack to the file; it changes no Route 53 or Global Accelerator resource.",
       );
     }

@@ -1,4 +1,5 @@
 import { DrFigures, FleetSpec, PROJECT, RolloutState } from "../fleet";
+import type { CostEstimate } from "../cost/estimate";
 import { DeployEstimate, deployEstimate } from "./deploy-estimate";
 import { rolloutSchedule, RolloutSchedule } from "../operations/rollout/schedule";
 import { sortViolations, Violation } from "../policies/violation";
@@ -37,6 +38,8 @@ export interface PlanDocument {
   readonly stacks?: PlanStack[];
   /** The waves a change goes through, where each stands and the time to reach the whole fleet (absent in plans of older code). */
   readonly rollout?: RolloutSchedule;
+  /** Monthly cost of what the plan creates (cost/); absent in plans made before it existed. */
+  readonly cost?: CostEstimate;
 }
 
 const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";

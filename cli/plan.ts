@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
 import { checkOutputFolder, isOwnTree } from "../charts/output-folder";
 import { checkWorkPathsFree, recoverSwap, swapInTree } from "../charts/write-tree";
@@ -11,8 +11,9 @@ import { sortViolations } from "../policies/violation";
 import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { commitFile, StagedFile, stableJson, stageFile } from "./write";
-import { UNAVAILABLE_OPTION, unavailableRegions } from "./engine/outage";
+import { unavailableRegions } from "./engine/outage";
 import { acquireLock, kindOf } from "./lock";
+import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
 import { redact } from "./redact";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...] [--only-stack STACK]";
@@ -24,7 +25,7 @@ const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--jso
  * the program would make into it ends the plan with exit 2, naming what made it.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" }, "only-stack": { type: "string" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.plan, USAGE);
   const { configFile } = stackArgs(flags);
   const unavailable = unavailableRegions(flags.unavailable);
   // Only a folder this program created or wrote before is written (exit 2 otherwise).
@@ -81,9 +82,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   release();
 
+  const failed = document.violations.some((v) => v.enforcement === "mandatory");
   if (flags.json) process.stdout.write(json);
-  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}`);
-  return document.violations.some((v) => v.enforcement === "mandatory") ? EXIT.violations : EXIT.ok;
+  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}\n${nextStep({ configFile, spec: stack.spec }, failed)}`);
+  return failed ? EXIT.violations : EXIT.ok;
+}
+
+/** What to run after a plan, for this stack: fix what fails, else render, preview and deploy it. */
+function nextStep(stack: StackRef, failed: boolean): string {
+  const name = stackName(stack);
+  if (failed) return `Next: fix the mandatory violations above (the plan exits 1, and \`pulumi up --stack ${name} --policy-pack policies\` would refuse them), then \`${npmCommand("plan", stack)}\` again.`;
+  return `Next: \`${npmCommand("synth", stack)}\` renders ${shownTree(stack)} to commit, \`${npmCommand("diff", stack, "--base", stack.spec.gitops.branch)}\` previews the change, \`pulumi up --stack ${name} --policy-pack policies\` deploys it.`;
 }
 
 /** Removes `deepest` and its parents up to `first` while they are empty (`rmdir` refuses any other). */

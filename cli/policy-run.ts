@@ -11,7 +11,7 @@ import { mockState } from "./engine/mock-state";
  * the real engine. An `id` already in the plan wins. The account ID only shapes ARN-style
  * ids, which no join uses.
  */
-export function withMockIds(resources: readonly PlanResourceLike[]): PlanResourceLike[] {
+export function withMockIds<T extends PlanResourceLike>(resources: readonly T[]): (T & { readonly id?: string })[] {
   return resources.map((r) =>
     r.id !== undefined || !r.region
       ? r
@@ -30,16 +30,18 @@ export function treeViolationsIfPresent(dir: string): Violation[] {
 }
 
 /**
- * The pack config a stack implies: `policy.allowedRegions` of its fleet key, and who may hold
- * which EKS access policy (fleet/access.ts). The same JSON goes to `pulumi preview
- * --policy-pack-config` for the CrossGuard pack.
+ * The pack config a stack implies: `policy.allowedRegions` and `policy.maxMonthlyUsd` of its
+ * fleet key, and who may hold which EKS access policy (fleet/access.ts). The same JSON goes to
+ * `pulumi preview --policy-pack-config` for the CrossGuard pack.
  */
 export function policyConfigOf(config: StackConfig, spec: FleetSpec): PolicyConfig {
-  const fleet = config.values[FLEET_KEY] as { policy?: { allowedRegions?: string[] } } | undefined;
+  const fleet = config.values[FLEET_KEY] as { policy?: { allowedRegions?: string[]; maxMonthlyUsd?: number } } | undefined;
   const allowedRegions = fleet?.policy?.allowedRegions ?? [];
+  const maxMonthlyUsd = fleet?.policy?.maxMonthlyUsd;
   const holders = accessPolicyHolders(spec);
   return {
     ...(allowedRegions.length > 0 ? { "regions-allowed": { allowedRegions } } : {}),
+    ...(maxMonthlyUsd !== undefined ? { "monthly-cost-cap": { maxMonthlyUsd } } : {}),
     "eks-access-entries": { adminPrincipals: holders.admin, viewPrincipals: holders.view },
   };
 }

@@ -1,5 +1,5 @@
 import { fleetFromStackFile } from "../fleet";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
 
 const USAGE = "npm run roles [-- --stack NAME | --config FILE]";
@@ -12,7 +12,7 @@ const USAGE = "npm run roles [-- --stack NAME | --config FILE]";
  * these, so the identity CI uses is the one the clusters' access entries name.
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.roles, USAGE);
   const { spec } = fleetFromStackFile(stackArgs(flags).configFile);
   console.log(`deploy=${spec.deployRoleArn}\npreview=${spec.previewRoleArn ?? ""}`);
   return EXIT.ok;

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readKeptTree, recoverSwap, renderRollout, RolloutChange, writeTreeAtomic } from "../charts";
 import { fleetFromStackFile, FleetSpec, projectFolderOf } from "../fleet";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { git, repoRoot } from "./diff/git";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { acquireLock } from "./lock";
@@ -25,7 +25,7 @@ const USAGE = "npm run rollout -- status | promote [--watch] [--resume] | abort 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!["status", "promote", "abort"].includes(command ?? "")) throw new UsageError(`name a command: status, promote or abort\nusage: ${USAGE}`);
-  const flags = parseFlags(rest, { ...STACK_OPTIONS, outputs: { type: "string" }, replay: { type: "string" }, watch: { type: "boolean" }, resume: { type: "boolean" }, write: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(rest, COMMAND_OPTIONS.rollout, USAGE);
   const { configFile } = stackArgs(flags);
   const { spec } = fleetFromStackFile(configFile);
   const treeDir = path.resolve(projectFolderOf(configFile), spec.gitops.path);

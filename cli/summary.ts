@@ -1,4 +1,5 @@
 import { FleetSpec } from "../fleet";
+import type { CostEstimate } from "../cost/estimate";
 import { creationTime } from "./creation-times";
 import { PlanDocument } from "./plan-document";
 
@@ -7,7 +8,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
   const perCluster = new Map<string, number>();
   for (const r of plan.resources) if (r.cluster) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
   const fleetWide = plan.resources.filter((r) => r.cluster === null).length;
-  const endpoint = spec.apiAccessCidrs.length ? `private + ${spec.apiAccessCidrs.join(", ")}` : "private only";
+  const endpoint = `private + ${spec.apiAccessCidrs.join(", ")}`;
 
   const rows = spec.clusters.map((c) => [
     c.name,
@@ -17,6 +18,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `${c.nodes.instanceTypes.join(",")} ${c.nodes.min}/${c.nodes.desired}/${c.nodes.max}`,
     `backups → ${c.backup.partner}`,
     `${perCluster.get(c.name) ?? 0} resources`,
+    ...(plan.cost ? [`${dollars(plan.cost.clusters[c.name] ?? 0)}/month`] : []),
   ]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const table = rows.map((row) => `  ${row.map((cell, i) => cell.padEnd(widths[i])).join("  ")}`.trimEnd());
@@ -27,14 +29,15 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     `eks-fleet plan · stack ${plan.stack} · fleet ${spec.name} · ${spec.mode} · ${spec.clusters.length} clusters · ${plan.resources.length} resources`,
     `  Kubernetes ${spec.kubernetesVersion} · API endpoint ${endpoint} · GitOps ${spec.gitops.engine}${spec.hubs.length ? ` (hubs ${spec.hubs.map((h) => h.name).join(", ")})` : ""} from ${spec.gitops.repoUrl}#${spec.gitops.branch}`,
     ...table,
-    `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)`,
+    `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)${plan.cost ? ` · ${dollars(plan.cost.fleetWide)}/month` : ""}`,
+    ...(plan.cost ? costLines(plan.cost) : []),
     ...stackLines(plan),
     `DR: ${recoveryObjectives(spec, plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
     ...estimateLines(plan),
     ...rolloutLines(plan),
     plan.violations.length === 0
       ? "Policies: no violations"
-      : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn}: ${v.message}`).join("\n")}`,
+      : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn ?? "(stack)"}: ${v.message}`).join("\n")}`,
   ].join("\n");
 }
 
@@ -43,7 +46,7 @@ function stackLines(plan: PlanDocument): string[] {
   const stacks = plan.stacks ?? [];
   if (stacks.length === 0) return [];
   const largest = stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
-  if (largest.kind === "single") return [`Stacks: 1 (${largest.name}, ${largest.resources} resources; fleet.stacks: per-cluster splits it, README "Stacks")`];
+  if (largest.kind === "single") return [`Stacks: 1 (${largest.name}, ${largest.resources} resources; fleet.stacks: per-cluster splits it, README "Stacks: one fleet, one stack or many")`];
   if (stacks.length === 1) return [`Stacks: ${largest.name} only (${largest.kind} stack, ${largest.resources} resources; the stacks it reads were evaluated, not listed)`];
   const kinds = (["fleet", "cluster", "links"] as const).map((kind) => {
     const counts = stacks.filter((s) => s.kind === kind).map((s) => s.resources);
@@ -52,6 +55,23 @@ function stackLines(plan: PlanDocument): string[] {
     return `${counts.length} ${kind} (${range})`;
   }).filter(Boolean);
   return [`Stacks: ${stacks.length}: ${kinds.join(", ")} resources each; largest ${largest.name} (${largest.resources}); per-stack sections in plan.json stacks`];
+}
+
+/** The monthly estimate and what makes it, largest first; the line items are in plan.json. */
+function costLines(cost: CostEstimate): string[] {
+  const byCategory = new Map<string, number>();
+  for (const line of cost.lines) byCategory.set(line.category, (byCategory.get(line.category) ?? 0) + line.monthlyUsd);
+  const parts = [...byCategory].filter(([, usd]) => usd >= 0.005).sort((a, b) => b[1] - a[1]).map(([category, usd]) => `${category} ${dollars(usd)}`);
+  const extended = cost.lines.filter((l) => l.category === "EKS control plane" && l.detail.includes("extended support")).length;
+  const unpriced = cost.assumptions.filter((a) => a.startsWith("Not priced")).length;
+  return [
+    `Cost: about ${dollars(cost.monthlyUsd)} a month on-demand (${parts.join(", ")})`,
+    `  ${extended ? `${extended} control plane(s) in EKS extended support (6× the standard rate) · ` : ""}${unpriced ? `${unpriced} item(s) not priced · ` : ""}usage assumptions and line items in plan.json cost`,
+  ];
+}
+
+function dollars(usd: number): string {
+  return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** The expected first-deploy time and the chain that sets it, e.g. `use1-eks (10 min) → …`. */

@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { checkOutputFolder, readKeptTree, recoverSwap, renderTree, staleTreeReport, synthTree, treeChanges } from "../charts";
-import { fleetFromStackFile, projectDirOf } from "../fleet";
-import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
+import { fleetFromStackFile } from "../fleet";
+import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand } from "./errors";
 import { withLock } from "./lock";
+import { npmCommand, stackName, treeDir } from "./next-steps";
 
 const USAGE = "npm run synth [-- --stack NAME | --config FILE] [--out DIR] [--check]";
 
@@ -14,14 +15,13 @@ const USAGE = "npm run synth [-- --stack NAME | --config FILE] [--out DIR] [--ch
  * exits 1 when the tree on disk differs (for CI).
  */
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } }, USAGE);
+  const flags = parseFlags(argv, COMMAND_OPTIONS.synth, USAGE);
   const { configFile } = stackArgs(flags);
   const { spec } = fleetFromStackFile(configFile);
   // Each stack's own tree (its `gitops.path`, beside its stack file in the project), and only
   // a folder this program created or rendered before is ever replaced (exit 2 otherwise).
-  const out = flags.out !== undefined
-    ? checkOutputFolder(flags.out, "--out")
-    : checkOutputFolder(path.resolve(projectDirOf(configFile) ?? process.cwd(), spec.gitops.path), "fleet.gitops.path");
+  const stack = { configFile, spec };
+  const out = flags.out !== undefined ? checkOutputFolder(flags.out, "--out") : checkOutputFolder(treeDir(stack), "fleet.gitops.path");
   const shown = path.relative(process.cwd(), out) || ".";
 
   if (flags.check) {
@@ -40,6 +40,9 @@ export async function main(argv: string[]): Promise<number> {
       recoverSwap(out);
       const files = synthTree(spec, out, { root: shown, kept: readKeptTree(out, shown) });
       console.log(`Wrote ${files.length} files for ${spec.clusters.length} clusters into ${shown}/`);
+      if (flags.out === undefined) {
+        console.log(`Next: commit ${shown}/ with the change that made it (CI runs \`${npmCommand("synth", stack, "--check")}\`), and preview both sides with \`${npmCommand("diff", stack, "--base", spec.gitops.branch)}\`; the agents apply ${shown}/ once it is on ${spec.gitops.branch}, and \`pulumi up --stack ${stackName(stack)}\` the infrastructure.`);
+      }
       return EXIT.ok;
     },
     { shown, command: "npm run synth" },

@@ -48,6 +48,9 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
   public readonly dnsName: pulumi.Output<string>;
   public readonly zoneId: pulumi.Output<string>;
   public readonly targetGroupArn: pulumi.Output<string>;
+  /** `net/<name>/<id>` and `targetgroup/<name>/<id>`: the dimensions of their CloudWatch metrics. */
+  public readonly arnSuffix: pulumi.Output<string>;
+  public readonly targetGroupArnSuffix: pulumi.Output<string>;
   /** With Global Accelerator: the target group that checks the serving answer (the endpoint's health). */
   public readonly servingTargetGroupArn?: pulumi.Output<string>;
 
@@ -183,6 +186,8 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
     this.dnsName = loadBalancer.dnsName;
     this.zoneId = loadBalancer.zoneId;
     this.targetGroupArn = targetGroup.arn;
+    this.arnSuffix = loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     if (servingGroup) this.servingTargetGroupArn = servingGroup.arn;
     this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, targetGroupArn: this.targetGroupArn });
   }

@@ -20,18 +20,22 @@ export interface ControlPlaneArgs {
   readonly secretsKeyArn: pulumi.Input<string>;
   /** The cluster's log group: the cluster waits for it, else EKS creates its own (unencrypted, kept forever). */
   readonly logGroup: pulumi.Resource;
-  /** Ranges allowed on the public endpoint; none makes the endpoint private-only. */
+  /**
+   * Ranges allowed on the public endpoint, never empty: the deploy reaches the API from outside
+   * the VPC, so the fleet refuses a private-only endpoint (fleet/rules.ts `PRIVATE_ONLY_REFUSED`).
+   */
   readonly publicAccessCidrs: pulumi.Input<string>[];
   readonly tags: Record<string, string>;
 }
 
 /**
  * The EKS control plane from provider resources, so a plan shows what AWS will see: the
- * cluster role, the cluster (secrets encryption, every log type, a private endpoint or one
- * limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
+ * cluster role, the cluster (secrets encryption, every log type, a private endpoint and a
+ * public one limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
  *
  * - The cluster grants its creator nothing (`bootstrapClusterCreatorAdminPermissions: false`):
  *   who may use the API is what `ClusterAccess` lists, the deploy role included.
+ * - Zonal shift on (`zonalShiftConfig`), so ARC can move traffic off an impaired zone.
  * - `bootstrapSelfManagedAddons: false`: EKS installs no self-managed VPC CNI, kube-proxy or
  *   CoreDNS (EKS API reference, CreateCluster); the cluster runs them as EKS add-ons
  *   (`PodNetworking`, `RegionalCluster`), pinned in fleet/versions.ts.
@@ -47,6 +51,7 @@ export interface ControlPlaneArgs {
 export class ControlPlane extends pulumi.ComponentResource {
   public readonly cluster: aws.eks.Cluster;
   public readonly name: pulumi.Output<string>;
+  public readonly arn: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server. */
   public readonly certificateAuthority: pulumi.Output<string>;
@@ -73,7 +78,6 @@ export class ControlPlane extends pulumi.ComponentResource {
     }, parent);
     const policy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, { role: role.name, policyArn: CLUSTER_ROLE_POLICY }, parent);
 
-    const publicAccess = args.publicAccessCidrs.length > 0;
     this.cluster = new aws.eks.Cluster(`${name}-cluster`, {
       name: cluster.eksClusterName,
       roleArn: role.arn,
@@ -82,8 +86,8 @@ export class ControlPlane extends pulumi.ComponentResource {
       vpcConfig: {
         subnetIds: args.subnetIds,
         endpointPrivateAccess: true,
-        endpointPublicAccess: publicAccess,
-        publicAccessCidrs: publicAccess ? args.publicAccessCidrs : undefined,
+        endpointPublicAccess: true,
+        publicAccessCidrs: args.publicAccessCidrs,
       },
       encryptionConfig: { provider: { keyArn: args.secretsKeyArn }, resources: ["secrets"] },
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
@@ -91,6 +95,10 @@ export class ControlPlane extends pulumi.ComponentResource {
       bootstrapSelfManagedAddons: false,
       // Explicit: EKS's default (EXTENDED) bills extended support silently once the version ages.
       upgradePolicy: clusterUpgradePolicy(fleet),
+      // Registers the cluster with ARC zonal shift: a shift (by hand, or by zonal autoshift when
+      // the stack enables it) cordons the impaired zone's nodes and drops its endpoints from every
+      // Service (EKS User Guide, "Learn about ARC zonal shift in Amazon EKS"). Off by default.
+      zonalShiftConfig: { enabled: true },
       tags: { ...tags, Name: cluster.eksClusterName },
     }, { parent: this, dependsOn: [args.logGroup, policy] });
 
@@ -102,6 +110,7 @@ export class ControlPlane extends pulumi.ComponentResource {
     }, parent);
 
     this.name = this.cluster.name;
+    this.arn = this.cluster.arn;
     this.endpoint = this.cluster.endpoint;
     this.certificateAuthority = this.cluster.certificateAuthority.data;
     this.oidcProviderArn = oidc.arn;

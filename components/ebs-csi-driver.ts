@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, names } from "../fleet";
+import { ClusterSpec, CORE_ADDON_VERSIONS, names } from "../fleet";
 import { IrsaAddonArgs } from "./addon-args";
 import { agentIdentity, IrsaRole } from "./irsa-role";
 import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
@@ -8,11 +8,13 @@ import { clusterTags } from "./tags";
 
 /** A managed add-on, installed through the EKS API rather than the cluster's. */
 export interface EbsCsiDriverArgs extends IrsaAddonArgs {
+  /** The cluster's name as its output: the add-on is created and upgraded after the control plane. */
+  readonly clusterName: pulumi.Input<string>;
   /** The add-on's controller runs on nodes: it becomes ACTIVE only once they exist. */
   readonly nodes: pulumi.Resource;
 }
 
-/** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (driver ≥ 1.58, docs/tagging.md). */
+/** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (EBS_CSI_CLUSTER_TAG_SINCE, docs/tagging.md). */
 export const EBS_CSI_CLUSTER_TAG = "ebs.csi.aws.com/cluster-name";
 
 /**
@@ -57,12 +59,16 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.addon = new aws.eks.Addon(`${name}-addon`, {
-      clusterName: cluster.eksClusterName,
+      clusterName: args.clusterName,
       addonName: "aws-ebs-csi-driver",
+      // Pinned per Kubernetes version, at a driver that sets the tag the role requires (fleet/versions.ts).
+      addonVersion: CORE_ADDON_VERSIONS[cluster.kubernetesVersion].ebsCsiDriver,
       serviceAccountRoleArn: role.arn,
       // Tags every volume and snapshot with the cluster's name, which the role's policy requires.
       configurationValues: JSON.stringify({ controller: { k8sTagClusterId: cluster.eksClusterName } }),
       resolveConflictsOnCreate: "OVERWRITE",
+      // The fleet owns the configuration: an edit made out of band is reset on the next update.
+      resolveConflictsOnUpdate: "OVERWRITE",
       tags: clusterTags(fleet, cluster),
     }, { parent: this, dependsOn: [args.nodes] });
     this.keyArn = key.arn;

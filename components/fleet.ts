@@ -22,6 +22,7 @@ import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { ClusterValues, FleetWideValues, readCluster, readFleetWide } from "./stack-inputs";
 import { Velero } from "./velero";
+import { ZonalAutoshift } from "./zonal-autoshift";
 
 export interface FleetArgs {
   readonly spec: FleetSpec;
@@ -219,7 +220,7 @@ export class Fleet extends pulumi.ComponentResource {
     const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
     await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
-    await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, nodes: c.systemNodes }, { parent: c }));
+    await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, clusterName: c.clusterName, nodes: c.systemNodes }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
     const regionKeyArn = shared.keyArns[clusterSpec.region];
     const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
@@ -241,6 +242,7 @@ export class Fleet extends pulumi.ComponentResource {
       certificateArn: shared.certificateArns[clusterSpec.region],
       zoneId: shared.zoneId,
     }, { parent: c }));
+    if (spec.zonalAutoshift) new ZonalAutoshift(`${name}-zonal-autoshift`, { fleet: spec, cluster: clusterSpec, clusterArn: c.clusterArn, loadBalancer }, { parent: c });
     if (spec.gitops.engine === "flux") {
       await built(new FluxAgent(`${name}-flux`, { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider, serviceWebhook, treePrerequisites }, { parent: c }));
     }

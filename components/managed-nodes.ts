@@ -13,6 +13,11 @@ export interface ManagedNodesArgs {
   /** The cluster's name as its output: only the node group waits for the control plane. */
   readonly clusterName: pulumi.Input<string>;
   /**
+   * The cluster's Kubernetes version: the nodes follow every control-plane upgrade in the
+   * same run, after the control plane (they wait for it through `clusterName`).
+   */
+  readonly version: string;
+  /**
    * The add-ons a node needs to become Ready (pod networking): the node group waits for them,
    * else its nodes stay NotReady and the group fails to create. @default none
    */
@@ -29,6 +34,16 @@ export interface ManagedNodesArgs {
  * role and launch template do not wait for the cluster; EKS gives the node role its access
  * entry (type EC2_LINUX) itself when the group is created (EKS User Guide, "Grant IAM users
  * access to Kubernetes with EKS access entries").
+ *
+ * Versions: the group runs its cluster's Kubernetes version, so a control-plane upgrade rolls
+ * the nodes in the same run (EKS UpdateNodegroupVersion, which the provider sends when
+ * `version` changes: hashicorp/terraform-provider-aws internal/service/eks/node_group.go).
+ * `releaseVersion` is left to EKS: at creation and at each version update it picks the latest
+ * EKS-optimized AMI release of that version, since the launch template names no image (EKS
+ * API Reference, CreateNodegroup and UpdateNodegroupVersion); between upgrades the nodes keep
+ * their AMI, and the update replaces them `maxUnavailable` at a time, draining each node and
+ * stopping at a PodDisruptionBudget it cannot honour. EKS never rolls a node group back to an
+ * earlier version or AMI, so a control-plane rollback leaves the nodes on the newer version.
  */
 export class ManagedNodes extends pulumi.ComponentResource {
   public readonly nodeGroupName: pulumi.Output<string>;
@@ -59,6 +74,7 @@ export class ManagedNodes extends pulumi.ComponentResource {
 
     const group = new aws.eks.NodeGroup(`${name}-group`, {
       clusterName: args.clusterName,
+      version: args.version,
       nodeRoleArn: role.arn,
       subnetIds: args.subnetIds,
       // The architecture of its instance types (a mix is refused when the fleet is parsed).

@@ -24,8 +24,8 @@ export interface RegionalClusterArgs {
 
 /**
  * One EKS cluster of the fleet, in its own region and VPC, with the security baseline
- * built in: secrets envelope-encrypted with a rotating KMS key, a private endpoint (or
- * one limited to `apiAccessCidrs`), all control-plane logs, access entries instead of
+ * built in: secrets envelope-encrypted with a rotating KMS key, a private endpoint and a
+ * public one limited to `apiAccessCidrs`, all control-plane logs, access entries instead of
  * the aws-auth ConfigMap, and IMDSv2-only nodes in private subnets. Built from provider
  * resources only, so a plan shows every resource AWS will see and no run looks anything up.
  *
@@ -35,6 +35,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly spec: ClusterSpec;
   /** The EKS cluster's name, as its output: whatever takes it waits for the control plane. */
   public readonly clusterName: pulumi.Output<string>;
+  /** The EKS cluster's ARN: what ARC zonal shift names it by. */
+  public readonly clusterArn: pulumi.Output<string>;
   public readonly endpoint: pulumi.Output<string>;
   /** Base64 CA bundle of the API server, for clients registered elsewhere (Argo CD). */
   public readonly certificateAuthority: pulumi.Output<string>;
@@ -102,6 +104,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     const networking = new PodNetworking(`${name}-networking`, { clusterName: control.name, versions, tags }, parent);
     const nodes = new ManagedNodes(`${name}-nodes`, {
       clusterName: control.name,
+      version: cluster.kubernetesVersion,
       nodes: cluster.nodes,
       subnetIds: network.privateSubnetIds,
       networking: networking.addons,
@@ -126,6 +129,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     this.controlPlane = control.cluster;
     this.systemNodes = nodes;
     this.clusterName = control.name;
+    this.clusterArn = control.arn;
     this.endpoint = control.endpoint;
     this.certificateAuthority = control.certificateAuthority;
     this.oidcProviderArn = control.oidcProviderArn;

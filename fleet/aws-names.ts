@@ -54,6 +54,8 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
     add("logGroup", names.controlPlaneLogGroupName(eksCluster), field);
     add("sqsQueue", eksCluster, field);
     add("metricAlarm", `${eksCluster}-backup-replication-latency`, field);
+    // The outcome alarm of zonal autoshift's practice runs (components/zonal-autoshift.ts), when enabled.
+    add("metricAlarm", `${eksCluster}-zonal-shift-outcome`, field);
     const hostname = names.clusterHostname(cluster.name, record);
     add("dnsName", hostname, field);
     // Each health check is tagged with the URL it probes (components/dns-routing.ts).

@@ -142,7 +142,7 @@ function checkNetworks(fleet: FleetConfig): Problem[] {
     }
   });
   if (coversEverything(allowed) && !allowed.some((n) => n.prefix === 0)) {
-    problems.push({ path: "fleet.apiAccessCidrs", message: "together cover the whole IPv4 internet; list your CI and VPN egress ranges, or none for a private endpoint" });
+    problems.push({ path: "fleet.apiAccessCidrs", message: "together cover the whole IPv4 internet; list your CI runners' and VPN egress ranges" });
   }
   fleet.clusters.forEach((cluster, i) => {
     const parsed = parseIpv4Cidr(cluster.vpcCidr);

@@ -10,12 +10,25 @@ import { addonVersionsProblem, versionProblem } from "./versions";
 import { checkWaves } from "./waves";
 import { zoneCountOf, zoneIdsProblem } from "./zones";
 import { checkNamespaceAdmins } from "./access";
+import { checkZonalAutoshift } from "./zonal-autoshift";
 
 /**
  * Public endpoint access CIDR ranges per cluster, a fixed EKS quota (EKS User Guide,
  * "Amazon EKS service quotas": 40, not adjustable).
  */
 export const EKS_MAX_PUBLIC_ACCESS_CIDRS = 40;
+
+/**
+ * Why a private-only endpoint is refused rather than offered. The program installs every
+ * cluster's agents (Helm releases, Flux and Argo CD objects) through the cluster's Kubernetes
+ * API in the same `pulumi up` that creates its VPC, so the runner needs a route to the
+ * endpoint before anything inside the VPC could give it one; a runner inside every cluster's
+ * VPC (one per region, created by this same run) is not something the program can provide.
+ * EKS keeps the private endpoint on for traffic from inside the VPC either way
+ * (`endpointPrivateAccess: true`), so the public one is limited, never the only way in.
+ */
+export const PRIVATE_ONLY_REFUSED =
+  "is empty, and a private-only endpoint is not offered: `pulumi up` installs every cluster's agents through its Kubernetes API, and the runner of the deploy sits outside the VPCs the same run creates, with no route to a private endpoint. List the public egress ranges of your CI runners (and your VPN), e.g. [203.0.113.0/24]: the endpoint stays private inside each VPC and public to those ranges only";
 
 /** VPCs are carved into up to three private /(p+3) and three public /(p+6) subnets, one per zone. */
 export const VPC_PREFIX_RANGE = { min: 16, max: 20 } as const;
@@ -38,6 +51,7 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkNamespaceAdmins(fleet),
     ...checkWaves(fleet),
     ...checkStacks(fleet),
+    ...checkZonalAutoshift(fleet),
     ...checkInputLimits(fleet),
   ];
 }
@@ -76,8 +90,9 @@ function checkScalars(fleet: FleetConfig, now: Date): Problem[] {
     const path = `fleet.apiAccessCidrs[${i}]`;
     const parsed = parseIpv4Cidr(cidr);
     if (typeof parsed === "string") problems.push({ path, message: parsed });
-    else if (parsed.prefix === 0) problems.push({ path, message: "0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint" });
+    else if (parsed.prefix === 0) problems.push({ path, message: "0.0.0.0/0 opens the API endpoint to the internet; list your CI runners' and VPN egress ranges" });
   });
+  if (fleet.apiAccessCidrs.length === 0) problems.push({ path: "fleet.apiAccessCidrs", message: PRIVATE_ONLY_REFUSED });
   return problems;
 }
 

@@ -81,7 +81,11 @@ export const fleetSchema = z.strictObject({
    * an existing stack moves state (`npm run migrate`). @default single
    */
   stacks: z.enum(["single", "per-cluster"], { error: "must be single (one stack) or per-cluster (a fleet stack and a stack per cluster)" }).default("single"),
-  /** CIDR blocks allowed to reach the public API endpoint. Empty means a private-only endpoint. @default [] */
+  /**
+   * Public CIDR blocks allowed to reach the API endpoint: your CI runners' and VPN egress. At
+   * least one: the deploy reaches every cluster's API from outside its VPC, so a private-only
+   * endpoint is refused (rules.ts `PRIVATE_ONLY_REFUSED`). The private endpoint is always on.
+   */
   apiAccessCidrs: z.array(z.string()).default([]),
   /** IAM roles granted cluster-admin through EKS access entries (people, break-glass roles). @default [] */
   clusterAdmins: z.array(iamRoleArn).default([]),
@@ -96,6 +100,20 @@ export const fleetSchema = z.strictObject({
    * (AmazonEKSViewPolicy, cluster scope) in every cluster. @default none
    */
   previewRoleArn: iamRoleArn.optional(),
+  /**
+   * Lets AWS shift each cluster's traffic away from an Availability Zone it finds impaired (ARC
+   * zonal autoshift), with the weekly practice runs ARC requires, judged by an alarm on the
+   * cluster's gateway. Practice runs start only inside `allowedWindows` or outside
+   * `blockedWindows` (one or the other; `Day:HH:MM-Day:HH:MM`, UTC, within one day), never on
+   * `blockedDates` (`YYYY-MM-DD`). Zonal shift itself is always on. @default off
+   */
+  zonalAutoshift: z
+    .strictObject({
+      allowedWindows: z.array(z.string()).max(15, "ARC takes at most 15 windows").optional(),
+      blockedWindows: z.array(z.string()).max(15, "ARC takes at most 15 windows").optional(),
+      blockedDates: z.array(z.string()).max(15, "ARC takes at most 15 dates").optional(),
+    })
+    .optional(),
   gitops: z.strictObject({
     /** @default flux */
     engine: z.enum(["flux", "argocd"]).default("flux"),
@@ -244,6 +262,8 @@ export const fleetSchema = z.strictObject({
     .strictObject({
       /** Regions infrastructure and data may live in (data residency). @default [] (no restriction) */
       allowedRegions: z.array(z.string()).default([]),
+      /** Most the stack may cost a month (USD, the plan's estimate); above it the plan fails (exit 1). @default none */
+      maxMonthlyUsd: z.number().positive().optional(),
     })
     .optional(),
 });

@@ -98,6 +98,8 @@ export interface FleetSpec {
   readonly deployRoleArn: string;
   /** The role previews and drift checks run as: view-only access entry. */
   readonly previewRoleArn?: string;
+  /** ARC zonal autoshift with its practice runs (`zonalAutoshift`); absent: zonal shift only, started by hand. */
+  readonly zonalAutoshift?: FleetConfig["zonalAutoshift"];
   readonly gitops: FleetConfig["gitops"];
   readonly dns: FleetConfig["dns"];
   readonly backup: FleetConfig["backup"] & { readonly retentionDays: number; readonly maxDurationSeconds: number };
@@ -174,6 +176,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     clusterAdmins: config.clusterAdmins,
     deployRoleArn: config.deployRoleArn,
     previewRoleArn: config.previewRoleArn,
+    zonalAutoshift: config.zonalAutoshift,
     gitops: config.gitops,
     dns: config.dns,
     backup: {

@@ -123,29 +123,46 @@ export function clusterUpgradePolicy(fleet: { readonly supportType: SupportType 
   return { supportType: fleet.supportType };
 }
 
-/** The EKS add-on versions of the networking add-ons every cluster runs, for one Kubernetes minor. */
+/** The EKS add-on versions every cluster runs, for one Kubernetes minor. */
 export interface CoreAddonVersions {
   readonly vpcCni: string;
   readonly kubeProxy: string;
   readonly coreDns: string;
+  /**
+   * aws-ebs-csi-driver: at least `EBS_CSI_CLUSTER_TAG_SINCE`, the first driver that tags its
+   * volumes and snapshots with `ebs.csi.aws.com/cluster-name`, which the driver's role requires
+   * on every volume it creates or changes (components/ebs-csi-driver.ts).
+   */
+  readonly ebsCsiDriver: string;
 }
+
+/**
+ * The first aws-ebs-csi-driver release that sets `ebs.csi.aws.com/cluster-name` when
+ * `--k8s-tag-cluster-id` is given (kubernetes-sigs/aws-ebs-csi-driver CHANGELOG.md v1.58.0,
+ * #2899; docs/tagging.md). Older drivers create untagged volumes, which the cluster-scoped
+ * policy (docs/AmazonEBSCSIDriverEKSClusterScopedPolicy.json) refuses.
+ */
+export const EBS_CSI_CLUSTER_TAG_SINCE = "1.58.0";
 
 /**
  * Pinned, never looked up at deploy time (a lookup is a call into the cluster's region on
  * every run, and picks a new version without a change in Git). kube-proxy follows the
- * cluster's minor version; CoreDNS and the VPC CNI are compatible across several. Each row is
- * a set published for that minor and deployed together; `aws eks describe-addon-versions
- * --kubernetes-version <minor> --addon-name <name>` lists what EKS offers when bumping one.
+ * cluster's minor version; CoreDNS, the VPC CNI and the EBS CSI driver are compatible across
+ * several. Each row is a set published for that minor and deployed together, so a version
+ * upgrade moves the add-ons with it; `aws eks describe-addon-versions --kubernetes-version
+ * <minor> --addon-name <name>` lists what EKS offers when bumping one. The EBS CSI versions were
+ * checked against describe-addon-versions results recorded for each minor in 2026 (v1.59.0 on
+ * 1.31–1.35, v1.63.0 on 1.33 and 1.34 clusters, v1.64.0 the 1.36 default of 2026-08-27).
  */
 export const CORE_ADDON_VERSIONS: Readonly<Record<string, CoreAddonVersions>> = {
-  "1.32": { vpcCni: "v1.19.2-eksbuild.1", kubeProxy: "v1.32.0-eksbuild.2", coreDns: "v1.11.4-eksbuild.2" },
-  "1.33": { vpcCni: "v1.20.0-eksbuild.1", kubeProxy: "v1.33.0-eksbuild.2", coreDns: "v1.12.2-eksbuild.4" },
-  "1.34": { vpcCni: "v1.20.4-eksbuild.2", kubeProxy: "v1.34.0-eksbuild.2", coreDns: "v1.12.3-eksbuild.1" },
-  "1.35": { vpcCni: "v1.21.1-eksbuild.3", kubeProxy: "v1.35.0-eksbuild.2", coreDns: "v1.13.2-eksbuild.1" },
-  "1.36": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.21", coreDns: "v1.14.3-eksbuild.16" },
+  "1.32": { vpcCni: "v1.19.2-eksbuild.1", kubeProxy: "v1.32.0-eksbuild.2", coreDns: "v1.11.4-eksbuild.2", ebsCsiDriver: "v1.59.0-eksbuild.1" },
+  "1.33": { vpcCni: "v1.20.0-eksbuild.1", kubeProxy: "v1.33.0-eksbuild.2", coreDns: "v1.12.2-eksbuild.4", ebsCsiDriver: "v1.63.0-eksbuild.1" },
+  "1.34": { vpcCni: "v1.20.4-eksbuild.2", kubeProxy: "v1.34.0-eksbuild.2", coreDns: "v1.12.3-eksbuild.1", ebsCsiDriver: "v1.63.0-eksbuild.1" },
+  "1.35": { vpcCni: "v1.21.1-eksbuild.3", kubeProxy: "v1.35.0-eksbuild.2", coreDns: "v1.13.2-eksbuild.1", ebsCsiDriver: "v1.64.0-eksbuild.1" },
+  "1.36": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.21", coreDns: "v1.14.3-eksbuild.16", ebsCsiDriver: "v1.64.0-eksbuild.1" },
 };
 
-/** Why the fleet cannot run `version`'s networking add-ons, or undefined: a version needs a row above. */
+/** Why the fleet cannot run `version`'s add-ons, or undefined: a version needs a row above. */
 export function addonVersionsProblem(version: string): string | undefined {
-  return CORE_ADDON_VERSIONS[version] ? undefined : `no networking add-on versions are pinned for ${version}: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version ${version})`;
+  return CORE_ADDON_VERSIONS[version] ? undefined : `no add-on versions are pinned for ${version}: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version ${version})`;
 }

@@ -144,6 +144,23 @@ export const nodesImdsv2: ResourceValidationPolicy = {
   }),
 };
 
+/**
+ * A cluster not registered with ARC zonal shift keeps sending in-cluster traffic to the pods of
+ * an impaired zone: nobody (neither an operator nor zonal autoshift) can shift it away (EKS
+ * User Guide, "Enable EKS Zonal Shift to avoid impaired Availability Zones").
+ */
+export const eksZonalShift: ResourceValidationPolicy = {
+  name: "eks-zonal-shift",
+  description: "Checks whether EKS clusters are registered with ARC zonal shift, so traffic can be moved off an impaired Availability Zone.",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfTypes([EKS_CLUSTER], (props, _args, reportViolation) => {
+    if (known(() => props.zonalShiftConfig?.enabled) === undefined && present(() => props.zonalShiftConfig?.enabled)) return; // decided at deploy
+    if (known(() => props.zonalShiftConfig?.enabled) !== true) {
+      reportViolation("Zonal shift is off, so no one (not an operator, not zonal autoshift) can move the cluster's traffic away from an impaired Availability Zone. Set zonalShiftConfig: { enabled: true }.");
+    }
+  }),
+};
+
 export const eksPolicies: ResourceValidationPolicy[] = [
   eksSecretsEncrypted,
   eksEndpointNotPublic,
@@ -151,5 +168,6 @@ export const eksPolicies: ResourceValidationPolicy[] = [
   eksApiAuthentication,
   eksNoCreatorAdmin,
   eksAccessEntries,
+  eksZonalShift,
   nodesImdsv2,
 ];

@@ -1,4 +1,5 @@
 import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { costPolicies } from "./cost";
 import { eksPolicies } from "./eks";
 import { elbPolicies } from "./elb";
 import { fleetPolicies } from "./fleet";
@@ -24,7 +25,7 @@ export { sortViolations } from "./violation";
  */
 
 export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies, ...gitopsAgentPolicies];
-export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies];
+export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies, ...costPolicies];
 
 /** A resource as `plan.json` records it; `id` helps joins by value (the mock engine's id). */
 export interface PlanResourceLike {

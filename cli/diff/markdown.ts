@@ -3,6 +3,7 @@ import { PlanDocument } from "../plan-document";
 import { ScopedEntry } from "./across-clusters";
 import { comparePlans, FLEET_WIDE, ResourceChanges } from "./compare-plans";
 import { compareTrees, FileChanges, ManifestTree } from "./compare-trees";
+import { costSection, costSummary } from "./cost";
 import { assessRisks, foldRisks } from "./risks";
 import { DetailOptions, foldEntries, manifestEntries, perClusterLines, renderFolded, resourceEntries } from "./sections";
 import { mermaidTopology, Topology } from "./topology";
@@ -95,6 +96,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
       `policies **${mandatory} mandatory · ${head.plan.violations.length - mandatory} advisory**`,
       `RTO **${seconds(base, "rtoSeconds")} → ${seconds(head, "rtoSeconds")}**`,
       `RPO **${seconds(base, "rpoSeconds")} → ${seconds(head, "rpoSeconds")}**`,
+      costSummary(base.plan, head.plan),
     ].join(" · "),
     ...(options.folded ? ["", `> **Folded to fit a comment:** ${options.folded}. Run \`npm run diff -- --base <ref> --stack ${head.plan.stack}\` locally for everything.`] : []),
     "",
@@ -129,6 +131,7 @@ function renderCompared({ input, plans, trees, risks }: Compared, options: Rende
   else out.push(...foldedSection("manifest", manifestEntries(trees, regionOf, detail), heading, options));
 
   out.push("", "### Policies", "", ...policyLines(plans.violations));
+  out.push("", ...costSection(base.plan, head.plan));
   out.push("", "### Disaster recovery", "", "| | Base | Head |", "| --- | --- | --- |");
   out.push(`| RTO | ${seconds(base, "rtoSeconds")} | ${seconds(head, "rtoSeconds")} |`);
   // Per path (fleet/dr.ts): health checks alone, and the promotion commit (polling; with the push webhook).

@@ -55,6 +55,8 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     source: `${TF}eks/node_group.go`,
   },
   "aws:eks/addon:Addon": { properties: ["addonName", "clusterName"], source: `${TF}eks/addon.go` },
+  // Plugin-framework resource: RequiresReplace() on resource_arn only; windows, dates, alarms and the status update in place.
+  "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration": { properties: ["resourceArn"], source: `${TF}arczonalshift/zonal_autoshift_configuration.go` },
   // The child pulumi-eks creates under eks:index:Cluster. Removing encryptionConfig (1 → 0) also replaces (ForceNewIfChange).
   "aws:eks/cluster:Cluster": {
     properties: [

@@ -199,6 +199,17 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
       id = `${inputs.clusterName}:${inputs.addonName}`;
       Object.assign(state, { arn: `arn:aws:eks:${region}:${accountId}:addon/${inputs.clusterName}/${inputs.addonName}/${hash(id, 8)}` });
       break;
+    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+      // CloudWatch names an alarm's ARN after its name (CloudWatch API Reference, MetricAlarm: AlarmArn).
+      const alarmName = String(inputs.name ?? autoName(name));
+      Object.assign(state, { name: alarmName, arn: `arn:aws:cloudwatch:${region}:${accountId}:alarm:${alarmName}` });
+      id = alarmName;
+      break;
+    }
+    case "aws:arczonalshift/zonalAutoshiftConfiguration:ZonalAutoshiftConfiguration":
+      // Identified by the resource it configures (hashicorp/terraform-provider-aws internal/service/arczonalshift).
+      id = String(inputs.resourceArn);
+      break;
     case "aws:eks/accessEntry:AccessEntry":
       id = `${inputs.clusterName}:${inputs.principalArn}`;
       Object.assign(state, { accessEntryArn: `arn:aws:eks:${region}:${accountId}:access-entry/${inputs.clusterName}/role/${hash(id, 12)}` });

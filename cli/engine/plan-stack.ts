@@ -3,7 +3,8 @@ import { fleetFromStackFile, FleetConfigError, FleetSpec, projectFolderOf, readR
 import { planOrder, stacksFor } from "../../deploy/plan-stacks";
 import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
-import { infraViolations, policyConfigOf } from "../policy-run";
+import { infraViolations, policyConfigOf, withMockIds } from "../policy-run";
+import { estimateCost } from "../../cost/estimate";
 import { Engine, evaluateProgram } from "./evaluate";
 import { RecordedResource } from "./recording-monitor";
 
@@ -58,7 +59,10 @@ export async function planFleet(
   // Where each wave stands: the stack's own tree (what the program reads too, index.ts).
   const state = readRolloutState(path.resolve(projectFolderOf(config.file), spec.gitops.path));
   const planned = planDocument(config.stack, spec, resources, [], state, stackOf);
+  // Ids join records to checks and node groups to launch templates, for the rules and the cost alike.
+  const withIds = withMockIds(planned.resources);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
-  const found = await infraViolations(planned.resources, policyConfigOf(config, spec));
-  return { spec, config, document: { ...planned, violations: sortViolations([...violations, ...found]) } };
+  const found = await infraViolations(withIds, policyConfigOf(config, spec));
+  const cost = estimateCost(withIds, spec.clusters.map((c) => c.name));
+  return { spec, config, document: { ...planned, cost, violations: sortViolations([...violations, ...found]) } };
 }

@@ -20,9 +20,9 @@ function threeRegions(overrides: Record<string, unknown> = {}) {
   raw.clusters[2].region = "us-west-1";
   return raw;
 }
-/** Argo CD with private-only endpoints (no apiAccessCidrs) and a spoke, c3, beside its hub c2 in us-west-1. */
+/** Argo CD with a spoke, c3, beside its hub c2 in us-west-1. */
 const argocd = () => {
-  const raw = threeRegions({ apiAccessCidrs: [] });
+  const raw = threeRegions();
   raw.gitops = { ...raw.gitops, engine: "argocd" };
   raw.clusters.push({ ...raw.clusters[2], name: "c3", role: "secondary", vpcCidr: "10.3.0.0/16" });
   return raw;
@@ -172,13 +172,13 @@ describe("a cluster in us-west-1", () => {
   });
 });
 
-describe("Argo CD with private-only endpoints", () => {
-  it("opens a spoke's public endpoint to its hub's NAT addresses alone and keeps every hub private", () => {
-    const { plan } = planned.get("argocd")!;
+describe("Argo CD endpoints", () => {
+  it("opens a spoke's public endpoint to apiAccessCidrs and its hub's NAT addresses, a hub's to apiAccessCidrs alone", () => {
+    const { plan, spec } = planned.get("argocd")!;
     const eks = (cluster: string) => (plan.resources.find((r) => r.type === "aws:eks/cluster:Cluster" && r.cluster === cluster)!.inputs as Record<string, any>).vpcConfig;
     // c3's hub c2 is in us-west-1, two zones: two addresses.
-    expect(eks("c3")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [expect.stringMatching(/\/32$/), expect.stringMatching(/\/32$/)] });
-    for (const hub of ["c0", "c1", "c2"]) expect(eks(hub)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(eks("c3")).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...spec.apiAccessCidrs, expect.stringMatching(/\/32$/), expect.stringMatching(/\/32$/)] });
+    for (const hub of ["c0", "c1", "c2"]) expect(eks(hub)).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: [...spec.apiAccessCidrs] });
   });
 });
 

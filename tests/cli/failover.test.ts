@@ -88,7 +88,8 @@ describe("npm run failover", () => {
       expect(printed).toContain("Resources: none change (roles live in Git only).");
       expect(printed).toContain("Traffic moves when the agents apply the commit: no Pulumi run, no Route 53 call, nothing in us-east-1.");
       expect(printed).not.toContain("--target");
-      expect(printed).toContain(`Next: \`npm run synth -- --config ${run.file}\`, commit Pulumi.prod.yaml and gitops/,`);
+      // The file as the user names it from here (outside the working directory: its full path), and the tree synth renders.
+      expect(printed).toContain(`Next: \`npm run synth -- --config ${run.file}\`, commit ${run.file} and gitops/,`);
     });
   });
 

@@ -30,6 +30,7 @@ function cli(args: string[], change?: string) {
 describe("npm run plan", () => {
   let plan: PlanDocument;
   let text: string;
+  let printed: string;
   const out = path.join(dir, "out");
 
   beforeAll(async () => {
@@ -37,12 +38,14 @@ describe("npm run plan", () => {
     expect(await main(["--config", stackFile("three", fleetConfig(3)), "--out", out])).toBe(0);
     text = fs.readFileSync(path.join(out, "plan.json"), "utf8");
     plan = JSON.parse(text);
-    expect(log.mock.calls.flat().join("\n")).toMatch(/c1\s+us-west-2\s+secondary\s+10\.1\.0\.0\/16/);
+    printed = log.mock.calls.flat().join("\n");
+    expect(printed).toMatch(/c1\s+us-west-2\s+secondary\s+10\.1\.0\.0\/16/);
     log.mockRestore();
   });
 
   it("writes plan.json with the contract's fields", () => {
-    expect(Object.keys(plan).sort()).toEqual(["clusters", "dr", "estimate", "project", "resources", "rollout", "stack", "stacks", "violations"]);
+    expect(Object.keys(plan).sort()).toEqual(["clusters", "cost", "dr", "estimate", "project", "resources", "rollout", "stack", "stacks", "violations"]);
+    expect(Object.keys(plan.cost!).sort()).toEqual(["assumptions", "clusters", "fleetWide", "lines", "monthlyUsd"]);
     expect(plan).toMatchObject({ stack: "three", project: "eks-fleet" });
     expect(plan.clusters).toEqual([
       { name: "c0", region: "us-east-1", role: "primary" },
@@ -55,6 +58,16 @@ describe("npm run plan", () => {
     // One stack (fleet.stacks: single): every resource in it, one section counting them all.
     expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["three"]));
     expect(plan.stacks).toEqual([{ name: "three", kind: "single", reads: [], resources: plan.resources.length }]);
+  });
+
+  it("prints the monthly cost of each cluster, fleet-wide and in total: the figures of plan.json", () => {
+    const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const cost = plan.cost!;
+    for (const c of plan.clusters) expect(printed).toMatch(new RegExp(`^  ${c.name}\\s.*${usd(cost.clusters[c.name]).replace(/[$.]/g, "\\$&")}/month$`, "m"));
+    expect(printed).toContain(`fleet-wide: `);
+    expect(printed).toContain(` · ${usd(cost.fleetWide)}/month`);
+    expect(printed).toContain(`Cost: about ${usd(cost.monthlyUsd)} a month on-demand (`);
+    expect(cost.monthlyUsd).toBeGreaterThan(0);
   });
 
   it("records which resources are protected or retained, so a preview can say how to really delete them", () => {

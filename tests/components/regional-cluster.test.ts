@@ -78,7 +78,7 @@ describe("RegionalCluster security baseline", () => {
     expect(eks(ev, "c0").inputs.bootstrapSelfManagedAddons).toBe(false);
   });
 
-  it("pins the networking add-ons for every version EKS still runs, kube-proxy at the cluster's minor", () => {
+  it("pins the add-ons for every version EKS still runs, kube-proxy at the cluster's minor", () => {
     const running = EKS_VERSIONS.filter((v) => Date.parse(`${v.endOfExtended}T00:00:00Z`) > Date.now()).map((v) => v.version);
     expect(running.length).toBeGreaterThan(0);
     for (const version of running) {
@@ -90,7 +90,7 @@ describe("RegionalCluster security baseline", () => {
   it("refuses a Kubernetes version without pinned add-ons, naming the table (parse runs this check)", () => {
     expect(addonVersionsProblem(CURRENT_VERSION)).toBeUndefined();
     expect(addonVersionsProblem("1.99")).toBe(
-      "no networking add-on versions are pinned for 1.99: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version 1.99)",
+      "no add-on versions are pinned for 1.99: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version 1.99)",
     );
   });
 
@@ -129,11 +129,8 @@ describe("RegionalCluster security baseline", () => {
     );
   });
 
-  it("makes the endpoint private-only when no CIDRs are listed", async () => {
-    const privateOnly = await evaluateProgram(stackConfig(fleetConfig(2, { apiAccessCidrs: [] })), ACCOUNT);
-    const { vpcConfig } = eks(privateOnly, "c0").inputs as Record<string, any>;
-    expect(vpcConfig.endpointPublicAccess).toBe(false);
-    expect(vpcConfig.publicAccessCidrs).toBeUndefined();
+  it("refuses to plan a private-only endpoint, which the deploy could not reach", async () => {
+    await expect(evaluateProgram(stackConfig(fleetConfig(2, { apiAccessCidrs: [] })), ACCOUNT)).rejects.toThrow(/fleet\.apiAccessCidrs: is empty, and a private-only endpoint is not offered/);
   });
 
   it("keeps nodes off public IPs, in the private subnets only", () => {

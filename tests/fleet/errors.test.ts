@@ -49,6 +49,7 @@ const stackText = (mistakes: (text: string) => string) =>
       "        vpcCidr: 10.1.0.0/16",
       "        nodes: { instanceTypes: [m6i.large], min: 1, desired: 2, max: 3 }",
       "    deployRoleArn: arn:aws:iam::123456789012:role/eks-fleet-deploy",
+      "    apiAccessCidrs: [203.0.113.0/24]",
       "",
     ].join("\n"),
   );

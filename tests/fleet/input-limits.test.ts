@@ -16,7 +16,7 @@ const refused: [string, Mutation, string][] = [
   ["an scp-style URL", (r) => (r.gitops.repoUrl = "git@github.com:acme/platform.git"), "fleet.gitops.repoUrl: scp-style URLs are not accepted by Flux; write ssh://git@github.com/acme/platform.git"],
   ["an ssh URL without a Secret", (r) => (r.gitops.repoUrl = "ssh://git@github.com/acme/platform.git"), "fleet.gitops.repoUrl: an ssh:// repository needs fleet.gitops.secretRef: the Secret holding the deploy key (identity, known_hosts)"],
   ["a Secret name that is not one", (r) => (r.gitops.secretRef = "Git_Key"), "fleet.gitops.secretRef: must be a Kubernetes Secret name"],
-  ["API CIDRs that together cover the internet", (r) => (r.apiAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"]), "fleet.apiAccessCidrs: together cover the whole IPv4 internet; list your CI and VPN egress ranges, or none for a private endpoint"],
+  ["API CIDRs that together cover the internet", (r) => (r.apiAccessCidrs = ["0.0.0.0/1", "128.0.0.0/1"]), "fleet.apiAccessCidrs: together cover the whole IPv4 internet; list your CI runners' and VPN egress ranges"],
   ["a private API CIDR", (r) => (r.apiAccessCidrs = ["10.0.0.0/8"]), "fleet.apiAccessCidrs[0]: '10.0.0.0/8' includes 10.0.0.0/8 (private (RFC 1918)); the public endpoint sees public addresses: list your CI and VPN egress ranges"],
   ["a loopback API CIDR", (r) => (r.apiAccessCidrs = ["127.0.0.1/32"]), "fleet.apiAccessCidrs[0]: '127.0.0.1/32' includes 127.0.0.0/8 (loopback); the public endpoint sees public addresses: list your CI and VPN egress ranges"],
   ["a multicast API CIDR", (r) => (r.apiAccessCidrs = ["224.0.0.0/8"]), "fleet.apiAccessCidrs[0]: '224.0.0.0/8' includes 224.0.0.0/4 (multicast); the public endpoint sees public addresses: list your CI and VPN egress ranges"],

@@ -31,6 +31,7 @@ const validFleet = fc
       kubernetesVersion: f.version,
       gitops: { engine: f.argocd ? "argocd" : "flux", repoUrl: "https://git.example.com/fleet.git", ...(f.argocd ? { hubs: { [regions[primary]]: f.names[primary] } } : {}) },
       deployRoleArn: "arn:aws:iam::210987654321:role/deploy",
+      apiAccessCidrs: ["203.0.113.0/24"],
       dns: { zone: "example.net", zoneId: "Z04567890ABCDEFGHIJKL", record: "app.example.net" },
       backup: { schedule: f.schedule },
       namespaces: [{ name: "team", admins: ["team-admins"] }],

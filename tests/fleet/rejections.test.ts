@@ -1,6 +1,9 @@
 import { DEPLOY_ROLE, fleetConfig, problemsOf } from "../fixtures/fleets";
 
 type Mutation = (raw: Record<string, any>) => void;
+/** What a stack without public ranges is told: the deploy cannot reach a private-only endpoint, and what to list instead. */
+const PRIVATE_ONLY =
+  "fleet.apiAccessCidrs: is empty, and a private-only endpoint is not offered: `pulumi up` installs every cluster's agents through its Kubernetes API, and the runner of the deploy sits outside the VPCs the same run creates, with no route to a private endpoint. List the public egress ranges of your CI runners (and your VPN), e.g. [203.0.113.0/24]: the endpoint stays private inside each VPC and public to those ranges only";
 const ranges = (n: number) => Array.from({ length: n }, (_, i) => `198.51.${i}.0/24`);
 
 /** Each bad input, the mutation that produces it, and the line the user must see. */
@@ -48,10 +51,33 @@ const cases: [string, Mutation, string][] = [
   ["an admin role that is not a role ARN", (r) => (r.namespaces[0].adminRoles = ["payments-admins"]), "fleet.namespaces[0].adminRoles[0]: must be an IAM role ARN"],
   ["an unknown key", (r) => (r.clusters[0].vpcCdir = "10.9.0.0/16"), "fleet.clusters[c0].vpcCdir: unknown key; did you mean 'vpcCidr'? (see the README's config reference)"],
   ["an unknown top-level key", (r) => (r.regions = ["us-east-1"]), "fleet.regions: unknown key (check the spelling; see the README's config reference)"],
-  ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI and VPN egress ranges, or none for a private endpoint"],
+  ["a world-open API endpoint", (r) => (r.apiAccessCidrs = ["0.0.0.0/0"]), "fleet.apiAccessCidrs[0]: 0.0.0.0/0 opens the API endpoint to the internet; list your CI runners' and VPN egress ranges"],
+  ["a private-only endpoint, which no runner outside the VPCs reaches", (r) => (r.apiAccessCidrs = []), PRIVATE_ONLY],
+  ["no apiAccessCidrs at all", (r) => delete r.apiAccessCidrs, PRIVATE_ONLY],
   ["more public access CIDRs than EKS allows", (r) => (r.apiAccessCidrs = ranges(41)), "fleet.apiAccessCidrs: 41 ranges exceed the 40 public access CIDRs EKS allows per cluster; list at most 40"],
   ["CIDRs that leave no room for the Argo CD hub's NAT addresses", (r) => { r.apiAccessCidrs = ranges(38); r.gitops.engine = "argocd"; r.clusters[2].region = "us-east-1"; }, "fleet.apiAccessCidrs: 38 ranges with an Argo CD hub's 3 NAT addresses exceed the 40 public access CIDRs EKS allows per cluster; list at most 37"],
   ["no hosted zone ID", (r) => delete r.dns.zoneId, "fleet.dns.zoneId: is required (string)"],
+  [
+    "practice-run windows both allowed and blocked",
+    (r) => (r.zonalAutoshift = { allowedWindows: ["Wed:12:00-Wed:17:00"], blockedWindows: ["Mon:00:00-Mon:08:00"] }),
+    "fleet.zonalAutoshift.blockedWindows: cannot be combined with allowedWindows: ARC takes either the windows practice runs may start in or those they may not (CreatePracticeRunConfiguration); keep one",
+  ],
+  [
+    "a practice-run window across two days",
+    (r) => (r.zonalAutoshift = { allowedWindows: ["Fri:22:00-Sat:02:00"] }),
+    "fleet.zonalAutoshift.allowedWindows[0]: 'Fri:22:00-Sat:02:00' must be one window within a day, in UTC, as Day:HH:MM-Day:HH:MM with the same day (Mon…Sun) twice and the end after the start, such as Wed:12:00-Wed:17:00: ARC does not take windows that span days",
+  ],
+  [
+    "a practice-run window that ends before it starts",
+    (r) => (r.zonalAutoshift = { blockedWindows: ["mon:18:30-mon:09:00"] }),
+    "fleet.zonalAutoshift.blockedWindows[0]: 'mon:18:30-mon:09:00' must be one window within a day, in UTC, as Day:HH:MM-Day:HH:MM with the same day (Mon…Sun) twice and the end after the start, such as Wed:12:00-Wed:17:00: ARC does not take windows that span days",
+  ],
+  ["a blocked date that is no date", (r) => (r.zonalAutoshift = { blockedDates: ["2026-02-30"] }), "fleet.zonalAutoshift.blockedDates[0]: '2026-02-30' must be a calendar date as YYYY-MM-DD (UTC), such as 2026-12-24"],
+  [
+    "zonal autoshift on a cluster that may run a single system node",
+    (r) => { r.zonalAutoshift = {}; r.clusters[1].nodes.min = 1; },
+    "fleet.clusters[c1].nodes.min: 1 with zonalAutoshift: ARC practises every week by shifting traffic away from one zone, and with fewer than 2 system nodes both gateway replicas can share that zone, so the cluster would fail its health check; set min to at least 2",
+  ],
   [
     "a hosted zone ID as the API returns it, with /hostedzone/",
     (r) => (r.dns.zoneId = "/hostedzone/Z0123456789ABCDEFGHIJ"),

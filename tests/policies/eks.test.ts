@@ -1,5 +1,5 @@
 import {
-  eksAccessEntries, eksApiAuthentication, eksControlPlaneLogs, eksEndpointNotPublic, eksNoCreatorAdmin, eksSecretsEncrypted, nodesImdsv2,
+  eksAccessEntries, eksApiAuthentication, eksControlPlaneLogs, eksEndpointNotPublic, eksNoCreatorAdmin, eksSecretsEncrypted, eksZonalShift, nodesImdsv2,
 } from "../../policies/eks";
 import { resourceArgs } from "../../policies/evaluate";
 import { policyConfigOf } from "../../cli/policy-run";
@@ -22,6 +22,7 @@ const awsCluster = () =>
     enabledClusterLogTypes: LOGS,
     accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
     bootstrapSelfManagedAddons: false,
+    zonalShiftConfig: { enabled: true },
   });
 
 const association = (principalArn: string, policyArn: string) =>
@@ -33,7 +34,7 @@ const template = () =>
   });
 
 describe("EKS rules", () => {
-  const clusterRules = [eksSecretsEncrypted, eksEndpointNotPublic, eksControlPlaneLogs, eksApiAuthentication, eksNoCreatorAdmin];
+  const clusterRules = [eksSecretsEncrypted, eksEndpointNotPublic, eksControlPlaneLogs, eksApiAuthentication, eksNoCreatorAdmin, eksZonalShift];
 
   it.each(clusterRules.map((p) => [p.name, p]))("%s passes the secure cluster", async (_, policy) => {
     expect(await resourceMessages(policy, awsCluster())).toEqual([]);
@@ -52,6 +53,12 @@ describe("EKS rules", () => {
     const found: string[] = [];
     for (const policy of [eksSecretsEncrypted, eksEndpointNotPublic]) await (policy.validateResource as any)({ ...args, props }, (m: string) => found.push(m));
     expect(found).toEqual([]);
+  });
+
+  it("eks-zonal-shift: a cluster not registered with ARC zonal shift (EKS's default)", async () => {
+    const message = ["Zonal shift is off, so no one (not an operator, not zonal autoshift) can move the cluster's traffic away from an impaired Availability Zone. Set zonalShiftConfig: { enabled: true }."];
+    expect(await resourceMessages(eksZonalShift, changed(awsCluster(), (r) => delete r.inputs.zonalShiftConfig))).toEqual(message);
+    expect(await resourceMessages(eksZonalShift, changed(awsCluster(), (r) => (r.inputs.zonalShiftConfig.enabled = false)))).toEqual(message);
   });
 
   it("eks-secrets-encrypted: a cluster without a KMS key for secrets", async () => {

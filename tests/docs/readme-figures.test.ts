@@ -1,0 +1,76 @@
+import * as fs from "fs";
+import * as path from "path";
+import { main as plan } from "../../cli/plan";
+import { PlanDocument } from "../../cli/plan-document";
+import { GLOBAL_PRICES, HOURS_PER_MONTH } from "../../cost/prices";
+import { fleetFromStackFile } from "../../fleet";
+import { tempDir } from "../support/temp-dirs";
+
+/**
+ * Every figure the README quotes is what a command prints: its plan output is `npm run plan`'s
+ * for the prod stack, its stack file is the repository's, and the figures its prose repeats
+ * (cost, recovery objectives) are the plan's. One plan for the whole file.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+const STACK_FILE = path.join(ROOT, "Pulumi.prod.yaml");
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const prose = README.replace(/\s+/g, " ");
+const { spec } = fleetFromStackFile(STACK_FILE);
+
+let printed = "";
+let document: PlanDocument;
+beforeAll(async () => {
+  const out = path.join(tempDir("readme-figures-"), "out");
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    expect(await plan(["--config", STACK_FILE, "--out", out])).toBe(0);
+    printed = log.mock.calls.map((call) => call.join(" ")).join("\n");
+  } finally {
+    log.mockRestore();
+  }
+  document = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
+});
+
+/** The fenced block of `language` that follows `marker` in the README. */
+function blockAfter(marker: string, language: string): string {
+  const at = README.indexOf(marker);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const start = README.indexOf("```" + language + "\n", at) + language.length + 4;
+  return README.slice(start, README.indexOf("\n```", start));
+}
+
+const usd = (n: number, digits = 2) => `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+
+describe("README figures", () => {
+  it("shows exactly what `npm run plan` prints for the prod stack (resources, cost, DR, deploy time, rollout)", () => {
+    const summary = printed.slice(0, printed.indexOf("\nWrote "));
+    expect(summary).toMatch(/^eks-fleet plan · stack prod/);
+    expect(blockAfter("What `npm run plan` prints for the prod stack", "text")).toBe(summary);
+  });
+
+  it("walks through the repository's own stack file, unabridged", () => {
+    expect(blockAfter("## Describe your fleet", "yaml")).toBe(fs.readFileSync(STACK_FILE, "utf8").replace(/\n$/, ""));
+  });
+
+  it("quotes the plan's monthly cost and its control planes, standard and extended", () => {
+    const cost = document.cost!;
+    const controlPlanes = cost.lines.filter((l) => l.category === "EKS control plane").reduce((sum, l) => sum + l.monthlyUsd, 0);
+    const extended = spec.clusters.length * GLOBAL_PRICES.eksExtendedSupport.usd * HOURS_PER_MONTH;
+    expect(prose).toContain(`${usd(cost.monthlyUsd)} a month, of which ${usd(controlPlanes, 0)} for its two control planes, which would be ${usd(extended, 0)} in extended support`);
+    expect(spec.clusters).toHaveLength(2);
+  });
+
+  it("quotes the plan's recovery objectives wherever it repeats them", () => {
+    const dr = printed.split("\n").find((line) => line.startsWith("DR: "))!;
+    const quoted = [...README.matchAll(/`(DR: [^`]*)`/g)].map((m) => m[1].replace(/\s+/g, " "));
+    expect(quoted.length).toBeGreaterThan(0);
+    for (const q of quoted) expect(dr.startsWith(q)).toBe(true);
+    expect(prose).toContain(`record TTL, ${document.dr.automatic!.seconds} s for prod`);
+    expect(prose).toContain(`${document.dr.deliberate!.seconds} s with Flux (${document.dr.deliberate!.withWebhookSeconds} s with the webhook)`);
+  });
+
+  it("quotes no deploy time or plan time of its own: those come from the plan and from `npm run bench`", () => {
+    expect(prose).not.toMatch(/firstUpSeconds": \d/);
+    expect(prose).not.toMatch(/about \d+ minutes/);
+  });
+});
