@@ -6,6 +6,7 @@ import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
 import { planStacks, PlanStack } from "../deploy/plan-stacks";
+import { clusterOfComponent } from "../fleet/ownership";
 
 export interface PlanResource {
   readonly urn: string;
@@ -42,10 +43,7 @@ export interface PlanDocument {
   readonly cost?: CostEstimate;
 }
 
-const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
 const CLUSTER_TAG = "eks-fleet/cluster";
-/** A cluster's components parented under the fleet (so a links stack can hold them: deploy/stacks.ts), named `<cluster>-<suffix>`. */
-const CLUSTER_OWNED_COMPONENTS: Record<string, string> = { "eks-fleet:backup:BackupReplication": "-backup-replication" };
 
 /** `stackOf`: each resource's stack by URN, when the fleet is several stacks (cli/engine/plan-stack.ts); else `stack`. */
 export function planDocument(stack: string, spec: FleetSpec, recorded: readonly RecordedResource[], violations: readonly Violation[], rolloutState?: RolloutState, stackOf?: ReadonlyMap<string, string>): PlanDocument {
@@ -53,9 +51,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
   const clusterNames = new Set(spec.clusters.map((c) => c.name));
   const clusterOf = (resource: RecordedResource): string | null => {
     for (let r: RecordedResource | undefined = resource; r; r = r.parent ? byUrn.get(r.parent) : undefined) {
-      if (r.type === CLUSTER_COMPONENT) return r.name;
-      const suffix = CLUSTER_OWNED_COMPONENTS[r.type];
-      if (suffix && r.name.endsWith(suffix) && clusterNames.has(r.name.slice(0, -suffix.length))) return r.name.slice(0, -suffix.length);
+      const owner = clusterOfComponent(r.type, r.name, clusterNames);
+      if (owner) return owner;
     }
     // Per-cluster resources parented elsewhere (DNS, secrets) say whose they are by tag.
     const tag = (resource.inputs.tags as Record<string, unknown> | undefined)?.[CLUSTER_TAG];
