@@ -44,7 +44,7 @@ export = async function fleetProgram() {
     // publishes each cluster's in its own stack.
     healthSignals: Object.fromEntries(fleet.clusters.map((c) => {
       const lb = fleet.loadBalancers.get(c.spec.name)!;
-      const checks = fleet.dns ? { healthChecks: { serving: fleet.dns.healthCheckIds[c.spec.name], takeover: fleet.dns.takeoverCheckIds[c.spec.name] } } : {};
+      const checks = fleet.dns && !spec.dns.globalAccelerator ? { healthChecks: { serving: fleet.dns.healthCheckIds[c.spec.name], takeover: fleet.dns.takeoverCheckIds[c.spec.name] } } : {};
       return [c.spec.name, { ...checks, loadBalancer: lb.arn, gatewayTargetGroup: lb.targetGroupArn, servingTargetGroup: lb.servingTargetGroupArn }];
     })),
     // Read back by the next run (fleet/last-deployment.ts). Each entry waits for its control

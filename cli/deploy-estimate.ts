@@ -1,40 +1,84 @@
 import { creationTime } from "./creation-times";
+import { DeployRunner, workflowRunner } from "./deploy-runner";
+import { scheduleDeploy, StackRun } from "./deploy-schedule";
 import { DependencyGraph, GraphResource } from "./engine/graph";
 
-/** `plan.json` `estimate`: how long a first `pulumi up` of the plan takes, and why. */
+/** What the estimate needs of a `plan.json` resource. */
+export interface EstimatedResource extends GraphResource {
+  readonly type: string;
+  readonly region?: string | null;
+  /** The stack the resource is deployed with; absent: the plan's one stack. */
+  readonly stack?: string;
+}
+
+/** `plan.json` `estimate`: how long a first deploy of the plan takes, and why. */
 export interface DeployEstimate {
-  /** Expected wall time of a first `pulumi up`: the length of the critical path. */
+  /** Expected wall time of a first deploy on the workflows' runner: `slotsPerStack` operations in flight per stack. */
   readonly firstUpSeconds: number;
-  /** The longest chain through `dependsOn`, first resource first (URNs of resources that take time). */
+  /** The runner the deploy workflow uses, and how many operations it keeps in flight. */
+  readonly runner: DeployRunner;
+  /** The same deploy with unbounded parallelism: the stacks' order still holds. */
+  readonly unboundedSeconds: number;
+  /** The longest chain through `dependsOn` and parents: no deploy of this graph is shorter. */
+  readonly criticalPathSeconds: number;
+  /** That chain, first resource first (URNs of resources that take time). */
   readonly criticalPath: string[];
+  /** Each stack's update at the runner's parallelism, in the order they finish. */
+  readonly stacks: StackRun[];
   readonly assumptions: string[];
+}
+
+export interface EstimateOptions {
+  /** The stack of resources that name none (the plan's stack). @default "stack" */
+  readonly stack?: string;
+  /** @default the deploy workflow's runner */
+  readonly runner?: DeployRunner;
 }
 
 export const ESTIMATE_ASSUMPTIONS = [
   "every resource is created (first deploy); updates are usually far shorter",
-  "unbounded parallelism, the default of `pulumi up --parallel`: a resource starts as soon as everything in its dependsOn and its parent exist",
-  "typical creation time per resource type (cli/creation-times.ts), no retries, throttling or quota waits",
+  "each stack is one pulumi up with its own slots (one CI job per stack); a stack starts when every stack its resources wait for has finished",
+  "within a stack a resource is registered once everything in its dependsOn and its parent exist, then queues for a slot, first come first served, and holds it until its create returns (pulumi/pulumi pkg/resource/deploy/step_executor.go)",
+  "typical creation time per resource type (cli/creation-times.ts), no retries, throttling or quota waits, no time to start the program or load plugins",
 ];
 
-/**
- * The critical path of a first deploy: each resource finishes at the latest finish among
- * what it waits for plus its own creation time; the last finish is the wall time.
- */
-export function deployEstimate(resources: readonly (GraphResource & { readonly type: string })[]): DeployEstimate {
+/** The figures of a first deploy: on the workflows' runner, unbounded, and the critical path. */
+export function deployEstimate(resources: readonly EstimatedResource[], options: EstimateOptions = {}): DeployEstimate {
   const graph = new DependencyGraph(resources);
+  const durationOf = (r: EstimatedResource) => creationTime(r.type, r.region).seconds;
+  const stackOf = (r: EstimatedResource) => r.stack ?? options.stack ?? "stack";
+  const runner = options.runner ?? workflowRunner();
+  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots });
+  const unbounded = scheduleDeploy(graph, { durationOf, stackOf, slots: Infinity });
+  const { seconds, path } = criticalPath(graph, durationOf);
+  return {
+    firstUpSeconds: onRunner.seconds,
+    runner,
+    unboundedSeconds: unbounded.seconds,
+    criticalPathSeconds: seconds,
+    criticalPath: path,
+    stacks: onRunner.stacks,
+    assumptions: ESTIMATE_ASSUMPTIONS,
+  };
+}
+
+/**
+ * The longest chain: each resource finishes at the latest finish among what it waits for
+ * plus its own creation time; the last finish is the chain's length.
+ */
+function criticalPath<R extends EstimatedResource>(graph: DependencyGraph<R>, durationOf: (r: R) => number): { seconds: number; path: string[] } {
   const finish = new Map<string, number>();
   const via = new Map<string, string | undefined>();
   for (const urn of graph.topologicalOrder()) {
-    const resource = graph.resource(urn);
     // Ties go to the smallest URN, so the printed path is stable from run to run.
     const slowest = graph.waitsOn(urn).sort().reduce<string | undefined>((best, dep) => (best === undefined || finish.get(dep)! > finish.get(best)! ? dep : best), undefined);
-    finish.set(urn, (slowest ? finish.get(slowest)! : 0) + creationTime(resource.type).seconds);
+    finish.set(urn, (slowest ? finish.get(slowest)! : 0) + durationOf(graph.resource(urn)));
     via.set(urn, slowest);
   }
   const last = [...finish.keys()].sort().reduce<string | undefined>((best, urn) => (best === undefined || finish.get(urn)! > finish.get(best)! ? urn : best), undefined);
   const path: string[] = [];
   for (let urn = last; urn !== undefined; urn = via.get(urn)) {
-    if (creationTime(graph.resource(urn).type).seconds > 0) path.unshift(urn);
+    if (durationOf(graph.resource(urn)) > 0) path.unshift(urn);
   }
-  return { firstUpSeconds: last ? finish.get(last)! : 0, criticalPath: path, assumptions: ESTIMATE_ASSUMPTIONS };
+  return { seconds: last ? finish.get(last)! : 0, path };
 }

@@ -23,6 +23,10 @@ export interface PlanResource {
   /** Set (true) only for a resource with that option: deleting it needs a deliberate step. */
   readonly protect?: boolean;
   readonly retainOnDelete?: boolean;
+  /** Set (true) only when a replacement deletes the old resource before creating the new one. */
+  readonly deleteBeforeReplace?: boolean;
+  /** URNs whose state this resource takes over (Pulumi aliases), only when set. */
+  readonly aliases?: string[];
 }
 
 /** `plan.json`: stable, sorted, no timestamps, secrets shown as "[secret]". */
@@ -33,7 +37,7 @@ export interface PlanDocument {
   readonly resources: PlanResource[];
   readonly violations: Violation[];
   readonly dr: DrFigures;
-  /** Expected wall time of a first `pulumi up` and its critical path, from `dependsOn`. */
+  /** Expected wall time of a first deploy on the workflows' runner, unbounded, and its critical path, from `dependsOn`. */
   readonly estimate: DeployEstimate;
   /** Each stack of the fleet with its resource count and what it reads, in deploy order (absent in plans of older code). */
   readonly stacks?: PlanStack[];
@@ -71,6 +75,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       inputs: sortKeys(r.inputs) as Record<string, unknown>,
       ...(r.protect ? { protect: true } : {}),
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+      ...(r.aliases ? { aliases: r.aliases } : {}),
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return {
@@ -81,7 +87,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     violations: sortViolations(violations),
     dr: spec.dr,
     stacks: planStacks(spec, stack, resources),
-    estimate: deployEstimate(resources),
+    estimate: deployEstimate(resources, { stack }),
     rollout: rolloutSchedule(spec, rolloutState),
   };
 }

@@ -74,16 +74,21 @@ function dollars(usd: number): string {
   return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-/** The expected first-deploy time and the chain that sets it, e.g. `use1-eks (10 min) → …`. */
+/**
+ * The expected first-deploy time on the workflows' runner, what bounds it, and the chain that
+ * sets the critical path, e.g. `use1-eks (15 min) → …`.
+ */
 function estimateLines(plan: PlanDocument): string[] {
+  const { estimate } = plan;
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-  const chain = plan.estimate.criticalPath.map((urn) => {
-    const { name, type } = byUrn.get(urn)!;
-    return `${name} (${duration(creationTime(type).seconds)})`;
+  const chain = estimate.criticalPath.map((urn) => {
+    const { name, type, region } = byUrn.get(urn)!;
+    return `${name} (${duration(creationTime(type, region).seconds)})`;
   });
+  const stacks = estimate.stacks.length > 1 ? ` per stack, ${estimate.stacks.length} stacks` : "";
   return [
-    `Deploy: a first pulumi up takes about ${duration(plan.estimate.firstUpSeconds)} (unbounded parallelism, typical creation times)`,
-    `  critical path: ${chain.join(" → ")}`,
+    `Deploy: a first deploy takes about ${duration(estimate.firstUpSeconds)} on ${estimate.runner.label} (${estimate.runner.slots} operations in flight${stacks}, typical creation times)`,
+    `  unbounded parallelism ${duration(estimate.unboundedSeconds)} · critical path ${duration(estimate.criticalPathSeconds)}: ${chain.join(" → ")}`,
   ];
 }
 

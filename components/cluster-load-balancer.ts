@@ -62,18 +62,32 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
     const accelerated = fleet.dns.globalAccelerator;
     const paths = healthPaths(fleet.dns.healthCheckPath);
 
+    // Only its VPC: the egress rules name the cluster's security group, which exists once the
+    // control plane does, so they are resources of their own and the NLB (minutes to become
+    // active) is created beside the control plane rather than after it. Inline egress stays
+    // unset, so the group does not manage (and fight) them (terraform-provider-aws
+    // website/docs/r/security_group.html.markdown, inline rules beside rule resources).
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-nlb`, {
       vpcId: args.vpcId,
       description: `NLB of ${cluster.eksClusterName}: HTTPS in, the gateway port out to the pods`,
       ingress: [{ protocol: "tcp", fromPort: GATEWAY_PUBLIC_PORT, toPort: GATEWAY_PUBLIC_PORT, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS from clients, Global Accelerator and Route 53 health checkers" }],
-      egress: [
-        { protocol: "tcp", fromPort: names.GATEWAY_PORT, toPort: names.GATEWAY_PORT, securityGroups: [args.podSecurityGroupId], description: "Traffic and health checks to the gateway pods" },
-        ...(accelerated
-          ? [{ protocol: "tcp", fromPort: names.GATEWAY_SERVING_NODE_PORT, toPort: names.GATEWAY_SERVING_NODE_PORT, securityGroups: [args.podSecurityGroupId], description: "Serving health checks to the nodes" }]
-          : []),
-      ],
       tags: { ...tags, Name: `${name}-nlb` },
     }, parent);
+    const egress: [string, number, string][] = [
+      ["to-pods", names.GATEWAY_PORT, "Traffic and health checks to the gateway pods"],
+      ...(accelerated ? [["to-nodes", names.GATEWAY_SERVING_NODE_PORT, "Serving health checks to the nodes"] as [string, number, string]] : []),
+    ];
+    for (const [role, port, description] of egress) {
+      new aws.vpc.SecurityGroupEgressRule(`${name}-nlb-${role}`, {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: args.podSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description,
+        tags,
+      }, parent);
+    }
 
     // The program opens the pods to the NLB itself, so the binding needs no `networking`
     // rules and the controller no right to change the cluster's security group.

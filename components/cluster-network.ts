@@ -22,6 +22,11 @@ export class ClusterNetwork extends pulumi.ComponentResource {
   public readonly publicSubnetIds: pulumi.Output<string>[];
   /** The NAT gateways' Elastic IPs: every connection this VPC opens to the internet comes from one. */
   public readonly natPublicIps: pulumi.Output<string>[];
+  /**
+   * The private subnets' route table associations, each with its route through its zone's NAT
+   * gateway: instances launched there reach the internet (ECR, STS, the EKS endpoint) once these exist.
+   */
+  public readonly privateEgress: pulumi.Resource[];
 
   constructor(name: string, args: ClusterNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:network:ClusterNetwork", name, {}, opts);
@@ -46,6 +51,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
     this.publicSubnetIds = [];
     this.privateSubnetIds = [];
     this.natPublicIps = [];
+    this.privateEgress = [];
     cluster.subnets.public.forEach((cidrBlock, i) => {
       const zone = `${name}-public-${i}`;
       const subnet = new aws.ec2.Subnet(zone, {
@@ -72,7 +78,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
         routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
         tags: { ...tags, Name: privateZone },
       }, parent);
-      new aws.ec2.RouteTableAssociation(privateZone, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, parent);
+      this.privateEgress.push(new aws.ec2.RouteTableAssociation(privateZone, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id }, parent));
       this.publicSubnetIds.push(subnet.id);
       this.privateSubnetIds.push(privateSubnet.id);
       this.natPublicIps.push(ip.publicIp);

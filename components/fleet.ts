@@ -86,7 +86,7 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
   /** Present when `dns.globalAccelerator` is on. */
   public accelerator?: GlobalAccelerator;
-  /** Route 53's records and health checks, when there is no accelerator. */
+  /** Route 53: `<record>` in every mode, and the health checks when there is no accelerator (a cluster stack: its own checks and set records only). */
   public dns?: DnsRouting;
   /** What the fleet stack publishes for the cluster stacks (fleet and single stacks). */
   public fleetWide?: FleetWideValues;
@@ -156,13 +156,12 @@ export class Fleet extends pulumi.ComponentResource {
       this.loadBalancers.set(clusterSpec.name, loadBalancer);
       if (kind === "single") this.replicate(spec, clusterSpec, storage, byName.get(clusterSpec.backup.partner)!.storage);
     }
-    // With an accelerator, `<record>` aliases it and Global Accelerator does the failover; else
-    // Route 53 does. A cluster stack holds its own checks and records; the records over every
-    // cluster come after them (buildLinks).
+    // With an accelerator, `<record>` points at it and Global Accelerator does the failover; else Route 53 does.
+    // DnsRouting owns `<record>` in every mode, so switching modes updates its records in place.
+    // A cluster stack holds its own checks and set records; `<record>` over every cluster comes after them (buildLinks).
     if (kind === "cluster") {
       if (!spec.dns.globalAccelerator) this.dns = new DnsRouting("dns", { fleet: spec, zoneId, clusters: mine, failoverRecords: false }, home);
-    } else if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers: this.loadBalancers }, home);
-    else this.dns = new DnsRouting("dns", { fleet: spec, zoneId }, home);
+    } else this.buildFleetRecord(spec, this.loadBalancers, home);
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
   }
 
@@ -197,13 +196,17 @@ export class Fleet extends pulumi.ComponentResource {
       this.replicate(spec, cluster, valuesOf(cluster.name).backup, valuesOf(cluster.backup.partner).backup);
     }
     if (region === spec.homeRegion && hasFleetRecord(spec)) {
-      const zoneId = spec.dns.zoneId;
-      if (spec.dns.globalAccelerator) {
-        const loadBalancers = new Map(spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]));
-        this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, zoneId, loadBalancers }, home);
-      } else this.dns = new DnsRouting("dns", { fleet: spec, zoneId, clusters: [] }, home);
+      const loadBalancers = new Map(spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]));
+      this.buildFleetRecord(spec, loadBalancers, home, []);
     }
     this.registerOutputs({});
+  }
+
+  /** The accelerator (with `dns.globalAccelerator`) and `<record>`'s failover group, over the set records of `clusters`. */
+  private buildFleetRecord(spec: FleetSpec, loadBalancers: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>, home: pulumi.CustomResourceOptions, clusters?: readonly ClusterSpec[]): void {
+    if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers }, home);
+    const accelerator = this.accelerator && { component: this.accelerator, dnsName: this.accelerator.dnsName };
+    this.dns = new DnsRouting("dns", { fleet: spec, zoneId: spec.dns.zoneId, accelerator, clusters }, home);
   }
 
   /**

@@ -5,7 +5,6 @@ import { GATEWAY_PUBLIC_PORT } from "./cluster-load-balancer";
 
 export interface GlobalAcceleratorArgs {
   readonly fleet: FleetSpec;
-  readonly zoneId: pulumi.Input<string>;
   /** Each cluster's program-owned NLB, by cluster name (its ARN: in a per-cluster fleet, read from the cluster's stack). */
   readonly loadBalancers: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>;
 }
@@ -24,8 +23,8 @@ export const ENDPOINT_GROUP = { trafficDialPercentage: 100, weight: 100 } as con
 /**
  * An AWS Global Accelerator over the fleet (`dns.globalAccelerator: true`): two static
  * anycast IPv4 addresses, a TCP listener on 443 and one endpoint group per fleet region whose
- * endpoints are that region's NLBs. TLS still terminates at each NLB. `<record>` becomes an
- * alias of the accelerator. The accelerator sends every client to a serving cluster: the
+ * endpoints are that region's NLBs. TLS still terminates at each NLB. `<record>` points at
+ * the accelerator's DNS name (DnsRouting). The accelerator sends every client to a serving cluster: the
  * primary, or the closest of all in active-active. When no endpoint is healthy (the
  * primary's region lost, no promotion yet) it fails open: each client goes to a random
  * endpoint of its closest group, the failed region's included, until the promoted
@@ -38,7 +37,7 @@ export class GlobalAccelerator extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalAcceleratorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:dns:GlobalAccelerator", name, {}, opts);
     const parent = { parent: this };
-    const { fleet, zoneId, loadBalancers } = args;
+    const { fleet, loadBalancers } = args;
     const tags = { "eks-fleet/fleet": fleet.name };
 
     // The Global Accelerator API lives in us-west-2 only; the provider sends it there
@@ -76,14 +75,6 @@ export class GlobalAccelerator extends pulumi.ComponentResource {
         })),
       }, parent);
     }
-
-    new aws.route53.Record(`${name}-record`, {
-      zoneId,
-      name: fleet.dns.record,
-      type: "A",
-      // Global Accelerator answers for its own health; Route 53 cannot evaluate it.
-      aliases: [{ name: accelerator.dnsName, zoneId: accelerator.hostedZoneId, evaluateTargetHealth: false }],
-    }, parent);
 
     this.dnsName = accelerator.dnsName;
     this.ipAddresses = accelerator.ipSets.apply((sets) => sets.flatMap((s) => s.ipAddresses));

@@ -22,6 +22,11 @@ export interface ManagedNodesArgs {
    * else its nodes stay NotReady and the group fails to create. @default none
    */
   readonly networking?: pulumi.Resource[];
+  /**
+   * What gives the subnets their way out (the NAT routes): nodes in private subnets fetch
+   * their images and credentials through it, and without it they never join. @default none
+   */
+  readonly egress?: pulumi.Resource[];
   readonly nodes: NodesSpec;
   /** Private subnets only: nodes never get public IPs. */
   readonly subnetIds: pulumi.Input<string>[];
@@ -85,7 +90,7 @@ export class ManagedNodes extends pulumi.ComponentResource {
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
       tags,
-    }, { parent: this, dependsOn: [...attachments, ...(args.networking ?? [])] });
+    }, { parent: this, dependsOn: [...attachments, ...(args.networking ?? []), ...(args.egress ?? [])] });
 
     this.nodeGroupName = group.nodeGroupName;
     this.roleArn = role.arn;

@@ -108,6 +108,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
       nodes: cluster.nodes,
       subnetIds: network.privateSubnetIds,
       networking: networking.addons,
+      egress: network.privateEgress,
       tags,
     }, parent);
     const dns = new aws.eks.Addon(`${name}-coredns`, {

@@ -15,8 +15,8 @@ import { stackPrefixes } from "../fleet/stack-paths";
  *   checks and its records in the answer sets, or its latency record);
  * - `<fleet stack>.links.<region>`: what joins clusters, after them: the replication rules of the
  *   backup buckets in that region (each names its partner's bucket and key, which must exist),
- *   and in the home region the fleet record itself (the failover records, which alias answer
- *   sets the clusters made, or the accelerator, which needs the load balancers' ARNs).
+ *   and in the home region `<record>` itself (its failover group, which aliases sets the
+ *   clusters made, and the accelerator, which needs the load balancers' ARNs).
  * Cluster names are DNS labels, so `<fleet>.<cluster>` never reads as `<fleet>.links.<region>`.
  * No stack has a config file of its own: each reads the fleet stack's file (fleet/pulumi-config.ts).
  */
@@ -39,9 +39,13 @@ export function replicatingClusters(spec: FleetSpec): ClusterSpec[] {
   return spec.clusters.filter((c) => c.backup.partner !== undefined && c.backup.partner !== c.name);
 }
 
-/** Whether the fleet record needs a resource over every cluster: failover records (active-passive) or the accelerator. */
-export function hasFleetRecord(spec: FleetSpec): boolean {
-  return spec.dns.globalAccelerator || spec.mode === "active-passive";
+/**
+ * Whether `<record>` needs resources over every cluster: it is a failover group in every mode
+ * (components/dns-routing.ts: over the answer sets, the latency set or the accelerator), so
+ * the home region always has a links stack.
+ */
+export function hasFleetRecord(_spec: FleetSpec): boolean {
+  return true;
 }
 
 /** Regions that have a links stack: those with a replicating cluster, and the home region when the fleet record needs one. */

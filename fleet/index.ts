@@ -11,7 +11,7 @@ export { healthPaths, HEALTH_ANSWERS, WEBHOOK_PATHS, WEBHOOK_SECRET } from "./tr
 export { SUPPORTED_REGIONS } from "./regions";
 export * as zones from "./zones";
 export { ACCESS_POLICIES, AccessGrant, accessGrants, accessPolicyHolders, ARGOCD_SPOKE_ROLE } from "./access";
-export { addonVersionsProblem, clusterUpgradePolicy, CORE_ADDON_VERSIONS, CoreAddonVersions, EBS_CSI_CLUSTER_TAG_SINCE } from "./versions";
+export { addonVersionsProblem, clusterUpgradePolicy, controllerVersionsProblem, CORE_ADDON_VERSIONS, CoreAddonVersions, EBS_CSI_CLUSTER_TAG_SINCE, KARPENTER_KUBERNETES } from "./versions";
 export { PROJECT_FOLDERS, gitopsPathProblem } from "./paths";
 export { architectureOf, nodeAmiType } from "./instance-types";
 export { WaveSpec, RolloutSpec, RolloutChecks, checkFor, EKS_ROLLBACK_WINDOW_SECONDS, UPGRADE_BAKE_LIMIT_SECONDS } from "./waves";

@@ -6,7 +6,7 @@ import { regionProblem } from "./regions";
 import { isReservedNamespace } from "./names";
 import { FleetConfig } from "./schema";
 import { argocdHubs } from "./spec";
-import { addonVersionsProblem, versionProblem } from "./versions";
+import { addonVersionsProblem, controllerVersionsProblem, versionProblem } from "./versions";
 import { checkWaves } from "./waves";
 import { zoneCountOf, zoneIdsProblem } from "./zones";
 import { checkNamespaceAdmins } from "./access";
@@ -74,7 +74,7 @@ function checkHomeRegion(homeRegion: string): Problem[] {
 /** `now` dates the version check: EKS offers a version from its release to its end of extended support. */
 function checkScalars(fleet: FleetConfig, now: Date): Problem[] {
   const problems: Problem[] = [];
-  const version = versionProblem(fleet.kubernetesVersion, now) ?? addonVersionsProblem(fleet.kubernetesVersion);
+  const version = versionProblem(fleet.kubernetesVersion, now) ?? addonVersionsProblem(fleet.kubernetesVersion) ?? controllerVersionsProblem(fleet.kubernetesVersion);
   if (version) problems.push({ path: "fleet.kubernetesVersion", message: version });
   const cron = cronProblem(fleet.backup.schedule);
   if (cron) problems.push({ path: "fleet.backup.schedule", message: cron });

@@ -166,3 +166,19 @@ export const CORE_ADDON_VERSIONS: Readonly<Record<string, CoreAddonVersions>> = 
 export function addonVersionsProblem(version: string): string | undefined {
   return CORE_ADDON_VERSIONS[version] ? undefined : `no add-on versions are pinned for ${version}: add its row to CORE_ADDON_VERSIONS in fleet/versions.ts (aws eks describe-addon-versions --kubernetes-version ${version})`;
 }
+
+/**
+ * The Kubernetes minors the pinned Karpenter supports: 1.14.x runs on 1.26 to 1.36
+ * (aws/karpenter-provider-aws hack/docs/compatibilitymatrix_gen/compatibility.yaml, the
+ * source of karpenter.sh's "Compatibility" matrix). `karpenter` is the minor the chart is
+ * pinned at (components/chart-versions.ts): a test ties the two, so a chart bump re-reads the matrix.
+ */
+export const KARPENTER_KUBERNETES = { karpenter: "1.14", min: "1.26", max: "1.36" } as const;
+
+/** Why the fleet's pinned controllers cannot run on `version`, or undefined. */
+export function controllerVersionsProblem(version: string): string | undefined {
+  const minor = minorOf(version);
+  const [min, max] = [minorOf(KARPENTER_KUBERNETES.min)!, minorOf(KARPENTER_KUBERNETES.max)!];
+  if (minor === undefined || (minor >= min && minor <= max)) return undefined;
+  return `Karpenter ${KARPENTER_KUBERNETES.karpenter}, the version the fleet pins, supports Kubernetes ${KARPENTER_KUBERNETES.min} to ${KARPENTER_KUBERNETES.max} only: bump it in components/chart-versions.ts (and KARPENTER_KUBERNETES in fleet/versions.ts, from Karpenter's compatibility matrix) before moving to ${version}`;
+}

@@ -1,4 +1,4 @@
-import { StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { HEALTH_CHECK } from "../fleet/dr";
 import { asArray, known, ofType, present, referenced } from "./support";
 
@@ -27,6 +27,7 @@ export const route53RoutingHealthChecked: StackValidationPolicy = {
       // records it points at (e.g. a latency set of standbys).
       const aliasChecked = asArray(known(() => record.props.aliases)).some((alias: any) => alias?.evaluateTargetHealth === true);
       if (aliasChecked && !present(() => record.props.healthCheckId)) continue;
+      if (acceleratorAlone(record, args.resources)) continue;
       if (!present(() => record.props.healthCheckId)) {
         reportViolation(`The ${label} has no health check, so Route 53 keeps answering with it when its cluster is down. Set healthCheckId to an aws.route53.HealthCheck of that cluster's hostname.`, record.urn);
         continue;
@@ -44,3 +45,18 @@ export const route53RoutingHealthChecked: StackValidationPolicy = {
 };
 
 export const route53Policies: StackValidationPolicy[] = [route53RoutingHealthChecked];
+
+/**
+ * A failover PRIMARY that is the whole group and answers only with Global Accelerator DNS names:
+ * the accelerator answers for its endpoints' health, and Route 53 answers a group's PRIMARY
+ * whatever its health when there is no SECONDARY (Route 53 developer guide, "Active-passive
+ * failover"), so a health check there would change nothing (components/dns-routing.ts).
+ */
+function acceleratorAlone(record: PolicyResource, resources: readonly PolicyResource[]): boolean {
+  const targets = asArray(known(() => record.props.records));
+  const primary = asArray(known(() => record.props.failoverRoutingPolicies)).some((p: any) => p?.type === "PRIMARY");
+  if (!primary || targets.length === 0 || !targets.every((t: unknown) => typeof t === "string" && /^[a-z0-9]+\.awsglobalaccelerator\.com\.?$/.test(t))) return false;
+  const sameGroup = (other: PolicyResource) =>
+    other !== record && known(() => other.props.name) === known(() => record.props.name) && known(() => other.props.type) === known(() => record.props.type);
+  return !ofType(resources, RECORD).some(sameGroup);
+}

@@ -37,7 +37,7 @@ export interface PlanComparison {
 
 /** An empty plan: what a base without this stack (a PR adding it) compares as. */
 export function emptyPlan(stack: string, project = "eks-fleet"): PlanDocument {
-  return { stack, project, clusters: [], resources: [], violations: [], dr: { rtoSeconds: 0, rpoSeconds: 0, notes: [] }, estimate: deployEstimate([]) };
+  return { stack, project, clusters: [], resources: [], violations: [], dr: { rtoSeconds: 0, rpoSeconds: 0, notes: [] }, estimate: deployEstimate([], { stack }) };
 }
 
 /** Compares two plan documents by cluster name and resource URN. Pure: no git, no files. */

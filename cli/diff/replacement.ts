@@ -74,6 +74,7 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   // Plugin-framework resource. Switching the rule's source kind (cidrIpv4 / cidrIpv6 / prefixListId /
   // referencedSecurityGroupId) also replaces, via ModifyPlan; changing the value within one kind is in place.
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { properties: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_ingress_rule.go (RequiresReplace)` },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { properties: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_ingress_rule.go (the rule schema both directions share, RequiresReplace)` },
   "aws:kms/replicaKey:ReplicaKey": { properties: ["primaryKeyArn"], source: `${TF}kms/replica_key.go` },
   "aws:acm/certificate:Certificate": {
     properties: ["domainName", "subjectAlternativeNames", "validationMethod", "validationOptions", "keyAlgorithm", "certificateAuthorityArn"],

@@ -1,6 +1,7 @@
 import { PlanDocument, PlanResource } from "../plan-document";
 import { FoldedEntry, foldEntries, normalizerFor } from "./across-clusters";
 import { PlanComparison } from "./compare-plans";
+import { replayRecordChanges } from "./dns-switch";
 import { REPLACE_ON_CHANGE, replacingKeys } from "./replacement";
 import { parsePolicy, policyDelta, valueAt } from "./values";
 
@@ -151,6 +152,16 @@ function dnsRisks(base: PlanDocument, head: PlanDocument): Risk[] {
     }
   }
   for (const [id, b] of before) if (!after.has(id)) dns(`answer leaves: ${b.name} → \`${b.target}\` (${b.policy})`);
+  // A change of answers is replayed in the order Pulumi will run it, against Route 53's rules;
+  // the preview says so whenever `<record>` itself changes (a DNS mode switch), and always on a problem.
+  const primary = [...head.resources, ...base.resources].find((r) => r.type === RECORD && r.name === "dns-primary");
+  if (risks.length && primary) {
+    const { record, zoneId } = { record: String((primary.inputs as any).name), zoneId: (primary.inputs as any).zoneId };
+    const replay = replayRecordChanges(base, head, record, zoneId);
+    const atRecord = (answers: Map<string, unknown>) => [...answers.entries()].filter(([id]) => id.startsWith(`${record}/`)).map(([id, a]) => `${id} ${JSON.stringify(a)}`).sort().join("\n");
+    if (replay.problems.length) for (const problem of replay.problems) dns(`change **fails or drops answers** on the way: ${problem}`);
+    else if (atRecord(before) !== atRecord(after)) dns(`change replayed in deploy order (${replay.steps} record steps): no record set conflicts with another, and \`${record}\` answers at every step`);
+  }
   return risks;
 }
 

@@ -21,6 +21,10 @@ export interface RecordedResource {
   /** The `protect` and `retainOnDelete` resource options, present only when set. */
   readonly protect?: true;
   readonly retainOnDelete?: true;
+  /** The `deleteBeforeReplace` option, present only when set: a replacement deletes the old resource first. */
+  readonly deleteBeforeReplace?: true;
+  /** URNs the resource was known by (the `aliases` option), present only when set: state under them is this resource's. */
+  readonly aliases?: string[];
 }
 
 // Sigils of the Pulumi wire format (sdk/nodejs/runtime/rpc.ts).
@@ -109,7 +113,28 @@ export class RecordingMonitor extends MockMonitor {
       inputs: redact(req.getType().startsWith("pulumi:providers:") ? redactProviderCredentials(raw) : raw) as Record<string, unknown>,
       ...(req.getProtect() ? { protect: true as const } : {}),
       ...(req.getRetainondelete() ? { retainOnDelete: true as const } : {}),
+      ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
+      ...this.aliasesOf(req, parent),
     });
+  }
+
+  /**
+   * The `aliases` option as the URNs it names, in this engine's URN scheme (the SDK's mock URNs
+   * carry the parent's type only). Without alias specs the SDK sends full URNs
+   * (sdk/nodejs/runtime/resource.ts prepareResource, allAliases); with them, specs.
+   */
+  private aliasesOf(req: any, parent: string | null): { aliases?: string[] } {
+    const specs = (req.getAliasesList() as any[]).map((alias) => {
+      if (alias.getUrn()) return alias.getUrn() as string;
+      const spec = alias.getSpec();
+      const aliasParent = spec.getNoparent() ? null : spec.getParenturn() || parent;
+      return (this as any).newUrn(aliasParent, spec.getType() || req.getType(), spec.getName() || req.getName()) as string;
+    });
+    const urns = [...(req.getAliasurnsList() as string[]), ...specs].map((urn) => {
+      const [prefix, project, type, ...name] = urn.split("::");
+      return [prefix, project, type.split("$").slice(-2).join("$"), ...name].join("::");
+    });
+    return urns.length ? { aliases: [...new Set(urns)].sort() } : {};
   }
 
   /**

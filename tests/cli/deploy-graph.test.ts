@@ -1,14 +1,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { creationTime } from "../../cli/creation-times";
 import { deployEstimate } from "../../cli/deploy-estimate";
-import { evaluateProgram } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
 import { main } from "../../cli/plan";
 import { PlanDocument, PlanResource } from "../../cli/plan-document";
 import { planSummary } from "../../cli/summary";
 import { fleetFromStackFile, FleetSpec } from "../../fleet";
-import { fleetConfig, stackConfig, writeStackFile } from "../fixtures/fleets";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 const ROOT = path.join(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-graph-"));
@@ -128,12 +128,61 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
     }
   });
 
-  it("estimates a first deploy of about one region's time", () => {
+  it("puts one region's chain on the critical path: control plane, pod networking, nodes, CoreDNS, Helm releases", () => {
     const { plan } = get();
-    // EKS (15 min) + pod networking (1 min) + nodes (4 min) + CoreDNS (1 min) + a Helm release (1 min)
-    // bound it below; other regions add nothing.
-    expect(plan.estimate.firstUpSeconds).toBeGreaterThanOrEqual(22 * 60);
-    expect(plan.estimate.firstUpSeconds).toBeLessThan(26 * 60);
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    const path = plan.estimate.criticalPath.map((urn) => byUrn.get(urn)!);
+    // Other regions add nothing.
+    expect(new Set(path.map((r) => r.cluster)).size).toBe(1);
+    const seconds = (type: string) => path.filter((r) => r.type === type).reduce((sum, r) => sum + creationTime(r.type, r.region).seconds, 0);
+    expect(seconds("aws:eks/cluster:Cluster")).toBeGreaterThanOrEqual(13 * 60);
+    expect(path.filter((r) => r.type === "aws:eks/addon:Addon")).toHaveLength(2);
+    expect(path.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")).toHaveLength(1);
+    const lowerBound = ["aws:eks/cluster:Cluster", "aws:eks/addon:Addon", "aws:eks/nodeGroup:NodeGroup", "kubernetes:helm.sh/v3:Release"].reduce((sum, t) => sum + seconds(t), 0);
+    expect(plan.estimate.criticalPathSeconds).toBeGreaterThanOrEqual(lowerBound);
+    expect(plan.estimate.criticalPathSeconds).toBeLessThan(lowerBound + 5 * 60);
+    // One stack on the workflows' runner: no faster than the chain, never faster without slots.
+    expect(plan.estimate.unboundedSeconds).toBe(plan.estimate.criticalPathSeconds);
+    expect(plan.estimate.firstUpSeconds).toBeGreaterThanOrEqual(plan.estimate.unboundedSeconds);
+  });
+
+  it("creates each node group after its control plane, role, subnets and their NAT routes; the role and launch template before the control plane exists", () => {
+    const { plan, graph } = get();
+    const groups = plan.resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup");
+    expect(groups.length).toBe(get().spec.clusters.length);
+    for (const group of groups) {
+      const of = (type: string, name?: RegExp) => plan.resources.filter((r) => r.cluster === group.cluster && r.type === type && (!name || name.test(r.name)));
+      const [eks] = of("aws:eks/cluster:Cluster");
+      const siblings = plan.resources.filter((r) => r.parent === group.parent);
+      const role = siblings.find((r) => r.type === "aws:iam/role:Role")!;
+      const template = siblings.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")!;
+      // What EKS needs to create the group (the role's policies included) ...
+      for (const needed of [eks, role, template, ...of("aws:ec2/subnet:Subnet", /-private-\d$/)]) expect([group.name, needed.name, graph.waitsFor(group.urn, needed.urn)]).toEqual([group.name, needed.name, true]);
+      // ... and the way out of each private subnet: its route table (default route through a NAT gateway) and association.
+      const natRoutes = of("aws:ec2/routeTable:RouteTable", /-private-\d$/);
+      expect(natRoutes.length).toBe((group.inputs.subnetIds as unknown[]).length);
+      for (const table of natRoutes) {
+        expect((table.inputs.routes as any[]).find((r) => r.cidrBlock === "0.0.0.0/0")?.natGatewayId).toEqual(expect.any(String));
+        const association = of("aws:ec2/routeTableAssociation:RouteTableAssociation").find((a) => a.name === table.name)!;
+        expect([group.name, association.name, graph.waitsFor(group.urn, association.urn), graph.waitsFor(association.urn, table.urn)]).toEqual([group.name, table.name, true, true]);
+      }
+      // The launch template takes nothing from the cluster (no user data, no security groups of its), so neither it nor the role waits.
+      expect(template.inputs).not.toHaveProperty("userData");
+      expect(template.inputs).not.toHaveProperty("vpcSecurityGroupIds");
+      expect([graph.waitsFor(role.urn, eks.urn), graph.waitsFor(template.urn, eks.urn)]).toEqual([false, false]);
+    }
+  });
+
+  it("creates each load balancer and its security group beside the control plane; only the rules naming the cluster's security group wait for it", () => {
+    const { plan, graph } = get();
+    for (const nlb of plan.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")) {
+      const eks = plan.resources.find((r) => r.cluster === nlb.cluster && r.type === "aws:eks/cluster:Cluster")!;
+      const group = plan.resources.find((r) => r.parent === nlb.parent && r.type === "aws:ec2/securityGroup:SecurityGroup")!;
+      expect([nlb.name, graph.waitsFor(nlb.urn, eks.urn), graph.waitsFor(group.urn, eks.urn)]).toEqual([nlb.name, false, false]);
+      const rules = plan.resources.filter((r) => r.parent === nlb.parent && r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules) expect([rule.name, graph.waitsFor(rule.urn, eks.urn), graph.waitsFor(rule.urn, group.urn)]).toEqual([rule.name, true, true]);
+    }
   });
 });
 
@@ -183,10 +232,8 @@ describe("Argo CD endpoints", () => {
 });
 
 describe("deploy-time estimate", () => {
-  const minutes = (s: number) => s * 60;
-
   it("follows the longest chain of dependsOn and parents, not the sum of the fleet", () => {
-    const r = (urn: string, type: string, dependsOn: string[], parent: string | null = null) => ({ urn, type, parent, dependsOn });
+    const r = (urn: string, type: string, dependsOn: string[], parent: string | null = null) => ({ urn, type, parent, dependsOn, region: "us-west-2" });
     const resources = [
       r("vpc", "aws:ec2/vpc:Vpc", []),
       r("eks", "aws:eks/cluster:Cluster", ["vpc"]),
@@ -195,28 +242,22 @@ describe("deploy-time estimate", () => {
       r("release", "kubernetes:helm.sh/v3:Release", ["group"]),
       r("bucket", "aws:s3/bucket:Bucket", []),
     ];
-    expect(deployEstimate(resources)).toMatchObject({ firstUpSeconds: 5 + minutes(15) + minutes(4) + minutes(1), criticalPath: ["vpc", "eks", "group", "release"] });
+    const chain = ["vpc", "eks", "group", "release"].map((urn) => resources.find((x) => x.urn === urn)!);
+    const seconds = chain.reduce((sum, x) => sum + creationTime(x.type, x.region).seconds, 0);
+    expect(deployEstimate(resources)).toMatchObject({ criticalPathSeconds: seconds, unboundedSeconds: seconds, criticalPath: ["vpc", "eks", "group", "release"] });
     // Without the component's dependsOn the node group would start beside the control plane.
     resources[2] = r("nodes", "eks-fleet:cluster:ManagedNodes", []);
-    expect(deployEstimate(resources).firstUpSeconds).toBe(5 + minutes(15));
+    expect(deployEstimate(resources).criticalPathSeconds).toBe(creationTime("aws:ec2/vpc:Vpc").seconds + creationTime("aws:eks/cluster:Cluster", "us-west-2").seconds);
   });
 
-  it("puts a 10-cluster fleet at about one region's time, and a serialised fleet at twice that", async () => {
-    const small = planned.get("prod")!.plan.estimate.firstUpSeconds;
-    const { resources } = await evaluateProgram(stackConfig(fleetConfig(10)), "123456789012");
-    const fleet = deployEstimate(resources);
-    expect(fleet.firstUpSeconds / small).toBeLessThan(1.2);
-    // Make c1's VPC wait for c0's last resource, as a cross-region dependency would.
-    const last = fleet.criticalPath[fleet.criticalPath.length - 1];
-    const serialised = resources.map((r) => (r.type === "aws:ec2/vpc:Vpc" && r.name === "c1-vpc" ? { ...r, dependsOn: [...r.dependsOn, last] } : r));
-    expect(deployEstimate(serialised).firstUpSeconds / small).toBeGreaterThan(1.9);
-  });
-
-  it("prints the expected wall time and the critical path in the plan summary", () => {
+  it("prints the figure on the workflows' runner, the unbounded one and the critical path in the plan summary", () => {
     const { plan, spec } = planned.get("prod")!;
     const summary = planSummary(spec, plan);
-    expect(summary).toContain(`Deploy: a first pulumi up takes about ${Math.floor(plan.estimate.firstUpSeconds / 60)} min`);
-    expect(summary).toMatch(/critical path: .*\b(use1|usw2)-eks-cluster \(15 min\) → .*-networking-[a-z-]+ \(1 min\) → .*-nodes-group \(4 min\) → .*-coredns \(1 min\) → .* \(1 min\)/);
+    const { runner } = plan.estimate;
+    expect(summary).toContain(`Deploy: a first deploy takes about ${Math.floor(plan.estimate.firstUpSeconds / 60)} min`);
+    expect(summary).toContain(`on ${runner.label} (${runner.slots} operations in flight`);
+    expect(summary).toContain(`unbounded parallelism ${Math.floor(plan.estimate.unboundedSeconds / 60)} min`);
+    expect(summary).toMatch(/critical path \d+ min[^:]*: .*\b(use1|usw2)-eks-cluster \(1[3-6] min( \d+ s)?\) → .*-networking-[a-z-]+ \(1 min\) → .*-nodes-group \(4 min\) → .*-coredns \(1 min\) → .* \(2 min\)/);
   });
 });
 

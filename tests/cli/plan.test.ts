@@ -53,7 +53,7 @@ describe("npm run plan", () => {
       { name: "c2", region: "eu-west-1", role: "secondary" },
     ]);
     expect(plan.dr.rtoSeconds).toBe(90);
-    const options = ["protect", "retainOnDelete"];
+    const options = ["protect", "retainOnDelete", "deleteBeforeReplace", "aliases"];
     for (const r of plan.resources) expect(Object.keys(r).filter((k) => !options.includes(k)).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "stack", "type", "urn"]);
     // One stack (fleet.stacks: single): every resource in it, one section counting them all.
     expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["three"]));

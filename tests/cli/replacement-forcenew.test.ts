@@ -41,6 +41,7 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "aws:ec2/launchTemplate:LaunchTemplate": { properties: ["name"], source: `${TF}ec2/ec2_launch_template.go` },
   "aws:ec2/securityGroup:SecurityGroup": { properties: ["name", "description", "vpcId"], source: `${TF}ec2/vpc_security_group.go` },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { properties: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_ingress_rule.go` },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { properties: ["securityGroupId"], source: `${TF}ec2/vpc_security_group_egress_rule.go (the rule schema it shares with the ingress rule)` },
   "aws:iam/role:Role": { properties: ["name", "path"], source: `${TF}iam/role.go` },
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": { properties: ["role", "policyArn"], source: `${TF}iam/role_policy_attachment.go` },
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { properties: ["url"], source: `${TF}iam/openid_connect_provider.go` },

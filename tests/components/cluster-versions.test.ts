@@ -4,8 +4,9 @@ import { evaluateProgram, Evaluation } from "../../cli/engine/evaluate";
 import { DependencyGraph } from "../../cli/engine/graph";
 import { planDocument } from "../../cli/plan-document";
 import { ebsCsiStatements, EBS_CSI_CLUSTER_TAG } from "../../components/ebs-csi-driver";
-import { CORE_ADDON_VERSIONS, EBS_CSI_CLUSTER_TAG_SINCE, parseFleet } from "../../fleet";
-import { offeredVersions } from "../../fleet/versions";
+import { CHARTS } from "../../components/chart-versions";
+import { controllerVersionsProblem, CORE_ADDON_VERSIONS, EBS_CSI_CLUSTER_TAG_SINCE, KARPENTER_KUBERNETES, parseFleet } from "../../fleet";
+import { EKS_VERSIONS, offeredVersions } from "../../fleet/versions";
 import { CURRENT_VERSION, fleetConfig, stackConfig } from "../fixtures/fleets";
 
 const ACCOUNT = "123456789012";
@@ -35,6 +36,24 @@ describe("the add-on versions table", () => {
       const pinned = CORE_ADDON_VERSIONS[version]?.ebsCsiDriver;
       expect({ version, pinned, tagsVolumes: pinned !== undefined && semver(pinned) !== undefined && atLeast(semver(pinned)!, floor) }).toEqual({ version, pinned, tagsVolumes: true });
     }
+  });
+});
+
+describe("the controllers' supported Kubernetes versions", () => {
+  it("reads the range of the Karpenter version the charts pin", () => {
+    expect(CHARTS.karpenter.version.split(".").slice(0, 2).join(".")).toBe(KARPENTER_KUBERNETES.karpenter);
+  });
+
+  it("covers every version EKS offers today or later, and refuses one outside it", () => {
+    const now = new Date();
+    const current = EKS_VERSIONS.filter((v) => new Date(v.endOfExtended) > now).map((v) => v.version);
+    expect(current.length).toBeGreaterThan(0);
+    for (const version of current) expect([version, controllerVersionsProblem(version)]).toEqual([version, undefined]);
+    const above = `1.${Number(KARPENTER_KUBERNETES.max.split(".")[1]) + 1}`;
+    expect(controllerVersionsProblem(above)).toBe(
+      `Karpenter ${KARPENTER_KUBERNETES.karpenter}, the version the fleet pins, supports Kubernetes ${KARPENTER_KUBERNETES.min} to ${KARPENTER_KUBERNETES.max} only: bump it in components/chart-versions.ts (and KARPENTER_KUBERNETES in fleet/versions.ts, from Karpenter's compatibility matrix) before moving to ${above}`,
+    );
+    expect(controllerVersionsProblem("1.25")).toBeDefined();
   });
 });
 

@@ -253,11 +253,16 @@ describe("argocd: a hub per region", () => {
 });
 
 describe("active-active", () => {
-  it("routes by latency with health checks and has no failover records", async () => {
+  it("routes by latency with health checks, behind one failover PRIMARY and no SECONDARY", async () => {
     const raw = fleetConfig(3, { mode: "active-active" });
     raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
     const ev = await evaluateProgram(stackConfig(raw), ACCOUNT);
-    const records = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
+    // `<record>` is the failover group every DNS mode keeps (a mode switch updates it in place); here its PRIMARY is the latency set.
+    const atRecord = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
+    expect(atRecord.map((r) => [r.inputs.setIdentifier, r.inputs.failoverRoutingPolicies, r.inputs.aliases])).toEqual([
+      ["primary", [{ type: "PRIMARY" }], [{ name: "_nearest.api.example.com", zoneId: ZONE_ID, evaluateTargetHealth: true }]],
+    ]);
+    const records = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "_nearest.api.example.com");
     expect(records.map((r) => [r.inputs.setIdentifier, (r.inputs.latencyRoutingPolicies as any)[0].region])).toEqual([
       ["c0", "us-east-1"],
       ["c1", "us-west-2"],

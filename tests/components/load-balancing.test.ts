@@ -74,13 +74,18 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
   it("lets only the NLB's security group reach the pods, on the gateway port", () => {
     const nlbGroup = byName(ev, "c1-lb-nlb");
     expect(nlbGroup.inputs.ingress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: 443, toPort: 443 })]);
-    expect(nlbGroup.inputs.egress).toEqual([
-      expect.objectContaining({ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [expect.stringMatching(/^sg-/)] }),
-      expect.objectContaining({ protocol: "tcp", fromPort: names.GATEWAY_SERVING_NODE_PORT, toPort: names.GATEWAY_SERVING_NODE_PORT, securityGroups: [expect.stringMatching(/^sg-/)] }),
-    ]);
+    // Egress is rule resources, so the group itself never waits for the cluster's security group.
+    expect(nlbGroup.inputs.egress).toBeUndefined();
+    const egress = ev.resources.filter((r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" && r.name.startsWith("c1-"));
+    expect(egress.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.ipProtocol]).sort()).toEqual([[8080, 8080, "tcp"], [names.GATEWAY_SERVING_NODE_PORT, names.GATEWAY_SERVING_NODE_PORT, "tcp"]].sort());
     const rule = byName(ev, "c1-lb-to-gateway");
     expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
-    expect(rule.inputs.securityGroupId).toBe((nlbGroup.inputs.egress as any)[0].securityGroups[0]);
+    for (const out of egress) {
+      expect(out.dependsOn).toContain(nlbGroup.urn);
+      expect(out.inputs.securityGroupId).toBe(rule.inputs.referencedSecurityGroupId);
+      // Out to the very group the pods' rule opens to the NLB.
+      expect(out.inputs.referencedSecurityGroupId).toBe(rule.inputs.securityGroupId);
+    }
     expect(rule.dependsOn).toContain(nlbGroup.urn);
   });
 
@@ -144,11 +149,13 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
     }
   });
 
-  it("makes the fleet record an alias of the accelerator instead of Route 53 failover records", () => {
+  it("points the fleet record at the accelerator instead of Route 53's health-checked sets", () => {
+    // The failover PRIMARY every DNS mode keeps at `<record>`, here without a health check (always answered) and no SECONDARY.
     const fleetRecords = ofType(ev, "aws:route53/record:Record").filter((r) => r.inputs.name === "api.example.com");
     expect(fleetRecords.map((r) => r.inputs)).toEqual([
-      expect.objectContaining({ type: "A", aliases: [{ name: expect.stringMatching(/\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: false }] }),
+      expect.objectContaining({ type: "CNAME", setIdentifier: "primary", failoverRoutingPolicies: [{ type: "PRIMARY" }], records: [expect.stringMatching(/\.awsglobalaccelerator\.com$/)] }),
     ]);
+    expect(fleetRecords[0].inputs.healthCheckId).toBeUndefined();
     expect(ofType(ev, "aws:route53/healthCheck:HealthCheck")).toEqual([]);
     const outputs = ev.outputs.globalAccelerator as { dnsName: string; ipAddresses: string[] };
     expect(outputs.dnsName).toMatch(/\.awsglobalaccelerator\.com$/);

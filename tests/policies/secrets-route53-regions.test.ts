@@ -70,6 +70,17 @@ describe("route53-routing-health-checked", () => {
     expect(await stackMessages(route53RoutingHealthChecked, [alias(false)])).toHaveLength(1);
   });
 
+  it("accepts a PRIMARY alone that answers with Global Accelerator, which checks its own endpoints; not beside a SECONDARY, nor another target", async () => {
+    const accelerator = changed(record({ setIdentifier: "primary", records: ["a1b2c3d4e5f6a7b8c.awsglobalaccelerator.com"] }), (r) => delete r.inputs.healthCheckId);
+    expect(await stackMessages(route53RoutingHealthChecked, [accelerator])).toEqual([]);
+    const secondary = resource("aws:route53/record:Record", "api-secondary", {
+      name: "api.example.com", type: "CNAME", setIdentifier: "secondary", failoverRoutingPolicies: [{ type: "SECONDARY" }], aliases: [{ name: "_takeover.api.example.com", zoneId: "Z1", evaluateTargetHealth: true }],
+    });
+    expect(await stackMessages(route53RoutingHealthChecked, [accelerator, secondary])).toHaveLength(1);
+    const elsewhere = changed(accelerator, (r) => (r.inputs.records = ["a1b2c3d4e5f6a7b8c.awsglobalaccelerator.com.evil.example"]));
+    expect(await stackMessages(route53RoutingHealthChecked, [elsewhere])).toHaveLength(1);
+  });
+
   it("reports a health check at the slow 30 s interval", async () => {
     expect(await stackMessages(route53RoutingHealthChecked, [check(30), record()])).toEqual([
       { urn: record().urn, message: "The failover record 'api.example.com' (use1) uses health check 'use1-health' with requestInterval 30. Set requestInterval: 10 (fixed at creation: replace the check) so failover detection stays within the fleet's RTO." },

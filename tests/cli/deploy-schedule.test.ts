@@ -1,0 +1,107 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { runnerOf, SLOTS_PER_CPU, workflowRunner } from "../../cli/deploy-runner";
+import { scheduleDeploy } from "../../cli/deploy-schedule";
+import { DependencyGraph } from "../../cli/engine/graph";
+
+/** A synthetic resource: `seconds` to create, in `stack`, waiting for `dependsOn`. */
+interface Step {
+  readonly urn: string;
+  readonly parent: string | null;
+  readonly dependsOn: string[];
+  readonly seconds: number;
+  readonly stack: string;
+}
+const step = (urn: string, seconds: number, dependsOn: string[] = [], stack = "s", parent: string | null = null): Step => ({ urn, seconds, dependsOn, stack, parent });
+const schedule = (steps: Step[], slots: number) =>
+  scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots });
+
+describe("scheduleDeploy, one stack", () => {
+  it("keeps at most `slots` operations in flight", () => {
+    const wide = ["a", "b", "c", "d", "e"].map((u) => step(u, 60));
+    expect(schedule(wide, Infinity).seconds).toBe(60);
+    expect(schedule(wide, 5).seconds).toBe(60);
+    expect(schedule(wide, 2).seconds).toBe(180);
+    expect(schedule(wide, 1).seconds).toBe(300);
+    expect(() => schedule(wide, 0)).toThrow("at least one slot");
+  });
+
+  it("serves steps first ready first: a long step that becomes ready late waits behind short ones queued earlier", () => {
+    // Two slots. `a` and `b` start at once; `a` makes `eks` ready at 5 s, behind `x1` and `x2`
+    // (ready since 0): a 0–5, x1 5–15, x2 15–25, eks 25–925 on one slot; b 0–30 on the other.
+    const steps = [step("a", 5), step("b", 30), step("eks", 900, ["a"]), step("x1", 10), step("x2", 10)];
+    expect(schedule(steps, 2).seconds).toBe(925);
+    // The engine does not put the critical path first (that would start eks at 5 s); three slots free one at 10 s.
+    expect(schedule(steps, 3).seconds).toBe(10 + 900);
+    expect(schedule(steps, 4).seconds).toBe(5 + 900);
+    expect(schedule(steps, Infinity).seconds).toBe(5 + 900);
+  });
+
+  it("makes a step that takes no time (a component) wait for a slot like any other, and its children for it", () => {
+    const steps = [step("eks", 900), step("bucket", 5), step("component", 0), step("child", 5, [], "s", "component")];
+    // One slot, ready at once in URN order: bucket 0–5, the component at 5 (its child joins the queue behind eks), eks 5–905, child 905–910.
+    expect(schedule(steps, 1).seconds).toBe(910);
+    expect(schedule(steps, 2).seconds).toBe(900);
+  });
+});
+
+describe("scheduleDeploy, several stacks", () => {
+  it("runs independent stacks side by side, each with its own slots", () => {
+    const steps = [step("a1", 60, [], "a"), step("a2", 60, [], "a"), step("b1", 60, [], "b"), step("b2", 60, [], "b")];
+    const result = schedule(steps, 1);
+    expect(result.seconds).toBe(120);
+    expect(result.stacks.map((s) => [s.stack, s.startSeconds, s.finishSeconds])).toEqual([["a", 0, 120], ["b", 0, 120]]);
+  });
+
+  it("starts a stack only once every stack it waits for has finished, even if it needs only their first resource", () => {
+    const steps = [step("fleet-role", 10, [], "fleet"), step("fleet-cert", 300, [], "fleet"), step("vpc", 5, ["fleet-role"], "c0"), step("eks", 900, ["vpc"], "c0")];
+    const result = schedule(steps, 8);
+    expect(result.stacks.map((s) => [s.stack, s.after, s.startSeconds, s.finishSeconds])).toEqual([
+      ["fleet", [], 0, 300],
+      ["c0", ["fleet"], 300, 300 + 5 + 900],
+    ]);
+    // In one stack the same graph takes the critical path alone.
+    expect(schedule(steps.map((s) => ({ ...s, stack: "one" })), 8).seconds).toBe(10 + 5 + 900);
+  });
+
+  it("refuses stacks that wait for each other", () => {
+    const steps = [step("a1", 1, ["b1"], "a"), step("b1", 1, [], "b"), step("b2", 1, ["a1"], "b")];
+    expect(() => schedule(steps, 4)).toThrow("stacks wait for each other in a cycle");
+  });
+});
+
+describe("the runner the deploy workflow uses", () => {
+  const WORKFLOWS = path.join(__dirname, "../../.github/workflows");
+  const texts = fs.readdirSync(WORKFLOWS).sort().map((f) => fs.readFileSync(path.join(WORKFLOWS, f), "utf8"));
+  const deployJob = () => {
+    for (const text of texts) {
+      for (const job of Object.values<any>(YAML.parse(text).jobs ?? {})) {
+        if ((job.steps ?? []).some((s: any) => String(s.uses ?? "").startsWith("pulumi/actions") && s.with?.command === "up")) return job;
+      }
+    }
+    throw new Error("no job runs pulumi up");
+  };
+
+  it("is the runs-on of the job that runs pulumi up, at 4 × its vCPUs (2 on a private repository's ubuntu-latest)", () => {
+    const runner = workflowRunner();
+    expect(runner.label).toBe(deployJob()["runs-on"]);
+    expect(runner).toMatchObject({ vCpus: 2, slots: SLOTS_PER_CPU * 2 });
+  });
+
+  const workflow = (job: Record<string, unknown>, env?: Record<string, string>) =>
+    YAML.stringify({ on: { push: {} }, ...(env ? { env } : {}), jobs: { lint: { "runs-on": "ubuntu-24.04-arm", steps: [{ run: "npm test" }] }, up: job } });
+
+  it("follows the workflow's own --parallel: the action's input or PULUMI_PARALLEL", () => {
+    const up = (extra: Record<string, unknown>) => ({ "runs-on": "ubuntu-22.04", steps: [{ uses: "pulumi/actions@v6", with: { command: "up", "stack-name": "prod", ...extra } }] });
+    expect(runnerOf([workflow(up({}))])).toMatchObject({ label: "ubuntu-22.04", slots: 8 });
+    expect(runnerOf([workflow(up({ parallel: 32 }))])).toMatchObject({ slots: 32 });
+    expect(runnerOf([workflow(up({}), { PULUMI_PARALLEL: "12" })])).toMatchObject({ slots: 12 });
+  });
+
+  it("finds a shell step too, and takes a label it cannot size as the smallest standard runner, saying so", () => {
+    const runner = runnerOf([workflow({ "runs-on": "fleet-deployers", steps: [{ run: "pulumi up --yes --stack prod" }] })]);
+    expect(runner).toMatchObject({ label: "fleet-deployers", vCpus: 2, slots: 8 });
+    expect(runner.basis).toContain("not a standard GitHub-hosted label");
+  });
+});
