@@ -196,7 +196,8 @@ export class Fleet extends pulumi.ComponentResource {
       this.replicate(spec, cluster, valuesOf(cluster.name).backup, valuesOf(cluster.backup.partner).backup);
     }
     if (region === spec.homeRegion && hasFleetRecord(spec)) {
-      const loadBalancers = new Map(spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]));
+      // The accelerator's endpoints are the load balancers, whose ARNs AWS assigns: read from every cluster's stack.
+      const loadBalancers = new Map(spec.dns.globalAccelerator ? spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]) : []);
       this.buildFleetRecord(spec, loadBalancers, home, []);
     }
     this.registerOutputs({});
