@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { ARGOCD_SPOKE_ROLE, FleetSpec, names, WEBHOOK_SECRET } from "../fleet";
 import { appProjectName, ArgoCdProjects } from "./argocd-projects";
 import { chartSource } from "./chart-versions";
-import { IrsaRole } from "./irsa-role";
+import { associateServiceAccount, FleetRole } from "./pod-identity-role";
 import { RegionalCluster } from "./regional-cluster";
 import { clusterTags } from "./tags";
 
-/** Service accounts of the chart that talk to spokes, so all three assume the hub role. */
-const ARGOCD_SERVICE_ACCOUNTS = ["argocd-application-controller", "argocd-server", "argocd-applicationset-controller"];
+/** Service accounts of the chart that talk to spokes, so all three use the Argo CD role. */
+export const ARGOCD_SERVICE_ACCOUNTS = ["argocd-application-controller", "argocd-server", "argocd-applicationset-controller"];
 
 export interface ArgoCdHubArgs {
   readonly fleet: FleetSpec;
@@ -16,10 +16,10 @@ export interface ArgoCdHubArgs {
   readonly hub: RegionalCluster;
   /** The hub's Load Balancer Controller release: the chart creates Services its webhook mutates. */
   readonly serviceWebhook: pulumi.Resource;
+  /** The fleet-wide Argo CD role (`FleetAddonRoles.argocd`), which every hub's service accounts use. */
+  readonly role: FleetRole;
 }
 
-/** A hub role's name: spokes trust exactly these ARNs, known before anything is deployed. */
-export const hubRoleName = (fleet: FleetSpec, hub: string) => names.agentRoleName(fleet.name, hub, names.AGENTS.argocd.role);
 
 /**
  * Argo CD on a region's hub cluster (the GitOps-bridge pattern), managing the clusters of
@@ -27,35 +27,31 @@ export const hubRoleName = (fleet: FleetSpec, hub: string) => names.agentRoleNam
  * standby: a standby must be scaled up by someone and reaches every region's API endpoints,
  * while a hub per region keeps running whatever other region is lost, so every surviving
  * cluster always has an active reconciler; the cost grows with the regions, never as a mesh.
- * Its IRSA role may only assume its region's spoke roles (IAM auth, no tokens); the AWS SDK
- * in `argocd-k8s-auth` signs for the pod's own region (AWS_REGION from the EKS pod identity
- * webhook; aws-sdk-go-v2 uses regional STS endpoints), so a hub needs nothing from another
- * region. ApplicationSets fan the three layers out to the registered clusters.
+ * Its service accounts use the fleet-wide Argo CD role through EKS Pod Identity (supported since
+ * argoproj/argo-cd#17063, which moved to an AWS SDK with the container credential provider;
+ * docs/operator-manual/declarative-setup.md, "EKS"), and each spoke role trusts that role only
+ * from its own hub's cluster (the session's transitive `eks-cluster-name` tag), so a hub
+ * manages its region's spokes only (IAM auth, no tokens). `argocd-k8s-auth` signs for the
+ * pod's own region (EKS sets AWS_REGION in pods it gives credentials), so a hub needs
+ * nothing from another region. ApplicationSets fan the three layers out to the registered clusters.
  */
 export class ArgoCdHub extends pulumi.ComponentResource {
   public readonly release: k8s.helm.v3.Release;
-  /** The hub's IAM role: spokes trust it, so their roles are created only once it exists. */
-  public readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: ArgoCdHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:gitops:ArgoCdHub", name, {}, opts);
     const { fleet, hub } = args;
     const namespace = names.AGENTS.argocd.namespace;
     const provider = hub.kubernetesProvider;
-    const spokeRoleArns = fleet.clusters.filter((c) => c.argocdHub === hub.spec.name).map((c) => names.roleArn(fleet.accountId, spokeRoleName(fleet, c.name)));
-
-    const role = new IrsaRole(`${name}-irsa`, {
-      roleName: hubRoleName(fleet, hub.spec.name),
-      oidcProviderArn: hub.oidcProviderArn,
-      oidcIssuer: hub.oidcIssuer,
+    const associations = ARGOCD_SERVICE_ACCOUNTS.map((serviceAccount) => associateServiceAccount(`${name}-${serviceAccount}`, {
+      clusterName: hub.spec.eksClusterName,
       namespace,
-      serviceAccount: ARGOCD_SERVICE_ACCOUNTS,
-      statements: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: spokeRoleArns }],
+      serviceAccount,
+      role: args.role,
       tags: clusterTags(fleet, hub.spec),
-    }, { parent: this });
+      dependsOn: [hub.controlPlane, hub.podIdentityAgent],
+    }, { parent: this }));
 
-    this.roleArn = role.arn;
-    const annotations = { "eks.amazonaws.com/role-arn": role.arn };
     this.release = new k8s.helm.v3.Release(`${name}-argocd`, {
       name: "argocd",
       ...chartSource("argocd"),
@@ -63,16 +59,15 @@ export class ArgoCdHub extends pulumi.ComponentResource {
       createNamespace: true,
       values: {
         crds: { install: true },
-        controller: { replicas: 1, serviceAccount: { annotations } },
-        server: { serviceAccount: { annotations } },
-        applicationSet: { replicas: 1, serviceAccount: { annotations } },
+        controller: { replicas: 1 },
+        applicationSet: { replicas: 1 },
         // The push webhook's shared secret, read from a Secret created out of band (labelled
         // app.kubernetes.io/part-of: argocd): argocd-secret holds only a reference to it
         // (argoproj/argo-cd docs/operator-manual/webhook.md, "$<secret>:<key>"), so the token
         // is neither in Git nor in Pulumi's state.
         configs: { secret: { githubSecret: `$${WEBHOOK_SECRET.name}:${WEBHOOK_SECRET.key}` } },
       },
-    }, { parent: this, provider, dependsOn: [args.serviceWebhook] });
+    }, { parent: this, provider, dependsOn: [args.serviceWebhook, ...associations] });
 
     if (fleet.gitops.secretRef) registerRepository(`${name}-repository`, fleet, { parent: this, provider, dependsOn: [this.release] });
 
@@ -132,6 +127,8 @@ export function fleetApplicationSetSpec(fleet: FleetSpec, layer: names.TreeLayer
 }
 
 export const spokeRoleName = (fleet: FleetSpec, cluster: string) => names.agentRoleName(fleet.name, cluster, ARGOCD_SPOKE_ROLE);
+/** Every spoke role of the fleet, as an IAM resource pattern: which one a hub may assume is each spoke's trust to decide. */
+export const spokeRoleNamePattern = (fleet: FleetSpec) => names.agentRoleName(fleet.name, "*", ARGOCD_SPOKE_ROLE);
 
 /**
  * A private repository: the Secret `gitops.secretRef` (created out of band in `argocd`,

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
 import { spokeRoleName } from "./argocd-hub";
+import { SESSION_TAGS } from "./pod-identity-role";
 import { RegionalCluster } from "./regional-cluster";
 import { clusterTags } from "./tags";
 
@@ -22,19 +23,41 @@ export interface SpokeHub {
   /** The hub's Argo CD release: its namespace must exist before the Secret. */
   readonly release: pulumi.Resource;
   /**
-   * The hub role's ARN as the hub's output, not a name-built string: IAM rejects a trust
-   * policy naming a role that does not exist yet, and the output makes this role wait for it.
+   * The fleet-wide Argo CD role's ARN as the role's output, not a name-built string: IAM
+   * rejects a trust policy naming a role that does not exist yet, and the output makes this
+   * role wait for it.
    */
   readonly roleArn: pulumi.Output<string>;
 }
 
 /**
  * Registers one cluster with its region's Argo CD hub (a hub registers itself the same way),
- * IAM-authenticated: a role in the spoke's account trusted only by the hub's role, an EKS
+ * IAM-authenticated: a role in the spoke's account trusted only by the Argo CD role in a session
+ * of its own hub's cluster (`spokeTrustPolicy`), an EKS
  * access entry for it, and the cluster Secret on the hub (labels = feature flags,
  * annotations = metadata, no bearer token). Nothing here depends on the cluster's role:
  * what it serves and runs is in Git, so a promotion changes no registration.
  */
+/**
+ * The Argo CD role may assume a spoke's role only in a session of the spoke's own hub: the
+ * session's Pod Identity tags are transitive and reach this trust policy as principal tags
+ * (EKS user guide, "Grant Pods access to AWS resources based on tags", "Cross-account tags").
+ * `sts:TagSession` lets the transitive tags pass into the chained session (IAM user guide,
+ * "Chaining roles with session tags").
+ */
+export function spokeTrustPolicy(argocdRoleArn: string, hubEksClusterName: string): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [{
+      Sid: "ArgoCdOfItsOwnHub",
+      Effect: "Allow",
+      Principal: { AWS: argocdRoleArn },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: { [`aws:PrincipalTag/${SESSION_TAGS.clusterName}`]: hubEksClusterName } },
+    }],
+  };
+}
+
 export class ArgoCdSpoke extends pulumi.ComponentResource {
   constructor(name: string, args: ArgoCdSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:gitops:ArgoCdSpoke", name, {}, opts);
@@ -45,10 +68,7 @@ export class ArgoCdSpoke extends pulumi.ComponentResource {
 
     const role = new aws.iam.Role(`${name}-role`, {
       name: spokeRoleName(fleet, cluster.name),
-      assumeRolePolicy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { AWS: hub.roleArn }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: hub.roleArn.apply((arn) => JSON.stringify(spokeTrustPolicy(arn, hub.cluster.spec.eksClusterName))),
       tags,
     }, { parent: this });
     // The entry lives on the spoke: it waits for the spoke's control plane, not for Argo CD

@@ -1,17 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, CORE_ADDON_VERSIONS, names } from "../fleet";
-import { IrsaAddonArgs } from "./addon-args";
-import { agentIdentity, IrsaRole } from "./irsa-role";
+import { ClusterSpec, CORE_ADDON_VERSIONS, FleetSpec, names } from "../fleet";
+import { FleetRole, OWN_CLUSTER, SESSION_TAGS } from "./pod-identity-role";
 import { ENCRYPT_DECRYPT, keyPolicy, rolesViaService } from "./key-policy";
 import { clusterTags } from "./tags";
 
 /** A managed add-on, installed through the EKS API rather than the cluster's. */
-export interface EbsCsiDriverArgs extends IrsaAddonArgs {
+export interface EbsCsiDriverArgs {
+  readonly fleet: FleetSpec;
+  readonly cluster: ClusterSpec;
   /** The cluster's name as its output: the add-on is created and upgraded after the control plane. */
   readonly clusterName: pulumi.Input<string>;
+  /** The fleet-wide role of the driver's controller (`FleetAddonRoles.ebsCsiDriver`). */
+  readonly role: FleetRole;
   /** The add-on's controller runs on nodes: it becomes ACTIVE only once they exist. */
   readonly nodes: pulumi.Resource;
+  /** The cluster's Pod Identity Agent, which hands the controller its credentials. */
+  readonly podIdentityAgent: pulumi.Resource;
 }
 
 /** The tag the driver puts on every volume and snapshot when `k8sTagClusterId` is set (EBS_CSI_CLUSTER_TAG_SINCE, docs/tagging.md). */
@@ -19,10 +24,10 @@ export const EBS_CSI_CLUSTER_TAG = "ebs.csi.aws.com/cluster-name";
 
 /**
  * The EBS CSI driver as an EKS managed add-on, so PersistentVolumeClaims (of restored
- * workloads too) get volumes. Its IRSA role follows the upstream cluster-scoped policy
- * (kubernetes-sigs/aws-ebs-csi-driver docs/AmazonEBSCSIDriverEKSClusterScopedPolicy.json,
- * the shape of AWS's AmazonEBSCSIDriverPolicy), with the session-tag placeholder replaced by
- * this cluster's name, the region and account named, and the cluster's own volume key.
+ * workloads too) get volumes. Its controller uses the fleet-wide role through an EKS Pod
+ * Identity association the add-on owns (EKS user guide, "Use Pod Identities to assign an IAM
+ * role to an Amazon EKS add-on"; the driver is among the add-ons that support it). Each
+ * cluster keeps its own volume key, which only sessions of this cluster may use.
  */
 export class EbsCsiDriver extends pulumi.ComponentResource {
   public readonly addon: aws.eks.Addon;
@@ -31,62 +36,69 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
   constructor(name: string, args: EbsCsiDriverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:storage:EbsCsiDriver", name, {}, opts);
     const { fleet, cluster } = args;
-    const identity = agentIdentity(fleet, cluster, "ebsCsiDriver");
-    const roleArn = names.roleArn(fleet.accountId, identity.roleName);
+    const agent = names.AGENTS.ebsCsiDriver;
+    const tags = clusterTags(fleet, cluster);
+    // The role serves every cluster: its sessions may use this key only when they are this cluster's.
+    const driver = ownClusterOnly(rolesViaService(fleet.accountId, [args.role.arn], "ec2", cluster.region), cluster.eksClusterName);
 
     const key = new aws.kms.Key(`${name}-key`, {
       description: `EBS volumes of ${cluster.eksClusterName}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: keyPolicy(fleet.accountId, [
-        { sid: "DriverThroughEc2", actions: ENCRYPT_DECRYPT, ...rolesViaService(fleet.accountId, [roleArn], "ec2", cluster.region) },
-        {
-          // EC2 attaches an encrypted volume through a grant the driver creates for it.
-          sid: "DriverGrantsToEc2",
-          actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-          ...withGrantForAwsResource(rolesViaService(fleet.accountId, [roleArn], "ec2", cluster.region)),
-        },
+        { sid: "DriverThroughEc2", actions: ENCRYPT_DECRYPT, ...driver },
+        // EC2 attaches an encrypted volume through a grant the driver creates for it.
+        { sid: "DriverGrantsToEc2", actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], ...withGrantForAwsResource(driver) },
       ]),
-      tags: identity.tags,
+      tags,
     }, { parent: this });
     new aws.kms.Alias(`${name}-key`, { name: names.volumeKeyAlias(fleet.name, cluster.name), targetKeyId: key.keyId }, { parent: this });
-
-    const role = new IrsaRole(`${name}-irsa`, {
-      ...identity,
-      oidcProviderArn: args.oidcProviderArn,
-      oidcIssuer: args.oidcIssuer,
-      statements: ebsCsiStatements(cluster, fleet.accountId, key.arn),
-    }, { parent: this });
 
     this.addon = new aws.eks.Addon(`${name}-addon`, {
       clusterName: args.clusterName,
       addonName: "aws-ebs-csi-driver",
       // Pinned per Kubernetes version, at a driver that sets the tag the role requires (fleet/versions.ts).
       addonVersion: CORE_ADDON_VERSIONS[cluster.kubernetesVersion].ebsCsiDriver,
-      serviceAccountRoleArn: role.arn,
+      podIdentityAssociations: [{ roleArn: args.role.arn, serviceAccount: agent.serviceAccount }],
       // Tags every volume and snapshot with the cluster's name, which the role's policy requires.
       configurationValues: JSON.stringify({ controller: { k8sTagClusterId: cluster.eksClusterName } }),
       resolveConflictsOnCreate: "OVERWRITE",
       // The fleet owns the configuration: an edit made out of band is reset on the next update.
       resolveConflictsOnUpdate: "OVERWRITE",
-      tags: clusterTags(fleet, cluster),
-    }, { parent: this, dependsOn: [args.nodes] });
+      tags,
+    }, { parent: this, dependsOn: [args.nodes, args.podIdentityAgent, ...(args.role.role ? [args.role.role] : [])] });
     this.keyArn = key.arn;
     this.registerOutputs({ keyArn: this.keyArn });
   }
+}
+
+/** A key user narrowed to sessions whose Pod Identity cluster tag is `eksClusterName`. */
+function ownClusterOnly(user: ReturnType<typeof rolesViaService>, eksClusterName: string): ReturnType<typeof rolesViaService> {
+  const condition = user.condition as { StringEquals: Record<string, unknown> };
+  return { ...user, condition: { ...condition, StringEquals: { ...condition.StringEquals, [`aws:PrincipalTag/${SESSION_TAGS.clusterName}`]: eksClusterName } } };
 }
 
 function withGrantForAwsResource(user: ReturnType<typeof rolesViaService>): ReturnType<typeof rolesViaService> {
   return { ...user, condition: { ...user.condition, Bool: { "kms:GrantIsForAWSResource": "true" } } };
 }
 
-/** The driver's permissions: describe anything, change only this cluster's volumes and snapshots. */
-export function ebsCsiStatements(cluster: ClusterSpec, accountId: string, keyArn: pulumi.Input<string>): pulumi.Input<Record<string, unknown>>[] {
-  const arn = (resource: string, account = accountId) => `arn:aws:ec2:${cluster.region}:${account}:${resource}`;
-  const own = (key: string) => ({ StringEquals: { [key]: cluster.eksClusterName } });
+/**
+ * The driver's permissions, for one role the controllers of every cluster share: the upstream
+ * cluster-scoped policy (kubernetes-sigs/aws-ebs-csi-driver docs/
+ * AmazonEBSCSIDriverEKSClusterScopedPolicy.json, written for EKS Pod Identity's
+ * `${aws:PrincipalTag/eks-cluster-name}`), with the account named: describe anything, change
+ * only the calling pod's cluster's volumes and snapshots, and use only that cluster's volume
+ * key, found by its alias (`alias/<cluster>-ebs`, `names.volumeKeyAlias`) because its ID is
+ * AWS's to choose (AWS KMS developer guide, "kms:ResourceAliases").
+ */
+export function ebsCsiStatements(accountId: string): Record<string, unknown>[] {
+  const arn = (resource: string, account = accountId) => `arn:aws:ec2:*:${account}:${resource}`;
+  const own = (key: string) => ({ StringEquals: { [key]: OWN_CLUSTER } });
   const volumes = arn("volume/*");
   // Snapshot ARNs carry no account, like AMIs.
   const snapshots = arn("snapshot/*", "");
+  const keys = `arn:aws:kms:*:${accountId}:key/*`;
+  const ownKey = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/${OWN_CLUSTER}-ebs` } };
   return [
     {
       Sid: "ReadOnlyDescribeOperations",
@@ -121,7 +133,7 @@ export function ebsCsiStatements(cluster: ClusterSpec, accountId: string, keyArn
       Effect: "Allow",
       Action: "ec2:CreateTags",
       Resource: [volumes, snapshots],
-      Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot", "CopyVolumes"], [`aws:RequestTag/${EBS_CSI_CLUSTER_TAG}`]: cluster.eksClusterName } },
+      Condition: { StringEquals: { "ec2:CreateAction": ["CreateVolume", "CreateSnapshot", "CopyVolumes"], [`aws:RequestTag/${EBS_CSI_CLUSTER_TAG}`]: OWN_CLUSTER } },
     },
     {
       Sid: "ModifyTagsOnClusterVolumes",
@@ -134,13 +146,13 @@ export function ebsCsiStatements(cluster: ClusterSpec, accountId: string, keyArn
         "ForAllValues:StringNotEquals": { "aws:TagKeys": ["ebs.csi.aws.com/cluster", EBS_CSI_CLUSTER_TAG, "kubernetes.io/created-for/pvc/name"] },
       },
     },
-    { Sid: "VolumeKey", Effect: "Allow", Action: [...ENCRYPT_DECRYPT], Resource: keyArn },
+    { Sid: "VolumeKey", Effect: "Allow", Action: [...ENCRYPT_DECRYPT], Resource: keys, Condition: ownKey },
     {
       Sid: "VolumeKeyGrantsForEc2",
       Effect: "Allow",
       Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
-      Resource: keyArn,
-      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+      Resource: keys,
+      Condition: { ...ownKey, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
   ];
 }

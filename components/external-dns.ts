@@ -36,6 +36,9 @@ export class ExternalDns extends pulumi.ComponentResource {
     super("eks-fleet:dns:ExternalDns", name, {}, opts);
     const { fleet, cluster } = args;
     const agent = names.AGENTS.externalDns;
+    // IRSA, not EKS Pod Identity: ExternalDNS supports it (kubernetes-sigs/external-dns go.mod,
+    // aws-sdk-go-v2), but its record names are under the cluster's short name (`<cluster>.<record>`),
+    // which no session tag carries, so one fleet-wide role could not keep clusters off each other's names.
     const role = new IrsaRole(`${name}-irsa`, {
       ...agentIdentity(fleet, cluster, "externalDns"),
       oidcProviderArn: args.oidcProviderArn,

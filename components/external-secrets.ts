@@ -84,6 +84,10 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
       const arns = fleet.secrets
         .filter((s) => s.namespace === namespace)
         .map((s) => pulumi.output(args.secretArns[s.name]).apply((arn) => regionalSecretArn(arn, cluster.region)));
+      // IRSA, not EKS Pod Identity: a SecretStore's service account authenticates through
+      // AssumeRoleWithWebIdentity only (external-secrets providers/v1/aws/auth/auth.go,
+      // credsFromServiceAccount; Pod Identity serves the controller's own account, issue #2951),
+      // and the controller holds no AWS identity here, so each namespace keeps its own reader role.
       const role = new IrsaRole(`${name}-${namespace}-reader`, {
         roleName: names.namespaceSecretsRoleName(fleet.name, cluster.name, namespace),
         oidcProviderArn: args.oidcProviderArn,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
@@ -12,10 +12,12 @@ import { DnsRouting } from "./dns-routing";
 import { EbsCsiDriver } from "./ebs-csi-driver";
 import { ExternalDns } from "./external-dns";
 import { ExternalSecretsOperator } from "./external-secrets";
+import { FleetAddonRoles } from "./fleet-addon-roles";
 import { FluxAgent } from "./flux-agent";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
 import { Karpenter } from "./karpenter";
+import { FleetRole, PodIdentityRole } from "./pod-identity-role";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
@@ -40,6 +42,25 @@ export interface FleetArgs {
 interface FleetWide extends FleetWideValues {
   /** From the stack file (`dns.zoneId`), never looked up: a lookup would need Route 53's API on every run. */
   readonly zoneId: string;
+  /** One role per Pod Identity add-on for the whole fleet: created in the fleet (or single) stack; a cluster stack names them by their computed ARNs. */
+  readonly roles: FleetRoles;
+}
+
+/** The fleet-wide add-on roles as the clusters' add-ons take them (components/pod-identity-role.ts `FleetRole`). */
+interface FleetRoles {
+  readonly karpenter: FleetRole;
+  readonly ebsCsiDriver: FleetRole;
+  /** Argo CD fleets are one stack (fleet/rules.ts): its hubs' role is always built beside them. */
+  readonly argocd?: PodIdentityRole;
+}
+
+/**
+ * The fleet stack's add-on roles as a cluster stack names them: by the ARNs their names give
+ * (IAM assigns nothing a cluster needs), so no stack reads them; the fleet stack deploys first.
+ */
+function fleetRolesByArn(spec: FleetSpec): FleetRoles {
+  const arn = (agent: names.AgentName) => ({ arn: names.roleArn(spec.accountId, names.podIdentityRoleName(spec.name, names.AGENTS[agent].role)) });
+  return { karpenter: arn("karpenter"), ebsCsiDriver: arn("ebsCsiDriver") };
 }
 
 /** One cluster with the parts of it that later clusters or fleet-wide resources refer to. */
@@ -115,14 +136,17 @@ export class Fleet extends pulumi.ComponentResource {
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
     const zoneId = spec.dns.zoneId;
     const kind = this.stack.kind;
+    let roles: FleetRoles | undefined;
     if (kind === "fleet" || kind === "single") {
       const secrets = new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this });
       const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
+      // IAM is global: the roles live with the fleet, outside every cluster.
+      roles = new FleetAddonRoles("addon-roles", { fleet: spec }, home);
       this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns };
       if (kind === "fleet") return this.registerOutputs({});
     }
     if (kind === "links") return this.buildLinks(spec, fleetStack, home);
-    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this)) };
+    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this)), roles: roles ?? fleetRolesByArn(spec) };
     const mine = kind === "cluster" ? spec.clusters.filter((c) => c.name === this.stack.cluster) : spec.clusters;
     const byName = new Map<string, BuiltCluster>();
 
@@ -134,8 +158,9 @@ export class Fleet extends pulumi.ComponentResource {
     for (const hubSpec of spec.hubs) {
       const hub = await this.addCluster(spec, hubSpec, shared);
       byName.set(hubSpec.name, hub);
-      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook }, { parent: hub.cluster });
-      hubs.set(hubSpec.name, { cluster: hub.cluster, release: argocd.release, roleArn: argocd.roleArn });
+      const role = shared.roles.argocd!;
+      const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook, role }, { parent: hub.cluster });
+      hubs.set(hubSpec.name, { cluster: hub.cluster, release: argocd.release, roleArn: role.role.arn });
     }
     // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
     const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
@@ -224,8 +249,16 @@ export class Fleet extends pulumi.ComponentResource {
     const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
     const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
     await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
-    await built(new EbsCsiDriver(`${name}-ebs-csi`, { ...irsa, clusterName: c.clusterName, nodes: c.systemNodes }, { parent: c }));
-    const karpenter = await built(new Karpenter(`${name}-karpenter`, { ...common, endpoint: c.endpoint, controlPlane: c.controlPlane, serviceWebhook }, { parent: c }));
+    const podIdentity = { podIdentityAgent: c.podIdentityAgent };
+    await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName, nodes: c.systemNodes, role: shared.roles.ebsCsiDriver, ...podIdentity }, { parent: c }));
+    const karpenter = await built(new Karpenter(`${name}-karpenter`, {
+      ...common,
+      endpoint: c.endpoint,
+      controlPlane: c.controlPlane,
+      serviceWebhook,
+      role: shared.roles.karpenter,
+      ...podIdentity,
+    }, { parent: c }));
     const regionKeyArn = shared.keyArns[clusterSpec.region];
     const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.

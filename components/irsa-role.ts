@@ -30,7 +30,9 @@ export interface IrsaRoleArgs {
 
 /**
  * An IAM role for Kubernetes service accounts (IRSA): trusted only by the named accounts'
- * subjects and the STS audience of one cluster's OIDC provider, with an inline policy.
+ * subjects and the STS audience of one cluster's OIDC provider, with an inline policy. For the
+ * add-ons that cannot use the fleet-wide EKS Pod Identity roles (components/fleet-addon-roles.ts);
+ * each says why where it creates its role.
  */
 export class IrsaRole extends pulumi.ComponentResource {
   public readonly arn: pulumi.Output<string>;

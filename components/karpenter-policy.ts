@@ -1,30 +1,35 @@
 import * as pulumi from "@pulumi/pulumi";
+import { karpenterNodeRoleNameOf } from "../fleet/names";
+import { OWN_CLUSTER } from "./pod-identity-role";
 
 export interface KarpenterPolicyArgs {
-  readonly eksClusterName: string;
-  readonly region: string;
   readonly accountId: string;
-  readonly nodeRoleArn: string;
-  readonly queueArn: pulumi.Input<string>;
 }
 
 /**
- * The Karpenter controller's permissions: the policies of the upstream CloudFormation
- * template for the pinned version (aws/karpenter-provider-aws website/content/en/v1.14/
- * getting-started/getting-started-with-karpenter/cloudformation.yaml), with every `*`
- * account replaced by this account. Launches, tags and deletions are pinned, as upstream,
- * to `kubernetes.io/cluster/<name>: owned` and `eks:eks-cluster-name` of this cluster.
+ * The Karpenter controller's permissions, for one role the controllers of every cluster share
+ * (EKS Pod Identity): the policies of the upstream CloudFormation template for the pinned
+ * version (aws/karpenter-provider-aws website/content/en/v1.14/getting-started/
+ * getting-started-with-karpenter/cloudformation.yaml), with every `*` account replaced by this
+ * account and every `${ClusterName}` by the calling pod's cluster (`OWN_CLUSTER`, its session
+ * tag). Launches, tags and deletions are pinned to `eks:eks-cluster-name` of that cluster, which
+ * the upstream policy also requires on every launch; upstream's `kubernetes.io/cluster/<name>`
+ * conditions need the name in the condition key, where IAM takes no policy variable, and the
+ * region tag conditions are dropped with them: EKS names are unique in the fleet's account.
+ * The queue (named after the cluster), the node role (`<cluster>-karpenter-node`) and the
+ * cluster ARN are named through the same tag, in any of the fleet's regions.
  */
 export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Record<string, unknown>>[] {
-  const { eksClusterName: cluster, region, accountId } = args;
-  const ec2 = (resource: string, account = accountId) => `arn:aws:ec2:${region}:${account}:${resource}`;
+  const { accountId } = args;
+  const cluster = OWN_CLUSTER;
+  const ec2 = (resource: string, account = accountId) => `arn:aws:ec2:*:${account}:${resource}`;
   const instanceProfiles = `arn:aws:iam::${accountId}:instance-profile/*`;
-  const ownedTag = `kubernetes.io/cluster/${cluster}`;
+  const clusterArn = `arn:aws:eks:*:${accountId}:cluster/${cluster}`;
   const launched = ["fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*"].map((r) => ec2(r));
-  const requestTags = { [`aws:RequestTag/${ownedTag}`]: "owned", "aws:RequestTag/eks:eks-cluster-name": cluster };
+  const requestTags = { "aws:RequestTag/eks:eks-cluster-name": cluster };
   const nodePoolRequested = { StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } };
-  const ownedNodePoolResource = { StringEquals: { [`aws:ResourceTag/${ownedTag}`]: "owned" }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } };
-  const regionTags = { [`aws:ResourceTag/${ownedTag}`]: "owned", "aws:ResourceTag/topology.kubernetes.io/region": region };
+  const ownedNodePoolResource = { StringEquals: { "aws:ResourceTag/eks:eks-cluster-name": cluster }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } };
+  const ownedResource = { "aws:ResourceTag/eks:eks-cluster-name": cluster };
   return [
     // NodeLifecyclePolicy
     {
@@ -66,7 +71,7 @@ export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Rec
       Sid: "AllowPassingInstanceRole",
       Effect: "Allow",
       Action: "iam:PassRole",
-      Resource: args.nodeRoleArn,
+      Resource: `arn:aws:iam::${accountId}:role/${karpenterNodeRoleNameOf(cluster)}`,
       Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
     },
     {
@@ -75,7 +80,7 @@ export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Rec
       Action: "iam:CreateInstanceProfile",
       Resource: instanceProfiles,
       Condition: {
-        StringEquals: { ...requestTags, "aws:RequestTag/topology.kubernetes.io/region": region },
+        StringEquals: requestTags,
         StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
       },
     },
@@ -85,7 +90,7 @@ export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Rec
       Action: "iam:TagInstanceProfile",
       Resource: instanceProfiles,
       Condition: {
-        StringEquals: { ...regionTags, ...requestTags, "aws:RequestTag/topology.kubernetes.io/region": region },
+        StringEquals: { ...ownedResource, ...requestTags },
         StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
       },
     },
@@ -94,19 +99,20 @@ export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Rec
       Effect: "Allow",
       Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
       Resource: instanceProfiles,
-      Condition: { StringEquals: regionTags, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
+      Condition: { StringEquals: ownedResource, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
     },
     // EKSIntegrationPolicy, InterruptionPolicy, ZonalShiftPolicy
-    { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: `arn:aws:eks:${region}:${accountId}:cluster/${cluster}` },
-    { Sid: "AllowInterruptionQueueActions", Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource: args.queueArn },
+    { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: clusterArn },
+    { Sid: "AllowInterruptionQueueActions", Effect: "Allow", Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], Resource: `arn:aws:sqs:*:${accountId}:${cluster}` },
     {
       Sid: "AllowZonalShiftStatusReadOnly",
       Effect: "Allow",
       Action: "arc-zonal-shift:GetManagedResource",
       Resource: "*",
-      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": `arn:aws:eks:${region}:${accountId}:cluster/${cluster}` } },
+      Condition: { StringLike: { "arc-zonal-shift:ResourceIdentifier": clusterArn } },
     },
-    // ResourceDiscoveryPolicy: these reads have no resource-level permissions.
+    // ResourceDiscoveryPolicy: these reads have no resource-level permissions (upstream limits
+    // them to the stack's region; a fleet-wide role serves every region of the fleet).
     {
       Sid: "AllowRegionalReadActions",
       Effect: "Allow",
@@ -116,9 +122,8 @@ export function karpenterStatements(args: KarpenterPolicyArgs): pulumi.Input<Rec
         "ec2:DescribeSubnets",
       ],
       Resource: "*",
-      Condition: { StringEquals: { "aws:RequestedRegion": region } },
     },
-    { Sid: "AllowSSMReadActions", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${region}::parameter/aws/service/*` },
+    { Sid: "AllowSSMReadActions", Effect: "Allow", Action: "ssm:GetParameter", Resource: "arn:aws:ssm:*::parameter/aws/service/*" },
     { Sid: "AllowPricingReadActions", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
     { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
     { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: instanceProfiles },

@@ -3,8 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../fleet";
 import { chartSource } from "./chart-versions";
-import { agentIdentity, IrsaRole } from "./irsa-role";
-import { INTERRUPTION_EVENTS, karpenterStatements } from "./karpenter-policy";
+import { agentIdentity } from "./irsa-role";
+import { INTERRUPTION_EVENTS } from "./karpenter-policy";
+import { associateServiceAccount, FleetRole } from "./pod-identity-role";
 import { ServiceCreatingAddonArgs } from "./addon-args";
 
 /** Policies of Karpenter's node role in the upstream template, minus SSM: nodes need no remote shell. */
@@ -16,8 +17,12 @@ const NODE_POLICIES = [
 
 export interface KarpenterArgs extends ServiceCreatingAddonArgs {
   readonly endpoint: pulumi.Input<string>;
-  /** The EKS cluster: the node access entry needs it. */
+  /** The EKS cluster: the node access entry and the Pod Identity association need it. */
   readonly controlPlane: pulumi.Resource;
+  /** The fleet-wide Karpenter role (`FleetAddonRoles.karpenter`), scoped to each cluster by its session tags. */
+  readonly role: FleetRole;
+  /** The cluster's Pod Identity Agent, which hands the controller its credentials. */
+  readonly podIdentityAgent: pulumi.Resource;
 }
 
 /**
@@ -88,17 +93,16 @@ export class Karpenter extends pulumi.ComponentResource {
       }),
     }, parent);
 
-    const role = new IrsaRole(`${name}-irsa`, {
-      ...identity,
-      oidcProviderArn: args.oidcProviderArn,
-      oidcIssuer: args.oidcIssuer,
-      statements: karpenterStatements({
-        eksClusterName: cluster.eksClusterName,
-        region: cluster.region,
-        accountId: fleet.accountId,
-        nodeRoleArn: names.roleArn(fleet.accountId, names.karpenterNodeRoleName(fleet.name, cluster.name)),
-        queueArn: queue.arn,
-      }),
+    // The controller's permissions are the fleet-wide role's, for this cluster's resources only
+    // (karpenter-policy.ts); Karpenter supports Pod Identity since v0.34 (its getting-started
+    // guide moved to podIdentityAssociations, aws/karpenter-provider-aws#5784).
+    const association = associateServiceAccount(`${name}-pod-identity`, {
+      clusterName: cluster.eksClusterName,
+      namespace: agent.namespace,
+      serviceAccount: agent.serviceAccount,
+      role: args.role,
+      tags: identity.tags,
+      dependsOn: [args.controlPlane, args.podIdentityAgent],
     }, parent);
 
     // The CRDs as a release of their own, before the controller: Helm installs a chart's crds/
@@ -120,10 +124,10 @@ export class Karpenter extends pulumi.ComponentResource {
       createNamespace: true,
       skipCrds: true,
       values: {
-        serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+        serviceAccount: { name: agent.serviceAccount },
         settings: { clusterName: cluster.eksClusterName, clusterEndpoint: args.endpoint, interruptionQueue: queue.name },
       },
-    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, nodeAccess, crds, ...attachments] });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, nodeAccess, crds, association, ...attachments] });
     this.registerOutputs({});
   }
 }

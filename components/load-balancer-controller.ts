@@ -27,6 +27,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     super("eks-fleet:ingress:LoadBalancerController", name, {}, opts);
     const { fleet, cluster } = args;
     const agent = names.AGENTS.loadBalancerController;
+    // IRSA, not EKS Pod Identity: the controller supports it since v2.7.0 (kubernetes-sigs/
+    // aws-load-balancer-controller#3503), but its policy names this cluster's VPC (an ID AWS assigns)
+    // and tag keys that contain the cluster's name, neither of which a session tag can stand for.
     const role = new IrsaRole(`${name}-irsa`, {
       ...agentIdentity(fleet, cluster, "loadBalancerController"),
       oidcProviderArn: args.oidcProviderArn,

@@ -59,6 +59,8 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly controlPlane: pulumi.Resource;
   /** The system node group: controllers that need a node to become ready wait for it. */
   public readonly systemNodes: pulumi.Resource;
+  /** The `eks-pod-identity-agent` add-on: Pod Identity associations of this cluster are served once it runs. */
+  public readonly podIdentityAgent: pulumi.Resource;
   /** Talks to this cluster's API, for in-cluster add-ons. */
   public readonly kubernetesProvider: k8s.Provider;
 
@@ -120,15 +122,28 @@ export class RegionalCluster extends pulumi.ComponentResource {
       tags,
     }, { parent: this, dependsOn: [nodes] });
 
-    // In-cluster agents need nodes, cluster DNS and the deploy role's access entry.
+    // Hands pods their EKS Pod Identity credentials (the fleet-wide add-on roles): a DaemonSet,
+    // so ACTIVE once nodes run it (EKS user guide, "Set up the Amazon EKS Pod Identity Agent";
+    // the nodes' AmazonEKSWorkerNodePolicy allows its eks-auth:AssumeRoleForPodIdentity).
+    const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
+      clusterName: control.name,
+      addonName: "eks-pod-identity-agent",
+      addonVersion: versions.podIdentityAgent,
+      resolveConflictsOnUpdate: "OVERWRITE",
+      preserve: true,
+      tags,
+    }, { parent: this, dependsOn: [nodes] });
+
+    // In-cluster agents need nodes, cluster DNS, the Pod Identity Agent and the deploy role's access entry.
     this.kubeconfig = kubeconfigFor({ clusterName: control.name, endpoint: control.endpoint, certificateAuthority: control.certificateAuthority, region: cluster.region });
     this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, {
       kubeconfig: this.kubeconfig,
       enableServerSideApply: true,
-    }, { parent: this, dependsOn: [nodes, dns, ...access.grants] });
+    }, { parent: this, dependsOn: [nodes, dns, podIdentityAgent, ...access.grants] });
 
     this.controlPlane = control.cluster;
     this.systemNodes = nodes;
+    this.podIdentityAgent = podIdentityAgent;
     this.clusterName = control.name;
     this.clusterArn = control.arn;
     this.endpoint = control.endpoint;

@@ -19,7 +19,11 @@ export interface GeneratedName {
 }
 
 /** The IAM roles of each cluster named `<fleet>-<cluster>-<suffix>` (names.agentRoleName). */
-const CLUSTER_ROLE_SUFFIXES = [...new Set([...Object.values(names.AGENTS).map((agent) => agent.role), "backup-replication", "argocd-spoke"])];
+const CLUSTER_ROLE_SUFFIXES = [...new Set([
+  ...(Object.keys(names.AGENTS) as names.AgentName[]).filter((agent) => !names.POD_IDENTITY_AGENTS.includes(agent)).map((agent) => names.AGENTS[agent].role),
+  "backup-replication",
+  "argocd-spoke",
+])];
 /** The KMS aliases of each cluster (`alias/<fleet>-<cluster>-<purpose>`). */
 const KMS_ALIAS_PURPOSES = ["control-plane-logs", "eks-secrets", "ebs"];
 /** The length of the label ACM puts before the record to validate it (`_<32 hex>.<record>`). */
@@ -36,6 +40,8 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
   const add = (rule: RuleId, name: string, field: string) => found.push({ rule, name, field });
   const fleet = config.name;
   const { record } = config.dns;
+  // One role per Pod Identity add-on for the whole fleet (components/fleet-addon-roles.ts).
+  for (const agent of names.POD_IDENTITY_AGENTS) add("iamRole", names.podIdentityRoleName(fleet, names.AGENTS[agent].role), "fleet.name");
   config.clusters.forEach((cluster, i) => {
     const field = `fleet.clusters[${i}].name`;
     const eksCluster = names.eksClusterName(fleet, cluster.name);

@@ -17,6 +17,13 @@ export const agentRoleName = (fleet: string, cluster: string, agent: string) => 
 
 export const roleArn = (accountId: string, roleName: string) => `arn:aws:iam::${accountId}:role/${roleName}`;
 
+/**
+ * The one IAM role an add-on uses in every cluster of the fleet through EKS Pod Identity, e.g.
+ * `prod-karpenter-pod-identity`: cluster stacks name it by this ARN, never by a stack output.
+ * No per-cluster role name (`<fleet>-<cluster>-<agent>`, `…-secrets-<namespace>`) ends this way.
+ */
+export const podIdentityRoleName = (fleet: string, agent: string) => `${fleet}-${agent}-pod-identity`;
+
 export const kmsAliasName = (fleet: string, cluster: string, purpose: string) => `alias/${fleet}-${cluster}-${purpose}`;
 
 /** The log group EKS writes a cluster's control-plane logs to (EKS User Guide, "Control plane logs"). */
@@ -99,9 +106,10 @@ export const gitopsPaths = (root: string, cluster: string): Record<TreeLayer, st
 });
 
 /**
- * Where each in-cluster agent runs and which IAM role it assumes (IRSA). The Pulumi side
- * installs the agent with this service account and creates the role; the GitOps side
- * refers to the same names (e.g. a ClusterSecretStore authenticating as the ESO account).
+ * Where each in-cluster agent runs and which IAM role it uses: a role per cluster through IRSA
+ * (`agentRoleName`), or one for the fleet through EKS Pod Identity (`POD_IDENTITY_AGENTS`,
+ * `podIdentityRoleName`). The Pulumi side installs the agent with this service account and
+ * creates the role; the GitOps side refers to the same names.
  */
 export const AGENTS = {
   externalSecrets: { namespace: "external-secrets", serviceAccount: "external-secrets", role: "external-secrets" },
@@ -116,7 +124,9 @@ export const AGENTS = {
 } as const;
 
 /** Instance role of the nodes Karpenter launches; the EC2NodeClass in the GitOps tree names it. */
-export const karpenterNodeRoleName = (fleet: string, cluster: string) => `${fleet}-${cluster}-karpenter-node`;
+export const karpenterNodeRoleName = (fleet: string, cluster: string) => karpenterNodeRoleNameOf(eksClusterName(fleet, cluster));
+/** The same from the EKS cluster's name: a fleet-wide policy names it through the session's cluster tag. */
+export const karpenterNodeRoleNameOf = (eksClusterName: string) => `${eksClusterName}-karpenter-node`;
 
 /** Alias of the key encrypting a cluster's EBS volumes; the StorageClass in the GitOps tree names it. */
 export const volumeKeyAlias = (fleet: string, cluster: string) => kmsAliasName(fleet, cluster, "ebs");
@@ -130,6 +140,12 @@ export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 export const KARPENTER_OBJECTS = { nodePool: "workloads", nodeClass: "workloads" } as const;
 
 export type AgentName = keyof typeof AGENTS;
+
+/**
+ * The agents whose one fleet-wide role they reach through EKS Pod Identity
+ * (components/fleet-addon-roles.ts); the others keep a role per cluster (IRSA).
+ */
+export const POD_IDENTITY_AGENTS: readonly AgentName[] = ["karpenter", "ebsCsiDriver", "argocd"];
 
 /**
  * The service account External Secrets authenticates as in each namespace with secrets

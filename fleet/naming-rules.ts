@@ -274,6 +274,7 @@ export const RESOURCE_NAMES: Readonly<Record<string, readonly NameInput[]>> = {
     "aws:ec2/eip:Eip", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/routeTable:RouteTable",
     "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/subnet:Subnet", "aws:ec2/vpc:Vpc",
     "aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws:eks/addon:Addon",
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     "aws:globalaccelerator/endpointGroup:EndpointGroup", "aws:globalaccelerator/listener:Listener",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:kms/key:Key",
     "aws:lb/listener:Listener", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",

@@ -134,6 +134,13 @@ export interface CoreAddonVersions {
    * on every volume it creates or changes (components/ebs-csi-driver.ts).
    */
   readonly ebsCsiDriver: string;
+  /**
+   * `eks-pod-identity-agent`, which hands pods their EKS Pod Identity credentials. One agent
+   * version serves every minor from 1.31 (aws-quickstart/cdk-eks-blueprints
+   * lib/addons/eks-pod-identity-agent/index.ts pins v1.3.10-eksbuild.2 for 1.31–1.35; the 1.36 row
+   * carries the same, not yet confirmed by a published table: check it with describe-addon-versions).
+   */
+  readonly podIdentityAgent: string;
 }
 
 /**
@@ -155,11 +162,11 @@ export const EBS_CSI_CLUSTER_TAG_SINCE = "1.58.0";
  * 1.31–1.35, v1.63.0 on 1.33 and 1.34 clusters, v1.64.0 the 1.36 default of 2026-08-27).
  */
 export const CORE_ADDON_VERSIONS: Readonly<Record<string, CoreAddonVersions>> = {
-  "1.32": { vpcCni: "v1.19.2-eksbuild.1", kubeProxy: "v1.32.0-eksbuild.2", coreDns: "v1.11.4-eksbuild.2", ebsCsiDriver: "v1.59.0-eksbuild.1" },
-  "1.33": { vpcCni: "v1.20.0-eksbuild.1", kubeProxy: "v1.33.0-eksbuild.2", coreDns: "v1.12.2-eksbuild.4", ebsCsiDriver: "v1.63.0-eksbuild.1" },
-  "1.34": { vpcCni: "v1.20.4-eksbuild.2", kubeProxy: "v1.34.0-eksbuild.2", coreDns: "v1.12.3-eksbuild.1", ebsCsiDriver: "v1.63.0-eksbuild.1" },
-  "1.35": { vpcCni: "v1.21.1-eksbuild.3", kubeProxy: "v1.35.0-eksbuild.2", coreDns: "v1.13.2-eksbuild.1", ebsCsiDriver: "v1.64.0-eksbuild.1" },
-  "1.36": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.21", coreDns: "v1.14.3-eksbuild.16", ebsCsiDriver: "v1.64.0-eksbuild.1" },
+  "1.32": { vpcCni: "v1.19.2-eksbuild.1", kubeProxy: "v1.32.0-eksbuild.2", coreDns: "v1.11.4-eksbuild.2", ebsCsiDriver: "v1.59.0-eksbuild.1", podIdentityAgent: "v1.3.10-eksbuild.2" },
+  "1.33": { vpcCni: "v1.20.0-eksbuild.1", kubeProxy: "v1.33.0-eksbuild.2", coreDns: "v1.12.2-eksbuild.4", ebsCsiDriver: "v1.63.0-eksbuild.1", podIdentityAgent: "v1.3.10-eksbuild.2" },
+  "1.34": { vpcCni: "v1.20.4-eksbuild.2", kubeProxy: "v1.34.0-eksbuild.2", coreDns: "v1.12.3-eksbuild.1", ebsCsiDriver: "v1.63.0-eksbuild.1", podIdentityAgent: "v1.3.10-eksbuild.2" },
+  "1.35": { vpcCni: "v1.21.1-eksbuild.3", kubeProxy: "v1.35.0-eksbuild.2", coreDns: "v1.13.2-eksbuild.1", ebsCsiDriver: "v1.64.0-eksbuild.1", podIdentityAgent: "v1.3.10-eksbuild.2" },
+  "1.36": { vpcCni: "v1.22.4-eksbuild.3", kubeProxy: "v1.36.0-eksbuild.21", coreDns: "v1.14.3-eksbuild.16", ebsCsiDriver: "v1.64.0-eksbuild.1", podIdentityAgent: "v1.3.10-eksbuild.2" },
 };
 
 /** Why the fleet cannot run `version`'s add-ons, or undefined: a version needs a row above. */

@@ -11,6 +11,7 @@ import { route53Policies } from "./route53";
 import { s3Policies } from "./s3";
 import { secretsPolicies } from "./secretsmanager";
 import { versionPolicies } from "./versions";
+import { workloadIdentityPolicies } from "./workload-identity";
 import { EnforcementLevel, Violation } from "./violation";
 
 // The tree rules live apart, so what checks only a tree loads no resource rules (cli/tree-in-worker.ts).
@@ -24,7 +25,7 @@ export { sortViolations } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies, ...gitopsAgentPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies, ...gitopsAgentPolicies, ...workloadIdentityPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies, ...costPolicies];
 
 /** A resource as `plan.json` records it; `id` helps joins by value (the mock engine's id). */

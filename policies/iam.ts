@@ -27,15 +27,34 @@ function dataPlaneActions(statement: PolicyStatement): string[] {
   );
 }
 
-/** Reports each statement that allows a data-plane action on every resource. */
+/**
+ * An ARN that names every resource of its kind: any bucket (`arn:aws:s3:::*`), any key or
+ * alias, any secret, any zone, whatever the region and account say.
+ */
+const EVERY_RESOURCE = /^arn:[\w-]+:(s3:::\*|kms:[^:]*:[^:]*:(\*|key\/\*|alias\/\*)|secretsmanager:[^:]*:[^:]*:(\*|secret:\*)|route53:::(\*|hostedzone\/\*))$/i;
+/**
+ * Condition keys that pin such a statement to named resources after all: the resource's own
+ * alias or tags (a Pod Identity role reaches its cluster's key by alias, `${aws:PrincipalTag/…}`).
+ */
+const PINS_THE_RESOURCE = /^(kms:ResourceAliases|aws:ResourceTag\/.+|s3:ExistingObjectTag\/.+|secretsmanager:ResourceTag\/.+)$/i;
+
+function pinnedByCondition(statement: PolicyStatement): boolean {
+  return Object.entries(statement.Condition ?? {}).some(([operator, keys]) =>
+    !/Not|IfExists|^Null$/i.test(operator) && Object.keys(keys ?? {}).some((key) => PINS_THE_RESOURCE.test(key)));
+}
+
+/** Reports each statement that allows a data-plane action on every resource, or on every resource of a kind without pinning it. */
 export function checkDocument(document: unknown, where: string, reportViolation: ReportViolation): void {
   for (const [i, statement] of (policyStatements(document) ?? []).entries()) {
-    if (!asArray(statement.Resource).includes("*")) continue;
+    const resources = asArray(statement.Resource);
+    const everyOfKind = resources.filter((r) => EVERY_RESOURCE.test(r));
+    if (!resources.includes("*") && (everyOfKind.length === 0 || pinnedByCondition(statement))) continue;
     const actions = dataPlaneActions(statement);
     if (actions.length === 0) continue;
     const label = statement.Sid ? `statement '${statement.Sid}'` : `statement ${i}`;
+    const on = resources.includes("*") ? 'Resource "*"' : `every resource of its kind (${everyOfKind.join(", ")}) with no condition on the resource's alias or tags`;
     reportViolation(
-      `${where} ${label} allows ${actions.join(", ")} on Resource "*". Name the exact bucket, secret, key or hosted-zone ARNs the principal needs.`,
+      `${where} ${label} allows ${actions.join(", ")} on ${on}. Name the exact bucket, secret, key or hosted-zone ARNs the principal needs.`,
     );
   }
 }

@@ -69,6 +69,8 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": { properties: ["url"], source: `${TF}iam/openid_connect_provider.go` },
   "aws:eks/accessEntry:AccessEntry": { properties: ["clusterName", "principalArn", "type"], source: `${TF}eks/access_entry.go` },
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { properties: ["clusterName", "principalArn", "policyArn", "accessScope"], source: `${TF}eks/access_policy_association.go` },
+  // The role can change in place (UpdatePodIdentityAssociation); disableSessionTags too.
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": { properties: ["clusterName", "namespace", "serviceAccount"], source: `${TF}eks/pod_identity_association.go (RequiresReplace)` },
   "aws:ec2/internetGateway:InternetGateway": { properties: [], source: `${TF}ec2/vpc_internet_gateway.go (vpc_id detaches and re-attaches in place)` },
   "aws:ec2/securityGroup:SecurityGroup": { properties: ["name", "namePrefix", "description", "vpcId"], source: `${TF}ec2/vpc_security_group.go` },
   // Plugin-framework resource. Switching the rule's source kind (cidrIpv4 / cidrIpv6 / prefixListId /

@@ -71,6 +71,9 @@ beforeAll(async () => {
  * region. Argo CD's hubs manage their own region only, so none of their edges is here.
  */
 
+/** A fleet-wide add-on role (components/fleet-addon-roles.ts), attributed to the home region's provider. */
+const isFleetAddonRole = (r: PlanResource) => r.type === "aws:iam/role:Role" && String(r.inputs.name).endsWith("-pod-identity");
+
 const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: PlanResource, spec: FleetSpec) => boolean }[] = [
   {
     why: "backup replication writes to the partner cluster's bucket under its key",
@@ -88,6 +91,10 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
   {
     why: "a namespace's secrets reader may read exactly its secrets: their ARNs (random suffix included) come from the home region, where Secrets Manager creates them",
     allows: (from, to) => from.type === "aws:iam/role:Role" && /-reader-role$/.test(from.name) && to.type === "aws:secretsmanager/secret:Secret",
+  },
+  {
+    why: "a cluster's Pod Identity associations (and the Argo CD spoke roles that trust the Argo CD role) name a fleet-wide IAM role: IAM is global, the role is created once for the fleet and no cluster's deploy changes it",
+    allows: (from, to) => isFleetAddonRole(to) && (from.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" || from.type === "aws:eks/addon:Addon" || /-argocd-spoke-role$/.test(from.name)),
   },
   {
     why: "every region's ACM certificate validates through one Route 53 record (Route 53 is global), under a fleet-wide component",
@@ -121,7 +128,8 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
         for (const urn of graph.dependenciesOf(r.urn)) {
           const dep = graph.resource(urn);
           // The program's own components create nothing; their children are what takes time.
-          if (dep.region !== null && dep.region !== cluster.region && !dep.type.startsWith("eks-fleet:")) foreign.add(`${dep.type} ${dep.name}`);
+          // The fleet-wide add-on roles are IAM's (global), created before any cluster can use them.
+          if (dep.region !== null && dep.region !== cluster.region && !dep.type.startsWith("eks-fleet:") && !isFleetAddonRole(dep)) foreign.add(`${dep.type} ${dep.name}`);
         }
       }
       expect([cluster.name, [...foreign]]).toEqual([cluster.name, []]);
@@ -187,11 +195,11 @@ describe.each(FLEETS.map(([name]) => name))("the %s fleet's deploy graph", (name
 });
 
 describe("ordering the Argo CD hub and spokes need", () => {
-  it("creates a spoke's role after its region's hub role, and the spoke after that hub's NAT addresses", () => {
+  it("creates a spoke's role after the Argo CD role it trusts, and the spoke after its hub's NAT addresses", () => {
     const { plan, graph } = planned.get("argocd")!;
     const role = (name: string) => plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.inputs.name === name)!;
-    expect(graph.waitsFor(role("prod-c3-argocd-spoke").urn, role("prod-c2-argocd").urn)).toBe(true);
-    expect(graph.waitsFor(role("prod-c3-argocd-spoke").urn, role("prod-c0-argocd").urn)).toBe(false);
+    expect(graph.waitsFor(role("prod-c3-argocd-spoke").urn, role("prod-argocd-pod-identity").urn)).toBe(true);
+    expect(graph.waitsFor(role("prod-c3-argocd-spoke").urn, plan.resources.find((r) => r.name === "c0-argocd-argocd")!.urn)).toBe(false);
     const hubIps = plan.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === "c2");
     expect(hubIps).toHaveLength(2);
     const eks = plan.resources.find((r) => r.name === "c3-eks-cluster")!;

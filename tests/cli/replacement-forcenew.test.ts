@@ -32,6 +32,7 @@ const UPSTREAM_FORCE_NEW: Readonly<Record<string, { readonly properties: readonl
   "aws:eks/addon:Addon": { properties: ["addonName", "clusterName"], source: `${TF}eks/addon.go` },
   "aws:eks/accessEntry:AccessEntry": { properties: ["clusterName", "principalArn", "type"], source: `${TF}eks/access_entry.go` },
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": { properties: ["clusterName", "principalArn", "policyArn"], source: `${TF}eks/access_policy_association.go` },
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": { properties: ["clusterName", "namespace", "serviceAccount"], source: `${TF}eks/pod_identity_association.go (RequiresReplace)` },
   "aws:ec2/vpc:Vpc": { properties: ["cidrBlock"], source: `${TF}ec2/vpc_.go` },
   "aws:ec2/subnet:Subnet": { properties: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId"], source: `${TF}ec2/vpc_subnet.go` },
   "aws:ec2/eip:Eip": { properties: ["domain"], source: `${TF}ec2/ec2_eip.go` },
@@ -107,6 +108,8 @@ const IN_PLACE: Readonly<Record<string, readonly string[]>> = {
   "aws:route53/healthCheck:HealthCheck": ["resourcePath", "failureThreshold"],
   "eks:index:Cluster": ["version", "publicAccessCidrs"],
   "aws:lb/targetGroup:TargetGroup": ["healthCheck.path"],
+  // UpdatePodIdentityAssociation changes the role (eks/pod_identity_association.go, Update).
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": ["roleArn"],
 };
 
 const PROD = YAML.parse(fs.readFileSync(path.join(__dirname, "../../Pulumi.prod.yaml"), "utf8")).config["eks-fleet:fleet"];

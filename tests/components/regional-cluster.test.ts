@@ -68,10 +68,15 @@ describe("RegionalCluster security baseline", () => {
     expect(trust.Condition.StringEquals[`${issuer}:aud`]).toBe("sts.amazonaws.com");
   });
 
-  it("runs the networking add-ons as pinned EKS add-ons, network policy enforcement on", () => {
+  it("runs the networking add-ons and the Pod Identity Agent as pinned EKS add-ons, network policy enforcement on", () => {
     const versions = CORE_ADDON_VERSIONS[CURRENT_VERSION];
     const addons = ofType(ev, ADDON).filter((a) => a.inputs.clusterName === "prod-c0" && a.inputs.addonName !== "aws-ebs-csi-driver");
-    expect(Object.fromEntries(addons.map((a) => [a.inputs.addonName, a.inputs.addonVersion]))).toEqual({ "vpc-cni": versions.vpcCni, "kube-proxy": versions.kubeProxy, coredns: versions.coreDns });
+    expect(Object.fromEntries(addons.map((a) => [a.inputs.addonName, a.inputs.addonVersion]))).toEqual({
+      "vpc-cni": versions.vpcCni,
+      "kube-proxy": versions.kubeProxy,
+      coredns: versions.coreDns,
+      "eks-pod-identity-agent": versions.podIdentityAgent,
+    });
     const cni = addons.find((a) => a.inputs.addonName === "vpc-cni")!;
     expect(JSON.parse(String(cni.inputs.configurationValues))).toEqual({ enableNetworkPolicy: "true" });
     // EKS installs none itself: without these the nodes never become Ready.

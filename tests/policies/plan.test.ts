@@ -49,7 +49,7 @@ describe("npm run plan runs the policies", () => {
         of("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.cluster === cluster.name && r.inputs.policyArn === "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy").length,
         count("aws:eks/addon:Addon"),
         count("aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
-      ]).toEqual([cluster.name, 1, 1, 1, 4, 3]);
+      ]).toEqual([cluster.name, 1, 1, 1, 5, 3]);
     }
     // The same plan with one cluster opened to the world and one admin nobody configured.
     const [use1] = of("aws:eks/cluster:Cluster");

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FleetSpec, names } from "../fleet";
+import { ARGOCD_SERVICE_ACCOUNTS, spokeRoleNamePattern } from "./argocd-hub";
+import { ebsCsiStatements } from "./ebs-csi-driver";
+import { karpenterStatements } from "./karpenter-policy";
+import { PodIdentityRole } from "./pod-identity-role";
+
+export interface FleetAddonRolesArgs {
+  readonly fleet: FleetSpec;
+}
+
+/**
+ * The IAM roles add-ons share across the fleet through EKS Pod Identity, one per add-on
+ * whatever the number of clusters (each cluster associates its service account with it).
+ * Built at fleet level, outside every cluster; clusters refer to them by the ARN computed from
+ * the account and `names.podIdentityRoleName`. Which add-ons are here, and why the others keep
+ * a role per cluster, is in the README ("Pod identity").
+ */
+export class FleetAddonRoles extends pulumi.ComponentResource {
+  public readonly karpenter: PodIdentityRole;
+  public readonly ebsCsiDriver: PodIdentityRole;
+  /** Only with Argo CD: every region's hub uses it to assume its own spokes' roles. */
+  public readonly argocd?: PodIdentityRole;
+
+  constructor(name: string, args: FleetAddonRolesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:iam:FleetAddonRoles", name, {}, opts);
+    const { fleet } = args;
+    const parent = { parent: this };
+    const subject = (agent: names.AgentName) => ({ namespace: names.AGENTS[agent].namespace, serviceAccounts: [names.AGENTS[agent].serviceAccount] });
+
+    this.karpenter = new PodIdentityRole(`${name}-karpenter`, {
+      fleet,
+      agentRole: names.AGENTS.karpenter.role,
+      subject: subject("karpenter"),
+      statements: karpenterStatements({ accountId: fleet.accountId }),
+    }, parent);
+    this.ebsCsiDriver = new PodIdentityRole(`${name}-ebs-csi-driver`, {
+      fleet,
+      agentRole: names.AGENTS.ebsCsiDriver.role,
+      subject: subject("ebsCsiDriver"),
+      statements: ebsCsiStatements(fleet.accountId),
+    }, parent);
+    if (fleet.gitops.engine === "argocd") {
+      // Which spokes a hub may manage is decided by each spoke role's trust (its own hub's cluster tag).
+      this.argocd = new PodIdentityRole(`${name}-argocd`, {
+        fleet,
+        agentRole: names.AGENTS.argocd.role,
+        subject: { namespace: names.AGENTS.argocd.namespace, serviceAccounts: ARGOCD_SERVICE_ACCOUNTS },
+        statements: [{ Sid: "AssumeSpokeRoles", Effect: "Allow", Action: ["sts:AssumeRole", "sts:TagSession"], Resource: names.roleArn(fleet.accountId, spokeRoleNamePattern(fleet)) }],
+      }, parent);
+    }
+    this.registerOutputs({});
+  }
+}
