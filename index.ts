@@ -1,4 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { Fleet } from "./components/fleet";
+import { CLUSTER_OUTPUT, FLEET_WIDE_OUTPUT } from "./components/stack-inputs";
+import { resolveStack } from "./deploy/stacks";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
 import { readRolloutState, treeDirOf, withClusterReleases } from "./fleet/rollout-state";
@@ -6,14 +9,24 @@ import { readRolloutState, treeDirOf, withClusterReleases } from "./fleet/rollou
 /**
  * The whole program. Pulumi calls the exported function and publishes what it returns
  * as stack outputs; `npm run plan` calls the very same function under the mock engine.
+ * Run as one stack of a per-cluster fleet (deploy/stacks.ts), it builds that stack's part.
  */
 export = async function fleetProgram() {
   // Each cluster at the version its wave was promoted to (the tree's rollout.json): an upgrade reaches one wave per deploy.
   const configured = fleetFromPulumiConfig();
   const spec = withClusterReleases(configured, readRolloutState(treeDirOf(configured)));
-  await checkUpgradesSinceLastDeployment(spec);
-  const fleet = await Fleet.create(spec.name, { spec });
+  const resolved = resolveStack(spec, pulumi.getStack());
+  if (!resolved) throw new pulumi.RunError(`stack ${pulumi.getStack()} is none of this fleet's stacks (fleet.stacks: ${spec.stacks}; README, "Stacks")`);
+  const { stack, fleetStack } = resolved;
+  if (stack.kind !== "fleet" && stack.kind !== "links") await checkUpgradesSinceLastDeployment(spec);
+  const fleet = await Fleet.create(spec.name, { spec, stack, fleetStack });
+  // What the other stacks read (components/stack-inputs.ts): values AWS assigns, nothing the fleet computes.
+  const published = {
+    ...(stack.kind === "fleet" && fleet.fleetWide ? { [FLEET_WIDE_OUTPUT]: fleet.fleetWide } : {}),
+    ...(stack.kind === "cluster" ? { [CLUSTER_OUTPUT]: clusterValues(fleet, stack.cluster!) } : {}),
+  };
   return {
+    ...published,
     clusters: fleet.clusters.map((c) => ({
       name: c.spec.name,
       region: c.spec.region,
@@ -27,10 +40,11 @@ export = async function fleetProgram() {
     kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
     dr: spec.dr,
     // What the rollout gates read of each cluster's health (operations/rollout/live-source.ts):
-    // every check and target group, whatever the roles, which Git decides.
+    // every check and target group, whatever the roles, which Git decides. A per-cluster fleet
+    // publishes each cluster's in its own stack.
     healthSignals: Object.fromEntries(fleet.clusters.map((c) => {
       const lb = fleet.loadBalancers.get(c.spec.name)!;
-      const checks = !fleet.accelerator ? { healthChecks: { serving: fleet.dns.healthCheckIds[c.spec.name], takeover: fleet.dns.takeoverCheckIds[c.spec.name] } } : {};
+      const checks = fleet.dns && !spec.dns.globalAccelerator ? { healthChecks: { serving: fleet.dns.healthCheckIds[c.spec.name], takeover: fleet.dns.takeoverCheckIds[c.spec.name] } } : {};
       return [c.spec.name, { ...checks, loadBalancer: lb.arn, gatewayTargetGroup: lb.targetGroupArn, servingTargetGroup: lb.servingTargetGroupArn }];
     })),
     // Read back by the next run (fleet/last-deployment.ts). Each entry waits for its control
@@ -38,3 +52,12 @@ export = async function fleetProgram() {
     [KUBERNETES_VERSIONS_OUTPUT]: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.endpoint.apply(() => c.spec.kubernetesVersion)])),
   };
 };
+
+/** A cluster stack's values the links stacks name: its bucket and key, its load balancer. */
+function clusterValues(fleet: Fleet, cluster: string) {
+  const storage = fleet.storage.get(cluster)!;
+  return {
+    backup: { bucketName: storage.bucketName, bucketArn: storage.bucketArn, keyArn: storage.keyArn },
+    loadBalancerArn: fleet.loadBalancers.get(cluster)!.arn,
+  };
+}

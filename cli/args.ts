@@ -30,13 +30,16 @@ export const STACK_OPTIONS = {
  * (status, promote, abort) before them.
  */
 export const COMMAND_OPTIONS = {
-  plan: { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" } },
+  plan: { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, out: { type: "string" }, json: { type: "boolean" }, "only-stack": { type: "string" } },
   synth: { ...STACK_OPTIONS, out: { type: "string" }, check: { type: "boolean" } },
   check: { ...STACK_OPTIONS, plan: { type: "string" }, gitops: { type: "string" }, "policy-config": { type: "string" }, json: { type: "boolean" } },
-  diff: { ...STACK_OPTIONS, base: { type: "string" } },
+  diff: { ...STACK_OPTIONS, base: { type: "string" }, "touched-stacks": { type: "boolean" } },
   failover: { ...STACK_OPTIONS, ...UNAVAILABLE_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } },
   rollout: { ...STACK_OPTIONS, outputs: { type: "string" }, replay: { type: "string" }, watch: { type: "boolean" }, resume: { type: "boolean" }, write: { type: "boolean" } },
   roles: { ...STACK_OPTIONS },
+  deploy: { ...STACK_OPTIONS, preview: { type: "boolean" }, parallel: { type: "string" }, "stack-parallel": { type: "string" }, only: { type: "string" }, org: { type: "string" } },
+  matrix: { ...STACK_OPTIONS, only: { type: "string" } },
+  migrate: { ...STACK_OPTIONS, org: { type: "string" } },
 } as const;
 
 /** The stack a command acts on without `--stack` or `--config`. */

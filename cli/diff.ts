@@ -7,6 +7,7 @@ import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { DiffInput, renderComments } from "./diff/markdown";
+import { touchedStacks } from "../deploy/touched";
 import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
 import { stacksToDiff } from "./diff/stacks";
 import { Topology, topologyOf } from "./diff/topology";
@@ -14,7 +15,7 @@ import { EXIT, runCommand, UsageError } from "./errors";
 import { shownTree, stackName } from "./next-steps";
 import { redact } from "./redact";
 
-const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE]";
+const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE] [--touched-stacks]";
 
 /**
  * `npm run diff`: plans and renders the fleet at a base revision (in a temporary git
@@ -61,7 +62,14 @@ export async function main(argv: string[]): Promise<number> {
       }
       return planned;
     });
-    process.stdout.write(redact(renderComments(inputs)));
+    // The stacks to preview and deploy (CI's matrix: npm run matrix -- --only), comma-separated, instead of the comment.
+    const touched = [...new Set(inputs.flatMap((i) => touchedStacks(i.base.plan, i.head.plan)))].sort();
+    if (flags["touched-stacks"]) {
+      process.stdout.write(`${touched.join(",")}\n`);
+      return EXIT.ok;
+    }
+    const stacks = touched.length === 0 ? "none" : touched.map((s) => `\`${s}\``).join(", ");
+    process.stdout.write(`${redact(renderComments(inputs)).trimEnd()}\n\n**Stacks this change touches** (CI previews and deploys only these): ${stacks}\n`);
     // On stderr: the comment on stdout goes to the pull request as it is.
     for (const [configFile, spec] of heads) {
       if (!spec) continue;

@@ -5,9 +5,13 @@ import { rolloutSchedule, RolloutSchedule } from "../operations/rollout/schedule
 import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
+import { planStacks, PlanStack } from "../deploy/plan-stacks";
+import { clusterOfComponent } from "../fleet/ownership";
 
 export interface PlanResource {
   readonly urn: string;
+  /** The Pulumi stack that holds it: the plan's stack, or one of its per-cluster fleet's stacks (deploy/stacks.ts). */
+  readonly stack: string;
   readonly type: string;
   readonly name: string;
   readonly parent: string | null;
@@ -42,21 +46,24 @@ export interface PlanDocument {
   readonly dr: DrFigures;
   /** Expected wall time of a first deploy on the workflows' runner, unbounded, and its critical path, from `dependsOn`. */
   readonly estimate: DeployEstimate;
+  /** Each stack of the fleet with its resource count and what it reads, in deploy order (absent in plans of older code). */
+  readonly stacks?: PlanStack[];
   /** The waves a change goes through, where each stands and the time to reach the whole fleet (absent in plans of older code). */
   readonly rollout?: RolloutSchedule;
   /** Monthly cost of what the plan creates (cost/); absent in plans made before it existed. */
   readonly cost?: CostEstimate;
 }
 
-const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
 const CLUSTER_TAG = "eks-fleet/cluster";
 
-export function planDocument(stack: string, spec: FleetSpec, recorded: readonly RecordedResource[], violations: readonly Violation[], rolloutState?: RolloutState): PlanDocument {
+/** `stackOf`: each resource's stack by URN, when the fleet is several stacks (cli/engine/plan-stack.ts); else `stack`. */
+export function planDocument(stack: string, spec: FleetSpec, recorded: readonly RecordedResource[], violations: readonly Violation[], rolloutState?: RolloutState, stackOf?: ReadonlyMap<string, string>): PlanDocument {
   const byUrn = new Map(recorded.map((r) => [r.urn, r]));
   const clusterNames = new Set(spec.clusters.map((c) => c.name));
   const clusterOf = (resource: RecordedResource): string | null => {
     for (let r: RecordedResource | undefined = resource; r; r = r.parent ? byUrn.get(r.parent) : undefined) {
-      if (r.type === CLUSTER_COMPONENT) return r.name;
+      const owner = clusterOfComponent(r.type, r.name, clusterNames);
+      if (owner) return owner;
     }
     // Per-cluster resources parented elsewhere (DNS, secrets) say whose they are by tag.
     const tag = (resource.inputs.tags as Record<string, unknown> | undefined)?.[CLUSTER_TAG];
@@ -65,6 +72,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
   const resources = recorded
     .map((r) => ({
       urn: r.urn,
+      stack: stackOf?.get(r.urn) ?? stack,
       type: r.type,
       name: r.name,
       parent: r.parent,
@@ -90,6 +98,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     resources,
     violations: sortViolations(violations),
     dr: spec.dr,
+    stacks: planStacks(spec, stack, resources),
     estimate: deployEstimate(resources, { stack }),
     rollout: rolloutSchedule(spec, rolloutState),
   };

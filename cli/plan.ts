@@ -16,7 +16,7 @@ import { acquireLock, kindOf } from "./lock";
 import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
 import { redact } from "./redact";
 
-const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...]";
+const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...] [--only-stack STACK]";
 
 /**
  * `npm run plan`: what `pulumi up` would create, without the Pulumi CLI or AWS: evaluates
@@ -61,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
-    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable)).document;
+    // `--only-stack`: one stack of a per-cluster fleet, after the stacks it reads (their resources left out).
+    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable, flags["only-stack"])).document;
     const { staged, violations } = await rendering;
     document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
     json = redact(stableJson(document));

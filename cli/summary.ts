@@ -31,6 +31,7 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
     ...table,
     `  fleet-wide: ${fleetWide} resources (providers, DNS, certificates, replicated secrets)${plan.cost ? ` · ${dollars(plan.cost.fleetWide)}/month` : ""}`,
     ...(plan.cost ? costLines(plan.cost) : []),
+    ...stackLines(plan),
     `DR: ${recoveryObjectives(spec, plan)} · RPO ${plan.dr.rpoSeconds} s · terms and assumptions in plan.json dr`,
     ...estimateLines(plan),
     ...rolloutLines(plan),
@@ -38,6 +39,22 @@ export function planSummary(spec: FleetSpec, plan: PlanDocument): string {
       ? "Policies: no violations"
       : `Policies: ${mandatory} mandatory, ${advisory} advisory violation(s)\n${plan.violations.map((v) => `  [${v.enforcement}] ${v.policy}: ${v.file ?? v.urn ?? "(stack)"}: ${v.message}`).join("\n")}`,
   ].join("\n");
+}
+
+/** How many stacks the fleet is and how large each kind is: what Pulumi evaluates, locks and checkpoints per run. */
+function stackLines(plan: PlanDocument): string[] {
+  const stacks = plan.stacks ?? [];
+  if (stacks.length === 0) return [];
+  const largest = stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
+  if (largest.kind === "single") return [`Stacks: 1 (${largest.name}, ${largest.resources} resources; fleet.stacks: per-cluster splits it, README "Stacks: one fleet, one stack or many")`];
+  if (stacks.length === 1) return [`Stacks: ${largest.name} only (${largest.kind} stack, ${largest.resources} resources; the stacks it reads were evaluated, not listed)`];
+  const kinds = (["fleet", "cluster", "links"] as const).map((kind) => {
+    const counts = stacks.filter((s) => s.kind === kind).map((s) => s.resources);
+    if (counts.length === 0) return undefined;
+    const range = Math.min(...counts) === Math.max(...counts) ? `${counts[0]}` : `${Math.min(...counts)}–${Math.max(...counts)}`;
+    return `${counts.length} ${kind} (${range})`;
+  }).filter(Boolean);
+  return [`Stacks: ${stacks.length}: ${kinds.join(", ")} resources each; largest ${largest.name} (${largest.resources}); per-stack sections in plan.json stacks`];
 }
 
 /** The monthly estimate and what makes it, largest first; the line items are in plan.json. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, REPLICATION_BOUND_SECONDS } from "../fleet";
-import { BackupStorage, backupReplicationRoleName } from "./backup-storage";
+import { backupReplicationRoleName } from "./backup-storage";
 import { clusterTags } from "./tags";
 
 export interface BackupReplicationArgs {
@@ -10,9 +10,22 @@ export interface BackupReplicationArgs {
   /** The cluster whose backups replicate; its name is the replicated prefix. */
   readonly cluster: ClusterSpec;
   /** The cluster's own backup storage. */
-  readonly source: BackupStorage;
+  readonly source: ReplicationEnd;
   /** The partner cluster's backup storage, in another region. */
-  readonly destination: BackupStorage;
+  readonly destination: ReplicationEnd;
+}
+
+/**
+ * What a replication rule names of a bucket: a `BackupStorage`, or in a per-cluster fleet's
+ * links stack the values its cluster's stack published (the bucket exists, versioned: that
+ * stack deployed first).
+ */
+export interface ReplicationEnd {
+  readonly bucketName: pulumi.Input<string>;
+  readonly bucketArn: pulumi.Input<string>;
+  readonly keyArn: pulumi.Input<string>;
+  /** Replication needs versioning on both ends (S3 refuses the rule otherwise): waited for when built in the same run. */
+  readonly versioning?: pulumi.Resource;
 }
 
 /** Replication Time Control: S3 replicates 99.99 % of objects within 15 minutes (fleet/dr.ts). */
@@ -112,7 +125,7 @@ export class BackupReplication extends pulumi.ComponentResource {
           metrics: { status: "Enabled", eventThreshold: { minutes: RTC_MINUTES } },
         },
       }],
-    }, { parent: this, dependsOn: [source.versioning, destination.versioning] });
+    }, { parent: this, dependsOn: [source.versioning, destination.versioning].filter((r): r is pulumi.Resource => r !== undefined) });
 
     new aws.cloudwatch.MetricAlarm(`${name}-latency`, replicationLatencyAlarmArgs(fleet, cluster), { parent: this });
     this.registerOutputs({});

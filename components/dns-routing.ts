@@ -24,6 +24,16 @@ export interface DnsRoutingArgs {
   readonly zoneId: pulumi.Input<string>;
   /** With `dns.globalAccelerator`: the accelerator `<record>` points at, which does the failover. */
   readonly accelerator?: { readonly component: pulumi.Resource; readonly dnsName: pulumi.Input<string> };
+  /**
+   * The clusters whose health checks and set records this builds: in a per-cluster fleet, a
+   * cluster stack builds its own (deploy/stacks.ts). @default every cluster
+   */
+  readonly clusters?: readonly ClusterSpec[];
+  /**
+   * Whether this builds `<record>`'s failover group over the sets: in a per-cluster fleet, the
+   * home region's links stack, after every cluster stack made its records. @default true
+   */
+  readonly failoverRecords?: boolean;
 }
 
 /**
@@ -69,6 +79,8 @@ export class DnsRouting extends pulumi.ComponentResource {
   constructor(name: string, args: DnsRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:dns:DnsRouting", name, {}, opts);
     const { fleet, zoneId, accelerator } = args;
+    const clusters = args.clusters ?? fleet.clusters;
+    const failoverRecords = args.failoverRecords ?? true;
     const { record, ttl } = fleet.dns;
     const paths = healthPaths(fleet.dns.healthCheckPath);
     const passive = fleet.mode === "active-passive";
@@ -84,7 +96,7 @@ export class DnsRouting extends pulumi.ComponentResource {
         tags: { ...clusterTags(fleet, cluster), Name: `${cluster.hostname}${resourcePath}` },
       }, { parent: this }).id;
     if (!accelerator) {
-      for (const cluster of fleet.clusters) {
+      for (const cluster of clusters) {
         this.healthCheckIds[cluster.name] = check(`${name}-${cluster.name}`, cluster, paths.serving);
         if (passive) this.takeoverCheckIds[cluster.name] = check(`${name}-${cluster.name}-takeover`, cluster, paths.takeover);
       }
@@ -127,23 +139,27 @@ export class DnsRouting extends pulumi.ComponentResource {
     const aliasOf = (target: string) => ({ aliases: [{ name: target, zoneId, evaluateTargetHealth: true }] });
 
     if (accelerator) {
-      slot("primary", "PRIMARY", { ttl, records: [accelerator.dnsName] }, [accelerator.component], previously);
+      if (failoverRecords) slot("primary", "PRIMARY", { ttl, records: [accelerator.dnsName] }, [accelerator.component], previously);
     } else if (!passive) {
-      const nearest = fleet.clusters.map((cluster) =>
+      const nearest = clusters.map((cluster) =>
         member(`${name}-nearest-${cluster.name}`, ANSWER_SETS.nearest(record), cluster, { latencyRoutingPolicies: [{ region: cluster.region }] }, cluster === first ? undefined : `${name}-latency-${cluster.name}`),
       );
-      slot("primary", "PRIMARY", aliasOf(ANSWER_SETS.nearest(record)), nearest, previously);
+      if (failoverRecords) slot("primary", "PRIMARY", aliasOf(ANSWER_SETS.nearest(record)), nearest, previously);
     } else {
       const answerSet = (answer: "serving" | "takeover") =>
-        fleet.clusters.map((cluster) =>
+        clusters.map((cluster) =>
           member(`${name}-${answer}-${cluster.name}`, ANSWER_SETS[answer](record), cluster, {
             weightedRoutingPolicies: [{ weight: 1 }],
             healthCheckId: (answer === "serving" ? this.healthCheckIds : this.takeoverCheckIds)[cluster.name],
           }),
         );
-      const primary = slot("primary", "PRIMARY", aliasOf(ANSWER_SETS.serving(record)), answerSet("serving"), previously);
-      // After PRIMARY: on a switch from a mode whose `<record>` was no failover group, PRIMARY's update turns it into one.
-      slot("secondary", "SECONDARY", aliasOf(ANSWER_SETS.takeover(record)), [...answerSet("takeover"), primary]);
+      const serving = answerSet("serving");
+      const takeover = answerSet("takeover");
+      if (failoverRecords) {
+        const primary = slot("primary", "PRIMARY", aliasOf(ANSWER_SETS.serving(record)), serving, previously);
+        // After PRIMARY: on a switch from a mode whose `<record>` was no failover group, PRIMARY's update turns it into one.
+        slot("secondary", "SECONDARY", aliasOf(ANSWER_SETS.takeover(record)), [...takeover, primary]);
+      }
     }
     this.registerOutputs({ healthCheckIds: this.healthCheckIds, takeoverCheckIds: this.takeoverCheckIds });
   }

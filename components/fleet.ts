@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, FleetSpec } from "../fleet";
+import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
-import { BackupReplication } from "./backup-replication";
+import { clusterStackName, FleetStack, hasFleetRecord, replicatingClusters } from "../deploy/stacks";
+import { BackupReplication, ReplicationEnd } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
 import { DnsRouting } from "./dns-routing";
@@ -16,25 +17,50 @@ import { FluxAgent } from "./flux-agent";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
 import { Karpenter } from "./karpenter";
+import { FleetRole, PodIdentityRole } from "./pod-identity-role";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
+import { ClusterValues, FleetWideValues, readCluster, readFleetWide } from "./stack-inputs";
 import { Velero } from "./velero";
 import { ZonalAutoshift } from "./zonal-autoshift";
 
 export interface FleetArgs {
   readonly spec: FleetSpec;
+  /**
+   * The stack this run builds (deploy/stacks.ts): in a per-cluster fleet, the fleet stack, one
+   * cluster's stack or a links stack, each reading what it needs of the others through
+   * StackReferences (stack-inputs.ts). @default the whole fleet, as one stack
+   */
+  readonly stack?: FleetStack;
+  /** The fleet stack's name, which every other stack's name starts with. */
+  readonly fleetStack?: string;
 }
 
 /** What every cluster's add-ons share: the DNS zone, the per-region secret keys and certificates. */
-interface FleetWide {
+interface FleetWide extends FleetWideValues {
   /** From the stack file (`dns.zoneId`), never looked up: a lookup would need Route 53's API on every run. */
   readonly zoneId: string;
-  readonly secrets: ReplicatedSecrets;
-  readonly certificates: GatewayCertificates;
-  /** One role per Pod Identity add-on for the whole fleet. */
-  readonly roles: FleetAddonRoles;
+  /** One role per Pod Identity add-on for the whole fleet: created in the fleet (or single) stack; a cluster stack names them by their computed ARNs. */
+  readonly roles: FleetRoles;
+}
+
+/** The fleet-wide add-on roles as the clusters' add-ons take them (components/pod-identity-role.ts `FleetRole`). */
+interface FleetRoles {
+  readonly karpenter: FleetRole;
+  readonly ebsCsiDriver: FleetRole;
+  /** Argo CD fleets are one stack (fleet/rules.ts): its hubs' role is always built beside them. */
+  readonly argocd?: PodIdentityRole;
+}
+
+/**
+ * The fleet stack's add-on roles as a cluster stack names them: by the ARNs their names give
+ * (IAM assigns nothing a cluster needs), so no stack reads them; the fleet stack deploys first.
+ */
+function fleetRolesByArn(spec: FleetSpec): FleetRoles {
+  const arn = (agent: names.AgentName) => ({ arn: names.roleArn(spec.accountId, names.podIdentityRoleName(spec.name, names.AGENTS[agent].role)) });
+  return { karpenter: arn("karpenter"), ebsCsiDriver: arn("ebsCsiDriver") };
 }
 
 /** One cluster with the parts of it that later clusters or fleet-wide resources refer to. */
@@ -59,25 +85,35 @@ async function built<T>(component: T): Promise<T> {
   return component;
 }
 
+const CLUSTER_TYPE = "eks-fleet:cluster:RegionalCluster";
+
 /**
- * The whole fleet: one AWS provider per region (clusters sharing a region share it), one
- * `RegionalCluster` per cluster with its in-cluster agents, and the fleet-wide DNS.
- * Per-cluster add-ons are parented under their cluster, so they inherit its region.
- * Built one component at a time (`Fleet.create`, `built`), the Argo CD hubs (one per region) first.
+ * The whole fleet, or the part of it one stack holds: one AWS provider per region (clusters
+ * sharing a region share it), one `RegionalCluster` per cluster with its in-cluster agents,
+ * and the fleet-wide DNS. Per-cluster add-ons are parented under their cluster, so they
+ * inherit its region. Built one component at a time (`Fleet.create`, `built`), the Argo CD
+ * hubs (one per region) first. Every resource has the same name and parents in whichever
+ * stack holds it, so moving a fleet from one stack to several is a move of state, not a
+ * replacement (deploy/migration.ts).
  */
 export class Fleet extends pulumi.ComponentResource {
   public readonly spec: FleetSpec;
+  public readonly stack: FleetStack;
   public readonly clusters: RegionalCluster[] = [];
+  /** Each cluster's backup storage, by cluster name (clusters this stack builds). */
+  public readonly storage = new Map<string, BackupStorage>();
   public readonly providers: ReadonlyMap<string, aws.Provider>;
   /** Each cluster's program-owned NLB, by cluster name. */
   public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
   /** Present when `dns.globalAccelerator` is on. */
   public accelerator?: GlobalAccelerator;
-  /** Route 53: `<record>` in every mode, and the health checks when there is no accelerator. */
-  public dns!: DnsRouting;
+  /** Route 53: `<record>` in every mode, and the health checks when there is no accelerator (a cluster stack: its own checks and set records only). */
+  public dns?: DnsRouting;
+  /** What the fleet stack publishes for the cluster stacks (fleet and single stacks). */
+  public fleetWide?: FleetWideValues;
   private readonly building: Promise<void>;
 
-  /** The fleet, once every cluster and fleet-wide resource is constructed. */
+  /** The fleet, once every cluster and fleet-wide resource of its stack is constructed. */
   static async create(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions): Promise<Fleet> {
     const fleet = new Fleet(name, args, opts);
     await fleet.building;
@@ -88,26 +124,36 @@ export class Fleet extends pulumi.ComponentResource {
     super("eks-fleet:index:Fleet", name, {}, opts);
     const { spec } = args;
     this.spec = spec;
-    const allRegions = [...new Set([spec.homeRegion, ...spec.regions])];
-    this.providers = new Map(allRegions.map((region) => [region, regionalProvider(spec, region, { parent: this })]));
-    this.building = this.build(spec);
+    this.stack = args.stack ?? { name: pulumi.getStack(), kind: "single" };
+    const fleetStack = args.fleetStack ?? this.stack.name;
+    // A stack configures only the regions it builds in: a cluster stack never needs another cluster's region.
+    const regions = this.stack.kind === "cluster" || this.stack.kind === "links" ? [spec.homeRegion, this.stack.region!] : [spec.homeRegion, ...spec.regions];
+    this.providers = new Map([...new Set(regions)].map((region) => [region, regionalProvider(spec, region, { parent: this })]));
+    this.building = this.build(spec, fleetStack);
   }
 
-  private async build(spec: FleetSpec): Promise<void> {
+  private async build(spec: FleetSpec, fleetStack: string): Promise<void> {
     const home = { parent: this, provider: this.providers.get(spec.homeRegion)! };
     const zoneId = spec.dns.zoneId;
-    const shared: FleetWide = {
-      zoneId,
-      secrets: new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this }),
-      certificates: new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home),
+    const kind = this.stack.kind;
+    let roles: FleetRoles | undefined;
+    if (kind === "fleet" || kind === "single") {
+      const secrets = new ReplicatedSecrets("secrets", { fleet: spec, providers: this.providers }, { parent: this });
+      const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
       // IAM is global: the roles live with the fleet, outside every cluster.
-      roles: new FleetAddonRoles("addon-roles", { fleet: spec }, home),
-    };
+      roles = new FleetAddonRoles("addon-roles", { fleet: spec }, home);
+      this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns };
+      if (kind === "fleet") return this.registerOutputs({});
+    }
+    if (kind === "links") return this.buildLinks(spec, fleetStack, home);
+    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this)), roles: roles ?? fleetRolesByArn(spec) };
+    const mine = kind === "cluster" ? spec.clusters.filter((c) => c.name === this.stack.cluster) : spec.clusters;
     const byName = new Map<string, BuiltCluster>();
 
     // Each region's Argo CD hub reaches its region's spokes' public endpoints from its NAT
     // addresses, so the hubs are built first and each other cluster admits exactly its own
     // hub's /32s (see `hubEgressCidrs`); a hub reaches itself through its private endpoint.
+    // (Argo CD fleets are one stack: fleet/rules.ts.)
     const hubs = new Map<string, SpokeHub>();
     for (const hubSpec of spec.hubs) {
       const hub = await this.addCluster(spec, hubSpec, shared);
@@ -120,7 +166,7 @@ export class Fleet extends pulumi.ComponentResource {
     const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
       new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hub: hubs.get(cluster.spec.argocdHub!)!, treePrerequisites }, { parent: cluster });
     for (const hub of byName.values()) registerSpoke(hub);
-    for (const clusterSpec of spec.clusters) {
+    for (const clusterSpec of mine) {
       if (byName.has(clusterSpec.name)) continue;
       const hub = clusterSpec.argocdHub ? hubs.get(clusterSpec.argocdHub)! : undefined;
       const c = await this.addCluster(spec, clusterSpec, shared, hub?.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
@@ -128,19 +174,65 @@ export class Fleet extends pulumi.ComponentResource {
       if (hub) registerSpoke(c);
     }
 
-    for (const clusterSpec of spec.clusters) {
+    for (const clusterSpec of mine) {
       const { cluster, storage, loadBalancer } = byName.get(clusterSpec.name)!;
       this.clusters.push(cluster);
+      this.storage.set(clusterSpec.name, storage);
       this.loadBalancers.set(clusterSpec.name, loadBalancer);
-      const destination = byName.get(clusterSpec.backup.partner)!.storage;
-      new BackupReplication(`${clusterSpec.name}-backup-replication`, { fleet: spec, cluster: clusterSpec, source: storage, destination }, { parent: cluster });
+      if (kind === "single") this.replicate(spec, clusterSpec, storage, byName.get(clusterSpec.backup.partner)!.storage);
     }
     // With an accelerator, `<record>` points at it and Global Accelerator does the failover; else Route 53 does.
     // DnsRouting owns `<record>` in every mode, so switching modes updates its records in place.
-    if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers: this.loadBalancers }, home);
-    const accelerator = this.accelerator && { component: this.accelerator, dnsName: this.accelerator.dnsName };
-    this.dns = new DnsRouting("dns", { fleet: spec, zoneId, accelerator }, home);
+    // A cluster stack holds its own checks and set records; `<record>` over every cluster comes after them (buildLinks).
+    if (kind === "cluster") {
+      if (!spec.dns.globalAccelerator) this.dns = new DnsRouting("dns", { fleet: spec, zoneId, clusters: mine, failoverRecords: false }, home);
+    } else this.buildFleetRecord(spec, this.loadBalancers, home);
     this.registerOutputs({ clusters: this.clusters.map((c) => c.clusterName) });
+  }
+
+  /**
+   * A cluster's backups replicated into its partner's bucket. Parented under the fleet, and
+   * known also under its former parent (the cluster), so a stack deployed before this layout
+   * keeps it (aliases carry to the children).
+   */
+  private replicate(spec: FleetSpec, cluster: ClusterSpec, source: ReplicationEnd, destination: ReplicationEnd): void {
+    const name = `${cluster.name}-backup-replication`;
+    new BackupReplication(name, { fleet: spec, cluster, source, destination }, {
+      parent: this,
+      providers: { aws: this.providers.get(cluster.region)! },
+      aliases: [{ parent: pulumi.createUrn(cluster.name, CLUSTER_TYPE, this) }],
+    });
+  }
+
+  /**
+   * A links stack: the replication rules of its region's clusters, each naming its partner's
+   * bucket and key as the clusters' stacks published them, and in the home region the fleet
+   * record over every cluster (failover records over the answer sets the clusters made, or the
+   * accelerator over their load balancers).
+   */
+  private buildLinks(spec: FleetSpec, fleetStack: string, home: pulumi.CustomResourceOptions): void {
+    const region = this.stack.region!;
+    const read = new Map<string, ClusterValues>();
+    const valuesOf = (cluster: string) => {
+      if (!read.has(cluster)) read.set(cluster, readCluster(clusterStackName(fleetStack, cluster), this));
+      return read.get(cluster)!;
+    };
+    for (const cluster of replicatingClusters(spec).filter((c) => c.region === region)) {
+      this.replicate(spec, cluster, valuesOf(cluster.name).backup, valuesOf(cluster.backup.partner).backup);
+    }
+    if (region === spec.homeRegion && hasFleetRecord(spec)) {
+      // The accelerator's endpoints are the load balancers, whose ARNs AWS assigns: read from every cluster's stack.
+      const loadBalancers = new Map(spec.dns.globalAccelerator ? spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]) : []);
+      this.buildFleetRecord(spec, loadBalancers, home, []);
+    }
+    this.registerOutputs({});
+  }
+
+  /** The accelerator (with `dns.globalAccelerator`) and `<record>`'s failover group, over the set records of `clusters`. */
+  private buildFleetRecord(spec: FleetSpec, loadBalancers: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>, home: pulumi.CustomResourceOptions, clusters?: readonly ClusterSpec[]): void {
+    if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers }, home);
+    const accelerator = this.accelerator && { component: this.accelerator, dnsName: this.accelerator.dnsName };
+    this.dns = new DnsRouting("dns", { fleet: spec, zoneId: spec.dns.zoneId, accelerator, clusters }, home);
   }
 
   /**
@@ -167,8 +259,8 @@ export class Fleet extends pulumi.ComponentResource {
       role: shared.roles.karpenter,
       ...podIdentity,
     }, { parent: c }));
-    const regionKeyArn = shared.secrets.keyArns[clusterSpec.region];
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secrets.arns, serviceWebhook }, { parent: c }));
+    const regionKeyArn = shared.keyArns[clusterSpec.region];
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.
     const velero = await built(new Velero(`${name}-velero`, {
       ...common,
@@ -184,7 +276,7 @@ export class Fleet extends pulumi.ComponentResource {
       vpcId: c.vpcId,
       publicSubnetIds: c.publicSubnetIds,
       podSecurityGroupId: c.podSecurityGroupId,
-      certificateArn: shared.certificates.arns[clusterSpec.region],
+      certificateArn: shared.certificateArns[clusterSpec.region],
       zoneId: shared.zoneId,
     }, { parent: c }));
     if (spec.zonalAutoshift) new ZonalAutoshift(`${name}-zonal-autoshift`, { fleet: spec, cluster: clusterSpec, clusterArn: c.clusterArn, loadBalancer }, { parent: c });

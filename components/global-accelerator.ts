@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, HEALTH_CHECK } from "../fleet";
-import { ClusterLoadBalancer, GATEWAY_PUBLIC_PORT } from "./cluster-load-balancer";
+import { GATEWAY_PUBLIC_PORT } from "./cluster-load-balancer";
 
 export interface GlobalAcceleratorArgs {
   readonly fleet: FleetSpec;
-  /** Each cluster's program-owned NLB, by cluster name. */
-  readonly loadBalancers: ReadonlyMap<string, ClusterLoadBalancer>;
+  /** Each cluster's program-owned NLB, by cluster name (its ARN: in a per-cluster fleet, read from the cluster's stack). */
+  readonly loadBalancers: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>;
 }
 
 /**

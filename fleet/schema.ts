@@ -75,6 +75,13 @@ export const fleetSchema = z.strictObject({
    */
   extendedSupport: z.boolean().default(false),
   /**
+   * How the fleet is split into Pulumi stacks (README, "Stacks"). `single`: this stack holds
+   * everything. `per-cluster`: this stack holds what is fleet-wide, `<stack>.<cluster>` each
+   * cluster, `<stack>.links.<region>` what joins clusters; all read this one file. Switching
+   * an existing stack moves state (`npm run migrate`). @default single
+   */
+  stacks: z.enum(["single", "per-cluster"], { error: "must be single (one stack) or per-cluster (a fleet stack and a stack per cluster)" }).default("single"),
+  /**
    * Public CIDR blocks allowed to reach the API endpoint: your CI runners' and VPN egress. At
    * least one: the deploy reaches every cluster's API from outside its VPC, so a private-only
    * endpoint is refused (rules.ts `PRIVATE_ONLY_REFUSED`). The private endpoint is always on.

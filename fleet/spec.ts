@@ -90,6 +90,8 @@ export interface FleetSpec {
   readonly supportType: SupportType;
   /** `aws:region`: Route 53, the secrets' primary region. */
   readonly homeRegion: string;
+  /** One stack, or a fleet stack with a stack per cluster (deploy/stacks.ts). */
+  readonly stacks: FleetConfig["stacks"];
   readonly apiAccessCidrs: readonly string[];
   readonly clusterAdmins: readonly string[];
   /** The role that runs `pulumi up`: cluster-admin through its own access entry. */
@@ -169,6 +171,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
     extendedSupport: config.extendedSupport,
     supportType: supportTypeOf(config.extendedSupport),
     homeRegion,
+    stacks: config.stacks,
     apiAccessCidrs: config.apiAccessCidrs,
     clusterAdmins: config.clusterAdmins,
     deployRoleArn: config.deployRoleArn,

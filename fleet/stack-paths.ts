@@ -12,6 +12,15 @@ export function stackNameOf(file: string): string | undefined {
   return STACK_FILE.exec(path.basename(file))?.[1];
 }
 
+/**
+ * `prod.links.us-east-1` → `prod.links.us-east-1`, `prod.links`, `prod`: every name the fleet
+ * stack of a stack could have, longest first (a per-cluster fleet's stacks are `<fleet stack>.…`).
+ */
+export function stackPrefixes(name: string): string[] {
+  const parts = name.split(".");
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join("."));
+}
+
 /** The folder of the Pulumi project a stack file belongs to: its own, when `Pulumi.yaml` sits next to it. */
 export function projectDirOf(file: string): string | undefined {
   const dir = path.dirname(path.resolve(file));

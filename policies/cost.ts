@@ -1,8 +1,8 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { CostEstimate, CostResource, estimateCost } from "../cost/estimate";
+import { CLUSTER_COMPONENT, clusterOfComponent } from "../fleet/ownership";
 import { known, regionOf } from "./support";
 
-const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
 const CLUSTER_TAG = "eks-fleet/cluster";
 
 export interface CostCapConfig {
@@ -17,9 +17,12 @@ function knownDeep(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.keys(value).map((key) => [key, knownDeep(known(() => (value as Record<string, unknown>)[key]), depth + 1)]));
 }
 
-/** The cluster a resource belongs to, as plan.json attributes it: its RegionalCluster ancestor, else its cluster tag. */
+/** The cluster a resource belongs to, as plan.json attributes it: the component above it that stands for one (fleet/ownership.ts), else its cluster tag. */
 function clusterOf(resource: PolicyResource, clusters: ReadonlySet<string>): string | null {
-  for (let r: PolicyResource | undefined = resource; r; r = r.parent) if (r.type === CLUSTER_COMPONENT) return r.name;
+  for (let r: PolicyResource | undefined = resource; r; r = r.parent) {
+    const owner = clusterOfComponent(r.type, r.name, clusters);
+    if (owner) return owner;
+  }
   const tag = known(() => resource.props.tags?.[CLUSTER_TAG]);
   return typeof tag === "string" && clusters.has(tag) ? tag : null;
 }

@@ -193,6 +193,8 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, ReplaceRule>> = {
     properties: [...K8S_IDENTITY.properties, "binaryData", "data"],
     source: "pulumi/pulumi-kubernetes provider/pkg/provider/diff.go (forceNewProperties: ConfigMap .binaryData, .data unless enableConfigMapMutable)",
   },
+  // A read of another stack's outputs (an external resource): read again on every run, never created or replaced.
+  "pulumi:pulumi:StackReference": { properties: [], source: "pulumi/pulumi sdk/nodejs/stackReference.ts (registered with `id: name`, a read resource)" },
   // A component the provider expands: never replaced itself; each object it applies is, when its identity changes.
   "kubernetes:yaml/v2:ConfigFile": { properties: [], source: "pulumi/pulumi-kubernetes provider/pkg/provider/yaml/v2/configfile.go (Construct registers the file's objects as children)" },
   "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository": K8S_IDENTITY,

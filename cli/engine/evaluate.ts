@@ -23,10 +23,17 @@ export type Engine = "fast" | "reference";
  * registered. No CLI, no credentials, no network. With `unavailable` regions, the first call
  * the program makes into one of them fails the evaluation (`RegionUnavailableError`).
  */
-export function evaluateProgram(config: StackConfig, accountId: string, engine: Engine = "fast", unavailable: readonly string[] = []): Promise<Evaluation> {
+export function evaluateProgram(
+  config: StackConfig,
+  accountId: string,
+  engine: Engine = "fast",
+  unavailable: readonly string[] = [],
+  /** What StackReferences to these stacks read: outputs of stacks evaluated before (a per-cluster fleet). */
+  stackOutputs: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+): Promise<Evaluation> {
   // The SDK's runtime state is global and the program yields between clusters, so two
   // evaluations in one process (diff's two sides, a test) must take turns.
-  const run = evaluating.then(() => evaluateOnce(config, accountId, engine, new Set(unavailable)));
+  const run = evaluating.then(() => evaluateOnce(config, accountId, engine, new Set(unavailable), stackOutputs));
   evaluating = run.catch(() => undefined);
   return run;
 }
@@ -40,9 +47,9 @@ let evaluating: Promise<unknown> = Promise.resolve();
  */
 let failedListener: ((reason: unknown) => void) | undefined;
 
-async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine, unavailable: ReadonlySet<string>): Promise<Evaluation> {
+async function evaluateOnce(config: StackConfig, accountId: string, engine: Engine, unavailable: ReadonlySet<string>, stackOutputs: ReadonlyMap<string, Record<string, unknown>>): Promise<Evaluation> {
   const homeRegion = String(config.values["aws:region"]);
-  const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId, unavailable) : new RecordingMonitor(homeRegion, accountId, unavailable);
+  const monitor = engine === "fast" ? new FastMonitor(homeRegion, accountId, unavailable, stackOutputs) : new RecordingMonitor(homeRegion, accountId, unavailable, stackOutputs);
   // The organization a self-managed backend gives every stack (the program names its own stack with it).
   pulumi.runtime.setMockOptions(monitor, PROJECT, config.stack, false, "organization");
   pulumi.runtime.setAllConfig(

@@ -27,7 +27,7 @@ export class FastMonitor extends RecordingMonitor {
       this.record(urn, req, raw, parent, region);
       const inputs: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(raw)) if (value !== undefined) inputs[key] = deserializeProperty(value);
-      const result = mockState({ type, name, inputs, region: region ?? this.homeRegion, accountId: this.accountId, options: this.replaceOptions(req) });
+      const result = mockState({ type, name, inputs, region: region ?? this.homeRegion, accountId: this.accountId, options: this.replaceOptions(req), stackOutputs: this.stackOutputs });
       const state = await serializeProperties("", result.state);
       this.resources.set(urn, { urn, id: result.id ?? null, state });
       callback(null, {

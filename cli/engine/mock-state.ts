@@ -15,6 +15,11 @@ export interface MockContext {
   readonly accountId: string;
   /** The resource options that make the engine replace a resource besides its provider. */
   readonly options?: ReplaceOptions;
+  /**
+   * The outputs of stacks planned earlier in this run, by stack name: what a StackReference to
+   * one of them reads (a per-cluster fleet's stacks, planned in deploy order). @default none
+   */
+  readonly stackOutputs?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /** `replaceOnChanges`, `replacementTrigger` and `replaceWith` (the IDs of those resources), as registered. */
@@ -271,10 +276,13 @@ export function mockState(ctx: MockContext): { id: string; state: Record<string,
     case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
       id = `${inputs.clusterName}#${inputs.principalArn}#${inputs.policyArn}`;
       break;
-    case "pulumi:pulumi:StackReference":
-      // Offline there is no deployed stack to read: no outputs, as on a first deploy.
-      Object.assign(state, { outputs: {}, secretOutputNames: [] });
+    case "pulumi:pulumi:StackReference": {
+      // The outputs of a stack this run planned before (`<organization>/<project>/<stack>`);
+      // any other stack was never deployed here: no outputs, as on a first deploy.
+      const stack = String(inputs.name ?? "").split("/").pop()!;
+      Object.assign(state, { outputs: ctx.stackOutputs?.get(stack) ?? {}, secretOutputNames: [] });
       break;
+    }
     default:
       if (type.startsWith("aws:") && state.arn === undefined) state.arn = genericArn(type, region, accountId, inputs.name ?? name);
   }

@@ -1,10 +1,12 @@
 import * as path from "path";
-import { fleetFromStackFile, FleetSpec, projectFolderOf, readRolloutState, StackConfig } from "../../fleet";
+import { fleetFromStackFile, FleetConfigError, FleetSpec, projectFolderOf, readRolloutState, StackConfig } from "../../fleet";
+import { planOrder, stacksFor } from "../../deploy/plan-stacks";
 import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
 import { infraViolations, policyConfigOf, withMockIds } from "../policy-run";
 import { estimateCost } from "../../cost/estimate";
 import { Engine, evaluateProgram } from "./evaluate";
+import { RecordedResource } from "./recording-monitor";
 
 export interface StackPlan {
   readonly spec: FleetSpec;
@@ -24,13 +26,39 @@ export async function planStack(configFile: string, violations: readonly Violati
 
 /**
  * `planStack` of a stack file already read and validated. With `unavailable` regions, a call
- * into one of them fails the plan (`RegionUnavailableError`, exit 2).
+ * into one of them fails the plan (`RegionUnavailableError`, exit 2). A per-cluster fleet is
+ * planned as it deploys: the program runs as each of its stacks in deploy order, each
+ * StackReference reading the outputs the stacks before it returned; every resource names its
+ * stack. With `onlyStack`, only that stack's resources are planned (after the stacks it reads).
  */
-export async function planFleet(spec: FleetSpec, config: StackConfig, violations: readonly Violation[] = [], engine: Engine = "fast", unavailable: readonly string[] = []): Promise<StackPlan> {
-  const { resources } = await evaluateProgram(config, spec.accountId, engine, unavailable);
+export async function planFleet(
+  spec: FleetSpec,
+  config: StackConfig,
+  violations: readonly Violation[] = [],
+  engine: Engine = "fast",
+  unavailable: readonly string[] = [],
+  onlyStack?: string,
+): Promise<StackPlan> {
+  const stacks = onlyStack === undefined ? planOrder(spec, config.stack) : stacksFor(spec, config.stack, onlyStack);
+  if (!stacks) {
+    const names = planOrder(spec, config.stack).map((s) => s.name);
+    throw new FleetConfigError([{ path: "--only-stack", message: `'${onlyStack}' is not a stack of this fleet; its stacks: ${names.join(", ")}` }]);
+  }
+  const outputs = new Map<string, Record<string, unknown>>();
+  const resources: RecordedResource[] = [];
+  const stackOf = new Map<string, string>();
+  for (const stack of stacks) {
+    const evaluated = await evaluateProgram({ ...config, stack: stack.name }, spec.accountId, engine, unavailable, outputs);
+    outputs.set(stack.name, evaluated.outputs);
+    if (onlyStack !== undefined && stack.name !== onlyStack) continue;
+    for (const r of evaluated.resources) {
+      resources.push(r);
+      stackOf.set(r.urn, stack.name);
+    }
+  }
   // Where each wave stands: the stack's own tree (what the program reads too, index.ts).
   const state = readRolloutState(path.resolve(projectFolderOf(config.file), spec.gitops.path));
-  const planned = planDocument(config.stack, spec, resources, [], state);
+  const planned = planDocument(config.stack, spec, resources, [], state, stackOf);
   // Ids join records to checks and node groups to launch templates, for the rules and the cost alike.
   const withIds = withMockIds(planned.resources);
   // The same rules the CrossGuard pack serves, over the same resources plan.json lists.

@@ -57,9 +57,15 @@ export class RecordingMonitor extends MockMonitor {
   private nextOptions: ReplaceOptions | undefined;
 
   /** `unavailable`: regions whose calls fail as in an outage (cli/engine/outage.ts). */
-  constructor(protected readonly homeRegion: string, protected readonly accountId: string, protected readonly unavailable: ReadonlySet<string> = new Set()) {
+  /** `stackOutputs`: what StackReferences read, by stack name (mock-state.ts). */
+  constructor(
+    protected readonly homeRegion: string,
+    protected readonly accountId: string,
+    protected readonly unavailable: ReadonlySet<string> = new Set(),
+    protected readonly stackOutputs: ReadonlyMap<string, Record<string, unknown>> = new Map(),
+  ) {
     super({
-      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId, options: this.nextOptions }),
+      newResource: (args) => mockState({ type: args.type, name: args.name, inputs: args.inputs, region: this.nextRegion, accountId, options: this.nextOptions, stackOutputs }),
       call: (args) => mockCall(args.token, args.inputs),
     });
   }
@@ -79,7 +85,17 @@ export class RecordingMonitor extends MockMonitor {
     if (region && this.unavailable.has(region)) {
       return callback(this.refuse(region, `reading ${req.getType()} ${req.getName()}${ref ? ` through provider ${providerName(ref)}` : ""} calls ${region} on every run`), undefined);
     }
-    return super.readResource(req, callback);
+    // A StackReference is a read the engine keeps in the stack's state (an external resource):
+    // recorded like a resource, so what waits on another stack's outputs shows whose.
+    if (req.getType() !== "pulumi:pulumi:StackReference") return super.readResource(req, callback);
+    const inputs = req.getProperties()?.toJavaScript() ?? {};
+    return super.readResource(req, (err: any, response: any) => {
+      if (!err) {
+        const urn: string = response.getUrn();
+        this.recorded.set(urn, { urn, type: req.getType(), name: req.getName(), parent: req.getParent() || null, custom: true, region: null, dependsOn: [], inputs: { name: inputs.name } });
+      }
+      callback(err, response);
+    });
   }
 
   async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {

@@ -63,6 +63,7 @@ describe("npm run diff (end to end, in a scratch repository)", () => {
     expect(run.stdout).toContain("- backup partner of `usw2` changes: `use1` → **`euw1`**");
     expect(run.stdout).toContain("## eks-fleet diff · stack `prod`");
     expect(run.stdout).not.toContain("stack `staging`");
+    expect(run.stdout).toContain("**Stacks this change touches** (CI previews and deploys only these): `prod`");
     // What to do next goes to stderr, for the stack previewed and its own tree.
     expect(run.stderr).toContain("Next (stack prod): once reviewed, merge into main: the agents apply gitops/ from it, and `pulumi up --stack prod` (the deploy workflow) the infrastructure.");
     expect(run.stderr).not.toContain("staging");

@@ -17,7 +17,7 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 function resource(type: string, name: string, inputs: Record<string, unknown>, reads: Record<string, string> = {}, extra: Partial<PlanResource> = {}): PlanResource {
   const propertyDependencies = Object.fromEntries(Object.entries(reads).map(([property, from]) => [property, [from]]));
-  return { urn: urn(type, name), type, name, parent: null, cluster: "c1", region: "us-west-2", dependsOn: [...new Set(Object.values(reads))], inputs, propertyDependencies, ...extra };
+  return { urn: urn(type, name), type, name, parent: null, cluster: "c1", region: "us-west-2", stack: "prod", dependsOn: [...new Set(Object.values(reads))], inputs, propertyDependencies, ...extra };
 }
 
 /** A cluster whose role changes (its role forces a replacement), and what reads it. */

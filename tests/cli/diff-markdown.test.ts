@@ -10,7 +10,7 @@ import { fleetConfig } from "../fixtures/fleets";
 const REGIONS: Record<string, string> = { c0: "us-east-1", c1: "us-west-2", c2: "eu-west-1" };
 
 function resource(cluster: string | null, type: string, name: string, inputs: Record<string, unknown> = {}): PlanResource {
-  return { urn: `urn:pulumi:prod::eks-fleet::${type}::${name}`, type, name, parent: null, cluster, region: cluster ? REGIONS[cluster] : null, dependsOn: [], inputs };
+  return { urn: `urn:pulumi:prod::eks-fleet::${type}::${name}`, stack: "prod", type, name, parent: null, cluster, region: cluster ? REGIONS[cluster] : null, dependsOn: [], inputs };
 }
 
 function plan(roles: Record<string, string>, resources: PlanResource[] = [], extra: Partial<PlanDocument> = {}): PlanDocument {

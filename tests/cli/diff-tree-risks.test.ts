@@ -9,7 +9,7 @@ function tree(objects: Record<string, any>[]): ManifestTree {
   return new Map(objects.map((o) => [`clusters/c0/platform/${o.kind.toLowerCase()}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ""}${o.metadata.name}.yaml`, YAML.stringify(o)]));
 }
 
-const agent = (type: string, inputs: Record<string, unknown>): PlanResource => ({ urn: `urn:${type}`, type, name: "c0-agent", parent: null, cluster: "c0", region: "us-east-1", dependsOn: [], inputs });
+const agent = (type: string, inputs: Record<string, unknown>): PlanResource => ({ urn: `urn:${type}`, type, name: "c0-agent", parent: null, cluster: "c0", region: "us-east-1", stack: "prod", dependsOn: [], inputs });
 const flux = (prune: boolean): PlanDocument => ({
   ...emptyPlan("prod"),
   clusters: [{ name: "c0", region: "us-east-1", role: "primary" }],

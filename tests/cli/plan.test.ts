@@ -44,7 +44,7 @@ describe("npm run plan", () => {
   });
 
   it("writes plan.json with the contract's fields", () => {
-    expect(Object.keys(plan).sort()).toEqual(["clusters", "cost", "dr", "estimate", "project", "resources", "rollout", "stack", "violations"]);
+    expect(Object.keys(plan).sort()).toEqual(["clusters", "cost", "dr", "estimate", "project", "resources", "rollout", "stack", "stacks", "violations"]);
     expect(Object.keys(plan.cost!).sort()).toEqual(["assumptions", "clusters", "fleetWide", "lines", "monthlyUsd"]);
     expect(plan).toMatchObject({ stack: "three", project: "eks-fleet" });
     expect(plan.clusters).toEqual([
@@ -54,7 +54,10 @@ describe("npm run plan", () => {
     ]);
     expect(plan.dr.rtoSeconds).toBe(90);
     const options = ["protect", "retainOnDelete", "propertyDependencies", "ignoreChanges", "replaceOnChanges", "replacementTrigger", "replaceWith", "deleteBeforeReplace", "aliases"];
-    for (const r of plan.resources) expect(Object.keys(r).filter((k) => !options.includes(k)).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "type", "urn"]);
+    for (const r of plan.resources) expect(Object.keys(r).filter((k) => !options.includes(k)).sort()).toEqual(["cluster", "dependsOn", "inputs", "name", "parent", "region", "stack", "type", "urn"]);
+    // One stack (fleet.stacks: single): every resource in it, one section counting them all.
+    expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["three"]));
+    expect(plan.stacks).toEqual([{ name: "three", kind: "single", reads: [], resources: plan.resources.length }]);
   });
 
   it("prints the monthly cost of each cluster, fleet-wide and in total: the figures of plan.json", () => {

@@ -158,7 +158,7 @@ describe("the diff reports a replacement for every property the provider replace
 
   /** A planned resource of `type` (or one made up where no fleet registers it), before and after `property` changes. */
   function diffOf(type: string, property: string): { name: string; markdown: string } {
-    const found: PlanResource = planned.get(type) ?? { urn: `urn:pulumi:prod::eks-fleet::${type}::example`, type, name: "example", parent: null, cluster: "use1", region: "us-east-1", dependsOn: [], inputs: {} };
+    const found: PlanResource = planned.get(type) ?? { urn: `urn:pulumi:prod::eks-fleet::${type}::example`, stack: "prod", type, name: "example", parent: null, cluster: "use1", region: "us-east-1", dependsOn: [], inputs: {} };
     const resource = { ...found, inputs: seeded(found.inputs, property) };
     const before = { ...base, resources: [resource] };
     const after = { ...base, resources: [{ ...resource, inputs: changedAt(resource.inputs, property) }] };

@@ -49,6 +49,8 @@ const workflows = new Map(
     return [f, doc.toJS() as Workflow];
   }),
 );
+/** The deploy workflow's jobs that run one matrix job per stack, in the order they run (deploy/matrix.ts). */
+const DEPLOY_STAGES = ["fleet", "clusters", "links"] as const;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 const stepUsing = (w: Workflow, action: string) => steps(w).filter((s) => s.uses?.startsWith(`${action}@`));
 
@@ -146,7 +148,8 @@ describe("GitHub workflows", () => {
     for (const f of workflows.values()) expect(Object.keys(f.on)).not.toContain("pull_request_target");
   });
 
-  it.each(["pull-request.yml", "deploy.yml", "drift.yml"])("%s runs its stack matrix over the stack files found, not a fixed list", (name) => {
+  // deploy.yml's matrices come from the fleets themselves (npm run matrix: tests/deploy/matrix.test.ts).
+  it.each(["pull-request.yml", "drift.yml"])("%s runs its stack matrix over the stack files found, not a fixed list", (name) => {
     const w = workflows.get(name)!;
     const matrixJobs = Object.values(w.jobs).filter((j: any) => j.strategy?.matrix);
     expect(matrixJobs.length).toBe(1);
@@ -172,12 +175,15 @@ describe("GitHub workflows", () => {
   it("deploys main with the policy pack, one run per stack at a time, through an assumed role", () => {
     const w = workflows.get("deploy.yml")!;
     expect(w.on).toMatchObject({ push: { branches: ["main"] } });
-    const job = w.jobs.up;
-    expect(job.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
-    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-    expect(stepUsing(w, "pulumi/actions")[0].with).toMatchObject({ command: "up", policyPacks: "policies" });
-    expect(stepUsing(w, "pulumi/actions")[0].env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-    expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].with).toHaveProperty("role-to-assume");
+    for (const name of DEPLOY_STAGES) {
+      const job = w.jobs[name];
+      expect(job.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
+      expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+      const [up] = (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+      expect(up.with).toMatchObject({ command: "up", policyPacks: "policies", "stack-name": expect.stringContaining("matrix.stack") });
+      expect(up.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+      expect((job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") && s.with?.["role-to-assume"])).toBe(true);
+    }
   });
 
   it.each([
@@ -188,7 +194,8 @@ describe("GitHub workflows", () => {
     const w = workflows.get(name)!;
     const [roles] = steps(w).filter((s) => (s as { id?: string }).id === "roles");
     expect(roles.run).toBe('npm run --silent roles -- --stack "$STACK" >> "$GITHUB_OUTPUT"');
-    expect(roles.env).toEqual({ STACK: "${{ matrix.stack }}" });
+    // A per-cluster fleet's stacks read their fleet's file: deploy jobs name its stack (matrix.fleet).
+    expect(roles.env).toEqual({ STACK: name === "deploy.yml" ? "${{ matrix.fleet }}" : "${{ matrix.stack }}" });
     for (const s of stepUsing(w, "aws-actions/configure-aws-credentials")) expect(s.with?.["role-to-assume"]).toBe(`\${{ steps.roles.outputs.${role} }}`);
     // The command prints what the step appends to $GITHUB_OUTPUT.
     expect(JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")).scripts.roles).toMatch(/ cli\/roles\.ts$/);

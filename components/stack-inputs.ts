@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FleetSpec } from "../fleet";
+
+/**
+ * What one stack of a per-cluster fleet publishes for the others (deploy/stacks.ts): only
+ * values AWS assigns; everything else the program computes from the fleet again. Written by
+ * index.ts as stack outputs, read back here through StackReferences, which read the Pulumi
+ * backend and never call into an AWS region.
+ */
+export const FLEET_WIDE_OUTPUT = "fleetWide";
+export const CLUSTER_OUTPUT = "cluster";
+
+/** The fleet stack's ARNs every cluster's add-ons name. */
+export interface FleetWideValues {
+  /** Each `fleet.secrets` entry's ARN, by Secrets Manager name. */
+  readonly secretArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The secrets key of each fleet region. */
+  readonly keyArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The gateway certificate of each fleet region. */
+  readonly certificateArns: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** A cluster stack's values that the links stacks name. */
+export interface ClusterValues {
+  readonly backup: { readonly bucketName: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+  readonly loadBalancerArn: pulumi.Input<string>;
+}
+
+/** The stack `name` of this project, in this run's organization. */
+function reference(name: string, parent: pulumi.Resource): pulumi.StackReference {
+  return new pulumi.StackReference(`stack-${name}`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${name}` }, { parent });
+}
+
+/** One named output's field, failing the run with the stack's name when the stack has not published it (not deployed yet). */
+function field(ref: pulumi.StackReference, stack: string, output: string, path: (value: any) => string | undefined, what: string): pulumi.Output<string> {
+  return ref.getOutput(output).apply((value): string => {
+    const found = value === undefined || value === null ? undefined : path(value);
+    if (found === undefined) throw new pulumi.RunError(`stack ${stack} publishes no ${what}: deploy it first (npm run deploy, README "Stacks")`);
+    return found;
+  });
+}
+
+/** The fleet stack's values, as a cluster stack reads them. */
+export function readFleetWide(spec: FleetSpec, fleetStack: string, parent: pulumi.Resource): FleetWideValues {
+  const ref = reference(fleetStack, parent);
+  const read = (kind: "secretArns" | "keyArns" | "certificateArns", key: string) =>
+    field(ref, fleetStack, FLEET_WIDE_OUTPUT, (v) => v?.[kind]?.[key], `${kind}.${key}`);
+  const regions = [...new Set([spec.homeRegion, ...spec.regions])];
+  return {
+    secretArns: Object.fromEntries(spec.secrets.map((s) => [s.name, read("secretArns", s.name)])),
+    keyArns: Object.fromEntries(regions.map((r) => [r, read("keyArns", r)])),
+    certificateArns: Object.fromEntries(spec.regions.map((r) => [r, read("certificateArns", r)])),
+  };
+}
+
+/** A cluster stack's values, as a links stack reads them. */
+export function readCluster(stack: string, parent: pulumi.Resource): ClusterValues {
+  const ref = reference(stack, parent);
+  const read = (path: (v: any) => string | undefined, what: string) => field(ref, stack, CLUSTER_OUTPUT, path, what);
+  return {
+    backup: {
+      bucketName: read((v) => v.backup?.bucketName, "backup.bucketName"),
+      bucketArn: read((v) => v.backup?.bucketArn, "backup.bucketArn"),
+      keyArn: read((v) => v.backup?.keyArn, "backup.keyArn"),
+    },
+    loadBalancerArn: read((v) => v.loadBalancerArn, "loadBalancerArn"),
+  };
+}
