@@ -4,23 +4,11 @@ import * as path from "path";
 import { reportFailure } from "../../cli/errors";
 import { main as failover } from "../../cli/failover";
 import { main as plan } from "../../cli/plan";
+import { run } from "../support/outage-play";
 import { tempDir } from "../support/temp-dirs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PROD = path.join(ROOT, "Pulumi.prod.yaml");
-
-/** What a command prints and exits with for `argv` (runCommand's contract, in-process). */
-async function run(command: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; printed: string }> {
-  const lines: string[] = [];
-  const log = jest.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
-  try {
-    return { code: await command(argv), printed: lines.join("\n") };
-  } catch (err) {
-    return { code: reportFailure(err, (line) => lines.push(line)), printed: lines.join("\n") };
-  } finally {
-    log.mockRestore();
-  }
-}
 
 /** tests/support/outage-probe.ts in a process of its own: each scenario's outcome with us-east-1 down. */
 function probe(): Promise<Record<string, string>> {
