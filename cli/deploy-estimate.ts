@@ -33,6 +33,8 @@ export interface EstimateOptions {
   readonly stack?: string;
   /** @default the deploy workflow's runner */
   readonly runner?: DeployRunner;
+  /** Stacks each stack reads (plan.json `stacks[].reads`): it deploys after them. @default none */
+  readonly reads?: ReadonlyMap<string, readonly string[]>;
 }
 
 export const ESTIMATE_ASSUMPTIONS = [
@@ -48,8 +50,9 @@ export function deployEstimate(resources: readonly EstimatedResource[], options:
   const durationOf = (r: EstimatedResource) => creationTime(r.type, r.region).seconds;
   const stackOf = (r: EstimatedResource) => r.stack ?? options.stack ?? "stack";
   const runner = options.runner ?? workflowRunner();
-  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots, stackSlots: runner.stacksInParallel });
-  const unbounded = scheduleDeploy(graph, { durationOf, stackOf, slots: Infinity });
+  const { reads } = options;
+  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots, stackSlots: runner.stacksInParallel, reads });
+  const unbounded = scheduleDeploy(graph, { durationOf, stackOf, slots: Infinity, reads });
   const { seconds, path } = criticalPath(graph, durationOf);
   return {
     firstUpSeconds: onRunner.seconds,

@@ -10,6 +10,12 @@ export interface ScheduleOptions<R extends GraphResource> {
   readonly slots: number;
   /** Stacks deployed at once (a CI matrix's `max-parallel`). @default Infinity */
   readonly stackSlots?: number;
+  /**
+   * Stacks each stack reads through StackReferences: it starts after them too, though no
+   * resource edge crosses (a StackReference is a read of the backend, not of their resources).
+   * @default none
+   */
+  readonly reads?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One stack's `pulumi up` in the schedule. */
@@ -65,6 +71,7 @@ export function scheduleDeploy<R extends GraphResource>(graph: DependencyGraph<R
       if (from !== to) after.get(from)!.add(to);
     }
   }
+  for (const [stack, read] of options.reads ?? []) for (const other of read) if (after.has(stack) && after.has(other) && other !== stack) after.get(stack)!.add(other);
 
   // A stack's update takes as long whenever it starts: its dependencies elsewhere are met by then.
   const stackSeconds = new Map([...members].map(([stack, rs]) => [stack, listSchedule(rs.map((r) => r.urn), waits, seconds, slots, "a dependency cycle inside a stack").seconds]));

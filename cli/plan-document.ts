@@ -91,6 +91,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
       ...(r.aliases ? { aliases: r.aliases } : {}),
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  const stacks = planStacks(spec, stack, resources);
   return {
     stack,
     project: PROJECT,
@@ -98,8 +99,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     resources,
     violations: sortViolations(violations),
     dr: spec.dr,
-    stacks: planStacks(spec, stack, resources),
-    estimate: deployEstimate(resources, { stack }),
+    stacks,
+    estimate: deployEstimate(resources, { stack, reads: new Map(stacks.map((s) => [s.name, s.reads])) }),
     rollout: rolloutSchedule(spec, rolloutState),
   };
 }

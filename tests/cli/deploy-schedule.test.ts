@@ -74,6 +74,17 @@ describe("scheduleDeploy, several stacks", () => {
     expect(capped.seconds).toBe(1810);
   });
 
+  it("starts a stack after the stacks it reads through StackReferences, though no resource edge crosses", () => {
+    // A cluster stack reads the fleet stack's outputs through a StackReference (a read of the
+    // backend, not of the fleet's resources): without the declared read it would start at 0.
+    const steps = [step("cert", 300, [], "fleet"), step("sref", 0, [], "c1"), step("eks", 900, ["sref"], "c1")];
+    const reads = new Map([["c1", ["fleet"]]]);
+    expect(schedule(steps, 8).stacks.find((s) => s.stack === "c1")!.startSeconds).toBe(0);
+    const gated = scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots: 8, reads });
+    expect(gated.stacks.find((s) => s.stack === "c1")).toMatchObject({ after: ["fleet"], startSeconds: 300, finishSeconds: 1200 });
+    expect(gated.seconds).toBe(1200);
+  });
+
   it("refuses stacks that wait for each other", () => {
     const steps = [step("a1", 1, ["b1"], "a"), step("b1", 1, [], "b"), step("b2", 1, ["a1"], "b")];
     expect(() => schedule(steps, 4)).toThrow("stacks wait for each other in a cycle");

@@ -45,6 +45,17 @@ describe("a 30-cluster fleet as a fleet stack, a stack per cluster and links sta
     expect(kinds.filter((k) => k === "cluster")).toHaveLength(30);
   });
 
+  it("estimates the deploy in the stages it runs in: every stack after the stacks it reads", () => {
+    const { estimate, stacks } = planned.document;
+    const runs = new Map(estimate.stacks.map((s) => [s.stack, s]));
+    for (const section of stacks!) {
+      const run = runs.get(section.name)!;
+      for (const read of section.reads) expect({ stack: section.name, startsAfter: run.startSeconds >= runs.get(read)!.finishSeconds }).toEqual({ stack: section.name, startsAfter: true });
+    }
+    // The cluster stacks wait for the fleet stack: the whole deploy is longer than any one chain.
+    expect(estimate.firstUpSeconds).toBeGreaterThan(estimate.criticalPathSeconds);
+  });
+
   it("keeps every stack at or under 150 resources", () => {
     const over = planned.document.stacks!.filter((s) => s.resources > MAX_RESOURCES_PER_STACK);
     expect(over).toEqual([]);
