@@ -15,6 +15,19 @@ export function patch(file: string, change: (actual: any) => any): void {
   require.cache[require.resolve(own(file))]!.exports = change(actual);
 }
 
+/** Every RegionalCluster, built as it is and then given `add`'s extra resources. */
+function addToEachCluster(add: (cluster: any, name: string) => void): void {
+  patch("components/regional-cluster", (actual) => ({
+    ...actual,
+    RegionalCluster: class extends actual.RegionalCluster {
+      constructor(name: string, args: any, opts: any) {
+        super(name, args, opts);
+        add(this, name);
+      }
+    },
+  }));
+}
+
 export interface Scenario {
   readonly engines: ("fast" | "reference")[];
   readonly apply: () => void;
@@ -61,44 +74,22 @@ export const SCENARIOS: Record<string, Scenario> = {
   remote: {
     engines: ["fast"],
     apply: () =>
-      patch("components/regional-cluster", (actual) => ({
-        ...actual,
-        RegionalCluster: class extends actual.RegionalCluster {
-          constructor(name: string, args: any, opts: any) {
-            super(name, args, opts);
-            new (require("@pulumi/pulumi").ComponentResource)("eks:index:Cluster", `${name}-eks`, {}, { parent: this }, true);
-          }
-        },
-      })),
+      addToEachCluster((cluster, name) => new (require("@pulumi/pulumi").ComponentResource)("eks:index:Cluster", `${name}-eks`, {}, { parent: cluster }, true)),
   },
   // The Load Balancer Controller's CRDs as a ConfigFile of their URL: a component the Kubernetes provider builds.
   configfile: {
     engines: ["fast", "reference"],
     apply: () =>
-      patch("components/regional-cluster", (actual) => ({
-        ...actual,
-        RegionalCluster: class extends actual.RegionalCluster {
-          constructor(name: string, args: any, opts: any) {
-            super(name, args, opts);
-            const file = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds/crds.yaml";
-            new (require("@pulumi/kubernetes").yaml.v2.ConfigFile)(`${name}-lbc-crds`, { file }, { provider: this.kubernetesProvider, parent: this });
-          }
-        },
-      })),
+      addToEachCluster((cluster, name) => {
+        const file = "https://raw.githubusercontent.com/aws/eks-charts/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-load-balancer-controller/crds/crds.yaml";
+        new (require("@pulumi/kubernetes").yaml.v2.ConfigFile)(`${name}-lbc-crds`, { file }, { provider: cluster.kubernetesProvider, parent: cluster });
+      }),
   },
   // Reading an object through the failed cluster's Kubernetes provider needs that cluster.
   read: {
     engines: ["reference"],
     apply: () =>
-      patch("components/regional-cluster", (actual) => ({
-        ...actual,
-        RegionalCluster: class extends actual.RegionalCluster {
-          constructor(name: string, args: any, opts: any) {
-            super(name, args, opts);
-            require("@pulumi/kubernetes").core.v1.ConfigMap.get(`${name}-aws-auth`, "kube-system/aws-auth", { provider: this.kubernetesProvider, parent: this });
-          }
-        },
-      })),
+      addToEachCluster((cluster, name) => require("@pulumi/kubernetes").core.v1.ConfigMap.get(`${name}-aws-auth`, "kube-system/aws-auth", { provider: cluster.kubernetesProvider, parent: cluster })),
   },
 };
 
