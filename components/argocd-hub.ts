@@ -49,7 +49,7 @@ export class ArgoCdHub extends pulumi.ComponentResource {
       serviceAccount,
       role: args.role,
       tags: clusterTags(fleet, hub.spec),
-      dependsOn: [hub.controlPlane, hub.podIdentityAgent],
+      dependsOn: [hub.podIdentityAgent],
     }, { parent: this }));
 
     this.release = new k8s.helm.v3.Release(`${name}-argocd`, {

@@ -128,7 +128,7 @@ export interface ServiceAccountAssociationArgs {
   readonly serviceAccount: string;
   readonly role: FleetRole;
   readonly tags: Record<string, string>;
-  /** What the association needs first: the cluster and its Pod Identity Agent. */
+  /** What the association needs first besides the cluster (its name is the cluster's output): its Pod Identity Agent. */
   readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
