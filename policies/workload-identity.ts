@@ -30,6 +30,10 @@ function trustProblems(statement: PolicyStatement): string[] {
         problems.push(`lets any pod assume the role: name its ${tag} with StringEquals on aws:RequestTag/${tag} (no wildcard)`);
       }
     }
+    // Service accounts may be several, of one namespace: a second namespace lets whoever
+    // administers it create an account of the same name there and take the role.
+    const namespaces = conditionValues(statement, "StringEquals", "aws:RequestTag/kubernetes-namespace");
+    if (exact(namespaces) && new Set(namespaces).size > 1) problems.push(`lets pods of ${namespaces!.length} namespaces assume the role (${namespaces!.join(", ")}): name one`);
   }
   for (const provider of federated.filter((f) => f.includes(":oidc-provider/"))) {
     const issuer = provider.slice(provider.indexOf(":oidc-provider/") + ":oidc-provider/".length);

@@ -42,6 +42,11 @@ describe("iam-workload-trust-scoped", () => {
     expect(await resourceMessages(iamWorkloadTrustScoped, role(anyAccount))).toHaveLength(1);
     const variable = changed(trust, (t) => (t.Statement[0].Condition.StringEquals["aws:RequestTag/kubernetes-namespace"] = "${aws:PrincipalTag/kubernetes-namespace}"));
     expect(await resourceMessages(iamWorkloadTrustScoped, role(variable))).toHaveLength(1);
+    // Each value exact, but a second namespace: its admins can create an account named like the add-on's there.
+    const twoNamespaces = changed(trust, (t) => (t.Statement[0].Condition.StringEquals["aws:RequestTag/kubernetes-namespace"] = ["karpenter", "payments"]));
+    expect(await resourceMessages(iamWorkloadTrustScoped, role(twoNamespaces))).toEqual([
+      "Trust policy statement 'EksPodIdentityOfTheNamedServiceAccounts' lets pods of 2 namespaces assume the role (karpenter, payments): name one.",
+    ]);
     const more = changed(trust, (t) => (t.Statement[0].Action = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]));
     expect(await resourceMessages(iamWorkloadTrustScoped, role(more))).toEqual([
       "Trust policy statement 'EksPodIdentityOfTheNamedServiceAccounts' lets EKS Pod Identity do sts:SetSourceIdentity: only sts:AssumeRole and sts:TagSession.",
