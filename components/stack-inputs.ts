@@ -9,6 +9,8 @@ import { FleetSpec } from "../fleet";
  */
 export const FLEET_WIDE_OUTPUT = "fleetWide";
 export const CLUSTER_OUTPUT = "cluster";
+export const ACCELERATOR_OUTPUT = "accelerator";
+export const LINKS_OUTPUT = "links";
 
 /** The fleet stack's ARNs every cluster's add-ons name. */
 export interface FleetWideValues {
@@ -24,6 +26,17 @@ export interface FleetWideValues {
 export interface ClusterValues {
   readonly backup: { readonly bucketName: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   readonly loadBalancerArn: pulumi.Input<string>;
+}
+
+/** The fleet stack's accelerator (`dns.globalAccelerator`), as the links stacks read it: their endpoint groups join its listener, `<record>` names it. */
+export interface AcceleratorValues {
+  readonly listenerArn: pulumi.Input<string>;
+  readonly dnsName: pulumi.Input<string>;
+}
+
+/** A links stack's endpoint group (with the accelerator), as the home region's links stack reads it before `<record>` names the accelerator. */
+export interface LinksValues {
+  readonly endpointGroupArn: pulumi.Input<string>;
 }
 
 /** The stack `name` of this project, in this run's organization. */
@@ -65,4 +78,18 @@ export function readCluster(stack: string, parent: pulumi.Resource): ClusterValu
     },
     loadBalancerArn: read((v) => v.loadBalancerArn, "loadBalancerArn"),
   };
+}
+
+/** The fleet stack's accelerator, as a links stack reads it. */
+export function readAccelerator(fleetStack: string, parent: pulumi.Resource): AcceleratorValues {
+  const ref = reference(fleetStack, parent);
+  return {
+    listenerArn: field(ref, fleetStack, ACCELERATOR_OUTPUT, (v) => v.listenerArn, "accelerator.listenerArn"),
+    dnsName: field(ref, fleetStack, ACCELERATOR_OUTPUT, (v) => v.dnsName, "accelerator.dnsName"),
+  };
+}
+
+/** Another region's links stack, as the home region's reads it. */
+export function readLinks(stack: string, parent: pulumi.Resource): LinksValues {
+  return { endpointGroupArn: field(reference(stack, parent), stack, LINKS_OUTPUT, (v) => v.endpointGroupArn, "links.endpointGroupArn") };
 }

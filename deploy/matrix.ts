@@ -30,7 +30,7 @@ export function deployMatrix(fleets: readonly { readonly fleetStack: string; rea
       if (only && !only.has(stack.name)) continue;
       const entry = { stack: stack.name, fleet: fleetStack };
       if (stack.kind === "cluster") matrix.clusters.push({ ...entry, wave: waveOf.get(stack.cluster!)! });
-      else if (stack.kind === "links") matrix.links.push(entry);
+      else if (stack.kind === "links" || stack.kind === "replication") matrix.links.push(entry);
       else matrix.fleet.push(entry);
     }
   }

@@ -37,10 +37,11 @@ describe("moving a single-stack fleet to per-cluster stacks", () => {
     for (const r of single.resources.filter((x) => holdsCloudObject(x.type))) {
       expect([r.urn, movedTo(r) ?? "prod"]).toEqual([r.urn, splitStackOf.get(r.urn)]);
     }
-    // Each cluster's stack receives its cluster; the links stacks the replication rules and the failover records.
+    // Each cluster's stack receives its cluster, its replication stack its replication rule; the home links stack the failover records.
     const names = (dest: string) => moves.moves.find((m) => m.dest === dest)!.urns.map((u) => u.slice(u.lastIndexOf("::") + 2));
     expect(names("prod.c1")).toContain("c1");
-    expect(names("prod.links.us-east-1")).toEqual(expect.arrayContaining(["c0-backup-replication", "dns-primary", "dns-secondary"]));
+    expect(names("prod.c0.replication")).toEqual(["c0-backup-replication"]);
+    expect(names("prod.links.us-east-1")).toEqual(expect.arrayContaining(["dns-primary", "dns-secondary"]));
   });
 
   it("names URNs as the engine writes them (every ancestor's type), never a provider, and prints the commands in deploy order", () => {
