@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deployMatrix } from "../deploy/matrix";
+import { deployMatrix, matrixOutputs } from "../deploy/matrix";
 import * as YAML from "yaml";
 import { FLEET_KEY, fleetFromStackFile, readBounded, stackNameOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
@@ -9,8 +9,8 @@ import { EXIT, runCommand } from "./errors";
 const USAGE = "npm run matrix [-- --stack NAME | --config FILE] [--only STACK,...]";
 
 /**
- * `npm run matrix`: the deploy workflow's job matrices as `name=<JSON>` lines for
- * `$GITHUB_OUTPUT` (`fleet`, `clusters`, `links`: deploy/matrix.ts), over the stack file
+ * `npm run matrix`: the workflows' job matrices as `name=<JSON>` lines for `$GITHUB_OUTPUT`
+ * (`stacks`, every stack; `stage1` … the deploy workflow's stages: deploy/matrix.ts), over the stack file
  * given or every fleet's stack file in the project folder (a file without `eks-fleet:fleet`
  * is one of a per-cluster fleet's own stacks, which read their fleet's file). `--only`
  * keeps the stacks a change touches.
@@ -21,8 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   const files = chosen ? [stackArgs(flags).configFile] : fleetFiles(process.cwd());
   const fleets = files.map((file) => ({ fleetStack: stackNameOf(file)!, spec: fleetFromStackFile(file).spec }));
   const only = flags.only === undefined ? undefined : new Set(flags.only.split(",").map((s) => s.trim()).filter(Boolean));
-  const matrix = deployMatrix(fleets, only);
-  for (const [name, entries] of Object.entries(matrix)) console.log(`${name}=${JSON.stringify(entries)}`);
+  for (const line of matrixOutputs(deployMatrix(fleets, only))) console.log(line);
   return EXIT.ok;
 }
 

@@ -1,5 +1,6 @@
 import type { ClusterSpec, FleetSpec } from "../fleet/spec";
 import { stackPrefixes } from "../fleet/stack-paths";
+import { MAX_STACK_WAVES } from "../fleet/waves";
 
 /**
  * The Pulumi stacks one fleet is deployed as, all from the one stack file `Pulumi.<fleet stack>.yaml`.
@@ -127,11 +128,19 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
 }
 
 /**
+ * The most stages a fleet deploys in: the fleet stack, its waves (fleet/waves.ts caps them),
+ * and at most two stages of joining stacks (the home links stack after the others, with the
+ * accelerator). The deploy workflow has one stage job for each (deploy/matrix.ts).
+ */
+export const MAX_DEPLOY_STAGES = 1 + MAX_STACK_WAVES + 2;
+
+/**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
  * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the stacks that
  * join clusters, each after every stack it reads (the replication and links stacks; with the
- * accelerator the home region's links stack after the others). What the orchestrator runs
- * (deploy/orchestrator.ts) and CI's jobs follow. A single-stack fleet is one group of one.
+ * accelerator the home region's links stack after the others). The one rule of what waits for
+ * what: the orchestrator runs it (deploy/orchestrator.ts), CI's stage jobs follow it
+ * (deploy/matrix.ts). A single-stack fleet is one group of one.
  */
 export function deployStages(spec: FleetSpec, fleetStack: string): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
