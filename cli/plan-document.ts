@@ -6,6 +6,8 @@ import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
 import { planStacks, PlanStack } from "../deploy/plan-stacks";
+import { stageJobOf } from "../deploy/matrix";
+import { deployStages } from "../deploy/stacks";
 import { clusterOfComponent } from "../fleet/ownership";
 
 export interface PlanResource {
@@ -100,7 +102,13 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     violations: sortViolations(violations),
     dr: spec.dr,
     stacks,
-    estimate: deployEstimate(resources, { stack, reads: new Map(stacks.map((s) => [s.name, s.reads])) }),
+    // A first deploy, as the orchestrator runs it: no stack holds anything yet.
+    estimate: estimateOf(resources, stack, deployStages(spec, stack, () => true)),
     rollout: rolloutSchedule(spec, rolloutState),
   };
+}
+
+/** The deploy as CI runs it: each stage in its own job of the deploy workflow, as many stacks at once as that job allows. */
+function estimateOf(resources: Parameters<typeof deployEstimate>[0], stack: string, stages: string[][]) {
+  return deployEstimate(resources, { stack, stages, jobOf: stageJobOf(stages) });
 }

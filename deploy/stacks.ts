@@ -140,11 +140,21 @@ export const MAX_DEPLOY_STAGES = 1 + MAX_STACK_WAVES + 2;
  * join clusters, each after every stack it reads (the replication and links stacks; with the
  * accelerator the home region's links stack after the others). The one rule of what waits for
  * what: the orchestrator runs it (deploy/orchestrator.ts), CI's stage jobs follow it
- * (deploy/matrix.ts). A single-stack fleet is one group of one.
+ * (deploy/matrix.ts), the deploy estimate models it (cli/deploy-estimate.ts). A single-stack
+ * fleet is one group of one.
+ *
+ * Waves hold a change back from the clusters that serve until the first ones took it. A
+ * cluster stack that holds nothing yet (`isNew`: a cold deploy, a cluster added to the fleet)
+ * has nothing running to protect, and no cluster stack reads another (stackReads): it joins
+ * the first cluster group instead of waiting for the waves before its own, so a cold deploy
+ * takes one cluster's time, not one per wave. A stack that holds resources, even from a
+ * failed first deploy, keeps its wave. @default every stack holds resources: waves as given
  */
-export function deployStages(spec: FleetSpec, fleetStack: string): string[][] {
+export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const clusterStages = spec.waves.map((wave) => wave.clusters.map((c) => clusterStackName(fleetStack, c)));
+  const waves = spec.waves.map((wave) => wave.clusters.map((c) => clusterStackName(fleetStack, c)));
+  const [first = [], ...later] = waves;
+  const clusterStages = [[...first, ...later.flat().filter(isNew)], ...later.map((stacks) => stacks.filter((s) => !isNew(s)))].filter((s) => s.length > 0);
   const joining = fleetStacks(spec, fleetStack).filter((s) => s.kind === "replication" || s.kind === "links");
   // Each joining stack one stage after the latest joining stack it reads (they read no later stack).
   const depth = new Map<string, number>();
@@ -157,5 +167,5 @@ export function deployStages(spec: FleetSpec, fleetStack: string): string[][] {
   };
   const joiningStages: string[][] = [];
   for (const stack of joining) (joiningStages[depthOf(stack)] ??= []).push(stack.name);
-  return [[fleetStack], ...clusterStages.filter((s) => s.length > 0), ...joiningStages];
+  return [[fleetStack], ...clusterStages, ...joiningStages];
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { UsageError } from "../../cli/errors";
 import { main } from "../../cli/matrix";
 import { deployMatrix, MatrixEntry, stageOutput } from "../../deploy/matrix";
 import { orchestrate, StackOutcome, StackRunner } from "../../deploy/orchestrator";
@@ -167,6 +168,54 @@ describe("the deploy workflow's stages, generated from the fleet", () => {
     const report = await orchestrate(deployStages(spec, "prod"), runner, { operation: "up", parallel: 100 });
     // GitHub runs a job's matrix legs side by side, as the orchestrator does a stage's stacks: same stacks, same stages.
     expect(playWorkflow(outputs, new Set(failing))).toEqual(report.results.filter((r) => r.status !== "not run").map((r) => r.stack));
+  });
+
+  it("runs a cold deploy as the orchestrator does: every cluster stack that holds nothing with the first wave", async () => {
+    const matrix = deployMatrix([{ fleetStack: "prod", spec }], undefined, () => true);
+    const outputs = Object.fromEntries([["stacks", matrix.stacks], ...matrix.stages.map((entries, i) => [stageOutput(i + 1), entries])]);
+    const cold = deployStages(spec, "prod", () => true);
+    expect(cold.length).toBeLessThan(deployStages(spec, "prod").length);
+    const report = await orchestrate(cold, new Recorded(new Set()), { operation: "up", parallel: 100 });
+    expect(playWorkflow(outputs, new Set())).toEqual(report.results.map((r) => r.stack));
+    expect(matrix.stages[1].map((e) => e.stack).sort()).toEqual(spec.clusters.map((c) => `prod.${c.name}`).sort());
+  });
+
+  it("reads which stacks hold resources from pulumi stack ls --json: those keep their wave, the others join the first", async () => {
+    const dir = tempDir("eks-fleet-matrix-");
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: eks-fleet\nruntime: nodejs\n");
+    const file = writeStackFile(path.join(dir, "Pulumi.prod.yaml"), raw);
+    const lastWave = spec.waves.at(-1)!.clusters.map((c) => `prod.${c}`);
+    const listed = [{ name: "acme/eks-fleet/prod", resourceCount: 40 }, ...lastWave.map((s) => ({ name: `acme/eks-fleet/${s}`, resourceCount: 140 })), { name: "acme/eks-fleet/prod.c0", resourceCount: 0 }, { name: "acme/other/prod.c1", resourceCount: 9 }];
+    const list = path.join(dir, "stacks.json");
+    fs.writeFileSync(list, JSON.stringify(listed));
+    const outputs = await printed(["--config", file, "--holding", list, "--org", "acme"]);
+    const holding = new Set(["prod", ...lastWave]);
+    const expected = deployStages(spec, "prod", (s) => !holding.has(s));
+    expect(Array.from({ length: expected.length }, (_, i) => outputs[stageOutput(i + 1)].map((e) => e.stack))).toEqual(expected);
+    expect(expected.flat().indexOf(lastWave[0])).toBeGreaterThan(expected[1].length);
+    // Not a stack list: bad input (a usage error: exit 2, one line, no stack trace).
+    fs.writeFileSync(list, "{}");
+    await expect(main(["--config", file, "--holding", list])).rejects.toThrow(new UsageError(`--holding: ${list} is not the JSON of pulumi stack ls --json (a list of { name, resourceCount })\nusage: npm run matrix [-- --stack NAME | --config FILE] [--only STACK,...] [--holding FILE [--org ORG]]`));
+  });
+
+  it("hands npm run matrix the backend's stack list, the organization and the touched stacks", () => {
+    const step = deploy.jobs.stacks.steps!.find((s) => s.id === "matrix")!;
+    const dir = tempDir("eks-fleet-matrix-step-");
+    fs.writeFileSync(path.join(dir, "npm"), '#!/bin/sh\nprintf "%s|" "$@"\n');
+    fs.chmodSync(path.join(dir, "npm"), 0o755);
+    const run = (env: Record<string, string>) => {
+      const out = path.join(dir, "out");
+      fs.writeFileSync(out, "");
+      require("child_process").execFileSync("bash", ["-euo", "pipefail", "-c", step.run!], { env: { PATH: `${dir}:${process.env.PATH}`, RUNNER_TEMP: "/runner", GITHUB_OUTPUT: out, KNOWN: "", ONLY: "", PULUMI_ORG: "", ...env } });
+      return fs.readFileSync(out, "utf8");
+    };
+    expect(run({})).toBe("run|--silent|matrix|--|--holding|/runner/stacks.json|");
+    expect(run({ KNOWN: "true", ONLY: "prod.c1,prod.links.us-east-1", PULUMI_ORG: "acme" })).toBe("run|--silent|matrix|--|--holding|/runner/stacks.json|--org|acme|--only|prod.c1,prod.links.us-east-1|");
+    // Nothing touched: an empty --only, so every stage is empty and skipped.
+    expect(run({ KNOWN: "true" })).toBe("run|--silent|matrix|--|--holding|/runner/stacks.json|--only||");
+    const list = deploy.jobs.stacks.steps!.find((s) => s.run?.includes("pulumi stack ls"))!;
+    expect(list.run).toBe('pulumi stack ls --json --all > "$RUNNER_TEMP/stacks.json"');
+    expect(list.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
   });
 
   it("skips a stage without stacks and goes on with the next", () => {
