@@ -108,7 +108,10 @@ function stageLine(plan: PlanDocument): string[] {
     const last = runs.reduce((a, b) => (b.finishSeconds > a.finishSeconds ? b : a));
     const took = duration(last.finishSeconds - start);
     if (runs.length === 1) return `${last.stack} (${kindOf.get(last.stack) ?? "stack"}) ${took}`;
-    return `${runs.length} ${kindOf.get(last.stack) ?? "other"} stacks ${took} (slowest ${last.stack})`;
+    // Each kind the stage holds, with its count: `10 cluster stacks`, `10 replication and 1 links stacks`.
+    const kinds = new Map<string, number>();
+    for (const r of runs) kinds.set(kindOf.get(r.stack) ?? "other", (kinds.get(kindOf.get(r.stack) ?? "other") ?? 0) + 1);
+    return `${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(" and ")} stacks ${took} (slowest ${last.stack})`;
   });
   return [`  stages: ${parts.join(" → ")}`];
 }
