@@ -103,7 +103,21 @@ describe("GitHub workflows", () => {
     expect(runs).toContain("npm ci");
     expect(runs).toContain("npm test");
     // Every stack's tree, each in its own gitops.path: --check names stale files and what to run.
-    expect(runs.find((r) => r.includes("npm run --silent synth"))).toMatch(/for file in Pulumi\.\*\.yaml; do[\s\S]*synth -- --stack "\$stack" --check/);
+    const synth = runs.find((r) => r.includes("npm run --silent synth"))!;
+    expect(synth).toMatch(/for stack in \$fleets; do[\s\S]*synth -- --stack "\$stack" --check/);
+    // The fleets, from npm run matrix's first stage: its listing run over a stand-in that prints two fleets' stage.
+    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eks-fleet-synth-list-"));
+    try {
+      fs.writeFileSync(path.join(dir, "npm"), `#!/bin/sh\nif [ "$3" = matrix ]; then printf '%s\\n' 'stacks=[]' 'stage1=[{"stack":"prod","fleet":"prod"},{"stack":"staging","fleet":"staging"}]' 'stage2=[]'; else echo "$@" >> "${dir}/synths"; fi\n`);
+      fs.chmodSync(path.join(dir, "npm"), 0o755);
+      require("child_process").execFileSync("bash", ["-e", "-c", synth], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      expect(fs.readFileSync(path.join(dir, "synths"), "utf8")).toBe("run --silent synth -- --stack prod --check\nrun --silent synth -- --stack staging --check\n");
+      // npm run matrix failing (a bad stack file) fails the step instead of checking nothing.
+      fs.writeFileSync(path.join(dir, "npm"), "#!/bin/sh\nexit 2\n");
+      expect(() => require("child_process").execFileSync("bash", ["-e", "-c", synth], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, stdio: "pipe" })).toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     expect(runs.find((r) => r.includes("npm run --silent diff"))).toContain('--base "origin/${BASE_REF}"');
     // The diff job needs the base branch's history.
     expect(stepUsing(w, "actions/checkout").some((s) => s.with?.["fetch-depth"] === 0)).toBe(true);
