@@ -21,32 +21,31 @@ export interface RegisteredCluster {
   readonly formerParent?: pulumi.Input<string>;
 }
 
-export interface ArgoCdRegistrationsArgs {
+export interface ArgoCdRegistrationArgs {
   readonly fleet: FleetSpec;
-  /** The region's hub, whose Argo CD reads the Secrets. */
+  /** Its region's hub, whose Argo CD reads the Secret. */
   readonly hub: ClusterSpec;
   /** Talks to the hub's API. */
   readonly hubProvider: k8s.Provider;
-  /** The region's clusters, the hub included. */
-  readonly clusters: readonly RegisteredCluster[];
+  readonly cluster: RegisteredCluster;
 }
 
 /**
- * Registers a region's clusters with its Argo CD hub: one cluster Secret each in the hub's
- * `argocd` namespace (argoproj/argo-cd docs/operator-manual/declarative-setup.md, "Clusters" and
- * "EKS": `name`, `server`, and `config` with `awsAuthConfig` { clusterName, roleARN } and
+ * Registers one cluster with its region's Argo CD hub: the cluster Secret in the hub's `argocd`
+ * namespace (argoproj/argo-cd docs/operator-manual/declarative-setup.md, "Clusters" and "EKS":
+ * `name`, `server`, and `config` with `awsAuthConfig` { clusterName, roleARN } and
  * `tlsClientConfig` { insecure: false, caData }), labels = feature flags, annotations =
  * metadata, no bearer token: Argo CD assumes the spoke's role (components/argocd-spoke.ts) and
- * signs a token for its cluster. Built apart from the clusters because it lives on the hub: in a
- * per-cluster fleet, in the links stack of the region, which names each cluster's endpoint and CA
- * through its stack's outputs. One component per region, so a stack holds one resource per
- * cluster registered. Nothing here depends on a cluster's role: what it serves and runs is in
- * Git, so a promotion changes no registration.
+ * signs a token for its cluster. Built apart from the cluster because it lives on the hub: in a
+ * per-cluster fleet, in the links stack of the region, which names the cluster's endpoint and CA
+ * through its stack's outputs. Named `<cluster>-argocd-registration`, so plan.json and the
+ * policies count it as the cluster's (fleet/ownership.ts). Nothing here depends on the cluster's
+ * role: what it serves and runs is in Git, so a promotion changes no registration.
  */
-export class ArgoCdRegistrations extends pulumi.ComponentResource {
-  constructor(name: string, args: ArgoCdRegistrationsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-fleet:gitops:ArgoCdRegistrations", name, {}, opts);
-    for (const cluster of args.clusters) register(args.fleet, args.hub, cluster, { parent: this, provider: args.hubProvider });
+export class ArgoCdRegistration extends pulumi.ComponentResource {
+  constructor(name: string, args: ArgoCdRegistrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-fleet:gitops:ArgoCdRegistration", name, {}, opts);
+    register(args.fleet, args.hub, args.cluster, { parent: this, provider: args.hubProvider });
     this.registerOutputs({});
   }
 }

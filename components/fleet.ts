@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
-import { ArgoCdRegistrations, RegisteredCluster } from "./argocd-registration";
+import { ArgoCdRegistration, RegisteredCluster } from "./argocd-registration";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
 import { clusterStackName, FleetStack, hasFleetRecord, replicatingClusters } from "../deploy/stacks";
@@ -195,7 +195,8 @@ export class Fleet extends pulumi.ComponentResource {
           const { cluster, treePrerequisites } = byName.get(c.name)!;
           return { ...this.registered(c, cluster), after: [install.release, ...treePrerequisites, spokes.get(c.name)!.grant] };
         });
-        new ArgoCdRegistrations(`${hub.region}-argocd-registrations`, { fleet: spec, hub, hubProvider: byName.get(hub.name)!.cluster.kubernetesProvider, clusters: registered }, { parent: this });
+        const hubProvider = byName.get(hub.name)!.cluster.kubernetesProvider;
+        for (const cluster of registered) this.registerWith(spec, hub, hubProvider, cluster);
       }
     }
 
@@ -252,7 +253,7 @@ export class Fleet extends pulumi.ComponentResource {
       const kubeconfig = kubeconfigFor({ clusterName: hub.eksClusterName, endpoint: hubApi.endpoint, certificateAuthority: hubApi.certificateAuthority, region });
       const provider = new k8s.Provider(`${hub.name}-argocd-hub-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
       const registered = spec.clusters.filter((c) => c.region === region).map((c) => this.registered(c, valuesOf(c.name)));
-      new ArgoCdRegistrations(`${region}-argocd-registrations`, { fleet: spec, hub, hubProvider: provider, clusters: registered }, { parent: this });
+      for (const cluster of registered) this.registerWith(spec, hub, provider, cluster);
     }
     if (region === spec.homeRegion && hasFleetRecord(spec)) {
       // The accelerator's endpoints are the load balancers, whose ARNs AWS assigns: read from every cluster's stack.
@@ -270,6 +271,10 @@ export class Fleet extends pulumi.ComponentResource {
   private registered(cluster: ClusterSpec, api: Pick<ClusterValues, "endpoint" | "certificateAuthority" | "vpcId">): RegisteredCluster {
     const formerParent = pulumi.createUrn(`${cluster.name}-argocd-spoke`, SPOKE_TYPE, pulumi.createUrn(cluster.name, CLUSTER_TYPE, this));
     return { spec: cluster, endpoint: api.endpoint, certificateAuthority: api.certificateAuthority, vpcId: api.vpcId, formerParent };
+  }
+
+  private registerWith(spec: FleetSpec, hub: ClusterSpec, hubProvider: k8s.Provider, cluster: RegisteredCluster): void {
+    new ArgoCdRegistration(`${cluster.spec.name}-argocd-registration`, { fleet: spec, hub, hubProvider, cluster }, { parent: this });
   }
 
   /** The accelerator (with `dns.globalAccelerator`) and `<record>`'s failover group, over the set records of `clusters`. */

@@ -99,12 +99,14 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and eleven spokes in eac
     expect(stages[1]).toEqual(planned.spec.hubs.map((h) => `prod.${h.name}`));
   });
 
-  it("keeps every stack at or under 150 resources; a links stack holds one Secret per cluster of its region, one component and the hub's provider", () => {
+  it("keeps every stack at or under 150 resources; a links stack holds a Secret and its component per cluster of its region, and the hub's provider", () => {
     const sizes = planned.document.stacks!.map((s) => [s.name, s.resources] as const);
     expect(sizes.filter(([, n]) => n > MAX_RESOURCES_PER_STACK)).toEqual([]);
     for (const section of planned.document.stacks!.filter((s) => s.kind === "links")) {
       const argo = planned.document.resources.filter((r) => r.stack === section.name && (r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes" || r.type.startsWith("eks-fleet:gitops:")));
-      expect(argo.length).toBe(planned.spec.clusters.filter((c) => c.region === section.region).length + 2);
+      expect(argo.length).toBe(2 * planned.spec.clusters.filter((c) => c.region === section.region).length + 1);
+      // Each Secret is its cluster's in plan.json, though it lives on the hub.
+      for (const secret of registrations(planned).filter((r) => r.stack === section.name)) expect(secret.cluster).toBe((secret.inputs.metadata as any).name);
     }
   });
 });
