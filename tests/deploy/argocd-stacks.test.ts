@@ -1,4 +1,5 @@
 import { planFleet, StackPlan } from "../../cli/engine/plan-stack";
+import { stacksFor } from "../../deploy/plan-stacks";
 import { deployStages, fleetStacks, stackReads } from "../../deploy/stacks";
 import { touchedStacks } from "../../deploy/touched";
 import { parseFleet } from "../../fleet";
@@ -97,6 +98,8 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and eleven spokes in eac
       for (const read of stackReads(planned.spec, "prod", section)) expect([section.name, stageOf.get(read)! < stageOf.get(section.name)!]).toEqual([section.name, true]);
     }
     expect(stages[1]).toEqual(planned.spec.hubs.map((h) => `prod.${h.name}`));
+    // `plan --only-stack` of a spoke evaluates the fleet stack and its hub's first, nothing else.
+    expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.c1", "prod.c3"]);
   });
 
   it("keeps every stack at or under 150 resources; a links stack holds a Secret and its component per cluster of its region, and the hub's provider", () => {
