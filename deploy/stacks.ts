@@ -19,7 +19,8 @@ import { MAX_STACK_WAVES } from "../fleet/waves";
  * - `<fleet stack>.links.<region>`: what joins a region's clusters: with `dns.globalAccelerator`
  *   the region's endpoint group over their load balancers (one per region and listener), and in
  *   the home region `<record>` itself (its failover group, which aliases sets the clusters made,
- *   or its record of the accelerator, once every region's endpoint group exists).
+ *   or its record of the accelerator, once every region's endpoint group exists), and with
+ *   Argo CD the region's cluster Secrets on its hub (each names its cluster's endpoint and CA).
  * Nothing in a stack grows with the fleet but what one region's clusters share: the fleet stack
  * grows with the regions, a links stack with its region's clusters by one read each, and
  * everything per cluster is in that cluster's own stacks (tests/deploy/stack-sizes.test.ts).
@@ -57,11 +58,20 @@ export function hasFleetRecord(_spec: FleetSpec): boolean {
 }
 
 /**
+ * Argo CD's hub of `cluster`'s region, when it is another cluster: a spoke's endpoint admits its
+ * hub's NAT addresses, which AWS assigns, so a spoke's stack reads its hub's.
+ */
+export function hubOf(spec: FleetSpec, cluster: ClusterSpec): ClusterSpec | undefined {
+  const hub = spec.hubs.find((h) => h.name === cluster.argocdHub);
+  return hub && hub.name !== cluster.name ? hub : undefined;
+}
+
+/**
  * Regions that have a links stack: with the accelerator every fleet region (its endpoint
- * group), and the home region for the fleet record.
+ * group), those with an Argo CD hub, and the home region for the fleet record.
  */
 export function linkRegions(spec: FleetSpec): string[] {
-  const regions = new Set(spec.dns.globalAccelerator ? spec.regions : []);
+  const regions = new Set([...(spec.dns.globalAccelerator ? spec.regions : []), ...spec.hubs.map((h) => h.region)]);
   if (hasFleetRecord(spec)) regions.add(spec.homeRegion);
   return [...spec.regions, spec.homeRegion].filter((r, i, all) => regions.has(r) && all.indexOf(r) === i);
 }
@@ -97,14 +107,17 @@ export function stackOfCluster(spec: FleetSpec, fleetStack: string, cluster: str
 
 /**
  * The stacks whose outputs a stack reads (StackReferences), each for a value AWS assigns:
- * a cluster reads the fleet stack (secret, key and certificate ARNs); a replication stack its
- * cluster and its partner (bucket keys); with the accelerator, a links stack reads the fleet
- * stack (the listener) and its region's clusters (their load balancers), and the home region's
- * also every other region's links stack, so `<record>` names the accelerator only once every
- * endpoint group exists. Failover records alias names the program computes: without the
- * accelerator the home links stack only has to come after the clusters. The fleet stack reads
- * nothing, so it deploys first and alone. A StackReference reads the Pulumi backend, never an
- * AWS region: a region's outage cannot block it.
+ * a cluster reads the fleet stack (secret, key and certificate ARNs) and, an Argo CD spoke, its
+ * hub's stack (the hub's NAT addresses, which its endpoint admits); a replication stack its
+ * cluster and its partner (bucket keys); a links stack, with the accelerator, the fleet stack
+ * (the listener) and its region's clusters (their load balancers), and the home region's also
+ * every other region's links stack, so `<record>` names the accelerator only once every
+ * endpoint group exists; with Argo CD every cluster of its region (endpoint and CA: the hub's
+ * for the connection, each cluster's for its Secret). A spoke's hub is in its region: no stack
+ * reads another region's cluster but for the backup partners. Failover records alias names the
+ * program computes: without the accelerator the home links stack only has to come after the
+ * clusters. The fleet stack reads nothing, so it deploys first and alone. A StackReference
+ * reads the Pulumi backend, never an AWS region: a region's outage cannot block it.
  */
 export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStack): string[] {
   const cluster = (name: string) => clusterStackName(fleetStack, name);
@@ -112,49 +125,65 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
     case "single":
     case "fleet":
       return [];
-    case "cluster":
-      return [fleetStack];
+    case "cluster": {
+      const hub = hubOf(spec, spec.clusters.find((c) => c.name === stack.cluster)!);
+      return hub ? [fleetStack, cluster(hub.name)] : [fleetStack];
+    }
     case "replication": {
       const partner = spec.clusters.find((c) => c.name === stack.cluster)!.backup.partner;
       return spec.clusters.filter((c) => c.name === stack.cluster || c.name === partner).map((c) => cluster(c.name));
     }
     case "links": {
-      if (!spec.dns.globalAccelerator) return [];
-      const clusters = spec.clusters.filter((c) => c.region === stack.region).map((c) => cluster(c.name));
-      const otherRegions = stack.region === spec.homeRegion ? linkRegions(spec).filter((r) => r !== stack.region).map((r) => linksStackName(fleetStack, r)) : [];
-      return [fleetStack, ...clusters, ...otherRegions];
+      const accelerator = spec.dns.globalAccelerator;
+      const registered = spec.hubs.some((h) => h.region === stack.region);
+      const clusters = accelerator || registered ? spec.clusters.filter((c) => c.region === stack.region).map((c) => cluster(c.name)) : [];
+      const otherRegions = accelerator && stack.region === spec.homeRegion ? linkRegions(spec).filter((r) => r !== stack.region).map((r) => linksStackName(fleetStack, r)) : [];
+      return [...(accelerator ? [fleetStack] : []), ...clusters, ...otherRegions];
     }
   }
 }
 
+/** The clusters whose stacks others read before they exist: Argo CD's hubs (deploy/stacks.ts `stackReads`). */
+export function hubStackClusters(spec: FleetSpec): string[] {
+  return spec.stacks === "per-cluster" ? spec.hubs.map((h) => h.name) : [];
+}
+
 /**
- * The most stages a fleet deploys in: the fleet stack, its waves (fleet/waves.ts caps them),
- * and at most two stages of joining stacks (the home links stack after the others, with the
- * accelerator). The deploy workflow has one stage job for each (deploy/matrix.ts).
+ * The most stages a fleet deploys in: the fleet stack, Argo CD's hubs, its waves
+ * (fleet/waves.ts caps them), and at most two stages of joining stacks (the home links stack
+ * after the others, with the accelerator). The deploy workflow has one stage job for each
+ * (deploy/matrix.ts).
  */
-export const MAX_DEPLOY_STAGES = 1 + MAX_STACK_WAVES + 2;
+export const MAX_DEPLOY_STAGES = 1 + 1 + MAX_STACK_WAVES + 2;
 
 /**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
- * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the stacks that
- * join clusters, each after every stack it reads (the replication and links stacks; with the
- * accelerator the home region's links stack after the others). The one rule of what waits for
- * what: the orchestrator runs it (deploy/orchestrator.ts), CI's stage jobs follow it
- * (deploy/matrix.ts), the deploy estimate models it (cli/deploy-estimate.ts). A single-stack
+ * with Argo CD the hubs' stacks (a spoke's stack reads its hub's NAT addresses, which exist only
+ * once the hub's stack has run), then each rollout wave's other cluster stacks (fleet.rollout's
+ * waves, in order), then the stacks that join clusters, each after every stack it reads (the
+ * replication and links stacks; with the accelerator the home region's links stack after the
+ * others). The one rule of what waits for what: the orchestrator runs it
+ * (deploy/orchestrator.ts), CI's stage jobs follow it (deploy/matrix.ts), the deploy estimate
+ * models it (cli/deploy-estimate.ts). A single-stack
  * fleet is one group of one.
  *
  * Waves hold a change back from the clusters that serve until the first ones took it. A
  * cluster stack that holds nothing yet (`isNew`: a cold deploy, a cluster added to the fleet)
- * has nothing running to protect, and no cluster stack reads another (stackReads): it joins
- * the first cluster group instead of waiting for the waves before its own, so a cold deploy
- * takes one cluster's time, not one per wave. A stack that holds resources, even from a
- * failed first deploy, keeps its wave. @default every stack holds resources: waves as given
+ * has nothing running to protect, and no cluster stack reads another but its hub (stackReads):
+ * it joins the first wave's group instead of waiting for the waves before its own, so a cold
+ * deploy takes one cluster's time per group, not one per wave. A stack that holds resources,
+ * even from a failed first deploy, keeps its wave. @default every stack holds resources: waves as given
  */
 export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const waves = spec.waves.map((wave) => wave.clusters.map((c) => clusterStackName(fleetStack, c)));
+  const hubs = hubStackClusters(spec);
+  const waves = spec.waves.map((wave) => wave.clusters.filter((c) => !hubs.includes(c)).map((c) => clusterStackName(fleetStack, c)));
   const [first = [], ...later] = waves;
-  const clusterStages = [[...first, ...later.flat().filter(isNew)], ...later.map((stacks) => stacks.filter((s) => !isNew(s)))].filter((s) => s.length > 0);
+  const clusterStages = [
+    hubs.map((c) => clusterStackName(fleetStack, c)),
+    [...first, ...later.flat().filter(isNew)],
+    ...later.map((stacks) => stacks.filter((s) => !isNew(s))),
+  ].filter((s) => s.length > 0);
   const joining = fleetStacks(spec, fleetStack).filter((s) => s.kind === "replication" || s.kind === "links");
   // Each joining stack one stage after the latest joining stack it reads (they read no later stack).
   const depth = new Map<string, number>();

@@ -117,12 +117,15 @@ describe("the deploy workflow's stages, generated from the fleet", () => {
     expect(matrix.stages.flatMap((entries, i) => entries.map((e) => [e.stack, i]))).toEqual([["prod.c3", stageOf("prod.c3")], ["prod.links.us-east-1", stageOf("prod.links.us-east-1")]]);
   });
 
-  it("has a stage job for every stage a fleet can have: the most waves, then the joining stacks", () => {
-    const waves = Array.from({ length: MAX_STACK_WAVES }, (_, i) => ({ name: `w${i}`, clusters: [`c${i}`], bake: "1h" }));
-    const widest: Record<string, any> = { ...structuredClone(raw), rollout: { waves } };
-    widest.clusters = fleetConfig(MAX_STACK_WAVES, { mode: "active-active" }).clusters.map((c: Record<string, unknown>) => ({ ...c, role: undefined }));
+  it("has a stage job for every stage a fleet can have: Argo CD's hubs, the most waves, then the joining stacks", () => {
+    // Two regions, each with its hub (its first cluster), every other cluster a wave of its own: the hubs go first.
+    const base = fleetConfig(MAX_STACK_WAVES + 2, { mode: "active-active" });
+    const clusters = base.clusters.map((c: Record<string, unknown>, i: number) => ({ ...c, role: undefined, region: i < MAX_STACK_WAVES ? "us-east-1" : "us-west-2" }));
+    const names = clusters.map((c: { name: string }) => c.name);
+    const waves = Array.from({ length: MAX_STACK_WAVES }, (_, i) => ({ name: `w${i}`, clusters: i === 0 ? names.slice(0, 2) : i === MAX_STACK_WAVES - 1 ? names.slice(i + 1) : [names[i + 1]], bake: "1h" }));
+    const widest: Record<string, any> = { ...structuredClone(raw), gitops: { ...raw.gitops, engine: "argocd" }, clusters, rollout: { waves } };
     expect(deployStages(parseFleet(widest, "us-east-1"), "prod")).toHaveLength(MAX_DEPLOY_STAGES);
-    const tooMany = { ...widest, rollout: { waves: [...waves, { name: "extra", clusters: ["c0"], bake: "1h" }] } };
+    const tooMany = { ...widest, rollout: { waves: [...waves.slice(0, -1), { ...waves.at(-1)!, clusters: [names.at(-2)] }, { name: "extra", clusters: [names.at(-1)], bake: "1h" }] } };
     expect(() => parseFleet(tooMany, "us-east-1")).toThrow(`fleet.rollout.waves: lists ${MAX_STACK_WAVES + 1} waves; a per-cluster fleet deploys in at most ${MAX_STACK_WAVES}`);
     const jobs = Object.keys(deploy.jobs).filter((j) => j.startsWith("stage-"));
     expect(jobs).toEqual(Array.from({ length: MAX_DEPLOY_STAGES }, (_, i) => stageJob(i + 1)));

@@ -33,6 +33,8 @@ const FLEETS: [string, number, (raw: Record<string, any>) => void][] = [
   ["Route 53 latency (active-active) over three regions", 100, (raw) => (activeActive(raw), inRegions(raw, 3))],
   ["Global Accelerator (active-passive) over three regions", ACCELERATOR_MAX_PASSIVE_REGIONS * ACCELERATOR_MAX_CLUSTERS_PER_REGION, (raw) => ((raw.dns.globalAccelerator = true), inRegions(raw, ACCELERATOR_MAX_PASSIVE_REGIONS))],
   ["Global Accelerator (active-active) over ten regions", 100, (raw) => (activeActive(raw), (raw.dns.globalAccelerator = true))],
+  // Argo CD registers each cluster on its region's hub from that region's links stack.
+  ["Route 53 failover (active-passive) with Argo CD over three regions", 100, (raw) => ((raw.gitops.engine = "argocd"), inRegions(raw, 3))],
 ];
 
 /**
@@ -40,8 +42,8 @@ const FLEETS: [string, number, (raw: Record<string, any>) => void][] = [
  * deploy order as `npm run plan` runs it (cli/engine/plan-stack.ts), its StackReferences
  * reading what the stacks before it returned. Cluster and replication stacks, the kinds of
  * which there are as many as clusters, are the program run for one cluster each: one per
- * kind and role is run (the fixture's regions all have three zones, so the region changes
- * names, not resources), and every other one returns that one's outputs (what a replication
+ * kind, role and Argo CD hubship is run (the fixture's regions all have three zones, so the
+ * region changes names, not resources), and every other one returns that one's outputs (what a replication
  * or links stack builds depends on which stacks it reads, not on the ARNs it reads) and is
  * reported at that one's size, so a 100-cluster fleet takes seconds.
  */
@@ -53,7 +55,7 @@ async function stackSizes(raw: Record<string, any>): Promise<{ stack: FleetStack
   const sampled = new Map<string, { outputs: Record<string, unknown>; resources: number }>();
   for (const stack of planOrder(spec, "prod")) {
     const cluster = spec.clusters.find((c) => c.name === stack.cluster);
-    const key = cluster ? `${stack.kind}/${cluster.role}` : undefined;
+    const key = cluster ? `${stack.kind}/${cluster.role}/${spec.hubs.includes(cluster)}` : undefined;
     const sample = key === undefined ? undefined : sampled.get(key);
     if (sample) {
       outputs.set(stack.name, stack.kind === "cluster" ? { [CLUSTER_OUTPUT]: sample.outputs[CLUSTER_OUTPUT] } : {});
