@@ -12,8 +12,8 @@ export interface MatrixEntry {
 
 /**
  * What the deploy workflow's four jobs run, one matrix job per stack (pulumi/actions): `fleet`
- * (fleet stacks and single-stack fleets) first, then `hubs` (Argo CD hubs' cluster stacks,
- * which their spokes' stacks read: deploy/stacks.ts `deployStages`), then `clusters`, then
+ * (fleet stacks and single-stack fleets) first, then `hubs` (the cluster stacks of Argo CD hubs
+ * with spokes, which their spokes' stacks read: deploy/stacks.ts `deployStages`), then `clusters`, then
  * `links`, each job waiting for the one before. `only`: the stacks a change touches (`npm run diff --
  * --touched-stacks`); the rest are left out.
  */

@@ -127,22 +127,37 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
   }
 }
 
-/** The clusters whose stacks others read before they exist: Argo CD's hubs (deploy/stacks.ts `stackReads`). */
+/**
+ * The Argo CD hubs whose stacks other cluster stacks read (those with spokes: each spoke's
+ * endpoint admits its hub's NAT addresses), in a per-cluster fleet; none otherwise.
+ */
 export function hubStackClusters(spec: FleetSpec): string[] {
-  return spec.stacks === "per-cluster" ? spec.hubs.map((h) => h.name) : [];
+  if (spec.stacks !== "per-cluster") return [];
+  return spec.hubs.filter((h) => spec.clusters.some((c) => hubOf(spec, c)?.name === h.name)).map((h) => h.name);
 }
 
 /**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
- * with Argo CD the hubs' stacks (a spoke's stack reads its hub's NAT addresses, which exist only
- * once the hub's stack has run), then each rollout wave's other cluster stacks (fleet.rollout's
- * waves, in order), then the links stacks. What the orchestrator runs (deploy/orchestrator.ts)
- * and CI's jobs follow. A single-stack fleet is one group of one.
+ * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the links stacks.
+ * With Argo CD, a spoke's stack reads its hub's NAT addresses, which exist only once the hub's
+ * stack has run: a hub with spokes deploys in the earliest wave of its region's clusters, in a
+ * stage of that wave before the rest. What the orchestrator runs (deploy/orchestrator.ts) and
+ * CI's jobs follow. A single-stack fleet is one group of one.
  */
 export function deployStages(spec: FleetSpec, fleetStack: string): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const hubs = hubStackClusters(spec);
-  const clusterStages = [hubs, ...spec.waves.map((wave) => wave.clusters.filter((c) => !hubs.includes(c)))].map((stage) => stage.map((c) => clusterStackName(fleetStack, c)));
+  const hubs = new Set(hubStackClusters(spec));
+  const waveOf = new Map(spec.waves.flatMap((w) => w.clusters.map((c) => [c, w.index] as const)));
+  // A hub moves up to its earliest spoke's wave.
+  for (const c of spec.clusters) {
+    const hub = hubOf(spec, c);
+    if (hub && hubs.has(hub.name)) waveOf.set(hub.name, Math.min(waveOf.get(hub.name)!, waveOf.get(c.name)!));
+  }
+  const clusterStages = spec.waves.flatMap((wave) => {
+    const members = spec.waves.flatMap((w) => w.clusters).filter((c) => waveOf.get(c) === wave.index);
+    const first = members.filter((c) => hubs.has(c) && members.some((s) => hubOf(spec, spec.clusters.find((x) => x.name === s)!)?.name === c));
+    return first.length > 0 ? [first, members.filter((c) => !first.includes(c))] : [members];
+  }).map((stage) => stage.map((c) => clusterStackName(fleetStack, c)));
   const links = linkRegions(spec).map((r) => linksStackName(fleetStack, r));
   return [[fleetStack], ...clusterStages.filter((s) => s.length > 0), ...(links.length > 0 ? [links] : [])];
 }
