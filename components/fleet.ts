@@ -53,6 +53,8 @@ interface FleetWide extends FleetWideValues {
 interface FleetRoles {
   readonly karpenter: FleetRole;
   readonly ebsCsiDriver: FleetRole;
+  readonly externalDns: FleetRole;
+  readonly loadBalancerController: FleetRole;
   /** With Argo CD: the role every hub's service accounts use (the fleet stack's, by its ARN, in a cluster stack). */
   readonly argocd?: FleetRole;
 }
@@ -63,7 +65,13 @@ interface FleetRoles {
  */
 function fleetRolesByArn(spec: FleetSpec): FleetRoles {
   const arn = (agent: names.AgentName) => ({ arn: names.roleArn(spec.accountId, names.podIdentityRoleName(spec.name, names.AGENTS[agent].role)) });
-  return { karpenter: arn("karpenter"), ebsCsiDriver: arn("ebsCsiDriver"), ...(spec.gitops.engine === "argocd" ? { argocd: arn("argocd") } : {}) };
+  return {
+    karpenter: arn("karpenter"),
+    ebsCsiDriver: arn("ebsCsiDriver"),
+    externalDns: arn("externalDns"),
+    loadBalancerController: arn("loadBalancerController"),
+    ...(spec.gitops.engine === "argocd" ? { argocd: arn("argocd") } : {}),
+  };
 }
 
 /** One cluster with the parts of it that later clusters or fleet-wide resources refer to. */
@@ -294,11 +302,13 @@ export class Fleet extends pulumi.ComponentResource {
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
     new NamespaceAdminAccess(`${name}-namespace-admins`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName }, { parent: c });
-    const irsa = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
-    const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
-    const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
-    await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
+    const common = { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider };
+    // Velero and the secrets readers keep IRSA (docs/REFERENCE.md, "Pod identity").
+    const irsa = { ...common, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
     const podIdentity = { podIdentityAgent: c.podIdentityAgent };
+    const lbc = new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId, clusterName: c.clusterName, role: shared.roles.loadBalancerController, ...podIdentity }, { parent: c });
+    const serviceWebhook = (await built(lbc)).release;
+    await built(new ExternalDns(`${name}-external-dns`, { ...common, clusterName: c.clusterName, role: shared.roles.externalDns, serviceWebhook, ...podIdentity }, { parent: c }));
     await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName, nodes: c.systemNodes, role: shared.roles.ebsCsiDriver, ...podIdentity }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, {
       ...common,
@@ -309,10 +319,10 @@ export class Fleet extends pulumi.ComponentResource {
       ...podIdentity,
     }, { parent: c }));
     const regionKeyArn = shared.keyArns[clusterSpec.region];
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...irsa, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.
     const velero = await built(new Velero(`${name}-velero`, {
-      ...common,
+      ...irsa,
       storage,
       serviceWebhook,
       regionKeyArn,

@@ -130,6 +130,20 @@ describe("the deploy stages of an Argo CD fleet, per-cluster", () => {
   });
 });
 
+describe("the cold deploy of an Argo CD fleet, per-cluster", () => {
+  it("creates the hubs with spokes first, then every other cluster at once: a spoke's stack reads its hub's", () => {
+    const spec = parseFleet(twoRegions(6), "us-east-1");
+    const cold = deployStages(spec, "prod", () => true);
+    expect(cold.length).toBe(4);
+    expect([...cold[1]].sort()).toEqual(["prod.c0", "prod.c1"]);
+    expect([...cold[2]].sort()).toEqual(["prod.c2", "prod.c3", "prod.c4", "prod.c5"]);
+    // A spoke added to a deployed fleet joins the first stage after its hub's.
+    const stages = deployStages(spec, "prod", (stack) => stack === "prod.c5");
+    const stageOf = (stack: string) => stages.findIndex((stage) => stage.includes(stack));
+    expect(stageOf("prod.c5")).toBe(stageOf("prod.c1") + 1);
+  });
+});
+
 describe("a hub taking over its region, per-cluster", () => {
   it("touches only that region's stacks: the new hub's, its spokes', the old hub's and the region's links", async () => {
     const raw = twoRegions(6);
