@@ -22,9 +22,9 @@ export interface ClusterLoadBalancerArgs {
   readonly podSecurityGroupId: pulumi.Input<string>;
   /** One public subnet per zone of the cluster's VPC. */
   readonly publicSubnetIds: pulumi.Input<string>[];
-  /** ACM certificate in the cluster's region covering `<cluster>.<record>`, issued or still pending validation. */
+  /** ACM certificate in the cluster's region covering `<fleet>-<cluster>.<record>`, issued or still pending validation. */
   readonly certificateArn: pulumi.Input<string>;
-  /** The public hosted zone where `<cluster>.<record>` is written. */
+  /** The public hosted zone where `<fleet>-<cluster>.<record>` is written. */
   readonly zoneId: pulumi.Input<string>;
 }
 
@@ -40,7 +40,7 @@ export interface ClusterLoadBalancerArgs {
  *
  * With Global Accelerator, a second target group checks the serving answer through the
  * nodes (names.gatewayServingTargetGroupName), so the accelerator sees the endpoint healthy
- * exactly while the cluster serves. `<cluster>.<record>` is an alias of the NLB that
+ * exactly while the cluster serves. `<fleet>-<cluster>.<record>` is an alias of the NLB that
  * evaluates its target health.
  */
 export class ClusterLoadBalancer extends pulumi.ComponentResource {

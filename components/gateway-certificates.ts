@@ -12,7 +12,7 @@ export interface GatewayCertificatesArgs {
 
 /**
  * The TLS certificate of every cluster's load balancer: one ACM certificate per fleet
- * region for `*.<record>` and `<record>`, so it covers each cluster's `<cluster>.<record>`
+ * region for `*.<record>` and `<record>`, so it covers each cluster's `<fleet>-<cluster>.<record>`
  * (what Route 53 health-checks over HTTPS) and the fleet record clients use.
  *
  * DNS-validated through a single record: ACM issues the same validation CNAME for the same

@@ -123,7 +123,7 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
 
   it("points each cluster's hostname at its own NLB, evaluating target health", () => {
     for (const cluster of ["c0", "c1", "c2"]) {
-      const record = ofType(ev, "aws:route53/record:Record").find((r) => r.inputs.name === `${cluster}.api.example.com`)!;
+      const record = ofType(ev, "aws:route53/record:Record").find((r) => r.inputs.name === `prod-${cluster}.api.example.com`)!;
       const lb = byName(ev, `${cluster}-lb`);
       expect(record.inputs.type).toBe("A");
       expect(record.inputs.aliases).toEqual([{ name: expect.stringMatching(new RegExp(`^prod-${cluster}-nlb-[0-9a-f]+\\.elb\\.${lb.region}\\.amazonaws\\.com$`)), zoneId: expect.any(String), evaluateTargetHealth: true }]);
