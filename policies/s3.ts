@@ -216,7 +216,7 @@ export const s3BackupReplicated: StackValidationPolicy = {
       if (planned[view.label]) continue; // judged below, in the stack that holds its replication
       const rules = view.settings("replication").flatMap((c) => asArray(known(() => c.props.rules)));
       if (rules.length === 0) {
-        reportViolation(`Bucket '${view.label}': backups do not replicate to another region. Add an aws.s3.BucketReplicationConfig to the partner cluster's bucket with Replication Time Control.`, view.bucket.urn);
+        reportViolation(`Bucket '${view.label}': backups do not replicate to another region. Add an aws.s3.BucketReplicationConfig to the partner cluster's bucket with Replication Time Control, or, where another stack holds it, run the pack with the stack's config from npm run plan (policy-config.<stack>.json: replications).`, view.bucket.urn);
         continue;
       }
       const gaps = rules.map(replicationGaps).sort((a, b) => a.length - b.length)[0];
