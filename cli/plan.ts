@@ -44,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
   // evaluates. It loads its modules while this thread reads the stack file.
   startTreeWorker();
   const stack = fleetFromStackFile(configFile);
+  // Each stack's pack config is replaced only when it is a regular file, like plan.json.
+  const configFiles = fleetStacks(stack.spec, stack.config.stack).map((s) => path.join(out, policyConfigFile(s.name)));
+  configFiles.forEach(checkPlanFile);
   // From here on, a failure removes what this run made: the staged tree and plan, the folders it created.
   const created = fs.mkdirSync(out, { recursive: true });
   let release = () => undefined as void;
@@ -57,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     // Again under the lock: a run that held it may have changed the folder.
     checkOutputFolder(out, "--out", holdsPlan);
     checkPlanFile(planFile);
+    configFiles.forEach(checkPlanFile);
     // The stack's own tree says where each wave stands; the plan's copy goes to --out.
     const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
     // `--only-stack` writes the folders of that stack's cluster alone (a fleet or links stack: none).

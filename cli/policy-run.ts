@@ -31,7 +31,9 @@ export function resourcesByStack<T extends StackResource>(resources: readonly T[
   const groups = new Map<string, T[]>();
   for (const r of resources) {
     const stack = r.stack ?? stackOfUrn(r.urn) ?? "";
-    groups.set(stack, [...(groups.get(stack) ?? []), r]);
+    const group = groups.get(stack);
+    if (group) group.push(r);
+    else groups.set(stack, [r]);
   }
   return groups;
 }
@@ -43,10 +45,11 @@ export function resourcesByStack<T extends StackResource>(resources: readonly T[
  * rules that judge the fleet as a whole (the cost cap) also run over every resource with `config`.
  */
 export async function infraViolations(resources: readonly StackResource[], config: PolicyConfig = {}, configs?: ReadonlyMap<string, PolicyConfig>): Promise<Violation[]> {
-  const stacks = resourcesByStack(withMockIds(resources));
+  const withIds = withMockIds(resources);
+  const stacks = resourcesByStack(withIds);
   const found: Violation[] = [];
   for (const [stack, mine] of stacks) found.push(...(await evaluateResources(mine, configs?.get(stack) ?? config)));
-  if (stacks.size > 1) found.push(...(await evaluateStackPolicies(withMockIds(resources), FLEET_WIDE_POLICIES, config)));
+  if (stacks.size > 1) found.push(...(await evaluateStackPolicies(withIds, FLEET_WIDE_POLICIES, config)));
   return found;
 }
 
