@@ -112,14 +112,15 @@ export function stackPolicyConfigs(config: StackConfig, spec: FleetSpec, resourc
   const fleetConfig = policyConfigOf(config, spec);
   const stacks = resourcesByStack(withMockIds(resources));
   const cap = (fleetConfig["monthly-cost-cap"] as { maxMonthlyUsd?: number } | undefined)?.maxMonthlyUsd;
-  if (cap === undefined || !complete) return new Map([...stacks.keys()].map((s) => [s, fleetConfig]));
+  // One stack is judged against the whole cap; without every stack, the shares are not known.
+  if (cap === undefined || !complete || stacks.size === 1) return new Map([...stacks.keys()].map((s) => [s, fleetConfig]));
   const estimates = new Map([...stacks].map(([stack, mine]) => [stack, stackCost(stackArgs(mine).resources).monthlyUsd]));
   const total = [...estimates.values()].reduce((a, b) => a + b, 0);
   const share = Math.floor(((cap - total) / stacks.size) * 100) / 100;
   return new Map(
     [...estimates].map(([stack, estimate]) => [
       stack,
-      stacks.size === 1 ? fleetConfig : { ...fleetConfig, "monthly-cost-cap": { maxMonthlyUsd: Math.floor((estimate + share) * 100) / 100, fleetMaxMonthlyUsd: cap } },
+      { ...fleetConfig, "monthly-cost-cap": { maxMonthlyUsd: Math.floor((estimate + share) * 100) / 100, fleetMaxMonthlyUsd: cap } },
     ]),
   );
 }
