@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deployStages } from "../deploy/stacks";
-import { automationRunner } from "../deploy/automation-runner";
+import { automationRunner, stacksHoldingResources } from "../deploy/automation-runner";
 import { formatReport, OrchestrationReport, orchestrate } from "../deploy/orchestrator";
 import { fleetFromStackFile, FleetConfigError, stackNameOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
@@ -19,7 +19,8 @@ const DEFAULT_STACK_PARALLEL = 4;
 /**
  * `npm run deploy`: `pulumi up` (or `--preview`) of every stack of the fleet a stack file
  * describes, through the Pulumi Automation API (the Pulumi CLI and credentials needed): the
- * fleet stack, then each rollout wave's cluster stacks, then the links stacks, at most
+ * fleet stack, then each rollout wave's cluster stacks (a cluster stack that holds nothing yet
+ * with the first wave: deploy/stacks.ts `deployStages`), then the links stacks, at most
  * `--stack-parallel` stacks at once, `--parallel` operations within each, nothing started
  * after the first failure; each stack with the policy pack and its own pack config, from an
  * offline plan of the fleet first (cli/policy-run.ts, stackPolicyConfigs). `--only` runs just the stacks a change touches (`npm run matrix --
@@ -38,9 +39,11 @@ export async function main(argv: string[]): Promise<number> {
   const fleetStack = stackNameOf(configFile);
   if (!fleetStack) throw new UsageError(`${configFile}: a fleet deploys from its Pulumi.<stack>.yaml; the file name names the fleet stack`);
   const { spec, config } = fleetFromStackFile(configFile);
-  const stages = deployStages(spec, fleetStack);
+  const workDir = path.dirname(configFile);
   const parallel = positive(flags.parallel, "--parallel");
   const stackParallel = positive(flags["stack-parallel"], "--stack-parallel") ?? DEFAULT_STACK_PARALLEL;
+  const holding = spec.stacks === "single" ? new Set<string>() : await stacksHoldingResources(workDir, flags.org);
+  const stages = deployStages(spec, fleetStack, (stack) => !holding.has(stack));
   const only = flags.only === undefined ? undefined : new Set(flags.only.split(",").map((s) => s.trim()).filter(Boolean));
   const unknown = [...(only ?? [])].filter((s) => !stages.flat().includes(s));
   if (unknown.length > 0) throw new FleetConfigError(unknown.map((s) => ({ path: "--only", message: `'${s}' is not a stack of this fleet; its stacks: ${stages.flat().join(", ")}` })));
@@ -52,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     for (const [stack, stackConfig] of policyConfigs) fs.writeFileSync(path.join(configDir, policyConfigFile(stack)), stableJson(stackConfig));
     const runner = automationRunner({
-      workDir: path.dirname(configFile),
+      workDir,
       organization: flags.org,
       parallel,
       policyPackConfig: (stack) => path.join(configDir, policyConfigFile(stack)),

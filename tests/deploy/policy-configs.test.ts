@@ -19,6 +19,8 @@ describe("npm run deploy hands each stack its own pack config", () => {
   it("per-cluster: the config a stack's preview gets is the one the offline plan derives for that stack", async () => {
     const file = writeStackFile(path.join(tempDir("deploy-"), "Pulumi.prod.yaml"), fleetConfig(2, { stacks: "per-cluster", policy: { maxMonthlyUsd: 5000 } }));
     const seen = new Map<string, { packs?: string[]; config: unknown }>();
+    // A fleet no stack of which holds resources yet (`pulumi stack ls`).
+    jest.spyOn(LocalWorkspace, "create").mockResolvedValue({ listStacks: async () => [] } as unknown as LocalWorkspace);
     jest.spyOn(LocalWorkspace, "createOrSelectStack").mockImplementation(async (args) => {
       const name = (args as { stackName: string }).stackName;
       return {
