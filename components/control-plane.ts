@@ -26,14 +26,15 @@ export interface ControlPlaneArgs {
    * Ranges allowed on the public endpoint, never empty: the deploy reaches the API from outside
    * the VPC, so the fleet refuses a private-only endpoint (fleet/rules.ts `PRIVATE_ONLY_REFUSED`).
    */
-  readonly publicAccessCidrs: pulumi.Input<string>[];
+  readonly publicAccessCidrs: pulumi.Input<pulumi.Input<string>[]>;
   readonly tags: Record<string, string>;
 }
 
 /**
  * The EKS control plane from provider resources, so a plan shows what AWS will see: the
  * cluster role, the cluster (secrets encryption, every log type, a private endpoint and a
- * public one limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
+ * public one limited to named ranges, access entries only) and the IAM OIDC provider for IRSA
+ * (Velero and the secrets readers, which authenticate by web identity: docs/REFERENCE.md "Pod identity").
  *
  * - The cluster grants its creator nothing (`bootstrapClusterCreatorAdminPermissions: false`):
  *   who may use the API is what `ClusterAccess` lists, the deploy role included.

@@ -15,7 +15,8 @@ import { stackPrefixes } from "../fleet/stack-paths";
  *   checks and its records in the answer sets, or its latency record);
  * - `<fleet stack>.links.<region>`: what joins clusters, after them: the replication rules of the
  *   backup buckets in that region (each names its partner's bucket and key, which must exist),
- *   and in the home region `<record>` itself (its failover group, which aliases sets the
+ *   with Argo CD the region's cluster Secrets on its hub (each names its cluster's endpoint and
+ *   CA), and in the home region `<record>` itself (its failover group, which aliases sets the
  *   clusters made, and the accelerator, which needs the load balancers' ARNs).
  * Cluster names are DNS labels, so `<fleet>.<cluster>` never reads as `<fleet>.links.<region>`.
  * No stack has a config file of its own: each reads the fleet stack's file (fleet/pulumi-config.ts).
@@ -48,9 +49,18 @@ export function hasFleetRecord(_spec: FleetSpec): boolean {
   return true;
 }
 
-/** Regions that have a links stack: those with a replicating cluster, and the home region when the fleet record needs one. */
+/**
+ * Argo CD's hub of `cluster`'s region, when it is another cluster: a spoke's endpoint admits its
+ * hub's NAT addresses, which AWS assigns, so a spoke's stack reads its hub's.
+ */
+export function hubOf(spec: FleetSpec, cluster: ClusterSpec): ClusterSpec | undefined {
+  const hub = spec.hubs.find((h) => h.name === cluster.argocdHub);
+  return hub && hub.name !== cluster.name ? hub : undefined;
+}
+
+/** Regions that have a links stack: those with a replicating cluster, those with an Argo CD hub, and the home region when the fleet record needs one. */
 export function linkRegions(spec: FleetSpec): string[] {
-  const regions = new Set(replicatingClusters(spec).map((c) => c.region));
+  const regions = new Set([...replicatingClusters(spec), ...spec.hubs].map((c) => c.region));
   if (hasFleetRecord(spec)) regions.add(spec.homeRegion);
   return [...spec.regions, spec.homeRegion].filter((r, i, all) => regions.has(r) && all.indexOf(r) === i);
 }
@@ -85,9 +95,13 @@ export function stackOfCluster(spec: FleetSpec, fleetStack: string, cluster: str
 
 /**
  * The stacks whose outputs a stack reads (StackReferences), each for a value AWS assigns:
- * a cluster reads the fleet stack (secret, key and certificate ARNs); a links stack reads the
- * clusters whose bucket it replicates from or into (bucket keys), and, for the accelerator, its
- * clusters' load balancers (every cluster). Failover records alias names the program computes:
+ * a cluster reads the fleet stack (secret, key and certificate ARNs) and, an Argo CD spoke, its
+ * hub's stack (the hub's NAT addresses, which its endpoint admits); a links stack reads the
+ * clusters whose bucket it replicates from or into (bucket keys), with Argo CD every cluster
+ * of its region (endpoint and CA: the hub's for the connection, each cluster's for its
+ * Secret), and, for the accelerator, its clusters' load balancers (every cluster). A spoke's
+ * hub is in its region: no stack reads another region's cluster but for the backup partners and
+ * the accelerator, as before. Failover records alias names the program computes:
  * the links stack only has to come after the clusters. The fleet stack reads nothing, so it
  * deploys first and alone. A StackReference reads the Pulumi backend, never an AWS region: a
  * region's outage cannot block it.
@@ -98,27 +112,51 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
     case "single":
     case "fleet":
       return [];
-    case "cluster":
-      return [fleetStack];
+    case "cluster": {
+      const hub = hubOf(spec, spec.clusters.find((c) => c.name === stack.cluster)!);
+      return hub ? [fleetStack, cluster(hub.name)] : [fleetStack];
+    }
     case "links": {
       const sources = replicatingClusters(spec).filter((c) => c.region === stack.region);
       const ends = sources.flatMap((c) => [c.name, c.backup.partner]);
       const everyCluster = stack.region === spec.homeRegion && spec.dns.globalAccelerator ? spec.clusters.map((c) => c.name) : [];
-      const read = new Set([...ends, ...everyCluster]);
+      const registered = spec.hubs.some((h) => h.region === stack.region) ? spec.clusters.filter((c) => c.region === stack.region).map((c) => c.name) : [];
+      const read = new Set([...ends, ...everyCluster, ...registered]);
       return spec.clusters.filter((c) => read.has(c.name)).map((c) => cluster(c.name));
     }
   }
 }
 
+/** The clusters whose stacks others read before they exist: Argo CD's hubs (deploy/stacks.ts `stackReads`). */
+export function hubStackClusters(spec: FleetSpec): string[] {
+  return spec.stacks === "per-cluster" ? spec.hubs.map((h) => h.name) : [];
+}
+
 /**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
- * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the links stacks.
- * What the orchestrator runs (deploy/orchestrator.ts) and CI's jobs follow. A single-stack
+ * with Argo CD the hubs' stacks (a spoke's stack reads its hub's NAT addresses, which exist only
+ * once the hub's stack has run), then each rollout wave's other cluster stacks (fleet.rollout's
+ * waves, in order), then the links stacks. What the orchestrator runs (deploy/orchestrator.ts),
+ * the deploy estimate models (cli/deploy-estimate.ts) and CI's jobs follow. A single-stack
  * fleet is one group of one.
+ *
+ * Waves hold a change back from the clusters that serve until the first ones took it. A
+ * cluster stack that holds nothing yet (`isNew`: a cold deploy, a cluster added to the fleet)
+ * has nothing running to protect, and no cluster stack reads another but its hub (stackReads):
+ * it joins the first wave's group instead of waiting for the waves before its own, so a cold
+ * deploy takes one cluster's time per group, not one per wave. A stack that holds resources,
+ * even from a failed first deploy, keeps its wave. @default every stack holds resources: waves as given
  */
-export function deployStages(spec: FleetSpec, fleetStack: string): string[][] {
+export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const clusterStages = spec.waves.map((wave) => wave.clusters.map((c) => clusterStackName(fleetStack, c)));
+  const hubs = hubStackClusters(spec);
+  const waves = spec.waves.map((wave) => wave.clusters.filter((c) => !hubs.includes(c)).map((c) => clusterStackName(fleetStack, c)));
+  const [first = [], ...later] = waves;
+  const clusterStages = [
+    hubs.map((c) => clusterStackName(fleetStack, c)),
+    [...first, ...later.flat().filter(isNew)],
+    ...later.map((stacks) => stacks.filter((s) => !isNew(s))),
+  ].filter((s) => s.length > 0);
   const links = linkRegions(spec).map((r) => linksStackName(fleetStack, r));
-  return [[fleetStack], ...clusterStages.filter((s) => s.length > 0), ...(links.length > 0 ? [links] : [])];
+  return [[fleetStack], ...clusterStages, ...(links.length > 0 ? [links] : [])];
 }

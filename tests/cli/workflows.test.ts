@@ -50,7 +50,7 @@ const workflows = new Map(
   }),
 );
 /** The deploy workflow's jobs that run one matrix job per stack, in the order they run (deploy/matrix.ts). */
-const DEPLOY_STAGES = ["fleet", "clusters", "links"] as const;
+const DEPLOY_STAGES = ["fleet", "hubs", "clusters", "links"] as const;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 const stepUsing = (w: Workflow, action: string) => steps(w).filter((s) => s.uses?.startsWith(`${action}@`));
 
