@@ -104,14 +104,19 @@ export async function main(argv: string[]): Promise<number> {
 
   const failed = document.violations.some((v) => v.enforcement === "mandatory");
   if (flags.json) process.stdout.write(json);
-  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}\n${nextStep({ configFile, spec: stack.spec }, failed, path.relative(process.cwd(), out) || ".")}`);
+  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}\n${nextStep({ configFile, spec: stack.spec }, failed, path.relative(process.cwd(), out) || ".", flags["only-stack"])}`);
   return failed ? EXIT.violations : EXIT.ok;
 }
 
 /** What to run after a plan, for this stack: fix what fails, else render, preview and deploy it. */
-function nextStep(stack: StackRef, failed: boolean, out: string): string {
+function nextStep(stack: StackRef, failed: boolean, out: string, only?: string): string {
   const name = stackName(stack);
-  const up = `pulumi up --stack ${name} --policy-pack policies --policy-pack-config ${path.join(out, policyConfigFile(name))}`;
+  // A per-cluster fleet deploys stack by stack with the pack configs of the whole fleet's plan
+  // (`npm run deploy`, which plans first): `--only-stack` writes none, so it names its stack there.
+  const up =
+    stack.spec.stacks === "per-cluster"
+      ? npmCommand("deploy", stack, ...(only === undefined ? [] : ["--only", only]))
+      : `pulumi up --stack ${name} --policy-pack policies --policy-pack-config ${path.join(out, policyConfigFile(name))}`;
   if (failed) return `Next: fix the mandatory violations above (the plan exits 1, and \`${up}\` would refuse them), then \`${npmCommand("plan", stack)}\` again.`;
   return `Next: \`${npmCommand("synth", stack)}\` renders ${shownTree(stack)} to commit, \`${npmCommand("diff", stack, "--base", stack.spec.gitops.branch)}\` previews the change, \`${up}\` deploys it.`;
 }

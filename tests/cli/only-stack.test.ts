@@ -11,12 +11,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = writeStackFile(path.join(dir, "Pulumi.split.yaml"), fleetConfig(3, { stacks: "per-cluster" }));
 
 /** `npm run plan -- --only-stack STACK` in-process, into its own folder. */
-async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocument; out: string }> {
+async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocument; out: string; printed: string }> {
   const out = path.join(dir, stack);
   const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
   try {
     const status = await main(["--config", file, "--out", out, "--only-stack", stack]);
-    return { status, plan: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")), out };
+    return { status, plan: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")), out, printed: log.mock.calls.flat().join("\n") };
   } finally {
     log.mockRestore();
   }
