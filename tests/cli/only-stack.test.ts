@@ -24,8 +24,10 @@ async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocu
 
 describe("npm run plan -- --only-stack", () => {
   it("plans a cluster stack's resources alone and writes that cluster's part of the tree", async () => {
-    const { plan, out } = await planOnly("split.c1");
+    const { status, plan, out } = await planOnly("split.c1");
     expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["split.c1"]));
+    // Judged as CrossGuard judges that stack: its bucket's replication is the links stack's, named in its pack config.
+    expect([status, plan.violations]).toEqual([0, []]);
     expect(new Set(plan.resources.flatMap((r) => (r.cluster ? [r.cluster] : [])))).toEqual(new Set(["c1"]));
     // The other clusters' folders are not the stack's: a preview of c1 writes only c1's.
     expect(fs.readdirSync(path.join(out, "gitops", "clusters"))).toEqual(["c1"]);
