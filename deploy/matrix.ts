@@ -12,8 +12,8 @@ export interface MatrixEntry {
 
 /**
  * What the deploy workflow's four jobs run, one matrix job per stack (pulumi/actions): `fleet`
- * (fleet stacks and single-stack fleets) first, then `hubs` (Argo CD hubs' cluster stacks,
- * which their spokes' stacks read: deploy/stacks.ts `deployStages`), then `clusters`, then
+ * (fleet stacks and single-stack fleets) first, then `hubs` (the cluster stacks of Argo CD hubs
+ * with spokes, which their spokes' stacks read: deploy/stacks.ts `deployStages`), then `clusters`, then
  * `links`, each job waiting for the one before. `only`: the stacks a change touches (`npm run diff --
  * --touched-stacks`); the rest are left out.
  */
@@ -24,9 +24,9 @@ export interface DeployMatrix {
   readonly links: MatrixEntry[];
 }
 
-/** The matrix job that deploys a stack of `kind`: the workflow job of the same id runs it. */
-export function matrixJob(kind: StackKind): keyof DeployMatrix {
-  return kind === "cluster" ? "clusters" : kind === "links" ? "links" : "fleet";
+/** The matrix job that deploys a stack of `kind` (`hub`: an Argo CD hub's with spokes): the workflow job of the same id runs it. */
+export function matrixJob(kind: StackKind, hub = false): keyof DeployMatrix {
+  return kind === "cluster" ? (hub ? "hubs" : "clusters") : kind === "links" ? "links" : "fleet";
 }
 
 export function deployMatrix(fleets: readonly { readonly fleetStack: string; readonly spec: FleetSpec }[], only?: ReadonlySet<string>): DeployMatrix {
@@ -37,8 +37,7 @@ export function deployMatrix(fleets: readonly { readonly fleetStack: string; rea
     for (const stack of fleetStacks(spec, fleetStack)) {
       if (only && !only.has(stack.name)) continue;
       const entry = { stack: stack.name, fleet: fleetStack };
-      if (stack.kind === "cluster") (hubs.has(stack.cluster!) ? matrix.hubs : matrix.clusters).push({ ...entry, wave: waveOf.get(stack.cluster!)! });
-      else matrix[matrixJob(stack.kind)].push(entry);
+      matrix[matrixJob(stack.kind, hubs.has(stack.cluster ?? ""))].push(stack.kind === "cluster" ? { ...entry, wave: waveOf.get(stack.cluster!)! } : entry);
     }
   }
   // A wave's stacks before the next wave's: the order GitHub starts matrix jobs in when max-parallel holds some back.

@@ -127,36 +127,67 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
   }
 }
 
-/** The clusters whose stacks others read before they exist: Argo CD's hubs (deploy/stacks.ts `stackReads`). */
+/**
+ * The Argo CD hubs whose stacks other cluster stacks read (those with spokes: each spoke's
+ * endpoint admits its hub's NAT addresses), in a per-cluster fleet; none otherwise.
+ */
 export function hubStackClusters(spec: FleetSpec): string[] {
-  return spec.stacks === "per-cluster" ? spec.hubs.map((h) => h.name) : [];
+  if (spec.stacks !== "per-cluster") return [];
+  return spec.hubs.filter((h) => spec.clusters.some((c) => hubOf(spec, c)?.name === h.name)).map((h) => h.name);
+}
+
+/**
+ * The rollout waves' clusters as groups in order, each wave one group, or two when it holds an
+ * Argo CD hub with spokes: the hubs first (each moved up to its earliest spoke's wave).
+ */
+function hubFirstWaves(spec: FleetSpec): string[][] {
+  const hubs = new Set(hubStackClusters(spec));
+  const waveOf = new Map(spec.waves.flatMap((w) => w.clusters.map((c) => [c, w.index] as const)));
+  for (const c of spec.clusters) {
+    const hub = hubOf(spec, c);
+    if (hub && hubs.has(hub.name)) waveOf.set(hub.name, Math.min(waveOf.get(hub.name)!, waveOf.get(c.name)!));
+  }
+  const ordered = spec.waves.flatMap((w) => w.clusters);
+  return spec.waves.flatMap((wave) => {
+    const members = ordered.filter((c) => waveOf.get(c) === wave.index);
+    const first = members.filter((c) => hubs.has(c));
+    return first.length > 0 ? [first, members.filter((c) => !hubs.has(c))] : [members];
+  });
 }
 
 /**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
- * with Argo CD the hubs' stacks (a spoke's stack reads its hub's NAT addresses, which exist only
- * once the hub's stack has run), then each rollout wave's other cluster stacks (fleet.rollout's
- * waves, in order), then the links stacks. What the orchestrator runs (deploy/orchestrator.ts),
- * the deploy estimate models (cli/deploy-estimate.ts) and CI's jobs follow. A single-stack
- * fleet is one group of one.
+ * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the links stacks.
+ * What the orchestrator runs (deploy/orchestrator.ts) and the deploy estimate models
+ * (cli/deploy-estimate.ts). A single-stack fleet is one group of one.
  *
  * Waves hold a change back from the clusters that serve until the first ones took it. A
  * cluster stack that holds nothing yet (`isNew`: a cold deploy, a cluster added to the fleet)
- * has nothing running to protect, and no cluster stack reads another but its hub (stackReads):
- * it joins the first wave's group instead of waiting for the waves before its own, so a cold
- * deploy takes one cluster's time per group, not one per wave. A stack that holds resources,
- * even from a failed first deploy, keeps its wave. @default every stack holds resources: waves as given
+ * has nothing running to protect: it joins the first cluster group instead of waiting for the
+ * waves before its own, so a cold deploy takes one cluster's time, not one per wave. A stack
+ * that holds resources, even from a failed first deploy, keeps its wave. @default every stack
+ * holds resources: waves as given
+ *
+ * With Argo CD, a spoke's stack reads its hub's NAT addresses (stackReads), which exist only
+ * once the hub's stack has run: a hub with spokes deploys in the earliest wave of its region's
+ * clusters, in a group ahead of the rest of that wave, and a stack never runs before or beside
+ * a stack it reads (a new spoke of a new hub: one group after it).
  */
 export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const hubs = hubStackClusters(spec);
-  const waves = spec.waves.map((wave) => wave.clusters.filter((c) => !hubs.includes(c)).map((c) => clusterStackName(fleetStack, c)));
-  const [first = [], ...later] = waves;
-  const clusterStages = [
-    hubs.map((c) => clusterStackName(fleetStack, c)),
-    [...first, ...later.flat().filter(isNew)],
-    ...later.map((stacks) => stacks.filter((s) => !isNew(s))),
-  ].filter((s) => s.length > 0);
+  const waveGroups = hubFirstWaves(spec);
+  const groupOf = new Map(waveGroups.flatMap((group, i) => group.map((c) => [c, i] as const)));
+  const level = new Map<string, number>();
+  const levelOf = (cluster: ClusterSpec): number => {
+    if (!level.has(cluster.name)) {
+      const hub = hubOf(spec, cluster);
+      const after = hub ? levelOf(hub) + 1 : 0;
+      level.set(cluster.name, Math.max(isNew(clusterStackName(fleetStack, cluster.name)) ? 0 : groupOf.get(cluster.name)!, after));
+    }
+    return level.get(cluster.name)!;
+  };
+  const clusterStages: string[][] = [];
+  for (const cluster of waveGroups.flat().map((c) => spec.clusters.find((x) => x.name === c)!)) (clusterStages[levelOf(cluster)] ??= []).push(clusterStackName(fleetStack, cluster.name));
   const links = linkRegions(spec).map((r) => linksStackName(fleetStack, r));
-  return [[fleetStack], ...clusterStages, ...(links.length > 0 ? [links] : [])];
+  return [[fleetStack], ...clusterStages.filter((stage) => stage !== undefined && stage.length > 0), ...(links.length > 0 ? [links] : [])];
 }

@@ -24,8 +24,8 @@ function twoRegions(size: number, overrides: Record<string, unknown> = {}): Reco
   return raw;
 }
 
-describe("an Argo CD fleet as per-cluster stacks: a hub and eleven spokes in each of two regions", () => {
-  const raw = twoRegions(24);
+describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each of two regions", () => {
+  const raw = twoRegions(12);
   let planned: StackPlan;
   beforeAll(async () => {
     planned = await plan(raw);
@@ -97,7 +97,13 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and eleven spokes in eac
     for (const section of fleetStacks(planned.spec, "prod")) {
       for (const read of stackReads(planned.spec, "prod", section)) expect([section.name, stageOf.get(read)! < stageOf.get(section.name)!]).toEqual([section.name, true]);
     }
-    expect(stages[1]).toEqual(planned.spec.hubs.map((h) => `prod.${h.name}`));
+    // Each cluster stack once; each hub in the stage right before the first of its spokes (its earliest wave, ahead of the rest of it).
+    const clusterStacks = stages.flat().filter((s) => fleetStacks(planned.spec, "prod").find((x) => x.name === s)!.kind === "cluster");
+    expect(clusterStacks.sort()).toEqual(planned.spec.clusters.map((c) => `prod.${c.name}`).sort());
+    for (const hub of planned.spec.hubs) {
+      const spokes = planned.spec.clusters.filter((c) => c.argocdHub === hub.name && c.name !== hub.name);
+      expect(stageOf.get(`prod.${hub.name}`)).toBe(Math.min(...spokes.map((c) => stageOf.get(`prod.${c.name}`)!)) - 1);
+    }
     // `plan --only-stack` of a spoke evaluates the fleet stack and its hub's first, nothing else.
     expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.c1", "prod.c3"]);
   });
@@ -114,13 +120,38 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and eleven spokes in eac
   });
 });
 
+describe("the deploy stages of an Argo CD fleet, per-cluster", () => {
+  it("keep the rollout waves when no hub has a spoke: the same stages as with Flux", () => {
+    const argo = parseFleet(fleetConfig(6, { stacks: "per-cluster", gitops: ARGOCD }), "us-east-1");
+    const flux = parseFleet(fleetConfig(6, { stacks: "per-cluster" }), "us-east-1");
+    expect(argo.hubs).toHaveLength(6);
+    expect(deployStages(argo, "prod").slice(0, -1)).toEqual(deployStages(flux, "prod").slice(0, -1));
+    expect(deployStages(argo, "prod").length).toBeGreaterThan(3);
+  });
+});
+
+describe("the cold deploy of an Argo CD fleet, per-cluster", () => {
+  it("creates the hubs with spokes first, then every other cluster at once: a spoke's stack reads its hub's", () => {
+    const spec = parseFleet(twoRegions(6), "us-east-1");
+    const cold = deployStages(spec, "prod", () => true);
+    expect(cold.length).toBe(4);
+    expect([...cold[1]].sort()).toEqual(["prod.c0", "prod.c1"]);
+    expect([...cold[2]].sort()).toEqual(["prod.c2", "prod.c3", "prod.c4", "prod.c5"]);
+    // A spoke added to a deployed fleet joins the first stage after its hub's.
+    const stages = deployStages(spec, "prod", (stack) => stack === "prod.c5");
+    const stageOf = (stack: string) => stages.findIndex((stage) => stage.includes(stack));
+    expect(stageOf("prod.c5")).toBe(stageOf("prod.c1") + 1);
+  });
+});
+
 describe("a hub taking over its region, per-cluster", () => {
   it("touches only that region's stacks: the new hub's, its spokes', the old hub's and the region's links", async () => {
     const raw = twoRegions(6);
     const before = await plan(raw);
     const takeover = await plan({ ...raw, gitops: { ...ARGOCD, hubs: { "us-west-2": "c3" } } });
     expect(touchedStacks(before.document, takeover.document)).toEqual(["prod.c1", "prod.c3", "prod.c5", "prod.links.us-west-2"]);
-    expect(deployStages(takeover.spec, "prod")[1]).toEqual(["prod.c0", "prod.c3"]);
+    const stageOf = (stack: string) => deployStages(takeover.spec, "prod").findIndex((stage) => stage.includes(stack));
+    for (const spoke of ["prod.c1", "prod.c5"]) expect(stageOf("prod.c3")).toBeLessThan(stageOf(spoke));
     expect(reconcilersOf(takeover.spec, takeover.document)).toEqual({ c0: ["c0"], c1: ["c3"], c2: ["c0"], c3: ["c3"], c4: ["c0"], c5: ["c3"] });
   }, 120_000);
 });
