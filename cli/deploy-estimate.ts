@@ -33,13 +33,19 @@ export interface EstimateOptions {
   readonly stack?: string;
   /** @default the deploy workflow's runner */
   readonly runner?: DeployRunner;
-  /** Stacks each stack reads (plan.json `stacks[].reads`): it deploys after them. @default none */
-  readonly reads?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The stages the orchestrator and CI deploy a first time in (deploy/stacks.ts `deployStages`
+   * with every stack new): each after the one before. @default none: stacks wait only for the
+   * stacks their resources wait for
+   */
+  readonly stages?: readonly (readonly string[])[];
+  /** The deploy workflow's matrix job of a stack (deploy/matrix.ts), whose max-parallel bounds its stage. */
+  readonly jobOf?: (stack: string) => string;
 }
 
 export const ESTIMATE_ASSUMPTIONS = [
   "every resource is created (first deploy); updates are usually far shorter",
-  "each stack is one pulumi up with its own slots (one CI job per stack); a stack starts when every stack its resources wait for has finished and the matrix has a free job (max-parallel); no account limit on concurrent jobs",
+  "each stack is one pulumi up with its own slots (one CI job per stack); stacks deploy in the orchestrator's stages (fleet, clusters, links; on a first deploy every cluster stack in one stage), a stage once the one before has finished, its stacks as its matrix job has free places (max-parallel); no account limit on concurrent jobs",
   "within a stack a resource is registered once everything in its dependsOn and its parent exist, then queues for a slot, first come first served, and holds it until its create returns (pulumi/pulumi pkg/resource/deploy/step_executor.go)",
   "typical creation time per resource type (cli/creation-times.ts), no retries, throttling or quota waits, no time to start the program or load plugins",
 ];
@@ -50,9 +56,10 @@ export function deployEstimate(resources: readonly EstimatedResource[], options:
   const durationOf = (r: EstimatedResource) => creationTime(r.type, r.region).seconds;
   const stackOf = (r: EstimatedResource) => r.stack ?? options.stack ?? "stack";
   const runner = options.runner ?? workflowRunner();
-  const { reads } = options;
-  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots, stackSlots: runner.stacksInParallel, reads });
-  const unbounded = scheduleDeploy(graph, { durationOf, stackOf, slots: Infinity, reads });
+  const { stages, jobOf } = options;
+  const stackSlots = (stage: readonly string[]) => (jobOf && runner.stacksInParallelByJob?.[jobOf(stage[0])]) || runner.stacksInParallel || Infinity;
+  const onRunner = scheduleDeploy(graph, { durationOf, stackOf, slots: runner.slots, stackSlots, stages });
+  const unbounded = scheduleDeploy(graph, { durationOf, stackOf, slots: Infinity, stages });
   const { seconds, path } = criticalPath(graph, durationOf);
   return {
     firstUpSeconds: onRunner.seconds,

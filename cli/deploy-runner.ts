@@ -11,6 +11,8 @@ export interface DeployRunner {
   readonly slots: number;
   /** Stacks deployed at once: the largest `strategy.max-parallel` of the jobs that run `pulumi up`; absent, no limit. */
   readonly stacksInParallel?: number;
+  /** Each such job's own `max-parallel`, by job id (the matrix jobs of deploy/matrix.ts: fleet, clusters, links). */
+  readonly stacksInParallelByJob?: Readonly<Record<string, number>>;
   /** Where the figures come from. */
   readonly basis: string;
 }
@@ -51,13 +53,17 @@ export function workflowRunner(): DeployRunner {
 export function runnerOf(workflows: readonly string[]): DeployRunner {
   let found: DeployRunner | undefined;
   const matrices: number[] = [];
+  const byJob: Record<string, number> = {};
   for (const text of workflows) {
     const workflow = YAML.parse(text) ?? {};
-    for (const job of Object.values<any>(workflow.jobs ?? {})) {
+    for (const [id, job] of Object.entries<any>(workflow.jobs ?? {})) {
       const step = (job.steps ?? []).find((s: any) => (String(s.uses ?? "").startsWith("pulumi/actions") && s.with?.command === "up") || /\bpulumi up\b/.test(String(s.run ?? "")));
       if (!step) continue;
       const limit = Number(job.strategy?.["max-parallel"]);
-      if (limit >= 1) matrices.push(limit);
+      if (limit >= 1) {
+        matrices.push(limit);
+        byJob[id] ??= limit;
+      }
       found ??= runnerOfJob(workflow, job, step);
     }
   }
@@ -65,7 +71,9 @@ export function runnerOf(workflows: readonly string[]): DeployRunner {
     const vCpus = PRIVATE_REPOSITORY_VCPUS["ubuntu-latest"];
     return { label: "ubuntu-latest", vCpus, slots: SLOTS_PER_CPU * vCpus, basis: `no workflow job runs pulumi up: taken as ubuntu-latest in a private repository, ${SLOTS_PER_CPU} × ${vCpus} operations in flight` };
   })();
-  return matrices.length ? { ...runner, stacksInParallel: Math.max(...matrices), basis: `${runner.basis}; at most ${Math.max(...matrices)} stacks at once (the matrix's max-parallel)` } : runner;
+  if (!matrices.length) return runner;
+  const limits = Object.entries(byJob).map(([id, n]) => `${n} in ${id}`).join(", ");
+  return { ...runner, stacksInParallel: Math.max(...matrices), stacksInParallelByJob: byJob, basis: `${runner.basis}; stacks at once as each matrix job's max-parallel allows (${limits})` };
 }
 
 function runnerOfJob(workflow: any, job: any, step: any): DeployRunner {

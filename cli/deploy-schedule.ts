@@ -8,22 +8,25 @@ export interface ScheduleOptions<R extends GraphResource> {
   readonly stackOf: (resource: R) => string;
   /** Operations in flight per stack (`pulumi up --parallel`); Infinity for unbounded. */
   readonly slots: number;
-  /** Stacks deployed at once (a CI matrix's `max-parallel`). @default Infinity */
-  readonly stackSlots?: number;
+  /** Stacks deployed at once (a CI matrix's `max-parallel`); with `stages`, per stage. @default Infinity */
+  readonly stackSlots?: number | ((stage: readonly string[]) => number);
   /**
-   * Stacks each stack reads through StackReferences: it starts after them too, though no
-   * resource edge crosses (a StackReference is a read of the backend, not of their resources).
-   * @default none
+   * The orchestrator's stages (deploy/stacks.ts `deployStages`): a stage's stacks start once
+   * every stack of the stage before has finished, though no resource edge crosses (a cluster
+   * stack reads the fleet stack through a StackReference, a read of the backend). Every stack
+   * is in one stage. @default none: a stack waits only for the stacks its resources wait for
    */
-  readonly reads?: ReadonlyMap<string, readonly string[]>;
+  readonly stages?: readonly (readonly string[])[];
 }
 
 /** One stack's `pulumi up` in the schedule. */
 export interface StackRun {
   readonly stack: string;
   readonly resources: number;
-  /** The stacks whose resources this one's wait for: it starts once they have all finished. */
+  /** The stacks it starts after: those its resources wait for, and the stage before its own. */
   readonly after: string[];
+  /** Its 1-based stage, when the deploy runs in stages. */
+  readonly stage?: number;
   readonly startSeconds: number;
   readonly finishSeconds: number;
 }
@@ -48,8 +51,10 @@ export interface Schedule {
  * Stacks are separate `pulumi up` runs, each with its own workers (one CI job per stack). A
  * stack starts when every stack it depends on has finished, and it depends on each stack
  * one of its resources waits for: it reads their outputs, which exist only after their update.
+ * In `stages`, as the orchestrator runs them, a stage starts when the one before has ended.
  * At most `stackSlots` stacks run at once (a matrix's `max-parallel`), ready ones first come
- * first served. A cycle between stacks cannot be deployed and is an error.
+ * first served. A cycle between stacks, or a stack waiting for a later stage, cannot be
+ * deployed and is an error.
  */
 export function scheduleDeploy<R extends GraphResource>(graph: DependencyGraph<R>, options: ScheduleOptions<R>): Schedule {
   const { durationOf, stackOf, slots } = options;
@@ -71,15 +76,42 @@ export function scheduleDeploy<R extends GraphResource>(graph: DependencyGraph<R
       if (from !== to) after.get(from)!.add(to);
     }
   }
-  for (const [stack, read] of options.reads ?? []) for (const other of read) if (after.has(stack) && after.has(other) && other !== stack) after.get(stack)!.add(other);
 
   // A stack's update takes as long whenever it starts: its dependencies elsewhere are met by then.
   const stackSeconds = new Map([...members].map(([stack, rs]) => [stack, listSchedule(rs.map((r) => r.urn), waits, seconds, slots, "a dependency cycle inside a stack").seconds]));
-  const afterLists = new Map([...after].map(([stack, set]) => [stack, [...set].sort()]));
-  // Stacks queue for the matrix's slots as steps queue for workers: first ready first served.
-  const { starts } = listSchedule([...members.keys()], afterLists, stackSeconds, options.stackSlots ?? Infinity, "stacks wait for each other in a cycle");
+  const slotsOf = (stage: readonly string[]) => (typeof options.stackSlots === "function" ? options.stackSlots(stage) : options.stackSlots ?? Infinity);
+  const starts = new Map<string, number>();
+  const stageOf = new Map<string, number>();
+  if (options.stages) {
+    // Stages never overlap, so each is scheduled on its own, from the previous one's end.
+    const stages = options.stages.map((stage) => stage.filter((s) => members.has(s))).filter((stage) => stage.length > 0);
+    stages.forEach((stage, i) => stage.forEach((s) => stageOf.set(s, i + 1)));
+    const unstaged = [...members.keys()].filter((s) => !stageOf.has(s));
+    if (unstaged.length > 0) throw new Error(`stacks in no stage: ${unstaged.join(", ")}`);
+    let begin = 0;
+    for (const [i, stage] of stages.entries()) {
+      for (const s of stage) for (const other of after.get(s)!) if (stageOf.get(other)! > i + 1) throw new Error(`${s} waits for ${other}, a later stage`);
+      const run = listSchedule(stage, new Map(stage.map((s) => [s, [...after.get(s)!]])), stackSeconds, slotsOf(stage), "stacks wait for each other in a cycle");
+      for (const s of stage) {
+        starts.set(s, begin + run.starts.get(s)!);
+        if (i > 0) for (const before of stages[i - 1]) after.get(s)!.add(before);
+      }
+      begin += run.seconds;
+    }
+  } else {
+    // Stacks queue for the matrix's slots as steps queue for workers: first ready first served.
+    const run = listSchedule([...members.keys()], new Map([...after].map(([stack, set]) => [stack, [...set]])), stackSeconds, slotsOf([...members.keys()]), "stacks wait for each other in a cycle");
+    for (const [s, t] of run.starts) starts.set(s, t);
+  }
   const stacks = [...members.keys()]
-    .map((stack) => ({ stack, resources: members.get(stack)!.length, after: afterLists.get(stack)!, startSeconds: starts.get(stack)!, finishSeconds: starts.get(stack)! + stackSeconds.get(stack)! }))
+    .map((stack) => ({
+      stack,
+      resources: members.get(stack)!.length,
+      after: [...after.get(stack)!].sort(),
+      ...(stageOf.has(stack) ? { stage: stageOf.get(stack)! } : {}),
+      startSeconds: starts.get(stack)!,
+      finishSeconds: starts.get(stack)! + stackSeconds.get(stack)!,
+    }))
     .sort((a, b) => a.finishSeconds - b.finishSeconds || (a.stack < b.stack ? -1 : 1));
   return { seconds: Math.max(0, ...stacks.map((s) => s.finishSeconds)), stacks };
 }

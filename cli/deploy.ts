@@ -1,6 +1,6 @@
 import * as path from "path";
 import { deployStages } from "../deploy/stacks";
-import { automationRunner } from "../deploy/automation-runner";
+import { automationRunner, stacksHoldingResources } from "../deploy/automation-runner";
 import { formatReport, orchestrate } from "../deploy/orchestrator";
 import { fleetFromStackFile, FleetConfigError, stackNameOf } from "../fleet";
 import { parseFlags, STACK_OPTIONS, stackArgs } from "./args";
@@ -14,7 +14,8 @@ const DEFAULT_STACK_PARALLEL = 4;
 /**
  * `npm run deploy`: `pulumi up` (or `--preview`) of every stack of the fleet a stack file
  * describes, through the Pulumi Automation API (the Pulumi CLI and credentials needed): the
- * fleet stack, then each rollout wave's cluster stacks, then the links stacks, at most
+ * fleet stack, then each rollout wave's cluster stacks (a cluster stack that holds nothing yet
+ * with the first wave: deploy/stacks.ts `deployStages`), then the links stacks, at most
  * `--stack-parallel` stacks at once, `--parallel` operations within each, nothing started
  * after the first failure. `--only` runs just the stacks a change touches (`npm run matrix --
  * --base`). Exit 0 when every stack run succeeded, 1 when one failed, 2 on bad input.
@@ -32,12 +33,14 @@ export async function main(argv: string[]): Promise<number> {
   const fleetStack = stackNameOf(configFile);
   if (!fleetStack) throw new UsageError(`${configFile}: a fleet deploys from its Pulumi.<stack>.yaml; the file name names the fleet stack`);
   const { spec } = fleetFromStackFile(configFile);
-  const stages = deployStages(spec, fleetStack);
+  const workDir = path.dirname(configFile);
+  const holding = spec.stacks === "single" ? new Set<string>() : await stacksHoldingResources(workDir, flags.org);
+  const stages = deployStages(spec, fleetStack, (stack) => !holding.has(stack));
   const only = flags.only === undefined ? undefined : new Set(flags.only.split(",").map((s) => s.trim()).filter(Boolean));
   const unknown = [...(only ?? [])].filter((s) => !stages.flat().includes(s));
   if (unknown.length > 0) throw new FleetConfigError(unknown.map((s) => ({ path: "--only", message: `'${s}' is not a stack of this fleet; its stacks: ${stages.flat().join(", ")}` })));
   const runner = automationRunner({
-    workDir: path.dirname(configFile),
+    workDir,
     organization: flags.org,
     parallel: positive(flags.parallel, "--parallel"),
     onOutput: (stack, line) => process.stdout.write(line.split("\n").filter(Boolean).map((l) => `[${stack}] ${l}\n`).join("")),

@@ -6,6 +6,8 @@ import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
 import { planStacks, PlanStack } from "../deploy/plan-stacks";
+import { matrixJob } from "../deploy/matrix";
+import { deployStages } from "../deploy/stacks";
 import { clusterOfComponent } from "../fleet/ownership";
 
 export interface PlanResource {
@@ -92,6 +94,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const stacks = planStacks(spec, stack, resources);
+  const kindOf = new Map(stacks.map((s) => [s.name, s.kind]));
   return {
     stack,
     project: PROJECT,
@@ -100,7 +103,8 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     violations: sortViolations(violations),
     dr: spec.dr,
     stacks,
-    estimate: deployEstimate(resources, { stack, reads: new Map(stacks.map((s) => [s.name, s.reads])) }),
+    // A first deploy, as the orchestrator runs it: no stack holds anything yet.
+    estimate: deployEstimate(resources, { stack, stages: deployStages(spec, stack, () => true), jobOf: (name) => matrixJob(kindOf.get(name) ?? "single") }),
     rollout: rolloutSchedule(spec, rolloutState),
   };
 }

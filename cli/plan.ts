@@ -15,6 +15,7 @@ import { unavailableRegions } from "./engine/outage";
 import { acquireLock, kindOf } from "./lock";
 import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
 import { redact } from "./redact";
+import { fleetStacks } from "../deploy/stacks";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...] [--only-stack STACK]";
 
@@ -56,7 +57,10 @@ export async function main(argv: string[]): Promise<number> {
     checkPlanFile(planFile);
     // The stack's own tree says where each wave stands; the plan's copy goes to --out.
     const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
-    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir);
+    // `--only-stack` writes the folders of that stack's cluster alone (a fleet or links stack: none).
+    const only = flags["only-stack"] === undefined ? undefined : fleetStacks(stack.spec, stack.config.stack).find((s) => s.name === flags["only-stack"]);
+    const writeClusters = flags["only-stack"] === undefined ? undefined : only?.cluster ? [only.cluster] : [];
+    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir, writeClusters);
     // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.

@@ -88,8 +88,29 @@ function estimateLines(plan: PlanDocument): string[] {
   const stacks = estimate.stacks.length > 1 ? ` per stack, ${estimate.stacks.length} stacks` : "";
   return [
     `Deploy: a first deploy takes about ${duration(estimate.firstUpSeconds)} on ${estimate.runner.label} (${estimate.runner.slots} operations in flight${stacks}, typical creation times)`,
+    ...stageLine(plan),
     `  unbounded parallelism ${duration(estimate.unboundedSeconds)} · critical path ${duration(estimate.criticalPathSeconds)}: ${chain.join(" → ")}`,
   ];
+}
+
+/**
+ * What a first deploy of several stacks spends in each stage, in order: e.g. `stages: prod
+ * 1 min 30 s → 10 cluster stacks 31 min 36 s (slowest prod.c0) → …`. None for one stack.
+ */
+function stageLine(plan: PlanDocument): string[] {
+  const byStage = new Map<number, PlanDocument["estimate"]["stacks"]>();
+  for (const run of plan.estimate.stacks) if (run.stage !== undefined) byStage.set(run.stage, [...(byStage.get(run.stage) ?? []), run]);
+  if (byStage.size < 2) return [];
+  const kindOf = new Map((plan.stacks ?? []).map((s) => [s.name, s.kind]));
+  const parts = [...byStage.keys()].sort((a, b) => a - b).map((stage) => {
+    const runs = byStage.get(stage)!;
+    const start = Math.min(...runs.map((r) => r.startSeconds));
+    const last = runs.reduce((a, b) => (b.finishSeconds > a.finishSeconds ? b : a));
+    const took = duration(last.finishSeconds - start);
+    if (runs.length === 1) return `${last.stack} (${kindOf.get(last.stack) ?? "stack"}) ${took}`;
+    return `${runs.length} ${kindOf.get(last.stack) ?? "other"} stacks ${took} (slowest ${last.stack})`;
+  });
+  return [`  stages: ${parts.join(" → ")}`];
 }
 
 /** The waves, the first a change reaches, and the time to reach every cluster. */

@@ -22,9 +22,9 @@ export interface ClusterLoadBalancerArgs {
   readonly podSecurityGroupId: pulumi.Input<string>;
   /** One public subnet per zone of the cluster's VPC. */
   readonly publicSubnetIds: pulumi.Input<string>[];
-  /** ACM certificate in the cluster's region covering `<cluster>.<record>`. */
+  /** ACM certificate in the cluster's region covering `<fleet>-<cluster>.<record>`, issued or still pending validation. */
   readonly certificateArn: pulumi.Input<string>;
-  /** The public hosted zone where `<cluster>.<record>` is written. */
+  /** The public hosted zone where `<fleet>-<cluster>.<record>` is written. */
   readonly zoneId: pulumi.Input<string>;
 }
 
@@ -40,7 +40,7 @@ export interface ClusterLoadBalancerArgs {
  *
  * With Global Accelerator, a second target group checks the serving answer through the
  * nodes (names.gatewayServingTargetGroupName), so the accelerator sees the endpoint healthy
- * exactly while the cluster serves. `<cluster>.<record>` is an alias of the NLB that
+ * exactly while the cluster serves. `<fleet>-<cluster>.<record>` is an alias of the NLB that
  * evaluates its target health.
  */
 export class ClusterLoadBalancer extends pulumi.ComponentResource {
@@ -137,11 +137,17 @@ export class ClusterLoadBalancer extends pulumi.ComponentResource {
       tags: { ...tags, "elbv2.k8s.aws/cluster": cluster.eksClusterName },
     }, parent);
 
+    // ELB refuses a certificate still pending validation (UnsupportedCertificate: hashicorp/
+    // terraform-provider-aws#26245), so the listener waits for it to be issued. Only a wait on
+    // ACM (DescribeCertificate until ISSUED; deleting it is a no-op: terraform-provider-aws
+    // internal/service/acm/certificate_validation.go), here beside the NLB's minutes to become
+    // active, while the control plane takes a quarter of an hour: off the cluster's longest chain.
+    const issued = new aws.acm.CertificateValidation(`${name}-certificate`, { certificateArn: args.certificateArn }, parent);
     new aws.lb.Listener(`${name}-https`, {
       loadBalancerArn: loadBalancer.arn,
       port: GATEWAY_PUBLIC_PORT,
       protocol: "TLS",
-      certificateArn: args.certificateArn,
+      certificateArn: issued.certificateArn,
       sslPolicy: GATEWAY_TLS_POLICY,
       defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
       tags,

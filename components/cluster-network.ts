@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec } from "../fleet";
+import { ClusterSpec, names } from "../fleet";
 
 export interface ClusterNetworkArgs {
   /** The cluster whose subnets (computed in `fleet/`) this network carries. */
@@ -39,7 +39,8 @@ export class ClusterNetwork extends pulumi.ComponentResource {
       cidrBlock: cluster.vpcCidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
-      tags: { ...tags, Name: `${name}-vpc` },
+      // The tag the Load Balancer Controller's fleet role checks before it creates a security group here.
+      tags: { ...tags, Name: `${name}-vpc`, [names.VPC_CLUSTER_TAG]: args.eksClusterName },
     }, parent);
     const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags }, parent);
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, {

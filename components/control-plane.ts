@@ -33,7 +33,8 @@ export interface ControlPlaneArgs {
 /**
  * The EKS control plane from provider resources, so a plan shows what AWS will see: the
  * cluster role, the cluster (secrets encryption, every log type, a private endpoint and a
- * public one limited to named ranges, access entries only) and the IAM OIDC provider for IRSA.
+ * public one limited to named ranges, access entries only) and the IAM OIDC provider for IRSA
+ * (Velero and the secrets readers, which authenticate by web identity: docs/REFERENCE.md "Pod identity").
  *
  * - The cluster grants its creator nothing (`bootstrapClusterCreatorAdminPermissions: false`):
  *   who may use the API is what `ClusterAccess` lists, the deploy role included.

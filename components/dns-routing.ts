@@ -9,7 +9,7 @@ export const FAILOVER_SLOTS = { primary: "primary", secondary: "secondary" } as 
 /**
  * The names the failover records alias: a weighted set over every cluster, each record with
  * its own cluster's check. The leading underscore keeps them apart from the cluster
- * hostnames (`<cluster>.<record>`, cluster names are DNS labels); clients never see them,
+ * hostnames (`<fleet>-<cluster>.<record>`, cluster names are DNS labels); clients never see them,
  * since Route 53 answers an alias with its target's records.
  */
 export const ANSWER_SETS = {

@@ -1,12 +1,18 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { names } from "../fleet";
+import { FleetSpec, names } from "../fleet";
 import { chartSource } from "./chart-versions";
-import { agentIdentity, IrsaRole } from "./irsa-role";
 import { ServiceCreatingAddonArgs } from "./addon-args";
+import { associateServiceAccount, FleetRole, OWN_CLUSTER } from "./pod-identity-role";
+import { clusterTags } from "./tags";
 
 export interface ExternalDnsArgs extends ServiceCreatingAddonArgs {
-  readonly zoneId: pulumi.Input<string>;
+  /** The EKS cluster's name as its output: the Pod Identity association follows a replaced cluster. */
+  readonly clusterName: pulumi.Input<string>;
+  /** The fleet-wide ExternalDNS role (`FleetAddonRoles.externalDns`), scoped to each cluster by its session tags. */
+  readonly role: FleetRole;
+  /** The cluster's Pod Identity Agent, which hands ExternalDNS its credentials. */
+  readonly podIdentityAgent: pulumi.Resource;
 }
 
 /** Record types ExternalDNS writes for a load balancer Service (alias A/AAAA) or a hostname target. */
@@ -25,36 +31,50 @@ export function ownedRecordNames(hostname: string): string[] {
 }
 
 /**
- * ExternalDNS in one cluster, for the hostnames your apps annotate under `<cluster>.<record>`
- * (that name itself is an alias of the cluster's NLB, owned by the program). Record changes
- * are allowed on the fleet's zone only and for this cluster's own names only
- * (`ownedRecordNames`), and the TXT owner is the cluster name, so clusters never overwrite
- * each other's records, the program's `<cluster>.<record>` or the fleet record.
+ * The permissions of the fleet-wide ExternalDNS role: record changes in the fleet's zone only,
+ * and only to the names under the calling pod's cluster's hostname, which is named by the EKS
+ * cluster (`names.clusterHostname`) so that the session's `eks-cluster-name` tag spells it
+ * (a policy variable in a string condition: IAM user guide, "IAM policy elements: Variables and
+ * tags"). Route 53 compares `route53:ChangeResourceRecordSetsNormalizedRecordNames`, every name
+ * of the batch lowercased (Route 53 developer guide, "Using IAM policy conditions for
+ * fine-grained access control"); EKS names have no dot, so no cluster's names lie under another's.
+ */
+export function externalDnsStatements(fleet: FleetSpec): Record<string, unknown>[] {
+  return [
+    {
+      Sid: "OwnRecordsOnly",
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets"],
+      Resource: [`arn:aws:route53:::hostedzone/${fleet.dns.zoneId}`],
+      Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ownedRecordNames(names.clusterHostname(OWN_CLUSTER, fleet.dns.record)) } },
+    },
+    { Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource: ["arn:aws:route53:::hostedzone/*"] },
+    // Listing zones has no resource-level permission in IAM.
+    { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: ["*"] },
+  ];
+}
+
+/**
+ * ExternalDNS in one cluster, for the hostnames your apps annotate under the cluster's hostname
+ * `<fleet>-<cluster>.<record>` (that name itself is an alias of the cluster's NLB, owned by the
+ * program). Record changes are allowed on the fleet's zone only and for this cluster's own names
+ * only (`externalDnsStatements`), and the TXT owner is the cluster name, so clusters never
+ * overwrite each other's records, the program's hostname or the fleet record.
  */
 export class ExternalDns extends pulumi.ComponentResource {
   constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:dns:ExternalDns", name, {}, opts);
     const { fleet, cluster } = args;
     const agent = names.AGENTS.externalDns;
-    // IRSA, not EKS Pod Identity: ExternalDNS supports it (kubernetes-sigs/external-dns go.mod,
-    // aws-sdk-go-v2), but its record names are under the cluster's short name (`<cluster>.<record>`),
-    // which no session tag carries, so one fleet-wide role could not keep clusters off each other's names.
-    const role = new IrsaRole(`${name}-irsa`, {
-      ...agentIdentity(fleet, cluster, "externalDns"),
-      oidcProviderArn: args.oidcProviderArn,
-      oidcIssuer: args.oidcIssuer,
-      statements: [
-        {
-          Sid: "OwnRecordsOnly",
-          Effect: "Allow",
-          Action: ["route53:ChangeResourceRecordSets"],
-          Resource: [pulumi.interpolate`arn:aws:route53:::hostedzone/${args.zoneId}`],
-          Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ownedRecordNames(cluster.hostname) } },
-        },
-        { Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource: ["arn:aws:route53:::hostedzone/*"] },
-        // Listing zones has no resource-level permission in IAM.
-        { Effect: "Allow", Action: ["route53:ListHostedZones"], Resource: ["*"] },
-      ],
+    // EKS Pod Identity: ExternalDNS 0.21 (chart 1.21.1) documents it (kubernetes-sigs/external-dns
+    // docs/tutorials/aws.md, "EKS Pod Identity Associations"; aws-sdk-go-v2 config 1.32 in go.mod).
+    const association = associateServiceAccount(`${name}-pod-identity`, {
+      clusterName: args.clusterName,
+      namespace: agent.namespace,
+      serviceAccount: agent.serviceAccount,
+      role: args.role,
+      tags: clusterTags(fleet, cluster),
+      dependsOn: [args.podIdentityAgent],
     }, { parent: this });
 
     new k8s.helm.v3.Release(`${name}-release`, {
@@ -65,7 +85,7 @@ export class ExternalDns extends pulumi.ComponentResource {
       values: {
         provider: { name: "aws" },
         env: [{ name: "AWS_DEFAULT_REGION", value: fleet.homeRegion }],
-        serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+        serviceAccount: { name: agent.serviceAccount },
         sources: ["service", "ingress"],
         domainFilters: [fleet.dns.zone],
         registry: "txt",
@@ -74,7 +94,7 @@ export class ExternalDns extends pulumi.ComponentResource {
         policy: "upsert-only",
         extraArgs: ["--aws-zone-type=public"],
       },
-    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook] });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [args.serviceWebhook, association] });
     this.registerOutputs({});
   }
 }

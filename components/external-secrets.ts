@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { names, secretNamespaces } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { IrsaRole } from "./irsa-role";
-import { ServiceCreatingAddonArgs } from "./addon-args";
+import { IrsaAddonArgs } from "./addon-args";
 import { clusterTags } from "./tags";
 
-export interface ExternalSecretsOperatorArgs extends ServiceCreatingAddonArgs {
+export interface ExternalSecretsOperatorArgs extends IrsaAddonArgs {
   /** The secrets key of the cluster's region (`ReplicatedSecrets.keyArns[region]`); the readers use only their own region's replicas. */
   readonly regionKeyArn: pulumi.Input<string>;
   /** Each fleet secret's ARN, by Secrets Manager name (`ReplicatedSecrets.arns`), in any region: a replica differs only in the region. */

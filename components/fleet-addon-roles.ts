@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
 import { ARGOCD_SERVICE_ACCOUNTS, spokeRoleNamePattern } from "./argocd-hub";
 import { ebsCsiStatements } from "./ebs-csi-driver";
+import { externalDnsStatements } from "./external-dns";
 import { karpenterStatements } from "./karpenter-policy";
+import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
 import { PodIdentityRole } from "./pod-identity-role";
 
 export interface FleetAddonRolesArgs {
@@ -19,6 +21,8 @@ export interface FleetAddonRolesArgs {
 export class FleetAddonRoles extends pulumi.ComponentResource {
   public readonly karpenter: PodIdentityRole;
   public readonly ebsCsiDriver: PodIdentityRole;
+  public readonly externalDns: PodIdentityRole;
+  public readonly loadBalancerController: PodIdentityRole;
   /** Only with Argo CD: every region's hub uses it to assume its own spokes' roles. */
   public readonly argocd?: PodIdentityRole;
 
@@ -39,6 +43,18 @@ export class FleetAddonRoles extends pulumi.ComponentResource {
       agentRole: names.AGENTS.ebsCsiDriver.role,
       subject: subject("ebsCsiDriver"),
       statements: ebsCsiStatements(fleet.accountId),
+    }, parent);
+    this.externalDns = new PodIdentityRole(`${name}-external-dns`, {
+      fleet,
+      agentRole: names.AGENTS.externalDns.role,
+      subject: subject("externalDns"),
+      statements: externalDnsStatements(fleet),
+    }, parent);
+    this.loadBalancerController = new PodIdentityRole(`${name}-load-balancer-controller`, {
+      fleet,
+      agentRole: names.AGENTS.loadBalancerController.role,
+      subject: subject("loadBalancerController"),
+      statements: loadBalancerControllerStatements(fleet.accountId),
     }, parent);
     if (fleet.gitops.engine === "argocd") {
       // Which spokes a hub may manage is decided by each spoke role's trust (its own hub's cluster tag).

@@ -50,6 +50,8 @@ interface FleetWide extends FleetWideValues {
 interface FleetRoles {
   readonly karpenter: FleetRole;
   readonly ebsCsiDriver: FleetRole;
+  readonly externalDns: FleetRole;
+  readonly loadBalancerController: FleetRole;
   /** Argo CD fleets are one stack (fleet/rules.ts): its hubs' role is always built beside them. */
   readonly argocd?: PodIdentityRole;
 }
@@ -60,7 +62,12 @@ interface FleetRoles {
  */
 function fleetRolesByArn(spec: FleetSpec): FleetRoles {
   const arn = (agent: names.AgentName) => ({ arn: names.roleArn(spec.accountId, names.podIdentityRoleName(spec.name, names.AGENTS[agent].role)) });
-  return { karpenter: arn("karpenter"), ebsCsiDriver: arn("ebsCsiDriver") };
+  return {
+    karpenter: arn("karpenter"),
+    ebsCsiDriver: arn("ebsCsiDriver"),
+    externalDns: arn("externalDns"),
+    loadBalancerController: arn("loadBalancerController"),
+  };
 }
 
 /** One cluster with the parts of it that later clusters or fleet-wide resources refer to. */
@@ -245,11 +252,13 @@ export class Fleet extends pulumi.ComponentResource {
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
     new NamespaceAdminAccess(`${name}-namespace-admins`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName }, { parent: c });
-    const irsa = { fleet: spec, cluster: clusterSpec, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
-    const common = { ...irsa, kubernetesProvider: c.kubernetesProvider };
-    const serviceWebhook = (await built(new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId }, { parent: c }))).release;
-    await built(new ExternalDns(`${name}-external-dns`, { ...common, zoneId: shared.zoneId, serviceWebhook }, { parent: c }));
+    const common = { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider };
+    // Velero and the secrets readers keep IRSA (docs/REFERENCE.md, "Pod identity").
+    const irsa = { ...common, oidcProviderArn: c.oidcProviderArn, oidcIssuer: c.oidcIssuer };
     const podIdentity = { podIdentityAgent: c.podIdentityAgent };
+    const lbc = new LoadBalancerController(`${name}-lbc`, { ...common, vpcId: c.vpcId, clusterName: c.clusterName, role: shared.roles.loadBalancerController, ...podIdentity }, { parent: c });
+    const serviceWebhook = (await built(lbc)).release;
+    await built(new ExternalDns(`${name}-external-dns`, { ...common, clusterName: c.clusterName, role: shared.roles.externalDns, serviceWebhook, ...podIdentity }, { parent: c }));
     await built(new EbsCsiDriver(`${name}-ebs-csi`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName, nodes: c.systemNodes, role: shared.roles.ebsCsiDriver, ...podIdentity }, { parent: c }));
     const karpenter = await built(new Karpenter(`${name}-karpenter`, {
       ...common,
@@ -260,10 +269,10 @@ export class Fleet extends pulumi.ComponentResource {
       ...podIdentity,
     }, { parent: c }));
     const regionKeyArn = shared.keyArns[clusterSpec.region];
-    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...common, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
+    const externalSecrets = await built(new ExternalSecretsOperator(`${name}-external-secrets`, { ...irsa, regionKeyArn, secretArns: shared.secretArns, serviceWebhook }, { parent: c }));
     // Velero reads its repository password through External Secrets, so it comes after it.
     const velero = await built(new Velero(`${name}-velero`, {
-      ...common,
+      ...irsa,
       storage,
       serviceWebhook,
       regionKeyArn,

@@ -12,16 +12,21 @@ export interface GatewayCertificatesArgs {
 
 /**
  * The TLS certificate of every cluster's load balancer: one ACM certificate per fleet
- * region for `*.<record>` and `<record>`, so it covers each cluster's `<cluster>.<record>`
+ * region for `*.<record>` and `<record>`, so it covers each cluster's `<fleet>-<cluster>.<record>`
  * (what Route 53 health-checks over HTTPS) and the fleet record clients use.
  *
  * DNS-validated through a single record: ACM issues the same validation CNAME for the same
- * names in one account, in every region, and the wildcard shares it with its apex (see
- * hashicorp/terraform-provider-aws#13653, ACM "DNS validation"). The record stays, so ACM
- * renews every certificate on its own.
+ * names in one account, in every region, and the wildcard shares it with its apex (ACM User
+ * Guide, "DNS validation": the token works for any Region; hashicorp/terraform-provider-aws#13653).
+ * The record stays, so ACM renews every certificate on its own.
+ *
+ * Requested, not waited for: ACM validates in minutes once the record exists, and only a
+ * listener needs the certificate issued (ELB refuses one pending validation with
+ * UnsupportedCertificate), so the wait for it is the listener's (ClusterLoadBalancer), in
+ * the cluster's stack beside its control plane, not in the fleet stack every cluster waits for.
  */
 export class GatewayCertificates extends pulumi.ComponentResource {
-  /** Issued (validated) certificate ARN per region. */
+  /** Requested certificate ARN per region, issued within minutes of this component's deploy. */
   public readonly arns: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: GatewayCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -42,7 +47,7 @@ export class GatewayCertificates extends pulumi.ComponentResource {
     }));
 
     const challenge = certificates[0].certificate.domainValidationOptions[0];
-    const validation = new aws.route53.Record(`${name}-validation`, {
+    new aws.route53.Record(`${name}-validation`, {
       zoneId,
       name: challenge.resourceRecordName,
       type: challenge.resourceRecordType,
@@ -50,12 +55,9 @@ export class GatewayCertificates extends pulumi.ComponentResource {
       ttl: 300,
     }, { parent: this });
 
-    for (const { region, certificate } of certificates) {
-      this.arns[region] = new aws.acm.CertificateValidation(`${name}-${region}`, {
-        certificateArn: certificate.arn,
-        validationRecordFqdns: [validation.fqdn],
-      }, inRegion(region)).certificateArn;
-    }
+    // A waiter needs no edge to the record: it polls ACM until the certificate is issued, which
+    // happens once the record exists (a cluster stack reads the ARN after this stack's update).
+    for (const { region, certificate } of certificates) this.arns[region] = certificate.arn;
     this.registerOutputs({ arns: this.arns });
   }
 }

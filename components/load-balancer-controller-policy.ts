@@ -1,4 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
+import { VPC_CLUSTER_TAG } from "../fleet/names";
+import { onlyTheClusterRegion, OWN_CLUSTER } from "./pod-identity-role";
 
 /**
  * Every action of the AWS Load Balancer Controller's published IAM policy for the version
@@ -47,24 +48,29 @@ export const LBC_UPSTREAM_ACTIONS = {
 /** The tag the controller puts on everything it creates; its value is the EKS cluster name. */
 export const LBC_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 
-export interface LoadBalancerControllerPolicyArgs {
-  readonly eksClusterName: string;
-  readonly region: string;
-  readonly accountId: string;
-  readonly vpcId: pulumi.Input<string>;
-}
+/**
+ * The tag EKS puts on the cluster security group it creates (which managed nodes and pod ENIs
+ * carry), with the cluster's name as value: EKS User Guide, "View Amazon EKS security group
+ * requirements for clusters". Keys under `aws:` cannot be set by anyone but AWS.
+ */
+export const EKS_SECURITY_GROUP_TAG = "aws:eks:cluster-name";
 
 /**
- * The controller's permissions, stricter than upstream: every create must carry this
- * cluster's tag value, and every change or delete needs it on the resource (`StringEquals`,
- * where upstream only checks the tag exists), so one cluster's controller can never touch
- * another cluster's load balancers. The ownership tag is set only at creation. Backend
- * rules may be added to the node security group, which EKS tags `kubernetes.io/cluster/<name>`
- * (the controller looks it up by that tag: pkg/networking/networking_manager.go).
+ * The controller's permissions in one fleet-wide role (EKS Pod Identity), stricter than
+ * upstream: every create must carry the calling pod's cluster's name as the
+ * `elbv2.k8s.aws/cluster` tag, and every change or delete needs it on the resource
+ * (`StringEquals` with `${aws:PrincipalTag/eks-cluster-name}`, where upstream only checks the
+ * tag exists), so one cluster's controller can never touch another cluster's load balancers.
+ * The ownership tag is set only at creation. Security groups are created only in the VPC
+ * tagged with the cluster's name (`names.VPC_CLUSTER_TAG`); backend rules may be added to the
+ * cluster security group, which EKS tags `aws:eks:cluster-name` (the controller finds it by its
+ * `kubernetes.io/cluster/<name>` tag: pkg/networking/networking_manager.go; a policy variable
+ * cannot stand in a condition key, so the value-tagged key is the one checked). Every EC2, ELB
+ * and WAF call stays in the cluster's region (`onlyTheClusterRegion`).
  */
-export function loadBalancerControllerStatements(args: LoadBalancerControllerPolicyArgs): Record<string, unknown>[] {
-  const { eksClusterName: cluster, region, accountId } = args;
-  const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${accountId}:${resource}`;
+export function loadBalancerControllerStatements(accountId: string): Record<string, unknown>[] {
+  const cluster = OWN_CLUSTER;
+  const arn = (service: string, resource: string) => `arn:aws:${service}:*:${accountId}:${resource}`;
   const ownTag = { [`aws:ResourceTag/${LBC_CLUSTER_TAG}`]: cluster };
   const tagsOnCreate = { [`aws:RequestTag/${LBC_CLUSTER_TAG}`]: cluster };
   // Later tag edits may never add, change or remove the ownership tag.
@@ -88,7 +94,7 @@ export function loadBalancerControllerStatements(args: LoadBalancerControllerPol
     { Sid: "Read", Effect: "Allow", Action: [...a.describe, ...a.integrationReads], Resource: "*" },
     {
       // A Web ACL or Shield protection names resources the controller never tags, so these
-      // stay limited to this account and region (used only with the WAF/Shield annotations).
+      // stay limited to this account (used only with the WAF/Shield annotations).
       Sid: "WafAndShieldOnThisAccountsLoadBalancers",
       Effect: "Allow",
       Action: [...a.integrationChanges],
@@ -97,7 +103,15 @@ export function loadBalancerControllerStatements(args: LoadBalancerControllerPol
         `arn:aws:shield::${accountId}:protection/*`,
       ],
     },
-    { Sid: "SecurityGroupInOwnVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:vpc/${args.vpcId}` },
+    // The VPC side of CreateSecurityGroup: resource type `vpc` takes aws:ResourceTag (Service
+    // Authorization Reference, Amazon EC2, CreateSecurityGroup).
+    {
+      Sid: "SecurityGroupInOwnVpc",
+      Effect: "Allow",
+      Action: "ec2:CreateSecurityGroup",
+      Resource: arn("ec2", "vpc/*"),
+      Condition: { StringEquals: { [`aws:ResourceTag/${VPC_CLUSTER_TAG}`]: cluster } },
+    },
     { Sid: "CreateTaggedSecurityGroup", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: securityGroups, Condition: { StringEquals: tagsOnCreate } },
     {
       Sid: "TagSecurityGroupAtCreation",
@@ -121,11 +135,11 @@ export function loadBalancerControllerStatements(args: LoadBalancerControllerPol
       Condition: { StringEquals: ownTag },
     },
     {
-      Sid: "OpenNodeSecurityGroupToLoadBalancers",
+      Sid: "OpenClusterSecurityGroupToLoadBalancers",
       Effect: "Allow",
       Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
       Resource: securityGroups,
-      Condition: { Null: { [`aws:ResourceTag/kubernetes.io/cluster/${cluster}`]: "false" } },
+      Condition: { StringEquals: { [`aws:ResourceTag/${EKS_SECURITY_GROUP_TAG}`]: cluster } },
     },
     {
       Sid: "CreateTaggedLoadBalancers",
@@ -165,5 +179,6 @@ export function loadBalancerControllerStatements(args: LoadBalancerControllerPol
       Resource: [...listeners, ...balancers],
       Condition: { StringEquals: ownTag },
     },
+    onlyTheClusterRegion(["ec2:*", "elasticloadbalancing:*", "wafv2:*", "waf-regional:*"]),
   ];
 }

@@ -2,19 +2,26 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../fleet";
 import { chartSource, LOAD_BALANCER_CONTROLLER_CRDS } from "./chart-versions";
-import { agentIdentity, IrsaRole } from "./irsa-role";
-import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
 import { ClusterAddonArgs } from "./addon-args";
+import { associateServiceAccount, FleetRole } from "./pod-identity-role";
+import { clusterTags } from "./tags";
 
 export interface LoadBalancerControllerArgs extends ClusterAddonArgs {
   readonly vpcId: pulumi.Input<string>;
+  /** The EKS cluster's name as its output: the Pod Identity association follows a replaced cluster. */
+  readonly clusterName: pulumi.Input<string>;
+  /** The fleet-wide controller role (`FleetAddonRoles.loadBalancerController`), scoped to each cluster by its session tags. */
+  readonly role: FleetRole;
+  /** The cluster's Pod Identity Agent, which hands the controller its credentials. */
+  readonly podIdentityAgent: pulumi.Resource;
 }
 
 /**
  * The AWS Load Balancer Controller, which registers the gateway pods in the program-owned
  * target group through the rendered TargetGroupBinding.
  * Reads are unscoped (EC2 and ELB Describe calls have no resource-level permissions);
- * every change is limited to resources tagged with this cluster's name.
+ * every change is limited to resources tagged with this cluster's name, in its region, through
+ * the fleet-wide role (load-balancer-controller-policy.ts).
  *
  * Its chart registers a mutating webhook on every Service with `failurePolicy: Fail`
  * (aws/eks-charts stable/aws-load-balancer-controller), so anything that creates a Service
@@ -27,14 +34,15 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     super("eks-fleet:ingress:LoadBalancerController", name, {}, opts);
     const { fleet, cluster } = args;
     const agent = names.AGENTS.loadBalancerController;
-    // IRSA, not EKS Pod Identity: the controller supports it since v2.7.0 (kubernetes-sigs/
-    // aws-load-balancer-controller#3503), but its policy names this cluster's VPC (an ID AWS assigns)
-    // and tag keys that contain the cluster's name, neither of which a session tag can stand for.
-    const role = new IrsaRole(`${name}-irsa`, {
-      ...agentIdentity(fleet, cluster, "loadBalancerController"),
-      oidcProviderArn: args.oidcProviderArn,
-      oidcIssuer: args.oidcIssuer,
-      statements: loadBalancerControllerStatements({ eksClusterName: cluster.eksClusterName, region: cluster.region, accountId: fleet.accountId, vpcId: args.vpcId }),
+    // EKS Pod Identity: the controller supports it since v2.7.0 (kubernetes-sigs/
+    // aws-load-balancer-controller#3503). `region` and `vpcId` are set below, so it needs no IMDS.
+    const association = associateServiceAccount(`${name}-pod-identity`, {
+      clusterName: args.clusterName,
+      namespace: agent.namespace,
+      serviceAccount: agent.serviceAccount,
+      role: args.role,
+      tags: clusterTags(fleet, cluster),
+      dependsOn: [args.podIdentityAgent],
     }, { parent: this });
 
     // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as a
@@ -58,9 +66,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         clusterName: cluster.eksClusterName,
         region: cluster.region,
         vpcId: args.vpcId,
-        serviceAccount: { name: agent.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+        serviceAccount: { name: agent.serviceAccount },
       },
-    }, { parent: this, provider: args.kubernetesProvider, dependsOn: crds });
+    }, { parent: this, provider: args.kubernetesProvider, dependsOn: [crds, association] });
     this.registerOutputs({});
   }
 }

@@ -70,6 +70,23 @@ export function onlyTheSubject(subject: PodIdentitySubject): Record<string, unkn
   ];
 }
 
+/**
+ * A statement that denies `actions` in every region but the calling pod's cluster's: the region
+ * in the session's `eks-cluster-arn` must be the request's `aws:RequestedRegion` (a global
+ * condition key, usable as a policy variable in a string condition: IAM user guide, "IAM policy
+ * elements: Variables and tags"). A fleet-wide role names resources in every region (`*`); this
+ * keeps a cluster's sessions in its own region as a per-cluster role's ARNs did.
+ */
+export function onlyTheClusterRegion(actions: readonly string[]): Record<string, unknown> {
+  return {
+    Sid: "DenyOtherRegions",
+    Effect: "Deny",
+    Action: [...actions],
+    Resource: "*",
+    Condition: { StringNotLike: { [`aws:PrincipalTag/${SESSION_TAGS.clusterArn}`]: "arn:aws:eks:${aws:RequestedRegion}:*" } },
+  };
+}
+
 export interface PodIdentityRoleArgs {
   readonly fleet: FleetSpec;
   /** The add-on's role in `names.podIdentityRoleName`, e.g. `karpenter`. */

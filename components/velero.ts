@@ -4,10 +4,10 @@ import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { BackupStorage } from "./backup-storage";
 import { chartSource, VELERO_AWS_PLUGIN_IMAGE } from "./chart-versions";
 import { agentIdentity, IrsaRole } from "./irsa-role";
-import { ServiceCreatingAddonArgs } from "./addon-args";
+import { IrsaAddonArgs } from "./addon-args";
 import { externalSecretsTokenGrant, secretArnPattern } from "./external-secrets";
 
-export interface VeleroArgs extends ServiceCreatingAddonArgs {
+export interface VeleroArgs extends IrsaAddonArgs {
   /** The cluster's own backup bucket and key (its name is its prefix, `backup.replicasFrom` its read-only locations). */
   readonly storage: BackupStorage;
   /** The secrets key of the cluster's region (`ReplicatedSecrets.keyArns[region]`), which encrypts the password's replica here. */

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, OpMap, Stack, StackSummary } from "@pulumi/pulumi/automation";
 import { PROJECT } from "../fleet/load";
 import { Operation, StackOutcome, StackRunner } from "./orchestrator";
 
@@ -46,4 +46,31 @@ export function automationRunner(options: AutomationRunnerOptions): StackRunner 
 
 function counts(map: OpMap): Record<string, number> {
   return Object.fromEntries(Object.entries(map).filter((entry): entry is [string, number] => typeof entry[1] === "number"));
+}
+
+/**
+ * The stacks of this project in the backend that hold resources (`pulumi stack ls --json
+ * --all`, through LocalWorkspace.listStacks): the others have nothing running, so their
+ * first deploy waits for no wave (deploy/stacks.ts `deployStages`). By bare stack name.
+ */
+export async function stacksHoldingResources(workDir: string, organization?: string): Promise<Set<string>> {
+  const workspace = await LocalWorkspace.create({ workDir });
+  return holdingResources(await workspace.listStacks({ all: true }), organization);
+}
+
+/**
+ * Of `pulumi stack ls` summaries, the stacks of this project (and `organization`, when given)
+ * that hold resources. A name is `<org>/<project>/<stack>` with `--all`, the bare stack
+ * otherwise; a stack whose resource count the backend does not report is taken as holding
+ * some, so it keeps its wave.
+ */
+export function holdingResources(stacks: readonly StackSummary[], organization?: string): Set<string> {
+  const held = new Set<string>();
+  for (const { name, resourceCount } of stacks) {
+    const parts = name.split("/");
+    const stack = parts.at(-1)!;
+    if (parts.length === 3 && (parts[1] !== PROJECT || (organization !== undefined && parts[0] !== organization))) continue;
+    if (resourceCount === undefined || resourceCount > 0) held.add(stack);
+  }
+  return held;
 }

@@ -1,5 +1,5 @@
 import type { FleetSpec } from "../fleet/spec";
-import { fleetStacks } from "./stacks";
+import { fleetStacks, StackKind } from "./stacks";
 
 /** One job of the deploy workflow's matrices: a stack, the fleet stack whose file it reads, its wave. */
 export interface MatrixEntry {
@@ -22,6 +22,11 @@ export interface DeployMatrix {
   readonly links: MatrixEntry[];
 }
 
+/** The matrix job that deploys a stack of `kind`: the workflow job of the same id runs it. */
+export function matrixJob(kind: StackKind): keyof DeployMatrix {
+  return kind === "cluster" ? "clusters" : kind === "links" ? "links" : "fleet";
+}
+
 export function deployMatrix(fleets: readonly { readonly fleetStack: string; readonly spec: FleetSpec }[], only?: ReadonlySet<string>): DeployMatrix {
   const matrix: DeployMatrix = { fleet: [], clusters: [], links: [] };
   for (const { fleetStack, spec } of fleets) {
@@ -29,9 +34,7 @@ export function deployMatrix(fleets: readonly { readonly fleetStack: string; rea
     for (const stack of fleetStacks(spec, fleetStack)) {
       if (only && !only.has(stack.name)) continue;
       const entry = { stack: stack.name, fleet: fleetStack };
-      if (stack.kind === "cluster") matrix.clusters.push({ ...entry, wave: waveOf.get(stack.cluster!)! });
-      else if (stack.kind === "links") matrix.links.push(entry);
-      else matrix.fleet.push(entry);
+      matrix[matrixJob(stack.kind)].push(stack.kind === "cluster" ? { ...entry, wave: waveOf.get(stack.cluster!)! } : entry);
     }
   }
   // A wave's stacks before the next wave's: the order GitHub starts matrix jobs in when max-parallel holds some back.

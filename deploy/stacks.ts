@@ -113,12 +113,21 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
 /**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
  * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the links stacks.
- * What the orchestrator runs (deploy/orchestrator.ts) and CI's jobs follow. A single-stack
- * fleet is one group of one.
+ * What the orchestrator runs (deploy/orchestrator.ts) and the deploy estimate models
+ * (cli/deploy-estimate.ts). A single-stack fleet is one group of one.
+ *
+ * Waves hold a change back from the clusters that serve until the first ones took it. A
+ * cluster stack that holds nothing yet (`isNew`: a cold deploy, a cluster added to the fleet)
+ * has nothing running to protect, and no cluster stack reads another (stackReads): it joins
+ * the first cluster group instead of waiting for the waves before its own, so a cold deploy
+ * takes one cluster's time, not one per wave. A stack that holds resources, even from a
+ * failed first deploy, keeps its wave. @default every stack holds resources: waves as given
  */
-export function deployStages(spec: FleetSpec, fleetStack: string): string[][] {
+export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const clusterStages = spec.waves.map((wave) => wave.clusters.map((c) => clusterStackName(fleetStack, c)));
+  const waves = spec.waves.map((wave) => wave.clusters.map((c) => clusterStackName(fleetStack, c)));
+  const [first = [], ...later] = waves;
+  const clusterStages = [[...first, ...later.flat().filter(isNew)], ...later.map((stacks) => stacks.filter((s) => !isNew(s)))].filter((s) => s.length > 0);
   const links = linkRegions(spec).map((r) => linksStackName(fleetStack, r));
-  return [[fleetStack], ...clusterStages.filter((s) => s.length > 0), ...(links.length > 0 ? [links] : [])];
+  return [[fleetStack], ...clusterStages, ...(links.length > 0 ? [links] : [])];
 }

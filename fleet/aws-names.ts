@@ -62,7 +62,7 @@ export function generatedAwsNames(config: NamedFleet): GeneratedName[] {
     add("metricAlarm", `${eksCluster}-backup-replication-latency`, field);
     // The outcome alarm of zonal autoshift's practice runs (components/zonal-autoshift.ts), when enabled.
     add("metricAlarm", `${eksCluster}-zonal-shift-outcome`, field);
-    const hostname = names.clusterHostname(cluster.name, record);
+    const hostname = names.clusterHostname(eksCluster, record);
     add("dnsName", hostname, field);
     // Each health check is tagged with the URL it probes (components/dns-routing.ts).
     for (const probed of Object.values(healthPaths(config.dns.healthCheckPath))) add("route53TagValue", `${hostname}${probed}`, "fleet.dns.healthCheckPath");

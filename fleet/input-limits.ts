@@ -30,7 +30,7 @@ const MAX_DNS_NAME = 253;
 const MAX_NODES_PER_GROUP = 450;
 /** Velero's TTL is a Go time.Duration: an int64 of nanoseconds, about 2562047 hours. */
 const MAX_RETENTION_HOURS = 2_562_047;
-/** The longest cluster name (fleet/schema.ts): each cluster serves `<cluster>.<record>`. */
+/** The longest cluster name (fleet/schema.ts): each cluster serves `<fleet>-<cluster>.<record>` (names.clusterHostname). */
 const MAX_CLUSTER_NAME = 16;
 
 function checkRepository(fleet: FleetConfig): Problem[] {
@@ -94,8 +94,9 @@ function checkDnsLimits(fleet: FleetConfig): Problem[] {
     problems.push({ path: "fleet.dns.record", message: `'${record}' is the zone apex, where a CNAME cannot exist; use a name inside the zone such as api.${zone}` });
   }
   if (zone.length > MAX_DNS_NAME) problems.push({ path: "fleet.dns.zone", message: `must be at most ${MAX_DNS_NAME} characters` });
-  if (record.length + 1 + MAX_CLUSTER_NAME > MAX_DNS_NAME) {
-    problems.push({ path: "fleet.dns.record", message: `must be at most ${MAX_DNS_NAME - 1 - MAX_CLUSTER_NAME} characters, so that <cluster>.${"<record>"} fits Route 53's ${MAX_DNS_NAME}` });
+  const hostnameLabel = fleet.name.length + 1 + MAX_CLUSTER_NAME;
+  if (record.length + 1 + hostnameLabel > MAX_DNS_NAME) {
+    problems.push({ path: "fleet.dns.record", message: `must be at most ${MAX_DNS_NAME - 1 - hostnameLabel} characters, so that <fleet>-<cluster>.${"<record>"} fits Route 53's ${MAX_DNS_NAME}` });
   }
   const path = healthPathProblem(fleet.dns.healthCheckPath);
   if (path) problems.push({ path: "fleet.dns.healthCheckPath", message: path });

@@ -41,8 +41,13 @@ export const KARPENTER_INTERRUPTION_EVENTS: Readonly<Record<string, { readonly s
   "capacity-reservation-interruption": { source: "aws.ec2", detailType: "EC2 Capacity Reservation Instance Interruption Warning" },
 };
 
-/** Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53. */
-export const clusterHostname = (cluster: string, record: string) => `${cluster}.${record}`;
+/**
+ * Stable hostname a cluster serves: an alias of its program-owned NLB, health-checked by Route 53,
+ * and the name under which its ExternalDNS writes. Named by the EKS cluster's name, which EKS Pod
+ * Identity puts in every session (`eks-cluster-name`), so one fleet-wide ExternalDNS role can
+ * keep each cluster to its own names (components/external-dns.ts).
+ */
+export const clusterHostname = (eksClusterName: string, record: string) => `${eksClusterName}.${record}`;
 
 
 /**
@@ -133,6 +138,13 @@ export const volumeKeyAlias = (fleet: string, cluster: string) => kmsAliasName(f
 export const volumeKeyAliasArn = (region: string, accountId: string, fleet: string, cluster: string) =>
   `arn:aws:kms:${region}:${accountId}:${volumeKeyAlias(fleet, cluster)}`;
 
+/**
+ * The tag on each cluster's VPC whose value is the EKS cluster's name: the fleet-wide Load
+ * Balancer Controller role creates security groups only in the VPC whose tag names the calling
+ * pod's cluster (a VPC ID is assigned by AWS, so no fleet-wide policy can name it).
+ */
+export const VPC_CLUSTER_TAG = "eks-fleet/eks-cluster-name";
+
 /** The default StorageClass every cluster gets (encrypted gp3, EBS CSI driver). */
 export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
 
@@ -145,7 +157,7 @@ export type AgentName = keyof typeof AGENTS;
  * The agents whose one fleet-wide role they reach through EKS Pod Identity
  * (components/fleet-addon-roles.ts); the others keep a role per cluster (IRSA).
  */
-export const POD_IDENTITY_AGENTS: readonly AgentName[] = ["karpenter", "ebsCsiDriver", "argocd"];
+export const POD_IDENTITY_AGENTS: readonly AgentName[] = ["karpenter", "ebsCsiDriver", "argocd", "externalDns", "loadBalancerController"];
 
 /**
  * The service account External Secrets authenticates as in each namespace with secrets

@@ -165,7 +165,7 @@ export const fleetSchema = z.strictObject({
      */
     globalAccelerator: z.boolean().default(false),
     /**
-     * Who serves `<cluster>.<record>` behind the fleet's load balancer: `builtin` renders a
+     * Who serves `<fleet>-<cluster>.<record>` behind the fleet's load balancer: `builtin` renders a
      * hardened health-serving gateway in every cluster; `external` renders only the Service
      * and TargetGroupBinding, for your own gateway pods (see docs/HIGH-AVAILABILITY.md, "Your own gateway").
      * @default builtin

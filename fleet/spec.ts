@@ -150,7 +150,7 @@ export function buildFleetSpec(config: FleetConfig, homeRegion: string): FleetSp
       nodes: c.nodes,
       labels: c.labels,
       eksClusterName: names.eksClusterName(config.name, c.name),
-      hostname: names.clusterHostname(c.name, config.dns.record),
+      hostname: names.clusterHostname(names.eksClusterName(config.name, c.name), config.dns.record),
       gitopsPaths: names.gitopsPaths(config.gitops.path, c.name),
       backup: {
         bucket: names.backupBucketName(config.name, c.name, config.accountId),

@@ -4,7 +4,7 @@ import { WEBHOOK_PATHS } from "../../fleet/traffic";
 
 /** A GitOps agent's push-webhook endpoint that the gateway exposes on the cluster's hostname. */
 export interface WebhookUpstream {
-  /** The path on `<cluster>.<record>` (nginx prefix or exact match, see `exact`). */
+  /** The path on `<fleet>-<cluster>.<record>` (nginx prefix or exact match, see `exact`). */
   readonly path: string;
   readonly exact: boolean;
   /** Where the gateway sends it, resolved at request time (the Service may come later than the gateway). */

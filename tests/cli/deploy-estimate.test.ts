@@ -1,52 +1,45 @@
 import { creationTime } from "../../cli/creation-times";
-import { DeployEstimate, deployEstimate, EstimatedResource } from "../../cli/deploy-estimate";
+import { DeployEstimate, deployEstimate } from "../../cli/deploy-estimate";
 import { workflowRunner } from "../../cli/deploy-runner";
 import { evaluateProgram } from "../../cli/engine/evaluate";
-import { DependencyGraph } from "../../cli/engine/graph";
-import { RecordedResource } from "../../cli/engine/recording-monitor";
+import { planFleet } from "../../cli/engine/plan-stack";
+import { PlanDocument } from "../../cli/plan-document";
+import { matrixJob } from "../../deploy/matrix";
+import { deployStages } from "../../deploy/stacks";
+import { FleetSpec, parseFleet } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
-const CLUSTER = "eks-fleet:cluster:RegionalCluster";
-
-/**
- * A stack per cluster, as the fleet is to be split: what sits under a cluster's component is
- * that cluster's stack `<stack>.<cluster>`, the rest the fleet stack `<stack>`, and whatever
- * waits for another cluster's stack (backup replication into a partner's bucket) a links stack
- * of its region, after both. Simulated from the component tree for as long as plan.json names
- * no stack of its own.
- */
-function perClusterStacks(resources: readonly RecordedResource[], fleetStack: string): EstimatedResource[] {
-  const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const home = (r: RecordedResource): string => {
-    for (let x: RecordedResource | undefined = r; x; x = x.parent ? byUrn.get(x.parent) : undefined) if (x.type === CLUSTER) return `${fleetStack}.${x.name}`;
-    return fleetStack;
-  };
-  const graph = new DependencyGraph(resources);
-  const stacks = new Map<string, string>();
-  for (const urn of graph.topologicalOrder()) {
-    const r = byUrn.get(urn)!;
-    const own = home(r);
-    const joins = graph.waitsOn(urn).some((dep) => stacks.get(dep) !== own && stacks.get(dep) !== fleetStack);
-    stacks.set(urn, joins ? `${fleetStack}.links.${r.region}` : own);
-  }
-  return resources.map((r) => ({ ...r, stack: stacks.get(r.urn)! }));
-}
+/** The goal for a cold deploy of a per-cluster fleet: within this factor of one cluster's critical path. */
+const GOAL = 1.2;
+const WAITER = "aws:acm/certificateValidation:CertificateValidation";
 
 interface Figures {
   readonly single: DeployEstimate;
-  readonly perCluster: DeployEstimate;
   readonly work: number;
+  /** The fleet planned as a fleet stack, a stack per cluster and links stacks (plan.json's `stack` of each resource). */
+  readonly perCluster?: { readonly spec: FleetSpec; readonly plan: PlanDocument };
 }
 const figures = new Map<number, Figures>();
+
+/** `plan`'s estimate over other resources or stages, as the plan computes it. */
+function estimateOf({ spec, plan }: NonNullable<Figures["perCluster"]>, resources = plan.resources, stages = deployStages(spec, plan.stack, () => true)): DeployEstimate {
+  const kindOf = new Map(plan.stacks!.map((s) => [s.name, s.kind]));
+  return deployEstimate(resources, { stack: plan.stack, stages, jobOf: (name) => matrixJob(kindOf.get(name)!) });
+}
 
 beforeAll(async () => {
   for (const size of [2, 10, 30]) {
     const { resources } = await evaluateProgram(stackConfig(fleetConfig(size)), "123456789012");
-    figures.set(size, {
-      single: deployEstimate(resources, { stack: "test" }),
-      perCluster: deployEstimate(perClusterStacks(resources, "test"), { stack: "test" }),
-      work: resources.reduce((sum, r) => sum + creationTime(r.type, r.region).seconds, 0),
-    });
+    const single = deployEstimate(resources, { stack: "test" });
+    const work = resources.reduce((sum, r) => sum + creationTime(r.type, r.region).seconds, 0);
+    if (size === 2) {
+      figures.set(size, { single, work });
+      continue;
+    }
+    const raw = fleetConfig(size, { stacks: "per-cluster" });
+    const spec = parseFleet(raw, "us-east-1");
+    const { document } = await planFleet(spec, stackConfig(raw));
+    figures.set(size, { single, work, perCluster: { spec, plan: document } });
   }
 }, 180_000);
 
@@ -66,27 +59,65 @@ describe("a cold deploy on the workflows' runner", () => {
     expect(work / slots).toBeGreaterThan(2 * oneCluster());
   });
 
-  it.each([10, 30])("of %i clusters in a stack per cluster runs the fleet stack, then every cluster side by side, then the links", (size) => {
-    const { perCluster, single } = figures.get(size)!;
-    const kind = (stack: string) => (stack === "test" ? "fleet" : stack.startsWith("test.links.") ? "links" : "cluster");
-    const of = (k: string) => perCluster.stacks.filter((s) => kind(s.stack) === k);
-    expect(of("cluster")).toHaveLength(size);
-    const [fleet] = of("fleet");
+  it.each([10, 30])(`of %i clusters in a stack per cluster takes at most ${GOAL}× one cluster's critical path`, (size) => {
+    const { plan } = figures.get(size)!.perCluster!;
+    const { estimate } = plan;
+    expect(estimate.runner.slots).toBe(slots);
+    expect(estimate.criticalPathSeconds).toBe(oneCluster());
+    expect(estimate.firstUpSeconds).toBeLessThanOrEqual(GOAL * oneCluster());
+    // Every stack counts: the figure is the last stack's finish, links stacks included.
+    expect(estimate.firstUpSeconds).toBe(Math.max(...estimate.stacks.map((s) => s.finishSeconds)));
+    expect(estimate.stacks.map((s) => s.stack).sort()).toEqual(plan.stacks!.map((s) => s.name).sort());
+  });
+
+  it.each([10, 30])("of %i clusters runs the fleet stack briefly, then every cluster stack at once, then the links stacks", (size) => {
+    const { plan } = figures.get(size)!.perCluster!;
+    const kindOf = new Map(plan.stacks!.map((s) => [s.name, s.kind]));
+    const runs = (kind: string) => plan.estimate.stacks.filter((s) => kindOf.get(s.stack) === kind);
+    const [fleet] = runs("fleet");
+    const [clusters, links] = [runs("cluster"), runs("links")];
+    expect(clusters).toHaveLength(size);
     expect(fleet.startSeconds).toBe(0);
-    for (const cluster of of("cluster")) {
-      expect(cluster.after).toEqual(["test"]);
+    // What every cluster waits for takes no longer than the slowest single step it holds (an NLB, a Route 53 change).
+    expect(fleet.finishSeconds).toBeLessThan(0.1 * oneCluster());
+    const clustersEnd = Math.max(...clusters.map((c) => c.finishSeconds));
+    for (const cluster of clusters) {
       expect(cluster.startSeconds).toBe(fleet.finishSeconds);
       // Each cluster stack alone takes about one cluster's chain at the runner's slots.
-      expect(cluster.finishSeconds - cluster.startSeconds).toBeLessThan(1.2 * oneCluster());
+      expect(cluster.finishSeconds - cluster.startSeconds).toBeLessThan(1.1 * oneCluster());
     }
-    for (const links of of("links")) expect(links.startSeconds).toBe(Math.max(...links.after.map((s) => perCluster.stacks.find((x) => x.stack === s)!.finishSeconds)));
-    expect(perCluster.firstUpSeconds).toBe(Math.max(...perCluster.stacks.map((s) => s.finishSeconds)));
-    expect(perCluster.firstUpSeconds).toBeLessThan(single.firstUpSeconds);
+    for (const link of links) expect(link.startSeconds).toBeGreaterThanOrEqual(clustersEnd);
+    expect(Math.max(...links.map((l) => l.finishSeconds)) - clustersEnd).toBeLessThan(0.1 * oneCluster());
+  });
+
+  it("misses the goal with the certificate waiters back in the fleet stack: every cluster would wait for ACM", () => {
+    const { perCluster } = figures.get(10)!;
+    const { plan } = perCluster!;
+    const waiters = plan.resources.filter((r) => r.type === WAITER);
+    expect(waiters.length).toBe(10);
+    // As before: under the fleet stack's certificates component, each after its region's
+    // certificate (no longer through the cluster's StackReference), the listeners waiting for them.
+    const certificates = plan.resources.find((r) => r.type === "eks-fleet:ingress:GatewayCertificates")!;
+    const certificateIn = (region: string | null) => plan.resources.find((r) => r.type === "aws:acm/certificate:Certificate" && r.region === region)!;
+    expect([certificates.stack, certificateIn(waiters[0].region).stack]).toEqual([plan.stack, plan.stack]);
+    const moved = plan.resources.map((r) => (r.type === WAITER ? { ...r, stack: plan.stack, parent: certificates.urn, dependsOn: [certificateIn(r.region).urn] } : r));
+    const estimate = estimateOf(perCluster!, moved);
+    expect(estimate.stacks.find((s) => s.stack === plan.stack)!.finishSeconds).toBeGreaterThanOrEqual(creationTime(WAITER).seconds);
+    expect(estimate.firstUpSeconds).toBeGreaterThan(GOAL * oneCluster());
+  });
+
+  it("misses the goal if a cold deploy created the clusters wave by wave: a stack that holds nothing has nothing to protect", () => {
+    const { perCluster } = figures.get(10)!;
+    const { spec, plan } = perCluster!;
+    expect(spec.waves.length).toBeGreaterThan(1);
+    const byWaves = estimateOf(perCluster!, plan.resources, deployStages(spec, plan.stack));
+    expect(byWaves.firstUpSeconds).toBeGreaterThan(spec.waves.length * oneCluster());
+    expect(estimateOf(perCluster!).firstUpSeconds).toBe(plan.estimate.firstUpSeconds);
   });
 
   it("of a stack per cluster grows little from 10 to 30 clusters, where one stack grows with the fleet", () => {
     const [ten, thirty] = [figures.get(10)!, figures.get(30)!];
-    expect(thirty.perCluster.firstUpSeconds / ten.perCluster.firstUpSeconds).toBeLessThan(1.25);
+    expect(thirty.perCluster!.plan.estimate.firstUpSeconds / ten.perCluster!.plan.estimate.firstUpSeconds).toBeLessThan(1.05);
     expect(thirty.single.firstUpSeconds / ten.single.firstUpSeconds).toBeGreaterThan(2.5);
   });
 });

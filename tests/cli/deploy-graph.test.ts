@@ -67,8 +67,8 @@ beforeAll(async () => {
 /**
  * The only edges allowed between regions, each a deliberate part of the design:
  * backups replicate to a partner region, a secret is created once with a replica (and
- * that replica's key) per region, and one certificate validation record serves every
- * region. Argo CD's hubs manage their own region only, so none of their edges is here.
+ * that replica's key) per region, and every region's certificate is requested under one
+ * fleet-wide component. Argo CD's hubs manage their own region only, so none of their edges is here.
  */
 
 /** A fleet-wide add-on role (components/fleet-addon-roles.ts), attributed to the home region's provider. */
@@ -97,8 +97,8 @@ const CROSS_REGION_EXCEPTIONS: { why: string; allows: (from: PlanResource, to: P
     allows: (from, to) => isFleetAddonRole(to) && (from.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation" || from.type === "aws:eks/addon:Addon" || /-argocd-spoke-role$/.test(from.name)),
   },
   {
-    why: "every region's ACM certificate validates through one Route 53 record (Route 53 is global), under a fleet-wide component",
-    allows: (from, to) => from.type.startsWith("aws:acm/") && (to.type === "aws:route53/record:Record" || to.type === "eks-fleet:ingress:GatewayCertificates"),
+    why: "every region's ACM certificate is requested under one fleet-wide component, beside the one Route 53 record that validates them all (no waiter waits for it: each polls its own region's ACM)",
+    allows: (from, to) => from.type === "aws:acm/certificate:Certificate" && to.type === "eks-fleet:ingress:GatewayCertificates",
   },
 ];
 

@@ -74,15 +74,27 @@ describe("scheduleDeploy, several stacks", () => {
     expect(capped.seconds).toBe(1810);
   });
 
-  it("starts a stack after the stacks it reads through StackReferences, though no resource edge crosses", () => {
+  it("runs stages as the orchestrator does: a stage once the one before has finished, though no resource edge crosses", () => {
     // A cluster stack reads the fleet stack's outputs through a StackReference (a read of the
-    // backend, not of the fleet's resources): without the declared read it would start at 0.
-    const steps = [step("cert", 300, [], "fleet"), step("sref", 0, [], "c1"), step("eks", 900, ["sref"], "c1")];
-    const reads = new Map([["c1", ["fleet"]]]);
+    // backend, not of the fleet's resources): without the stages it would start at 0. The links
+    // stack starts after the slowest cluster, though it names only the faster one.
+    const steps = [step("cert", 70, [], "fleet"), step("c1-eks", 900, [], "c1"), step("c2-eks", 960, [], "c2"), step("rule", 10, [], "links")];
     expect(schedule(steps, 8).stacks.find((s) => s.stack === "c1")!.startSeconds).toBe(0);
-    const gated = scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots: 8, reads });
-    expect(gated.stacks.find((s) => s.stack === "c1")).toMatchObject({ after: ["fleet"], startSeconds: 300, finishSeconds: 1200 });
-    expect(gated.seconds).toBe(1200);
+    const stages = [["fleet"], ["c1", "c2"], ["links"]];
+    const staged = scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots: 8, stages });
+    expect(staged.stacks.map((s) => [s.stack, s.stage, s.after, s.startSeconds, s.finishSeconds])).toEqual([
+      ["fleet", 1, [], 0, 70],
+      ["c1", 2, ["fleet"], 70, 970],
+      ["c2", 2, ["fleet"], 70, 1030],
+      ["links", 3, ["c1", "c2"], 1030, 1040],
+    ]);
+    // Each stage as many stacks at once as its own matrix job allows.
+    const oneCluster = scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots: 8, stages, stackSlots: (stage) => (stage.includes("c1") ? 1 : 8) });
+    expect(oneCluster.seconds).toBe(70 + 900 + 960 + 10);
+    // A stack no stage names, or one waiting for a later stage, cannot be run in stages.
+    expect(() => scheduleDeploy(new DependencyGraph(steps), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots: 8, stages: stages.slice(0, 2) })).toThrow("stacks in no stage: links");
+    const backwards = [...steps, step("vpc", 5, ["rule"], "c1")];
+    expect(() => scheduleDeploy(new DependencyGraph(backwards), { durationOf: (s) => s.seconds, stackOf: (s) => s.stack, slots: 8, stages })).toThrow("c1 waits for links, a later stage");
   });
 
   it("refuses stacks that wait for each other", () => {
@@ -119,10 +131,10 @@ describe("the runner the deploy workflow uses", () => {
     expect(runnerOf([workflow(up({}), { PULUMI_PARALLEL: "12" })])).toMatchObject({ slots: 12 });
   });
 
-  it("takes the largest max-parallel of the matrices that run pulumi up as the stacks deployed at once, and none without one", () => {
+  it("takes each matrix job's max-parallel that runs pulumi up as its stacks deployed at once, the largest for any other, and none without one", () => {
     const up = (maxParallel?: number) => ({ "runs-on": "ubuntu-latest", ...(maxParallel ? { strategy: { "max-parallel": maxParallel, matrix: { stack: ["a"] } } } : {}), steps: [{ uses: "pulumi/actions@v6", with: { command: "up" } }] });
     const two = YAML.stringify({ jobs: { fleet: up(8), clusters: up(16), lint: { "runs-on": "ubuntu-latest", strategy: { "max-parallel": 40 }, steps: [{ run: "npm test" }] } } });
-    expect(runnerOf([two])).toMatchObject({ slots: 8, stacksInParallel: 16 });
+    expect(runnerOf([two])).toMatchObject({ slots: 8, stacksInParallel: 16, stacksInParallelByJob: { fleet: 8, clusters: 16 } });
     expect(runnerOf([workflow(up())]).stacksInParallel).toBeUndefined();
   });
 

@@ -56,9 +56,9 @@ describe("what needs attention, from real plans of before/after stack files", ()
     // The new cluster joins both answer sets (its own checks decide whether it is ever
     // answered), and its own name aliases its NLB; the failover records stay as they are.
     expect(texts(found, "dns")).toEqual([
-      "DNS answer joins: _serving.api.example.com (`c2`) → `c2.api.example.com` (weighted 1)",
-      "DNS answer joins: _takeover.api.example.com (`c2`) → `c2.api.example.com` (weighted 1)",
-      expect.stringMatching(/^DNS answer joins: c2\.api\.example\.com → `prod-c2-nlb-\w+\.elb\.eu-west-1\.amazonaws\.com` \(simple\)$/),
+      "DNS answer joins: _serving.api.example.com (`c2`) → `prod-c2.api.example.com` (weighted 1)",
+      "DNS answer joins: _takeover.api.example.com (`c2`) → `prod-c2.api.example.com` (weighted 1)",
+      expect.stringMatching(/^DNS answer joins: prod-c2\.api\.example\.com → `prod-c2-nlb-\w+\.elb\.eu-west-1\.amazonaws\.com` \(simple\)$/),
     ]);
   });
 

@@ -59,8 +59,8 @@ describe("flux, active-passive", () => {
     const checks = ofType(ev, "aws:route53/healthCheck:HealthCheck");
     expect(checks.map((c) => [c.inputs.fqdn, c.inputs.requestInterval, c.inputs.failureThreshold, c.inputs.resourcePath])).toEqual(
       ["c0", "c1", "c2"].flatMap((c) => [
-        [`${c}.api.example.com`, 10, 3, "/healthz"],
-        [`${c}.api.example.com`, 10, 3, "/healthz/takeover"],
+        [`prod-${c}.api.example.com`, 10, 3, "/healthz"],
+        [`prod-${c}.api.example.com`, 10, 3, "/healthz/takeover"],
       ]),
     );
   });
@@ -70,7 +70,7 @@ describe("flux, active-passive", () => {
     const listeners = ofType(ev, "aws:lb/listener:Listener");
     expect(listeners).toHaveLength(3);
     for (const check of checks) {
-      const cluster = String(check.inputs.fqdn).split(".")[0];
+      const cluster = String(check.inputs.fqdn).split(".")[0].replace(/^prod-/, "");
       const listener = listeners.find((l) => l.name === `${cluster}-lb-https`)!;
       expect([check.inputs.type, check.inputs.port]).toEqual(["HTTPS", listener.inputs.port]);
       expect(listener.inputs.protocol).toBe("TLS");
@@ -85,7 +85,7 @@ describe("flux, active-passive", () => {
     for (const set of ["_serving.api.example.com", "_takeover.api.example.com"]) {
       const members = records.filter((r) => r.inputs.name === set);
       expect(members.map((r) => [r.inputs.setIdentifier, r.inputs.type, r.inputs.weightedRoutingPolicies, r.inputs.records])).toEqual(
-        ["c0", "c1", "c2"].map((c) => [c, "CNAME", [{ weight: 1 }], [`${c}.api.example.com`]]),
+        ["c0", "c1", "c2"].map((c) => [c, "CNAME", [{ weight: 1 }], [`prod-${c}.api.example.com`]]),
       );
     }
   });
@@ -107,8 +107,9 @@ describe("flux, active-passive", () => {
   });
 
   it("scopes ExternalDNS record changes to the fleet's zone and owns records per cluster", () => {
+    // One fleet-wide ExternalDNS role (EKS Pod Identity), whatever the number of clusters.
     const changes = statements(ev).filter((s) => [s.Action].flat().includes("route53:ChangeResourceRecordSets"));
-    expect(changes.length).toBe(3);
+    expect(changes.length).toBe(1);
     for (const s of changes) expect(s.Resource).toEqual([`arn:aws:route53:::hostedzone/${ZONE_ID}`]);
     const dns = ofType(ev, "kubernetes:helm.sh/v3:Release").find((r) => r.name === "c2-external-dns-release")!;
     expect(dns.inputs.values).toMatchObject({ txtOwnerId: "c2", domainFilters: ["example.com"], policy: "upsert-only" });
@@ -123,9 +124,9 @@ describe("flux, active-passive", () => {
   });
 
   it("trusts each IRSA role only from its own service account", () => {
-    const role = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c1-external-dns")!;
+    const role = ofType(ev, "aws:iam/role:Role").find((r) => r.inputs.name === "prod-c1-velero")!;
     const trust = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0];
-    expect(Object.values(trust.Condition.StringEquals)).toEqual(["system:serviceaccount:external-dns:external-dns", "sts.amazonaws.com"]);
+    expect(Object.values(trust.Condition.StringEquals)).toEqual(["system:serviceaccount:velero:velero", "sts.amazonaws.com"]);
   });
 });
 
@@ -277,7 +278,7 @@ describe("active-active", () => {
     const checks = new Map(ofType(ev, "aws:route53/healthCheck:HealthCheck").map((c) => [c.urn, c.inputs]));
     expect([...checks.values()].map((c) => c.resourcePath)).toEqual(["/healthz", "/healthz", "/healthz"]);
     for (const r of records) {
-      expect(r.dependsOn.filter((urn) => checks.has(urn)).map((urn) => checks.get(urn)!.fqdn)).toEqual([`${r.inputs.setIdentifier}.api.example.com`]);
+      expect(r.dependsOn.filter((urn) => checks.has(urn)).map((urn) => checks.get(urn)!.fqdn)).toEqual([`prod-${r.inputs.setIdentifier}.api.example.com`]);
     }
     expect(ev.resources.filter((r) => r.type.endsWith(":Kustomization"))).toHaveLength(3 * 3);
   });

@@ -38,8 +38,16 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
       ["us-west-2", "*.api.example.com", ["api.example.com"]],
     ]);
     // One validation record in the zone serves every region's certificate.
-    const validation = byName(ev, "gateway-certificates-validation");
-    for (const v of ofType(ev, "aws:acm/certificateValidation:CertificateValidation")) expect(v.dependsOn).toContain(validation.urn);
+    expect(byName(ev, "gateway-certificates-validation").inputs).toMatchObject({ zoneId: ZONE_ID, type: "CNAME" });
+    // Each listener waits for its region's certificate to be issued (ELB refuses one pending
+    // validation) through a waiter of its own cluster, in that cluster's region.
+    for (const lb of ["c0-lb", "c1-lb", "c2-lb"]) {
+      const waiter = byName(ev, `${lb}-certificate`);
+      const certificate = certificates.find((c) => c.region === waiter.region)!;
+      expect(waiter).toMatchObject({ type: "aws:acm/certificateValidation:CertificateValidation", region: byName(ev, lb).region });
+      expect(waiter.dependsOn).toContain(certificate.urn);
+      expect(byName(ev, `${lb}-https`).dependsOn).toContain(waiter.urn);
+    }
   });
 
   it("health-checks the gateway pods on their live path, never the role, in a target group the controller may fill", () => {
@@ -115,7 +123,7 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
 
   it("points each cluster's hostname at its own NLB, evaluating target health", () => {
     for (const cluster of ["c0", "c1", "c2"]) {
-      const record = ofType(ev, "aws:route53/record:Record").find((r) => r.inputs.name === `${cluster}.api.example.com`)!;
+      const record = ofType(ev, "aws:route53/record:Record").find((r) => r.inputs.name === `prod-${cluster}.api.example.com`)!;
       const lb = byName(ev, `${cluster}-lb`);
       expect(record.inputs.type).toBe("A");
       expect(record.inputs.aliases).toEqual([{ name: expect.stringMatching(new RegExp(`^prod-${cluster}-nlb-[0-9a-f]+\\.elb\\.${lb.region}\\.amazonaws\\.com$`)), zoneId: expect.any(String), evaluateTargetHealth: true }]);

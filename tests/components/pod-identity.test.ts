@@ -52,22 +52,23 @@ describe("EKS Pod Identity: one role per add-on for the whole fleet", () => {
 
   const fleetRole = (ev: Evaluation, agent: names.AgentName) => roleNamed(ev, names.podIdentityRoleName("prod", names.AGENTS[agent].role));
 
-  it("replaces the per-cluster roles of Karpenter, the EBS CSI driver and Argo CD by one role each, whatever the number of clusters", () => {
+  it("replaces the per-cluster roles of every add-on but Velero by one role each, whatever the number of clusters", () => {
     for (const ev of [three, four]) {
       const clusters = ev.resources.filter((r) => r.type === "aws:eks/cluster:Cluster").map((r) => String(r.inputs.name).replace("prod-", ""));
       const roleNames = ofType(ev, ROLE).map((r) => String(r.inputs.name));
-      expect(roleNames.filter((n) => n.endsWith("-pod-identity")).sort()).toEqual(["prod-argocd-pod-identity", "prod-ebs-csi-driver-pod-identity", "prod-karpenter-pod-identity"]);
-      // The add-on roles that remain per cluster (IRSA): Velero, ExternalDNS, the Load Balancer Controller.
+      expect(roleNames.filter((n) => n.endsWith("-pod-identity")).sort()).toEqual([
+        "prod-argocd-pod-identity", "prod-aws-load-balancer-controller-pod-identity", "prod-ebs-csi-driver-pod-identity", "prod-external-dns-pod-identity", "prod-karpenter-pod-identity",
+      ]);
+      // The one add-on role that remains per cluster (IRSA): Velero's (docs/REFERENCE.md, "Pod identity").
       const perCluster = (["velero", "externalDns", "loadBalancerController", "karpenter", "ebsCsiDriver", "argocd"] as const)
         .flatMap((agent) => clusters.map((c) => names.agentRoleName("prod", c, names.AGENTS[agent].role)))
         .filter((n) => roleNames.includes(n));
-      expect(perCluster).toHaveLength(3 * clusters.length);
-      expect(perCluster.some((n) => /-(karpenter|ebs-csi-driver|argocd)$/.test(n))).toBe(false);
+      expect(perCluster).toEqual(clusters.map((c) => `prod-${c}-velero`));
     }
   });
 
   it("never tags a fleet-wide role with a session tag's key, which would stand in for a missing session tag", () => {
-    for (const agent of ["karpenter", "ebsCsiDriver", "argocd"] as const) {
+    for (const agent of names.POD_IDENTITY_AGENTS) {
       expect(Object.keys(fleetRole(four, agent).inputs.tags as object).filter((k) => (Object.values(SESSION_TAGS) as string[]).includes(k))).toEqual([]);
     }
   });
@@ -100,7 +101,10 @@ describe("EKS Pod Identity: one role per add-on for the whole fleet", () => {
   });
 
   it("lets EKS Pod Identity assume a fleet role only for the add-on's own service account in one of the fleet's clusters", () => {
-    const cases: [names.AgentName, string, string][] = [["karpenter", "karpenter", "karpenter"], ["ebsCsiDriver", "kube-system", "ebs-csi-controller-sa"], ["argocd", "argocd", "argocd-server"]];
+    const cases: [names.AgentName, string, string][] = [
+      ["karpenter", "karpenter", "karpenter"], ["ebsCsiDriver", "kube-system", "ebs-csi-controller-sa"], ["argocd", "argocd", "argocd-server"],
+      ["externalDns", "external-dns", "external-dns"], ["loadBalancerController", "kube-system", "aws-load-balancer-controller"],
+    ];
     for (const [agent, namespace, serviceAccount] of cases) {
       const trust = trustOf(fleetRole(four, agent));
       expect([agent, decide(trust, assumeFor(pod("c3", namespace, serviceAccount)))]).toEqual([agent, "allow"]);
@@ -180,18 +184,24 @@ describe("EKS Pod Identity: one role per add-on for the whole fleet", () => {
     const changed = ofType(four, ROLE).filter((r) => before.has(String(r.inputs.name)) && trustOf(before.get(String(r.inputs.name))!) !== trustOf(r)).map((r) => r.inputs.name);
     expect(before.size).toBeGreaterThan(10);
     expect(changed).toEqual([]);
-    for (const agent of ["karpenter", "ebsCsiDriver", "argocd"] as const) {
+    for (const agent of names.POD_IDENTITY_AGENTS) {
       expect(fleetRole(four, agent).inputs).toEqual(fleetRole(three, agent).inputs);
     }
     expect(ofType(four, ROLE).filter((r) => !before.has(String(r.inputs.name))).map((r) => String(r.inputs.name)).every((n) => n.startsWith("prod-c3-"))).toBe(true);
   });
 
-  it("keeps an OIDC provider only for a cluster whose roles still trust it (IRSA), and one per such cluster", () => {
+  it("keeps an OIDC provider per cluster only for what authenticates by web identity: Velero and the secrets readers", () => {
     const providers = ofType(four, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
-    const federated = new Set(ofType(four, ROLE).flatMap((r) => JSON.parse(trustOf(r)).Statement.map((s: any) => s.Principal?.Federated).filter(Boolean)));
     // A provider's ARN is `oidc-provider/<issuer without https://>`.
-    const used = providers.filter((p) => federated.has(`arn:aws:iam::${ACCOUNT}:oidc-provider/${String(p.inputs.url).replace("https://", "")}`));
-    expect(used).toHaveLength(providers.length);
+    const trustedBy = (provider: RecordedResource) => ofType(four, ROLE)
+      .filter((r) => JSON.parse(trustOf(r)).Statement.some((s: any) => s.Principal?.Federated === `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(provider.inputs.url).replace("https://", "")}`))
+      .map((r) => String(r.inputs.name));
     expect(providers).toHaveLength(4);
+    for (const provider of providers) {
+      const cluster = provider.name.split("-")[0];
+      // Velero's own role (its repository password reaches it through External Secrets' web-identity
+      // store) and the namespace's secrets reader: nothing else trusts the provider.
+      expect(trustedBy(provider).sort()).toEqual([names.agentRoleName("prod", cluster, "velero"), names.namespaceSecretsRoleName("prod", cluster, "payments")].sort());
+    }
   });
 });

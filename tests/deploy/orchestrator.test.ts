@@ -1,3 +1,4 @@
+import { holdingResources } from "../../deploy/automation-runner";
 import { formatReport, Operation, orchestrate, StackOutcome, StackRunner } from "../../deploy/orchestrator";
 import { deployStages } from "../../deploy/stacks";
 import { parseFleet } from "../../fleet";
@@ -48,6 +49,41 @@ describe("the orchestrator over a per-cluster fleet's stages", () => {
     }
     expect(report.results.map((r) => r.stack)).toEqual(stages.flat());
     expect(report.results.every((r) => r.status === "succeeded" && r.changes?.create === 1)).toBe(true);
+  });
+
+  it("creates every cluster stack that holds nothing yet at once, whatever its wave: a cold deploy takes one stage of clusters", async () => {
+    expect(spec.waves.length).toBeGreaterThan(1);
+    const clusters = spec.waves.flatMap((w) => w.clusters.map((c) => `prod.${c}`));
+    const cold = deployStages(spec, "prod", () => true);
+    expect(cold).toEqual([["prod"], clusters, stages.at(-1)]);
+    const runner = new RecordedRunner();
+    expect((await orchestrate(cold, runner, { operation: "up", parallel: 8 })).ok).toBe(true);
+    // Every cluster stack starts before the first one ends, after the fleet stack ended.
+    const firstClusterEnd = Math.min(...clusters.map((s) => runner.events.indexOf(`end ${s}`)));
+    for (const s of clusters) expect(runner.events.indexOf(`start ${s}`)).toBeLessThan(firstClusterEnd);
+    expect(runner.maxInFlight).toBe(clusters.length);
+  });
+
+  it("holds a change to deployed clusters to their waves, while a cluster added to the fleet starts with the first wave", async () => {
+    const last = spec.waves.at(-1)!;
+    const added = `prod.${last.clusters[0]}`;
+    const staged = deployStages(spec, "prod", (stack) => stack === added);
+    expect(staged[1]).toEqual([...stages[1], added]);
+    expect(staged.slice(2)).toEqual(stages.slice(2).map((stage) => stage.filter((s) => s !== added)).filter((stage) => stage.length > 0));
+    expect(staged.flat().sort()).toEqual(stages.flat().sort());
+  });
+
+  it("knows which stacks hold nothing from the backend's stack list: this project's, with resources, unknown counts kept in their wave", () => {
+    const held = holdingResources([
+      { name: "prod", current: true, resourceCount: 45 },
+      { name: "acme/eks-fleet/prod.c0", current: false, resourceCount: 140 },
+      { name: "acme/eks-fleet/prod.c1", current: false, resourceCount: 0 },
+      { name: "acme/eks-fleet/prod.c2", current: false },
+      { name: "acme/other-project/prod.c3", current: false, resourceCount: 12 },
+      { name: "other-org/eks-fleet/prod.c4", current: false, resourceCount: 12 },
+    ], "acme");
+    expect([...held].sort()).toEqual(["prod", "prod.c0", "prod.c2"]);
+    expect(holdingResources([{ name: "other-org/eks-fleet/prod.c4", current: false, resourceCount: 12 }])).toEqual(new Set(["prod.c4"]));
   });
 
   it("runs a stage's stacks in parallel, never more than the bound at once", async () => {

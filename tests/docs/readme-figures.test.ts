@@ -4,6 +4,7 @@ import { main as plan } from "../../cli/plan";
 import { PlanDocument } from "../../cli/plan-document";
 import { GLOBAL_PRICES, HOURS_PER_MONTH } from "../../cost/prices";
 import { fleetFromStackFile } from "../../fleet";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
 
 /**
@@ -17,19 +18,32 @@ const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 const prose = README.replace(/\s+/g, " ");
 const { spec } = fleetFromStackFile(STACK_FILE);
 
-let printed = "";
-let document: PlanDocument;
-beforeAll(async () => {
+/** The README's per-cluster deploy figures: the tests' fleet of this many clusters, a stack per cluster. */
+const PER_CLUSTER_MARKER = "What `npm run plan` prints for the tests'\nfleet of 10 clusters";
+const PER_CLUSTER_SIZE = 10;
+
+/** What `npm run plan` prints for `configFile`, and its plan.json. */
+async function planned(configFile: string): Promise<{ printed: string; document: PlanDocument }> {
   const out = path.join(tempDir("readme-figures-"), "out");
   const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
   try {
-    expect(await plan(["--config", STACK_FILE, "--out", out])).toBe(0);
-    printed = log.mock.calls.map((call) => call.join(" ")).join("\n");
+    expect(await plan(["--config", configFile, "--out", out])).toBe(0);
+    const printed = log.mock.calls.map((call) => call.join(" ")).join("\n");
+    return { printed, document: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")) };
   } finally {
     log.mockRestore();
   }
-  document = JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8"));
-});
+}
+
+let printed = "";
+let perClusterPrinted = "";
+let document: PlanDocument;
+beforeAll(async () => {
+  ({ printed, document } = await planned(STACK_FILE));
+  const dir = tempDir("readme-figures-per-cluster-");
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: eks-fleet\nruntime: nodejs\n");
+  perClusterPrinted = (await planned(writeStackFile(path.join(dir, "Pulumi.prod.yaml"), fleetConfig(PER_CLUSTER_SIZE, { stacks: "per-cluster" })))).printed;
+}, 60_000);
 
 /** The fenced block of `language` that follows `marker` in the README. */
 function blockAfter(marker: string, language: string): string {
@@ -50,13 +64,20 @@ describe("README figures", () => {
 
   it("quotes the plan's lines elsewhere only as printed, `…` standing for what it leaves out", () => {
     const printedLines = printed.split("\n");
-    const quotes = [...README.matchAll(/```text\n([\s\S]*?)\n```/g)].slice(1).flatMap((m) => m[1].split("\n"));
+    const perCluster = blockAfter(PER_CLUSTER_MARKER, "text");
+    const quotes = [...README.matchAll(/```text\n([\s\S]*?)\n```/g)].slice(1).map((m) => m[1]).filter((block) => block !== perCluster).flatMap((block) => block.split("\n"));
     const planLines = quotes.filter((line) => /^(Deploy|DR|Cost|Rollout): |^  (unbounded|critical path)/.test(line));
     expect(planLines.length).toBeGreaterThan(0);
     for (const line of planLines) {
       const pattern = new RegExp(`^${line.split(" … ").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(" .+ ")}$`);
       expect({ line, printed: printedLines.some((p) => pattern.test(p)) }).toEqual({ line, printed: true });
     }
+  });
+
+  it("quotes the deploy figures of a fleet with a stack per cluster as `npm run plan` prints them", () => {
+    const quoted = blockAfter(PER_CLUSTER_MARKER, "text").split("\n");
+    expect(quoted.map((line) => line.slice(0, 9))).toEqual(["Deploy: a", "  stages:"]);
+    for (const line of quoted) expect({ line, printed: perClusterPrinted.split("\n").includes(line) }).toEqual({ line, printed: true });
   });
 
   it("walks through the repository's own stack file, unabridged", () => {

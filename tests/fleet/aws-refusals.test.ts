@@ -48,7 +48,7 @@ describe("the naming table refuses what each service refuses", () => {
     expect(nameProblem("s3Bucket", "prod-use1-velero-123456789012")).toBeUndefined();
     expect(nameProblem("certificateDomain", `*.${"a".repeat(50)}.example.com`)).toBeUndefined(); // 64
     expect(nameProblem("dnsName", "_270f83e25bd589257e1e7346c6be8bfc.api.example.com.")).toBeUndefined();
-    expect(nameProblem("tagValue", "use1.api.example.com")).toBeUndefined();
+    expect(nameProblem("tagValue", "prod-use1.api.example.com")).toBeUndefined();
   });
 
   it("gives every rule its source", () => {
@@ -82,7 +82,7 @@ describe("configs AWS would refuse are refused when parsed, naming the field", (
     [
       "a health path too long for the tag naming its health check",
       (r) => (r.dns.healthCheckPath = `/${"h".repeat(245)}`),
-      `fleet.dns.healthCheckPath: makes a Route 53 tag value 'c0.api.example.com/${"h".repeat(245)}' that AWS refuses: it is 264 characters; a Route 53 tag value has at most 256`,
+      `fleet.dns.healthCheckPath: makes a Route 53 tag value 'prod-c0.api.example.com/${"h".repeat(245)}' that AWS refuses: it is 269 characters; a Route 53 tag value has at most 256`,
     ],
     ["a health path with an empty segment", (r) => (r.dns.healthCheckPath = "/health//z"), "fleet.dns.healthCheckPath: '/health//z' has an empty segment ('//'): the gateway's exact match never sees it, so every health check would fail; write it without"],
     ["a health path with a '.' segment", (r) => (r.dns.healthCheckPath = "/./healthz"), "fleet.dns.healthCheckPath: '/./healthz' has a '.' segment: the gateway resolves it before matching, so every health check would fail; write the path it resolves to"],

@@ -8,7 +8,7 @@ describe("parseFleet", () => {
     expect(spec.secondaries.map((c) => c.name)).toEqual(["c1", "c2"]);
     expect(spec.clusters[1]).toMatchObject({
       eksClusterName: "prod-c1",
-      hostname: "c1.api.example.com",
+      hostname: "prod-c1.api.example.com",
       serves: false,
       gitopsPaths: { platform: "gitops/clusters/c1/platform", traffic: "gitops/clusters/c1/traffic", apps: "gitops/clusters/c1/apps" },
       subnets: { private: ["10.1.0.0/19", "10.1.32.0/19", "10.1.64.0/19"], public: ["10.1.96.0/22", "10.1.100.0/22", "10.1.104.0/22"] },

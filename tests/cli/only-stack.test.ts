@@ -1,0 +1,42 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../cli/plan";
+import { PlanDocument } from "../../cli/plan-document";
+import { fleetConfig, writeStackFile } from "../fixtures/fleets";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-only-stack-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const file = writeStackFile(path.join(dir, "Pulumi.split.yaml"), fleetConfig(3, { stacks: "per-cluster" }));
+
+/** `npm run plan -- --only-stack STACK` in-process, into its own folder. */
+async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocument; out: string }> {
+  const out = path.join(dir, stack);
+  const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  try {
+    const status = await main(["--config", file, "--out", out, "--only-stack", stack]);
+    return { status, plan: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")), out };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+describe("npm run plan -- --only-stack", () => {
+  it("plans a cluster stack's resources alone and writes that cluster's part of the tree", async () => {
+    const { plan, out } = await planOnly("split.c1");
+    expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["split.c1"]));
+    expect(new Set(plan.resources.flatMap((r) => (r.cluster ? [r.cluster] : [])))).toEqual(new Set(["c1"]));
+    // The other clusters' folders are not the stack's: a preview of c1 writes only c1's.
+    expect(fs.readdirSync(path.join(out, "gitops", "clusters"))).toEqual(["c1"]);
+    // The fleet's own files still come whole: the rollout state names every cluster.
+    const rollout = JSON.parse(fs.readFileSync(path.join(out, "gitops", "rollout.json"), "utf8"));
+    expect(Object.keys(rollout.clusters).sort()).toEqual(["c0", "c1", "c2"]);
+  });
+
+  it("writes no cluster folder for a stack that holds no cluster", async () => {
+    const { plan, out } = await planOnly("split");
+    expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["split"]));
+    expect(fs.existsSync(path.join(out, "gitops", "clusters"))).toBe(false);
+  });
+});
