@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Fleet } from "./components/fleet";
-import { CLUSTER_OUTPUT, FLEET_WIDE_OUTPUT } from "./components/stack-inputs";
+import { CLUSTER_OUTPUT, ClusterValues, FLEET_WIDE_OUTPUT } from "./components/stack-inputs";
 import { resolveStack } from "./deploy/stacks";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
@@ -53,11 +53,20 @@ export = async function fleetProgram() {
   };
 };
 
-/** A cluster stack's values the links stacks name: its bucket and key, its load balancer. */
-function clusterValues(fleet: Fleet, cluster: string) {
+/**
+ * A cluster stack's values the links stacks name: its bucket and key, its load balancer, its API
+ * server (an Argo CD cluster Secret's endpoint and CA); and its NAT addresses, which the
+ * endpoints of an Argo CD hub's spokes admit (any cluster may become its region's hub).
+ */
+function clusterValues(fleet: Fleet, cluster: string): ClusterValues {
   const storage = fleet.storage.get(cluster)!;
+  const built = fleet.clusters.find((c) => c.spec.name === cluster)!;
   return {
     backup: { bucketName: storage.bucketName, bucketArn: storage.bucketArn, keyArn: storage.keyArn },
     loadBalancerArn: fleet.loadBalancers.get(cluster)!.arn,
+    endpoint: built.endpoint,
+    certificateAuthority: built.certificateAuthority,
+    vpcId: built.vpcId,
+    natPublicIps: built.natPublicIps,
   };
 }

@@ -11,6 +11,7 @@ import { fleetInfoWithoutRole, fleetInfoWithRole } from "./platform/fleet-info";
 import { pruneProtected } from "./prune-safety";
 import { KUSTOMIZATION_FILE, RenderedFile, toYaml } from "./render";
 import { appsLayer, runningManifest } from "./standby";
+import { TextMemo } from "./text-memo";
 
 /**
  * Waves in the rendered tree. The tree is rendered for every cluster from the current
@@ -152,19 +153,14 @@ function groupByCluster(files: readonly RenderedFile[]): Map<string, RenderedFil
 /**
  * Manifests with what no role decides: a standby's apps as a running cluster renders them,
  * fleet-info without its role keys. Equal text gives equal forms, so each distinct file is
- * parsed once however many clusters share it.
+ * parsed once however many clusters (and renders of the process) share it.
  */
-class RunningForms {
-  private readonly cache = new Map<string, string>();
+const RUNNING_FORMS = new TextMemo<string>();
 
+class RunningForms {
   text(file: RenderedFile): string {
     if (path.posix.basename(file.path) === KUSTOMIZATION_FILE) return file.content;
-    let form = this.cache.get(file.content);
-    if (form === undefined) {
-      form = toYaml(runningFormOf(YAML.parse(file.content)));
-      this.cache.set(file.content, form);
-    }
-    return form;
+    return RUNNING_FORMS.get(file.content, (content) => toYaml(runningFormOf(YAML.parse(content))));
   }
 
   /** sha256 over each platform and apps file (path within the cluster, running form), by path. */

@@ -8,6 +8,7 @@ import { Layer, manifestOf, originOf, Replication } from "./replicate";
 import { basicProblem } from "./replicated";
 import { pruneProtected } from "./prune-safety";
 import { appsLayer } from "./standby";
+import { TextMemo } from "./text-memo";
 import { objectProblems } from "./validate";
 
 export const LAYERS: readonly Layer[] = names.TREE_LAYERS;
@@ -38,16 +39,11 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
   checkSelectors(fleet, replications);
   const problems: Problem[] = [];
   const files: RenderedFile[] = [];
-  // Most objects are identical on every cluster: validate and serialize each distinct one once.
-  const seen = new Map<string, { yaml: string; problems: string[] }>();
+  // Most objects are identical on every cluster (and in every fleet a process renders):
+  // validate and serialize each distinct one once.
   const check = (manifest: Record<string, unknown>) => {
     const key = JSON.stringify(manifest);
-    let done = seen.get(key);
-    if (!done) {
-      done = { yaml: toYaml(manifest), problems: options.validate === false ? [] : objectProblems(manifest) };
-      seen.set(key, done);
-    }
-    return done;
+    return { yaml: YAML_OF.get(key, () => toYaml(manifest)), problems: options.validate === false ? [] : PROBLEMS_OF.get(key, () => objectProblems(manifest)) };
   };
   const overrides: OverrideEntry[] = [];
   const placements = new Map<string, PlacementEntry>();
@@ -91,6 +87,10 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** By the manifest's JSON, which holds everything `toYaml` and `objectProblems` read. */
+const YAML_OF = new TextMemo<string>();
+const PROBLEMS_OF = new TextMemo<readonly string[]>();
 
 interface RenderedObject {
   readonly manifest: Record<string, unknown>;

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { EXIT, runCommand, UsageError } from "./errors";
-import { infraViolations, treeViolationsIfPresent } from "./policy-run";
+import { infraViolations, resourcesByStack, treeViolationsIfPresent } from "./policy-run";
+import { policyConfigFile } from "./plan-files";
 import { renderDrift } from "./render-drift";
 import { PlanResourceLike, PolicyConfig, sortViolations } from "../policies/evaluate";
 import { TreeError } from "../policies/tree";
@@ -12,7 +13,7 @@ import { FleetConfigError, formatProblem, readBounded } from "../fleet";
 /** A plan.json grows ~150 KB per cluster; this bounds what a wrong --plan can cost. */
 const MAX_PLAN_BYTES = 256 * 1024 * 1024;
 
-const USAGE = "npm run check -- [--plan FILE] [--gitops DIR [--stack NAME | --config FILE]] [--policy-config FILE] [--json]";
+const USAGE = "npm run check -- [--plan FILE] [--gitops DIR [--stack NAME | --config FILE]] [--policy-config FILE|DIR] [--json]";
 
 /**
  * `npm run check`: every policy over a given plan.json and/or rendered GitOps tree, as a
@@ -24,9 +25,16 @@ export async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, COMMAND_OPTIONS.check, USAGE);
   if (flags.plan === undefined && flags.gitops === undefined) throw new UsageError(`give --plan FILE, --gitops DIR or both\nusage: ${USAGE}`);
 
-  const config = flags["policy-config"] === undefined ? {} : (readJson(flags["policy-config"], "--policy-config") as PolicyConfig);
+  const configPath = flags["policy-config"];
+  const perStack = configPath !== undefined && fs.statSync(configPath, { throwIfNoEntry: false })?.isDirectory() === true;
+  const config = configPath === undefined || perStack ? {} : (readJson(configPath, "--policy-config") as PolicyConfig);
   const violations: Violation[] = [];
-  if (flags.plan !== undefined) violations.push(...(await infraViolations(planResources(flags.plan), config)));
+  if (flags.plan !== undefined) {
+    const resources = planResources(flags.plan);
+    // A folder holds each stack's config as `npm run plan` writes them: each stack judged with its own.
+    const configs = perStack ? stackConfigsIn(configPath, [...resourcesByStack(resources).keys()]) : undefined;
+    violations.push(...(await infraViolations(resources, config, configs)));
+  }
   if (flags.gitops !== undefined) {
     const dir = path.resolve(flags.gitops);
     if (!fs.existsSync(dir)) throw new UsageError(`--gitops: ${flags.gitops}: no such directory`);
@@ -59,6 +67,13 @@ function readJson(file: string, flag: string): unknown {
   } catch (err) {
     throw new UsageError(`${flag}: ${file}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+/** Each stack's pack config from `dir` (`policy-config.<stack>.json`); one missing is bad input. */
+function stackConfigsIn(dir: string, stacks: readonly string[]): Map<string, PolicyConfig> {
+  const missing = stacks.filter((s) => !fs.existsSync(path.join(dir, policyConfigFile(s))));
+  if (missing.length > 0) throw new UsageError(missing.map((s) => `--policy-config: ${path.join(dir, policyConfigFile(s))}: no pack config for stack ${s} (npm run plan writes one per stack)`).join("\n"));
+  return new Map(stacks.map((s) => [s, readJson(path.join(dir, policyConfigFile(s)), "--policy-config") as PolicyConfig]));
 }
 
 /** The resources of a plan.json, checked enough that rules never trip over a malformed one. */

@@ -7,7 +7,7 @@ import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
 import { planStacks, PlanStack } from "../deploy/plan-stacks";
 import { matrixJob } from "../deploy/matrix";
-import { deployStages } from "../deploy/stacks";
+import { clusterStackName, deployStages, hubStackClusters } from "../deploy/stacks";
 import { clusterOfComponent } from "../fleet/ownership";
 
 export interface PlanResource {
@@ -95,6 +95,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const stacks = planStacks(spec, stack, resources);
   const kindOf = new Map(stacks.map((s) => [s.name, s.kind]));
+  const hubStacks = new Set(hubStackClusters(spec).map((c) => clusterStackName(stack, c)));
   return {
     stack,
     project: PROJECT,
@@ -104,7 +105,7 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     dr: spec.dr,
     stacks,
     // A first deploy, as the orchestrator runs it: no stack holds anything yet.
-    estimate: deployEstimate(resources, { stack, stages: deployStages(spec, stack, () => true), jobOf: (name) => matrixJob(kindOf.get(name) ?? "single") }),
+    estimate: deployEstimate(resources, { stack, stages: deployStages(spec, stack, () => true), jobOf: (name) => matrixJob(kindOf.get(name) ?? "single", hubStacks.has(name)) }),
     rollout: rolloutSchedule(spec, rolloutState),
   };
 }

@@ -11,6 +11,7 @@ import { sortViolations } from "../policies/violation";
 import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { commitFile, StagedFile, stableJson, stageFile } from "./write";
+import { POLICY_CONFIG, policyConfigFile } from "./plan-files";
 import { unavailableRegions } from "./engine/outage";
 import { acquireLock, kindOf } from "./lock";
 import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
@@ -43,11 +44,15 @@ export async function main(argv: string[]): Promise<number> {
   // evaluates. It loads its modules while this thread reads the stack file.
   startTreeWorker();
   const stack = fleetFromStackFile(configFile);
+  // Each stack's pack config is replaced only when it is a regular file, like plan.json.
+  const configFiles = fleetStacks(stack.spec, stack.config.stack).map((s) => path.join(out, policyConfigFile(s.name)));
+  configFiles.forEach(checkPlanFile);
   // From here on, a failure removes what this run made: the staged tree and plan, the folders it created.
   const created = fs.mkdirSync(out, { recursive: true });
   let release = () => undefined as void;
   let rendering: Promise<CheckedTree> | undefined;
   let stagedPlan: StagedFile | undefined;
+  const stagedConfigs: StagedFile[] = [];
   let document: PlanDocument;
   let json: string;
   try {
@@ -55,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     // Again under the lock: a run that held it may have changed the folder.
     checkOutputFolder(out, "--out", holdsPlan);
     checkPlanFile(planFile);
+    configFiles.forEach(checkPlanFile);
     // The stack's own tree says where each wave stands; the plan's copy goes to --out.
     const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
     // `--only-stack` writes the folders of that stack's cluster alone (a fleet or links stack: none).
@@ -66,16 +72,26 @@ export async function main(argv: string[]): Promise<number> {
     // Loaded once the worker runs, so the two threads load their modules at the same time.
     const { planFleet }: typeof import("./engine/plan-stack") = require("./engine/plan-stack");
     // `--only-stack`: one stack of a per-cluster fleet, after the stacks it reads (their resources left out).
-    const planned = (await planFleet(stack.spec, stack.config, [], "fast", unavailable, flags["only-stack"])).document;
+    const { document: planned, policyConfigs } = await planFleet(stack.spec, stack.config, [], "fast", unavailable, flags["only-stack"]);
     const { staged, violations } = await rendering;
     document = { ...planned, violations: sortViolations([...planned.violations, ...violations]) };
     json = redact(stableJson(document));
     // Written in full before the tree moves; the two take their places together or not at all.
     stagedPlan = stageFile(planFile, json);
+    // Each stack's pack config, for its CrossGuard run (`--policy-pack-config`): not under
+    // `--only-stack`, whose plan lacks the other stacks' estimates that the cost cap's shares need.
+    if (flags["only-stack"] === undefined) {
+      for (const [name, config] of policyConfigs) stagedConfigs.push(stageFile(path.join(out, policyConfigFile(name)), stableJson(config)));
+    }
     const ready = stagedPlan;
-    swapInTree(staged, () => commitFile(ready));
+    swapInTree(staged, () => {
+      for (const config of stagedConfigs) commitFile(config);
+      commitFile(ready);
+    });
+    if (flags["only-stack"] === undefined) removeStaleConfigs(out, new Set(policyConfigs.keys()));
   } catch (err) {
     if (stagedPlan) fs.rmSync(stagedPlan.temporary, { force: true });
+    for (const config of stagedConfigs) fs.rmSync(config.temporary, { force: true });
     if (rendering) {
       await rendering.catch(() => undefined);
       recoverSwap(tree);
@@ -88,15 +104,30 @@ export async function main(argv: string[]): Promise<number> {
 
   const failed = document.violations.some((v) => v.enforcement === "mandatory");
   if (flags.json) process.stdout.write(json);
-  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}\n${nextStep({ configFile, spec: stack.spec }, failed)}`);
+  else console.log(`${planSummary(stack.spec, document)}\nWrote ${path.relative(process.cwd(), path.join(out, "plan.json")) || "plan.json"}\n${nextStep({ configFile, spec: stack.spec }, failed, path.relative(process.cwd(), out) || ".", flags["only-stack"])}`);
   return failed ? EXIT.violations : EXIT.ok;
 }
 
 /** What to run after a plan, for this stack: fix what fails, else render, preview and deploy it. */
-function nextStep(stack: StackRef, failed: boolean): string {
+function nextStep(stack: StackRef, failed: boolean, out: string, only?: string): string {
   const name = stackName(stack);
-  if (failed) return `Next: fix the mandatory violations above (the plan exits 1, and \`pulumi up --stack ${name} --policy-pack policies\` would refuse them), then \`${npmCommand("plan", stack)}\` again.`;
-  return `Next: \`${npmCommand("synth", stack)}\` renders ${shownTree(stack)} to commit, \`${npmCommand("diff", stack, "--base", stack.spec.gitops.branch)}\` previews the change, \`pulumi up --stack ${name} --policy-pack policies\` deploys it.`;
+  // A per-cluster fleet deploys stack by stack with the pack configs of the whole fleet's plan
+  // (`npm run deploy`, which plans first): `--only-stack` writes none, so it names its stack there.
+  const up =
+    stack.spec.stacks === "per-cluster"
+      ? npmCommand("deploy", stack, ...(only === undefined ? [] : ["--only", only]))
+      : `pulumi up --stack ${name} --policy-pack policies --policy-pack-config ${path.join(out, policyConfigFile(name))}`;
+  if (failed) return `Next: fix the mandatory violations above (the plan exits 1, and \`${up}\` would refuse them), then \`${npmCommand("plan", stack)}\` again.`;
+  return `Next: \`${npmCommand("synth", stack)}\` renders ${shownTree(stack)} to commit, \`${npmCommand("diff", stack, "--base", stack.spec.gitops.branch)}\` previews the change, \`${up}\` deploys it.`;
+}
+
+
+/** Pack configs of stacks the fleet no longer has, left by an earlier plan into this folder. */
+function removeStaleConfigs(out: string, stacks: ReadonlySet<string>): void {
+  for (const name of fs.readdirSync(out)) {
+    const stack = POLICY_CONFIG.exec(name)?.[1];
+    if (stack !== undefined && !stacks.has(stack) && fs.lstatSync(path.join(out, name)).isFile()) fs.rmSync(path.join(out, name));
+  }
 }
 
 /** Removes `deepest` and its parents up to `first` while they are empty (`rmdir` refuses any other). */
@@ -118,7 +149,7 @@ function removeEmptyFolders(deepest: string, first: string): void {
 function holdsPlan(dir: string): boolean {
   return fs.readdirSync(dir).every((name) => {
     if (name === "gitops") return isOwnTree(path.join(dir, name));
-    return name === "plan.json" || /^\.plan\.json\.[0-9a-f]{12}\.tmp$/.test(name) || /^plan\.json\.\d+\.tmp$/.test(name) || name.startsWith(".gitops.eks-fleet-");
+    return name === "plan.json" || POLICY_CONFIG.test(name) || /^\.(plan|policy-config\..+)\.json\.[0-9a-f]{12}\.tmp$/.test(name) || /^plan\.json\.\d+\.tmp$/.test(name) || name.startsWith(".gitops.eks-fleet-");
   });
 }
 

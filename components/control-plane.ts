@@ -26,7 +26,7 @@ export interface ControlPlaneArgs {
    * Ranges allowed on the public endpoint, never empty: the deploy reaches the API from outside
    * the VPC, so the fleet refuses a private-only endpoint (fleet/rules.ts `PRIVATE_ONLY_REFUSED`).
    */
-  readonly publicAccessCidrs: pulumi.Input<string>[];
+  readonly publicAccessCidrs: pulumi.Input<pulumi.Input<string>[]>;
   readonly tags: Record<string, string>;
 }
 

@@ -5,7 +5,7 @@ import { ebsCsiStatements } from "./ebs-csi-driver";
 import { externalDnsStatements } from "./external-dns";
 import { karpenterStatements } from "./karpenter-policy";
 import { loadBalancerControllerStatements } from "./load-balancer-controller-policy";
-import { PodIdentityRole } from "./pod-identity-role";
+import { onlyTheClusterRegion, PodIdentityRole } from "./pod-identity-role";
 
 export interface FleetAddonRolesArgs {
   readonly fleet: FleetSpec;
@@ -36,13 +36,14 @@ export class FleetAddonRoles extends pulumi.ComponentResource {
       fleet,
       agentRole: names.AGENTS.karpenter.role,
       subject: subject("karpenter"),
-      statements: karpenterStatements({ accountId: fleet.accountId }),
+      // Its EC2 calls stay in the cluster's region, as a per-cluster role's regional ARNs kept them.
+      statements: [...karpenterStatements({ accountId: fleet.accountId }), onlyTheClusterRegion(["ec2:*"])],
     }, parent);
     this.ebsCsiDriver = new PodIdentityRole(`${name}-ebs-csi-driver`, {
       fleet,
       agentRole: names.AGENTS.ebsCsiDriver.role,
       subject: subject("ebsCsiDriver"),
-      statements: ebsCsiStatements(fleet.accountId),
+      statements: [...ebsCsiStatements(fleet.accountId), onlyTheClusterRegion(["ec2:*"])],
     }, parent);
     this.externalDns = new PodIdentityRole(`${name}-external-dns`, {
       fleet,

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec, names } from "../fleet";
 import { ArgoCdHub } from "./argocd-hub";
+import { ArgoCdRegistration, RegisteredCluster } from "./argocd-registration";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
 import { clusterStackName, FleetStack, hasFleetRecord, replicatingClusters } from "../deploy/stacks";
@@ -14,6 +16,7 @@ import { ExternalDns } from "./external-dns";
 import { ExternalSecretsOperator } from "./external-secrets";
 import { FleetAddonRoles } from "./fleet-addon-roles";
 import { FluxAgent } from "./flux-agent";
+import { kubeconfigFor } from "./kubeconfig";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
 import { Karpenter } from "./karpenter";
@@ -52,8 +55,8 @@ interface FleetRoles {
   readonly ebsCsiDriver: FleetRole;
   readonly externalDns: FleetRole;
   readonly loadBalancerController: FleetRole;
-  /** Argo CD fleets are one stack (fleet/rules.ts): its hubs' role is always built beside them. */
-  readonly argocd?: PodIdentityRole;
+  /** With Argo CD: the role every hub's service accounts use (the fleet stack's, by its ARN, in a cluster stack). */
+  readonly argocd?: FleetRole;
 }
 
 /**
@@ -67,6 +70,7 @@ function fleetRolesByArn(spec: FleetSpec): FleetRoles {
     ebsCsiDriver: arn("ebsCsiDriver"),
     externalDns: arn("externalDns"),
     loadBalancerController: arn("loadBalancerController"),
+    ...(spec.gitops.engine === "argocd" ? { argocd: arn("argocd") } : {}),
   };
 }
 
@@ -93,6 +97,7 @@ async function built<T>(component: T): Promise<T> {
 }
 
 const CLUSTER_TYPE = "eks-fleet:cluster:RegionalCluster";
+const SPOKE_TYPE = "eks-fleet:gitops:ArgoCdSpoke";
 
 /**
  * The whole fleet, or the part of it one stack holds: one AWS provider per region (clusters
@@ -159,26 +164,48 @@ export class Fleet extends pulumi.ComponentResource {
 
     // Each region's Argo CD hub reaches its region's spokes' public endpoints from its NAT
     // addresses, so the hubs are built first and each other cluster admits exactly its own
-    // hub's /32s (see `hubEgressCidrs`); a hub reaches itself through its private endpoint.
-    // (Argo CD fleets are one stack: fleet/rules.ts.)
+    // hub's /32s (see `hubEgressCidrs`); a hub reaches itself through its private endpoint. In a
+    // cluster stack, a spoke reads them from its hub's stack, which deploys before it
+    // (deploy/stacks.ts `deployStages`).
     const hubs = new Map<string, SpokeHub>();
+    const hubInstalls = new Map<string, ArgoCdHub>();
     for (const hubSpec of spec.hubs) {
+      if (!mine.includes(hubSpec)) {
+        hubs.set(hubSpec.name, { cluster: hubSpec, roleArn: shared.roles.argocd!.arn });
+        continue;
+      }
       const hub = await this.addCluster(spec, hubSpec, shared);
       byName.set(hubSpec.name, hub);
       const role = shared.roles.argocd!;
       const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook, role }, { parent: hub.cluster });
-      hubs.set(hubSpec.name, { cluster: hub.cluster, release: argocd.release, roleArn: role.role.arn });
+      hubInstalls.set(hubSpec.name, argocd);
+      hubs.set(hubSpec.name, { cluster: hubSpec, roleArn: role instanceof PodIdentityRole ? role.role.arn : role.arn });
     }
-    // Registering a spoke is what makes the ApplicationSets sync its tree: only once its CRDs exist.
-    const registerSpoke = ({ cluster, treePrerequisites }: BuiltCluster) =>
-      new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hub: hubs.get(cluster.spec.argocdHub!)!, treePrerequisites }, { parent: cluster });
+    const spokes = new Map<string, ArgoCdSpoke>();
+    const registerSpoke = ({ cluster }: BuiltCluster) =>
+      spokes.set(cluster.spec.name, new ArgoCdSpoke(`${cluster.spec.name}-argocd-spoke`, { fleet: spec, spoke: cluster, hub: hubs.get(cluster.spec.argocdHub!)! }, { parent: cluster }));
     for (const hub of byName.values()) registerSpoke(hub);
     for (const clusterSpec of mine) {
       if (byName.has(clusterSpec.name)) continue;
-      const hub = clusterSpec.argocdHub ? hubs.get(clusterSpec.argocdHub)! : undefined;
-      const c = await this.addCluster(spec, clusterSpec, shared, hub?.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`));
+      const hub = clusterSpec.argocdHub ? spec.clusters.find((c) => c.name === clusterSpec.argocdHub)! : undefined;
+      const hubEgress = hub && (byName.has(hub.name)
+        ? byName.get(hub.name)!.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`)
+        : pulumi.output(readCluster(clusterStackName(fleetStack, hub.name), this).natPublicIps).apply((ips) => ips.map((ip) => `${ip}/32`)));
+      const c = await this.addCluster(spec, clusterSpec, shared, hubEgress);
       byName.set(clusterSpec.name, c);
       if (hub) registerSpoke(c);
+    }
+    // A single stack registers every cluster with its hub here; a per-cluster fleet, in the links stack of the hub's region.
+    if (kind === "single") {
+      for (const hub of spec.hubs) {
+        const install = hubInstalls.get(hub.name)!;
+        const registered = spec.clusters.filter((c) => c.argocdHub === hub.name).map((c): RegisteredCluster => {
+          const { cluster, treePrerequisites } = byName.get(c.name)!;
+          return { ...this.registered(c, cluster), after: [install.release, ...treePrerequisites, spokes.get(c.name)!.grant] };
+        });
+        const hubProvider = byName.get(hub.name)!.cluster.kubernetesProvider;
+        for (const cluster of registered) this.registerWith(spec, hub, hubProvider, cluster);
+      }
     }
 
     for (const clusterSpec of mine) {
@@ -227,12 +254,35 @@ export class Fleet extends pulumi.ComponentResource {
     for (const cluster of replicatingClusters(spec).filter((c) => c.region === region)) {
       this.replicate(spec, cluster, valuesOf(cluster.name).backup, valuesOf(cluster.backup.partner).backup);
     }
+    const hub = spec.hubs.find((h) => h.region === region);
+    if (hub) {
+      // The hub's API, from the endpoint and CA its stack published; signed for as in its own stack (kubeconfig.ts).
+      const hubApi = valuesOf(hub.name);
+      const kubeconfig = kubeconfigFor({ clusterName: hub.eksClusterName, endpoint: hubApi.endpoint, certificateAuthority: hubApi.certificateAuthority, region });
+      const provider = new k8s.Provider(`${hub.name}-argocd-hub-k8s`, { kubeconfig, enableServerSideApply: true }, { parent: this });
+      const registered = spec.clusters.filter((c) => c.region === region).map((c) => this.registered(c, valuesOf(c.name)));
+      for (const cluster of registered) this.registerWith(spec, hub, provider, cluster);
+    }
     if (region === spec.homeRegion && hasFleetRecord(spec)) {
       // The accelerator's endpoints are the load balancers, whose ARNs AWS assigns: read from every cluster's stack.
       const loadBalancers = new Map(spec.dns.globalAccelerator ? spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]) : []);
       this.buildFleetRecord(spec, loadBalancers, home, []);
     }
     this.registerOutputs({});
+  }
+
+  /**
+   * A cluster as Argo CD's Secret names it (components/argocd-registration.ts), known also under
+   * the Secret's former parent, the cluster's `ArgoCdSpoke`: the Secrets sit under the fleet in
+   * either layout, so a move to per-cluster stacks is a move of state.
+   */
+  private registered(cluster: ClusterSpec, api: Pick<ClusterValues, "endpoint" | "certificateAuthority" | "vpcId">): RegisteredCluster {
+    const formerParent = pulumi.createUrn(`${cluster.name}-argocd-spoke`, SPOKE_TYPE, pulumi.createUrn(cluster.name, CLUSTER_TYPE, this));
+    return { spec: cluster, endpoint: api.endpoint, certificateAuthority: api.certificateAuthority, vpcId: api.vpcId, formerParent };
+  }
+
+  private registerWith(spec: FleetSpec, hub: ClusterSpec, hubProvider: k8s.Provider, cluster: RegisteredCluster): void {
+    new ArgoCdRegistration(`${cluster.spec.name}-argocd-registration`, { fleet: spec, hub, hubProvider, cluster }, { parent: this });
   }
 
   /** The accelerator (with `dns.globalAccelerator`) and `<record>`'s failover group, over the set records of `clusters`. */
@@ -247,7 +297,7 @@ export class Fleet extends pulumi.ComponentResource {
    * Balancer Controller (its Service webhook fails closed); the GitOps agent's objects wait for
    * every release whose CRDs or webhooks the tree relies on.
    */
-  private async addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, hubEgressCidrs?: pulumi.Input<string>[]): Promise<BuiltCluster> {
+  private async addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, hubEgressCidrs?: pulumi.Input<pulumi.Input<string>[]>): Promise<BuiltCluster> {
     const name = clusterSpec.name;
     const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));

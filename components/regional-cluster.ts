@@ -17,9 +17,9 @@ export interface RegionalClusterArgs {
   readonly cluster: ClusterSpec;
   /**
    * Further ranges allowed on the public endpoint besides `apiAccessCidrs`: the Argo CD
-   * hub's NAT addresses on a spoke. @default none
+   * hub's NAT addresses on a spoke (read from the hub's stack in a per-cluster fleet). @default none
    */
-  readonly hubEgressCidrs?: pulumi.Input<string>[];
+  readonly hubEgressCidrs?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -95,7 +95,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
       vpcId: network.vpcId,
       secretsKeyArn: key.arn,
       logGroup: logs.logGroup,
-      publicAccessCidrs: [...fleet.apiAccessCidrs, ...(args.hubEgressCidrs ?? [])],
+      publicAccessCidrs: args.hubEgressCidrs ? pulumi.output(args.hubEgressCidrs).apply((hub) => [...fleet.apiAccessCidrs, ...hub]) : [...fleet.apiAccessCidrs],
       tags,
     }, parent);
     const access = new ClusterAccess(`${name}-access`, { fleet, clusterName: control.name, tags }, parent);

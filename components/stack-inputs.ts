@@ -20,10 +20,16 @@ export interface FleetWideValues {
   readonly certificateArns: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-/** A cluster stack's values that the links stacks name. */
+/** A cluster stack's values that the links stacks and, for its hub's NAT addresses, an Argo CD spoke's stack name. */
 export interface ClusterValues {
   readonly backup: { readonly bucketName: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   readonly loadBalancerArn: pulumi.Input<string>;
+  /** The API server's URL and base64 CA bundle: what an Argo CD cluster Secret and a Kubernetes provider name. */
+  readonly endpoint: pulumi.Input<string>;
+  readonly certificateAuthority: pulumi.Input<string>;
+  readonly vpcId: pulumi.Input<string>;
+  /** The NAT gateways' Elastic IPs, where the cluster's pods (an Argo CD hub's controller) reach other endpoints from. */
+  readonly natPublicIps: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** The stack `name` of this project, in this run's organization. */
@@ -53,16 +59,38 @@ export function readFleetWide(spec: FleetSpec, fleetStack: string, parent: pulum
   };
 }
 
-/** A cluster stack's values, as a links stack reads them. */
+/**
+ * A cluster stack's values, as a links stack or a spoke's stack reads them. Each is read when
+ * first used, so a stack asks only for what it names (a stack deployed by an older version
+ * lacks the newer fields, and a read of one fails the run).
+ */
 export function readCluster(stack: string, parent: pulumi.Resource): ClusterValues {
   const ref = reference(stack, parent);
-  const read = (path: (v: any) => string | undefined, what: string) => field(ref, stack, CLUSTER_OUTPUT, path, what);
+  const once = <T>(make: () => T) => {
+    let value: T | undefined;
+    return () => (value ??= make());
+  };
+  const read = (path: (v: any) => string | undefined, what: string) => once(() => field(ref, stack, CLUSTER_OUTPUT, path, what));
+  const backup = once(() => ({
+    bucketName: read((v) => v.backup?.bucketName, "backup.bucketName")(),
+    bucketArn: read((v) => v.backup?.bucketArn, "backup.bucketArn")(),
+    keyArn: read((v) => v.backup?.keyArn, "backup.keyArn")(),
+  }));
+  const loadBalancerArn = read((v) => v.loadBalancerArn, "loadBalancerArn");
+  const endpoint = read((v) => v.endpoint, "endpoint");
+  const certificateAuthority = read((v) => v.certificateAuthority, "certificateAuthority");
+  const vpcId = read((v) => v.vpcId, "vpcId");
+  const natPublicIps = once(() => ref.getOutput(CLUSTER_OUTPUT).apply((value): string[] => {
+    const ips = value?.natPublicIps;
+    if (!Array.isArray(ips) || ips.length === 0) throw new pulumi.RunError(`stack ${stack} publishes no natPublicIps: deploy it first (npm run deploy, README "Stacks")`);
+    return ips;
+  }));
   return {
-    backup: {
-      bucketName: read((v) => v.backup?.bucketName, "backup.bucketName"),
-      bucketArn: read((v) => v.backup?.bucketArn, "backup.bucketArn"),
-      keyArn: read((v) => v.backup?.keyArn, "backup.keyArn"),
-    },
-    loadBalancerArn: read((v) => v.loadBalancerArn, "loadBalancerArn"),
+    get backup() { return backup(); },
+    get loadBalancerArn() { return loadBalancerArn(); },
+    get endpoint() { return endpoint(); },
+    get certificateAuthority() { return certificateAuthority(); },
+    get vpcId() { return vpcId(); },
+    get natPublicIps() { return natPublicIps(); },
   };
 }

@@ -12,6 +12,11 @@ export interface AutomationRunnerOptions {
   readonly parallel?: number;
   /** The policy pack folder every run enforces. @default <workDir>/policies */
   readonly policyPack?: string;
+  /**
+   * Each stack's pack config file (`--policy-pack-config`, `npm run plan`'s
+   * `policy-config.<stack>.json`): the rules that join stacks read it. @default none
+   */
+  readonly policyPackConfig?: (stack: string) => string;
   /** Each line the CLI prints, with its stack. */
   readonly onOutput?: (stack: string, line: string) => void;
 }
@@ -28,6 +33,7 @@ export function automationRunner(options: AutomationRunnerOptions): StackRunner 
     color: "never" as const,
     parallel: options.parallel,
     policyPacks,
+    ...(options.policyPackConfig ? { policyPackConfigs: [options.policyPackConfig(stack)] } : {}),
     onOutput: (out: string) => options.onOutput?.(stack, out),
   });
   return {

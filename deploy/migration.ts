@@ -107,7 +107,7 @@ export function migrationScript(plan: MigrationPlan, org?: string): string {
   const lines = [
     `# Moving ${plan.source} to per-cluster stacks: ${plan.moves.length} stacks receive resources, ${plan.stays} stay in ${plan.source} (the fleet stack).`,
     `# 1. With this version of the program and fleet.stacks still single, deploy once: aliases give the`,
-    `#    backup replication rules their new parent; nothing in AWS changes.`,
+    `#    backup replication rules and Argo CD's cluster Secrets their new parent; nothing in AWS changes.`,
     `pulumi up --stack ${q(plan.source)}`,
     `# 2. Create the new stacks (same secrets provider as ${plan.source}).`,
     ...plan.moves.map((m) => `pulumi stack init ${q(m.dest)}`),

@@ -5,7 +5,11 @@
  * for plan.json and the policies that price or check a stack, so they attribute alike.
  */
 export const CLUSTER_COMPONENT = "eks-fleet:cluster:RegionalCluster";
-const CLUSTER_OWNED_COMPONENTS: Readonly<Record<string, string>> = { "eks-fleet:backup:BackupReplication": "-backup-replication" };
+const CLUSTER_OWNED_COMPONENTS: Readonly<Record<string, string>> = {
+  "eks-fleet:backup:BackupReplication": "-backup-replication",
+  // Its Argo CD cluster Secret, which lives on its hub (components/argocd-registration.ts).
+  "eks-fleet:gitops:ArgoCdRegistration": "-argocd-registration",
+};
 
 /** The cluster the component `type`/`name` stands for, if it stands for one of `clusters`. */
 export function clusterOfComponent(type: string, name: string, clusters: ReadonlySet<string>): string | undefined {

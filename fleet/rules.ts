@@ -50,20 +50,9 @@ export function checkFleet(fleet: FleetConfig, homeRegion: string, now: Date): P
     ...checkNamespaces(fleet),
     ...checkNamespaceAdmins(fleet),
     ...checkWaves(fleet),
-    ...checkStacks(fleet),
     ...checkZonalAutoshift(fleet),
     ...checkInputLimits(fleet),
   ];
-}
-
-/**
- * A per-cluster fleet's Argo CD spokes would register in their hub's cluster from their own
- * stacks, through a provider built from the hub stack's outputs: not built yet, so refused
- * rather than half-split.
- */
-function checkStacks(fleet: FleetConfig): Problem[] {
-  if (fleet.stacks !== "per-cluster" || fleet.gitops.engine !== "argocd") return [];
-  return [{ path: "fleet.stacks", message: "per-cluster stacks need gitops.engine flux for now (Argo CD spokes register in their hub's cluster); use stacks: single with argocd" }];
 }
 
 function checkHomeRegion(homeRegion: string): Problem[] {

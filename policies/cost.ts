@@ -8,6 +8,8 @@ const CLUSTER_TAG = "eks-fleet/cluster";
 export interface CostCapConfig {
   /** The most the stack may cost a month, in USD, as cost/ estimates it. @default none (no cap) */
   readonly maxMonthlyUsd?: number;
+  /** The fleet's cap when `maxMonthlyUsd` is this stack's share of it (cli/policy-run.ts, stackPolicyConfigs). */
+  readonly fleetMaxMonthlyUsd?: number;
 }
 
 /** A property tree with every value unknown at preview read as undefined. */
@@ -57,9 +59,9 @@ export const monthlyCostCap: StackValidationPolicy = {
   name: "monthly-cost-cap",
   description: "Checks whether the stack's estimated monthly cost (on-demand, cost/prices.ts, stated usage assumptions) stays within maxMonthlyUsd.",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { maxMonthlyUsd: { type: "number", exclusiveMinimum: 0 } } },
+  configSchema: { properties: { maxMonthlyUsd: { type: "number" }, fleetMaxMonthlyUsd: { type: "number", exclusiveMinimum: 0 } } },
   validateStack: (args, reportViolation) => {
-    const cap = args.getConfig<CostCapConfig>().maxMonthlyUsd;
+    const { maxMonthlyUsd: cap, fleetMaxMonthlyUsd } = args.getConfig<CostCapConfig>();
     if (cap === undefined) return;
     const estimate = stackCost(args.resources);
     if (estimate.monthlyUsd <= cap) return;
@@ -67,7 +69,7 @@ export const monthlyCostCap: StackValidationPolicy = {
     for (const line of estimate.lines) byCategory.set(line.category, (byCategory.get(line.category) ?? 0) + line.monthlyUsd);
     const largest = [...byCategory].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([category, usd]) => `${category} ${dollars(usd)}`);
     reportViolation(
-      `The stack is estimated at ${dollars(estimate.monthlyUsd)} a month, over policy.maxMonthlyUsd (${dollars(cap)}) by ${dollars(estimate.monthlyUsd - cap)}; the largest items: ${largest.join(", ")}. Every item and assumption is in plan.json (cost); shrink the fleet or raise the cap.`,
+      `The stack is estimated at ${dollars(estimate.monthlyUsd)} a month, over ${fleetMaxMonthlyUsd === undefined ? "policy.maxMonthlyUsd" : `its share of policy.maxMonthlyUsd (${dollars(fleetMaxMonthlyUsd)} for the fleet, its stacks each judged alone)`} (${dollars(cap)}) by ${dollars(estimate.monthlyUsd - cap)}; the largest items: ${largest.join(", ")}. Every item and assumption is in plan.json (cost); shrink the fleet or raise the cap.`,
     );
   },
 };

@@ -8,7 +8,7 @@ import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { logsPolicies } from "./logs";
 import { route53Policies } from "./route53";
-import { s3Policies } from "./s3";
+import { s3Policies, s3ResourcePolicies } from "./s3";
 import { secretsPolicies } from "./secretsmanager";
 import { versionPolicies } from "./versions";
 import { workloadIdentityPolicies } from "./workload-identity";
@@ -25,7 +25,7 @@ export { sortViolations } from "./violation";
  * It never constructs a `PolicyPack`, which would start a gRPC server.
  */
 
-export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies, ...gitopsAgentPolicies, ...workloadIdentityPolicies];
+export const resourcePolicies: ResourceValidationPolicy[] = [...eksPolicies, ...versionPolicies(), ...kmsPolicies, ...iamPolicies, ...elbPolicies, ...logsPolicies, ...s3ResourcePolicies, ...gitopsAgentPolicies, ...workloadIdentityPolicies];
 export const stackPolicies: StackValidationPolicy[] = [...s3Policies, ...secretsPolicies, ...route53Policies, ...fleetPolicies, ...costPolicies];
 
 /** A resource as `plan.json` records it; `id` helps joins by value (the mock engine's id). */
@@ -119,7 +119,7 @@ function policyResourcesOf(resources: readonly PlanResourceLike[]): PolicyResour
   return policyResources;
 }
 
-/** Runs every resource rule over each resource and every stack rule over all of them. */
+/** Runs every resource rule over each resource and every stack rule over all of them, as one stack. */
 export async function evaluateResources(resources: readonly PlanResourceLike[], config: PolicyConfig = {}): Promise<Violation[]> {
   const violations: Violation[] = [];
   // Built once per resource; each rule gets them with its own config.
@@ -142,8 +142,15 @@ export async function evaluateResources(resources: readonly PlanResourceLike[], 
       }
     }
   }
+  violations.push(...(await evaluateStackPolicies(resources, stackPolicies, config)));
+  return violations;
+}
+
+/** Runs `policies` over `resources` as one stack. */
+export async function evaluateStackPolicies(resources: readonly PlanResourceLike[], policies: readonly StackValidationPolicy[], config: PolicyConfig = {}): Promise<Violation[]> {
+  const violations: Violation[] = [];
   const policyResources = policyResourcesOf(resources);
-  for (const policy of stackPolicies) {
+  for (const policy of policies) {
     const { values, level } = settings(policy, config);
     if (level === "disabled") continue;
     const pending = guarded(() =>

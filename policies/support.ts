@@ -112,3 +112,17 @@ export function policyStatements(document: unknown): PolicyStatement[] | undefin
   if (!parsed || typeof parsed !== "object") return undefined;
   return asArray((parsed as { Statement?: PolicyStatement | PolicyStatement[] }).Statement);
 }
+
+/** The stack a resource belongs to, from its URN (`urn:pulumi:<stack>::<project>::…`): what the engine names, not the program. */
+export function stackOfUrn(urn: string): string | undefined {
+  return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
+}
+
+/** The stack a rule runs in: that of its resources (a stack rule sees one stack's). */
+export function stackOf(resources: readonly { readonly urn: string }[]): string | undefined {
+  for (const r of resources) {
+    const stack = stackOfUrn(r.urn);
+    if (stack) return stack;
+  }
+  return undefined;
+}

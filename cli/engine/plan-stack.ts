@@ -3,7 +3,8 @@ import { fleetFromStackFile, FleetConfigError, FleetSpec, projectFolderOf, readR
 import { planOrder, stacksFor } from "../../deploy/plan-stacks";
 import { sortViolations, Violation } from "../../policies/violation";
 import { planDocument, PlanDocument } from "../plan-document";
-import { infraViolations, policyConfigOf, withMockIds } from "../policy-run";
+import { infraViolations, policyConfigOf, stackPolicyConfigs, withMockIds } from "../policy-run";
+import type { PolicyConfig } from "../../policies/evaluate";
 import { estimateCost } from "../../cost/estimate";
 import { Engine, evaluateProgram } from "./evaluate";
 import { RecordedResource } from "./recording-monitor";
@@ -12,6 +13,8 @@ export interface StackPlan {
   readonly spec: FleetSpec;
   readonly config: StackConfig;
   readonly document: PlanDocument;
+  /** Each planned stack's pack config, as its CrossGuard run takes it (`--policy-pack-config`). */
+  readonly policyConfigs: ReadonlyMap<string, PolicyConfig>;
 }
 
 /**
@@ -61,8 +64,10 @@ export async function planFleet(
   const planned = planDocument(config.stack, spec, resources, [], state, stackOf);
   // Ids join records to checks and node groups to launch templates, for the rules and the cost alike.
   const withIds = withMockIds(planned.resources);
-  // The same rules the CrossGuard pack serves, over the same resources plan.json lists.
-  const found = await infraViolations(withIds, policyConfigOf(config, spec));
+  // The same rules the CrossGuard pack serves, over the same resources plan.json lists, stack by
+  // stack with each stack's config as CrossGuard runs them (and the fleet-wide view over all).
+  const policyConfigs = stackPolicyConfigs(config, spec, withIds, onlyStack === undefined);
+  const found = await infraViolations(withIds, policyConfigOf(config, spec), policyConfigs);
   const cost = estimateCost(withIds, spec.clusters.map((c) => c.name));
-  return { spec, config, document: { ...planned, cost, violations: sortViolations([...violations, ...found]) } };
+  return { spec, config, document: { ...planned, cost, violations: sortViolations([...violations, ...found]) }, policyConfigs };
 }

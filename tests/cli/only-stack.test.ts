@@ -11,12 +11,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = writeStackFile(path.join(dir, "Pulumi.split.yaml"), fleetConfig(3, { stacks: "per-cluster" }));
 
 /** `npm run plan -- --only-stack STACK` in-process, into its own folder. */
-async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocument; out: string }> {
+async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocument; out: string; printed: string }> {
   const out = path.join(dir, stack);
   const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
   try {
     const status = await main(["--config", file, "--out", out, "--only-stack", stack]);
-    return { status, plan: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")), out };
+    return { status, plan: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")), out, printed: log.mock.calls.flat().join("\n") };
   } finally {
     log.mockRestore();
   }
@@ -24,8 +24,10 @@ async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocu
 
 describe("npm run plan -- --only-stack", () => {
   it("plans a cluster stack's resources alone and writes that cluster's part of the tree", async () => {
-    const { plan, out } = await planOnly("split.c1");
+    const { status, plan, out } = await planOnly("split.c1");
     expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["split.c1"]));
+    // Judged as CrossGuard judges that stack: its bucket's replication is the links stack's, named in its pack config.
+    expect([status, plan.violations]).toEqual([0, []]);
     expect(new Set(plan.resources.flatMap((r) => (r.cluster ? [r.cluster] : [])))).toEqual(new Set(["c1"]));
     // The other clusters' folders are not the stack's: a preview of c1 writes only c1's.
     expect(fs.readdirSync(path.join(out, "gitops", "clusters"))).toEqual(["c1"]);

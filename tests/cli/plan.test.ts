@@ -6,7 +6,9 @@ import { reportFailure } from "../../cli/errors";
 import { main } from "../../cli/plan";
 import { PlanDocument } from "../../cli/plan-document";
 import { offeredVersions } from "../../fleet/versions";
-import { fleetConfig, writeStackFile } from "../fixtures/fleets";
+import { policyConfigOf } from "../../cli/policy-run";
+import { parseFleet } from "../../fleet";
+import { fleetConfig, stackConfig, writeStackFile } from "../fixtures/fleets";
 
 const ROOT = path.join(__dirname, "../..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-plan-"));
@@ -124,7 +126,25 @@ describe("npm run plan", () => {
     log.mockRestore();
     expect(fs.readFileSync(path.join(shared, "plan.json"), "utf8")).toBe(text);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith(".shared"))).toEqual([]);
-    expect(fs.readdirSync(shared).sort()).toEqual(["gitops", "plan.json"]);
+    expect(fs.readdirSync(shared).sort()).toEqual(["gitops", "plan.json", "policy-config.three.json"]);
+  });
+
+  it("writes the stack's pack config, derived from the fleet config, and names it in the deploy command it prints", () => {
+    const written = JSON.parse(fs.readFileSync(path.join(out, "policy-config.three.json"), "utf8"));
+    const raw = fleetConfig(3);
+    expect(written).toEqual(JSON.parse(JSON.stringify(policyConfigOf(stackConfig(raw, "us-east-1", "three"), parseFleet(raw, "us-east-1")))));
+    expect(printed).toMatch(/`pulumi up --stack three --policy-pack policies --policy-pack-config \S*policy-config\.three\.json` deploys it/);
+  });
+
+  it("writes one pack config per stack of a per-cluster fleet, and removes those of stacks the fleet no longer has", async () => {
+    const stacks = path.join(dir, "stacks");
+    fs.mkdirSync(stacks);
+    fs.writeFileSync(path.join(stacks, "policy-config.two.c9.json"), "{}");
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    expect(await main(["--config", stackFile("two", fleetConfig(2, { stacks: "per-cluster" })), "--out", stacks])).toBe(0);
+    log.mockRestore();
+    const written = JSON.parse(fs.readFileSync(path.join(stacks, "plan.json"), "utf8")) as PlanDocument;
+    expect(fs.readdirSync(stacks).filter((f) => f.startsWith("policy-config.")).sort()).toEqual(written.stacks!.map((s) => `policy-config.${s.name}.json`).sort());
   });
 
   it("exits 2 on bad input with one line per problem, no stack trace, and writes nothing", () => {
@@ -161,7 +181,7 @@ describe("npm run plan", () => {
     const over = down(["--config", config, "--out", out]);
     expect([over.status, over.stderr.trim()]).toEqual([2, expect.stringMatching(problem)]);
     expect(fs.readdirSync(dir).sort()).toEqual(before);
-    expect(fs.readdirSync(out).sort()).toEqual(["gitops", "plan.json"]);
+    expect(fs.readdirSync(out).sort()).toEqual(["gitops", "plan.json", "policy-config.three.json"]);
     expect(fs.readFileSync(path.join(out, "plan.json"), "utf8")).toBe(text);
   });
 

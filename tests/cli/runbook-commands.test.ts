@@ -123,7 +123,7 @@ describe("every runbook command, against the pinned CLIs and the project's own c
 
   it("covers every CLI the runbook runs, and the project's commands", () => {
     expect([...new Set(commands.map((w) => w[0]))].sort()).toEqual(["aws", "flux", "git", "kubectl", "npm", "pulumi", "velero"]);
-    expect(new Set(commands.filter((w) => w[0] === "npm" && w[1] === "run").map((w) => w[2]))).toEqual(new Set(["failover", "synth", "plan", "diff", "rollout"]));
+    expect(new Set(commands.filter((w) => w[0] === "npm" && w[1] === "run").map((w) => w[2]))).toEqual(new Set(["failover", "synth", "plan", "diff", "rollout", "deploy"]));
   });
 
   it("starts with the prerequisites: each CLI at the version its flags were read from, Node at package.json's", () => {

@@ -50,7 +50,7 @@ const workflows = new Map(
   }),
 );
 /** The deploy workflow's jobs that run one matrix job per stack, in the order they run (deploy/matrix.ts). */
-const DEPLOY_STAGES = ["fleet", "clusters", "links"] as const;
+const DEPLOY_STAGES = ["fleet", "hubs", "clusters", "links"] as const;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 const stepUsing = (w: Workflow, action: string) => steps(w).filter((s) => s.uses?.startsWith(`${action}@`));
 
@@ -107,7 +107,10 @@ describe("GitHub workflows", () => {
   it("previews with the policy pack and its PR comment only where credentials exist", () => {
     const w = workflows.get("pull-request.yml")!;
     const [preview] = stepUsing(w, "pulumi/actions");
-    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies", "comment-on-pr": true });
+    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies", policyPackConfigs: "out/policy-config.${{ matrix.stack }}.json", "comment-on-pr": true });
+    // The stack's pack config comes from an offline plan of its fleet, run just before.
+    const plan = w.jobs.preview.steps![w.jobs.preview.steps!.indexOf(preview) - 1];
+    expect([plan.run, plan.env, plan.if]).toEqual([expect.stringContaining('npm run --silent plan -- --stack "$STACK" --out out'), { STACK: "${{ matrix.stack }}" }, preview.if]);
     expect(preview.if).toContain("env.HAS_PULUMI_TOKEN == 'true'");
     expect(w.jobs.preview.env?.HAS_PULUMI_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN != '' }}");
     expect(stepUsing(w, "aws-actions/configure-aws-credentials")[0].if).toBe(preview.if);
@@ -180,7 +183,10 @@ describe("GitHub workflows", () => {
       expect(job.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
       expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
       const [up] = (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
-      expect(up.with).toMatchObject({ command: "up", policyPacks: "policies", "stack-name": expect.stringContaining("matrix.stack") });
+      expect(up.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "out/policy-config.${{ matrix.stack }}.json", "stack-name": expect.stringContaining("matrix.stack") });
+      // Each stack's pack config, from an offline plan of its fleet (whose violations stop the job).
+      const plan = job.steps![job.steps!.indexOf(up) - 1];
+      expect([plan.run, plan.env]).toEqual(['npm run --silent plan -- --stack "$FLEET" --out out > /dev/null', { FLEET: "${{ matrix.fleet }}" }]);
       expect(up.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
       expect((job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") && s.with?.["role-to-assume"])).toBe(true);
     }

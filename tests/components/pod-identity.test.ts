@@ -33,11 +33,11 @@ const assumeFor = (who: ReturnType<typeof pod> | undefined, action = "sts:Assume
   context: who ? podIdentityTags("aws:RequestTag", who) : {},
 });
 
-/** A call of a session `who` holds, on `resource`, with further condition keys. */
+/** A call of a session `who` holds, in its cluster's region unless told (`aws:RequestedRegion`), on `resource`, with further condition keys. */
 const callAs = (who: ReturnType<typeof pod>, action: string, resource: string, context: Record<string, string | string[]> = {}): IamRequest => ({
   action,
   resource,
-  context: { ...podIdentityTags("aws:PrincipalTag", who), ...context },
+  context: { ...podIdentityTags("aws:PrincipalTag", who), "aws:RequestedRegion": who.region, ...context },
 });
 
 describe("EKS Pod Identity: one role per add-on for the whole fleet", () => {
@@ -136,6 +136,9 @@ describe("EKS Pod Identity: one role per add-on for the whole fleet", () => {
     const owned = (cluster: string) => ({ "aws:ResourceTag/eks:eks-cluster-name": `prod-${cluster}`, "aws:ResourceTag/karpenter.sh/nodepool": "workloads" });
     expect(decide(policy, callAs(c0, "ec2:RunInstances", instance, launch("c0")))).toBe("allow");
     expect(decide(policy, callAs(c0, "ec2:RunInstances", instance, launch("c1")))).toBe("implicit-deny");
+    // Its own tag, in another region: refused, as a per-cluster role's regional ARNs refused it.
+    const elsewhere = `arn:aws:ec2:eu-west-1:${ACCOUNT}:instance/i-0123456789abcdef0`;
+    expect(decide(policy, callAs(c0, "ec2:RunInstances", elsewhere, { ...launch("c0"), "aws:RequestedRegion": "eu-west-1" }))).toBe("explicit-deny");
     expect(decide(policy, callAs(c0, "ec2:TerminateInstances", instance, owned("c0")))).toBe("allow");
     expect(decide(policy, callAs(c0, "ec2:TerminateInstances", instance, owned("c2")))).toBe("implicit-deny");
     expect(decide(policy, callAs(c0, "iam:PassRole", names.roleArn(ACCOUNT, "prod-c0-karpenter-node"), { "iam:PassedToService": "ec2.amazonaws.com" }))).toBe("allow");
@@ -151,6 +154,7 @@ describe("EKS Pod Identity: one role per add-on for the whole fleet", () => {
     const taggedFor = (cluster: string) => ({ "ec2:ResourceTag/ebs.csi.aws.com/cluster-name": `prod-${cluster}` });
     expect(decide(policy, callAs(driver("c2"), "ec2:DeleteVolume", volume, taggedFor("c2")))).toBe("allow");
     expect(decide(policy, callAs(driver("c0"), "ec2:DeleteVolume", volume, taggedFor("c2")))).toBe("implicit-deny");
+    expect(decide(policy, callAs(driver("c2"), "ec2:DeleteVolume", volume.replace("us-east-1", "us-west-2"), { ...taggedFor("c2"), "aws:RequestedRegion": "us-west-2" }))).toBe("explicit-deny");
     expect(decide(policy, callAs(driver("c0"), "ec2:CreateVolume", volume, { "aws:RequestTag/ebs.csi.aws.com/cluster-name": "prod-c2" }))).toBe("implicit-deny");
     const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
     expect(decide(policy, callAs(driver("c2"), "kms:GenerateDataKeyWithoutPlaintext", key, { "kms:ResourceAliases": ["alias/prod-c2-ebs"] }))).toBe("allow");

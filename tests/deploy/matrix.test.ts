@@ -36,7 +36,7 @@ describe("the deploy workflow's matrix, generated from the fleet", () => {
 
   it("has one job per stack: every stack of the fleet in exactly one matrix, in the job of its stage", () => {
     const matrix = deployMatrix([{ fleetStack: "prod", spec }]);
-    const all = [...matrix.fleet, ...matrix.clusters, ...matrix.links].map((e) => e.stack);
+    const all = [...matrix.fleet, ...matrix.hubs, ...matrix.clusters, ...matrix.links].map((e) => e.stack);
     expect(all.sort()).toEqual(fleetStacks(spec, "prod").map((s) => s.name).sort());
     const stages = deployStages(spec, "prod");
     expect(matrix.fleet.map((e) => e.stack)).toEqual(stages[0]);
@@ -47,9 +47,20 @@ describe("the deploy workflow's matrix, generated from the fleet", () => {
     expect(new Set([...matrix.fleet, ...matrix.clusters, ...matrix.links].map((e) => e.fleet))).toEqual(new Set(["prod"]));
   });
 
+  it("runs an Argo CD fleet's hubs in a job of their own, after the fleet stack and before the clusters that read them", () => {
+    const argo = parseFleet(fleetConfig(12, { stacks: "per-cluster", gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" } }), "us-east-1");
+    const matrix = deployMatrix([{ fleetStack: "prod", spec: argo }]);
+    // Round-robin over ten regions: us-east-1 (c0, c10) and us-west-2 (c1, c11) have spokes; the other hubs stay with the clusters.
+    expect(matrix.hubs.map((e) => e.stack)).toEqual(["prod.c0", "prod.c1"]);
+    expect(matrix.clusters.map((e) => e.stack).filter((s) => matrix.hubs.some((h) => h.stack === s))).toEqual([]);
+    expect(matrix.clusters).toHaveLength(10);
+    // A Flux fleet has no hubs: the job is skipped.
+    expect(deployMatrix([{ fleetStack: "prod", spec }]).hubs).toEqual([]);
+  });
+
   it("keeps only the stacks a change touches", () => {
     const matrix = deployMatrix([{ fleetStack: "prod", spec }], new Set(["prod.c3"]));
-    expect(matrix).toEqual({ fleet: [], clusters: [{ stack: "prod.c3", fleet: "prod", wave: expect.any(Number) }], links: [] });
+    expect(matrix).toEqual({ fleet: [], hubs: [], clusters: [{ stack: "prod.c3", fleet: "prod", wave: expect.any(Number) }], links: [] });
   });
 
   it("prints what the workflow reads: one output per stage job, each consumed by that job's matrix", async () => {
@@ -57,7 +68,7 @@ describe("the deploy workflow's matrix, generated from the fleet", () => {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: eks-fleet\nruntime: nodejs\n");
     const file = writeStackFile(path.join(dir, "Pulumi.prod.yaml"), fleetConfig(7, { stacks: "per-cluster" }));
     const outputs = await printed(["--config", file]);
-    expect(Object.keys(outputs).sort()).toEqual(["clusters", "fleet", "links"]);
+    expect(Object.keys(outputs).sort()).toEqual(["clusters", "fleet", "hubs", "links"]);
     expect(outputs.clusters).toHaveLength(7);
     const stacksJob = deploy.jobs.stacks;
     const matrixStep = stacksJob.steps!.find((s) => s.id === "matrix")!;
@@ -73,8 +84,10 @@ describe("the deploy workflow's matrix, generated from the fleet", () => {
       expect(job.strategy!["max-parallel"]).toBeGreaterThan(0);
     }
     // Each stage waits for the one before and runs only when it did not fail.
-    expect(deploy.jobs.clusters.needs).toEqual(["stacks", "fleet"]);
-    expect(deploy.jobs.links.needs).toEqual(["stacks", "fleet", "clusters"]);
+    expect(deploy.jobs.hubs.needs).toEqual(["stacks", "fleet"]);
+    expect(deploy.jobs.clusters.needs).toEqual(["stacks", "fleet", "hubs"]);
+    expect(deploy.jobs.clusters.if).toContain("needs.hubs.result == 'success'");
+    expect(deploy.jobs.links.needs).toEqual(["stacks", "fleet", "hubs", "clusters"]);
     expect(deploy.jobs.links.if).toContain("needs.clusters.result == 'success'");
     // The touched stacks come from the diff of the pushed range, by name.
     const touched = stacksJob.steps!.find((s) => s.id === "touched")!;
@@ -91,7 +104,7 @@ describe("the deploy workflow's matrix, generated from the fleet", () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      expect(await printed([])).toEqual({ fleet: [{ stack: "prod", fleet: "prod" }], clusters: [], links: [] });
+      expect(await printed([])).toEqual({ fleet: [{ stack: "prod", fleet: "prod" }], hubs: [], clusters: [], links: [] });
     } finally {
       process.chdir(cwd);
     }

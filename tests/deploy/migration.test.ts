@@ -7,9 +7,27 @@ import { fleetConfig, stackConfig } from "../fixtures/fleets";
 /** Resources with nothing in AWS behind them: providers (copied by `state move`), components, reads. */
 const holdsCloudObject = (type: string) => !type.startsWith("pulumi:") && !type.startsWith("eks-fleet:");
 
-async function plan(stacks: "single" | "per-cluster"): Promise<PlanDocument> {
-  const raw = fleetConfig(3, { stacks });
+async function plan(stacks: "single" | "per-cluster", shape: (raw: Record<string, any>) => void = () => undefined, size = 3): Promise<PlanDocument> {
+  const raw = fleetConfig(size, { stacks });
+  shape(raw);
   return (await planFleet(parseFleet(raw, "us-east-1"), stackConfig(raw, "us-east-1", "prod"))).document;
+}
+
+/** Each cloud resource of `single` with the stack the migration moves it to ("prod" when it stays), and the stack the split fleet holds it in. */
+function destinations(single: PlanDocument, split: PlanDocument): { urn: string; movedTo: string; heldIn: string | undefined }[] {
+  const moves = migrationPlan(single, split);
+  const deployed = deployedUrns(single.resources);
+  const byDeployed = new Map(single.resources.map((r) => [deployed.get(r.urn)!, r]));
+  const byUrn = new Map(single.resources.map((r) => [r.urn, r]));
+  // What `pulumi state move` takes for each destination: the URNs named and all their descendants.
+  const destOf = new Map<string, string>();
+  for (const { dest, urns } of moves.moves) for (const urn of urns) destOf.set(byDeployed.get(urn)!.urn, dest);
+  const movedTo = (r: PlanDocument["resources"][number]): string | undefined => {
+    for (let at: typeof r | undefined = r; at; at = at.parent ? byUrn.get(at.parent) : undefined) if (destOf.has(at.urn)) return destOf.get(at.urn);
+    return undefined;
+  };
+  const splitStackOf = new Map(split.resources.map((r) => [r.urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:prod::"), r.stack]));
+  return single.resources.filter((x) => holdsCloudObject(x.type)).map((r) => ({ urn: r.urn, movedTo: movedTo(r) ?? "prod", heldIn: splitStackOf.get(r.urn) }));
 }
 
 describe("moving a single-stack fleet to per-cluster stacks", () => {
@@ -23,20 +41,7 @@ describe("moving a single-stack fleet to per-cluster stacks", () => {
   it("moves every cloud resource to the stack that holds it in the split fleet, or leaves it in the fleet stack", () => {
     const moves = migrationPlan(single, split);
     expect(moves.problems).toEqual([]);
-    const deployed = deployedUrns(single.resources);
-    const byDeployed = new Map(single.resources.map((r) => [deployed.get(r.urn)!, r]));
-    const byUrn = new Map(single.resources.map((r) => [r.urn, r]));
-    // What `pulumi state move` takes for each destination: the URNs named and all their descendants.
-    const destOf = new Map<string, string>();
-    for (const { dest, urns } of moves.moves) for (const urn of urns) destOf.set(byDeployed.get(urn)!.urn, dest);
-    const movedTo = (r: PlanDocument["resources"][number]): string | undefined => {
-      for (let at: typeof r | undefined = r; at; at = at.parent ? byUrn.get(at.parent) : undefined) if (destOf.has(at.urn)) return destOf.get(at.urn);
-      return undefined;
-    };
-    const splitStackOf = new Map(split.resources.map((r) => [r.urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:prod::"), r.stack]));
-    for (const r of single.resources.filter((x) => holdsCloudObject(x.type))) {
-      expect([r.urn, movedTo(r) ?? "prod"]).toEqual([r.urn, splitStackOf.get(r.urn)]);
-    }
+    for (const { urn, movedTo, heldIn } of destinations(single, split)) expect([urn, movedTo]).toEqual([urn, heldIn]);
     // Each cluster's stack receives its cluster; the links stacks the replication rules and the failover records.
     const names = (dest: string) => moves.moves.find((m) => m.dest === dest)!.urns.map((u) => u.slice(u.lastIndexOf("::") + 2));
     expect(names("prod.c1")).toContain("c1");
@@ -58,5 +63,34 @@ describe("moving a single-stack fleet to per-cluster stacks", () => {
     const lost = single.resources.find((r) => r.type === "aws:eks/cluster:Cluster")!;
     const lossy = { ...split, resources: split.resources.filter((r) => r.name !== lost.name || r.type !== lost.type) };
     expect(migrationPlan(single, lossy).problems).toEqual([expect.stringContaining(`aws:eks/cluster:Cluster::${lost.name}: no stack of the split fleet holds it`)]);
+  });
+});
+
+describe("moving a single-stack Argo CD fleet to per-cluster stacks", () => {
+  // c0 and c1 are the hubs of us-east-1 and us-west-2; c2 and c3 their spokes.
+  const twoRegions = (raw: Record<string, any>) => {
+    raw.gitops = { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" };
+    raw.clusters = raw.clusters.map((c: any, i: number) => ({ ...c, region: i % 2 === 0 ? "us-east-1" : "us-west-2" }));
+  };
+  let single: PlanDocument;
+  let split: PlanDocument;
+  beforeAll(async () => {
+    single = await plan("single", twoRegions, 4);
+    split = await plan("per-cluster", twoRegions, 4);
+  }, 60_000);
+
+  it("moves the hubs' installs with their clusters and every cluster Secret, under the same URN, to its region's links stack", () => {
+    const moves = migrationPlan(single, split);
+    expect(moves.problems).toEqual([]);
+    for (const { urn, movedTo, heldIn } of destinations(single, split)) expect([urn, movedTo]).toEqual([urn, heldIn]);
+    const secrets = destinations(single, split).filter((d) => d.urn.includes("kubernetes:core/v1:Secret::") && d.urn.includes("-argocd-spoke-registration-"));
+    expect(secrets.map((d) => [d.urn.slice(d.urn.lastIndexOf("::") + 2), d.movedTo]).sort()).toEqual([
+      ["c0-argocd-spoke-registration-c0", "prod.links.us-east-1"],
+      ["c1-argocd-spoke-registration-c1", "prod.links.us-west-2"],
+      ["c2-argocd-spoke-registration-c0", "prod.links.us-east-1"],
+      ["c3-argocd-spoke-registration-c1", "prod.links.us-west-2"],
+    ]);
+    const release = destinations(single, split).find((d) => d.urn.endsWith("::c1-argocd-argocd"))!;
+    expect(release.movedTo).toBe("prod.c1");
   });
 });

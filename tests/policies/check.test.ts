@@ -6,7 +6,8 @@ import { main } from "../../cli/check";
 import { UsageError } from "../../cli/errors";
 import { goodTree, writeTree } from "./tree-fixture";
 import { changed, resource } from "./harness";
-import { CURRENT_VERSION } from "../fixtures/fleets";
+import { main as plan } from "../../cli/plan";
+import { CURRENT_VERSION, fleetConfig, writeStackFile } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -139,5 +140,28 @@ describe("npm run check", () => {
     await expect(main(["--plan", writePlan([{ type: "aws:s3/bucket:Bucket" }])])).rejects.toThrow(/resources\[0\] needs urn, type, name and inputs/);
     await expect(main(["--gitops", path.join(dir, "nope")])).rejects.toThrow(/no such directory/);
     await expect(main([])).rejects.toThrow(UsageError);
+  });
+});
+
+describe("npm run check over a per-cluster fleet's plan", () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = tempDir("stacks-");
+    const stackFile = writeStackFile(path.join(folder, "Pulumi.prod.yaml"), fleetConfig(2, { stacks: "per-cluster" }));
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    expect(await plan(["--config", stackFile, "--out", path.join(folder, "out")])).toBe(0);
+    log.mockRestore();
+  });
+
+  it("judges each stack with its own pack config from the plan's folder, and fails closed without it", async () => {
+    const out = path.join(folder, "out");
+    const printed = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    expect(await main(["--plan", path.join(out, "plan.json"), "--policy-config", out])).toBe(0);
+    // One config for every stack: each cluster stack's bucket, whose replication is in a links stack, fails.
+    expect(await main(["--plan", path.join(out, "plan.json")])).toBe(1);
+    expect(printed.mock.calls.at(-1)![0]).toMatch(/s3-backup-replicated\s+mandatory\s+urn:pulumi:prod\.c0::/);
+    printed.mockRestore();
+    fs.rmSync(path.join(out, "policy-config.prod.c1.json"));
+    await expect(main(["--plan", path.join(out, "plan.json"), "--policy-config", out])).rejects.toThrow(/policy-config\.prod\.c1\.json: no pack config for stack prod\.c1/);
   });
 });

@@ -1,6 +1,6 @@
-import { s3BackupReplicated, s3BucketSseKms, s3BucketVersioned, s3PublicAccessBlocked, s3TlsOnly } from "../../policies/s3";
+import { s3BackupReplicated, s3BucketSseKms, s3BucketVersioned, s3PublicAccessBlocked, s3ReplicationComplete, s3TlsOnly } from "../../policies/s3";
 import { PlanResourceLike, stackArgs } from "../../policies/evaluate";
-import { changed, resource, stackMessages } from "./harness";
+import { changed, resource, resourceMessages, stackMessages } from "./harness";
 
 const NAME = "prod-use1-velero-123456789012";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/abc";
@@ -91,7 +91,7 @@ describe("S3 stack rules", () => {
 
   it("s3-backup-replicated: no replication, or replication without Replication Time Control", async () => {
     expect(await stackMessages(s3BackupReplicated, without(backupBucket(), "replication"))).toEqual([
-      { urn, message: `Bucket '${NAME}': backups do not replicate to another region. Add an aws.s3.BucketReplicationConfig to the partner cluster's bucket with Replication Time Control.` },
+      { urn, message: `Bucket '${NAME}': backups do not replicate to another region. Add an aws.s3.BucketReplicationConfig to the partner cluster's bucket with Replication Time Control, or, where another stack holds it, run the pack with the stack's config from npm run plan (policy-config.<stack>.json: replications).` },
     ]);
     const noRtc = edit(backupBucket(), "replication", (r) => delete r.inputs.rules[0].destination.replicationTime);
     expect(await stackMessages(s3BackupReplicated, noRtc)).toEqual([
@@ -104,5 +104,28 @@ describe("S3 stack rules", () => {
     expect(await stackMessages(s3BackupReplicated, logs)).toEqual([]);
     const tagged = changed(logs, (rs) => (rs[0].inputs.tags = { "eks-fleet/purpose": "backup" }));
     expect(await stackMessages(s3BackupReplicated, tagged)).toHaveLength(1);
+  });
+
+  it("s3-backup-replicated with the fleet's plan: a replication config whose bucket is not known yet (preview) is let through, until deploy", async () => {
+    const replications = { [NAME]: { stack: "prod", destination: "prod-usw2-velero-123456789012" } };
+    const config = { replications };
+    const links = backupBucket().filter((r) => r.name.endsWith("-replication"));
+    expect(await stackMessages(s3BackupReplicated, links, config)).toEqual([]);
+    const unknown = changed(links, (rs) => (rs[0].inputs.bucket = "[unknown]"));
+    expect(await stackMessages(s3BackupReplicated, unknown, config)).toEqual([]);
+    // A stack (its URNs name it) with nothing replicating the bucket its plan gives it.
+    expect(await stackMessages(s3BackupReplicated, [resource("pulumi:pulumi:Stack", "eks-fleet-prod", {})], config)).toHaveLength(1);
+  });
+});
+
+describe("s3-replication-complete", () => {
+  const [replication] = backupBucket().filter((r) => r.name.endsWith("-replication"));
+
+  it("passes a rule with RTC, metrics, SSE-KMS objects and a replica key; fails each rule that lacks one, wherever it lives", async () => {
+    expect(await resourceMessages(s3ReplicationComplete, replication)).toEqual([]);
+    const second = changed(replication, (r) => r.inputs.rules.push({ ...r.inputs.rules[0], id: "quiet", destination: { ...r.inputs.rules[0].destination, metrics: { status: "Disabled" } } }));
+    expect(await resourceMessages(s3ReplicationComplete, second)).toEqual([
+      `Replication rule 'quiet' of bucket '${NAME}' is missing destination.metrics { status: Enabled, eventThreshold: { minutes: 15 } }.`,
+    ]);
   });
 });

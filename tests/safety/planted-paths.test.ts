@@ -118,7 +118,7 @@ describe("one lock covers every path a command writes, wherever it is nested", (
     const [plan, synth] = await inRepo(() => Promise.all([planMain(["--out", "out"]), synthMain(["--out", "out/gitops"])]));
     expect([plan, synth]).toEqual([0, 0]);
     expect(treeDifferences(path.join(repo, "out", "gitops"), freshTree("out/gitops"))).toEqual([]);
-    expect(fs.readdirSync(path.join(repo, "out")).sort()).toEqual(["gitops", "plan.json"]);
+    expect(fs.readdirSync(path.join(repo, "out")).sort()).toEqual(["gitops", "plan.json", "policy-config.prod.json"]);
 
     // plan.json being a folder is reported before the tree moves, and nothing changes.
     fs.rmSync(path.join(repo, "out", "plan.json"));
@@ -126,6 +126,14 @@ describe("one lock covers every path a command writes, wherever it is nested", (
     const before = snapshot(world);
     expect(await inRepo(() => outcome(() => planMain(["--out", "out"])))).toBe("out/plan.json: is a folder, not the plan this program writes; it is left as it is: move it away");
     expect(snapshot(world)).toEqual(before);
+
+    // So is a pack config that is not a regular file: reported before anything changes.
+    fs.rmSync(path.join(repo, "out", "plan.json"), { recursive: true });
+    fs.rmSync(path.join(repo, "out", "policy-config.prod.json"));
+    fs.mkdirSync(path.join(repo, "out", "policy-config.prod.json"));
+    const unchanged = snapshot(world);
+    expect(await inRepo(() => outcome(() => planMain(["--out", "out"])))).toBe("out/policy-config.prod.json: is a folder, not the plan this program writes; it is left as it is: move it away");
+    expect(snapshot(world)).toEqual(unchanged);
   });
 });
 

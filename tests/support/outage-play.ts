@@ -140,9 +140,18 @@ export function kubernetesProviderOf(plan: PlanDocument, resource: PlanResource)
   return resource.dependsOn.map((urn) => resourceAt(plan, urn)).find((r) => r?.type === "pulumi:providers:kubernetes");
 }
 
-/** The EKS cluster a Kubernetes provider talks to: the one its kubeconfig comes from. */
+/**
+ * The EKS cluster a Kubernetes provider talks to: the one its kubeconfig comes from, in its own
+ * stack or, for a kubeconfig built from another stack's outputs (a links stack's Argo CD hub),
+ * the one EKS cluster of the stack its StackReference reads.
+ */
 export function eksClusterOf(plan: PlanDocument, provider: PlanResource): PlanResource {
-  const clusters = provider.dependsOn.map((urn) => resourceAt(plan, urn)).filter((r) => r?.type === "aws:eks/cluster:Cluster");
+  const sources = provider.dependsOn.map((urn) => resourceAt(plan, urn));
+  const read = sources.filter((r) => r?.type === "pulumi:pulumi:StackReference").map((r) => String(r!.inputs.name).split("/").pop());
+  const clusters = [
+    ...sources.filter((r) => r?.type === "aws:eks/cluster:Cluster"),
+    ...plan.resources.filter((r) => r.type === "aws:eks/cluster:Cluster" && read.includes(r.stack)),
+  ];
   if (clusters.length !== 1) throw new Error(`${provider.name}: ${clusters.length} EKS clusters behind its kubeconfig`);
   return clusters[0]!;
 }
