@@ -80,3 +80,31 @@ describe.each(Object.entries(FLEETS))("health-checked records of %s", (_, fleet)
     expect([...checks.keys()].filter((id) => !used.has(id)).map((id) => checks.get(id)!.name)).toEqual([]);
   });
 });
+
+/**
+ * In a per-cluster fleet each cluster stack builds its own checks and set records, and one
+ * stack builds `<record>`'s failover group over them: Route 53 holds one record set per name,
+ * type and set identifier, so a second stack building the same slot fails its deploy or takes
+ * the record from the first.
+ */
+describe("a per-cluster fleet's failover records", () => {
+  const activeActive = () => {
+    const raw = fleetConfig(3, { stacks: "per-cluster", mode: "active-active" });
+    raw.clusters.forEach((c: Record<string, unknown>) => delete c.role);
+    return raw;
+  };
+  it.each([
+    ["Route 53, active-passive", () => fleetConfig(3, { stacks: "per-cluster" })],
+    ["Route 53, active-active", activeActive],
+    ["Global Accelerator", () => fleetConfig(3, { stacks: "per-cluster", dns: { ...fleetConfig(3).dns, globalAccelerator: true } })],
+  ])("are built by one stack only (%s)", async (_, config) => {
+    const raw = config();
+    const spec = parseFleet(raw, "us-east-1");
+    const { document } = await planFleet(spec, stackConfig(raw, "us-east-1", "prod"));
+    const slots = document.resources.filter((r) => r.type === RECORD && r.inputs.name === spec.dns.record && r.inputs.setIdentifier !== undefined);
+    expect(slots.length).toBeGreaterThan(0);
+    const owners = new Map<string, Set<string | undefined>>();
+    for (const r of slots) owners.set(String(r.inputs.setIdentifier), new Set([...(owners.get(String(r.inputs.setIdentifier)) ?? []), r.stack]));
+    for (const [slot, stacks] of owners) expect([slot, stacks.size, slots.filter((r) => r.inputs.setIdentifier === slot).length]).toEqual([slot, 1, 1]);
+  });
+});

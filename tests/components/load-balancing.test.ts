@@ -132,7 +132,9 @@ describe("program-owned load balancers and Global Accelerator (active-passive)",
   });
 
   it("plans an accelerator with one endpoint group per region and the NLBs as endpoints, the same whatever the roles", () => {
-    expect(ofType(ev, "aws:globalaccelerator/accelerator:Accelerator")).toHaveLength(1);
+    // Disabled, an accelerator keeps its static IPs but "no longer accepts or routes traffic"
+    // (Global Accelerator API reference, UpdateAccelerator); the provider's default is enabled.
+    expect(ofType(ev, "aws:globalaccelerator/accelerator:Accelerator").map((a) => a.inputs.enabled ?? true)).toEqual([true]);
     expect(ofType(ev, "aws:globalaccelerator/listener:Listener").map((l) => [l.inputs.protocol, l.inputs.portRanges])).toEqual([["TCP", [{ fromPort: 443, toPort: 443 }]]]);
     const groups = ofType(ev, "aws:globalaccelerator/endpointGroup:EndpointGroup");
     const nlbArn = (cluster: string, region: string) => expect.stringMatching(new RegExp(`^arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/net/${names.gatewayLoadBalancerName("prod", cluster)}/`));

@@ -30,7 +30,7 @@ import type { FleetSpec } from "../../fleet";
  *   a healthy target ("Health check options"); a client goes to the closest endpoint group
  *   with traffic dialed in, else a healthy endpoint of the three closest groups whatever their
  *   dial, else a random endpoint of the closest group: it fails open ("How failover works for
- *   unhealthy endpoints").
+ *   unhealthy endpoints"). A disabled accelerator routes nothing.
  * Resources are matched by the ids and names the offline engine gives them (cli/engine/mock-state.ts).
  */
 export interface TrafficWorld {
@@ -149,6 +149,8 @@ class Model {
 
   /** The clusters of the endpoints the accelerator sends this client to (see above). */
   private accelerated(accelerator: PlanResource): string[] {
+    // Disabled, it "no longer accepts or routes traffic" (API reference, UpdateAccelerator); enabled by default.
+    if (accelerator.inputs.enabled === false) return [];
     const arn = this.out(accelerator).id;
     const listeners = new Set(this.ofType("aws:globalaccelerator/listener:Listener").filter((l) => l.inputs.acceleratorArn === arn).map((l) => this.out(l).id));
     const groups = this.closest(
