@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Fleet } from "./components/fleet";
-import { CLUSTER_OUTPUT, ClusterValues, FLEET_WIDE_OUTPUT } from "./components/stack-inputs";
+import { ACCELERATOR_OUTPUT, CLUSTER_OUTPUT, ClusterValues, FLEET_WIDE_OUTPUT, LINKS_OUTPUT } from "./components/stack-inputs";
 import { resolveStack } from "./deploy/stacks";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
@@ -18,12 +18,14 @@ export = async function fleetProgram() {
   const resolved = resolveStack(spec, pulumi.getStack());
   if (!resolved) throw new pulumi.RunError(`stack ${pulumi.getStack()} is none of this fleet's stacks (fleet.stacks: ${spec.stacks}; README, "Stacks")`);
   const { stack, fleetStack } = resolved;
-  if (stack.kind !== "fleet" && stack.kind !== "links") await checkUpgradesSinceLastDeployment(spec);
+  if (stack.kind === "single" || stack.kind === "cluster") await checkUpgradesSinceLastDeployment(spec);
   const fleet = await Fleet.create(spec.name, { spec, stack, fleetStack });
   // What the other stacks read (components/stack-inputs.ts): values AWS assigns, nothing the fleet computes.
   const published = {
     ...(stack.kind === "fleet" && fleet.fleetWide ? { [FLEET_WIDE_OUTPUT]: fleet.fleetWide } : {}),
+    ...(stack.kind === "fleet" && fleet.accelerator ? { [ACCELERATOR_OUTPUT]: { listenerArn: fleet.accelerator.listenerArn, dnsName: fleet.accelerator.dnsName } } : {}),
     ...(stack.kind === "cluster" ? { [CLUSTER_OUTPUT]: clusterValues(fleet, stack.cluster!) } : {}),
+    ...(stack.kind === "links" && fleet.accelerator ? { [LINKS_OUTPUT]: { endpointGroupArn: fleet.accelerator.endpointGroupArns[stack.region!] } } : {}),
   };
   return {
     ...published,
@@ -36,7 +38,7 @@ export = async function fleetProgram() {
       hostname: c.spec.hostname,
       loadBalancerDnsName: fleet.loadBalancers.get(c.spec.name)!.dnsName,
     })),
-    globalAccelerator: fleet.accelerator ? { dnsName: fleet.accelerator.dnsName, ipAddresses: fleet.accelerator.ipAddresses } : undefined,
+    globalAccelerator: fleet.accelerator?.dnsName ? { dnsName: fleet.accelerator.dnsName, ipAddresses: fleet.accelerator.ipAddresses } : undefined,
     kubeconfigs: Object.fromEntries(fleet.clusters.map((c) => [c.spec.name, c.kubeconfig])),
     dr: spec.dr,
     // What the rollout gates read of each cluster's health (operations/rollout/live-source.ts):
@@ -54,7 +56,7 @@ export = async function fleetProgram() {
 };
 
 /**
- * A cluster stack's values the links stacks name: its bucket and key, its load balancer, its API
+ * A cluster stack's values the replication and links stacks name: its bucket and key, its load balancer, its API
  * server (an Argo CD cluster Secret's endpoint and CA); and its NAT addresses, which the
  * endpoints of an Argo CD hub's spokes admit (any cluster may become its region's hub).
  */

@@ -11,7 +11,7 @@ export interface DeployRunner {
   readonly slots: number;
   /** Stacks deployed at once: the largest `strategy.max-parallel` of the jobs that run `pulumi up`; absent, no limit. */
   readonly stacksInParallel?: number;
-  /** Each such job's own `max-parallel`, by job id (the matrix jobs of deploy/matrix.ts: fleet, clusters, links). */
+  /** Each such job's own `max-parallel`, by job id (the deploy workflow's stage jobs: deploy/matrix.ts `stageJob`). */
   readonly stacksInParallelByJob?: Readonly<Record<string, number>>;
   /** Where the figures come from. */
   readonly basis: string;
@@ -41,30 +41,44 @@ let cached: DeployRunner | undefined;
 
 /** The runner of the repository's deploy workflow (read once per process). */
 export function workflowRunner(): DeployRunner {
-  cached ??= runnerOf(fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => fs.readFileSync(path.join(WORKFLOWS, f), "utf8")));
+  cached ??= runnerOf(Object.fromEntries(fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => [f, fs.readFileSync(path.join(WORKFLOWS, f), "utf8")])));
   return cached;
 }
 
 /**
  * The runner of the first job (in file order) with a step that runs `pulumi up`, through
- * pulumi/actions (`command: up`) or a shell, and how many stacks such jobs deploy at once. A label this table does not size is taken as the
- * smallest GitHub-hosted Linux runner, and so is a repository with no such job; the basis says so.
+ * pulumi/actions (`command: up`) or a shell, and how many stacks such jobs deploy at once. A
+ * job that calls a reusable workflow of the folder (`uses: ./.github/workflows/<file>`, by
+ * file name when `workflows` names them) runs what that workflow's jobs run, as many at once as
+ * the caller's matrix allows (deploy.yml's stage jobs call deploy-stack.yml). A label this
+ * table does not size is taken as the smallest GitHub-hosted Linux runner, and so is a
+ * repository with no such job; the basis says so.
  */
-export function runnerOf(workflows: readonly string[]): DeployRunner {
+export function runnerOf(workflows: readonly string[] | Readonly<Record<string, string>>): DeployRunner {
+  const files: [string, string][] = Array.isArray(workflows) ? workflows.map((text, i) => [String(i), text]) : Object.entries(workflows);
+  const parsed = new Map(files.map(([name, text]) => [name, YAML.parse(text) ?? {}]));
+  const upStep = (job: any) => (job.steps ?? []).find((s: any) => (String(s.uses ?? "").startsWith("pulumi/actions") && s.with?.command === "up") || /\bpulumi up\b/.test(String(s.run ?? "")));
+  /** The job and workflow that run `pulumi up` for `job`: itself, or a job of the reusable workflow it calls. */
+  const running = (workflow: any, job: any): [any, any, any] | undefined => {
+    const step = upStep(job);
+    if (step) return [workflow, job, step];
+    const called = parsed.get(/^\.\/\.github\/workflows\/(.+)$/.exec(String(job.uses ?? ""))?.[1] ?? "");
+    const inner = Object.values<any>(called?.jobs ?? {}).find(upStep);
+    return inner ? [called, inner, upStep(inner)] : undefined;
+  };
   let found: DeployRunner | undefined;
   const matrices: number[] = [];
   const byJob: Record<string, number> = {};
-  for (const text of workflows) {
-    const workflow = YAML.parse(text) ?? {};
+  for (const workflow of parsed.values()) {
     for (const [id, job] of Object.entries<any>(workflow.jobs ?? {})) {
-      const step = (job.steps ?? []).find((s: any) => (String(s.uses ?? "").startsWith("pulumi/actions") && s.with?.command === "up") || /\bpulumi up\b/.test(String(s.run ?? "")));
-      if (!step) continue;
+      const run = running(workflow, job);
+      if (!run) continue;
       const limit = Number(job.strategy?.["max-parallel"]);
       if (limit >= 1) {
         matrices.push(limit);
         byJob[id] ??= limit;
       }
-      found ??= runnerOfJob(workflow, job, step);
+      found ??= runnerOfJob(...run);
     }
   }
   const runner = found ?? (() => {

@@ -6,8 +6,8 @@ import { sortViolations, Violation } from "../policies/violation";
 import { RecordedResource } from "./engine/recording-monitor";
 import { sortKeys } from "./write";
 import { planStacks, PlanStack } from "../deploy/plan-stacks";
-import { matrixJob } from "../deploy/matrix";
-import { clusterStackName, deployStages, hubStackClusters } from "../deploy/stacks";
+import { stageJobOf } from "../deploy/matrix";
+import { deployStages } from "../deploy/stacks";
 import { clusterOfComponent } from "../fleet/ownership";
 
 export interface PlanResource {
@@ -94,8 +94,6 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     }))
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const stacks = planStacks(spec, stack, resources);
-  const kindOf = new Map(stacks.map((s) => [s.name, s.kind]));
-  const hubStacks = new Set(hubStackClusters(spec).map((c) => clusterStackName(stack, c)));
   return {
     stack,
     project: PROJECT,
@@ -105,7 +103,12 @@ export function planDocument(stack: string, spec: FleetSpec, recorded: readonly 
     dr: spec.dr,
     stacks,
     // A first deploy, as the orchestrator runs it: no stack holds anything yet.
-    estimate: deployEstimate(resources, { stack, stages: deployStages(spec, stack, () => true), jobOf: (name) => matrixJob(kindOf.get(name) ?? "single", hubStacks.has(name)) }),
+    estimate: estimateOf(resources, stack, deployStages(spec, stack, () => true)),
     rollout: rolloutSchedule(spec, rolloutState),
   };
+}
+
+/** The deploy as CI runs it: each stage in its own job of the deploy workflow, as many stacks at once as that job allows. */
+function estimateOf(resources: Parameters<typeof deployEstimate>[0], stack: string, stages: string[][]) {
+  return deployEstimate(resources, { stack, stages, jobOf: stageJobOf(stages) });
 }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { accessPolicyHolders, FLEET_KEY, FleetSpec, StackConfig } from "../fleet";
-import { linksStackName } from "../deploy/stacks";
+import { replicatingClusters, replicationStackName } from "../deploy/stacks";
 import { evaluateResources, evaluateStackPolicies, evaluateTree, PlanResourceLike, PolicyConfig, stackArgs } from "../policies/evaluate";
 import { monthlyCostCap, stackCost } from "../policies/cost";
 import { PlannedReplication } from "../policies/s3";
@@ -87,16 +87,14 @@ export function policyConfigOf(config: StackConfig, spec: FleetSpec): PolicyConf
 function plannedReplications(spec: FleetSpec, fleetStack: string): Record<string, PlannedReplication> {
   const byName = new Map(spec.clusters.map((c) => [c.name, c]));
   return Object.fromEntries(
-    spec.clusters
-      .filter((c) => c.backup.partner !== undefined && c.backup.partner !== c.name)
-      .map((c) => [
-        c.backup.bucket,
-        {
-          stack: spec.stacks === "single" ? fleetStack : linksStackName(fleetStack, c.region),
-          destination: byName.get(c.backup.partner)!.backup.bucket,
-          prefix: `${c.backup.prefix}/`,
-        },
-      ]),
+    replicatingClusters(spec).map((c) => [
+      c.backup.bucket,
+      {
+        stack: spec.stacks === "single" ? fleetStack : replicationStackName(fleetStack, c.name),
+        destination: byName.get(c.backup.partner)!.backup.bucket,
+        prefix: `${c.backup.prefix}/`,
+      },
+    ]),
   );
 }
 

@@ -48,7 +48,7 @@ function stackLines(plan: PlanDocument): string[] {
   const largest = stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
   if (largest.kind === "single") return [`Stacks: 1 (${largest.name}, ${largest.resources} resources; fleet.stacks: per-cluster splits it, README "Stacks: one fleet, one stack or many")`];
   if (stacks.length === 1) return [`Stacks: ${largest.name} only (${largest.kind} stack, ${largest.resources} resources; the stacks it reads were evaluated, not listed)`];
-  const kinds = (["fleet", "cluster", "links"] as const).map((kind) => {
+  const kinds = (["fleet", "cluster", "replication", "links"] as const).map((kind) => {
     const counts = stacks.filter((s) => s.kind === kind).map((s) => s.resources);
     if (counts.length === 0) return undefined;
     const range = Math.min(...counts) === Math.max(...counts) ? `${counts[0]}` : `${Math.min(...counts)}–${Math.max(...counts)}`;
@@ -108,7 +108,10 @@ function stageLine(plan: PlanDocument): string[] {
     const last = runs.reduce((a, b) => (b.finishSeconds > a.finishSeconds ? b : a));
     const took = duration(last.finishSeconds - start);
     if (runs.length === 1) return `${last.stack} (${kindOf.get(last.stack) ?? "stack"}) ${took}`;
-    return `${runs.length} ${kindOf.get(last.stack) ?? "other"} stacks ${took} (slowest ${last.stack})`;
+    // Each kind the stage holds, with its count: `10 cluster stacks`, `10 replication and 1 links stacks`.
+    const kinds = new Map<string, number>();
+    for (const r of runs) kinds.set(kindOf.get(r.stack) ?? "other", (kinds.get(kindOf.get(r.stack) ?? "other") ?? 0) + 1);
+    return `${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(" and ")} stacks ${took} (slowest ${last.stack})`;
   });
   return [`  stages: ${parts.join(" → ")}`];
 }

@@ -6,7 +6,7 @@ import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdRegistration, RegisteredCluster } from "./argocd-registration";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
-import { clusterStackName, FleetStack, hasFleetRecord, replicatingClusters } from "../deploy/stacks";
+import { clusterStackName, FleetStack, hasFleetRecord, linkRegions, linksStackName } from "../deploy/stacks";
 import { BackupReplication, ReplicationEnd } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
@@ -25,7 +25,7 @@ import { LoadBalancerController } from "./load-balancer-controller";
 import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
-import { ClusterValues, FleetWideValues, readCluster, readFleetWide } from "./stack-inputs";
+import { ClusterValues, FleetWideValues, readAccelerator, readCluster, readFleetWide, readLinks } from "./stack-inputs";
 import { Velero } from "./velero";
 import { ZonalAutoshift } from "./zonal-autoshift";
 
@@ -33,7 +33,7 @@ export interface FleetArgs {
   readonly spec: FleetSpec;
   /**
    * The stack this run builds (deploy/stacks.ts): in a per-cluster fleet, the fleet stack, one
-   * cluster's stack or a links stack, each reading what it needs of the others through
+   * cluster's stack, its replication stack or a links stack, each reading what it needs of the others through
    * StackReferences (stack-inputs.ts). @default the whole fleet, as one stack
    */
   readonly stack?: FleetStack;
@@ -117,7 +117,7 @@ export class Fleet extends pulumi.ComponentResource {
   public readonly providers: ReadonlyMap<string, aws.Provider>;
   /** Each cluster's program-owned NLB, by cluster name. */
   public readonly loadBalancers = new Map<string, ClusterLoadBalancer>();
-  /** Present when `dns.globalAccelerator` is on. */
+  /** Present when `dns.globalAccelerator` is on: in a per-cluster fleet, the accelerator in the fleet stack and a region's endpoint group in its links stack. */
   public accelerator?: GlobalAccelerator;
   /** Route 53: `<record>` in every mode, and the health checks when there is no accelerator (a cluster stack: its own checks and set records only). */
   public dns?: DnsRouting;
@@ -139,7 +139,7 @@ export class Fleet extends pulumi.ComponentResource {
     this.stack = args.stack ?? { name: pulumi.getStack(), kind: "single" };
     const fleetStack = args.fleetStack ?? this.stack.name;
     // A stack configures only the regions it builds in: a cluster stack never needs another cluster's region.
-    const regions = this.stack.kind === "cluster" || this.stack.kind === "links" ? [spec.homeRegion, this.stack.region!] : [spec.homeRegion, ...spec.regions];
+    const regions = this.stack.kind === "cluster" || this.stack.kind === "replication" || this.stack.kind === "links" ? [spec.homeRegion, this.stack.region!] : [spec.homeRegion, ...spec.regions];
     this.providers = new Map([...new Set(regions)].map((region) => [region, regionalProvider(spec, region, { parent: this })]));
     this.building = this.build(spec, fleetStack);
   }
@@ -155,8 +155,13 @@ export class Fleet extends pulumi.ComponentResource {
       // IAM is global: the roles live with the fleet, outside every cluster.
       roles = new FleetAddonRoles("addon-roles", { fleet: spec }, home);
       this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns };
-      if (kind === "fleet") return this.registerOutputs({});
+      if (kind === "fleet") {
+        // The accelerator and its listener need no cluster: each region's links stack adds its endpoint group.
+        if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers: new Map(), regions: [] }, home);
+        return this.registerOutputs({});
+      }
     }
+    if (kind === "replication") return this.buildReplication(spec, fleetStack);
     if (kind === "links") return this.buildLinks(spec, fleetStack, home);
     const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this)), roles: roles ?? fleetRolesByArn(spec) };
     const mine = kind === "cluster" ? spec.clusters.filter((c) => c.name === this.stack.cluster) : spec.clusters;
@@ -238,11 +243,19 @@ export class Fleet extends pulumi.ComponentResource {
     });
   }
 
+  /** A replication stack: its cluster's replication rule, naming its partner's bucket and key as their stacks published them. */
+  private buildReplication(spec: FleetSpec, fleetStack: string): void {
+    const cluster = spec.clusters.find((c) => c.name === this.stack.cluster)!;
+    const backup = (name: string) => readCluster(clusterStackName(fleetStack, name), this).backup;
+    this.replicate(spec, cluster, backup(cluster.name), backup(cluster.backup.partner));
+    this.registerOutputs({});
+  }
+
   /**
-   * A links stack: the replication rules of its region's clusters, each naming its partner's
-   * bucket and key as the clusters' stacks published them, and in the home region the fleet
-   * record over every cluster (failover records over the answer sets the clusters made, or the
-   * accelerator over their load balancers).
+   * A links stack: with the accelerator, its region's endpoint group over the load balancers its
+   * clusters' stacks published; in the home region the fleet record (failover records over the
+   * answer sets the clusters made, or the accelerator's record once every region's endpoint
+   * group exists).
    */
   private buildLinks(spec: FleetSpec, fleetStack: string, home: pulumi.CustomResourceOptions): void {
     const region = this.stack.region!;
@@ -251,9 +264,6 @@ export class Fleet extends pulumi.ComponentResource {
       if (!read.has(cluster)) read.set(cluster, readCluster(clusterStackName(fleetStack, cluster), this));
       return read.get(cluster)!;
     };
-    for (const cluster of replicatingClusters(spec).filter((c) => c.region === region)) {
-      this.replicate(spec, cluster, valuesOf(cluster.name).backup, valuesOf(cluster.backup.partner).backup);
-    }
     const hub = spec.hubs.find((h) => h.region === region);
     if (hub) {
       // The hub's API, from the endpoint and CA its stack published; signed for as in its own stack (kubeconfig.ts).
@@ -263,10 +273,21 @@ export class Fleet extends pulumi.ComponentResource {
       const registered = spec.clusters.filter((c) => c.region === region).map((c) => this.registered(c, valuesOf(c.name)));
       for (const cluster of registered) this.registerWith(spec, hub, provider, cluster);
     }
-    if (region === spec.homeRegion && hasFleetRecord(spec)) {
-      // The accelerator's endpoints are the load balancers, whose ARNs AWS assigns: read from every cluster's stack.
-      const loadBalancers = new Map(spec.dns.globalAccelerator ? spec.clusters.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]) : []);
-      this.buildFleetRecord(spec, loadBalancers, home, []);
+    if (spec.dns.globalAccelerator) {
+      const { listenerArn, dnsName } = readAccelerator(fleetStack, this);
+      const mine = spec.clusters.filter((c) => c.region === region);
+      if (mine.length > 0) {
+        const loadBalancers = new Map(mine.map((c) => [c.name, { arn: valuesOf(c.name).loadBalancerArn }]));
+        this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers, regions: [region], listenerArn }, home);
+      }
+      if (region === spec.homeRegion) {
+        // `<record>` names the accelerator only once every other region's endpoint group exists (read from its links stack).
+        const others = linkRegions(spec).filter((r) => r !== region).map((r) => readLinks(linksStackName(fleetStack, r), this).endpointGroupArn);
+        const component = this.accelerator ?? this;
+        this.dns = new DnsRouting("dns", { fleet: spec, zoneId: spec.dns.zoneId, accelerator: { component, dnsName: pulumi.all([dnsName, ...others]).apply(([name]) => name) }, clusters: [] }, home);
+      }
+    } else if (region === spec.homeRegion && hasFleetRecord(spec)) {
+      this.dns = new DnsRouting("dns", { fleet: spec, zoneId: spec.dns.zoneId, clusters: [] }, home);
     }
     this.registerOutputs({});
   }
@@ -288,7 +309,7 @@ export class Fleet extends pulumi.ComponentResource {
   /** The accelerator (with `dns.globalAccelerator`) and `<record>`'s failover group, over the set records of `clusters`. */
   private buildFleetRecord(spec: FleetSpec, loadBalancers: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>, home: pulumi.CustomResourceOptions, clusters?: readonly ClusterSpec[]): void {
     if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers }, home);
-    const accelerator = this.accelerator && { component: this.accelerator, dnsName: this.accelerator.dnsName };
+    const accelerator = this.accelerator && { component: this.accelerator, dnsName: this.accelerator.dnsName! };
     this.dns = new DnsRouting("dns", { fleet: spec, zoneId: spec.dns.zoneId, accelerator, clusters }, home);
   }
 

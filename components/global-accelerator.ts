@@ -7,6 +7,14 @@ export interface GlobalAcceleratorArgs {
   readonly fleet: FleetSpec;
   /** Each cluster's program-owned NLB, by cluster name (its ARN: in a per-cluster fleet, read from the cluster's stack). */
   readonly loadBalancers: ReadonlyMap<string, { readonly arn: pulumi.Input<string> }>;
+  /**
+   * The regions whose endpoint groups this builds: in a per-cluster fleet, none in the fleet
+   * stack (the accelerator and listener) and its own in each region's links stack.
+   * @default every fleet region
+   */
+  readonly regions?: readonly string[];
+  /** The listener the endpoint groups join, when another stack built it. @default this component's own accelerator and listener */
+  readonly listenerArn?: pulumi.Input<string>;
 }
 
 /**
@@ -31,8 +39,12 @@ export const ENDPOINT_GROUP = { trafficDialPercentage: 100, weight: 100 } as con
  * cluster's answers make it healthy (about 30 s after its serving check passes).
  */
 export class GlobalAccelerator extends pulumi.ComponentResource {
-  public readonly dnsName: pulumi.Output<string>;
-  public readonly ipAddresses: pulumi.Output<string[]>;
+  /** Present where this component built the accelerator. */
+  public readonly dnsName?: pulumi.Output<string>;
+  public readonly ipAddresses?: pulumi.Output<string[]>;
+  public readonly listenerArn: pulumi.Input<string>;
+  /** Each endpoint group this component built, by region. */
+  public readonly endpointGroupArns: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: GlobalAcceleratorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:dns:GlobalAccelerator", name, {}, opts);
@@ -40,25 +52,34 @@ export class GlobalAccelerator extends pulumi.ComponentResource {
     const { fleet, loadBalancers } = args;
     const tags = { "eks-fleet/fleet": fleet.name };
 
-    // The Global Accelerator API lives in us-west-2 only; the provider sends it there
-    // whatever its region (hashicorp/terraform-provider-aws internal/service/globalaccelerator).
-    const accelerator = new aws.globalaccelerator.Accelerator(name, {
-      name: `${fleet.name}-fleet`,
-      ipAddressType: "IPV4",
-      enabled: true,
-      tags,
-    }, parent);
-    const listener = new aws.globalaccelerator.Listener(`${name}-https`, {
-      acceleratorArn: accelerator.arn,
-      protocol: "TCP",
-      portRanges: [{ fromPort: GATEWAY_PUBLIC_PORT, toPort: GATEWAY_PUBLIC_PORT }],
-      clientAffinity: "NONE",
-    }, parent);
+    if (args.listenerArn !== undefined) this.listenerArn = args.listenerArn;
+    else {
+      // The Global Accelerator API lives in us-west-2 only; the provider sends it there
+      // whatever its region (hashicorp/terraform-provider-aws internal/service/globalaccelerator).
+      const accelerator = new aws.globalaccelerator.Accelerator(name, {
+        name: `${fleet.name}-fleet`,
+        ipAddressType: "IPV4",
+        enabled: true,
+        tags,
+      }, parent);
+      const listener = new aws.globalaccelerator.Listener(`${name}-https`, {
+        acceleratorArn: accelerator.arn,
+        protocol: "TCP",
+        portRanges: [{ fromPort: GATEWAY_PUBLIC_PORT, toPort: GATEWAY_PUBLIC_PORT }],
+        clientAffinity: "NONE",
+      }, parent);
+      this.listenerArn = listener.arn;
+      this.dnsName = accelerator.dnsName;
+      this.ipAddresses = accelerator.ipSets.apply((sets) => sets.flatMap((s) => s.ipAddresses));
+    }
 
-    for (const region of fleet.regions) {
+    // One endpoint group per region and listener, of at most 10 endpoints (Global Accelerator
+    // API reference, CreateEndpointGroup: EndpointGroupRegion, EndpointConfigurations;
+    // fleet/rules.ts keeps a region behind the accelerator within that).
+    for (const region of args.regions ?? fleet.regions) {
       const clusters = fleet.clusters.filter((c) => c.region === region);
-      new aws.globalaccelerator.EndpointGroup(`${name}-${region}`, {
-        listenerArn: listener.arn,
+      this.endpointGroupArns[region] = new aws.globalaccelerator.EndpointGroup(`${name}-${region}`, {
+        listenerArn: this.listenerArn,
         endpointGroupRegion: region,
         trafficDialPercentage: ENDPOINT_GROUP.trafficDialPercentage,
         // Used for EC2 and Elastic IP endpoints only; NLB endpoints take their target groups'
@@ -73,11 +94,9 @@ export class GlobalAccelerator extends pulumi.ComponentResource {
           weight: ENDPOINT_GROUP.weight,
           clientIpPreservationEnabled: false,
         })),
-      }, parent);
+      }, parent).arn;
     }
 
-    this.dnsName = accelerator.dnsName;
-    this.ipAddresses = accelerator.ipSets.apply((sets) => sets.flatMap((s) => s.ipAddresses));
-    this.registerOutputs({ dnsName: this.dnsName, ipAddresses: this.ipAddresses });
+    this.registerOutputs({ dnsName: this.dnsName, ipAddresses: this.ipAddresses, endpointGroupArns: this.endpointGroupArns });
   }
 }

@@ -9,6 +9,8 @@ import { FleetSpec } from "../fleet";
  */
 export const FLEET_WIDE_OUTPUT = "fleetWide";
 export const CLUSTER_OUTPUT = "cluster";
+export const ACCELERATOR_OUTPUT = "accelerator";
+export const LINKS_OUTPUT = "links";
 
 /** The fleet stack's ARNs every cluster's add-ons name. */
 export interface FleetWideValues {
@@ -30,6 +32,17 @@ export interface ClusterValues {
   readonly vpcId: pulumi.Input<string>;
   /** The NAT gateways' Elastic IPs, where the cluster's pods (an Argo CD hub's controller) reach other endpoints from. */
   readonly natPublicIps: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** The fleet stack's accelerator (`dns.globalAccelerator`), as the links stacks read it: their endpoint groups join its listener, `<record>` names it. */
+export interface AcceleratorValues {
+  readonly listenerArn: pulumi.Input<string>;
+  readonly dnsName: pulumi.Input<string>;
+}
+
+/** A links stack's endpoint group (with the accelerator), as the home region's links stack reads it before `<record>` names the accelerator. */
+export interface LinksValues {
+  readonly endpointGroupArn: pulumi.Input<string>;
 }
 
 /** The stack `name` of this project, in this run's organization. */
@@ -93,4 +106,18 @@ export function readCluster(stack: string, parent: pulumi.Resource): ClusterValu
     get vpcId() { return vpcId(); },
     get natPublicIps() { return natPublicIps(); },
   };
+}
+
+/** The fleet stack's accelerator, as a links stack reads it. */
+export function readAccelerator(fleetStack: string, parent: pulumi.Resource): AcceleratorValues {
+  const ref = reference(fleetStack, parent);
+  return {
+    listenerArn: field(ref, fleetStack, ACCELERATOR_OUTPUT, (v) => v.listenerArn, "accelerator.listenerArn"),
+    dnsName: field(ref, fleetStack, ACCELERATOR_OUTPUT, (v) => v.dnsName, "accelerator.dnsName"),
+  };
+}
+
+/** Another region's links stack, as the home region's reads it. */
+export function readLinks(stack: string, parent: pulumi.Resource): LinksValues {
+  return { endpointGroupArn: field(reference(stack, parent), stack, LINKS_OUTPUT, (v) => v.endpointGroupArn, "links.endpointGroupArn") };
 }

@@ -1,46 +1,58 @@
 import type { FleetSpec } from "../fleet/spec";
-import { fleetStacks, hubStackClusters, StackKind } from "./stacks";
+import { deployStages, fleetStacks, MAX_DEPLOY_STAGES } from "./stacks";
 
-/** One job of the deploy workflow's matrices: a stack, the fleet stack whose file it reads, its wave. */
+/** One matrix job: a stack, and the fleet stack whose file it reads (`Pulumi.<fleet>.yaml` names the roles CI assumes). */
 export interface MatrixEntry {
   readonly stack: string;
-  /** The fleet stack: its file (`Pulumi.<fleet>.yaml`) names the roles CI assumes. */
   readonly fleet: string;
-  /** A cluster stack's rollout wave (1-based). */
-  readonly wave?: number;
 }
 
 /**
- * What the deploy workflow's four jobs run, one matrix job per stack (pulumi/actions): `fleet`
- * (fleet stacks and single-stack fleets) first, then `hubs` (the cluster stacks of Argo CD hubs
- * with spokes, which their spokes' stacks read: deploy/stacks.ts `deployStages`), then `clusters`, then
- * `links`, each job waiting for the one before. `only`: the stacks a change touches (`npm run diff --
- * --touched-stacks`); the rest are left out.
+ * What the workflows' matrices run, one job per stack (pulumi/actions):
+ * - `stacks`: every stack, in no order (pull-request previews, drift checks);
+ * - `stages`: the deploy workflow's stage jobs, one after the other, each stack in the stage
+ *   deployStages gives it (deploy/stacks.ts: the rule `npm run deploy` follows too, a stack
+ *   that holds nothing yet included), stage i of every fleet in job i. Always
+ *   MAX_DEPLOY_STAGES long: the workflow's jobs are fixed, and a stage no fleet has is empty
+ *   (its job is skipped).
+ * `only`: the stacks a change touches (`npm run diff -- --touched-stacks`); the rest are left out.
  */
 export interface DeployMatrix {
-  readonly fleet: MatrixEntry[];
-  readonly hubs: MatrixEntry[];
-  readonly clusters: MatrixEntry[];
-  readonly links: MatrixEntry[];
+  readonly stacks: MatrixEntry[];
+  readonly stages: MatrixEntry[][];
 }
 
-/** The matrix job that deploys a stack of `kind` (`hub`: an Argo CD hub's with spokes): the workflow job of the same id runs it. */
-export function matrixJob(kind: StackKind, hub = false): keyof DeployMatrix {
-  return kind === "cluster" ? (hub ? "hubs" : "clusters") : kind === "links" ? "links" : "fleet";
-}
-
-export function deployMatrix(fleets: readonly { readonly fleetStack: string; readonly spec: FleetSpec }[], only?: ReadonlySet<string>): DeployMatrix {
-  const matrix: DeployMatrix = { fleet: [], hubs: [], clusters: [], links: [] };
+export function deployMatrix(
+  fleets: readonly { readonly fleetStack: string; readonly spec: FleetSpec }[],
+  only?: ReadonlySet<string>,
+  /** Stacks that hold no resources yet (`pulumi stack ls`): deployStages' `isNew`. @default none */
+  isNew: (stack: string) => boolean = () => false,
+): DeployMatrix {
+  const kept = (stack: string) => !only || only.has(stack);
+  const stages: MatrixEntry[][] = Array.from({ length: MAX_DEPLOY_STAGES }, () => []);
+  const stacks: MatrixEntry[] = [];
   for (const { fleetStack, spec } of fleets) {
-    const waveOf = new Map(spec.waves.flatMap((w) => w.clusters.map((c) => [c, w.index + 1] as const)));
-    const hubs = new Set(hubStackClusters(spec));
-    for (const stack of fleetStacks(spec, fleetStack)) {
-      if (only && !only.has(stack.name)) continue;
-      const entry = { stack: stack.name, fleet: fleetStack };
-      matrix[matrixJob(stack.kind, hubs.has(stack.cluster ?? ""))].push(stack.kind === "cluster" ? { ...entry, wave: waveOf.get(stack.cluster!)! } : entry);
-    }
+    for (const stack of fleetStacks(spec, fleetStack)) if (kept(stack.name)) stacks.push({ stack: stack.name, fleet: fleetStack });
+    const ordered = deployStages(spec, fleetStack, isNew);
+    // fleet/waves.ts caps the waves: more stages than the workflow's jobs is a bug here, never a silent merge of stages.
+    if (ordered.length > MAX_DEPLOY_STAGES) throw new Error(`${fleetStack} deploys in ${ordered.length} stages; the deploy workflow runs ${MAX_DEPLOY_STAGES}`);
+    ordered.forEach((stage, i) => stages[i].push(...stage.filter(kept).map((stack) => ({ stack, fleet: fleetStack }))));
   }
-  // A wave's stacks before the next wave's: the order GitHub starts matrix jobs in when max-parallel holds some back.
-  matrix.clusters.sort((a, b) => a.wave! - b.wave!);
-  return matrix;
+  return { stacks, stages };
+}
+
+/** The matrices as `name=<JSON>` lines for `$GITHUB_OUTPUT`: `stacks`, then `stage1` … `stage<MAX_DEPLOY_STAGES>`. */
+export function matrixOutputs(matrix: DeployMatrix): string[] {
+  return [`stacks=${JSON.stringify(matrix.stacks)}`, ...matrix.stages.map((entries, i) => `${stageOutput(i + 1)}=${JSON.stringify(entries)}`)];
+}
+
+/** The output of the deploy workflow's stage `n` (1-based). */
+export const stageOutput = (n: number) => `stage${n}`;
+/** The deploy workflow's job of stage `n` (1-based), which runs the stacks of that output. */
+export const stageJob = (n: number) => `stage-${n}`;
+
+/** The deploy workflow's job that runs each stack of `stages` (deployStages of one fleet): the job of its stage. */
+export function stageJobOf(stages: readonly (readonly string[])[]): (stack: string) => string {
+  const job = new Map(stages.flatMap((stage, i) => stage.map((stack) => [stack, stageJob(i + 1)] as const)));
+  return (stack) => job.get(stack) ?? stageJob(1);
 }

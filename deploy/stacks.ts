@@ -1,5 +1,6 @@
 import type { ClusterSpec, FleetSpec } from "../fleet/spec";
 import { stackPrefixes } from "../fleet/stack-paths";
+import { MAX_STACK_WAVES } from "../fleet/waves";
 
 /**
  * The Pulumi stacks one fleet is deployed as, all from the one stack file `Pulumi.<fleet stack>.yaml`.
@@ -8,34 +9,41 @@ import { stackPrefixes } from "../fleet/stack-paths";
  * `fleet.stacks: per-cluster`: that stack is the fleet stack, and the program knows what else to
  * build from the name of the stack it runs as (`pulumi.getStack()`), by convention:
  * - `<fleet stack>`: what every cluster needs first and only once: the replicated secrets and
- *   their regional keys, the gateway certificates and their validation record (and the
- *   fleet-wide IAM roles);
+ *   their regional keys, the gateway certificates and their validation record, the fleet-wide
+ *   IAM roles, and with `dns.globalAccelerator` the accelerator and its listener;
  * - `<fleet stack>.<cluster>`: one cluster and everything only it uses: VPC, control plane, nodes,
  *   add-ons, agent, backup bucket, load balancer, and its part of the fleet record (its health
  *   checks and its records in the answer sets, or its latency record);
- * - `<fleet stack>.links.<region>`: what joins clusters, after them: the replication rules of the
- *   backup buckets in that region (each names its partner's bucket and key, which must exist),
- *   with Argo CD the region's cluster Secrets on its hub (each names its cluster's endpoint and
- *   CA), and in the home region `<record>` itself (its failover group, which aliases sets the
- *   clusters made, and the accelerator, which needs the load balancers' ARNs).
- * Cluster names are DNS labels, so `<fleet>.<cluster>` never reads as `<fleet>.links.<region>`.
+ * - `<fleet stack>.<cluster>.replication`: after it and its backup partner, the replication rule
+ *   of its backup bucket (it names the partner's bucket and key, which must exist);
+ * - `<fleet stack>.links.<region>`: what joins a region's clusters: with `dns.globalAccelerator`
+ *   the region's endpoint group over their load balancers (one per region and listener), and in
+ *   the home region `<record>` itself (its failover group, which aliases sets the clusters made,
+ *   or its record of the accelerator, once every region's endpoint group exists), and with
+ *   Argo CD the region's cluster Secrets on its hub (each names its cluster's endpoint and CA).
+ * Nothing in a stack grows with the fleet but what one region's clusters share: the fleet stack
+ * grows with the regions, a links stack with its region's clusters by one read each, and
+ * everything per cluster is in that cluster's own stacks (tests/deploy/stack-sizes.test.ts).
+ * Cluster names are DNS labels, so `<fleet>.<cluster>` never reads as `<fleet>.links.<region>`,
+ * nor `<fleet>.<cluster>.replication` as a links stack (no region is called `replication`).
  * No stack has a config file of its own: each reads the fleet stack's file (fleet/pulumi-config.ts).
  */
-export type StackKind = "single" | "fleet" | "cluster" | "links";
+export type StackKind = "single" | "fleet" | "cluster" | "replication" | "links";
 
 export interface FleetStack {
   readonly name: string;
   readonly kind: StackKind;
-  /** A cluster stack's cluster. */
+  /** A cluster or replication stack's cluster. */
   readonly cluster?: string;
-  /** A cluster or links stack's region. */
+  /** A cluster, replication or links stack's region. */
   readonly region?: string;
 }
 
 export const clusterStackName = (fleetStack: string, cluster: string) => `${fleetStack}.${cluster}`;
+export const replicationStackName = (fleetStack: string, cluster: string) => `${fleetStack}.${cluster}.replication`;
 export const linksStackName = (fleetStack: string, region: string) => `${fleetStack}.links.${region}`;
 
-/** The clusters whose backups replicate to a partner: each has a replication rule in its region's links stack. */
+/** The clusters whose backups replicate to a partner: each has a replication stack (a rule in its bucket). */
 export function replicatingClusters(spec: FleetSpec): ClusterSpec[] {
   return spec.clusters.filter((c) => c.backup.partner !== undefined && c.backup.partner !== c.name);
 }
@@ -58,19 +66,23 @@ export function hubOf(spec: FleetSpec, cluster: ClusterSpec): ClusterSpec | unde
   return hub && hub.name !== cluster.name ? hub : undefined;
 }
 
-/** Regions that have a links stack: those with a replicating cluster, those with an Argo CD hub, and the home region when the fleet record needs one. */
+/**
+ * Regions that have a links stack: with the accelerator every fleet region (its endpoint
+ * group), those with an Argo CD hub, and the home region for the fleet record.
+ */
 export function linkRegions(spec: FleetSpec): string[] {
-  const regions = new Set([...replicatingClusters(spec), ...spec.hubs].map((c) => c.region));
+  const regions = new Set([...(spec.dns.globalAccelerator ? spec.regions : []), ...spec.hubs.map((h) => h.region)]);
   if (hasFleetRecord(spec)) regions.add(spec.homeRegion);
   return [...spec.regions, spec.homeRegion].filter((r, i, all) => regions.has(r) && all.indexOf(r) === i);
 }
 
-/** Every stack of the fleet, in deploy order: the fleet stack, the clusters in fleet order, the links stacks. */
+/** Every stack of the fleet: the fleet stack, the clusters in fleet order, their replication, the links stacks. */
 export function fleetStacks(spec: FleetSpec, fleetStack: string): FleetStack[] {
   if (spec.stacks === "single") return [{ name: fleetStack, kind: "single" }];
   return [
     { name: fleetStack, kind: "fleet" },
     ...spec.clusters.map((c) => ({ name: clusterStackName(fleetStack, c.name), kind: "cluster" as const, cluster: c.name, region: c.region })),
+    ...replicatingClusters(spec).map((c) => ({ name: replicationStackName(fleetStack, c.name), kind: "replication" as const, cluster: c.name, region: c.region })),
     ...linkRegions(spec).map((region) => ({ name: linksStackName(fleetStack, region), kind: "links" as const, region })),
   ];
 }
@@ -96,15 +108,16 @@ export function stackOfCluster(spec: FleetSpec, fleetStack: string, cluster: str
 /**
  * The stacks whose outputs a stack reads (StackReferences), each for a value AWS assigns:
  * a cluster reads the fleet stack (secret, key and certificate ARNs) and, an Argo CD spoke, its
- * hub's stack (the hub's NAT addresses, which its endpoint admits); a links stack reads the
- * clusters whose bucket it replicates from or into (bucket keys), with Argo CD every cluster
- * of its region (endpoint and CA: the hub's for the connection, each cluster's for its
- * Secret), and, for the accelerator, its clusters' load balancers (every cluster). A spoke's
- * hub is in its region: no stack reads another region's cluster but for the backup partners and
- * the accelerator, as before. Failover records alias names the program computes:
- * the links stack only has to come after the clusters. The fleet stack reads nothing, so it
- * deploys first and alone. A StackReference reads the Pulumi backend, never an AWS region: a
- * region's outage cannot block it.
+ * hub's stack (the hub's NAT addresses, which its endpoint admits); a replication stack its
+ * cluster and its partner (bucket keys); a links stack, with the accelerator, the fleet stack
+ * (the listener) and its region's clusters (their load balancers), and the home region's also
+ * every other region's links stack, so `<record>` names the accelerator only once every
+ * endpoint group exists; with Argo CD every cluster of its region (endpoint and CA: the hub's
+ * for the connection, each cluster's for its Secret). A spoke's hub is in its region: no stack
+ * reads another region's cluster but for the backup partners. Failover records alias names the
+ * program computes: without the accelerator the home links stack only has to come after the
+ * clusters. The fleet stack reads nothing, so it deploys first and alone. A StackReference
+ * reads the Pulumi backend, never an AWS region: a region's outage cannot block it.
  */
 export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStack): string[] {
   const cluster = (name: string) => clusterStackName(fleetStack, name);
@@ -116,13 +129,16 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
       const hub = hubOf(spec, spec.clusters.find((c) => c.name === stack.cluster)!);
       return hub ? [fleetStack, cluster(hub.name)] : [fleetStack];
     }
+    case "replication": {
+      const partner = spec.clusters.find((c) => c.name === stack.cluster)!.backup.partner;
+      return spec.clusters.filter((c) => c.name === stack.cluster || c.name === partner).map((c) => cluster(c.name));
+    }
     case "links": {
-      const sources = replicatingClusters(spec).filter((c) => c.region === stack.region);
-      const ends = sources.flatMap((c) => [c.name, c.backup.partner]);
-      const everyCluster = stack.region === spec.homeRegion && spec.dns.globalAccelerator ? spec.clusters.map((c) => c.name) : [];
-      const registered = spec.hubs.some((h) => h.region === stack.region) ? spec.clusters.filter((c) => c.region === stack.region).map((c) => c.name) : [];
-      const read = new Set([...ends, ...everyCluster, ...registered]);
-      return spec.clusters.filter((c) => read.has(c.name)).map((c) => cluster(c.name));
+      const accelerator = spec.dns.globalAccelerator;
+      const registered = spec.hubs.some((h) => h.region === stack.region);
+      const clusters = accelerator || registered ? spec.clusters.filter((c) => c.region === stack.region).map((c) => cluster(c.name)) : [];
+      const otherRegions = accelerator && stack.region === spec.homeRegion ? linkRegions(spec).filter((r) => r !== stack.region).map((r) => linksStackName(fleetStack, r)) : [];
+      return [...(accelerator ? [fleetStack] : []), ...clusters, ...otherRegions];
     }
   }
 }
@@ -156,10 +172,21 @@ function hubFirstWaves(spec: FleetSpec): string[][] {
 }
 
 /**
+ * The most stages a fleet deploys in: the fleet stack, its waves (fleet/waves.ts caps them),
+ * each in two stages when it holds an Argo CD hub with spokes (the hubs ahead of the rest), and
+ * at most two stages of joining stacks (the home links stack after the others, with the
+ * accelerator). The deploy workflow has one stage job for each (deploy/matrix.ts).
+ */
+export const MAX_DEPLOY_STAGES = 1 + 2 * MAX_STACK_WAVES + 2;
+
+/**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
- * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the links stacks.
- * What the orchestrator runs (deploy/orchestrator.ts) and the deploy estimate models
- * (cli/deploy-estimate.ts). A single-stack fleet is one group of one.
+ * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the stacks that
+ * join clusters, each after every stack it reads (the replication and links stacks; with the
+ * accelerator the home region's links stack after the others). The one rule of what waits for
+ * what: the orchestrator runs it (deploy/orchestrator.ts), CI's stage jobs follow it
+ * (deploy/matrix.ts), the deploy estimate models it (cli/deploy-estimate.ts). A single-stack
+ * fleet is one group of one.
  *
  * Waves hold a change back from the clusters that serve until the first ones took it. A
  * cluster stack that holds nothing yet (`isNew`: a cold deploy, a cluster added to the fleet)
@@ -188,6 +215,17 @@ export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack:
   };
   const clusterStages: string[][] = [];
   for (const cluster of waveGroups.flat().map((c) => spec.clusters.find((x) => x.name === c)!)) (clusterStages[levelOf(cluster)] ??= []).push(clusterStackName(fleetStack, cluster.name));
-  const links = linkRegions(spec).map((r) => linksStackName(fleetStack, r));
-  return [[fleetStack], ...clusterStages.filter((stage) => stage !== undefined && stage.length > 0), ...(links.length > 0 ? [links] : [])];
+  const joining = fleetStacks(spec, fleetStack).filter((s) => s.kind === "replication" || s.kind === "links");
+  // Each joining stack one stage after the latest joining stack it reads (they read no later stack).
+  const depth = new Map<string, number>();
+  const depthOf = (stack: FleetStack): number => {
+    if (!depth.has(stack.name)) {
+      const reads = new Set(stackReads(spec, fleetStack, stack));
+      depth.set(stack.name, 1 + Math.max(-1, ...joining.filter((s) => reads.has(s.name)).map(depthOf)));
+    }
+    return depth.get(stack.name)!;
+  };
+  const joiningStages: string[][] = [];
+  for (const stack of joining) (joiningStages[depthOf(stack)] ??= []).push(stack.name);
+  return [[fleetStack], ...clusterStages.filter((stage) => stage !== undefined && stage.length > 0), ...joiningStages];
 }

@@ -253,6 +253,13 @@ function checkAccessPrincipals(fleet: FleetConfig): Problem[] {
  */
 export const ACCELERATOR_MAX_PASSIVE_REGIONS = 3;
 
+/**
+ * A listener has one endpoint group per region, and an endpoint group takes at most 10
+ * endpoints (Global Accelerator API reference, CreateEndpointGroup: EndpointGroupRegion,
+ * EndpointConfigurations): behind the accelerator a region holds at most 10 clusters.
+ */
+export const ACCELERATOR_MAX_CLUSTERS_PER_REGION = 10;
+
 function checkDns(fleet: FleetConfig): Problem[] {
   const problems: Problem[] = [];
   const { zone, record } = fleet.dns;
@@ -262,6 +269,19 @@ function checkDns(fleet: FleetConfig): Problem[] {
     problems.push({
       path: "fleet.dns.globalAccelerator",
       message: `an active-passive fleet behind Global Accelerator spans at most ${ACCELERATOR_MAX_PASSIVE_REGIONS} regions (found ${regions}): the accelerator looks for the one serving cluster only in the ${ACCELERATOR_MAX_PASSIVE_REGIONS} regions closest to each client. Use Route 53 (globalAccelerator: false) or active-active`,
+    });
+  }
+  if (fleet.dns.globalAccelerator) {
+    const seen = new Map<string, number>();
+    fleet.clusters.forEach((c, i) => {
+      const count = (seen.get(c.region) ?? 0) + 1;
+      seen.set(c.region, count);
+      if (count === ACCELERATOR_MAX_CLUSTERS_PER_REGION + 1) {
+        problems.push({
+          path: `fleet.clusters[${i}].region`,
+          message: `is the ${count}th cluster in ${c.region}: behind Global Accelerator a region holds at most ${ACCELERATOR_MAX_CLUSTERS_PER_REGION} (its one endpoint group takes at most ${ACCELERATOR_MAX_CLUSTERS_PER_REGION} load balancers). Move clusters to another region or use Route 53 (globalAccelerator: false)`,
+        });
+      }
     });
   }
   return problems;

@@ -96,6 +96,12 @@ export function defaultWaves(config: Pick<FleetConfig, "mode" | "clusters">, bak
  * `rollout.waves` (or the derived waves) checked: every cluster in exactly one wave, names
  * unique, bakes that parse, and never the primary with its takeover standby in one wave.
  */
+/**
+ * The most waves a per-cluster fleet may have: CI deploys each wave as a stage job after the
+ * one before (.github/workflows/deploy.yml), and a workflow's jobs are fixed in its file.
+ */
+export const MAX_STACK_WAVES = 8;
+
 export function checkWaves(config: FleetConfig): Problem[] {
   const waves = config.rollout.waves;
   const problems: Problem[] = [];
@@ -108,6 +114,9 @@ export function checkWaves(config: FleetConfig): Problem[] {
   }
   if (!waves) return problems;
   if (waves.length === 0) return [...problems, { path: at("waves"), message: "lists no wave; list at least one, or leave rollout.waves out for the default waves" }];
+  if (config.stacks === "per-cluster" && waves.length > MAX_STACK_WAVES) {
+    problems.push({ path: at("waves"), message: `lists ${waves.length} waves; a per-cluster fleet deploys in at most ${MAX_STACK_WAVES} (one CI stage job each, .github/workflows/deploy.yml): merge waves` });
+  }
   const known = new Map(config.clusters.map((c) => [c.name, c]));
   const waveOf = new Map<string, number>();
   const names = new Map<string, number>();

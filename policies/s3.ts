@@ -142,7 +142,7 @@ function replicationGaps(rule: any): string[] {
 
 /** Where a backup bucket's replication lives and where it goes: the fleet's backup partners (cli/policy-run.ts). */
 export interface PlannedReplication {
-  /** The stack that holds the bucket's BucketReplicationConfig (a per-cluster fleet's links stack of its region). */
+  /** The stack that holds the bucket's BucketReplicationConfig (a per-cluster fleet's replication stack of its cluster). */
   readonly stack: string;
   /** The partner's bucket, in another region, that every rule replicates into. */
   readonly destination: string;
@@ -180,7 +180,7 @@ function replicatedBucket(config: PolicyResource, views: readonly BucketView[]):
 
 /**
  * Backups reach another region, joined across stacks: a per-cluster fleet keeps a bucket in
- * its cluster's stack and the bucket's replication in its region's links stack
+ * its cluster's stack and the bucket's replication in its cluster's replication stack
  * (deploy/stacks.ts), and CrossGuard runs each stack alone. The pack config
  * (`replications`, from the fleet config) says which stack holds which bucket's replication
  * into which partner: the bucket's own stack passes it on, the named stack fails unless each

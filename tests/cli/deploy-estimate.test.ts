@@ -4,7 +4,7 @@ import { workflowRunner } from "../../cli/deploy-runner";
 import { evaluateProgram } from "../../cli/engine/evaluate";
 import { planFleet } from "../../cli/engine/plan-stack";
 import { PlanDocument } from "../../cli/plan-document";
-import { matrixJob } from "../../deploy/matrix";
+import { stageJobOf } from "../../deploy/matrix";
 import { deployStages } from "../../deploy/stacks";
 import { FleetSpec, parseFleet } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
@@ -23,8 +23,7 @@ const figures = new Map<number, Figures>();
 
 /** `plan`'s estimate over other resources or stages, as the plan computes it. */
 function estimateOf({ spec, plan }: NonNullable<Figures["perCluster"]>, resources = plan.resources, stages = deployStages(spec, plan.stack, () => true)): DeployEstimate {
-  const kindOf = new Map(plan.stacks!.map((s) => [s.name, s.kind]));
-  return deployEstimate(resources, { stack: plan.stack, stages, jobOf: (name) => matrixJob(kindOf.get(name)!) });
+  return deployEstimate(resources, { stack: plan.stack, stages, jobOf: stageJobOf(stages) });
 }
 
 beforeAll(async () => {

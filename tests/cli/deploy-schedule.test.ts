@@ -138,6 +138,15 @@ describe("the runner the deploy workflow uses", () => {
     expect(runnerOf([workflow(up())]).stacksInParallel).toBeUndefined();
   });
 
+  it("takes a job that calls a reusable workflow of the folder as running what that workflow runs, at the caller's max-parallel", () => {
+    const called = YAML.stringify({ on: { workflow_call: {} }, jobs: { up: { "runs-on": "ubuntu-22.04", steps: [{ uses: "pulumi/actions@v6", with: { command: "up", parallel: 12 } }] } } });
+    const stage = (maxParallel: number) => ({ strategy: { "max-parallel": maxParallel, matrix: { include: "${{ fromJSON(needs.stacks.outputs.stage1) }}" } }, uses: "./.github/workflows/one-stack.yml" });
+    const caller = YAML.stringify({ jobs: { "stage-1": stage(8), "stage-2": stage(40), other: { uses: "./.github/workflows/elsewhere.yml", strategy: { "max-parallel": 99 } } } });
+    expect(runnerOf({ "deploy.yml": caller, "one-stack.yml": called })).toMatchObject({ label: "ubuntu-22.04", slots: 12, stacksInParallel: 40, stacksInParallelByJob: { "stage-1": 8, "stage-2": 40 } });
+    // Without the called workflow there is nothing that runs pulumi up.
+    expect(runnerOf({ "deploy.yml": caller }).basis).toContain("no workflow job runs pulumi up");
+  });
+
   it("finds a shell step too, and takes a label it cannot size as the smallest standard runner, saying so", () => {
     const runner = runnerOf([workflow({ "runs-on": "fleet-deployers", steps: [{ run: "pulumi up --yes --stack prod" }] })]);
     expect(runner).toMatchObject({ label: "fleet-deployers", vCpus: 2, slots: 8 });

@@ -29,6 +29,8 @@ interface Step {
 }
 interface Job {
   "runs-on"?: string;
+  /** A reusable workflow this job runs instead of steps. */
+  uses?: string;
   steps?: Step[];
   permissions?: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -49,23 +51,26 @@ const workflows = new Map(
     return [f, doc.toJS() as Workflow];
   }),
 );
-/** The deploy workflow's jobs that run one matrix job per stack, in the order they run (deploy/matrix.ts). */
-const DEPLOY_STAGES = ["fleet", "hubs", "clusters", "links"] as const;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 const stepUsing = (w: Workflow, action: string) => steps(w).filter((s) => s.uses?.startsWith(`${action}@`));
 
 describe("GitHub workflows", () => {
-  it("exist for pull requests, their comment, deploys and drift", () => {
-    expect([...workflows.keys()].sort()).toEqual(["deploy.yml", "drift.yml", "pull-request-comment.yml", "pull-request.yml"]);
+  it("exist for pull requests, their comment, deploys (and the deploy of one stack) and drift", () => {
+    expect([...workflows.keys()].sort()).toEqual(["deploy-stack.yml", "deploy.yml", "drift.yml", "pull-request-comment.yml", "pull-request.yml"]);
   });
 
   describe.each([...workflows.entries()])("%s", (_, w) => {
-    it("has a trigger, and jobs with runs-on, steps and an explicit least-privilege token", () => {
+    it("has a trigger, and jobs with runs-on and steps, or a reusable workflow of this folder, and an explicit least-privilege token", () => {
       expect(Object.keys(w.on).length).toBeGreaterThan(0);
       expect(w.permissions).toBeDefined();
       for (const job of Object.values(w.jobs)) {
-        expect(job["runs-on"]).toEqual(expect.any(String));
-        expect(job.steps?.length).toBeGreaterThan(0);
+        if (job.uses !== undefined) {
+          const called = workflows.get(job.uses.replace(/^\.\/\.github\/workflows\//, ""));
+          expect({ uses: job.uses, reusable: called !== undefined && "workflow_call" in called.on }).toEqual({ uses: job.uses, reusable: true });
+        } else {
+          expect(job["runs-on"]).toEqual(expect.any(String));
+          expect(job.steps?.length).toBeGreaterThan(0);
+        }
         expect(job.permissions).toBeDefined();
         expect(Object.values(job.permissions!).every((p) => p === "read" || p === "write" || p === "none")).toBe(true);
         expect(job.permissions).not.toHaveProperty("contents", "write");
@@ -98,7 +103,21 @@ describe("GitHub workflows", () => {
     expect(runs).toContain("npm ci");
     expect(runs).toContain("npm test");
     // Every stack's tree, each in its own gitops.path: --check names stale files and what to run.
-    expect(runs.find((r) => r.includes("npm run --silent synth"))).toMatch(/for file in Pulumi\.\*\.yaml; do[\s\S]*synth -- --stack "\$stack" --check/);
+    const synth = runs.find((r) => r.includes("npm run --silent synth"))!;
+    expect(synth).toMatch(/for stack in \$fleets; do[\s\S]*synth -- --stack "\$stack" --check/);
+    // The fleets, from npm run matrix's first stage: its listing run over a stand-in that prints two fleets' stage.
+    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eks-fleet-synth-list-"));
+    try {
+      fs.writeFileSync(path.join(dir, "npm"), `#!/bin/sh\nif [ "$3" = matrix ]; then printf '%s\\n' 'stacks=[]' 'stage1=[{"stack":"prod","fleet":"prod"},{"stack":"staging","fleet":"staging"}]' 'stage2=[]'; else echo "$@" >> "${dir}/synths"; fi\n`);
+      fs.chmodSync(path.join(dir, "npm"), 0o755);
+      require("child_process").execFileSync("bash", ["-e", "-c", synth], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      expect(fs.readFileSync(path.join(dir, "synths"), "utf8")).toBe("run --silent synth -- --stack prod --check\nrun --silent synth -- --stack staging --check\n");
+      // npm run matrix failing (a bad stack file) fails the step instead of checking nothing.
+      fs.writeFileSync(path.join(dir, "npm"), "#!/bin/sh\nexit 2\n");
+      expect(() => require("child_process").execFileSync("bash", ["-e", "-c", synth], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, stdio: "pipe" })).toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     expect(runs.find((r) => r.includes("npm run --silent diff"))).toContain('--base "origin/${BASE_REF}"');
     // The diff job needs the base branch's history.
     expect(stepUsing(w, "actions/checkout").some((s) => s.with?.["fetch-depth"] === 0)).toBe(true);
@@ -123,22 +142,30 @@ describe("GitHub workflows", () => {
     expect(skipped.run).toContain("::notice title=pulumi preview skipped::");
   });
 
-  it("gives branch protection one stable check that fails when any stack's preview fails", () => {
+  it("gives branch protection one stable check that fails when a touched stack's preview fails, and passes when none is touched", () => {
     const w = workflows.get("pull-request.yml")!;
-    const job = w.jobs["preview-result"] as Job & { name: string; needs: string; if: string };
-    expect({ name: job.name, needs: job.needs, if: job.if }).toEqual({ name: "pulumi preview", needs: "preview", if: "always()" });
+    const job = w.jobs["preview-result"] as Job & { name: string; needs: string[]; if: string };
+    expect({ name: job.name, needs: job.needs, if: job.if }).toEqual({ name: "pulumi preview", needs: ["stacks", "preview"], if: "always()" });
     const script = job.steps![0].run!;
-    const exitCode = (result: string) => {
+    const exitCode = (result: string, listing: string, stacks: string) => {
       try {
-        require("child_process").execFileSync("bash", ["-euo", "pipefail", "-c", script], { env: { ...process.env, RESULT: result }, stdio: "pipe" });
+        require("child_process").execFileSync("bash", ["-euo", "pipefail", "-c", script], { env: { ...process.env, RESULT: result, STACKS_RESULT: listing, STACKS: stacks }, stdio: "pipe" });
         return 0;
       } catch (err) {
         return (err as { status: number }).status;
       }
     };
+    const one = '[{"stack":"prod.c1","fleet":"prod"}]';
     // success covers stacks whose preview was skipped for lack of credentials (their legs pass with a notice).
-    expect(["success", "failure", "cancelled", "skipped"].map(exitCode)).toEqual([0, 1, 1, 1]);
-    expect(job.steps![0].env).toEqual({ RESULT: "${{ needs.preview.result }}" });
+    expect([
+      exitCode("success", "success", one),
+      exitCode("skipped", "success", "[]"),
+      exitCode("failure", "success", one),
+      exitCode("cancelled", "success", one),
+      exitCode("skipped", "success", one),
+      exitCode("skipped", "failure", ""),
+    ]).toEqual([0, 0, 1, 1, 1, 1]);
+    expect(job.steps![0].env).toEqual({ RESULT: "${{ needs.preview.result }}", STACKS_RESULT: "${{ needs.stacks.result }}", STACKS: "${{ needs.stacks.outputs.stacks }}" });
   });
 
   it("posts one sticky comment from a workflow that never checks out pull-request code", () => {
@@ -151,57 +178,65 @@ describe("GitHub workflows", () => {
     for (const f of workflows.values()) expect(Object.keys(f.on)).not.toContain("pull_request_target");
   });
 
-  // deploy.yml's matrices come from the fleets themselves (npm run matrix: tests/deploy/matrix.test.ts).
-  it.each(["pull-request.yml", "drift.yml"])("%s runs its stack matrix over the stack files found, not a fixed list", (name) => {
+  // Every matrix comes from the fleets themselves (npm run matrix: tests/deploy/matrix.test.ts), so a
+  // per-cluster fleet's stacks are previewed and checked for drift one by one, as they deploy.
+  it.each([
+    ["pull-request.yml", "preview"],
+    ["drift.yml", "drift"],
+  ])("%s runs one %s job per stack of npm run matrix, and none when there is no stack", (name, jobName) => {
     const w = workflows.get(name)!;
-    const matrixJobs = Object.values(w.jobs).filter((j: any) => j.strategy?.matrix);
-    expect(matrixJobs.length).toBe(1);
-    for (const job of matrixJobs as any[]) {
-      expect(job.needs).toBe("stacks");
-      expect(job.strategy.matrix.stack).toBe("${{ fromJSON(needs.stacks.outputs.stacks) }}");
-    }
-    const list = (w.jobs as any).stacks;
-    expect(list.outputs).toEqual({ stacks: "${{ steps.list.outputs.stacks }}" });
-    const script: string = list.steps.find((s: Step & { id?: string }) => s.id === "list").run;
-    // The listing itself, run over a folder holding two stack files and the project file.
-    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eks-fleet-stack-list-"));
-    try {
-      for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"]) fs.writeFileSync(path.join(dir, f), "");
-      fs.writeFileSync(path.join(dir, "out"), "");
-      require("child_process").execFileSync("bash", ["-euo", "pipefail", "-c", script], { cwd: dir, env: { ...process.env, GITHUB_OUTPUT: path.join(dir, "out") } });
-      expect(fs.readFileSync(path.join(dir, "out"), "utf8")).toBe('stacks=["prod","staging"]\n');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+    const matrixJobs = Object.entries(w.jobs).filter(([, j]: [string, any]) => j.strategy?.matrix);
+    expect(matrixJobs.map(([id]) => id)).toEqual([jobName]);
+    const job = w.jobs[jobName] as any;
+    expect(job.needs).toBe("stacks");
+    expect(job.if).toBe("needs.stacks.outputs.stacks != '[]'");
+    expect(job.strategy.matrix).toEqual({ include: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
+    const list = w.jobs.stacks as any;
+    expect(list.outputs).toEqual({ stacks: "${{ steps.matrix.outputs.stacks }}" });
+    const matrix = list.steps.find((s: Step & { id?: string }) => s.id === "matrix");
+    // A pull request previews only the stacks it touches, found by the offline diff against its base.
+    if (name === "pull-request.yml") {
+      expect(matrix.run).toBe('npm run --silent matrix -- --only "$ONLY" >> "$GITHUB_OUTPUT"');
+      expect(matrix.env).toEqual({ ONLY: "${{ steps.touched.outputs.only }}" });
+      const touched = list.steps.find((s: Step & { id?: string }) => s.id === "touched");
+      expect(touched.run).toBe('echo "only=$(npm run --silent diff -- --base "origin/${BASE_REF}" --touched-stacks)" >> "$GITHUB_OUTPUT"');
+      expect(list.steps.find((s: Step) => s.uses?.startsWith("actions/checkout@")).with["fetch-depth"]).toBe(0);
+    } else {
+      expect(matrix.run).toBe('npm run --silent matrix >> "$GITHUB_OUTPUT"');
     }
   });
 
   it("deploys main with the policy pack, one run per stack at a time, through an assumed role", () => {
     const w = workflows.get("deploy.yml")!;
     expect(w.on).toMatchObject({ push: { branches: ["main"] } });
-    for (const name of DEPLOY_STAGES) {
-      const job = w.jobs[name];
-      expect(job.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
-      expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
-      const [up] = (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
-      expect(up.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "out/policy-config.${{ matrix.stack }}.json", "stack-name": expect.stringContaining("matrix.stack") });
-      // Each stack's pack config, from an offline plan of its fleet (whose violations stop the job).
-      const plan = job.steps![job.steps!.indexOf(up) - 1];
-      expect([plan.run, plan.env]).toEqual(['npm run --silent plan -- --stack "$FLEET" --out out > /dev/null', { FLEET: "${{ matrix.fleet }}" }]);
-      expect(up.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
-      expect((job.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") && s.with?.["role-to-assume"])).toBe(true);
-    }
+    // Every stage job runs one stack per matrix leg through deploy-stack.yml (tests/deploy/matrix.test.ts).
+    const stages = Object.entries(w.jobs).filter(([id]) => id.startsWith("stage-"));
+    expect(stages.length).toBeGreaterThan(0);
+    for (const [, job] of stages) expect(job.uses).toBe("./.github/workflows/deploy-stack.yml");
+    const stack = workflows.get("deploy-stack.yml")!;
+    expect(Object.keys(stack.on)).toEqual(["workflow_call"]);
+    const up = stack.jobs.up;
+    expect(up.concurrency).toEqual({ group: "pulumi-${{ inputs.stack }}", "cancel-in-progress": false });
+    expect(up.permissions).toEqual({ contents: "read", "id-token": "write" });
+    const [pulumiUp] = (up.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(pulumiUp.with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "out/policy-config.${{ inputs.stack }}.json", "stack-name": expect.stringContaining("inputs.stack") });
+    // Each stack's pack config, from an offline plan of its fleet (whose violations stop the job).
+    const plan = up.steps![up.steps!.indexOf(pulumiUp) - 1];
+    expect([plan.run, plan.env]).toEqual(['npm run --silent plan -- --stack "$FLEET" --out out > /dev/null', { FLEET: "${{ inputs.fleet }}" }]);
+    expect(pulumiUp.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    expect((up.steps ?? []).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@") && s.with?.["role-to-assume"])).toBe(true);
   });
 
   it.each([
-    ["deploy.yml", "deploy"],
+    ["deploy-stack.yml", "deploy"],
     ["drift.yml", "preview"],
     ["pull-request.yml", "preview"],
   ])("%s assumes the %s role its stack file names, never one set beside it", (name, role) => {
     const w = workflows.get(name)!;
     const [roles] = steps(w).filter((s) => (s as { id?: string }).id === "roles");
     expect(roles.run).toBe('npm run --silent roles -- --stack "$STACK" >> "$GITHUB_OUTPUT"');
-    // A per-cluster fleet's stacks read their fleet's file: deploy jobs name its stack (matrix.fleet).
-    expect(roles.env).toEqual({ STACK: name === "deploy.yml" ? "${{ matrix.fleet }}" : "${{ matrix.stack }}" });
+    // A per-cluster fleet's stacks read their fleet's file: every job names its fleet stack (the matrix entry's `fleet`).
+    expect(roles.env).toEqual({ STACK: name === "deploy-stack.yml" ? "${{ inputs.fleet }}" : "${{ matrix.fleet }}" });
     for (const s of stepUsing(w, "aws-actions/configure-aws-credentials")) expect(s.with?.["role-to-assume"]).toBe(`\${{ steps.roles.outputs.${role} }}`);
     // The command prints what the step appends to $GITHUB_OUTPUT.
     expect(JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")).scripts.roles).toMatch(/ cli\/roles\.ts$/);

@@ -42,10 +42,11 @@ describe("moving a single-stack fleet to per-cluster stacks", () => {
     const moves = migrationPlan(single, split);
     expect(moves.problems).toEqual([]);
     for (const { urn, movedTo, heldIn } of destinations(single, split)) expect([urn, movedTo]).toEqual([urn, heldIn]);
-    // Each cluster's stack receives its cluster; the links stacks the replication rules and the failover records.
+    // Each cluster's stack receives its cluster, its replication stack its replication rule; the home links stack the failover records.
     const names = (dest: string) => moves.moves.find((m) => m.dest === dest)!.urns.map((u) => u.slice(u.lastIndexOf("::") + 2));
     expect(names("prod.c1")).toContain("c1");
-    expect(names("prod.links.us-east-1")).toEqual(expect.arrayContaining(["c0-backup-replication", "dns-primary", "dns-secondary"]));
+    expect(names("prod.c0.replication")).toEqual(["c0-backup-replication"]);
+    expect(names("prod.links.us-east-1")).toEqual(expect.arrayContaining(["dns-primary", "dns-secondary"]));
   });
 
   it("names URNs as the engine writes them (every ancestor's type), never a provider, and prints the commands in deploy order", () => {

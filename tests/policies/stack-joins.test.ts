@@ -1,7 +1,7 @@
 import { planFleet } from "../../cli/engine/plan-stack";
 import { PlanDocument, PlanResource } from "../../cli/plan-document";
 import { infraViolations, policyConfigOf, resourcesByStack, withMockIds } from "../../cli/policy-run";
-import { clusterStackName, linksStackName } from "../../deploy/stacks";
+import { clusterStackName, replicationStackName } from "../../deploy/stacks";
 import { FleetSpec, parseFleet, StackConfig } from "../../fleet";
 import { evaluateResources, PolicyConfig, stackArgs } from "../../policies/evaluate";
 import { stackCost } from "../../policies/cost";
@@ -55,47 +55,47 @@ describe("stack rules over a per-cluster fleet, each stack judged alone as Cross
     expect(failing(found)).toEqual(fleet.spec.clusters.map((c) => [clusterStackName("prod", c.name), ["s3-backup-replicated"]]));
   });
 
-  it("fails the links stack whose replication of a bucket is gone, and only it", async () => {
+  it("fails the replication stack whose replication of a bucket is gone, and only it", async () => {
     const [c0] = fleet.spec.clusters;
-    const links = linksStackName("prod", c0.region);
-    const dropped = fleet.document.resources.filter((r) => !(r.stack === links && r.type === REPLICATION));
+    const replication = replicationStackName("prod", c0.name);
+    const dropped = fleet.document.resources.filter((r) => !(r.stack === replication && r.type === REPLICATION));
     const found = await crossGuard(dropped, fleet.configs);
-    expect(failing(found)).toEqual([[links, ["s3-backup-replicated"]]]);
-    expect(found.get(links)![0].message).toContain(`Bucket '${c0.backup.bucket}': backups do not replicate to another region: this stack must replicate them into '${fleet.spec.clusters[1].backup.bucket}'`);
+    expect(failing(found)).toEqual([[replication, ["s3-backup-replicated"]]]);
+    expect(found.get(replication)![0].message).toContain(`Bucket '${c0.backup.bucket}': backups do not replicate to another region: this stack must replicate them into '${fleet.spec.clusters[1].backup.bucket}'`);
     // plan.json reports the same, in the same stack.
     const planned = await infraViolations(dropped, policyConfigOf(fleet.config, fleet.spec), fleet.configs);
     expect(planned.map((v) => v.policy)).toEqual(["s3-backup-replicated"]);
   });
 
   it("fails a replication rule without Replication Time Control where it lives, by the bucket's plan and by the rule itself", async () => {
-    const links = linksStackName("prod", fleet.spec.clusters[1].region);
-    const config = of(links, REPLICATION);
+    const replication = replicationStackName("prod", fleet.spec.clusters[1].name);
+    const config = of(replication, REPLICATION);
     const weakened = fleet.document.resources.map((r) => (r === config ? changed(r, (c) => delete c.inputs.rules[0].destination.replicationTime) : r));
     const found = await crossGuard(weakened, fleet.configs);
-    expect(failing(found)).toEqual([[links, ["s3-backup-replicated", "s3-replication-complete"]]]);
-    expect(found.get(links)!.map((v) => [v.urn, v.message])).toEqual([
+    expect(failing(found)).toEqual([[replication, ["s3-backup-replicated", "s3-replication-complete"]]]);
+    expect(found.get(replication)!.map((v) => [v.urn, v.message])).toEqual([
       [config.urn, expect.stringContaining("Replication rule 'c1-backups' of bucket 'prod-c1-velero-123456789012' is missing destination.replicationTime")],
       [config.urn, expect.stringContaining("destination.replicationTime { status: Enabled, time: { minutes: 15 } }")],
     ]);
   });
 
   it("fails a replication into another bucket than the partner's, or of another prefix than Velero's", async () => {
-    const links = linksStackName("prod", fleet.spec.clusters[2].region);
-    const config = of(links, REPLICATION);
+    const replication = replicationStackName("prod", fleet.spec.clusters[2].name);
+    const config = of(replication, REPLICATION);
     const elsewhere = fleet.document.resources.map((r) => (r === config ? changed(r, (c) => { c.inputs.rules[0].destination.bucket = "arn:aws:s3:::someone-elses-bucket"; c.inputs.rules[0].filter.prefix = "nothing/"; }) : r));
     const found = await crossGuard(elsewhere, fleet.configs);
-    expect(failing(found)).toEqual([[links, ["s3-backup-replicated"]]]);
-    expect(found.get(links)![0].message).toContain(`destination.bucket arn:aws:s3:::${fleet.spec.clusters[0].backup.bucket} (the backup partner's bucket, not arn:aws:s3:::someone-elses-bucket); filter.prefix c2/`);
+    expect(failing(found)).toEqual([[replication, ["s3-backup-replicated"]]]);
+    expect(found.get(replication)![0].message).toContain(`destination.bucket arn:aws:s3:::${fleet.spec.clusters[0].backup.bucket} (the backup partner's bucket, not arn:aws:s3:::someone-elses-bucket); filter.prefix c2/`);
   });
 
-  it("fails a cluster stack that sets its bucket's replication itself: the links stack's would be overwritten", async () => {
+  it("fails a cluster stack that sets its bucket's replication itself: the replication stack's would be overwritten", async () => {
     const [c0] = fleet.spec.clusters;
-    const source = of(linksStackName("prod", c0.region), REPLICATION);
+    const source = of(replicationStackName("prod", c0.name), REPLICATION);
     const own = clusterStackName("prod", c0.name);
     const copy = { ...source, stack: own, urn: source.urn.replace(/^urn:pulumi:[^:]+::/, `urn:pulumi:${own}::`) };
     const found = await crossGuard([...fleet.document.resources, copy], fleet.configs);
     expect(failing(found)).toEqual([[own, ["s3-backup-replicated"]]]);
-    expect(found.get(own)![0]).toMatchObject({ urn: copy.urn, message: expect.stringContaining(`its replication belongs to stack ${linksStackName("prod", c0.region)}`) });
+    expect(found.get(own)![0]).toMatchObject({ urn: copy.urn, message: expect.stringContaining(`its replication belongs to stack ${replicationStackName("prod", c0.name)}`) });
   });
 
   it("fails a cluster stack whose answer-set record lost its health check, and one whose check is inverted", async () => {
