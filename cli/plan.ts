@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   startTreeWorker();
   const stack = fleetFromStackFile(configFile);
   // Each stack's pack config is replaced only when it is a regular file, like plan.json.
-  const configFiles = fleetStacks(stack.spec, stack.config.stack).map((s) => path.join(out, policyConfigFile(s.name)));
+  const stacks = fleetStacks(stack.spec, stack.config.stack);
+  const configFiles = stacks.map((s) => path.join(out, policyConfigFile(s.name)));
   configFiles.forEach(checkPlanFile);
   // From here on, a failure removes what this run made: the staged tree and plan, the folders it created.
   const created = fs.mkdirSync(out, { recursive: true });
@@ -64,8 +65,8 @@ export async function main(argv: string[]): Promise<number> {
     // The stack's own tree says where each wave stands; the plan's copy goes to --out.
     const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
     // `--only-stack` writes the folders of that stack's cluster alone (a fleet or links stack: none).
-    const only = flags["only-stack"] === undefined ? undefined : fleetStacks(stack.spec, stack.config.stack).find((s) => s.name === flags["only-stack"]);
-    const writeClusters = flags["only-stack"] === undefined ? undefined : only?.cluster ? [only.cluster] : [];
+    const only = flags["only-stack"];
+    const writeClusters = only === undefined ? undefined : stacks.flatMap((s) => (s.name === only && s.cluster ? [s.cluster] : []));
     rendering = renderTreeInWorker(stack.spec, root, tree, keptDir, writeClusters);
     // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
     rendering.catch(() => undefined);
@@ -120,7 +121,6 @@ function nextStep(stack: StackRef, failed: boolean, out: string, only?: string):
   if (failed) return `Next: fix the mandatory violations above (the plan exits 1, and \`${up}\` would refuse them), then \`${npmCommand("plan", stack)}\` again.`;
   return `Next: \`${npmCommand("synth", stack)}\` renders ${shownTree(stack)} to commit, \`${npmCommand("diff", stack, "--base", stack.spec.gitops.branch)}\` previews the change, \`${up}\` deploys it.`;
 }
-
 
 /** Pack configs of stacks the fleet no longer has, left by an earlier plan into this folder. */
 function removeStaleConfigs(out: string, stacks: ReadonlySet<string>): void {
