@@ -41,11 +41,17 @@ export interface MigrationPlan {
 
 interface PlannedResource {
   readonly urn: string;
-  readonly stack: string;
+  readonly stack?: string;
   readonly type: string;
   readonly parent: string | null;
   /** URNs whose state the resource takes over (plan.json `aliases`, in the engine's URN scheme). */
   readonly aliases?: readonly string[];
+}
+
+/** A plan as `stateMoves` reads it: its stack, and each resource's (absent in plans of older code). */
+interface StackedPlan {
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
 }
 
 /** `urn:pulumi:<stack>::<rest>` with another stack. */
@@ -89,7 +95,7 @@ export function migrationPlan(single: { readonly stack: string; readonly resourc
     for (const known of [r.urn, ...(r.aliases ?? [])]) {
       const urn = inStack(known, source);
       if (!holders.has(urn)) holders.set(urn, new Set());
-      holders.get(urn)!.add(r.stack);
+      holders.get(urn)!.add(r.stack ?? source);
     }
   }
   for (const [urn, stacks] of holders) if (stacks.size === 1) destOf.set(urn, [...stacks][0]);
@@ -173,18 +179,22 @@ export function migrationScript(plan: MigrationPlan, org?: string): string {
  * hold (EC2 `ReleaseAddress`: InvalidIPAddress.InUse; a NAT gateway's primary address cannot
  * be disassociated, EC2 `DisassociateNatGatewayAddress`).
  */
-export function stateMoves(before: { readonly resources: readonly PlannedResource[] }, after: { readonly resources: readonly PlannedResource[] }): MigrationMove[] {
+export function stateMoves(before: StackedPlan, after: StackedPlan): MigrationMove[] {
   const key = (urn: string) => urn.replace(/^urn:pulumi:[^:]+::/, "");
   const cloud = (r: PlannedResource) => !isProvider(r.type) && !holdsNothing(r);
+  // A plan of older code names no stack per resource: all are in the plan's stack.
+  const stackOf = (plan: StackedPlan, r: PlannedResource) => r.stack ?? plan.stack;
   const earlier = new Map(before.resources.filter(cloud).map((r) => [key(r.urn), r]));
   const deployed = deployedUrns(before.resources);
   const moves = new Map<string, MigrationMove & { urns: string[] }>();
   for (const r of after.resources.filter(cloud)) {
     const was = [r.urn, ...(r.aliases ?? [])].map((u) => earlier.get(key(u))).find((x) => x !== undefined);
-    if (!was || was.stack === r.stack) continue;
-    const step = `${was.stack} ${r.stack}`;
-    if (!moves.has(step)) moves.set(step, { source: was.stack, dest: r.stack, urns: [], resources: 0 });
-    moves.get(step)!.urns.push(deployed.get(was.urn)!);
+    if (!was) continue;
+    const [source, dest] = [stackOf(before, was), stackOf(after, r)];
+    if (source === dest) continue;
+    const step = `${source} ${dest}`;
+    if (!moves.has(step)) moves.set(step, { source, dest, urns: [], resources: 0 });
+    moves.get(step)!.urns.push(inStack(deployed.get(was.urn)!, source));
   }
   return [...moves.values()].map((m) => ({ ...m, urns: m.urns.sort(), resources: m.urns.length })).sort((a, b) => `${a.source} ${a.dest}`.localeCompare(`${b.source} ${b.dest}`));
 }

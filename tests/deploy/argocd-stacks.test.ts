@@ -218,7 +218,7 @@ describe("a hub taking over its region, per-cluster", () => {
     // A takeover after the moves, and a fleet whose hubs did not change, move nothing.
     expect(stateMoves(takeover.document, takeover.document)).toEqual([]);
     // The old layout (every address in its cluster's stack): each hub's three go to the fleet stack.
-    const old = { resources: before.document.resources.filter((r) => !(r.stack === "prod" && r.type === "aws:ec2/eip:Eip")).concat(before.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip").map((r) => ({ ...r, stack: `prod.${r.cluster}`, urn: r.aliases![0].replace("urn:pulumi:prod::", `urn:pulumi:prod.${r.cluster}::`), aliases: undefined }))) };
+    const old = { stack: "prod", resources: before.document.resources.filter((r) => !(r.stack === "prod" && r.type === "aws:ec2/eip:Eip")).concat(before.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip").map((r) => ({ ...r, stack: `prod.${r.cluster}`, urn: r.aliases![0].replace("urn:pulumi:prod::", `urn:pulumi:prod.${r.cluster}::`), aliases: undefined }))) };
     expect(stateMoves(old, before.document).map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
       ["prod.c0", "prod", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
       ["prod.c1", "prod", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
