@@ -110,6 +110,7 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
     const assigned = (r: (typeof resources)[number]) => mockState({ type: r.type, name: r.name, inputs: r.inputs, region: r.region!, accountId: planned.spec.accountId });
     for (const hub of planned.spec.hubs) {
       const allocated = resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
+      expect(allocated.map((r) => r.stack)).toEqual(allocated.map(() => planned.document.stack));
       const gateways = resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
       expect(gateways.map((r) => r.inputs.allocationId)).toEqual(allocated.map((r) => assigned(r).id));
       const cidrs = allocated.map((r) => `${assigned(r).state.publicIp}/32`);
