@@ -19,7 +19,7 @@ import { FluxAgent } from "./flux-agent";
 import { kubeconfigFor } from "./kubeconfig";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
-import { clusterNetworkUrn, HubNatAddresses, hubNatAddressesUrn } from "./hub-nat-addresses";
+import { allocateHubNatAddresses } from "./hub-nat-addresses";
 import { Karpenter } from "./karpenter";
 import { FleetRole, PodIdentityRole } from "./pod-identity-role";
 import { LoadBalancerController } from "./load-balancer-controller";
@@ -158,7 +158,7 @@ export class Fleet extends pulumi.ComponentResource {
       // Each Argo CD hub's NAT addresses, in its region, ahead of every cluster stack (hub-nat-addresses.ts).
       // A single stack keeps them in the hub's network: one deploy orders hub and spokes by itself.
       const hubNatAddresses = kind === "fleet"
-        ? Object.fromEntries(spec.hubs.map((hub) => [hub.name, new HubNatAddresses({ fleet: spec, hub, formerParent: clusterNetworkUrn(hub.name, this) }, { parent: this, provider: this.providers.get(hub.region)! }).addresses]))
+        ? Object.fromEntries(spec.hubs.map((hub) => [hub.name, allocateHubNatAddresses(spec, hub, { parent: this, provider: this.providers.get(hub.region)! })]))
         : {};
       this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns, hubNatAddresses };
       if (kind === "fleet") {
@@ -203,8 +203,8 @@ export class Fleet extends pulumi.ComponentResource {
       if (byName.has(clusterSpec.name)) continue;
       const hub = clusterSpec.argocdHub ? spec.clusters.find((c) => c.name === clusterSpec.argocdHub)! : undefined;
       const hubEgressCidrs = hub && (byName.get(hub.name)?.cluster.natPublicIps ?? shared.hubNatAddresses[hub.name].publicIps).map((ip) => pulumi.interpolate`${ip}/32`);
-      // Its own addresses, known also where a former hub's were held, for a `pulumi state move` out of the fleet stack.
-      const formerAddressParent = kind === "cluster" ? hubNatAddressesUrn(clusterSpec.name, this) : undefined;
+      // Its own addresses, known also where a former hub's were held (under the fleet), for a `pulumi state move` out of the fleet stack.
+      const formerAddressParent = kind === "cluster" ? this.urn : undefined;
       const c = await this.addCluster(spec, clusterSpec, shared, { hubEgressCidrs, formerAddressParent });
       byName.set(clusterSpec.name, c);
       if (hub) registerSpoke(c);

@@ -192,8 +192,8 @@ describe("a hub taking over its region, per-cluster", () => {
     const inFleetStack = (p: StackPlan) => new Set(p.document.resources.filter((r) => r.stack === "prod").map((r) => r.urn));
     const [was, is] = [inFleetStack(before), inFleetStack(takeover)];
     const names = (urns: string[]) => urns.map((u) => u.slice(u.lastIndexOf("::") + 2)).sort();
-    expect(names([...was].filter((u) => !is.has(u)))).toEqual(["c1-nat-0", "c1-nat-1", "c1-nat-2", "c1-nat-addresses"]);
-    expect(names([...is].filter((u) => !was.has(u)))).toEqual(["c3-nat-0", "c3-nat-1", "c3-nat-2", "c3-nat-addresses"]);
+    expect(names([...was].filter((u) => !is.has(u)))).toEqual(["c1-nat-0", "c1-nat-1", "c1-nat-2"]);
+    expect(names([...is].filter((u) => !was.has(u)))).toEqual(["c3-nat-0", "c3-nat-1", "c3-nat-2"]);
     expect(reconcilersOf(takeover.spec, takeover.document)).toEqual({ c0: ["c0"], c1: ["c3"], c2: ["c0"], c3: ["c3"], c4: ["c0"], c5: ["c3"] });
   });
 
