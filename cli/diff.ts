@@ -7,6 +7,7 @@ import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { DiffInput, renderComments } from "./diff/markdown";
+import { stateMoveCommands, stateMoves } from "../deploy/migration";
 import { touchedStacks } from "../deploy/touched";
 import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
 import { stacksToDiff } from "./diff/stacks";
@@ -70,6 +71,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const stacks = touched.length === 0 ? "none" : touched.map((s) => `\`${s}\``).join(", ");
     process.stdout.write(`${redact(renderComments(inputs)).trimEnd()}\n\n**Stacks this change touches** (CI previews and deploys only these): ${stacks}\n`);
+    // Resources that change stacks (an Argo CD hub's NAT addresses when the hub changes): moved first, they stay as they are in AWS.
+    const moves = inputs.flatMap((i) => stateMoves(i.base.plan, i.head.plan));
+    if (moves.length > 0) process.stdout.write(`\n**Before deploying, move these resources between stacks** (docs/RUNBOOK.md, section 3; deployed without, the fleet stack fails to release addresses a NAT gateway holds):\n\n\`\`\`sh\n${stateMoveCommands(moves).join("\n")}\n\`\`\`\n`);
     // On stderr: the comment on stdout goes to the pull request as it is.
     for (const [configFile, spec] of heads) {
       if (!spec) continue;
