@@ -17,6 +17,7 @@ import { acquireLock, kindOf } from "./lock";
 import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
 import { redact } from "./redact";
 import { fleetStacks } from "../deploy/stacks";
+import { treePart } from "../deploy/tree-part";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...] [--only-stack STACK]";
 
@@ -64,10 +65,11 @@ export async function main(argv: string[]): Promise<number> {
     configFiles.forEach(checkPlanFile);
     // The stack's own tree says where each wave stands; the plan's copy goes to --out.
     const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
-    // `--only-stack` writes the folders of that stack's cluster alone (a fleet or links stack: none).
-    const only = flags["only-stack"];
-    const writeClusters = only === undefined ? undefined : stacks.flatMap((s) => (s.name === only && s.cluster ? [s.cluster] : []));
-    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir, writeClusters);
+    // `--only-stack` renders, checks and writes the part of the tree that stack's agents apply,
+    // as its CrossGuard run judges it (a fleet or replication stack: none); an unknown stack fails the plan below.
+    const only = stacks.find((s) => s.name === flags["only-stack"]);
+    const part = flags["only-stack"] === undefined ? undefined : only ? treePart(stack.spec, only) : [];
+    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir, part);
     // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.
