@@ -95,6 +95,11 @@ export function stopTreeWorkerAfterReply(): void {
   idleAfterReplyMs = 0;
 }
 
+/** Stops the worker now unless a request is in flight: for a caller that turns out to have nothing to render. */
+export async function stopTreeWorker(): Promise<void> {
+  if (pending.size === 0) await stop();
+}
+
 function idleFrom(thread: Worker, ms: number): void {
   thread.unref();
   clearTimeout(idle);
