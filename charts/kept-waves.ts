@@ -9,7 +9,7 @@ import { followsSource, parseRolloutState, readTreeFile, serializeRolloutState }
 import { objectDigest, objectKey, OverrideEntry, parseOverrideRecord, PlacementEntry, serializeOverrideRecord } from "../policies/override-record";
 import { fleetInfoWithoutRole, fleetInfoWithRole } from "./platform/fleet-info";
 import { pruneProtected } from "./prune-safety";
-import { KUSTOMIZATION_FILE, RenderedFile, toYaml } from "./render";
+import { KUSTOMIZATION_FILE, partOf, RenderedFile, toYaml } from "./render";
 import { appsLayer, runningManifest } from "./standby";
 import { TextMemo } from "./text-memo";
 
@@ -94,14 +94,19 @@ export interface RolloutRender {
  * with each not-yet-promoted cluster's kept files, the override record adjusted for them and
  * `rollout.json` written. Throws `FleetConfigError` when a kept file differs from what its
  * wave was promoted to (a hand edit), or is missing.
+ *
+ * With `part` (`fresh` rendered for those clusters only, charts/render.ts): the same for those
+ * clusters, whose files need nothing of another cluster's (a cluster keeps or takes its files
+ * by its own entry of the state, its own wave and its own files), and the override record's
+ * entries for their objects; no `rollout.json`, which is the whole fleet's.
  */
-export function applyRollout(fleet: FleetSpec, fresh: readonly RenderedFile[], kept: KeptTree | undefined, root: string, change: RolloutChange = {}): RolloutRender {
+export function applyRollout(fleet: FleetSpec, fresh: readonly RenderedFile[], kept: KeptTree | undefined, root: string, change: RolloutChange = {}, part?: readonly string[]): RolloutRender {
   const byCluster = groupByCluster(fresh);
   const out: RenderedFile[] = fresh.filter((f) => !isKeptLayerFile(f.path));
   const entries: Record<string, ClusterRollout> = {};
   const keptClusters: ClusterSpec[] = [];
   const running = new RunningForms();
-  for (const cluster of fleet.clusters) {
+  for (const cluster of partOf(fleet, part)) {
     const own = byCluster.get(cluster.name) ?? [];
     const freshDigest = running.digest(own);
     const previous = kept?.state?.clusters[cluster.name];
@@ -134,7 +139,7 @@ export function applyRollout(fleet: FleetSpec, fresh: readonly RenderedFile[], k
   const halted = change.resume ? undefined : change.halt ?? kept?.state?.halted;
   const state: RolloutState = { clusters: entries, ...(halted ? { halted } : {}) };
   const files = adjustOverrideRecord(fleet, fresh, out, keptClusters);
-  files.push({ path: names.ROLLOUT_STATE_FILE, content: serializeRolloutState(state) });
+  if (part === undefined) files.push({ path: names.ROLLOUT_STATE_FILE, content: serializeRolloutState(state) });
   return { files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), state, kept: keptClusters.map((c) => c.name) };
 }
 

@@ -26,6 +26,14 @@ export interface RenderOptions {
   readonly root?: string;
   /** Check every object against its schema before anything is written. @default true */
   readonly validate?: boolean;
+  /**
+   * Render only these clusters' folders: the part of the tree one stack's agents apply
+   * (deploy/tree-part.ts). Each folder is what the whole render gives it, byte for byte, since a
+   * cluster's objects come from the fleet and the cluster alone (`RenderContext`); the override
+   * record holds only the entries of their objects, which is all the manifest rules read of it
+   * for those folders. @default every cluster
+   */
+  readonly clusters?: readonly string[];
 }
 
 /**
@@ -47,7 +55,7 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
   };
   const overrides: OverrideEntry[] = [];
   const placements = new Map<string, PlacementEntry>();
-  for (const cluster of fleet.clusters) {
+  for (const cluster of partOf(fleet, options.clusters)) {
     for (const [layer, rendered] of renderCluster(fleet, cluster, replications)) {
       const manifests = rendered.map((r) => r.manifest);
       for (const { manifest, replication, before } of rendered) {
@@ -86,6 +94,11 @@ export function renderFleet(fleet: FleetSpec, replications: readonly Replication
     files.push({ path: names.OVERRIDE_RECORD_FILE, content: serializeOverrideRecord({ overrides, placements: [...placements.values()].sort(byKey) }) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The clusters of `part` in fleet order (every cluster without one). */
+export function partOf(fleet: FleetSpec, part: readonly string[] | undefined): readonly ClusterSpec[] {
+  return part === undefined ? fleet.clusters : fleet.clusters.filter((c) => part.includes(c.name));
 }
 
 /** By the manifest's JSON, which holds everything `toYaml` and `objectProblems` read. */

@@ -20,7 +20,7 @@ export interface SynthOptions extends RenderOptions {
   readonly change?: RolloutChange;
 }
 
-/** The whole tree, in memory and validated, with each wave where `rollout.json` says it is. */
+/** The whole tree (or the part `options.clusters` names), in memory and validated, with each wave where `rollout.json` says it is. */
 export function renderTree(fleet: FleetSpec, options: SynthOptions = {}): RenderedFile[] {
   return renderRollout(fleet, options).files;
 }
@@ -28,7 +28,7 @@ export function renderTree(fleet: FleetSpec, options: SynthOptions = {}): Render
 /** `renderTree`, with the rollout state it writes and the clusters that keep their files. */
 export function renderRollout(fleet: FleetSpec, options: SynthOptions = {}): RolloutRender {
   const replications = options.replications ?? fleetReplications(fleet, loadReplicated(options.replicatedDir ?? REPLICATED_DIR));
-  return applyRollout(fleet, renderFleet(fleet, replications, options), options.kept, options.root ?? "gitops", options.change);
+  return applyRollout(fleet, renderFleet(fleet, replications, options), options.kept, options.root ?? "gitops", options.change, options.clusters);
 }
 
 /**

@@ -3,12 +3,12 @@ import * as path from "path";
 import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 // Not the charts index: this thread never renders (cdk8s loads on the tree worker only).
 import { checkOutputFolder, isOwnTree } from "../charts/output-folder";
-import { checkWorkPathsFree, recoverSwap, swapInTree } from "../charts/write-tree";
+import { checkWorkPathsFree, recoverSwap, stageTree, swapInTree } from "../charts/write-tree";
 import { FleetConfigError, fleetFromStackFile, projectFolderOf } from "../fleet";
 import type { PlanDocument } from "./plan-document";
 import { EXIT, runCommand } from "./errors";
 import { sortViolations } from "../policies/violation";
-import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
+import { CheckedTree, renderTreeInWorker, startTreeWorker, stopTreeWorker, stopTreeWorkerAfterReply } from "./tree-in-worker";
 import { planSummary } from "./summary";
 import { commitFile, StagedFile, stableJson, stageFile } from "./write";
 import { POLICY_CONFIG, policyConfigFile } from "./plan-files";
@@ -17,6 +17,7 @@ import { acquireLock, kindOf } from "./lock";
 import { npmCommand, shownTree, StackRef, stackName } from "./next-steps";
 import { redact } from "./redact";
 import { fleetStacks } from "../deploy/stacks";
+import { treePart } from "../deploy/tree-part";
 
 const USAGE = "npm run plan [-- --stack NAME | --config FILE] [--out DIR] [--json] [--unavailable REGION ...] [--only-stack STACK]";
 
@@ -64,10 +65,15 @@ export async function main(argv: string[]): Promise<number> {
     configFiles.forEach(checkPlanFile);
     // The stack's own tree says where each wave stands; the plan's copy goes to --out.
     const keptDir = path.resolve(projectFolderOf(configFile), stack.spec.gitops.path);
-    // `--only-stack` writes the folders of that stack's cluster alone (a fleet or links stack: none).
-    const only = flags["only-stack"];
-    const writeClusters = only === undefined ? undefined : stacks.flatMap((s) => (s.name === only && s.cluster ? [s.cluster] : []));
-    rendering = renderTreeInWorker(stack.spec, root, tree, keptDir, writeClusters);
+    // `--only-stack` renders, checks and writes the part of the tree that stack's agents apply,
+    // as its CrossGuard run judges it (a fleet or replication stack: none); an unknown stack fails the plan below.
+    const only = stacks.find((s) => s.name === flags["only-stack"]);
+    const part = flags["only-stack"] === undefined ? undefined : only ? treePart(stack.spec, only) : [];
+    if (part?.length === 0) {
+      // Nothing to render or check: the worker, started before the stack was known, stops loading.
+      void stopTreeWorker();
+      rendering = Promise.resolve({ staged: stageTree(tree, [], root), violations: [] });
+    } else rendering = renderTreeInWorker(stack.spec, root, tree, keptDir, part);
     // Awaited once the program is evaluated: a failure in the meantime is not an unhandled rejection.
     rendering.catch(() => undefined);
     // Loaded once the worker runs, so the two threads load their modules at the same time.

@@ -24,11 +24,12 @@ export interface TreeRequest {
   /** The stack's own tree, whose unpromoted waves keep their files (charts/kept-waves.ts). */
   readonly keptDir?: string;
   /**
-   * Stage only these clusters' folders, with the fleet's own files (`plan --only-stack`): the
-   * whole tree is still rendered and checked, so the rules and rollout.json see every cluster.
-   * @default every cluster
+   * Render, check and stage only these clusters' folders (`plan --only-stack`: the part of the
+   * tree the stack's agents apply, deploy/tree-part.ts), as the stack's CrossGuard run judges
+   * them (policies/gitops-tree.ts); none of the fleet's own files (`rollout.json`, the override
+   * record), which are the whole tree's. @default the whole tree
    */
-  readonly writeClusters?: readonly string[];
+  readonly clusters?: readonly string[];
 }
 
 /** An error that crossed from the worker: its message, stack and, for a file-system error, code and path. */
@@ -66,13 +67,13 @@ let idle: NodeJS.Timeout | undefined;
  * (`swapInTree`), or lets the promise settle before cleaning up after a failure. The worker's
  * side is cli/tree-worker.ts.
  */
-export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string, keptDir?: string, writeClusters?: readonly string[]): Promise<CheckedTree> {
+export function renderTreeInWorker(spec: FleetSpec, root: string, dir: string, keptDir?: string, clusters?: readonly string[]): Promise<CheckedTree> {
   const id = nextId++;
   const thread = startTreeWorker();
   const result = new Promise<CheckedTree>((resolve, reject) => pending.set(id, { thread, resolve, reject }));
   clearTimeout(idle);
   thread.ref(); // a request in flight keeps the process alive until its reply
-  thread.postMessage({ id, spec, root, dir, keptDir, writeClusters } satisfies TreeRequest);
+  thread.postMessage({ id, spec, root, dir, keptDir, clusters } satisfies TreeRequest);
   return result;
 }
 
@@ -92,6 +93,11 @@ export function startTreeWorker(): Worker {
  */
 export function stopTreeWorkerAfterReply(): void {
   idleAfterReplyMs = 0;
+}
+
+/** Stops the worker now unless a request is in flight: for a caller that turns out to have nothing to render. */
+export async function stopTreeWorker(): Promise<void> {
+  if (pending.size === 0) await stop();
 }
 
 function idleFrom(thread: Worker, ms: number): void {

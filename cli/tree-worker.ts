@@ -8,27 +8,22 @@ import { evaluateTree } from "../policies/evaluate-tree";
 import { treeOfRendered } from "./rendered-tree";
 import type { TreeReply, TreeRequest } from "./tree-in-worker";
 
-/** The files of `clusters`' folders (`clusters/<name>/…`) and every file outside `clusters/`. */
-function ofClusters(files: readonly RenderedFile[], clusters: readonly string[]): RenderedFile[] {
-  const kept = new Set(clusters);
-  return files.filter((f) => {
-    const [top, cluster] = f.path.split("/");
-    return top !== "clusters" || kept.has(cluster);
-  });
-}
+/** The cluster folders of a part of the tree: its override record entries were for the rules only (the fleet's record is the whole render's). */
+const folders = (files: readonly RenderedFile[]) => files.filter((f) => f.path.startsWith("clusters/"));
 
 /**
  * The worker of cli/tree-in-worker.ts: for each request, renders the tree of the fleet it
- * carries, runs the manifest rules over it and stages it beside its folder, then posts the
+ * carries (or the part of it one stack's agents apply), runs the manifest rules over it and
+ * stages it beside its folder, then posts the
  * violations and the staged tree (or the bad-input problems) back. Loads cdk8s and the tree
  * rules only: not the Pulumi SDK, the resource rules or the fleet's schema.
  */
-parentPort!.on("message", ({ id, spec, root, dir, keptDir, writeClusters }: TreeRequest) => {
+parentPort!.on("message", ({ id, spec, root, dir, keptDir, clusters }: TreeRequest) => {
   let reply: TreeReply;
   try {
-    const files = renderTree(spec, { root, kept: keptDir ? readKeptTree(keptDir) : undefined });
+    const files = renderTree(spec, { root, kept: keptDir ? readKeptTree(keptDir) : undefined, clusters });
     const violations = evaluateTree(treeOfRendered(files));
-    reply = { id, tree: { staged: stageTree(dir, writeClusters ? ofClusters(files, writeClusters) : files, root), violations } };
+    reply = { id, tree: { staged: stageTree(dir, clusters ? folders(files) : files, root), violations } };
   } catch (err) {
     // A file-system error keeps its code and path across the thread: it is bad input naming the path (exit 2).
     const { message, stack, code, path } = (err ?? {}) as NodeJS.ErrnoException;

@@ -7,20 +7,30 @@ import { loadTree, TreeError } from "./tree";
 
 /** The repository the pack belongs to: `pulumi preview --policy-pack policies` runs it from there. */
 const REPOSITORY = path.resolve(__dirname, "..");
-/** A layer folder an agent applies: `gitops/clusters/use1/platform` (Flux writes `./` first). */
-const LAYER_PATH = /^(?:\.\/)?(.+)\/clusters\/[^/]+\/[^/]+$/;
+/** A layer folder an agent applies: `gitops/clusters/use1/platform` (Flux writes `./` first): the tree's root and the cluster. */
+const LAYER_PATH = /^(?:\.\/)?(.+)\/clusters\/([^/]+)\/[^/]+$/;
 
 /**
- * The GitOps trees the stack's agents apply, relative to the repository: read from each Flux
- * Kustomization's `spec.path` and each Argo CD cluster Secret's `gitops_*_path` annotations.
+ * The GitOps trees the stack's agents apply, relative to the repository, each with the clusters
+ * whose folders they apply: read from each Flux Kustomization's `spec.path` and each Argo CD
+ * cluster Secret's `gitops_*_path` annotations.
  */
-export function treeRootsOf(resources: readonly PolicyResource[]): string[] {
+export function treePartsOf(resources: readonly PolicyResource[]): Map<string, string[]> {
   const paths = resources.flatMap((r) => {
     if (r.type === "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization") return [known(() => r.props.spec?.path)];
     if (r.type === "kubernetes:core/v1:Secret") return Object.entries((known(() => r.props.metadata?.annotations) ?? {}) as Record<string, unknown>).filter(([k]) => /^gitops_.*_path$/.test(k)).map(([, v]) => v);
     return [];
   });
-  return [...new Set(paths.filter((p): p is string => typeof p === "string").map((p) => LAYER_PATH.exec(p)?.[1]).filter((root): root is string => root !== undefined))].sort();
+  const parts = new Map<string, Set<string>>();
+  for (const match of paths.map((p) => (typeof p === "string" ? LAYER_PATH.exec(p) : null))) {
+    if (match) parts.set(match[1], (parts.get(match[1]) ?? new Set()).add(match[2]));
+  }
+  return new Map([...parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([root, clusters]) => [root, [...clusters].sort()]));
+}
+
+/** The trees the stack's agents apply (`treePartsOf`'s roots). */
+export function treeRootsOf(resources: readonly PolicyResource[]): string[] {
+  return [...treePartsOf(resources).keys()];
 }
 
 /**
@@ -28,22 +38,30 @@ export function treeRootsOf(resources: readonly PolicyResource[]): string[] {
  * resources, so this rule reads the tree the stack's agents apply from the repository and runs
  * every manifest rule (policies/evaluate-tree.ts) over it, as `npm run plan` and `npm run check`
  * do. Only the pack runs it: offline, `plan` checks the tree it has just rendered.
+ *
+ * A stack judges the part of the tree its agents apply: the folders of those clusters, as a tree
+ * of their own (with the override record), so a violation in another cluster's folder is that
+ * cluster's stack's to report, and `plan --only-stack` can check the same part without rendering
+ * the fleet (deploy/tree-part.ts). Agents that apply every cluster's folders (a single stack)
+ * judge the whole tree, its own files included. The rule that compares clusters
+ * (`manifests-fleet-consistent`) thus compares the clusters of the part: across the fleet it is
+ * judged with the whole tree, by `npm run plan`, `diff` and `check`.
  */
 export const gitopsTree: StackValidationPolicy = {
   name: "gitops-tree-manifest-rules",
-  description: "Checks whether the GitOps tree the stack's agents apply passes every manifest rule (the allow-list, RBAC, network, Pod Security, no Secret).",
+  description: "Checks whether the part of the GitOps tree the stack's agents apply passes every manifest rule (the allow-list, RBAC, network, Pod Security, no Secret).",
   enforcementLevel: "mandatory",
   configSchema: { properties: { repository: { type: "string", default: REPOSITORY } } },
   validateStack: (args, reportViolation) => {
     const repository = args.getConfig<{ repository?: string }>().repository ?? REPOSITORY;
-    for (const root of treeRootsOf(args.resources)) {
+    for (const [root, clusters] of treePartsOf(args.resources)) {
       const dir = path.resolve(repository, root);
       if (!fs.existsSync(path.join(dir, "clusters"))) {
         reportViolation(`The agents apply ${root}/, which is not a rendered tree in ${repository}: run npm run synth and commit it before deploying.`);
         continue;
       }
       try {
-        for (const v of evaluateTree(loadTree(dir)).filter((x) => x.enforcement === "mandatory")) reportViolation(`${root}/${v.file}: ${v.policy}: ${v.message}`);
+        for (const v of evaluateTree(loadTree(dir, partOrWhole(dir, clusters))).filter((x) => x.enforcement === "mandatory")) reportViolation(`${root}/${v.file}: ${v.policy}: ${v.message}`);
       } catch (err) {
         if (!(err instanceof TreeError)) throw err;
         reportViolation(`${root}/ cannot be read as the agents read it: ${err.problems.join("; ")}`);
@@ -51,3 +69,9 @@ export const gitopsTree: StackValidationPolicy = {
     }
   },
 };
+
+/** `clusters`, or the whole tree (undefined) when they are every cluster folder it holds. */
+function partOrWhole(dir: string, clusters: readonly string[]): readonly string[] | undefined {
+  const folders = fs.readdirSync(path.join(dir, "clusters"), { withFileTypes: true }).filter((d) => d.isDirectory() || d.isSymbolicLink());
+  return folders.every((d) => clusters.includes(d.name)) ? undefined : clusters;
+}

@@ -24,16 +24,34 @@ const ROOT_FILES: readonly string[] = [names.OVERRIDE_RECORD_FILE, names.ROLLOUT
  * or JSON, several per file, `List` items unwrapped). Everything else is recorded too: each
  * way the tree departs from what the renderer writes (`layout`), and every file's documents
  * (`files`), since a Secret in any file of the repository leaks even if nothing applies it.
+ * With `part`, only those clusters' folders and the override record (`walkPart`).
  */
-export function loadTree(root: string): ManifestTree {
+export function loadTree(root: string, part?: readonly string[]): ManifestTree {
   const clustersDir = path.join(root, "clusters");
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new TreeError([`${root}: not a directory`]);
   if (!fs.existsSync(clustersDir)) throw new TreeError([`${root}: not a GitOps tree (no clusters/ folder)`]);
   // Read like every file: bounded, and never a FIFO or a device swapped in after the walk.
   const read = (file: string) => readBounded(path.join(root, file), file, MAX_MANIFEST_FILE_BYTES, "a file of Kubernetes objects is far smaller");
-  const entries = walk(root).map((entry) => (entry.kind === "file" ? { ...entry, content: read(entry.path) } : entry));
+  const load = (entries: TreeEntry[]) => entries.map((entry) => (entry.kind === "file" ? { ...entry, content: read(entry.path) } : entry));
+  if (part !== undefined) return treeOf(load(walkPart(root, part)), [...new Set(part)].sort());
   const clusters = fs.readdirSync(clustersDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.isSymbolicLink()).map((d) => d.name).sort();
-  return treeOf(entries, clusters);
+  return treeOf(load(walk(root)), clusters);
+}
+
+/**
+ * A part of the tree (`loadTree(root, part)`): the folders of the clusters `part` names, as the
+ * agents that apply only those read them, with the override record, whose entries for their
+ * objects the consistency rule reads. The fleet's other files are the whole tree's concern.
+ */
+function walkPart(root: string, part: readonly string[]): TreeEntry[] {
+  const folders = [...new Set(part)].sort((a, b) => a.localeCompare(b)).flatMap((cluster): TreeEntry[] => {
+    const folder = `clusters/${cluster}`;
+    const stat = fs.lstatSync(path.join(root, folder), { throwIfNoEntry: false });
+    if (stat?.isSymbolicLink()) return [{ path: folder, kind: "link" }];
+    return stat?.isDirectory() ? walk(root, folder) : [];
+  });
+  const record = fs.lstatSync(path.join(root, names.OVERRIDE_RECORD_FILE), { throwIfNoEntry: false });
+  return record?.isFile() ? [...folders, { path: names.OVERRIDE_RECORD_FILE, kind: "file" }] : folders;
 }
 
 /**

@@ -3,6 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/plan";
 import { PlanDocument } from "../../cli/plan-document";
+import { renderTree } from "../../charts";
+import { fleetFromStackFile } from "../../fleet";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-fleet-only-stack-"));
@@ -29,11 +31,14 @@ describe("npm run plan -- --only-stack", () => {
     // Judged as CrossGuard judges that stack: its bucket's replication is the links stack's, named in its pack config.
     expect([status, plan.violations]).toEqual([0, []]);
     expect(new Set(plan.resources.flatMap((r) => (r.cluster ? [r.cluster] : [])))).toEqual(new Set(["c1"]));
-    // The other clusters' folders are not the stack's: a preview of c1 writes only c1's.
+    // The other clusters' folders are not the stack's: a preview of c1 renders and writes only c1's,
+    // byte for byte what the whole fleet's render gives it.
     expect(fs.readdirSync(path.join(out, "gitops", "clusters"))).toEqual(["c1"]);
-    // The fleet's own files still come whole: the rollout state names every cluster.
-    const rollout = JSON.parse(fs.readFileSync(path.join(out, "gitops", "rollout.json"), "utf8"));
-    expect(Object.keys(rollout.clusters).sort()).toEqual(["c0", "c1", "c2"]);
+    const whole = renderTree(fleetFromStackFile(file).spec).filter((f) => f.path.startsWith("clusters/c1/"));
+    expect(whole.length).toBeGreaterThan(10);
+    expect(whole.map((f) => [f.path, fs.readFileSync(path.join(out, "gitops", f.path), "utf8")])).toEqual(whole.map((f) => [f.path, f.content]));
+    // The fleet's own files (the rollout state, the override record) are the whole tree's, which the whole plan writes.
+    expect(fs.readdirSync(path.join(out, "gitops")).filter((name) => !name.startsWith("."))).toEqual(["clusters"]);
   });
 
   it("writes no cluster folder for a stack that holds no cluster", async () => {

@@ -4,6 +4,9 @@ import { deployStages, fleetStacks, stackReads } from "../../deploy/stacks";
 import { stateMovesNote } from "../../cli/diff";
 import { stateMoves } from "../../deploy/migration";
 import { touchedStacks } from "../../deploy/touched";
+import { treePart } from "../../deploy/tree-part";
+import { stackArgs } from "../../policies/evaluate";
+import { treePartsOf } from "../../policies/gitops-tree";
 import { parseFleet } from "../../fleet";
 import { fleetConfig, problemsOf, stackConfig } from "../fixtures/fleets";
 import { mockState } from "../../cli/engine/mock-state";
@@ -142,6 +145,14 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
     expect(stageOf.get("prod.c0")).toBeGreaterThan(stageOf.get("prod.c2")!);
     // `plan --only-stack` of a spoke evaluates the fleet stack first, nothing else.
     expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.c3"]);
+  });
+
+  it("gives each links stack the Secrets naming its region's clusters' folders: the part of the tree `plan --only-stack` renders", () => {
+    for (const section of fleetStacks(planned.spec, "prod")) {
+      const applied = treePartsOf(stackArgs(planned.document.resources.filter((r) => r.stack === section.name)).resources).get("gitops") ?? [];
+      expect([section.name, applied]).toEqual([section.name, [...treePart(planned.spec, section)!].sort()]);
+      if (section.kind === "links") expect(applied).toHaveLength(planned.spec.clusters.filter((c) => c.region === section.region).length);
+    }
   });
 
   it("keeps every stack at or under 150 resources; a links stack holds a Secret and its component per cluster of its region, and the hub's provider", () => {

@@ -1,6 +1,9 @@
 import { planFleet, StackPlan } from "../../cli/engine/plan-stack";
 import { fleetStacks, stackReads } from "../../deploy/stacks";
 import { touchedStacks } from "../../deploy/touched";
+import { treePart } from "../../deploy/tree-part";
+import { stackArgs } from "../../policies/evaluate";
+import { treePartsOf } from "../../policies/gitops-tree";
 import { parseFleet } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
@@ -54,6 +57,14 @@ describe("a 30-cluster fleet as a fleet stack, a stack per cluster and links sta
     }
     // The cluster stacks wait for the fleet stack: the whole deploy is longer than any one chain.
     expect(estimate.firstUpSeconds).toBeGreaterThan(estimate.criticalPathSeconds);
+  });
+
+  it("gives each cluster's stack the Kustomizations of its own folders alone: the part of the tree `plan --only-stack` renders", () => {
+    for (const section of fleetStacks(planned.spec, "prod")) {
+      const applied = treePartsOf(stackArgs(planned.document.resources.filter((r) => r.stack === section.name)).resources);
+      expect([section.name, [...applied.keys()]]).toEqual([section.name, section.kind === "cluster" ? ["gitops"] : []]);
+      expect([section.name, applied.get("gitops") ?? []]).toEqual([section.name, treePart(planned.spec, section)]);
+    }
   });
 
   it("keeps every stack at or under 150 resources", () => {

@@ -5,7 +5,7 @@ import { EXTERNAL_SECRETS_LOCKDOWN } from "../../components/external-secrets";
 import * as names from "../../fleet/names";
 import { FLUX_LOCKDOWN_VALUES } from "../../components/flux-lockdown";
 import { accessEntryGroups, argocdProject, externalSecretsLockdown, fluxLayerAccount, fluxLockdown } from "../../policies/gitops-agents";
-import { gitopsTree, treeRootsOf } from "../../policies/gitops-tree";
+import { gitopsTree, treePartsOf, treeRootsOf } from "../../policies/gitops-tree";
 import { stackArgs } from "../../policies/evaluate";
 import { tempDir } from "../support/temp-dirs";
 import { changed, resource, resourceMessages, stackMessages } from "./harness";
@@ -87,6 +87,23 @@ describe("gitops-tree-manifest-rules, the manifest rules under pulumi preview", 
 
   it("finds the trees the agents apply, from Flux paths and Argo CD cluster Secrets", () => {
     expect(treeRootsOf(stackArgs([fluxLayer("./gitops/clusters/use1/platform"), fluxLayer("./gitops/clusters/use1/apps"), argoSpoke]).resources)).toEqual(["gitops", "trees/prod"]);
+    expect(treePartsOf(stackArgs([fluxLayer("./gitops/clusters/use1/platform"), fluxLayer("./gitops/clusters/usw2/apps"), argoSpoke]).resources)).toEqual(
+      new Map([["gitops", ["use1", "usw2"]], ["trees/prod", ["c1"]]]),
+    );
+  });
+
+  it("judges the part of the tree the stack's agents apply: another cluster's folder is its own stack's, the whole tree the stack's that applies every folder", async () => {
+    const repository = tempDir("repo-");
+    fs.cpSync(path.join(ROOT, "gitops"), path.join(repository, "gitops"), { recursive: true });
+    // A Secret in usw2's folder, and a stray file beside the clusters.
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "leak", namespace: "payments" }, stringData: { password: "x" } };
+    fs.writeFileSync(path.join(repository, "gitops/clusters/usw2/apps/leak.yaml"), YAML.stringify(secret));
+    fs.writeFileSync(path.join(repository, "gitops/notes.yaml"), YAML.stringify(secret));
+    const files = async (...clusters: string[]) =>
+      [...new Set((await stackMessages(gitopsTree, clusters.map((c) => fluxLayer(`./gitops/clusters/${c}/apps`)), { repository })).map((f) => f.message.split(":")[0]))].sort();
+    expect(await files("use1")).toEqual([]);
+    expect(await files("usw2")).toEqual(["gitops/clusters/usw2/apps/leak.yaml"]);
+    expect(await files("use1", "usw2")).toEqual(["gitops/clusters/usw2/apps/leak.yaml", "gitops/notes.yaml"]);
   });
 
   it("passes the committed tree, and reports an attacked one by file and rule", async () => {

@@ -1,0 +1,24 @@
+import type { FleetSpec } from "../fleet/spec";
+import type { FleetStack } from "./stacks";
+
+/**
+ * The clusters whose folders of the GitOps tree a stack's agents apply: what its CrossGuard
+ * run judges of the tree (policies/gitops-tree.ts reads them from the stack's resources) and
+ * what `plan --only-stack` renders, checks and writes. A single stack applies every folder:
+ * the whole tree (undefined). With Flux, a cluster's stack holds its Kustomizations, over its
+ * own folders; with Argo CD, a region's links stack holds the Secrets that register each of
+ * the region's clusters with its hub, naming their folders (components/fleet.ts, `buildLinks`).
+ * The fleet and replication stacks apply none. Agents that apply every cluster's folders judge
+ * the whole tree, as a single stack's do.
+ */
+export function treePart(spec: FleetSpec, stack: FleetStack): readonly string[] | undefined {
+  const part = clustersApplied(spec, stack);
+  return part.length === spec.clusters.length ? undefined : part;
+}
+
+function clustersApplied(spec: FleetSpec, stack: FleetStack): readonly string[] {
+  if (stack.kind === "single") return spec.clusters.map((c) => c.name);
+  if (spec.gitops.engine === "flux") return stack.kind === "cluster" ? [stack.cluster!] : [];
+  if (stack.kind !== "links" || !spec.hubs.some((h) => h.region === stack.region)) return [];
+  return spec.clusters.filter((c) => c.region === stack.region).map((c) => c.name);
+}
