@@ -1,6 +1,7 @@
 import { planFleet, StackPlan } from "../../cli/engine/plan-stack";
 import { stacksFor } from "../../deploy/plan-stacks";
 import { deployStages, fleetStacks, stackReads } from "../../deploy/stacks";
+import { stateMovesNote } from "../../cli/diff";
 import { stateMoves } from "../../deploy/migration";
 import { touchedStacks } from "../../deploy/touched";
 import { treePart } from "../../deploy/tree-part";
@@ -227,8 +228,11 @@ describe("a hub taking over its region, per-cluster", () => {
       const known = new Set(takeover.document.resources.filter((r) => r.stack === m.dest).flatMap((r) => [r.urn, ...(r.aliases ?? [])]));
       for (const urn of m.urns) expect([urn, known.has(offline(urn, m.dest))]).toEqual([urn, true]);
     }
-    // A takeover after the moves, and a fleet whose hubs did not change, move nothing.
+    // The fleet diff ends with them, as commands; a fleet whose hubs did not change moves nothing, and the diff says nothing.
+    const note = stateMovesNote([{ base: before.document, head: takeover.document }]);
+    for (const m of moves) expect(note).toContain(`pulumi state move --source ${m.source} --dest ${m.dest} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`);
     expect(stateMoves(takeover.document, takeover.document)).toEqual([]);
+    expect(stateMovesNote([{ base: takeover.document, head: takeover.document }])).toBe("");
     // The old layout (every address in its cluster's stack): each hub's three go to the fleet stack.
     const old = { stack: "prod", resources: before.document.resources.filter((r) => !(r.stack === "prod" && r.type === "aws:ec2/eip:Eip")).concat(before.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip").map((r) => ({ ...r, stack: `prod.${r.cluster}`, urn: r.aliases![0].replace("urn:pulumi:prod::", `urn:pulumi:prod.${r.cluster}::`), aliases: undefined }))) };
     expect(stateMoves(old, before.document).map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
