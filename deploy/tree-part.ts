@@ -8,7 +8,7 @@ import type { FleetStack } from "./stacks";
  * the whole tree (undefined). With Flux, a cluster's stack holds its Kustomizations, over its
  * own folders; with Argo CD, a region's links stack holds the Secrets that register each of
  * the region's clusters with its hub, naming their folders (components/fleet.ts, `buildLinks`).
- * The fleet and replication stacks apply none. Agents that apply every cluster's folders judge
+ * The fleet, addresses and replication stacks apply none. Agents that apply every cluster's folders judge
  * the whole tree, as a single stack's do.
  */
 export function treePart(spec: FleetSpec, stack: FleetStack): readonly string[] | undefined {
