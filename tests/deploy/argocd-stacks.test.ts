@@ -120,7 +120,7 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
 
   it("gives each hub's NAT gateways its addresses stack's addresses, and opens each spoke's endpoint to exactly those, read from that stack", () => {
     const resources = planned.document.resources;
-    // What AWS assigns each address (the offline engine's identity of it), as the fleet stack publishes it.
+    // What AWS assigns each address (the offline engine's identity of it), as its addresses stack publishes it.
     const assigned = (r: (typeof resources)[number]) => mockState({ type: r.type, name: r.name, inputs: r.inputs, region: r.region!, accountId: planned.spec.accountId });
     for (const hub of planned.spec.hubs) {
       const allocated = resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
