@@ -57,8 +57,8 @@ export = async function fleetProgram() {
 
 /**
  * A cluster stack's values the replication and links stacks name: its bucket and key, its load balancer, its API
- * server (an Argo CD cluster Secret's endpoint and CA); and its NAT addresses, which the
- * endpoints of an Argo CD hub's spokes admit (any cluster may become its region's hub).
+ * server (an Argo CD cluster Secret's endpoint and CA). An Argo CD hub's NAT addresses, which its
+ * spokes' endpoints admit, are the fleet stack's (components/hub-nat-addresses.ts).
  */
 function clusterValues(fleet: Fleet, cluster: string): ClusterValues {
   const storage = fleet.storage.get(cluster)!;
@@ -69,6 +69,5 @@ function clusterValues(fleet: Fleet, cluster: string): ClusterValues {
     endpoint: built.endpoint,
     certificateAuthority: built.certificateAuthority,
     vpcId: built.vpcId,
-    natPublicIps: built.natPublicIps,
   };
 }

@@ -7,12 +7,14 @@ import { COMMAND_OPTIONS, parseFlags, stackArgs } from "./args";
 import { repoRoot, resolveCommit, withWorktree } from "./diff/git";
 import { exitCleanlyOnSignals, onInterrupt } from "./diff/interrupt";
 import { DiffInput, renderComments } from "./diff/markdown";
+import { stateMoveCommands, stateMoves } from "../deploy/migration";
 import { touchedStacks } from "../deploy/touched";
 import { baseConfigFile, planBase, planHead, PlannedSide } from "./diff/sides";
 import { stacksToDiff } from "./diff/stacks";
 import { Topology, topologyOf } from "./diff/topology";
 import { EXIT, runCommand, UsageError } from "./errors";
 import { shownTree, stackName } from "./next-steps";
+import type { PlanDocument } from "./plan-document";
 import { redact } from "./redact";
 
 const USAGE = "npm run diff -- --base GITREF [--stack NAME | --config FILE] [--touched-stacks]";
@@ -70,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const stacks = touched.length === 0 ? "none" : touched.map((s) => `\`${s}\``).join(", ");
     process.stdout.write(`${redact(renderComments(inputs)).trimEnd()}\n\n**Stacks this change touches** (CI previews and deploys only these): ${stacks}\n`);
+    process.stdout.write(stateMovesNote(inputs.map((i) => ({ base: i.base.plan, head: i.head.plan }))));
     // On stderr: the comment on stdout goes to the pull request as it is.
     for (const [configFile, spec] of heads) {
       if (!spec) continue;
@@ -81,6 +84,18 @@ export async function main(argv: string[]): Promise<number> {
     forget();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * The `pulumi state move` commands to run before deploying, when resources change stacks (an
+ * Argo CD hub's NAT addresses when the hub changes: deploy/migration.ts `stateMoves`); moved
+ * first, they stay as they are in AWS. Empty when nothing moves.
+ */
+export function stateMovesNote(plans: readonly { readonly base: PlanDocument; readonly head: PlanDocument }[]): string {
+  const moves = plans.flatMap(({ base, head }) => stateMoves(base, head));
+  if (moves.length === 0) return "";
+  const why = "docs/RUNBOOK.md, section 3; deployed without, the fleet stack fails to release addresses a NAT gateway holds";
+  return `\n**Before deploying, move these resources between stacks** (${why}):\n\n\`\`\`sh\n${stateMoveCommands(moves).join("\n")}\n\`\`\`\n`;
 }
 
 /** The head's fleet, each cluster at the version its wave is promoted to (the tree's rollout.json). */

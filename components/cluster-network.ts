@@ -1,18 +1,30 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, names } from "../fleet";
+import { natAddressName, NatAddresses } from "./hub-nat-addresses";
 
 export interface ClusterNetworkArgs {
   /** The cluster whose subnets (computed in `fleet/`) this network carries. */
   readonly cluster: ClusterSpec;
   readonly eksClusterName: string;
   readonly tags: Record<string, string>;
+  /**
+   * The NAT gateways' Elastic IPs, allocated elsewhere: an Argo CD hub's in the fleet stack of
+   * a per-cluster fleet (components/hub-nat-addresses.ts). @default allocated here, one per zone
+   */
+  readonly natAddresses?: NatAddresses;
+  /**
+   * Where this cluster's own addresses may have been held before (under the fleet, in the fleet
+   * stack, while it was a hub): an address moved from there with `pulumi state move` is taken over, not replaced.
+   */
+  readonly formerAddressParent?: pulumi.Input<string>;
 }
 
 /**
  * A VPC over three availability zones (two where the region offers two): private subnets
  * for nodes and pods (no public IPs, egress through one NAT gateway per zone so a zone
- * outage cannot cut the others off), public subnets for internet-facing load balancers only.
+ * outage cannot cut the others off; an Argo CD hub's NAT addresses come from the fleet stack
+ * in a per-cluster fleet), public subnets for internet-facing load balancers only.
  * Zones are named by zone ID, never by name, from the fleet model (`fleet/zones.ts` or the
  * cluster's `zoneIds`): no zone lookup, so a deploy never needs the region to choose them.
  */
@@ -21,7 +33,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
   public readonly privateSubnetIds: pulumi.Output<string>[];
   public readonly publicSubnetIds: pulumi.Output<string>[];
   /** The NAT gateways' Elastic IPs: every connection this VPC opens to the internet comes from one. */
-  public readonly natPublicIps: pulumi.Output<string>[];
+  public readonly natPublicIps: pulumi.Input<string>[];
   /**
    * The private subnets' route table associations, each with its route through its zone's NAT
    * gateway: instances launched there reach the internet (ECR, STS, the EKS endpoint) once these exist.
@@ -63,7 +75,9 @@ export class ClusterNetwork extends pulumi.ComponentResource {
         tags: { ...tags, Name: zone, "kubernetes.io/role/elb": "1", [shared]: "shared" },
       }, parent);
       new aws.ec2.RouteTableAssociation(zone, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
-      const ip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags }, parent);
+      const ip = args.natAddresses
+        ? { id: args.natAddresses.allocationIds[i], publicIp: args.natAddresses.publicIps[i] }
+        : new aws.ec2.Eip(natAddressName(name, i), { domain: "vpc", tags }, { parent: this, aliases: args.formerAddressParent ? [{ parent: args.formerAddressParent }] : [] });
       const nat = new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: subnet.id, allocationId: ip.id, tags }, { parent: this, dependsOn: [gateway] });
 
       const privateZone = `${name}-private-${i}`;

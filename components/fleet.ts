@@ -19,11 +19,12 @@ import { FluxAgent } from "./flux-agent";
 import { kubeconfigFor } from "./kubeconfig";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
+import { allocateHubNatAddresses } from "./hub-nat-addresses";
 import { Karpenter } from "./karpenter";
 import { FleetRole, PodIdentityRole } from "./pod-identity-role";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { NamespaceAdminAccess } from "./namespace-admin-access";
-import { RegionalCluster } from "./regional-cluster";
+import { RegionalCluster, RegionalClusterArgs } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
 import { ClusterValues, FleetWideValues, readAccelerator, readCluster, readFleetWide, readLinks } from "./stack-inputs";
 import { Velero } from "./velero";
@@ -154,7 +155,12 @@ export class Fleet extends pulumi.ComponentResource {
       const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
       // IAM is global: the roles live with the fleet, outside every cluster.
       roles = new FleetAddonRoles("addon-roles", { fleet: spec }, home);
-      this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns };
+      // Each Argo CD hub's NAT addresses, in its region, ahead of every cluster stack (hub-nat-addresses.ts).
+      // A single stack keeps them in the hub's network: one deploy orders hub and spokes by itself.
+      const hubNatAddresses = kind === "fleet"
+        ? Object.fromEntries(spec.hubs.map((hub) => [hub.name, allocateHubNatAddresses(spec, hub, { parent: this, provider: this.providers.get(hub.region)! })]))
+        : {};
+      this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns, hubNatAddresses };
       if (kind === "fleet") {
         // The accelerator and its listener need no cluster: each region's links stack adds its endpoint group.
         if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers: new Map(), regions: [] }, home);
@@ -163,15 +169,18 @@ export class Fleet extends pulumi.ComponentResource {
     }
     if (kind === "replication") return this.buildReplication(spec, fleetStack);
     if (kind === "links") return this.buildLinks(spec, fleetStack, home);
-    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this)), roles: roles ?? fleetRolesByArn(spec) };
     const mine = kind === "cluster" ? spec.clusters.filter((c) => c.name === this.stack.cluster) : spec.clusters;
+    // A cluster stack reads the NAT addresses of the one hub it names: its own, or its spokes' hub.
+    const hubsRead = kind === "cluster" ? [...new Set(mine.map((c) => c.argocdHub).filter((h): h is string => h !== undefined))] : [];
+    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this, hubsRead)), roles: roles ?? fleetRolesByArn(spec) };
     const byName = new Map<string, BuiltCluster>();
 
     // Each region's Argo CD hub reaches its region's spokes' public endpoints from its NAT
-    // addresses, so the hubs are built first and each other cluster admits exactly its own
-    // hub's /32s (see `hubEgressCidrs`); a hub reaches itself through its private endpoint. In a
-    // cluster stack, a spoke reads them from its hub's stack, which deploys before it
-    // (deploy/stacks.ts `deployStages`).
+    // addresses, so each other cluster admits exactly its own hub's /32s (see `hubEgressCidrs`);
+    // a hub reaches itself through its private endpoint. A single stack builds the hubs first
+    // and takes the addresses from their networks; in a cluster stack, the hub's network and
+    // its spokes' endpoints take the addresses the fleet stack allocated, so no cluster stack
+    // waits for another (deploy/stacks.ts `deployStages`).
     const hubs = new Map<string, SpokeHub>();
     const hubInstalls = new Map<string, ArgoCdHub>();
     for (const hubSpec of spec.hubs) {
@@ -179,7 +188,7 @@ export class Fleet extends pulumi.ComponentResource {
         hubs.set(hubSpec.name, { cluster: hubSpec, roleArn: shared.roles.argocd!.arn });
         continue;
       }
-      const hub = await this.addCluster(spec, hubSpec, shared);
+      const hub = await this.addCluster(spec, hubSpec, shared, { natAddresses: shared.hubNatAddresses[hubSpec.name] });
       byName.set(hubSpec.name, hub);
       const role = shared.roles.argocd!;
       const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook, role }, { parent: hub.cluster });
@@ -193,10 +202,10 @@ export class Fleet extends pulumi.ComponentResource {
     for (const clusterSpec of mine) {
       if (byName.has(clusterSpec.name)) continue;
       const hub = clusterSpec.argocdHub ? spec.clusters.find((c) => c.name === clusterSpec.argocdHub)! : undefined;
-      const hubEgress = hub && (byName.has(hub.name)
-        ? byName.get(hub.name)!.cluster.natPublicIps.map((ip) => pulumi.interpolate`${ip}/32`)
-        : pulumi.output(readCluster(clusterStackName(fleetStack, hub.name), this).natPublicIps).apply((ips) => ips.map((ip) => `${ip}/32`)));
-      const c = await this.addCluster(spec, clusterSpec, shared, hubEgress);
+      const hubEgressCidrs = hub && (byName.get(hub.name)?.cluster.natPublicIps ?? shared.hubNatAddresses[hub.name].publicIps).map((ip) => pulumi.interpolate`${ip}/32`);
+      // Its own addresses, known also where a former hub's were held (under the fleet), for a `pulumi state move` out of the fleet stack.
+      const formerAddressParent = kind === "cluster" ? this.urn : undefined;
+      const c = await this.addCluster(spec, clusterSpec, shared, { hubEgressCidrs, formerAddressParent });
       byName.set(clusterSpec.name, c);
       if (hub) registerSpoke(c);
     }
@@ -318,9 +327,9 @@ export class Fleet extends pulumi.ComponentResource {
    * Balancer Controller (its Service webhook fails closed); the GitOps agent's objects wait for
    * every release whose CRDs or webhooks the tree relies on.
    */
-  private async addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, hubEgressCidrs?: pulumi.Input<pulumi.Input<string>[]>): Promise<BuiltCluster> {
+  private async addCluster(spec: FleetSpec, clusterSpec: ClusterSpec, shared: FleetWide, network: Pick<RegionalClusterArgs, "hubEgressCidrs" | "natAddresses" | "formerAddressParent"> = {}): Promise<BuiltCluster> {
     const name = clusterSpec.name;
-    const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, hubEgressCidrs }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
+    const c = await built(new RegionalCluster(name, { fleet: spec, cluster: clusterSpec, ...network }, { parent: this, providers: { aws: this.providers.get(clusterSpec.region)! } }));
     const storage = await built(new BackupStorage(`${name}-backup`, { fleet: spec, cluster: clusterSpec }, { parent: c }));
     new NamespaceAdminAccess(`${name}-namespace-admins`, { fleet: spec, cluster: clusterSpec, clusterName: c.clusterName }, { parent: c });
     const common = { fleet: spec, cluster: clusterSpec, kubernetesProvider: c.kubernetesProvider };

@@ -8,6 +8,7 @@ import { ControlPlane } from "./control-plane";
 import { ControlPlaneLogs } from "./control-plane-logs";
 import { ENCRYPT_DECRYPT, keyPolicy, viaService } from "./key-policy";
 import { kubeconfigFor } from "./kubeconfig";
+import { NatAddresses } from "./hub-nat-addresses";
 import { ManagedNodes } from "./managed-nodes";
 import { PodNetworking } from "./pod-networking";
 import { clusterTags } from "./tags";
@@ -17,9 +18,13 @@ export interface RegionalClusterArgs {
   readonly cluster: ClusterSpec;
   /**
    * Further ranges allowed on the public endpoint besides `apiAccessCidrs`: the Argo CD
-   * hub's NAT addresses on a spoke (read from the hub's stack in a per-cluster fleet). @default none
+   * hub's NAT addresses on a spoke (read from the fleet stack in a per-cluster fleet). @default none
    */
   readonly hubEgressCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Its NAT gateways' Elastic IPs when allocated elsewhere (components/cluster-network.ts). @default its own */
+  readonly natAddresses?: NatAddresses;
+  /** Where its own NAT addresses may have been held before (components/cluster-network.ts). */
+  readonly formerAddressParent?: pulumi.Input<string>;
 }
 
 /**
@@ -46,7 +51,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
   public readonly oidcIssuer: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
   /** The NAT gateways' Elastic IPs: where this cluster's pods reach the internet from. */
-  public readonly natPublicIps: pulumi.Output<string>[];
+  public readonly natPublicIps: pulumi.Input<string>[];
   /**
    * The security group EKS creates for the cluster and puts on managed nodes whose launch
    * template names none (ours): pod ENIs carry it, so load balancers are let in here.
@@ -85,7 +90,7 @@ export class RegionalCluster extends pulumi.ComponentResource {
     }, parent);
     new aws.kms.Alias(`${name}-secrets`, { name: names.kmsAliasName(fleet.name, cluster.name, "eks-secrets"), targetKeyId: key.keyId }, parent);
 
-    const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags }, parent);
+    const network = new ClusterNetwork(name, { cluster, eksClusterName: cluster.eksClusterName, tags, natAddresses: args.natAddresses, formerAddressParent: args.formerAddressParent }, parent);
     const logs = new ControlPlaneLogs(`${name}-logs`, { fleet, cluster }, parent);
 
     const control = new ControlPlane(`${name}-eks`, {

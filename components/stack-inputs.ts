@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec } from "../fleet";
+import { NatAddresses } from "./hub-nat-addresses";
 
 /**
  * What one stack of a per-cluster fleet publishes for the others (deploy/stacks.ts): only
@@ -20,9 +21,14 @@ export interface FleetWideValues {
   readonly keyArns: Readonly<Record<string, pulumi.Input<string>>>;
   /** The gateway certificate of each fleet region. */
   readonly certificateArns: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * Each Argo CD hub's NAT addresses, by hub, in a per-cluster fleet (components/hub-nat-addresses.ts):
+   * the hub's network takes them, its spokes' endpoints admit them. Read only for the hubs a stack names.
+   */
+  readonly hubNatAddresses: Readonly<Record<string, NatAddresses>>;
 }
 
-/** A cluster stack's values that the links stacks and, for its hub's NAT addresses, an Argo CD spoke's stack name. */
+/** A cluster stack's values that the replication and links stacks name. */
 export interface ClusterValues {
   readonly backup: { readonly bucketName: pulumi.Input<string>; readonly bucketArn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   readonly loadBalancerArn: pulumi.Input<string>;
@@ -30,8 +36,6 @@ export interface ClusterValues {
   readonly endpoint: pulumi.Input<string>;
   readonly certificateAuthority: pulumi.Input<string>;
   readonly vpcId: pulumi.Input<string>;
-  /** The NAT gateways' Elastic IPs, where the cluster's pods (an Argo CD hub's controller) reach other endpoints from. */
-  readonly natPublicIps: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** The fleet stack's accelerator (`dns.globalAccelerator`), as the links stacks read it: their endpoint groups join its listener, `<record>` names it. */
@@ -59,21 +63,34 @@ function field(ref: pulumi.StackReference, stack: string, output: string, path: 
   });
 }
 
-/** The fleet stack's values, as a cluster stack reads them. */
-export function readFleetWide(spec: FleetSpec, fleetStack: string, parent: pulumi.Resource): FleetWideValues {
+/** The fleet stack's values, as a cluster stack reads them: of the hubs' NAT addresses, those of `hubs` only. */
+export function readFleetWide(spec: FleetSpec, fleetStack: string, parent: pulumi.Resource, hubs: readonly string[] = []): FleetWideValues {
   const ref = reference(fleetStack, parent);
   const read = (kind: "secretArns" | "keyArns" | "certificateArns", key: string) =>
     field(ref, fleetStack, FLEET_WIDE_OUTPUT, (v) => v?.[kind]?.[key], `${kind}.${key}`);
   const regions = [...new Set([spec.homeRegion, ...spec.regions])];
+  // One address per zone of the hub, in the order of its public subnets (components/cluster-network.ts).
+  const addresses = (hub: string): NatAddresses => {
+    const zones = spec.clusters.find((c) => c.name === hub)!.subnets.public.length;
+    const list = (kind: keyof NatAddresses) => ref.getOutput(FLEET_WIDE_OUTPUT).apply((value): string[] => {
+      const found = value?.hubNatAddresses?.[hub]?.[kind];
+      if (!Array.isArray(found) || found.length !== zones) throw new pulumi.RunError(`stack ${fleetStack} publishes no hubNatAddresses.${hub}.${kind} for its ${zones} zones: deploy it first (npm run deploy, README "Stacks")`);
+      return found;
+    });
+    const [allocationIds, publicIps] = [list("allocationIds"), list("publicIps")];
+    const perZone = (all: pulumi.Output<string[]>) => Array.from({ length: zones }, (_, i) => all.apply((xs) => xs[i]));
+    return { allocationIds: perZone(allocationIds), publicIps: perZone(publicIps) };
+  };
   return {
     secretArns: Object.fromEntries(spec.secrets.map((s) => [s.name, read("secretArns", s.name)])),
     keyArns: Object.fromEntries(regions.map((r) => [r, read("keyArns", r)])),
     certificateArns: Object.fromEntries(spec.regions.map((r) => [r, read("certificateArns", r)])),
+    hubNatAddresses: Object.fromEntries(hubs.map((hub) => [hub, addresses(hub)])),
   };
 }
 
 /**
- * A cluster stack's values, as a links stack or a spoke's stack reads them. Each is read when
+ * A cluster stack's values, as a replication or links stack reads them. Each is read when
  * first used, so a stack asks only for what it names (a stack deployed by an older version
  * lacks the newer fields, and a read of one fails the run).
  */
@@ -93,18 +110,12 @@ export function readCluster(stack: string, parent: pulumi.Resource): ClusterValu
   const endpoint = read((v) => v.endpoint, "endpoint");
   const certificateAuthority = read((v) => v.certificateAuthority, "certificateAuthority");
   const vpcId = read((v) => v.vpcId, "vpcId");
-  const natPublicIps = once(() => ref.getOutput(CLUSTER_OUTPUT).apply((value): string[] => {
-    const ips = value?.natPublicIps;
-    if (!Array.isArray(ips) || ips.length === 0) throw new pulumi.RunError(`stack ${stack} publishes no natPublicIps: deploy it first (npm run deploy, README "Stacks")`);
-    return ips;
-  }));
   return {
     get backup() { return backup(); },
     get loadBalancerArn() { return loadBalancerArn(); },
     get endpoint() { return endpoint(); },
     get certificateAuthority() { return certificateAuthority(); },
     get vpcId() { return vpcId(); },
-    get natPublicIps() { return natPublicIps(); },
   };
 }
 

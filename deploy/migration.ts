@@ -3,7 +3,10 @@
  * cloud resource: `pulumi state move` of each stack's resources out of the single stack.
  * Computed from two offline plans of the same fleet, one with `stacks: single` and one with
  * `stacks: per-cluster`, whose URNs differ only in the stack (components/fleet.ts keeps every
- * name and parent the same in whichever stack holds it).
+ * name and parent the same in whichever stack holds it), or name the single stack's URN as an
+ * alias: an Argo CD hub's NAT addresses, in its network in one stack and in the fleet stack of a
+ * per-cluster fleet (components/hub-nat-addresses.ts). Those go with their cluster, as its
+ * children, and then on from the cluster's stack to the one that holds them.
  *
  * What `pulumi state move` does (pulumi/pulumi pkg/cmd/pulumi/state/state_move.go): it takes
  * the URNs given and all their children; renames each URN's stack, nothing else; copies the
@@ -11,10 +14,23 @@
  * whose parent stays behind the destination's root stack as parent until the next `pulumi up`
  * registers the real one under the same URN; refuses to move a provider.
  */
+export interface MigrationMove {
+  /** The stack the URNs are in at this step. @default the plan's `source` */
+  readonly source?: string;
+  readonly dest: string;
+  /** The top-level URNs to move (children follow), in `source`. */
+  readonly urns: string[];
+  readonly resources: number;
+}
+
 export interface MigrationPlan {
   readonly source: string;
-  /** Per destination stack, in deploy order: the top-level URNs to move (children follow). */
-  readonly moves: { readonly dest: string; readonly urns: string[]; readonly resources: number }[];
+  /**
+   * Per destination stack, in deploy order: the top-level URNs to move out of the single stack
+   * (children follow); then the moves onward of children that another stack holds, each out of
+   * the stack its parent took it to.
+   */
+  readonly moves: MigrationMove[];
   /** Resources that stay in the source stack, which becomes the fleet stack. */
   readonly stays: number;
   /** Components and reads of the single stack no stack holds any more: its next `pulumi up` drops them (no cloud object). */
@@ -25,9 +41,17 @@ export interface MigrationPlan {
 
 interface PlannedResource {
   readonly urn: string;
-  readonly stack: string;
+  readonly stack?: string;
   readonly type: string;
   readonly parent: string | null;
+  /** URNs whose state the resource takes over (plan.json `aliases`, in the engine's URN scheme). */
+  readonly aliases?: readonly string[];
+}
+
+/** A plan as `stateMoves` reads it: its stack, and each resource's (absent in plans of older code). */
+interface StackedPlan {
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
 }
 
 /** `urn:pulumi:<stack>::<rest>` with another stack. */
@@ -67,9 +91,12 @@ export function migrationPlan(single: { readonly stack: string; readonly resourc
   // A URN several stacks hold (the fleet component, a region's provider) is created in each by `pulumi up`: never moved.
   const holders = new Map<string, Set<string>>();
   for (const r of split.resources) {
-    const urn = inStack(r.urn, source);
-    if (!holders.has(urn)) holders.set(urn, new Set());
-    holders.get(urn)!.add(r.stack);
+    // Its URN, or a URN it is known by (an alias in its own stack: `state move` keeps the URN, the alias then takes it over).
+    for (const known of [r.urn, ...(r.aliases ?? [])]) {
+      const urn = inStack(known, source);
+      if (!holders.has(urn)) holders.set(urn, new Set());
+      holders.get(urn)!.add(r.stack ?? source);
+    }
   }
   for (const [urn, stacks] of holders) if (stacks.size === 1) destOf.set(urn, [...stacks][0]);
   const moved = new Map<string, string[]>();
@@ -88,9 +115,26 @@ export function migrationPlan(single: { readonly stack: string; readonly resourc
   const order = (split.stacks ?? []).map((s) => s.name);
   const count = (dest: string) => single.resources.filter((r) => destOf.get(r.urn) === dest && !isProvider(r.type)).length;
   const deployed = deployedUrns(single.resources);
-  const moves = [...moved.entries()]
-    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
-    .map(([dest, urns]) => ({ dest, urns: urns.map((u) => deployed.get(u)!).sort(), resources: count(dest) }));
+  // Where the first moves take each resource: the stack of its nearest ancestor named there (its own if named).
+  const named = new Map([...moved.entries()].flatMap(([dest, urns]) => urns.map((u) => [u, dest] as const)));
+  const carried = (r: PlannedResource | undefined): string => (!r ? source : named.get(r.urn) ?? carried(r.parent ? inSingle.get(r.parent) : undefined));
+  const onward = new Map<string, { from: string; dest: string; urns: string[] }>();
+  for (const r of single.resources) {
+    const dest = destOf.get(r.urn);
+    const at = carried(r);
+    if (!dest || dest === at || isProvider(r.type)) continue;
+    const parent = r.parent ? inSingle.get(r.parent) : undefined;
+    if (parent && carried(parent) === at && destOf.get(parent.urn) === dest) continue;
+    const key = `${at} ${dest}`;
+    if (!onward.has(key)) onward.set(key, { from: at, dest, urns: [] });
+    onward.get(key)!.urns.push(inStack(deployed.get(r.urn)!, at));
+  }
+  const moves: MigrationMove[] = [
+    ...[...moved.entries()]
+      .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+      .map(([dest, urns]) => ({ dest, urns: urns.map((u) => deployed.get(u)!).sort(), resources: count(dest) })),
+    ...[...onward.values()].map(({ from, dest, urns }) => ({ source: from, dest, urns: urns.sort(), resources: urns.length })),
+  ];
   const orphans = single.resources.filter((r) => !holders.has(r.urn) && !isProvider(r.type));
   return {
     source,
@@ -105,14 +149,14 @@ export function migrationPlan(single: { readonly stack: string; readonly resourc
 export function migrationScript(plan: MigrationPlan, org?: string): string {
   const q = (stack: string) => (org ? `${org}/eks-fleet/${stack}` : stack);
   const lines = [
-    `# Moving ${plan.source} to per-cluster stacks: ${plan.moves.length} stacks receive resources, ${plan.stays} stay in ${plan.source} (the fleet stack).`,
+    `# Moving ${plan.source} to per-cluster stacks: ${new Set(plan.moves.filter((m) => !m.source).map((m) => m.dest)).size} stacks receive resources, ${plan.stays} stay in ${plan.source} (the fleet stack).`,
     `# 1. With this version of the program and fleet.stacks still single, deploy once: aliases give the`,
     `#    backup replication rules and Argo CD's cluster Secrets their new parent; nothing in AWS changes.`,
     `pulumi up --stack ${q(plan.source)}`,
     `# 2. Create the new stacks (same secrets provider as ${plan.source}).`,
     ...plan.moves.map((m) => `pulumi stack init ${q(m.dest)}`),
-    `# 3. Move each stack's resources; children and providers follow.`,
-    ...plan.moves.map((m) => `pulumi state move --source ${q(plan.source)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`),
+    `# 3. Move each stack's resources; children and providers follow (then on, those another stack holds).`,
+    ...plan.moves.map((m) => `pulumi state move --source ${q(m.source ?? plan.source)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`),
     `# 4. Set fleet.stacks: per-cluster in Pulumi.${plan.source}.yaml, then preview every stack: no create, replace or`,
     `#    delete of a cloud resource may show (components and stack reads are created; ${plan.dropped.length} leftovers of the single stack go).`,
     `npm run deploy -- --stack ${plan.source} --preview`,
@@ -120,4 +164,43 @@ export function migrationScript(plan: MigrationPlan, org?: string): string {
     `npm run deploy -- --stack ${plan.source}`,
   ];
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The `pulumi state move` steps that carry each cloud resource from the stack holding it in
+ * `before` to the one holding it in `after`, two plans of the same per-cluster fleet, where
+ * the resource keeps its URN or `after` names its URN in `before` as an alias. So far only an
+ * Argo CD hub's NAT addresses change stacks: the fleet stack holds the hubs'
+ * (components/hub-nat-addresses.ts), so when a region's hub changes, the old hub's go to its
+ * own stack and the new hub's come to the fleet stack. Moved first, they keep their addresses
+ * and no NAT gateway is replaced (its `allocationId` forces a new one: hashicorp/terraform-provider-aws
+ * internal/service/ec2/vpc_nat_gateway.go); deployed without, the fleet stack would allocate new
+ * addresses for the new hub and fail to release the old hub's, which its NAT gateways still
+ * hold (EC2 `ReleaseAddress`: InvalidIPAddress.InUse; a NAT gateway's primary address cannot
+ * be disassociated, EC2 `DisassociateNatGatewayAddress`).
+ */
+export function stateMoves(before: StackedPlan, after: StackedPlan): MigrationMove[] {
+  const key = (urn: string) => urn.replace(/^urn:pulumi:[^:]+::/, "");
+  const cloud = (r: PlannedResource) => !isProvider(r.type) && !holdsNothing(r);
+  // A plan of older code names no stack per resource: all are in the plan's stack.
+  const stackOf = (plan: StackedPlan, r: PlannedResource) => r.stack ?? plan.stack;
+  const earlier = new Map(before.resources.filter(cloud).map((r) => [key(r.urn), r]));
+  const deployed = deployedUrns(before.resources);
+  const moves = new Map<string, MigrationMove & { urns: string[] }>();
+  for (const r of after.resources.filter(cloud)) {
+    const was = [r.urn, ...(r.aliases ?? [])].map((u) => earlier.get(key(u))).find((x) => x !== undefined);
+    if (!was) continue;
+    const [source, dest] = [stackOf(before, was), stackOf(after, r)];
+    if (source === dest) continue;
+    const step = `${source} ${dest}`;
+    if (!moves.has(step)) moves.set(step, { source, dest, urns: [], resources: 0 });
+    moves.get(step)!.urns.push(inStack(deployed.get(was.urn)!, source));
+  }
+  return [...moves.values()].map((m) => ({ ...m, urns: m.urns.sort(), resources: m.urns.length })).sort((a, b) => `${a.source} ${a.dest}`.localeCompare(`${b.source} ${b.dest}`));
+}
+
+/** `stateMoves` as the commands to run before deploying, one per pair of stacks. */
+export function stateMoveCommands(moves: readonly MigrationMove[], org?: string): string[] {
+  const q = (stack: string) => (org ? `${org}/eks-fleet/${stack}` : stack);
+  return moves.map((m) => `pulumi state move --source ${q(m.source!)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`);
 }

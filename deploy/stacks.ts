@@ -10,7 +10,8 @@ import { MAX_STACK_WAVES } from "../fleet/waves";
  * build from the name of the stack it runs as (`pulumi.getStack()`), by convention:
  * - `<fleet stack>`: what every cluster needs first and only once: the replicated secrets and
  *   their regional keys, the gateway certificates and their validation record, the fleet-wide
- *   IAM roles, and with `dns.globalAccelerator` the accelerator and its listener;
+ *   IAM roles, with Argo CD each hub's NAT addresses (its spokes' endpoints admit them), and
+ *   with `dns.globalAccelerator` the accelerator and its listener;
  * - `<fleet stack>.<cluster>`: one cluster and everything only it uses: VPC, control plane, nodes,
  *   add-ons, agent, backup bucket, load balancer, and its part of the fleet record (its health
  *   checks and its records in the answer sets, or its latency record);
@@ -58,15 +59,6 @@ export function hasFleetRecord(_spec: FleetSpec): boolean {
 }
 
 /**
- * Argo CD's hub of `cluster`'s region, when it is another cluster: a spoke's endpoint admits its
- * hub's NAT addresses, which AWS assigns, so a spoke's stack reads its hub's.
- */
-export function hubOf(spec: FleetSpec, cluster: ClusterSpec): ClusterSpec | undefined {
-  const hub = spec.hubs.find((h) => h.name === cluster.argocdHub);
-  return hub && hub.name !== cluster.name ? hub : undefined;
-}
-
-/**
  * Regions that have a links stack: with the accelerator every fleet region (its endpoint
  * group), those with an Argo CD hub, and the home region for the fleet record.
  */
@@ -107,17 +99,18 @@ export function stackOfCluster(spec: FleetSpec, fleetStack: string, cluster: str
 
 /**
  * The stacks whose outputs a stack reads (StackReferences), each for a value AWS assigns:
- * a cluster reads the fleet stack (secret, key and certificate ARNs) and, an Argo CD spoke, its
- * hub's stack (the hub's NAT addresses, which its endpoint admits); a replication stack its
- * cluster and its partner (bucket keys); a links stack, with the accelerator, the fleet stack
- * (the listener) and its region's clusters (their load balancers), and the home region's also
- * every other region's links stack, so `<record>` names the accelerator only once every
- * endpoint group exists; with Argo CD every cluster of its region (endpoint and CA: the hub's
- * for the connection, each cluster's for its Secret). A spoke's hub is in its region: no stack
- * reads another region's cluster but for the backup partners. Failover records alias names the
- * program computes: without the accelerator the home links stack only has to come after the
- * clusters. The fleet stack reads nothing, so it deploys first and alone. A StackReference
- * reads the Pulumi backend, never an AWS region: a region's outage cannot block it.
+ * a cluster reads the fleet stack only (secret, key and certificate ARNs, and with Argo CD its
+ * hub's NAT addresses: a hub's network takes them, a spoke's endpoint admits them), so no
+ * cluster stack waits for another; a replication stack its cluster and its partner (bucket
+ * keys); a links stack, with the accelerator, the fleet stack (the listener) and its region's
+ * clusters (their load balancers), and the home region's also every other region's links
+ * stack, so `<record>` names the accelerator only once every endpoint group exists; with Argo
+ * CD every cluster of its region (endpoint and CA: the hub's for the connection, each
+ * cluster's for its Secret). No stack reads another region's cluster but for the backup
+ * partners. Failover records alias names the program computes: without the accelerator the
+ * home links stack only has to come after the clusters. The fleet stack reads nothing, so it
+ * deploys first and alone. A StackReference reads the Pulumi backend, never an AWS region: a
+ * region's outage cannot block it.
  */
 export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStack): string[] {
   const cluster = (name: string) => clusterStackName(fleetStack, name);
@@ -125,10 +118,8 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
     case "single":
     case "fleet":
       return [];
-    case "cluster": {
-      const hub = hubOf(spec, spec.clusters.find((c) => c.name === stack.cluster)!);
-      return hub ? [fleetStack, cluster(hub.name)] : [fleetStack];
-    }
+    case "cluster":
+      return [fleetStack];
     case "replication": {
       const partner = spec.clusters.find((c) => c.name === stack.cluster)!.backup.partner;
       return spec.clusters.filter((c) => c.name === stack.cluster || c.name === partner).map((c) => cluster(c.name));
@@ -144,40 +135,11 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
 }
 
 /**
- * The Argo CD hubs whose stacks other cluster stacks read (those with spokes: each spoke's
- * endpoint admits its hub's NAT addresses), in a per-cluster fleet; none otherwise.
- */
-export function hubStackClusters(spec: FleetSpec): string[] {
-  if (spec.stacks !== "per-cluster") return [];
-  return spec.hubs.filter((h) => spec.clusters.some((c) => hubOf(spec, c)?.name === h.name)).map((h) => h.name);
-}
-
-/**
- * The rollout waves' clusters as groups in order, each wave one group, or two when it holds an
- * Argo CD hub with spokes: the hubs first (each moved up to its earliest spoke's wave).
- */
-function hubFirstWaves(spec: FleetSpec): string[][] {
-  const hubs = new Set(hubStackClusters(spec));
-  const waveOf = new Map(spec.waves.flatMap((w) => w.clusters.map((c) => [c, w.index] as const)));
-  for (const c of spec.clusters) {
-    const hub = hubOf(spec, c);
-    if (hub && hubs.has(hub.name)) waveOf.set(hub.name, Math.min(waveOf.get(hub.name)!, waveOf.get(c.name)!));
-  }
-  const ordered = spec.waves.flatMap((w) => w.clusters);
-  return spec.waves.flatMap((wave) => {
-    const members = ordered.filter((c) => waveOf.get(c) === wave.index);
-    const first = members.filter((c) => hubs.has(c));
-    return first.length > 0 ? [first, members.filter((c) => !hubs.has(c))] : [members];
-  });
-}
-
-/**
  * The most stages a fleet deploys in: the fleet stack, its waves (fleet/waves.ts caps them),
- * each in two stages when it holds an Argo CD hub with spokes (the hubs ahead of the rest), and
- * at most two stages of joining stacks (the home links stack after the others, with the
+ * and at most two stages of joining stacks (the home links stack after the others, with the
  * accelerator). The deploy workflow has one stage job for each (deploy/matrix.ts).
  */
-export const MAX_DEPLOY_STAGES = 1 + 2 * MAX_STACK_WAVES + 2;
+export const MAX_DEPLOY_STAGES = 1 + MAX_STACK_WAVES + 2;
 
 /**
  * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
@@ -195,26 +157,16 @@ export const MAX_DEPLOY_STAGES = 1 + 2 * MAX_STACK_WAVES + 2;
  * that holds resources, even from a failed first deploy, keeps its wave. @default every stack
  * holds resources: waves as given
  *
- * With Argo CD, a spoke's stack reads its hub's NAT addresses (stackReads), which exist only
- * once the hub's stack has run: a hub with spokes deploys in the earliest wave of its region's
- * clusters, in a group ahead of the rest of that wave, and a stack never runs before or beside
- * a stack it reads (a new spoke of a new hub: one group after it).
+ * With Argo CD, a hub and its spokes deploy in their own waves too: the hub's NAT addresses,
+ * which each spoke's endpoint admits, are allocated in the fleet stack (stackReads), so no
+ * cluster stack reads another and a cold deploy creates hubs and spokes at once.
  */
 export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
-  const waveGroups = hubFirstWaves(spec);
-  const groupOf = new Map(waveGroups.flatMap((group, i) => group.map((c) => [c, i] as const)));
-  const level = new Map<string, number>();
-  const levelOf = (cluster: ClusterSpec): number => {
-    if (!level.has(cluster.name)) {
-      const hub = hubOf(spec, cluster);
-      const after = hub ? levelOf(hub) + 1 : 0;
-      level.set(cluster.name, Math.max(isNew(clusterStackName(fleetStack, cluster.name)) ? 0 : groupOf.get(cluster.name)!, after));
-    }
-    return level.get(cluster.name)!;
-  };
   const clusterStages: string[][] = [];
-  for (const cluster of waveGroups.flat().map((c) => spec.clusters.find((x) => x.name === c)!)) (clusterStages[levelOf(cluster)] ??= []).push(clusterStackName(fleetStack, cluster.name));
+  for (const wave of spec.waves) {
+    for (const cluster of wave.clusters) (clusterStages[isNew(clusterStackName(fleetStack, cluster)) ? 0 : wave.index] ??= []).push(clusterStackName(fleetStack, cluster));
+  }
   const joining = fleetStacks(spec, fleetStack).filter((s) => s.kind === "replication" || s.kind === "links");
   // Each joining stack one stage after the latest joining stack it reads (they read no later stack).
   const depth = new Map<string, number>();

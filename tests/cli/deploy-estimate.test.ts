@@ -5,7 +5,7 @@ import { evaluateProgram } from "../../cli/engine/evaluate";
 import { planFleet } from "../../cli/engine/plan-stack";
 import { PlanDocument } from "../../cli/plan-document";
 import { stageJobOf } from "../../deploy/matrix";
-import { deployStages } from "../../deploy/stacks";
+import { clusterStackName, deployStages } from "../../deploy/stacks";
 import { FleetSpec, parseFleet } from "../../fleet";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
@@ -20,6 +20,8 @@ interface Figures {
   readonly perCluster?: { readonly spec: FleetSpec; readonly plan: PlanDocument };
 }
 const figures = new Map<number, Figures>();
+/** 30 clusters with Argo CD, a stack per cluster: round-robin over ten regions, a hub and two spokes in each. */
+let argo: NonNullable<Figures["perCluster"]>;
 
 /** `plan`'s estimate over other resources or stages, as the plan computes it. */
 function estimateOf({ spec, plan }: NonNullable<Figures["perCluster"]>, resources = plan.resources, stages = deployStages(spec, plan.stack, () => true)): DeployEstimate {
@@ -40,6 +42,9 @@ beforeAll(async () => {
     const { document } = await planFleet(spec, stackConfig(raw));
     figures.set(size, { single, work, perCluster: { spec, plan: document } });
   }
+  const raw = fleetConfig(30, { stacks: "per-cluster", gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" } });
+  const spec = parseFleet(raw, "us-east-1");
+  argo = { spec, plan: (await planFleet(spec, stackConfig(raw))).document };
 }, 180_000);
 
 describe("a cold deploy on the workflows' runner", () => {
@@ -118,5 +123,30 @@ describe("a cold deploy on the workflows' runner", () => {
     const [ten, thirty] = [figures.get(10)!, figures.get(30)!];
     expect(thirty.perCluster!.plan.estimate.firstUpSeconds / ten.perCluster!.plan.estimate.firstUpSeconds).toBeLessThan(1.05);
     expect(thirty.single.firstUpSeconds / ten.single.firstUpSeconds).toBeGreaterThan(2.5);
+  });
+});
+
+describe("a cold deploy of an Argo CD fleet whose hubs have spokes, a stack per cluster", () => {
+  const hubStacks = () => new Set(argo.spec.hubs.map((h) => clusterStackName(argo.plan.stack, h.name)));
+
+  it(`of 30 clusters, a hub and two spokes in each of ten regions, takes at most ${GOAL}× one cluster's critical path: hubs and spokes start together`, () => {
+    const { spec, plan } = argo;
+    expect(spec.clusters.filter((c) => c.argocdHub !== c.name)).toHaveLength(20);
+    const { estimate } = plan;
+    expect(estimate.runner.slots).toBe(workflowRunner().slots);
+    expect(estimate.firstUpSeconds).toBeLessThanOrEqual(GOAL * estimate.criticalPathSeconds);
+    const fleet = estimate.stacks.find((s) => s.stack === plan.stack)!;
+    const clusters = estimate.stacks.filter((s) => plan.stacks!.find((x) => x.name === s.stack)!.kind === "cluster");
+    expect(clusters).toHaveLength(30);
+    for (const cluster of clusters) expect([cluster.stack, cluster.startSeconds]).toEqual([cluster.stack, fleet.finishSeconds]);
+    expect(clusters.filter((c) => hubStacks().has(c.stack))).toHaveLength(10);
+  });
+
+  it("misses the goal with each hub a stage ahead of its spokes, as when a spoke's stack read its hub's NAT addresses", () => {
+    const [fleet, clusters, ...joining] = deployStages(argo.spec, argo.plan.stack, () => true);
+    const hubFirst = [fleet, clusters.filter((s) => hubStacks().has(s)), clusters.filter((s) => !hubStacks().has(s)), ...joining];
+    const estimate = estimateOf(argo, argo.plan.resources, hubFirst);
+    expect(estimate.firstUpSeconds).toBeGreaterThan(GOAL * estimate.criticalPathSeconds);
+    expect(estimateOf(argo).firstUpSeconds).toBe(argo.plan.estimate.firstUpSeconds);
   });
 });

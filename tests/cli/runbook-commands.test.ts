@@ -104,7 +104,8 @@ export function problemsOf(words: readonly string[]): string[] {
   if (!command) problems.push(`${line}: ${words[0]} ${cli.version} has no command '${positionals.join(" ")}' in the table (tests/fixtures/cli-flags.ts)`);
   const global = words[0] === "aws" && GLOBAL_SERVICES.has(positionals[0]);
   const what: Readonly<Record<string, string>> = { region: "region", stack: "stack" };
-  if (!used.has(TARGET[words[0]]) && !global) problems.push(`${line}: names no ${what[TARGET[words[0]]] ?? "cluster"} (--${TARGET[words[0]]})`);
+  const target = command?.target ?? TARGET[words[0]];
+  if (!used.has(target) && !global) problems.push(`${line}: names no ${what[TARGET[words[0]]] ?? "cluster"} (--${target})`);
   return problems;
 }
 
@@ -196,6 +197,8 @@ describe("every runbook command, against the pinned CLIs and the project's own c
       "velero backup download b --kubecontext usw2: velero v1.18.1 has no command 'backup download b' in the table (tests/fixtures/cli-flags.ts)",
     ]);
     expect(problemsOf(["pulumi", "up", "--target", "urn"])).toEqual(["pulumi up --target urn: names no stack (--stack)"]);
+    expect(problemsOf(["pulumi", "state", "move", "--dest", "prod", "urn"])).toEqual(["pulumi state move --dest prod urn: names no stack (--source)"]);
+    expect(problemsOf(["pulumi", "state", "move", "--source", "prod.c1", "--dest", "prod", "--yes", "urn"])).toEqual([]);
     expect(problemsOf(["aws", "route53", "get-health-check-status", "--health-check-id", "x"])).toEqual([]);
   });
 

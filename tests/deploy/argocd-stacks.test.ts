@@ -1,12 +1,15 @@
 import { planFleet, StackPlan } from "../../cli/engine/plan-stack";
 import { stacksFor } from "../../deploy/plan-stacks";
 import { deployStages, fleetStacks, stackReads } from "../../deploy/stacks";
+import { stateMovesNote } from "../../cli/diff";
+import { stateMoves } from "../../deploy/migration";
 import { touchedStacks } from "../../deploy/touched";
 import { treePart } from "../../deploy/tree-part";
 import { stackArgs } from "../../policies/evaluate";
 import { treePartsOf } from "../../policies/gitops-tree";
 import { parseFleet } from "../../fleet";
 import { fleetConfig, problemsOf, stackConfig } from "../fixtures/fleets";
+import { mockState } from "../../cli/engine/mock-state";
 import { eksClusterOf, kubernetesProviderOf } from "../support/outage-play";
 import { reconcilersOf } from "../support/reconcilers";
 
@@ -77,13 +80,8 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
       const target = String(r.inputs.name).split("/").pop()!;
       expect(stackReads(planned.spec, "prod", section)).toContain(target);
     }
-    // A spoke reads its hub, in its region; a hub reads only the fleet stack.
-    for (const section of stacks.filter((s) => s.kind === "cluster")) {
-      const cluster = planned.spec.clusters.find((c) => c.name === section.cluster)!;
-      const reads = stackReads(planned.spec, "prod", section);
-      expect(reads).toEqual(cluster.argocdHub === cluster.name ? ["prod"] : ["prod", `prod.${cluster.argocdHub}`]);
-      expect(reads.slice(1).map((s) => regionOfStack.get(s))).toEqual(reads.slice(1).map(() => section.region));
-    }
+    // A hub and a spoke alike read only the fleet stack: the hub's NAT addresses are there.
+    for (const section of stacks.filter((s) => s.kind === "cluster")) expect([section.name, stackReads(planned.spec, "prod", section)]).toEqual([section.name, ["prod"]]);
     // The links stack of a region reads every cluster there; no other region's but a backup partner's.
     for (const section of stacks.filter((s) => s.kind === "links")) {
       const reads = new Set(stackReads(planned.spec, "prod", section));
@@ -94,21 +92,59 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
     }
   });
 
-  it("deploys the hubs before their spokes: a spoke's stack reads its hub's NAT addresses", () => {
+  it("allocates each hub's NAT addresses in the fleet stack, in the hub's region, one per zone; every other address stays in its cluster's stack", () => {
+    const addresses = planned.document.resources.filter((r) => r.type === "aws:ec2/eip:Eip");
+    const hubs = new Set(planned.spec.hubs.map((h) => h.name));
+    for (const c of planned.spec.clusters) {
+      const own = addresses.filter((r) => r.cluster === c.name);
+      expect(own).toHaveLength(c.subnets.public.length);
+      for (const r of own) expect([r.name, r.stack, r.region]).toEqual([r.name, hubs.has(c.name) ? "prod" : `prod.${c.name}`, c.region]);
+      // The NAT gateways stay with their VPC, in the cluster's stack, hub or not.
+      const gateways = planned.document.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway" && r.cluster === c.name);
+      expect(gateways.map((r) => r.stack)).toEqual(own.map(() => `prod.${c.name}`));
+    }
+    // Nothing else of a cluster is in the fleet stack.
+    const inFleetStack = planned.document.resources.filter((r) => r.stack === "prod" && r.cluster !== null && !r.type.startsWith("eks-fleet:"));
+    expect(inFleetStack.filter((r) => r.type !== "aws:ec2/eip:Eip").map((r) => r.urn)).toEqual([]);
+  });
+
+  it("gives each hub's NAT gateways the fleet stack's addresses, and opens each spoke's endpoint to exactly those, read from the fleet stack", () => {
+    const resources = planned.document.resources;
+    // What AWS assigns each address (the offline engine's identity of it), as the fleet stack publishes it.
+    const assigned = (r: (typeof resources)[number]) => mockState({ type: r.type, name: r.name, inputs: r.inputs, region: r.region!, accountId: planned.spec.accountId });
+    for (const hub of planned.spec.hubs) {
+      const allocated = resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
+      expect(allocated.map((r) => r.stack)).toEqual(allocated.map(() => planned.document.stack));
+      const gateways = resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
+      expect(gateways.map((r) => r.inputs.allocationId)).toEqual(allocated.map((r) => assigned(r).id));
+      const cidrs = allocated.map((r) => `${assigned(r).state.publicIp}/32`);
+      expect(new Set(cidrs).size).toBe(cidrs.length);
+      for (const spoke of planned.spec.clusters.filter((c) => c.argocdHub === hub.name && c.name !== hub.name)) {
+        const eks = resources.find((r) => r.type === "aws:eks/cluster:Cluster" && r.cluster === spoke.name)!;
+        expect([spoke.name, (eks.inputs.vpcConfig as any).publicAccessCidrs]).toEqual([spoke.name, [...planned.spec.apiAccessCidrs, ...cidrs]]);
+      }
+      // The hub's own endpoint admits no NAT address: it reaches itself privately.
+      const own = resources.find((r) => r.type === "aws:eks/cluster:Cluster" && r.cluster === hub.name)!;
+      expect((own.inputs.vpcConfig as any).publicAccessCidrs).toEqual(planned.spec.apiAccessCidrs);
+    }
+  });
+
+  it("deploys each hub beside its spokes, in its own wave: no cluster stack reads another", () => {
     const stages = deployStages(planned.spec, "prod");
     const stageOf = new Map(stages.flatMap((stage, i) => stage.map((s) => [s, i] as const)));
     for (const section of fleetStacks(planned.spec, "prod")) {
       for (const read of stackReads(planned.spec, "prod", section)) expect([section.name, stageOf.get(read)! < stageOf.get(section.name)!]).toEqual([section.name, true]);
     }
-    // Each cluster stack once; each hub in the stage right before the first of its spokes (its earliest wave, ahead of the rest of it).
+    // Each cluster stack once, in the stage of its rollout wave (after the fleet stack), hubs as any other cluster.
     const clusterStacks = stages.flat().filter((s) => fleetStacks(planned.spec, "prod").find((x) => x.name === s)!.kind === "cluster");
     expect(clusterStacks.sort()).toEqual(planned.spec.clusters.map((c) => `prod.${c.name}`).sort());
-    for (const hub of planned.spec.hubs) {
-      const spokes = planned.spec.clusters.filter((c) => c.argocdHub === hub.name && c.name !== hub.name);
-      expect(stageOf.get(`prod.${hub.name}`)).toBe(Math.min(...spokes.map((c) => stageOf.get(`prod.${c.name}`)!)) - 1);
-    }
-    // `plan --only-stack` of a spoke evaluates the fleet stack and its hub's first, nothing else.
-    expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.c1", "prod.c3"]);
+    for (const wave of planned.spec.waves) for (const c of wave.clusters) expect([c, stageOf.get(`prod.${c}`)]).toEqual([c, 1 + wave.index]);
+    // us-west-2's hub c1 shares its wave's stage with its spokes there; c0, the primary, keeps its last wave, after its spokes.
+    expect(planned.spec.waves.find((w) => w.clusters.includes("c1"))!.clusters).toEqual(expect.arrayContaining(["c3", "c5"]));
+    expect([stageOf.get("prod.c3"), stageOf.get("prod.c5")]).toEqual([stageOf.get("prod.c1"), stageOf.get("prod.c1")]);
+    expect(stageOf.get("prod.c0")).toBeGreaterThan(stageOf.get("prod.c2")!);
+    // `plan --only-stack` of a spoke evaluates the fleet stack first, nothing else.
+    expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.c3"]);
   });
 
   it("gives each links stack the Secrets naming its region's clusters' folders: the part of the tree `plan --only-stack` renders", () => {
@@ -142,27 +178,66 @@ describe("the deploy stages of an Argo CD fleet, per-cluster", () => {
 });
 
 describe("the cold deploy of an Argo CD fleet, per-cluster", () => {
-  it("creates the hubs with spokes first, then every other cluster at once: a spoke's stack reads its hub's", () => {
+  it("creates every cluster, hubs and spokes, at once, right after the fleet stack", () => {
     const spec = parseFleet(twoRegions(6), "us-east-1");
     const cold = deployStages(spec, "prod", () => true);
-    expect(cold.length).toBe(4);
-    expect([...cold[1]].sort()).toEqual(["prod.c0", "prod.c1"]);
-    expect([...cold[2]].sort()).toEqual(["prod.c2", "prod.c3", "prod.c4", "prod.c5"]);
-    // A spoke added to a deployed fleet joins the first stage after its hub's.
+    expect(cold.length).toBe(3);
+    expect(cold[0]).toEqual(["prod"]);
+    expect([...cold[1]].sort()).toEqual(spec.clusters.map((c) => `prod.${c.name}`).sort());
+    // A spoke added to a deployed fleet joins the first cluster stage, whatever its hub's wave.
     const stages = deployStages(spec, "prod", (stack) => stack === "prod.c5");
-    const stageOf = (stack: string) => stages.findIndex((stage) => stage.includes(stack));
-    expect(stageOf("prod.c5")).toBe(stageOf("prod.c1") + 1);
+    expect(stages[1]).toContain("prod.c5");
   });
 });
 
 describe("a hub taking over its region, per-cluster", () => {
-  it("touches only that region's stacks: the new hub's, its spokes', the old hub's and the region's links", async () => {
-    const raw = twoRegions(6);
-    const before = await plan(raw);
-    const takeover = await plan({ ...raw, gitops: { ...ARGOCD, hubs: { "us-west-2": "c3" } } });
-    expect(touchedStacks(before.document, takeover.document)).toEqual(["prod.c1", "prod.c3", "prod.c5", "prod.links.us-west-2"]);
-    const stageOf = (stack: string) => deployStages(takeover.spec, "prod").findIndex((stage) => stage.includes(stack));
-    for (const spoke of ["prod.c1", "prod.c5"]) expect(stageOf("prod.c3")).toBeLessThan(stageOf(spoke));
-    expect(reconcilersOf(takeover.spec, takeover.document)).toEqual({ c0: ["c0"], c1: ["c3"], c2: ["c0"], c3: ["c3"], c4: ["c0"], c5: ["c3"] });
+  const raw = twoRegions(6);
+  let before: StackPlan;
+  let takeover: StackPlan;
+  beforeAll(async () => {
+    before = await plan(raw);
+    takeover = await plan({ ...raw, gitops: { ...ARGOCD, hubs: { "us-west-2": "c3" } } });
   }, 120_000);
+
+  it("touches that region's stacks (the new hub's, its spokes', the old hub's, the region's links) and, for the two hubs' NAT addresses, the fleet stack", () => {
+    expect(touchedStacks(before.document, takeover.document)).toEqual(["prod", "prod.c1", "prod.c3", "prod.c5", "prod.links.us-west-2"]);
+    const inFleetStack = (p: StackPlan) => new Set(p.document.resources.filter((r) => r.stack === "prod").map((r) => r.urn));
+    const [was, is] = [inFleetStack(before), inFleetStack(takeover)];
+    const names = (urns: string[]) => urns.map((u) => u.slice(u.lastIndexOf("::") + 2)).sort();
+    expect(names([...was].filter((u) => !is.has(u)))).toEqual(["c1-nat-0", "c1-nat-1", "c1-nat-2"]);
+    expect(names([...is].filter((u) => !was.has(u)))).toEqual(["c3-nat-0", "c3-nat-1", "c3-nat-2"]);
+    expect(reconcilersOf(takeover.spec, takeover.document)).toEqual({ c0: ["c0"], c1: ["c3"], c2: ["c0"], c3: ["c3"], c4: ["c0"], c5: ["c3"] });
+  });
+
+  it("keeps every address where it is in AWS: the state moves to run first carry the old hub's to its own stack and the new hub's to the fleet stack", () => {
+    const moves = stateMoves(before.document, takeover.document);
+    const name = (u: string) => u.slice(u.lastIndexOf("::") + 2);
+    expect(moves.map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
+      ["prod", "prod.c1", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+      ["prod.c3", "prod", ["c3-nat-0", "c3-nat-1", "c3-nat-2"]],
+    ]);
+    // Each URN as the source stack holds it (every ancestor's type), which the destination's program takes over by its alias.
+    expect(moves[1].urns[0]).toBe("urn:pulumi:prod.c3::eks-fleet::eks-fleet:index:Fleet$eks-fleet:cluster:RegionalCluster$eks-fleet:network:ClusterNetwork$aws:ec2/eip:Eip::c3-nat-0");
+    // The destination's program knows each moved URN, in its stack, as the URN or an alias of an address
+    // (compared in the offline engine's scheme, where a URN's type names the parent's type only).
+    const offline = (urn: string, stack: string) => {
+      const [, , types, name] = urn.split("::");
+      return `urn:pulumi:${stack}::eks-fleet::${types.split("$").slice(-2).join("$")}::${name}`;
+    };
+    for (const m of moves) {
+      const known = new Set(takeover.document.resources.filter((r) => r.stack === m.dest).flatMap((r) => [r.urn, ...(r.aliases ?? [])]));
+      for (const urn of m.urns) expect([urn, known.has(offline(urn, m.dest))]).toEqual([urn, true]);
+    }
+    // The fleet diff ends with them, as commands; a fleet whose hubs did not change moves nothing, and the diff says nothing.
+    const note = stateMovesNote([{ base: before.document, head: takeover.document }]);
+    for (const m of moves) expect(note).toContain(`pulumi state move --source ${m.source} --dest ${m.dest} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`);
+    expect(stateMoves(takeover.document, takeover.document)).toEqual([]);
+    expect(stateMovesNote([{ base: takeover.document, head: takeover.document }])).toBe("");
+    // The old layout (every address in its cluster's stack): each hub's three go to the fleet stack.
+    const old = { stack: "prod", resources: before.document.resources.filter((r) => !(r.stack === "prod" && r.type === "aws:ec2/eip:Eip")).concat(before.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip").map((r) => ({ ...r, stack: `prod.${r.cluster}`, urn: r.aliases![0].replace("urn:pulumi:prod::", `urn:pulumi:prod.${r.cluster}::`), aliases: undefined }))) };
+    expect(stateMoves(old, before.document).map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
+      ["prod.c0", "prod", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
+      ["prod.c1", "prod", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+    ]);
+  });
 });

@@ -1,9 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { playPromotion } from "../../cli/failover/play";
+import { planFleet } from "../../cli/engine/plan-stack";
+import { stateMoves } from "../../deploy/migration";
 import { fleetStacks } from "../../deploy/stacks";
+import { parseFleet } from "../../fleet";
 import { touchedStacks } from "../../deploy/touched";
-import { fleetConfig, writeStackFile } from "../fixtures/fleets";
+import { fleetConfig, stackConfig, writeStackFile } from "../fixtures/fleets";
+import { deployChanges, shown } from "../support/outage-play";
 import { reconcilersOf } from "../support/reconcilers";
 import { tempDir } from "../support/temp-dirs";
 
@@ -26,15 +30,42 @@ describe("a failover of a per-cluster fleet", () => {
     expect(touchedStacks(played.before.document, played.after.document)).toEqual([]);
   }, 60_000);
 
-  it("Argo CD, the hub's region down: changes no stack, and every surviving cluster keeps its region's hub", async () => {
-    // Two clusters in each of us-east-1 and us-west-2: c0 (the primary) is us-east-1's hub, c1 us-west-2's.
-    const fleet = fleetConfig(4, { stacks: "per-cluster", gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" } });
-    fleet.clusters = fleet.clusters.map((c: any, i: number) => ({ ...c, region: i % 2 === 0 ? "us-east-1" : "us-west-2" }));
-    const played = await failover(fleet, "us-east-1");
+});
+
+describe("a failover of a per-cluster Argo CD fleet, the hub's region down", () => {
+  // Two clusters in each of us-east-1 and us-west-2: c0 (the primary) is us-east-1's hub, c1 us-west-2's.
+  const fleet = fleetConfig(4, { stacks: "per-cluster", gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" } });
+  fleet.clusters = fleet.clusters.map((c: any, i: number) => ({ ...c, region: i % 2 === 0 ? "us-east-1" : "us-west-2" }));
+  let played: Awaited<ReturnType<typeof failover>>;
+  beforeAll(async () => {
+    played = await failover(fleet, "us-east-1");
+  }, 60_000);
+
+  it("changes no stack, and every surviving cluster keeps its region's hub", () => {
     expect(played.before.spec.hubs.map((h) => [h.name, h.region])).toEqual([["c0", "us-east-1"], ["c1", "us-west-2"]]);
     expect(touchedStacks(played.before.document, played.after.document)).toEqual([]);
     const reconcilers = reconcilersOf(played.after.spec, played.after.document);
     const survivors = played.after.spec.clusters.filter((c) => c.region !== "us-east-1");
     expect(Object.fromEntries(survivors.map((c) => [c.name, reconcilers[c.name]]))).toEqual({ c1: ["c1"], c3: ["c1"] });
+  });
+
+  it("keeps the failed region's hub addresses in the fleet stack, which plans with that region down before and after: unchanged, they call nothing", () => {
+    const held = (p: typeof played.before) => p.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip" && r.region === "us-east-1").map((r) => r.urn);
+    expect(held(played.before)).toHaveLength(3);
+    expect(held(played.after)).toEqual(held(played.before));
+    expect(deployChanges(played.before.document, played.after.document).map(shown)).toEqual([]);
+  });
+
+  it("a hub takeover in the surviving region during the outage: the fleet stack changes only that region's hub addresses, the state moves only stacks of that region", async () => {
+    const takeover = { ...fleet, gitops: { ...fleet.gitops, hubs: { "us-west-2": "c3" } } };
+    const after = await planFleet(parseFleet(takeover, "us-east-1"), stackConfig(takeover, "us-east-1", "prod"), [], "fast", ["us-east-1"]);
+    const fleetStack = (p: typeof after) => ({ ...p.document, resources: p.document.resources.filter((r) => r.stack === "prod") });
+    const changes = deployChanges(fleetStack(played.after), fleetStack(after)).filter((c) => !c.type.startsWith("eks-fleet:"));
+    expect(changes.map(shown).sort()).toEqual([
+      ...[0, 1, 2].map((i) => `added us-west-2 aws:ec2/eip:Eip c3-nat-${i}`),
+      ...[0, 1, 2].map((i) => `removed us-west-2 aws:ec2/eip:Eip c1-nat-${i}`),
+    ]);
+    // Moved first, they keep their addresses: prod → prod.c1 and prod.c3 → prod, both clusters of us-west-2.
+    expect(stateMoves(played.after.document, after.document).map((m) => [m.source, m.dest])).toEqual([["prod", "prod.c1"], ["prod.c3", "prod"]]);
   }, 60_000);
 });

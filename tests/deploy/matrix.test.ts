@@ -117,8 +117,8 @@ describe("the deploy workflow's stages, generated from the fleet", () => {
     expect(matrix.stages.flatMap((entries, i) => entries.map((e) => [e.stack, i]))).toEqual([["prod.c3", stageOf("prod.c3")], ["prod.links.us-east-1", stageOf("prod.links.us-east-1")]]);
   });
 
-  it("has a stage job for every stage a fleet can have: the most waves, each with Argo CD hubs ahead of it, then the joining stacks", () => {
-    // One hub per region and one spoke beside it in the same wave, every wave in a region of its own: each wave splits in two.
+  it("has a stage job for every stage a fleet can have: the most waves, then the joining stacks, Argo CD hubs with spokes or not", () => {
+    // One hub per region and one spoke beside it in the same wave, every wave in a region of its own: each wave is one stage.
     const base = fleetConfig(2 * MAX_STACK_WAVES, { mode: "active-active" });
     const regions = [...new Set(fleetConfig(MAX_STACK_WAVES * 10).clusters.map((c: { region: string }) => c.region))].slice(0, MAX_STACK_WAVES);
     expect(regions).toHaveLength(MAX_STACK_WAVES);
@@ -127,20 +127,23 @@ describe("the deploy workflow's stages, generated from the fleet", () => {
     const waves = Array.from({ length: MAX_STACK_WAVES }, (_, i) => ({ name: `w${i}`, clusters: [names[i], names[i + MAX_STACK_WAVES]], bake: "1h" }));
     const widest: Record<string, any> = { ...structuredClone(raw), gitops: { ...raw.gitops, engine: "argocd" }, clusters, rollout: { waves } };
     expect(deployStages(parseFleet(widest, "us-east-1"), "prod")).toHaveLength(MAX_DEPLOY_STAGES);
+    expect(MAX_DEPLOY_STAGES).toBe(1 + MAX_STACK_WAVES + 2);
     const tooMany = { ...widest, rollout: { waves: [...waves.slice(0, -1), { ...waves.at(-1)!, clusters: [names.at(-9)] }, { name: "extra", clusters: [names.at(-1)], bake: "1h" }] } };
     expect(() => parseFleet(tooMany, "us-east-1")).toThrow(`fleet.rollout.waves: lists ${MAX_STACK_WAVES + 1} waves; a per-cluster fleet deploys in at most ${MAX_STACK_WAVES}`);
     const jobs = Object.keys(deploy.jobs).filter((j) => j.startsWith("stage-"));
     expect(jobs).toEqual(Array.from({ length: MAX_DEPLOY_STAGES }, (_, i) => stageJob(i + 1)));
   });
 
-  it("runs an Argo CD fleet's hubs in a stage job of their own, after the fleet stack and before the clusters that read them", () => {
+  it("runs an Argo CD fleet's hubs in the stage jobs of their waves, beside their spokes: the cluster jobs of the same fleet with Flux", () => {
     const argo = parseFleet(fleetConfig(12, { stacks: "per-cluster", gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" } }), "us-east-1");
-    const stages = deployMatrix([{ fleetStack: "prod", spec: argo }]).stages.map((entries) => entries.map((e) => e.stack));
+    const flux = parseFleet(fleetConfig(12, { stacks: "per-cluster" }), "us-east-1");
+    const jobs = (spec: typeof argo) => deployMatrix([{ fleetStack: "prod", spec }]).stages.map((entries) => entries.map((e) => e.stack).filter((s) => !s.includes(".links.")));
+    const stages = jobs(argo);
     const stageOf = (stack: string) => stages.findIndex((s) => s.includes(stack));
-    // Round-robin over ten regions: us-east-1 (c0, c10) and us-west-2 (c1, c11) have spokes; the other hubs stay with the clusters.
-    expect([...stages[stageOf("prod.c0")]].sort()).toEqual(["prod.c0", "prod.c1"]);
-    expect(stageOf("prod.c0")).toBeGreaterThan(stageOf("prod"));
-    for (const spoke of ["prod.c10", "prod.c11"]) expect(stageOf(spoke)).toBeGreaterThan(stageOf("prod.c0"));
+    // Round-robin over ten regions: us-east-1 (c0, c10) and us-west-2 (c1, c11) have spokes.
+    expect(argo.clusters.filter((c) => c.argocdHub !== c.name).map((c) => [c.name, c.argocdHub])).toEqual([["c10", "c0"], ["c11", "c1"]]);
+    expect(stageOf("prod.c11")).toBe(stageOf("prod.c1"));
+    expect(stages).toEqual(jobs(flux));
   });
 
   it("prints what the workflow reads: every stage job's matrix from its own output, run by the per-stack workflow", async () => {

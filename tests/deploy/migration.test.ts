@@ -18,15 +18,20 @@ function destinations(single: PlanDocument, split: PlanDocument): { urn: string;
   const moves = migrationPlan(single, split);
   const deployed = deployedUrns(single.resources);
   const byDeployed = new Map(single.resources.map((r) => [deployed.get(r.urn)!, r]));
-  const byUrn = new Map(single.resources.map((r) => [r.urn, r]));
-  // What `pulumi state move` takes for each destination: the URNs named and all their descendants.
-  const destOf = new Map<string, string>();
-  for (const { dest, urns } of moves.moves) for (const urn of urns) destOf.set(byDeployed.get(urn)!.urn, dest);
-  const movedTo = (r: PlanDocument["resources"][number]): string | undefined => {
-    for (let at: typeof r | undefined = r; at; at = at.parent ? byUrn.get(at.parent) : undefined) if (destOf.has(at.urn)) return destOf.get(at.urn);
-    return undefined;
-  };
-  const splitStackOf = new Map(split.resources.map((r) => [r.urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:prod::"), r.stack]));
+  // What `pulumi state move` takes for each destination: the URNs named and all their descendants,
+  // each move out of the stack it names, in order (a URN names its stack: the one it is in at that step).
+  const at = new Map<string, string>();
+  const descendants = (urn: string): string[] => [urn, ...single.resources.filter((r) => r.parent === urn).flatMap((r) => descendants(r.urn))];
+  for (const { source, dest, urns } of moves.moves) {
+    for (const urn of urns) {
+      const named = byDeployed.get(urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:prod::"))!;
+      expect(at.get(named.urn) ?? "prod").toBe(source ?? "prod");
+      for (const moved of descendants(named.urn)) at.set(moved, dest);
+    }
+  }
+  const movedTo = (r: PlanDocument["resources"][number]): string | undefined => at.get(r.urn);
+  // The stack that holds each URN of the single stack: under that URN or an alias of it.
+  const splitStackOf = new Map(split.resources.flatMap((r) => [r.urn, ...(r.aliases ?? [])].map((u) => [u.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:prod::"), r.stack] as const)));
   return single.resources.filter((x) => holdsCloudObject(x.type)).map((r) => ({ urn: r.urn, movedTo: movedTo(r) ?? "prod", heldIn: splitStackOf.get(r.urn) }));
 }
 
@@ -93,5 +98,16 @@ describe("moving a single-stack Argo CD fleet to per-cluster stacks", () => {
     ]);
     const release = destinations(single, split).find((d) => d.urn.endsWith("::c1-argocd-argocd"))!;
     expect(release.movedTo).toBe("prod.c1");
+ 
+    // Each hub's NAT addresses go with its cluster, then on to the fleet stack, which holds them and publishes them to the spokes.
+    const addresses = split.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.stack === "prod");
+    expect(addresses.map((r) => r.name).sort()).toEqual(["c0-nat-0", "c0-nat-1", "c0-nat-2", "c1-nat-0", "c1-nat-1", "c1-nat-2"]);
+    const onward = moves.moves.filter((m) => m.source !== undefined);
+    expect(onward.map((m) => [m.source, m.dest, m.urns.map((u) => u.slice(u.lastIndexOf("::") + 2))])).toEqual([
+      ["prod.c0", "prod", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
+      ["prod.c1", "prod", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+    ]);
+    expect(migrationScript(moves)).toContain(`pulumi state move --source prod.c0 --dest prod --yes '${onward[0].urns[0]}'`);
+    expect(onward[0].urns[0]).toBe("urn:pulumi:prod.c0::eks-fleet::eks-fleet:index:Fleet$eks-fleet:cluster:RegionalCluster$eks-fleet:network:ClusterNetwork$aws:ec2/eip:Eip::c0-nat-0");
   });
 });
