@@ -14,9 +14,9 @@ const folders = (files: readonly RenderedFile[]) => files.filter((f) => f.path.s
 /**
  * The worker of cli/tree-in-worker.ts: for each request, renders the tree of the fleet it
  * carries (or the part of it one stack's agents apply), runs the manifest rules over it and
- * stages it beside its folder, then posts the
- * violations and the staged tree (or the bad-input problems) back. Loads cdk8s and the tree
- * rules only: not the Pulumi SDK, the resource rules or the fleet's schema.
+ * stages it beside its folder, then posts the violations and the staged tree (or the bad-input
+ * problems) back. Loads cdk8s and the tree rules only: not the Pulumi SDK, the resource rules
+ * or the fleet's schema.
  */
 parentPort!.on("message", ({ id, spec, root, dir, keptDir, clusters }: TreeRequest) => {
   let reply: TreeReply;

@@ -8,16 +8,11 @@ import type { FleetStack } from "./stacks";
  * the whole tree (undefined). With Flux, a cluster's stack holds its Kustomizations, over its
  * own folders; with Argo CD, a region's links stack holds the Secrets that register each of
  * the region's clusters with its hub, naming their folders (components/fleet.ts, `buildLinks`).
- * The fleet, addresses and replication stacks apply none. Agents that apply every cluster's folders judge
- * the whole tree, as a single stack's do.
+ * The fleet, addresses and replication stacks apply none. (A fleet spans two regions at least, so no
+ * stack but a single one applies every cluster's folders.)
  */
 export function treePart(spec: FleetSpec, stack: FleetStack): readonly string[] | undefined {
-  const part = clustersApplied(spec, stack);
-  return part.length === spec.clusters.length ? undefined : part;
-}
-
-function clustersApplied(spec: FleetSpec, stack: FleetStack): readonly string[] {
-  if (stack.kind === "single") return spec.clusters.map((c) => c.name);
+  if (stack.kind === "single") return undefined;
   if (spec.gitops.engine === "flux") return stack.kind === "cluster" ? [stack.cluster!] : [];
   if (stack.kind !== "links" || !spec.hubs.some((h) => h.region === stack.region)) return [];
   return spec.clusters.filter((c) => c.region === stack.region).map((c) => c.name);

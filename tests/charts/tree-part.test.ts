@@ -3,7 +3,7 @@ import * as path from "path";
 import { ApiObject } from "cdk8s";
 import { fleetReplications, keptTreeOf, renderRollout, RenderedFile, replicatedReplications, Select, writeTreeAtomic } from "../../charts";
 import { treeOfRendered } from "../../cli/rendered-tree";
-import { FleetConfigError, FleetSpec, parseFleet } from "../../fleet";
+import { FleetConfigError, FleetSpec, names, parseFleet } from "../../fleet";
 import { evaluateTree } from "../../policies/evaluate-tree";
 import { loadTree } from "../../policies/tree";
 import { Violation } from "../../policies/violation";
@@ -58,7 +58,7 @@ const replications = (version: string, bad = false) => {
 const renders = new Map<string, RenderedFile[]>();
 /** The tree (or the part `clusters` names) at `version`, after `previous`; each rendered once per file. */
 function render(version: string, previous?: readonly RenderedFile[], clusters?: readonly string[], bad = false): RenderedFile[] {
-  const key = JSON.stringify([version, previous?.find((f) => f.path === "rollout.json")?.content, clusters, bad]);
+  const key = JSON.stringify([version, previous?.find((f) => f.path === names.ROLLOUT_STATE_FILE)?.content, clusters, bad]);
   if (!renders.has(key)) renders.set(key, renderRollout(fleet, { replications: replications(version, bad), kept: previous ? keptTreeOf(previous) : undefined, clusters }).files);
   return renders.get(key)!;
 }
@@ -96,7 +96,7 @@ describe("the part of the tree a cluster's stack applies", () => {
         const part = render(version, previous, [cluster]);
         expect(folderOf(part, cluster)).toEqual(folderOf(whole, cluster));
         // Nothing of another cluster's, and none of the fleet's own files but the override record's entries.
-        expect([...new Set(part.map((f) => (f.path.startsWith("clusters/") ? f.path.split("/")[1] : f.path)))].sort()).toEqual(part.some((f) => f.path === "overrides.json") ? [cluster, "overrides.json"] : [cluster]);
+        expect([...new Set(part.map((f) => (f.path.startsWith("clusters/") ? f.path.split("/")[1] : f.path)))].sort()).toEqual(part.some((f) => f.path === names.OVERRIDE_RECORD_FILE) ? [cluster, names.OVERRIDE_RECORD_FILE] : [cluster]);
       }
     }
   });

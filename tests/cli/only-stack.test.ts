@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../cli/plan";
 import { PlanDocument } from "../../cli/plan-document";
-import { renderTree } from "../../charts";
+import { readKeptTree, renderTree, synthTree } from "../../charts";
 import { fleetFromStackFile } from "../../fleet";
 import { fleetConfig, writeStackFile } from "../fixtures/fleets";
 
@@ -13,11 +13,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const file = writeStackFile(path.join(dir, "Pulumi.split.yaml"), fleetConfig(3, { stacks: "per-cluster" }));
 
 /** `npm run plan -- --only-stack STACK` in-process, into its own folder. */
-async function planOnly(stack: string): Promise<{ status: number; plan: PlanDocument; out: string; printed: string }> {
-  const out = path.join(dir, stack);
+async function planOnly(stack: string, config = file): Promise<{ status: number; plan: PlanDocument; out: string; printed: string }> {
+  const out = path.join(dir, "plans", stack);
   const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
   try {
-    const status = await main(["--config", file, "--out", out, "--only-stack", stack]);
+    const status = await main(["--config", config, "--out", out, "--only-stack", stack]);
     return { status, plan: JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")), out, printed: log.mock.calls.flat().join("\n") };
   } finally {
     log.mockRestore();
@@ -45,5 +45,26 @@ describe("npm run plan -- --only-stack", () => {
     const { plan, out } = await planOnly("split");
     expect(new Set(plan.resources.map((r) => r.stack))).toEqual(new Set(["split"]));
     expect(fs.existsSync(path.join(out, "gitops", "clusters"))).toBe(false);
+  });
+
+  it("keeps a later wave's files from the stack's own tree, as the whole plan does", async () => {
+    // The stack's tree at one source; then a new namespace, which reaches the first wave only.
+    const project = fs.mkdtempSync(path.join(dir, "waves-"));
+    fs.copyFileSync(path.resolve(__dirname, "../../Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+    const before = fleetConfig(3, { stacks: "per-cluster" });
+    const stackFile = writeStackFile(path.join(project, "Pulumi.waves.yaml"), before);
+    synthTree(fleetFromStackFile(stackFile).spec, path.join(project, "gitops"));
+    writeStackFile(stackFile, { ...before, namespaces: [...before.namespaces, { name: "billing", admins: ["billing-admins"] }] });
+    const { spec } = fleetFromStackFile(stackFile);
+    const whole = renderTree(spec, { kept: readKeptTree(path.join(project, "gitops")) });
+    const fresh = renderTree(spec);
+    const later = spec.waves.at(-1)!.clusters[0];
+    const folder = (files: readonly { path: string; content: string }[], cluster: string) => files.filter((f) => f.path.startsWith(`clusters/${cluster}/`));
+    // The later wave keeps what it runs: its folder is not what the source renders today.
+    expect(folder(whole, later)).not.toEqual(folder(fresh, later));
+    const { status, out } = await planOnly(`waves.${later}`, stackFile);
+    expect(status).toBe(0);
+    const written = folder(whole, later).map((f) => ({ path: f.path, content: fs.readFileSync(path.join(out, "gitops", f.path), "utf8") }));
+    expect(written).toEqual(folder(whole, later));
   });
 });
