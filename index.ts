@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Fleet } from "./components/fleet";
-import { ACCELERATOR_OUTPUT, CLUSTER_OUTPUT, ClusterValues, FLEET_WIDE_OUTPUT, LINKS_OUTPUT } from "./components/stack-inputs";
+import { ACCELERATOR_OUTPUT, CLUSTER_OUTPUT, ClusterValues, FLEET_WIDE_OUTPUT, HUB_NAT_ADDRESSES_OUTPUT, LINKS_OUTPUT } from "./components/stack-inputs";
 import { resolveStack } from "./deploy/stacks";
 import { checkUpgradesSinceLastDeployment, KUBERNETES_VERSIONS_OUTPUT } from "./fleet/last-deployment";
 import { fleetFromPulumiConfig } from "./fleet/pulumi-config";
@@ -23,6 +23,7 @@ export = async function fleetProgram() {
   // What the other stacks read (components/stack-inputs.ts): values AWS assigns, nothing the fleet computes.
   const published = {
     ...(stack.kind === "fleet" && fleet.fleetWide ? { [FLEET_WIDE_OUTPUT]: fleet.fleetWide } : {}),
+    ...(stack.kind === "addresses" && fleet.hubNatAddresses ? { [HUB_NAT_ADDRESSES_OUTPUT]: fleet.hubNatAddresses } : {}),
     ...(stack.kind === "fleet" && fleet.accelerator ? { [ACCELERATOR_OUTPUT]: { listenerArn: fleet.accelerator.listenerArn, dnsName: fleet.accelerator.dnsName } } : {}),
     ...(stack.kind === "cluster" ? { [CLUSTER_OUTPUT]: clusterValues(fleet, stack.cluster!) } : {}),
     ...(stack.kind === "links" && fleet.accelerator ? { [LINKS_OUTPUT]: { endpointGroupArn: fleet.accelerator.endpointGroupArns[stack.region!] } } : {}),
@@ -58,7 +59,7 @@ export = async function fleetProgram() {
 /**
  * A cluster stack's values the replication and links stacks name: its bucket and key, its load balancer, its API
  * server (an Argo CD cluster Secret's endpoint and CA). An Argo CD hub's NAT addresses, which its
- * spokes' endpoints admit, are the fleet stack's (components/hub-nat-addresses.ts).
+ * spokes' endpoints admit, are its region's addresses stack's (components/hub-nat-addresses.ts).
  */
 function clusterValues(fleet: Fleet, cluster: string): ClusterValues {
   const storage = fleet.storage.get(cluster)!;

@@ -19,7 +19,7 @@ const DEFAULT_STACK_PARALLEL = 4;
 /**
  * `npm run deploy`: `pulumi up` (or `--preview`) of every stack of the fleet a stack file
  * describes, through the Pulumi Automation API (the Pulumi CLI and credentials needed): the
- * fleet stack, then each rollout wave's cluster stacks (a cluster stack that holds nothing yet
+ * fleet stack (with Argo CD, the hubs' addresses stacks beside it), then each rollout wave's cluster stacks (a cluster stack that holds nothing yet
  * with the first wave: deploy/stacks.ts `deployStages`), then the links stacks, at most
  * `--stack-parallel` stacks at once, `--parallel` operations within each, nothing started
  * after the first failure; each stack with the policy pack and its own pack config, from an

@@ -88,14 +88,18 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * The `pulumi state move` commands to run before deploying, when resources change stacks (an
- * Argo CD hub's NAT addresses when the hub changes: deploy/migration.ts `stateMoves`); moved
- * first, they stay as they are in AWS. Empty when nothing moves.
+ * Argo CD hub's NAT addresses when the hub changes, or from the fleet stack that held them
+ * before the addresses stacks: deploy/migration.ts `stateMoves`); moved first, they stay as
+ * they are in AWS. Empty when nothing moves.
  */
 export function stateMovesNote(plans: readonly { readonly base: PlanDocument; readonly head: PlanDocument }[]): string {
   const moves = plans.flatMap(({ base, head }) => stateMoves(base, head));
   if (moves.length === 0) return "";
-  const why = "docs/RUNBOOK.md, section 3; deployed without, the fleet stack fails to release addresses a NAT gateway holds";
-  return `\n**Before deploying, move these resources between stacks** (${why}):\n\n\`\`\`sh\n${stateMoveCommands(moves).join("\n")}\n\`\`\`\n`;
+  // A destination the base holds nothing in is new (an addresses stack, the first time): created first.
+  const deployed = new Set(plans.flatMap(({ base }) => base.resources.map((r) => r.stack ?? base.stack)));
+  const newStacks = new Set(moves.map((m) => m.dest).filter((s) => !deployed.has(s)));
+  const why = "docs/RUNBOOK.md, section 3; deployed without, a stack would allocate new addresses and fail to release those a NAT gateway holds";
+  return `\n**Before deploying, move these resources between stacks** (${why}):\n\n\`\`\`sh\n${stateMoveCommands(moves, undefined, newStacks).join("\n")}\n\`\`\`\n`;
 }
 
 /** The head's fleet, each cluster at the version its wave is promoted to (the tree's rollout.json). */

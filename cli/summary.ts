@@ -48,7 +48,7 @@ function stackLines(plan: PlanDocument): string[] {
   const largest = stacks.reduce((a, b) => (b.resources > a.resources ? b : a));
   if (largest.kind === "single") return [`Stacks: 1 (${largest.name}, ${largest.resources} resources; fleet.stacks: per-cluster splits it, README "Stacks: one fleet, one stack or many")`];
   if (stacks.length === 1) return [`Stacks: ${largest.name} only (${largest.kind} stack, ${largest.resources} resources; the stacks it reads were evaluated, not listed)`];
-  const kinds = (["fleet", "cluster", "replication", "links"] as const).map((kind) => {
+  const kinds = (["fleet", "addresses", "cluster", "replication", "links"] as const).map((kind) => {
     const counts = stacks.filter((s) => s.kind === kind).map((s) => s.resources);
     if (counts.length === 0) return undefined;
     const range = Math.min(...counts) === Math.max(...counts) ? `${counts[0]}` : `${Math.min(...counts)}–${Math.max(...counts)}`;

@@ -9,13 +9,14 @@ export interface ClusterNetworkArgs {
   readonly eksClusterName: string;
   readonly tags: Record<string, string>;
   /**
-   * The NAT gateways' Elastic IPs, allocated elsewhere: an Argo CD hub's in the fleet stack of
-   * a per-cluster fleet (components/hub-nat-addresses.ts). @default allocated here, one per zone
+   * The NAT gateways' Elastic IPs, allocated elsewhere: an Argo CD hub's in its region's
+   * addresses stack of a per-cluster fleet (components/hub-nat-addresses.ts). @default allocated here, one per zone
    */
   readonly natAddresses?: NatAddresses;
   /**
-   * Where this cluster's own addresses may have been held before (under the fleet, in the fleet
-   * stack, while it was a hub): an address moved from there with `pulumi state move` is taken over, not replaced.
+   * Where this cluster's own addresses may have been held before (under the fleet, in its
+   * region's addresses stack, or earlier the fleet stack, while it was a hub): an address moved
+   * from there with `pulumi state move` is taken over, not replaced.
    */
   readonly formerAddressParent?: pulumi.Input<string>;
 }
@@ -23,8 +24,8 @@ export interface ClusterNetworkArgs {
 /**
  * A VPC over three availability zones (two where the region offers two): private subnets
  * for nodes and pods (no public IPs, egress through one NAT gateway per zone so a zone
- * outage cannot cut the others off; an Argo CD hub's NAT addresses come from the fleet stack
- * in a per-cluster fleet), public subnets for internet-facing load balancers only.
+ * outage cannot cut the others off; an Argo CD hub's NAT addresses come from its region's
+ * addresses stack in a per-cluster fleet), public subnets for internet-facing load balancers only.
  * Zones are named by zone ID, never by name, from the fleet model (`fleet/zones.ts` or the
  * cluster's `zoneIds`): no zone lookup, so a deploy never needs the region to choose them.
  */

@@ -6,7 +6,7 @@ import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdRegistration, RegisteredCluster } from "./argocd-registration";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
-import { clusterStackName, FleetStack, hasFleetRecord, linkRegions, linksStackName } from "../deploy/stacks";
+import { addressesStackName, clusterStackName, FleetStack, hasFleetRecord, linkRegions, linksStackName } from "../deploy/stacks";
 import { BackupReplication, ReplicationEnd } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
@@ -19,22 +19,22 @@ import { FluxAgent } from "./flux-agent";
 import { kubeconfigFor } from "./kubeconfig";
 import { GatewayCertificates } from "./gateway-certificates";
 import { GlobalAccelerator } from "./global-accelerator";
-import { allocateHubNatAddresses } from "./hub-nat-addresses";
+import { allocateHubNatAddresses, NatAddresses } from "./hub-nat-addresses";
 import { Karpenter } from "./karpenter";
 import { FleetRole, PodIdentityRole } from "./pod-identity-role";
 import { LoadBalancerController } from "./load-balancer-controller";
 import { NamespaceAdminAccess } from "./namespace-admin-access";
 import { RegionalCluster, RegionalClusterArgs } from "./regional-cluster";
 import { ReplicatedSecrets } from "./replicated-secrets";
-import { ClusterValues, FleetWideValues, readAccelerator, readCluster, readFleetWide, readLinks } from "./stack-inputs";
+import { ClusterValues, FleetWideValues, HubNatAddressesValues, readAccelerator, readCluster, readFleetWide, readHubNatAddresses, readLinks } from "./stack-inputs";
 import { Velero } from "./velero";
 import { ZonalAutoshift } from "./zonal-autoshift";
 
 export interface FleetArgs {
   readonly spec: FleetSpec;
   /**
-   * The stack this run builds (deploy/stacks.ts): in a per-cluster fleet, the fleet stack, one
-   * cluster's stack, its replication stack or a links stack, each reading what it needs of the others through
+   * The stack this run builds (deploy/stacks.ts): in a per-cluster fleet, the fleet stack, a
+   * region's addresses stack, one cluster's stack, its replication stack or a links stack, each reading what it needs of the others through
    * StackReferences (stack-inputs.ts). @default the whole fleet, as one stack
    */
   readonly stack?: FleetStack;
@@ -124,6 +124,8 @@ export class Fleet extends pulumi.ComponentResource {
   public dns?: DnsRouting;
   /** What the fleet stack publishes for the cluster stacks (fleet and single stacks). */
   public fleetWide?: FleetWideValues;
+  /** What an addresses stack publishes for its region's cluster stacks: the hub's NAT addresses. */
+  public hubNatAddresses?: HubNatAddressesValues;
   private readonly building: Promise<void>;
 
   /** The fleet, once every cluster and fleet-wide resource of its stack is constructed. */
@@ -139,8 +141,10 @@ export class Fleet extends pulumi.ComponentResource {
     this.spec = spec;
     this.stack = args.stack ?? { name: pulumi.getStack(), kind: "single" };
     const fleetStack = args.fleetStack ?? this.stack.name;
-    // A stack configures only the regions it builds in: a cluster stack never needs another cluster's region.
-    const regions = this.stack.kind === "cluster" || this.stack.kind === "replication" || this.stack.kind === "links" ? [spec.homeRegion, this.stack.region!] : [spec.homeRegion, ...spec.regions];
+    // A stack configures only the regions it builds in: a cluster stack never needs another cluster's
+    // region, an addresses stack only its own (nothing of it is in the home region).
+    const kind = this.stack.kind;
+    const regions = kind === "addresses" ? [this.stack.region!] : kind === "cluster" || kind === "replication" || kind === "links" ? [spec.homeRegion, this.stack.region!] : [spec.homeRegion, ...spec.regions];
     this.providers = new Map([...new Set(regions)].map((region) => [region, regionalProvider(spec, region, { parent: this })]));
     this.building = this.build(spec, fleetStack);
   }
@@ -155,32 +159,32 @@ export class Fleet extends pulumi.ComponentResource {
       const certificates = new GatewayCertificates("gateway-certificates", { fleet: spec, zoneId, providers: this.providers }, home);
       // IAM is global: the roles live with the fleet, outside every cluster.
       roles = new FleetAddonRoles("addon-roles", { fleet: spec }, home);
-      // Each Argo CD hub's NAT addresses, in its region, ahead of every cluster stack (hub-nat-addresses.ts).
-      // A single stack keeps them in the hub's network: one deploy orders hub and spokes by itself.
-      const hubNatAddresses = kind === "fleet"
-        ? Object.fromEntries(spec.hubs.map((hub) => [hub.name, allocateHubNatAddresses(spec, hub, { parent: this, provider: this.providers.get(hub.region)! })]))
-        : {};
-      this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns, hubNatAddresses };
+      this.fleetWide = { secretArns: secrets.arns, keyArns: secrets.keyArns, certificateArns: certificates.arns };
       if (kind === "fleet") {
         // The accelerator and its listener need no cluster: each region's links stack adds its endpoint group.
         if (spec.dns.globalAccelerator) this.accelerator = new GlobalAccelerator("accelerator", { fleet: spec, loadBalancers: new Map(), regions: [] }, home);
         return this.registerOutputs({});
       }
     }
+    if (kind === "addresses") return this.buildAddresses(spec);
     if (kind === "replication") return this.buildReplication(spec, fleetStack);
     if (kind === "links") return this.buildLinks(spec, fleetStack, home);
     const mine = kind === "cluster" ? spec.clusters.filter((c) => c.name === this.stack.cluster) : spec.clusters;
-    // A cluster stack reads the NAT addresses of the one hub it names: its own, or its spokes' hub.
-    const hubsRead = kind === "cluster" ? [...new Set(mine.map((c) => c.argocdHub).filter((h): h is string => h !== undefined))] : [];
-    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this, hubsRead)), roles: roles ?? fleetRolesByArn(spec) };
+    const shared: FleetWide = { zoneId, ...(this.fleetWide ?? readFleetWide(spec, fleetStack, this)), roles: roles ?? fleetRolesByArn(spec) };
+    // A cluster stack reads the NAT addresses of the one hub it names, its region's (its own, or
+    // its spokes' hub), from its region's addresses stack; a single stack takes them from the hub's network.
+    const hubNatAddresses = new Map<string, NatAddresses>();
+    for (const hub of kind === "cluster" ? new Set(mine.map((c) => c.argocdHub).filter((h): h is string => h !== undefined)) : []) {
+      hubNatAddresses.set(hub, readHubNatAddresses(spec, addressesStackName(fleetStack, this.stack.region!), hub, this));
+    }
     const byName = new Map<string, BuiltCluster>();
 
     // Each region's Argo CD hub reaches its region's spokes' public endpoints from its NAT
     // addresses, so each other cluster admits exactly its own hub's /32s (see `hubEgressCidrs`);
     // a hub reaches itself through its private endpoint. A single stack builds the hubs first
     // and takes the addresses from their networks; in a cluster stack, the hub's network and
-    // its spokes' endpoints take the addresses the fleet stack allocated, so no cluster stack
-    // waits for another (deploy/stacks.ts `deployStages`).
+    // its spokes' endpoints take the addresses its region's addresses stack allocated, so no
+    // cluster stack waits for another (deploy/stacks.ts `deployStages`).
     const hubs = new Map<string, SpokeHub>();
     const hubInstalls = new Map<string, ArgoCdHub>();
     for (const hubSpec of spec.hubs) {
@@ -188,7 +192,7 @@ export class Fleet extends pulumi.ComponentResource {
         hubs.set(hubSpec.name, { cluster: hubSpec, roleArn: shared.roles.argocd!.arn });
         continue;
       }
-      const hub = await this.addCluster(spec, hubSpec, shared, { natAddresses: shared.hubNatAddresses[hubSpec.name] });
+      const hub = await this.addCluster(spec, hubSpec, shared, { natAddresses: hubNatAddresses.get(hubSpec.name) });
       byName.set(hubSpec.name, hub);
       const role = shared.roles.argocd!;
       const argocd = new ArgoCdHub(`${hubSpec.name}-argocd`, { fleet: spec, hub: hub.cluster, serviceWebhook: hub.serviceWebhook, role }, { parent: hub.cluster });
@@ -202,8 +206,8 @@ export class Fleet extends pulumi.ComponentResource {
     for (const clusterSpec of mine) {
       if (byName.has(clusterSpec.name)) continue;
       const hub = clusterSpec.argocdHub ? spec.clusters.find((c) => c.name === clusterSpec.argocdHub)! : undefined;
-      const hubEgressCidrs = hub && (byName.get(hub.name)?.cluster.natPublicIps ?? shared.hubNatAddresses[hub.name].publicIps).map((ip) => pulumi.interpolate`${ip}/32`);
-      // Its own addresses, known also where a former hub's were held (under the fleet), for a `pulumi state move` out of the fleet stack.
+      const hubEgressCidrs = hub && (byName.get(hub.name)?.cluster.natPublicIps ?? hubNatAddresses.get(hub.name)!.publicIps).map((ip) => pulumi.interpolate`${ip}/32`);
+      // Its own addresses, known also where a former hub's were held (under the fleet), for a `pulumi state move` out of the addresses stack.
       const formerAddressParent = kind === "cluster" ? this.urn : undefined;
       const c = await this.addCluster(spec, clusterSpec, shared, { hubEgressCidrs, formerAddressParent });
       byName.set(clusterSpec.name, c);
@@ -250,6 +254,18 @@ export class Fleet extends pulumi.ComponentResource {
       providers: { aws: this.providers.get(cluster.region)! },
       aliases: [{ parent: pulumi.createUrn(cluster.name, CLUSTER_TYPE, this) }],
     });
+  }
+
+  /**
+   * An addresses stack: the NAT addresses of its region's Argo CD hub, in that region, directly
+   * under the fleet (components/hub-nat-addresses.ts), published by hub for the region's cluster
+   * stacks. It reads no stack, so it deploys beside the fleet stack, before every cluster.
+   */
+  private buildAddresses(spec: FleetSpec): void {
+    const region = this.stack.region!;
+    const hubs = spec.hubs.filter((h) => h.region === region);
+    this.hubNatAddresses = Object.fromEntries(hubs.map((hub) => [hub.name, allocateHubNatAddresses(spec, hub, { parent: this, provider: this.providers.get(region)! })]));
+    this.registerOutputs({});
   }
 
   /** A replication stack: its cluster's replication rule, naming its partner's bucket and key as their stacks published them. */

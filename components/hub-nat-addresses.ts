@@ -21,19 +21,21 @@ export const natAddressName = (cluster: string, i: number) => `${cluster}-nat-${
 export const clusterNetworkUrn = (cluster: string, fleet: pulumi.Resource) => pulumi.createUrn(cluster, NETWORK_TYPE, pulumi.createUrn(cluster, CLUSTER_TYPE, fleet));
 
 /**
- * The Elastic IPs of an Argo CD hub's NAT gateways, one per zone, allocated in the fleet stack
- * of a per-cluster fleet, under the fleet component `fleet` and through the hub region's
- * provider: every spoke's public endpoint admits them, and with them in the stack that deploys
- * first, a spoke's stack reads them from there and deploys beside its hub instead of after it
+ * The Elastic IPs of an Argo CD hub's NAT gateways, one per zone, allocated in the addresses
+ * stack of the hub's region (`<fleet>.addresses.<region>`) in a per-cluster fleet, under the
+ * fleet component `fleet` and through the region's provider: every spoke's public endpoint
+ * admits them, and with them in a stack that deploys first, beside the fleet stack, a spoke's
+ * stack reads them from there and deploys beside its hub instead of after it
  * (deploy/stacks.ts). An Elastic IP is allocated alone, with no VPC or subnet (EC2
  * `AllocateAddress`, `Domain=vpc`), and a NAT gateway created later takes it by allocation ID
  * (EC2 `CreateNatGateway` `AllocationId`; hashicorp/terraform-provider-aws
  * internal/service/ec2/vpc_nat_gateway.go): the hub's own stack passes them to its network.
- * No component of their own: the fleet stack grows with the regions by these alone.
+ * No component of their own: an addresses stack holds these and its region's provider only.
  *
  * Each address has its name and tags of the cluster layout and is known also under that
- * parent (`aliases`), so moving one between the hub's stack and the fleet stack with `pulumi
- * state move` keeps the address (README, "Stacks"; deploy/migration.ts `stateMoves`).
+ * parent (`aliases`), so moving one between the hub's stack and an addresses stack with
+ * `pulumi state move` keeps the address; under the fleet component in both, it keeps its URN
+ * from the fleet stack, which held them before (README, "Stacks"; deploy/migration.ts `stateMoves`).
  */
 export function allocateHubNatAddresses(fleet: FleetSpec, hub: ClusterSpec, opts: { readonly parent: pulumi.Resource; readonly provider: pulumi.ProviderResource }): NatAddresses {
   const formerParent = clusterNetworkUrn(hub.name, opts.parent);

@@ -18,7 +18,7 @@ export interface RegionalClusterArgs {
   readonly cluster: ClusterSpec;
   /**
    * Further ranges allowed on the public endpoint besides `apiAccessCidrs`: the Argo CD
-   * hub's NAT addresses on a spoke (read from the fleet stack in a per-cluster fleet). @default none
+   * hub's NAT addresses on a spoke (read from its region's addresses stack in a per-cluster fleet). @default none
    */
   readonly hubEgressCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   /** Its NAT gateways' Elastic IPs when allocated elsewhere (components/cluster-network.ts). @default its own */

@@ -12,6 +12,7 @@ export const FLEET_WIDE_OUTPUT = "fleetWide";
 export const CLUSTER_OUTPUT = "cluster";
 export const ACCELERATOR_OUTPUT = "accelerator";
 export const LINKS_OUTPUT = "links";
+export const HUB_NAT_ADDRESSES_OUTPUT = "hubNatAddresses";
 
 /** The fleet stack's ARNs every cluster's add-ons name. */
 export interface FleetWideValues {
@@ -21,12 +22,14 @@ export interface FleetWideValues {
   readonly keyArns: Readonly<Record<string, pulumi.Input<string>>>;
   /** The gateway certificate of each fleet region. */
   readonly certificateArns: Readonly<Record<string, pulumi.Input<string>>>;
-  /**
-   * Each Argo CD hub's NAT addresses, by hub, in a per-cluster fleet (components/hub-nat-addresses.ts):
-   * the hub's network takes them, its spokes' endpoints admit them. Read only for the hubs a stack names.
-   */
-  readonly hubNatAddresses: Readonly<Record<string, NatAddresses>>;
 }
+
+/**
+ * What an addresses stack publishes: its region's Argo CD hub's NAT addresses, by hub
+ * (components/hub-nat-addresses.ts): the hub's network takes them, its spokes' endpoints admit
+ * them. By hub, so a cluster stack never takes a former hub's addresses for its current one's.
+ */
+export type HubNatAddressesValues = Readonly<Record<string, NatAddresses>>;
 
 /** A cluster stack's values that the replication and links stacks name. */
 export interface ClusterValues {
@@ -63,30 +66,34 @@ function field(ref: pulumi.StackReference, stack: string, output: string, path: 
   });
 }
 
-/** The fleet stack's values, as a cluster stack reads them: of the hubs' NAT addresses, those of `hubs` only. */
-export function readFleetWide(spec: FleetSpec, fleetStack: string, parent: pulumi.Resource, hubs: readonly string[] = []): FleetWideValues {
+/** The fleet stack's values, as a cluster stack reads them. */
+export function readFleetWide(spec: FleetSpec, fleetStack: string, parent: pulumi.Resource): FleetWideValues {
   const ref = reference(fleetStack, parent);
   const read = (kind: "secretArns" | "keyArns" | "certificateArns", key: string) =>
     field(ref, fleetStack, FLEET_WIDE_OUTPUT, (v) => v?.[kind]?.[key], `${kind}.${key}`);
   const regions = [...new Set([spec.homeRegion, ...spec.regions])];
-  // One address per zone of the hub, in the order of its public subnets (components/cluster-network.ts).
-  const addresses = (hub: string): NatAddresses => {
-    const zones = spec.clusters.find((c) => c.name === hub)!.subnets.public.length;
-    const list = (kind: keyof NatAddresses) => ref.getOutput(FLEET_WIDE_OUTPUT).apply((value): string[] => {
-      const found = value?.hubNatAddresses?.[hub]?.[kind];
-      if (!Array.isArray(found) || found.length !== zones) throw new pulumi.RunError(`stack ${fleetStack} publishes no hubNatAddresses.${hub}.${kind} for its ${zones} zones: deploy it first (npm run deploy, README "Stacks")`);
-      return found;
-    });
-    const [allocationIds, publicIps] = [list("allocationIds"), list("publicIps")];
-    const perZone = (all: pulumi.Output<string[]>) => Array.from({ length: zones }, (_, i) => all.apply((xs) => xs[i]));
-    return { allocationIds: perZone(allocationIds), publicIps: perZone(publicIps) };
-  };
   return {
     secretArns: Object.fromEntries(spec.secrets.map((s) => [s.name, read("secretArns", s.name)])),
     keyArns: Object.fromEntries(regions.map((r) => [r, read("keyArns", r)])),
     certificateArns: Object.fromEntries(spec.regions.map((r) => [r, read("certificateArns", r)])),
-    hubNatAddresses: Object.fromEntries(hubs.map((hub) => [hub, addresses(hub)])),
   };
+}
+
+/**
+ * The NAT addresses of the Argo CD hub `hub`, as a cluster stack of its region reads them from
+ * the region's addresses stack `stack`: one per zone of the hub, in the order of its public
+ * subnets (components/cluster-network.ts).
+ */
+export function readHubNatAddresses(spec: FleetSpec, stack: string, hub: string, parent: pulumi.Resource): NatAddresses {
+  const ref = reference(stack, parent);
+  const zones = spec.clusters.find((c) => c.name === hub)!.subnets.public.length;
+  const list = (kind: keyof NatAddresses) => ref.getOutput(HUB_NAT_ADDRESSES_OUTPUT).apply((value): string[] => {
+    const found = value?.[hub]?.[kind];
+    if (!Array.isArray(found) || found.length !== zones) throw new pulumi.RunError(`stack ${stack} publishes no ${HUB_NAT_ADDRESSES_OUTPUT}.${hub}.${kind} for its ${zones} zones: deploy it first (npm run deploy, README "Stacks")`);
+    return found;
+  });
+  const perZone = (all: pulumi.Output<string[]>) => Array.from({ length: zones }, (_, i) => all.apply((xs) => xs[i]));
+  return { allocationIds: perZone(list("allocationIds")), publicIps: perZone(list("publicIps")) };
 }
 
 /**

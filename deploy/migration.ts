@@ -4,9 +4,12 @@
  * Computed from two offline plans of the same fleet, one with `stacks: single` and one with
  * `stacks: per-cluster`, whose URNs differ only in the stack (components/fleet.ts keeps every
  * name and parent the same in whichever stack holds it), or name the single stack's URN as an
- * alias: an Argo CD hub's NAT addresses, in its network in one stack and in the fleet stack of a
- * per-cluster fleet (components/hub-nat-addresses.ts). Those go with their cluster, as its
- * children, and then on from the cluster's stack to the one that holds them.
+ * alias: an Argo CD hub's NAT addresses, in its network in one stack and in its region's
+ * addresses stack of a per-cluster fleet (components/hub-nat-addresses.ts). A resource whose
+ * parent goes elsewhere is named in a move of its own; the moves run in deploy order, so the
+ * addresses stacks take the hubs' addresses before the hubs' clusters leave (`pulumi state
+ * move` takes only what is still in the source). A child that another stack holds than the one
+ * its parent's move took it to goes on from there.
  *
  * What `pulumi state move` does (pulumi/pulumi pkg/cmd/pulumi/state/state_move.go): it takes
  * the URNs given and all their children; renames each URN's stack, nothing else; copies the
@@ -170,12 +173,14 @@ export function migrationScript(plan: MigrationPlan, org?: string): string {
  * The `pulumi state move` steps that carry each cloud resource from the stack holding it in
  * `before` to the one holding it in `after`, two plans of the same per-cluster fleet, where
  * the resource keeps its URN or `after` names its URN in `before` as an alias. So far only an
- * Argo CD hub's NAT addresses change stacks: the fleet stack holds the hubs'
+ * Argo CD hub's NAT addresses change stacks: a region's addresses stack holds its hub's
  * (components/hub-nat-addresses.ts), so when a region's hub changes, the old hub's go to its
- * own stack and the new hub's come to the fleet stack. Moved first, they keep their addresses
- * and no NAT gateway is replaced (its `allocationId` forces a new one: hashicorp/terraform-provider-aws
- * internal/service/ec2/vpc_nat_gateway.go); deployed without, the fleet stack would allocate new
- * addresses for the new hub and fail to release the old hub's, which its NAT gateways still
+ * own stack and the new hub's come to the addresses stack; and a fleet whose fleet stack held
+ * them (before the addresses stacks) moves each hub's from there to its region's addresses
+ * stack, under the same URN. Moved first, they keep their addresses and no NAT gateway is
+ * replaced (its `allocationId` forces a new one: hashicorp/terraform-provider-aws
+ * internal/service/ec2/vpc_nat_gateway.go); deployed without, the addresses stack would allocate new
+ * addresses and the stack that held the old ones fail to release them, which the NAT gateways still
  * hold (EC2 `ReleaseAddress`: InvalidIPAddress.InUse; a NAT gateway's primary address cannot
  * be disassociated, EC2 `DisassociateNatGatewayAddress`).
  */
@@ -199,8 +204,16 @@ export function stateMoves(before: StackedPlan, after: StackedPlan): MigrationMo
   return [...moves.values()].map((m) => ({ ...m, urns: m.urns.sort(), resources: m.urns.length })).sort((a, b) => `${a.source} ${a.dest}`.localeCompare(`${b.source} ${b.dest}`));
 }
 
-/** `stateMoves` as the commands to run before deploying, one per pair of stacks. */
-export function stateMoveCommands(moves: readonly MigrationMove[], org?: string): string[] {
+/**
+ * `stateMoves` as the commands to run before deploying, one per pair of stacks, each stack of
+ * `newStacks` created first: `pulumi state move` loads its destination and never creates it
+ * (pulumi/pulumi pkg/cmd/pulumi/state/state_move.go: `requireStack(..., stackLoadOnly, ...)`).
+ */
+export function stateMoveCommands(moves: readonly MigrationMove[], org?: string, newStacks: ReadonlySet<string> = new Set()): string[] {
   const q = (stack: string) => (org ? `${org}/eks-fleet/${stack}` : stack);
-  return moves.map((m) => `pulumi state move --source ${q(m.source!)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`);
+  const created = [...new Set(moves.map((m) => m.dest))].filter((s) => newStacks.has(s));
+  return [
+    ...created.map((s) => `pulumi stack init ${q(s)}`),
+    ...moves.map((m) => `pulumi state move --source ${q(m.source!)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`),
+  ];
 }

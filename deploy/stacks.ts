@@ -10,8 +10,10 @@ import { MAX_STACK_WAVES } from "../fleet/waves";
  * build from the name of the stack it runs as (`pulumi.getStack()`), by convention:
  * - `<fleet stack>`: what every cluster needs first and only once: the replicated secrets and
  *   their regional keys, the gateway certificates and their validation record, the fleet-wide
- *   IAM roles, with Argo CD each hub's NAT addresses (its spokes' endpoints admit them), and
- *   with `dns.globalAccelerator` the accelerator and its listener;
+ *   IAM roles, and with `dns.globalAccelerator` the accelerator and its listener;
+ * - `<fleet stack>.addresses.<region>`: with Argo CD, beside the fleet stack, the NAT addresses
+ *   of the region's hub (its spokes' endpoints admit them, its NAT gateways take them), so
+ *   neither the fleet stack nor any cluster stack grows with the hubs' addresses;
  * - `<fleet stack>.<cluster>`: one cluster and everything only it uses: VPC, control plane, nodes,
  *   add-ons, agent, backup bucket, load balancer, and its part of the fleet record (its health
  *   checks and its records in the answer sets, or its latency record);
@@ -23,26 +25,34 @@ import { MAX_STACK_WAVES } from "../fleet/waves";
  *   or its record of the accelerator, once every region's endpoint group exists), and with
  *   Argo CD the region's cluster Secrets on its hub (each names its cluster's endpoint and CA).
  * Nothing in a stack grows with the fleet but what one region's clusters share: the fleet stack
- * grows with the regions, a links stack with its region's clusters by one read each, and
- * everything per cluster is in that cluster's own stacks (tests/deploy/stack-sizes.test.ts).
- * Cluster names are DNS labels, so `<fleet>.<cluster>` never reads as `<fleet>.links.<region>`,
- * nor `<fleet>.<cluster>.replication` as a links stack (no region is called `replication`).
+ * grows with the regions (a key and a certificate each), a links stack with its region's
+ * clusters by one read each, and everything per cluster or per hub is in that cluster's or
+ * that region's own stacks (tests/deploy/stack-sizes.test.ts).
+ * Cluster names are DNS labels, so `<fleet>.<cluster>` never reads as `<fleet>.links.<region>`
+ * or `<fleet>.addresses.<region>`, nor `<fleet>.<cluster>.replication` as a links or addresses
+ * stack (no region is called `replication`).
  * No stack has a config file of its own: each reads the fleet stack's file (fleet/pulumi-config.ts).
  */
-export type StackKind = "single" | "fleet" | "cluster" | "replication" | "links";
+export type StackKind = "single" | "fleet" | "addresses" | "cluster" | "replication" | "links";
 
 export interface FleetStack {
   readonly name: string;
   readonly kind: StackKind;
   /** A cluster or replication stack's cluster. */
   readonly cluster?: string;
-  /** A cluster, replication or links stack's region. */
+  /** An addresses, cluster, replication or links stack's region. */
   readonly region?: string;
 }
 
 export const clusterStackName = (fleetStack: string, cluster: string) => `${fleetStack}.${cluster}`;
 export const replicationStackName = (fleetStack: string, cluster: string) => `${fleetStack}.${cluster}.replication`;
 export const linksStackName = (fleetStack: string, region: string) => `${fleetStack}.links.${region}`;
+export const addressesStackName = (fleetStack: string, region: string) => `${fleetStack}.addresses.${region}`;
+
+/** Regions that have an addresses stack: those with an Argo CD hub (one hub a region, fleet/spec.ts `argocdHubs`), in fleet order. */
+export function addressRegions(spec: FleetSpec): string[] {
+  return spec.regions.filter((r) => spec.hubs.some((h) => h.region === r));
+}
 
 /** The clusters whose backups replicate to a partner: each has a replication stack (a rule in its bucket). */
 export function replicatingClusters(spec: FleetSpec): ClusterSpec[] {
@@ -68,11 +78,12 @@ export function linkRegions(spec: FleetSpec): string[] {
   return [...spec.regions, spec.homeRegion].filter((r, i, all) => regions.has(r) && all.indexOf(r) === i);
 }
 
-/** Every stack of the fleet: the fleet stack, the clusters in fleet order, their replication, the links stacks. */
+/** Every stack of the fleet: the fleet stack, the hubs' addresses stacks, the clusters in fleet order, their replication, the links stacks. */
 export function fleetStacks(spec: FleetSpec, fleetStack: string): FleetStack[] {
   if (spec.stacks === "single") return [{ name: fleetStack, kind: "single" }];
   return [
     { name: fleetStack, kind: "fleet" },
+    ...addressRegions(spec).map((region) => ({ name: addressesStackName(fleetStack, region), kind: "addresses" as const, region })),
     ...spec.clusters.map((c) => ({ name: clusterStackName(fleetStack, c.name), kind: "cluster" as const, cluster: c.name, region: c.region })),
     ...replicatingClusters(spec).map((c) => ({ name: replicationStackName(fleetStack, c.name), kind: "replication" as const, cluster: c.name, region: c.region })),
     ...linkRegions(spec).map((region) => ({ name: linksStackName(fleetStack, region), kind: "links" as const, region })),
@@ -99,17 +110,18 @@ export function stackOfCluster(spec: FleetSpec, fleetStack: string, cluster: str
 
 /**
  * The stacks whose outputs a stack reads (StackReferences), each for a value AWS assigns:
- * a cluster reads the fleet stack only (secret, key and certificate ARNs, and with Argo CD its
- * hub's NAT addresses: a hub's network takes them, a spoke's endpoint admits them), so no
- * cluster stack waits for another; a replication stack its cluster and its partner (bucket
+ * a cluster reads the fleet stack (secret, key and certificate ARNs) and, with Argo CD, its
+ * region's addresses stack (its hub's NAT addresses: a hub's network takes them, a spoke's
+ * endpoint admits them), so no cluster stack waits for another; an addresses stack reads
+ * nothing; a replication stack its cluster and its partner (bucket
  * keys); a links stack, with the accelerator, the fleet stack (the listener) and its region's
  * clusters (their load balancers), and the home region's also every other region's links
  * stack, so `<record>` names the accelerator only once every endpoint group exists; with Argo
  * CD every cluster of its region (endpoint and CA: the hub's for the connection, each
  * cluster's for its Secret). No stack reads another region's cluster but for the backup
  * partners. Failover records alias names the program computes: without the accelerator the
- * home links stack only has to come after the clusters. The fleet stack reads nothing, so it
- * deploys first and alone. A StackReference reads the Pulumi backend, never an AWS region: a
+ * home links stack only has to come after the clusters. The fleet and addresses stacks read
+ * nothing, so they deploy first, side by side. A StackReference reads the Pulumi backend, never an AWS region: a
  * region's outage cannot block it.
  */
 export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStack): string[] {
@@ -117,9 +129,10 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
   switch (stack.kind) {
     case "single":
     case "fleet":
+    case "addresses":
       return [];
     case "cluster":
-      return [fleetStack];
+      return [fleetStack, ...(spec.hubs.some((h) => h.region === stack.region) ? [addressesStackName(fleetStack, stack.region!)] : [])];
     case "replication": {
       const partner = spec.clusters.find((c) => c.name === stack.cluster)!.backup.partner;
       return spec.clusters.filter((c) => c.name === stack.cluster || c.name === partner).map((c) => cluster(c.name));
@@ -135,14 +148,15 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
 }
 
 /**
- * The most stages a fleet deploys in: the fleet stack, its waves (fleet/waves.ts caps them),
+ * The most stages a fleet deploys in: the fleet and addresses stacks, its waves (fleet/waves.ts caps them),
  * and at most two stages of joining stacks (the home links stack after the others, with the
  * accelerator). The deploy workflow has one stage job for each (deploy/matrix.ts).
  */
 export const MAX_DEPLOY_STAGES = 1 + MAX_STACK_WAVES + 2;
 
 /**
- * Groups of stacks deployed one after the other, each group in parallel: the fleet stack, then
+ * Groups of stacks deployed one after the other, each group in parallel: the fleet stack and
+ * the hubs' addresses stacks, then
  * each rollout wave's cluster stacks (fleet.rollout's waves, in order), then the stacks that
  * join clusters, each after every stack it reads (the replication and links stacks; with the
  * accelerator the home region's links stack after the others). The one rule of what waits for
@@ -158,8 +172,9 @@ export const MAX_DEPLOY_STAGES = 1 + MAX_STACK_WAVES + 2;
  * holds resources: waves as given
  *
  * With Argo CD, a hub and its spokes deploy in their own waves too: the hub's NAT addresses,
- * which each spoke's endpoint admits, are allocated in the fleet stack (stackReads), so no
- * cluster stack reads another and a cold deploy creates hubs and spokes at once.
+ * which each spoke's endpoint admits, are allocated in its region's addresses stack, beside the
+ * fleet stack (stackReads), so no cluster stack reads another and a cold deploy creates hubs
+ * and spokes at once.
  */
 export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack: string) => boolean = () => false): string[][] {
   if (spec.stacks === "single") return [[fleetStack]];
@@ -179,5 +194,6 @@ export function deployStages(spec: FleetSpec, fleetStack: string, isNew: (stack:
   };
   const joiningStages: string[][] = [];
   for (const stack of joining) (joiningStages[depthOf(stack)] ??= []).push(stack.name);
-  return [[fleetStack], ...clusterStages.filter((stage) => stage !== undefined && stage.length > 0), ...joiningStages];
+  const first = [fleetStack, ...addressRegions(spec).map((r) => addressesStackName(fleetStack, r))];
+  return [first, ...clusterStages.filter((stage) => stage !== undefined && stage.length > 0), ...joiningStages];
 }

@@ -8,7 +8,7 @@ import type { FleetStack } from "./stacks";
  * the whole tree (undefined). With Flux, a cluster's stack holds its Kustomizations, over its
  * own folders; with Argo CD, a region's links stack holds the Secrets that register each of
  * the region's clusters with its hub, naming their folders (components/fleet.ts, `buildLinks`).
- * The fleet and replication stacks apply none. (A fleet spans two regions at least, so no
+ * The fleet, addresses and replication stacks apply none. (A fleet spans two regions at least, so no
  * stack but a single one applies every cluster's folders.)
  */
 export function treePart(spec: FleetSpec, stack: FleetStack): readonly string[] | undefined {

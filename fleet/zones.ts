@@ -45,6 +45,9 @@ const REGION_ZONE_IDS: Readonly<Record<string, readonly string[]>> = {
   "us-west-2": ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
 };
 
+/** Every region the fleet supports: those of the table above. */
+export const SUPPORTED_REGIONS: readonly string[] = Object.keys(REGION_ZONE_IDS);
+
 /**
  * Zone IDs where EKS refuses cluster subnets (`UnsupportedAvailabilityZoneException`).
  * Source: Amazon EKS User Guide, "VPC and subnet requirements" › "Subnet requirements for

@@ -140,6 +140,13 @@ describe("a cold deploy of an Argo CD fleet whose hubs have spokes, a stack per 
     expect(clusters).toHaveLength(30);
     for (const cluster of clusters) expect([cluster.stack, cluster.startSeconds]).toEqual([cluster.stack, fleet.finishSeconds]);
     expect(clusters.filter((c) => hubStacks().has(c.stack))).toHaveLength(10);
+    // Each region's addresses stack runs in the fleet stack's stage and is through before it (the
+    // matrix's max-parallel may hold one back a few seconds): no stage more, no later cluster.
+    const addresses = estimate.stacks.filter((s) => plan.stacks!.find((x) => x.name === s.stack)!.kind === "addresses");
+    expect(addresses).toHaveLength(10);
+    expect(fleet.startSeconds).toBe(0);
+    for (const stack of addresses) expect([stack.stack, stack.stage, stack.finishSeconds <= fleet.finishSeconds]).toEqual([stack.stack, 1, true]);
+    expect(deployStages(spec, plan.stack, () => true)).toHaveLength(3);
   });
 
   it("misses the goal with each hub a stage ahead of its spokes, as when a spoke's stack read its hub's NAT addresses", () => {

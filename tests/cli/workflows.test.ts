@@ -105,10 +105,11 @@ describe("GitHub workflows", () => {
     // Every stack's tree, each in its own gitops.path: --check names stale files and what to run.
     const synth = runs.find((r) => r.includes("npm run --silent synth"))!;
     expect(synth).toMatch(/for stack in \$fleets; do[\s\S]*synth -- --stack "\$stack" --check/);
-    // The fleets, from npm run matrix's first stage: its listing run over a stand-in that prints two fleets' stage.
+    // The fleets, from npm run matrix's first stage: its listing run over a stand-in that prints two fleets' stage,
+    // one with an Argo CD hub's addresses stack beside its fleet stack (no stack file of its own: not synthesized).
     const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "eks-fleet-synth-list-"));
     try {
-      fs.writeFileSync(path.join(dir, "npm"), `#!/bin/sh\nif [ "$3" = matrix ]; then printf '%s\\n' 'stacks=[]' 'stage1=[{"stack":"prod","fleet":"prod"},{"stack":"staging","fleet":"staging"}]' 'stage2=[]'; else echo "$@" >> "${dir}/synths"; fi\n`);
+      fs.writeFileSync(path.join(dir, "npm"), `#!/bin/sh\nif [ "$3" = matrix ]; then printf '%s\\n' 'stacks=[]' 'stage1=[{"stack":"prod","fleet":"prod"},{"stack":"prod.addresses.us-east-1","fleet":"prod"},{"stack":"staging","fleet":"staging"}]' 'stage2=[]'; else echo "$@" >> "${dir}/synths"; fi\n`);
       fs.chmodSync(path.join(dir, "npm"), 0o755);
       require("child_process").execFileSync("bash", ["-e", "-c", synth], { cwd: dir, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
       expect(fs.readFileSync(path.join(dir, "synths"), "utf8")).toBe("run --silent synth -- --stack prod --check\nrun --silent synth -- --stack staging --check\n");

@@ -1,6 +1,6 @@
 import { planFleet, StackPlan } from "../../cli/engine/plan-stack";
 import { stacksFor } from "../../deploy/plan-stacks";
-import { deployStages, fleetStacks, stackReads } from "../../deploy/stacks";
+import { deployStages, fleetStacks, resolveStack, stackReads } from "../../deploy/stacks";
 import { stateMovesNote } from "../../cli/diff";
 import { stateMoves } from "../../deploy/migration";
 import { touchedStacks } from "../../deploy/touched";
@@ -80,8 +80,9 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
       const target = String(r.inputs.name).split("/").pop()!;
       expect(stackReads(planned.spec, "prod", section)).toContain(target);
     }
-    // A hub and a spoke alike read only the fleet stack: the hub's NAT addresses are there.
-    for (const section of stacks.filter((s) => s.kind === "cluster")) expect([section.name, stackReads(planned.spec, "prod", section)]).toEqual([section.name, ["prod"]]);
+    // A hub and a spoke alike read the fleet stack and their region's addresses stack (the hub's NAT addresses), which read nothing.
+    for (const section of stacks.filter((s) => s.kind === "cluster")) expect([section.name, stackReads(planned.spec, "prod", section)]).toEqual([section.name, ["prod", `prod.addresses.${section.region}`]]);
+    for (const section of stacks.filter((s) => s.kind === "addresses")) expect([section.name, stackReads(planned.spec, "prod", section)]).toEqual([section.name, []]);
     // The links stack of a region reads every cluster there; no other region's but a backup partner's.
     for (const section of stacks.filter((s) => s.kind === "links")) {
       const reads = new Set(stackReads(planned.spec, "prod", section));
@@ -92,29 +93,38 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
     }
   });
 
-  it("allocates each hub's NAT addresses in the fleet stack, in the hub's region, one per zone; every other address stays in its cluster's stack", () => {
+  it("allocates each hub's NAT addresses in its region's addresses stack, in that region, one per zone; every other address stays in its cluster's stack", () => {
     const addresses = planned.document.resources.filter((r) => r.type === "aws:ec2/eip:Eip");
     const hubs = new Set(planned.spec.hubs.map((h) => h.name));
     for (const c of planned.spec.clusters) {
       const own = addresses.filter((r) => r.cluster === c.name);
       expect(own).toHaveLength(c.subnets.public.length);
-      for (const r of own) expect([r.name, r.stack, r.region]).toEqual([r.name, hubs.has(c.name) ? "prod" : `prod.${c.name}`, c.region]);
+      for (const r of own) expect([r.name, r.stack, r.region]).toEqual([r.name, hubs.has(c.name) ? `prod.addresses.${c.region}` : `prod.${c.name}`, c.region]);
       // The NAT gateways stay with their VPC, in the cluster's stack, hub or not.
       const gateways = planned.document.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway" && r.cluster === c.name);
       expect(gateways.map((r) => r.stack)).toEqual(own.map(() => `prod.${c.name}`));
     }
-    // Nothing else of a cluster is in the fleet stack.
+    // Nothing of a cluster is in the fleet stack; an addresses stack holds its hub's addresses, its region's provider and the fleet component only.
     const inFleetStack = planned.document.resources.filter((r) => r.stack === "prod" && r.cluster !== null && !r.type.startsWith("eks-fleet:"));
-    expect(inFleetStack.filter((r) => r.type !== "aws:ec2/eip:Eip").map((r) => r.urn)).toEqual([]);
+    expect(inFleetStack.map((r) => r.urn)).toEqual([]);
+    for (const hub of planned.spec.hubs) {
+      const held = planned.document.resources.filter((r) => r.stack === `prod.addresses.${hub.region}`);
+      // A provider's region is its input (plan.json's `region` is where a resource is created).
+      expect(held.map((r) => [r.type, r.type === "pulumi:providers:aws" ? r.inputs.region : r.region]).sort()).toEqual([
+        ...hub.subnets.public.map(() => ["aws:ec2/eip:Eip", hub.region]),
+        ["eks-fleet:index:Fleet", null],
+        ["pulumi:providers:aws", hub.region],
+      ].sort());
+    }
   });
 
-  it("gives each hub's NAT gateways the fleet stack's addresses, and opens each spoke's endpoint to exactly those, read from the fleet stack", () => {
+  it("gives each hub's NAT gateways its addresses stack's addresses, and opens each spoke's endpoint to exactly those, read from that stack", () => {
     const resources = planned.document.resources;
-    // What AWS assigns each address (the offline engine's identity of it), as the fleet stack publishes it.
+    // What AWS assigns each address (the offline engine's identity of it), as its addresses stack publishes it.
     const assigned = (r: (typeof resources)[number]) => mockState({ type: r.type, name: r.name, inputs: r.inputs, region: r.region!, accountId: planned.spec.accountId });
     for (const hub of planned.spec.hubs) {
       const allocated = resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
-      expect(allocated.map((r) => r.stack)).toEqual(allocated.map(() => planned.document.stack));
+      expect(allocated.map((r) => r.stack)).toEqual(allocated.map(() => `${planned.document.stack}.addresses.${hub.region}`));
       const gateways = resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway" && r.cluster === hub.name).sort((a, b) => a.name.localeCompare(b.name));
       expect(gateways.map((r) => r.inputs.allocationId)).toEqual(allocated.map((r) => assigned(r).id));
       const cidrs = allocated.map((r) => `${assigned(r).state.publicIp}/32`);
@@ -143,8 +153,13 @@ describe("an Argo CD fleet as per-cluster stacks: a hub and five spokes in each 
     expect(planned.spec.waves.find((w) => w.clusters.includes("c1"))!.clusters).toEqual(expect.arrayContaining(["c3", "c5"]));
     expect([stageOf.get("prod.c3"), stageOf.get("prod.c5")]).toEqual([stageOf.get("prod.c1"), stageOf.get("prod.c1")]);
     expect(stageOf.get("prod.c0")).toBeGreaterThan(stageOf.get("prod.c2")!);
-    // `plan --only-stack` of a spoke evaluates the fleet stack first, nothing else.
-    expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.c3"]);
+    // The addresses stacks deploy with the fleet stack, in the first stage: no stage more than with Flux.
+    expect(stages[0]).toEqual(["prod", "prod.addresses.us-east-1", "prod.addresses.us-west-2"]);
+    // `plan --only-stack` of a spoke evaluates the fleet stack and its region's addresses stack first, nothing else.
+    expect(stacksFor(planned.spec, "prod", "prod.c3")!.map((s) => s.name)).toEqual(["prod", "prod.addresses.us-west-2", "prod.c3"]);
+    // An addresses stack reads nothing: planned alone, and the program run as it knows it as one.
+    expect(stacksFor(planned.spec, "prod", "prod.addresses.us-west-2")!.map((s) => s.name)).toEqual(["prod.addresses.us-west-2"]);
+    expect(resolveStack(planned.spec, "prod.addresses.us-west-2")).toEqual({ fleetStack: "prod", stack: { name: "prod.addresses.us-west-2", kind: "addresses", region: "us-west-2" } });
   });
 
   it("gives each links stack the Secrets naming its region's clusters' folders: the part of the tree `plan --only-stack` renders", () => {
@@ -172,17 +187,20 @@ describe("the deploy stages of an Argo CD fleet, per-cluster", () => {
     const argo = parseFleet(fleetConfig(6, { stacks: "per-cluster", gitops: ARGOCD }), "us-east-1");
     const flux = parseFleet(fleetConfig(6, { stacks: "per-cluster" }), "us-east-1");
     expect(argo.hubs).toHaveLength(6);
-    expect(deployStages(argo, "prod").slice(0, -1)).toEqual(deployStages(flux, "prod").slice(0, -1));
+    expect(deployStages(argo, "prod").slice(1, -1)).toEqual(deployStages(flux, "prod").slice(1, -1));
+    // The first stage: the fleet stack, and with Argo CD each hub's region's addresses stack beside it.
+    expect(deployStages(argo, "prod")[0]).toEqual(["prod", ...argo.regions.map((r) => `prod.addresses.${r}`)]);
+    expect(deployStages(flux, "prod")[0]).toEqual(["prod"]);
     expect(deployStages(argo, "prod").length).toBeGreaterThan(3);
   });
 });
 
 describe("the cold deploy of an Argo CD fleet, per-cluster", () => {
-  it("creates every cluster, hubs and spokes, at once, right after the fleet stack", () => {
+  it("creates every cluster, hubs and spokes, at once, right after the fleet and addresses stacks", () => {
     const spec = parseFleet(twoRegions(6), "us-east-1");
     const cold = deployStages(spec, "prod", () => true);
     expect(cold.length).toBe(3);
-    expect(cold[0]).toEqual(["prod"]);
+    expect(cold[0]).toEqual(["prod", "prod.addresses.us-east-1", "prod.addresses.us-west-2"]);
     expect([...cold[1]].sort()).toEqual(spec.clusters.map((c) => `prod.${c.name}`).sort());
     // A spoke added to a deployed fleet joins the first cluster stage, whatever its hub's wave.
     const stages = deployStages(spec, "prod", (stack) => stack === "prod.c5");
@@ -199,22 +217,22 @@ describe("a hub taking over its region, per-cluster", () => {
     takeover = await plan({ ...raw, gitops: { ...ARGOCD, hubs: { "us-west-2": "c3" } } });
   }, 120_000);
 
-  it("touches that region's stacks (the new hub's, its spokes', the old hub's, the region's links) and, for the two hubs' NAT addresses, the fleet stack", () => {
-    expect(touchedStacks(before.document, takeover.document)).toEqual(["prod", "prod.c1", "prod.c3", "prod.c5", "prod.links.us-west-2"]);
-    const inFleetStack = (p: StackPlan) => new Set(p.document.resources.filter((r) => r.stack === "prod").map((r) => r.urn));
-    const [was, is] = [inFleetStack(before), inFleetStack(takeover)];
+  it("touches that region's stacks only (the new hub's, its spokes', the old hub's, the region's links and, for the two hubs' NAT addresses, its addresses stack)", () => {
+    expect(touchedStacks(before.document, takeover.document)).toEqual(["prod.addresses.us-west-2", "prod.c1", "prod.c3", "prod.c5", "prod.links.us-west-2"]);
+    const inAddressesStack = (p: StackPlan) => new Set(p.document.resources.filter((r) => r.stack === "prod.addresses.us-west-2").map((r) => r.urn));
+    const [was, is] = [inAddressesStack(before), inAddressesStack(takeover)];
     const names = (urns: string[]) => urns.map((u) => u.slice(u.lastIndexOf("::") + 2)).sort();
     expect(names([...was].filter((u) => !is.has(u)))).toEqual(["c1-nat-0", "c1-nat-1", "c1-nat-2"]);
     expect(names([...is].filter((u) => !was.has(u)))).toEqual(["c3-nat-0", "c3-nat-1", "c3-nat-2"]);
     expect(reconcilersOf(takeover.spec, takeover.document)).toEqual({ c0: ["c0"], c1: ["c3"], c2: ["c0"], c3: ["c3"], c4: ["c0"], c5: ["c3"] });
   });
 
-  it("keeps every address where it is in AWS: the state moves to run first carry the old hub's to its own stack and the new hub's to the fleet stack", () => {
+  it("keeps every address where it is in AWS: the state moves to run first carry the old hub's to its own stack and the new hub's to the region's addresses stack", () => {
     const moves = stateMoves(before.document, takeover.document);
     const name = (u: string) => u.slice(u.lastIndexOf("::") + 2);
     expect(moves.map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
-      ["prod", "prod.c1", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
-      ["prod.c3", "prod", ["c3-nat-0", "c3-nat-1", "c3-nat-2"]],
+      ["prod.addresses.us-west-2", "prod.c1", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+      ["prod.c3", "prod.addresses.us-west-2", ["c3-nat-0", "c3-nat-1", "c3-nat-2"]],
     ]);
     // Each URN as the source stack holds it (every ancestor's type), which the destination's program takes over by its alias.
     expect(moves[1].urns[0]).toBe("urn:pulumi:prod.c3::eks-fleet::eks-fleet:index:Fleet$eks-fleet:cluster:RegionalCluster$eks-fleet:network:ClusterNetwork$aws:ec2/eip:Eip::c3-nat-0");
@@ -233,11 +251,37 @@ describe("a hub taking over its region, per-cluster", () => {
     for (const m of moves) expect(note).toContain(`pulumi state move --source ${m.source} --dest ${m.dest} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`);
     expect(stateMoves(takeover.document, takeover.document)).toEqual([]);
     expect(stateMovesNote([{ base: takeover.document, head: takeover.document }])).toBe("");
-    // The old layout (every address in its cluster's stack): each hub's three go to the fleet stack.
-    const old = { stack: "prod", resources: before.document.resources.filter((r) => !(r.stack === "prod" && r.type === "aws:ec2/eip:Eip")).concat(before.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip").map((r) => ({ ...r, stack: `prod.${r.cluster}`, urn: r.aliases![0].replace("urn:pulumi:prod::", `urn:pulumi:prod.${r.cluster}::`), aliases: undefined }))) };
-    expect(stateMoves(old, before.document).map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
-      ["prod.c0", "prod", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
-      ["prod.c1", "prod", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+    // Earlier layouts, before the addresses stacks, each hub's addresses held elsewhere: rewritten from this plan, the addresses stacks' addresses in `stack`, under `urn`.
+    type Planned = (typeof before.document.resources)[number];
+    const hubAddresses = (r: Planned) => r.stack.startsWith("prod.addresses.") && r.type === "aws:ec2/eip:Eip";
+    const inStack = (urn: string, stack: string) => urn.replace(/^urn:pulumi:[^:]+::/, `urn:pulumi:${stack}::`);
+    const earlier = (stack: (r: Planned) => string, urn: (r: Planned, stack: string) => string, parent: (r: Planned, stack: string) => string) => ({
+      stack: "prod",
+      // No addresses stack then: none of its resources (its provider, its fleet component).
+      resources: before.document.resources.filter((r) => !r.stack.startsWith("prod.addresses.")).concat(before.document.resources.filter(hubAddresses).map((r) => ({ ...r, stack: stack(r), urn: urn(r, stack(r)), parent: parent(r, stack(r)), aliases: undefined }))),
+    });
+    // Every address in its cluster's network: each hub's three go to its region's addresses stack.
+    const networkOf = (r: Planned, stack: string) => before.document.resources.find((x) => x.stack === stack && x.type === "eks-fleet:network:ClusterNetwork")!.urn;
+    const inClusters = earlier((r) => `prod.${r.cluster}`, (r, stack) => inStack(r.aliases![0], stack), networkOf);
+    expect(stateMoves(inClusters, before.document).map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
+      ["prod.c0", "prod.addresses.us-east-1", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
+      ["prod.c1", "prod.addresses.us-west-2", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
     ]);
+    // The hubs' addresses in the fleet stack, under the fleet: each region's move to its addresses stack under the same URN, a state move, never a new address.
+    const inFleetStack = earlier(() => "prod", (r, stack) => inStack(r.urn, stack), (r, stack) => inStack(r.parent!, stack));
+    const out = stateMoves(inFleetStack, before.document);
+    expect(out.map((m) => [m.source, m.dest, m.urns.map(name)])).toEqual([
+      ["prod", "prod.addresses.us-east-1", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
+      ["prod", "prod.addresses.us-west-2", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+    ]);
+    for (const m of out) for (const urn of m.urns) expect(before.document.resources.some((r) => r.stack === m.dest && r.urn === inStack(urn, m.dest))).toBe(true);
+    // The addresses stacks are new then: the note creates each before moving into it (a state move never creates its destination).
+    const fromFleetStack = stateMovesNote([{ base: { ...before.document, ...inFleetStack }, head: before.document }]);
+    const created = fromFleetStack.indexOf("pulumi stack init prod.addresses.us-east-1\n");
+    expect(created).toBeGreaterThan(-1);
+    expect(fromFleetStack.indexOf(`pulumi state move --source prod --dest prod.addresses.us-east-1 --yes '${out[0].urns.join("' '")}'`)).toBeGreaterThan(created);
+    expect(fromFleetStack).toContain("pulumi stack init prod.addresses.us-west-2\n");
+    // A takeover moves into stacks that exist: nothing to create.
+    expect(note).not.toContain("pulumi stack init");
   });
 });

@@ -49,23 +49,26 @@ describe("a failover of a per-cluster Argo CD fleet, the hub's region down", () 
     expect(Object.fromEntries(survivors.map((c) => [c.name, reconcilers[c.name]]))).toEqual({ c1: ["c1"], c3: ["c1"] });
   });
 
-  it("keeps the failed region's hub addresses in the fleet stack, which plans with that region down before and after: unchanged, they call nothing", () => {
-    const held = (p: typeof played.before) => p.document.resources.filter((r) => r.stack === "prod" && r.type === "aws:ec2/eip:Eip" && r.region === "us-east-1").map((r) => r.urn);
+  it("keeps the failed region's hub addresses in that region's addresses stack, which plans with the region down before and after: unchanged, they call nothing", () => {
+    const held = (p: typeof played.before) => p.document.resources.filter((r) => r.stack === "prod.addresses.us-east-1" && r.type === "aws:ec2/eip:Eip" && r.region === "us-east-1").map((r) => r.urn);
     expect(held(played.before)).toHaveLength(3);
     expect(held(played.after)).toEqual(held(played.before));
+    // No other stack holds an address of that region's hub: the fleet stack holds none.
+    expect(played.after.document.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.cluster === "c0").map((r) => r.stack)).toEqual(held(played.after).map(() => "prod.addresses.us-east-1"));
     expect(deployChanges(played.before.document, played.after.document).map(shown)).toEqual([]);
   });
 
-  it("a hub takeover in the surviving region during the outage: the fleet stack changes only that region's hub addresses, the state moves only stacks of that region", async () => {
+  it("a hub takeover in the surviving region during the outage: only that region's addresses stack changes its hub addresses, the state moves only stacks of that region", async () => {
     const takeover = { ...fleet, gitops: { ...fleet.gitops, hubs: { "us-west-2": "c3" } } };
     const after = await planFleet(parseFleet(takeover, "us-east-1"), stackConfig(takeover, "us-east-1", "prod"), [], "fast", ["us-east-1"]);
-    const fleetStack = (p: typeof after) => ({ ...p.document, resources: p.document.resources.filter((r) => r.stack === "prod") });
-    const changes = deployChanges(fleetStack(played.after), fleetStack(after)).filter((c) => !c.type.startsWith("eks-fleet:"));
-    expect(changes.map(shown).sort()).toEqual([
+    const inStack = (p: typeof after, stack: string) => ({ ...p.document, resources: p.document.resources.filter((r) => r.stack === stack) });
+    const changes = (stack: string) => deployChanges(inStack(played.after, stack), inStack(after, stack)).filter((c) => !c.type.startsWith("eks-fleet:")).map(shown).sort();
+    expect(changes("prod.addresses.us-west-2")).toEqual([
       ...[0, 1, 2].map((i) => `added us-west-2 aws:ec2/eip:Eip c3-nat-${i}`),
       ...[0, 1, 2].map((i) => `removed us-west-2 aws:ec2/eip:Eip c1-nat-${i}`),
     ]);
-    // Moved first, they keep their addresses: prod → prod.c1 and prod.c3 → prod, both clusters of us-west-2.
-    expect(stateMoves(played.after.document, after.document).map((m) => [m.source, m.dest])).toEqual([["prod", "prod.c1"], ["prod.c3", "prod"]]);
+    expect([changes("prod"), changes("prod.addresses.us-east-1")]).toEqual([[], []]);
+    // Moved first, they keep their addresses: the addresses stack's to prod.c1, prod.c3's to the addresses stack, all of us-west-2.
+    expect(stateMoves(played.after.document, after.document).map((m) => [m.source, m.dest])).toEqual([["prod.addresses.us-west-2", "prod.c1"], ["prod.c3", "prod.addresses.us-west-2"]]);
   }, 60_000);
 });

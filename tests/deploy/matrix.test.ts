@@ -134,10 +134,15 @@ describe("the deploy workflow's stages, generated from the fleet", () => {
     expect(jobs).toEqual(Array.from({ length: MAX_DEPLOY_STAGES }, (_, i) => stageJob(i + 1)));
   });
 
-  it("runs an Argo CD fleet's hubs in the stage jobs of their waves, beside their spokes: the cluster jobs of the same fleet with Flux", () => {
+  it("runs an Argo CD fleet's hubs in the stage jobs of their waves, beside their spokes: the cluster jobs of the same fleet with Flux; the hubs' addresses stacks in the fleet stack's job", () => {
     const argo = parseFleet(fleetConfig(12, { stacks: "per-cluster", gitops: { engine: "argocd", repoUrl: "https://github.com/acme/platform.git", branch: "main", path: "gitops" } }), "us-east-1");
     const flux = parseFleet(fleetConfig(12, { stacks: "per-cluster" }), "us-east-1");
-    const jobs = (spec: typeof argo) => deployMatrix([{ fleetStack: "prod", spec }]).stages.map((entries) => entries.map((e) => e.stack).filter((s) => !s.includes(".links.")));
+    const all = (spec: typeof argo) => deployMatrix([{ fleetStack: "prod", spec }]).stages.map((entries) => entries.map((e) => e.stack));
+    const jobs = (spec: typeof argo) => all(spec).map((stage) => stage.filter((s) => !s.includes(".links.") && !s.includes(".addresses.")));
+    // One addresses stack per hub's region, all in the first job, beside the fleet stack; none with Flux.
+    expect(all(argo)[0]).toEqual(["prod", ...argo.regions.map((r) => `prod.addresses.${r}`)]);
+    expect(all(flux)[0]).toEqual(["prod"]);
+    expect(all(argo).slice(1).flat().filter((s) => s.includes(".addresses."))).toEqual([]);
     const stages = jobs(argo);
     const stageOf = (stack: string) => stages.findIndex((s) => s.includes(stack));
     // Round-robin over ten regions: us-east-1 (c0, c10) and us-west-2 (c1, c11) have spokes.

@@ -18,15 +18,16 @@ function destinations(single: PlanDocument, split: PlanDocument): { urn: string;
   const moves = migrationPlan(single, split);
   const deployed = deployedUrns(single.resources);
   const byDeployed = new Map(single.resources.map((r) => [deployed.get(r.urn)!, r]));
-  // What `pulumi state move` takes for each destination: the URNs named and all their descendants,
-  // each move out of the stack it names, in order (a URN names its stack: the one it is in at that step).
+  // What `pulumi state move` takes for each destination: the URNs named and all their descendants
+  // still in the source stack (an earlier move took the others), each move out of the stack it
+  // names, in order (a URN names its stack: the one it is in at that step).
   const at = new Map<string, string>();
   const descendants = (urn: string): string[] => [urn, ...single.resources.filter((r) => r.parent === urn).flatMap((r) => descendants(r.urn))];
   for (const { source, dest, urns } of moves.moves) {
     for (const urn of urns) {
       const named = byDeployed.get(urn.replace(/^urn:pulumi:[^:]+::/, "urn:pulumi:prod::"))!;
       expect(at.get(named.urn) ?? "prod").toBe(source ?? "prod");
-      for (const moved of descendants(named.urn)) at.set(moved, dest);
+      for (const moved of descendants(named.urn)) if ((at.get(moved) ?? "prod") === (source ?? "prod")) at.set(moved, dest);
     }
   }
   const movedTo = (r: PlanDocument["resources"][number]): string | undefined => at.get(r.urn);
@@ -99,15 +100,22 @@ describe("moving a single-stack Argo CD fleet to per-cluster stacks", () => {
     const release = destinations(single, split).find((d) => d.urn.endsWith("::c1-argocd-argocd"))!;
     expect(release.movedTo).toBe("prod.c1");
  
-    // Each hub's NAT addresses go with its cluster, then on to the fleet stack, which holds them and publishes them to the spokes.
-    const addresses = split.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.stack === "prod");
-    expect(addresses.map((r) => r.name).sort()).toEqual(["c0-nat-0", "c0-nat-1", "c0-nat-2", "c1-nat-0", "c1-nat-1", "c1-nat-2"]);
-    const onward = moves.moves.filter((m) => m.source !== undefined);
-    expect(onward.map((m) => [m.source, m.dest, m.urns.map((u) => u.slice(u.lastIndexOf("::") + 2))])).toEqual([
-      ["prod.c0", "prod", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
-      ["prod.c1", "prod", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+    // Each hub's NAT addresses go straight out of its network to its region's addresses stack, which
+    // holds them and publishes them to the spokes: moved before the hub's cluster, which would carry them along.
+    const addresses = split.resources.filter((r) => r.type === "aws:ec2/eip:Eip" && r.stack.startsWith("prod.addresses."));
+    expect(addresses.map((r) => [r.stack, r.name]).sort()).toEqual([
+      ...["c0-nat-0", "c0-nat-1", "c0-nat-2"].map((n) => ["prod.addresses.us-east-1", n]),
+      ...["c1-nat-0", "c1-nat-1", "c1-nat-2"].map((n) => ["prod.addresses.us-west-2", n]),
     ]);
-    expect(migrationScript(moves)).toContain(`pulumi state move --source prod.c0 --dest prod --yes '${onward[0].urns[0]}'`);
-    expect(onward[0].urns[0]).toBe("urn:pulumi:prod.c0::eks-fleet::eks-fleet:index:Fleet$eks-fleet:cluster:RegionalCluster$eks-fleet:network:ClusterNetwork$aws:ec2/eip:Eip::c0-nat-0");
+    const toAddresses = moves.moves.filter((m) => m.dest.startsWith("prod.addresses."));
+    expect(toAddresses.map((m) => [m.source, m.dest, m.urns.map((u) => u.slice(u.lastIndexOf("::") + 2))])).toEqual([
+      [undefined, "prod.addresses.us-east-1", ["c0-nat-0", "c0-nat-1", "c0-nat-2"]],
+      [undefined, "prod.addresses.us-west-2", ["c1-nat-0", "c1-nat-1", "c1-nat-2"]],
+    ]);
+    expect(moves.moves.filter((m) => m.source !== undefined)).toEqual([]);
+    const order = moves.moves.map((m) => m.dest);
+    expect(order.indexOf("prod.addresses.us-east-1")).toBeLessThan(order.indexOf("prod.c0"));
+    expect(toAddresses[0].urns[0]).toBe("urn:pulumi:prod::eks-fleet::eks-fleet:index:Fleet$eks-fleet:cluster:RegionalCluster$eks-fleet:network:ClusterNetwork$aws:ec2/eip:Eip::c0-nat-0");
+    expect(migrationScript(moves)).toContain(`pulumi state move --source prod --dest prod.addresses.us-east-1 --yes '${toAddresses[0].urns.join("' '")}'`);
   });
 });

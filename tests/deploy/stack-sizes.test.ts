@@ -4,6 +4,7 @@ import { planOrder } from "../../deploy/plan-stacks";
 import { FleetStack } from "../../deploy/stacks";
 import { parseFleet } from "../../fleet";
 import { ACCELERATOR_MAX_CLUSTERS_PER_REGION, ACCELERATOR_MAX_PASSIVE_REGIONS } from "../../fleet/rules";
+import { SUPPORTED_REGIONS } from "../../fleet/zones";
 import { fleetConfig, stackConfig } from "../fixtures/fleets";
 
 /** The issue's bound: a stack Pulumi evaluates, locks and checkpoints quickly, whatever the fleet's size. */
@@ -13,6 +14,11 @@ const MAX_RESOURCES_PER_STACK = 150;
 function inRegions(raw: Record<string, any>, count: number): void {
   const regions = [...new Set(raw.clusters.map((c: { region: string }) => c.region))].slice(0, count) as string[];
   raw.clusters.forEach((c: { region: string }, i: number) => (c.region = regions[i % regions.length]));
+}
+
+/** The fleet's clusters spread over every region the fleet supports, in turn. */
+function inEveryRegion(raw: Record<string, any>): void {
+  raw.clusters.forEach((c: { region: string }, i: number) => (c.region = SUPPORTED_REGIONS[i % SUPPORTED_REGIONS.length]));
 }
 
 function activeActive(raw: Record<string, any>): void {
@@ -35,6 +41,8 @@ const FLEETS: [string, number, (raw: Record<string, any>) => void][] = [
   ["Global Accelerator (active-active) over ten regions", 100, (raw) => (activeActive(raw), (raw.dns.globalAccelerator = true))],
   // Argo CD registers each cluster on its region's hub from that region's links stack.
   ["Route 53 failover (active-passive) with Argo CD over three regions", 100, (raw) => ((raw.gitops.engine = "argocd"), inRegions(raw, 3))],
+  // What is per hub (its NAT addresses) grows with the regions: a hub and a spoke in every supported region.
+  ["Route 53 failover (active-passive) with Argo CD over every supported region", 2 * SUPPORTED_REGIONS.length, (raw) => ((raw.gitops.engine = "argocd"), inEveryRegion(raw))],
 ];
 
 /**
@@ -79,8 +87,9 @@ describe("the stacks of a per-cluster fleet", () => {
       const sizes = await stackSizes(raw);
       const over = sizes.filter((s) => s.resources > MAX_RESOURCES_PER_STACK).map((s) => `${s.stack.name}: ${s.resources}`);
       expect(over).toEqual([]);
-      // Every kind of stack was measured, the links stacks included.
-      expect(new Set(sizes.map((s) => s.stack.kind))).toEqual(new Set(["fleet", "cluster", "replication", "links"]));
+      // Every kind of stack was measured, the links stacks included, and with Argo CD the hubs' addresses stacks.
+      const argocd = raw.gitops.engine === "argocd" ? ["addresses"] : [];
+      expect(new Set(sizes.map((s) => s.stack.kind))).toEqual(new Set(["fleet", "cluster", "replication", "links", ...argocd]));
     },
     60_000,
   );

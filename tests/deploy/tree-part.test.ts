@@ -23,12 +23,13 @@ describe("the part of the tree each stack's agents apply", () => {
     for (const [name, part] of others) expect([name, part]).toEqual([name, []]);
   });
 
-  it("is the region's clusters for a links stack with Argo CD, which registers them with their hub, and none for a cluster's stack", () => {
+  it("is the region's clusters for a links stack with Argo CD, which registers them with their hub, and none for a cluster's, the fleet or an addresses stack", () => {
     const raw = fleetConfig(4, { stacks: "per-cluster", gitops: ARGOCD });
     raw.clusters = raw.clusters.map((c: any, i: number) => ({ ...c, region: i % 2 === 0 ? "us-east-1" : "us-west-2" }));
     const parts = partsOf(raw);
     expect(parts["prod.links.us-east-1"]).toEqual(["c0", "c2"]);
     expect(parts["prod.links.us-west-2"]).toEqual(["c1", "c3"]);
     expect(parts["prod.c0"]).toEqual([]);
+    expect([parts.prod, parts["prod.addresses.us-east-1"], parts["prod.addresses.us-west-2"]]).toEqual([[], [], []]);
   });
 });
