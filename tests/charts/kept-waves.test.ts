@@ -4,7 +4,7 @@ import { FleetConfigError, FleetSpec, parseFleet } from "../../fleet";
 import { treeOfRendered } from "../../cli/rendered-tree";
 import { evaluateTree } from "../../policies/evaluate-tree";
 import { fleetConfig } from "../fixtures/fleets";
-import { Manifest } from "./render-helpers";
+import { Manifest, readerClusterRole, webDeployment } from "./render-helpers";
 
 /** Three clusters (c0 primary, c1 takeover, c2 canary), pilot light, an app and a CRD whose text a change edits. */
 const fleetAt = (roles: ("primary" | "secondary")[] = ["primary", "secondary", "secondary"]) => {
@@ -12,19 +12,11 @@ const fleetAt = (roles: ("primary" | "secondary")[] = ["primary", "secondary", "
   raw.clusters = raw.clusters.map((c: any, i: number) => ({ ...c, role: roles[i] }));
   return parseFleet(raw, "us-east-1");
 };
-const app = (image: string): Manifest => ({
-  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "payments" },
-  spec: { replicas: 4, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } } },
-});
-const role = (version: string): Manifest => ({
-  apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "payments-reader" },
-  rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: version === "v1" ? ["get"] : ["get", "list"] }],
-});
 const replications = (fleet: FleetSpec, version: string) => [
   ...fleetReplications(fleet, []),
   ...replicatedReplications([
-    { file: "apps/web.yaml", layer: "apps", objects: [app(`web:${version}`)] },
-    { file: "platform/reader.yaml", layer: "platform", objects: [role(version)] },
+    { file: "apps/web.yaml", layer: "apps", objects: [webDeployment(`web:${version}`)] },
+    { file: "platform/reader.yaml", layer: "platform", objects: [readerClusterRole(version)] },
   ]),
 ];
 const render = (fleet: FleetSpec, version: string, previous?: readonly RenderedFile[], change = {}) =>

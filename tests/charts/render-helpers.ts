@@ -7,6 +7,18 @@ export const fleetOf = (size = 2, overrides: Record<string, unknown> = {}): Flee
 
 export type Manifest = Record<string, any>;
 
+/** The app a replicated change rolls out: a Deployment `web` in `payments` running `image`. */
+export const webDeployment = (image: string): Manifest => ({
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "payments" },
+  spec: { replicas: 4, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } } },
+});
+
+/** A cluster-wide object a replicated change edits: `payments-reader`, whose `v1` only gets ConfigMaps. */
+export const readerClusterRole = (version: string): Manifest => ({
+  apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "payments-reader" },
+  rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: version === "v1" ? ["get"] : ["get", "list"] }],
+});
+
 /** The rendered tree as parsed objects keyed by path (kustomization.yaml included). */
 export function render(fleet: FleetSpec, options: SynthOptions = {}): Map<string, Manifest> {
   return parsed(renderTree(fleet, options));

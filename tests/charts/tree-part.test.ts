@@ -9,7 +9,7 @@ import { loadTree } from "../../policies/tree";
 import { Violation } from "../../policies/violation";
 import { fleetConfig } from "../fixtures/fleets";
 import { tempDir } from "../support/temp-dirs";
-import { Manifest } from "./render-helpers";
+import { Manifest, readerClusterRole, webDeployment } from "./render-helpers";
 
 /**
  * The part of the tree one stack's agents apply (`plan --only-stack`, the stack's CrossGuard
@@ -20,14 +20,6 @@ import { Manifest } from "./render-helpers";
 /** Four clusters in three waves (c2 canary; c1, c3 standbys; c0 primary), pilot light. */
 const raw = fleetConfig(4, { standby: "pilot-light" });
 const fleet: FleetSpec = parseFleet(raw, "us-east-1");
-const app = (image: string): Manifest => ({
-  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "payments" },
-  spec: { replicas: 4, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } } },
-});
-const reader = (version: string): Manifest => ({
-  apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "payments-reader" },
-  rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: version === "v1" ? ["get"] : ["get", "list"] }],
-});
 /** A Role that grants everything: a violation wherever it is rendered. */
 const everything: Manifest = {
   apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "everything", namespace: "payments" },
@@ -41,8 +33,8 @@ const everything: Manifest = {
  */
 const replications = (version: string, bad = false) => {
   const [web, role, placed, wildcard] = replicatedReplications([
-    { file: "apps/web.yaml", layer: "apps", objects: [app(`web:${version}`)] },
-    { file: "platform/reader.yaml", layer: "platform", objects: [reader(version)] },
+    { file: "apps/web.yaml", layer: "apps", objects: [webDeployment(`web:${version}`)] },
+    { file: "platform/reader.yaml", layer: "platform", objects: [readerClusterRole(version)] },
     { file: "platform/placed.yaml", layer: "platform", objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "placed", namespace: "payments" }, data: { version } }] },
     { file: "platform/everything.yaml", layer: "platform", objects: [everything] },
   ]);

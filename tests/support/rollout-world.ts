@@ -3,6 +3,7 @@ import { fleetReplications, keptTreeOf, renderRollout, RenderedFile, replicatedR
 import { FleetSpec, names, PROMOTION_ASSUMPTIONS } from "../../fleet";
 import { RecordedSource, Recording } from "../../operations/rollout/recorded-source";
 import type { AgentObject } from "../../operations/rollout/status-source";
+import { webDeployment } from "../charts/render-helpers";
 
 const RENDERS = new Map<string, RolloutRender>();
 
@@ -12,10 +13,6 @@ export const APPLY_SECONDS = 30;
 /** CI commits and pushes a promotion. */
 export const PUSH_SECONDS = 30;
 
-const app = (image: string) => ({
-  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "payments" },
-  spec: { replicas: 4, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } } },
-});
 
 /**
  * A fleet on a simulated clock: a Git branch whose commits carry rendered trees, agents that
@@ -54,7 +51,7 @@ export class RolloutWorld {
     const key = JSON.stringify([this.spec.gitops.engine, this.spec.clusters.map((c) => [c.name, c.role, c.wave, c.kubernetesVersion]), this.image, previous.find((f) => f.path === "rollout.json")?.content, change]);
     let render = RENDERS.get(key);
     if (!render) {
-      const replications = [...fleetReplications(this.spec, []), ...replicatedReplications([{ file: "apps/web.yaml", layer: "apps", objects: [app(this.image)] }])];
+      const replications = [...fleetReplications(this.spec, []), ...replicatedReplications([{ file: "apps/web.yaml", layer: "apps", objects: [webDeployment(this.image)] }])];
       RENDERS.set(key, (render = renderRollout(this.spec, { replications, kept: keptTreeOf(previous), change })));
     }
     this.render = render;
