@@ -150,16 +150,16 @@ export function migrationPlan(single: { readonly stack: string; readonly resourc
 
 /** The migration as the commands to run, with what each step checks (README, "Moving a fleet to per-cluster stacks"). */
 export function migrationScript(plan: MigrationPlan, org?: string): string {
-  const q = (stack: string) => (org ? `${org}/eks-fleet/${stack}` : stack);
+  const q = (stack: string) => qualified(stack, org);
   const lines = [
     `# Moving ${plan.source} to per-cluster stacks: ${new Set(plan.moves.filter((m) => !m.source).map((m) => m.dest)).size} stacks receive resources, ${plan.stays} stay in ${plan.source} (the fleet stack).`,
     `# 1. With this version of the program and fleet.stacks still single, deploy once: aliases give the`,
     `#    backup replication rules and Argo CD's cluster Secrets their new parent; nothing in AWS changes.`,
     `pulumi up --stack ${q(plan.source)}`,
     `# 2. Create the new stacks (same secrets provider as ${plan.source}).`,
-    ...plan.moves.map((m) => `pulumi stack init ${q(m.dest)}`),
+    ...stackInitCommands(plan.moves.map((m) => m.dest).filter((dest) => dest !== plan.source), org),
     `# 3. Move each stack's resources; children and providers follow (then on, those another stack holds).`,
-    ...plan.moves.map((m) => `pulumi state move --source ${q(m.source ?? plan.source)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`),
+    ...moveCommands(plan.moves, org, plan.source),
     `# 4. Set fleet.stacks: per-cluster in Pulumi.${plan.source}.yaml, then preview every stack: no create, replace or`,
     `#    delete of a cloud resource may show (components and stack reads are created; ${plan.dropped.length} leftovers of the single stack go).`,
     `npm run deploy -- --stack ${plan.source} --preview`,
@@ -210,10 +210,18 @@ export function stateMoves(before: StackedPlan, after: StackedPlan): MigrationMo
  * (pulumi/pulumi pkg/cmd/pulumi/state/state_move.go: `requireStack(..., stackLoadOnly, ...)`).
  */
 export function stateMoveCommands(moves: readonly MigrationMove[], org?: string, newStacks: ReadonlySet<string> = new Set()): string[] {
-  const q = (stack: string) => (org ? `${org}/eks-fleet/${stack}` : stack);
-  const created = [...new Set(moves.map((m) => m.dest))].filter((s) => newStacks.has(s));
-  return [
-    ...created.map((s) => `pulumi stack init ${q(s)}`),
-    ...moves.map((m) => `pulumi state move --source ${q(m.source!)} --dest ${q(m.dest)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`),
-  ];
+  return [...stackInitCommands(moves.map((m) => m.dest).filter((s) => newStacks.has(s)), org), ...moveCommands(moves, org)];
+}
+
+/** A stack's name as the Pulumi CLI takes it: `<org>/eks-fleet/<stack>` with an organization. */
+const qualified = (stack: string, org?: string) => (org ? `${org}/eks-fleet/${stack}` : stack);
+
+/** `pulumi stack init` of each stack once, in the order given. */
+function stackInitCommands(stacks: readonly string[], org?: string): string[] {
+  return [...new Set(stacks)].map((s) => `pulumi stack init ${qualified(s, org)}`);
+}
+
+/** A `pulumi state move` per move, out of its `source` (or `source` here, for a move that names none). */
+function moveCommands(moves: readonly MigrationMove[], org?: string, source?: string): string[] {
+  return moves.map((m) => `pulumi state move --source ${qualified((m.source ?? source)!, org)} --dest ${qualified(m.dest, org)} --yes ${m.urns.map((u) => `'${u}'`).join(" ")}`);
 }
