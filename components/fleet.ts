@@ -6,7 +6,7 @@ import { ArgoCdHub } from "./argocd-hub";
 import { ArgoCdRegistration, RegisteredCluster } from "./argocd-registration";
 import { ArgoCdSpoke, SpokeHub } from "./argocd-spoke";
 import { regionalProvider } from "./aws-providers";
-import { addressesStackName, clusterStackName, FleetStack, hasFleetRecord, linkRegions, linksStackName } from "../deploy/stacks";
+import { addressesStackName, clusterStackName, FleetStack, hasFleetRecord, linkRegions, linksStackName, regionHub } from "../deploy/stacks";
 import { BackupReplication, ReplicationEnd } from "./backup-replication";
 import { BackupStorage } from "./backup-storage";
 import { ClusterLoadBalancer } from "./cluster-load-balancer";
@@ -263,8 +263,9 @@ export class Fleet extends pulumi.ComponentResource {
    */
   private buildAddresses(spec: FleetSpec): void {
     const region = this.stack.region!;
-    const hubs = spec.hubs.filter((h) => h.region === region);
-    this.hubNatAddresses = Object.fromEntries(hubs.map((hub) => [hub.name, allocateHubNatAddresses(spec, hub, { parent: this, provider: this.providers.get(region)! })]));
+    // Its region has a hub: deploy/stacks.ts makes an addresses stack for no other.
+    const hub = regionHub(spec, region)!;
+    this.hubNatAddresses = { [hub.name]: allocateHubNatAddresses(spec, hub, { parent: this, provider: this.providers.get(region)! }) };
     this.registerOutputs({});
   }
 
@@ -289,7 +290,7 @@ export class Fleet extends pulumi.ComponentResource {
       if (!read.has(cluster)) read.set(cluster, readCluster(clusterStackName(fleetStack, cluster), this));
       return read.get(cluster)!;
     };
-    const hub = spec.hubs.find((h) => h.region === region);
+    const hub = regionHub(spec, region);
     if (hub) {
       // The hub's API, from the endpoint and CA its stack published; signed for as in its own stack (kubeconfig.ts).
       const hubApi = valuesOf(hub.name);

@@ -49,9 +49,14 @@ export const replicationStackName = (fleetStack: string, cluster: string) => `${
 export const linksStackName = (fleetStack: string, region: string) => `${fleetStack}.links.${region}`;
 export const addressesStackName = (fleetStack: string, region: string) => `${fleetStack}.addresses.${region}`;
 
-/** Regions that have an addresses stack: those with an Argo CD hub (one hub a region, fleet/spec.ts `argocdHubs`), in fleet order. */
+/** The Argo CD hub of `region`, if it has one (one hub a region: fleet/spec.ts `argocdHubs`). */
+export function regionHub(spec: FleetSpec, region: string): ClusterSpec | undefined {
+  return spec.hubs.find((h) => h.region === region);
+}
+
+/** Regions that have an addresses stack: those with an Argo CD hub, in fleet order. */
 export function addressRegions(spec: FleetSpec): string[] {
-  return spec.regions.filter((r) => spec.hubs.some((h) => h.region === r));
+  return spec.regions.filter((r) => regionHub(spec, r) !== undefined);
 }
 
 /** The clusters whose backups replicate to a partner: each has a replication stack (a rule in its bucket). */
@@ -132,14 +137,14 @@ export function stackReads(spec: FleetSpec, fleetStack: string, stack: FleetStac
     case "addresses":
       return [];
     case "cluster":
-      return [fleetStack, ...(spec.hubs.some((h) => h.region === stack.region) ? [addressesStackName(fleetStack, stack.region!)] : [])];
+      return [fleetStack, ...(regionHub(spec, stack.region!) ? [addressesStackName(fleetStack, stack.region!)] : [])];
     case "replication": {
       const partner = spec.clusters.find((c) => c.name === stack.cluster)!.backup.partner;
       return spec.clusters.filter((c) => c.name === stack.cluster || c.name === partner).map((c) => cluster(c.name));
     }
     case "links": {
       const accelerator = spec.dns.globalAccelerator;
-      const registered = spec.hubs.some((h) => h.region === stack.region);
+      const registered = regionHub(spec, stack.region!) !== undefined;
       const clusters = accelerator || registered ? spec.clusters.filter((c) => c.region === stack.region).map((c) => cluster(c.name)) : [];
       const otherRegions = accelerator && stack.region === spec.homeRegion ? linkRegions(spec).filter((r) => r !== stack.region).map((r) => linksStackName(fleetStack, r)) : [];
       return [...(accelerator ? [fleetStack] : []), ...clusters, ...otherRegions];

@@ -1,5 +1,5 @@
 import type { FleetSpec } from "../fleet/spec";
-import type { FleetStack } from "./stacks";
+import { FleetStack, regionHub } from "./stacks";
 
 /**
  * The clusters whose folders of the GitOps tree a stack's agents apply: what its CrossGuard
@@ -14,6 +14,6 @@ import type { FleetStack } from "./stacks";
 export function treePart(spec: FleetSpec, stack: FleetStack): readonly string[] | undefined {
   if (stack.kind === "single") return undefined;
   if (spec.gitops.engine === "flux") return stack.kind === "cluster" ? [stack.cluster!] : [];
-  if (stack.kind !== "links" || !spec.hubs.some((h) => h.region === stack.region)) return [];
+  if (stack.kind !== "links" || !regionHub(spec, stack.region!)) return [];
   return spec.clusters.filter((c) => c.region === stack.region).map((c) => c.name);
 }
