@@ -2,13 +2,32 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { evaluateTree } from "./evaluate-tree";
+import * as names from "../fleet/names";
 import { known } from "./support";
 import { loadTree, TreeError } from "./tree";
 
 /** The repository the pack belongs to: `pulumi preview --policy-pack policies` runs it from there. */
 const REPOSITORY = path.resolve(__dirname, "..");
 /** A layer folder an agent applies: `gitops/clusters/use1/platform` (Flux writes `./` first): the tree's root and the cluster. */
-const LAYER_PATH = /^(?:\.\/)?(.+)\/clusters\/([^/]+)\/[^/]+$/;
+const LAYER_PATH = /^(?:\.\/)?(.+)\/clusters\/([^/]+)\/([^/]+)$/;
+
+/** A folder as a layer folder of a tree, `<root>/clusters/<cluster>/<layer>` with no `.` or `..` step; undefined when it is none. */
+function layerFolder(folder: string): { readonly root: string; readonly cluster: string } | undefined {
+  const match = LAYER_PATH.exec(folder);
+  const steps = folder.replace(/^\.\//, "").split("/");
+  if (!match || steps.some((step) => step === "" || step === "." || step === "..") || !(names.TREE_LAYERS as readonly string[]).includes(match[3])) return undefined;
+  return { root: match[1], cluster: match[2] };
+}
+
+/** The folders the stack's agents apply: each Flux Kustomization's `spec.path`, each Argo CD cluster Secret's `gitops_*_path` annotations (those the engine knows). */
+function appliedFolders(resources: readonly PolicyResource[]): string[] {
+  const folders = resources.flatMap((r) => {
+    if (r.type === "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization") return [known(() => r.props.spec?.path)];
+    if (r.type === "kubernetes:core/v1:Secret") return Object.entries((known(() => r.props.metadata?.annotations) ?? {}) as Record<string, unknown>).filter(([k]) => /^gitops_.*_path$/.test(k)).map(([, v]) => v);
+    return [];
+  });
+  return folders.filter((f): f is string => typeof f === "string");
+}
 
 /**
  * The GitOps trees the stack's agents apply, relative to the repository, each with the clusters
@@ -16,14 +35,9 @@ const LAYER_PATH = /^(?:\.\/)?(.+)\/clusters\/([^/]+)\/[^/]+$/;
  * cluster Secret's `gitops_*_path` annotations.
  */
 export function treePartsOf(resources: readonly PolicyResource[]): Map<string, string[]> {
-  const paths = resources.flatMap((r) => {
-    if (r.type === "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization") return [known(() => r.props.spec?.path)];
-    if (r.type === "kubernetes:core/v1:Secret") return Object.entries((known(() => r.props.metadata?.annotations) ?? {}) as Record<string, unknown>).filter(([k]) => /^gitops_.*_path$/.test(k)).map(([, v]) => v);
-    return [];
-  });
   const parts = new Map<string, Set<string>>();
-  for (const match of paths.map((p) => (typeof p === "string" ? LAYER_PATH.exec(p) : null))) {
-    if (match) parts.set(match[1], (parts.get(match[1]) ?? new Set()).add(match[2]));
+  for (const layer of appliedFolders(resources).map(layerFolder)) {
+    if (layer) parts.set(layer.root, (parts.get(layer.root) ?? new Set()).add(layer.cluster));
   }
   return new Map([...parts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([root, clusters]) => [root, [...clusters].sort()]));
 }
@@ -49,11 +63,15 @@ export function treeRootsOf(resources: readonly PolicyResource[]): string[] {
  */
 export const gitopsTree: StackValidationPolicy = {
   name: "gitops-tree-manifest-rules",
-  description: "Checks whether the part of the GitOps tree the stack's agents apply passes every manifest rule (the allow-list, RBAC, network, Pod Security, no Secret).",
+  description: "Checks whether the stack's agents apply layer folders of the GitOps tree only, and the part of the tree they apply passes every manifest rule (the allow-list, RBAC, network, Pod Security, no Secret).",
   enforcementLevel: "mandatory",
   configSchema: { properties: { repository: { type: "string", default: REPOSITORY } } },
   validateStack: (args, reportViolation) => {
     const repository = args.getConfig<{ repository?: string }>().repository ?? REPOSITORY;
+    // An allow-list: what an agent applies from anywhere but a layer folder, no rule would judge.
+    for (const folder of appliedFolders(args.resources).filter((f) => !layerFolder(f))) {
+      reportViolation(`An agent applies ${folder}, which is no layer folder of a rendered tree (<tree>/clusters/<cluster>/${names.TREE_LAYERS.join("|")}): no manifest rule would judge what it applies.`);
+    }
     for (const [root, clusters] of treePartsOf(args.resources)) {
       const dir = path.resolve(repository, root);
       if (!fs.existsSync(path.join(dir, "clusters"))) {

@@ -120,6 +120,17 @@ describe("gitops-tree-manifest-rules, the manifest rules under pulumi preview", 
     expect(found.map((f) => f.message)).toContainEqual(expect.stringMatching(/^gitops\/clusters\/use1\/platform\/spy\.yaml: manifests-allowed-kinds: MutatingWebhookConfiguration 'spy'/));
   });
 
+  it("reports an agent that applies a folder which is no layer folder of a tree: nothing would judge what it applies", async () => {
+    // The repository's root, a cluster's whole folder, the raw replicated files, a path out of the tree, a folder named like no layer.
+    const outside = ["./", "./gitops/clusters/use1", "./replicated/apps", "./gitops/clusters/use1/../../../replicated/apps", "./gitops/clusters/use1/extra", "gitops/clusters/../clusters/use1/apps"];
+    for (const folder of outside) {
+      const found = await stackMessages(gitopsTree, [fluxLayer("./gitops/clusters/use1/platform"), fluxLayer(folder)], { repository: ROOT });
+      expect([folder, found.map((f) => f.message)]).toEqual([folder, [expect.stringContaining(`applies ${folder}, which is no layer folder`)]]);
+    }
+    const annotated = resource("kubernetes:core/v1:Secret", "c1-argocd-spoke-registration-c0", { metadata: { annotations: { gitops_apps_path: "gitops/clusters/use1/../use1/apps" } } });
+    expect((await stackMessages(gitopsTree, [annotated], { repository: ROOT })).map((f) => f.message)).toEqual([expect.stringContaining("which is no layer folder")]);
+  });
+
   it("reports a tree the agents apply that is not there", async () => {
     expect(await stackMessages(gitopsTree, [fluxLayer("./gitops/clusters/use1/platform")], { repository: tempDir("empty-") })).toEqual([
       { urn: undefined, message: expect.stringMatching(/^The agents apply gitops\/, which is not a rendered tree in .*: run npm run synth/) },
