@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSpec, FleetSpec } from "../fleet";
+import type { FleetRole } from "./pod-identity-role";
 
 /** What every in-cluster add-on of one cluster takes: where it runs. */
 export interface ClusterAddonArgs {
@@ -21,4 +22,14 @@ export interface IrsaAddonArgs extends ServiceCreatingAddonArgs {
   /** The cluster's OIDC provider ARN and issuer (without https://), for IRSA. */
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly oidcIssuer: pulumi.Input<string>;
+}
+
+/** An add-on on its fleet-wide role through EKS Pod Identity (components/pod-identity-role.ts). */
+export interface PodIdentityAddonArgs extends ClusterAddonArgs {
+  /** The EKS cluster's name as its output: the Pod Identity association follows a replaced cluster. */
+  readonly clusterName: pulumi.Input<string>;
+  /** The add-on's fleet-wide role (`FleetAddonRoles`), scoped to each cluster by its session tags. */
+  readonly role: FleetRole;
+  /** The cluster's Pod Identity Agent, which hands the add-on its credentials. */
+  readonly podIdentityAgent: pulumi.Resource;
 }

@@ -2,18 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
 import { chartSource } from "./chart-versions";
-import { ServiceCreatingAddonArgs } from "./addon-args";
-import { associateServiceAccount, FleetRole, OWN_CLUSTER } from "./pod-identity-role";
-import { clusterTags } from "./tags";
+import { PodIdentityAddonArgs, ServiceCreatingAddonArgs } from "./addon-args";
+import { associateAddon, OWN_CLUSTER } from "./pod-identity-role";
 
-export interface ExternalDnsArgs extends ServiceCreatingAddonArgs {
-  /** The EKS cluster's name as its output: the Pod Identity association follows a replaced cluster. */
-  readonly clusterName: pulumi.Input<string>;
-  /** The fleet-wide ExternalDNS role (`FleetAddonRoles.externalDns`), scoped to each cluster by its session tags. */
-  readonly role: FleetRole;
-  /** The cluster's Pod Identity Agent, which hands ExternalDNS its credentials. */
-  readonly podIdentityAgent: pulumi.Resource;
-}
+/** `role`: the fleet-wide ExternalDNS role (`FleetAddonRoles.externalDns`). */
+export interface ExternalDnsArgs extends ServiceCreatingAddonArgs, PodIdentityAddonArgs {}
 
 /** Record types ExternalDNS writes for a load balancer Service (alias A/AAAA) or a hostname target. */
 const RECORD_TYPES = ["a", "aaaa", "cname"];
@@ -68,14 +61,7 @@ export class ExternalDns extends pulumi.ComponentResource {
     const agent = names.AGENTS.externalDns;
     // EKS Pod Identity: ExternalDNS 0.21 (chart 1.21.1) documents it (kubernetes-sigs/external-dns
     // docs/tutorials/aws.md, "EKS Pod Identity Associations"; aws-sdk-go-v2 config 1.32 in go.mod).
-    const association = associateServiceAccount(`${name}-pod-identity`, {
-      clusterName: args.clusterName,
-      namespace: agent.namespace,
-      serviceAccount: agent.serviceAccount,
-      role: args.role,
-      tags: clusterTags(fleet, cluster),
-      dependsOn: [args.podIdentityAgent],
-    }, { parent: this });
+    const association = associateAddon(`${name}-pod-identity`, "externalDns", args, { parent: this });
 
     new k8s.helm.v3.Release(`${name}-release`, {
       name: "external-dns",

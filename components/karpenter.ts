@@ -5,8 +5,8 @@ import { names } from "../fleet";
 import { chartSource } from "./chart-versions";
 import { agentIdentity } from "./irsa-role";
 import { INTERRUPTION_EVENTS } from "./karpenter-policy";
-import { associateServiceAccount, FleetRole } from "./pod-identity-role";
-import { ServiceCreatingAddonArgs } from "./addon-args";
+import { associateServiceAccount } from "./pod-identity-role";
+import { PodIdentityAddonArgs, ServiceCreatingAddonArgs } from "./addon-args";
 
 /** Policies of Karpenter's node role in the upstream template, minus SSM: nodes need no remote shell. */
 const NODE_POLICIES = [
@@ -15,17 +15,14 @@ const NODE_POLICIES = [
   "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
 ];
 
-export interface KarpenterArgs extends ServiceCreatingAddonArgs {
+/** `role`: the fleet-wide Karpenter role (`FleetAddonRoles.karpenter`). */
+export interface KarpenterArgs extends ServiceCreatingAddonArgs, PodIdentityAddonArgs {
   readonly endpoint: pulumi.Input<string>;
   /**
    * The EKS cluster's name as its output: the node access entry and the Pod Identity association
    * read it, so a replaced cluster (deleted first) takes them along and they are created again in the new one.
    */
   readonly clusterName: pulumi.Input<string>;
-  /** The fleet-wide Karpenter role (`FleetAddonRoles.karpenter`), scoped to each cluster by its session tags. */
-  readonly role: FleetRole;
-  /** The cluster's Pod Identity Agent, which hands the controller its credentials. */
-  readonly podIdentityAgent: pulumi.Resource;
 }
 
 /**

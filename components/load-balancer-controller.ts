@@ -2,18 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "../fleet";
 import { chartSource, LOAD_BALANCER_CONTROLLER_CRDS } from "./chart-versions";
-import { ClusterAddonArgs } from "./addon-args";
-import { associateServiceAccount, FleetRole } from "./pod-identity-role";
-import { clusterTags } from "./tags";
+import { PodIdentityAddonArgs } from "./addon-args";
+import { associateAddon } from "./pod-identity-role";
 
-export interface LoadBalancerControllerArgs extends ClusterAddonArgs {
+/** `role`: the fleet-wide controller role (`FleetAddonRoles.loadBalancerController`). */
+export interface LoadBalancerControllerArgs extends PodIdentityAddonArgs {
   readonly vpcId: pulumi.Input<string>;
-  /** The EKS cluster's name as its output: the Pod Identity association follows a replaced cluster. */
-  readonly clusterName: pulumi.Input<string>;
-  /** The fleet-wide controller role (`FleetAddonRoles.loadBalancerController`), scoped to each cluster by its session tags. */
-  readonly role: FleetRole;
-  /** The cluster's Pod Identity Agent, which hands the controller its credentials. */
-  readonly podIdentityAgent: pulumi.Resource;
 }
 
 /**
@@ -32,18 +26,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
 
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-fleet:ingress:LoadBalancerController", name, {}, opts);
-    const { fleet, cluster } = args;
+    const { cluster } = args;
     const agent = names.AGENTS.loadBalancerController;
     // EKS Pod Identity: the controller supports it since v2.7.0 (kubernetes-sigs/
     // aws-load-balancer-controller#3503). `region` and `vpcId` are set below, so it needs no IMDS.
-    const association = associateServiceAccount(`${name}-pod-identity`, {
-      clusterName: args.clusterName,
-      namespace: agent.namespace,
-      serviceAccount: agent.serviceAccount,
-      role: args.role,
-      tags: clusterTags(fleet, cluster),
-      dependsOn: [args.podIdentityAgent],
-    }, { parent: this });
+    const association = associateAddon(`${name}-pod-identity`, "loadBalancerController", args, { parent: this });
 
     // The chart's CRDs (TargetGroupBinding, IngressClassParams, the gateway configurations) as a
     // release of their own, before the controller, so a chart bump upgrades them: Helm installs

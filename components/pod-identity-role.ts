@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetSpec, names } from "../fleet";
+import type { PodIdentityAddonArgs } from "./addon-args";
+import { clusterTags } from "./tags";
 
 /**
  * The session tags EKS Pod Identity puts on every role session it starts, with the values of
@@ -162,4 +164,17 @@ export function associateServiceAccount(name: string, args: ServiceAccountAssoci
     roleArn: args.role.arn,
     tags: args.tags,
   }, { ...opts, dependsOn: [...args.dependsOn, ...(args.role.role ? [args.role.role] : [])] });
+}
+
+/** `associateServiceAccount` of an add-on's own service account (`names.AGENTS`), tagged as its cluster, after its Pod Identity Agent. */
+export function associateAddon(name: string, agent: names.AgentName, args: PodIdentityAddonArgs, opts: pulumi.CustomResourceOptions): aws.eks.PodIdentityAssociation {
+  const { namespace, serviceAccount } = names.AGENTS[agent];
+  return associateServiceAccount(name, {
+    clusterName: args.clusterName,
+    namespace,
+    serviceAccount,
+    role: args.role,
+    tags: clusterTags(args.fleet, args.cluster),
+    dependsOn: [args.podIdentityAgent],
+  }, opts);
 }
